@@ -1,0 +1,27 @@
+"""gantheory: the theory of GANs, computable, testable and visible.
+
+Three kinds of input, one naming scheme:
+
+* pmfs or histograms on a shared support -> :mod:`gantheory.discrete` (exact sums);
+* samples, optionally weighted -> :mod:`gantheory.empirical` (estimators);
+* analytic distributions -> exact values at the top level (``gt.kl(P, Q)``).
+
+Examples
+--------
+>>> import gantheory as gt
+>>> round(gt.discrete.js_divergence([1, 0], [0, 1]), 12)   # disjoint supports: log 2
+0.693147180559
+>>> gt.empirical.w1([0.0, 1.0], [2.0, 3.0])
+2.0
+"""
+
+from gantheory import backend
+from gantheory.divergences import discrete, empirical
+
+# -- analytic distributions and exact divergences (distributions.py, divergences/exact.py) --
+
+# -- autograd (autograd/) --
+
+# -- maximum likelihood and symbolic derivations (mle.py, symbolic.py) --
+
+__version__ = "0.1.0"

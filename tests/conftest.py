@@ -1,0 +1,37 @@
+"""Shared test configuration: a deterministic hypothesis profile and the available backends."""
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from gantheory.backend import available_backends
+
+# CI profile: derandomized (the same examples every run), no deadline, bounded size.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=60,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None, max_examples=300)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+BACKENDS = available_backends()
+
+
+@pytest.fixture(params=BACKENDS)
+def xp(request):
+    """Each array module that imports here (numpy always; cupy with a device)."""
+    if request.param == "cupy":
+        import cupy
+
+        return cupy
+    import numpy
+
+    return numpy

@@ -1,0 +1,56 @@
+"""Hypothesis strategies shared by the tests (one place; append new ones here)."""
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+# Moderate magnitudes: wide enough to exercise scaling, small enough that
+# float64 round-off stays far below the tolerances the tests assert.
+finite_floats = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False)
+positive_floats = st.floats(min_value=1e-3, max_value=1e3, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def probability_vectors(draw, n=None, min_size=1, max_size=30, allow_zeros=True):
+    """Non-negative vectors with a positive sum (not normalized: the API normalizes)."""
+    size = draw(st.integers(min_size, max_size)) if n is None else n
+    elements = st.floats(0.0, 10.0) if allow_zeros else st.floats(1e-3, 10.0)
+    p = draw(hnp.arrays(np.float64, size, elements=elements))
+    if p.sum() <= 0:
+        p[draw(st.integers(0, size - 1))] = 1.0
+    return p
+
+
+@st.composite
+def pmf_pairs(draw, min_size=1, max_size=30, allow_zeros=True):
+    """Two pmfs on the same support."""
+    n = draw(st.integers(min_size, max_size))
+    return draw(probability_vectors(n, allow_zeros=allow_zeros)), draw(probability_vectors(n, allow_zeros=allow_zeros))
+
+
+@st.composite
+def samples_1d(draw, min_size=1, max_size=40, ties=True):
+    """A 1-D sample; with ``ties`` values are drawn from a small grid so that ties occur often."""
+    n = draw(st.integers(min_size, max_size))
+    if ties and draw(st.booleans()):
+        return draw(hnp.arrays(np.float64, n, elements=st.integers(-5, 5).map(float)))
+    return draw(hnp.arrays(np.float64, n, elements=finite_floats))
+
+
+@st.composite
+def weights_for(draw, n):
+    """Non-negative weights with a positive sum for a sample of size ``n``."""
+    return draw(probability_vectors(n))
+
+
+@st.composite
+def samples_2d(draw, min_size=1, max_size=30, d=2):
+    """A sample of shape (n, d)."""
+    n = draw(st.integers(min_size, max_size))
+    return draw(hnp.arrays(np.float64, (n, d), elements=finite_floats))
+
+
+@st.composite
+def gaussian_params(draw):
+    """(loc, scale) of a 1-D normal."""
+    return draw(st.floats(-10, 10)), draw(st.floats(0.1, 10))
