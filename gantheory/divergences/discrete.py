@@ -63,7 +63,8 @@ def kl(p, q, *, base=None, axis=None, backend=None):
     -------
     float or array
         KL(P‖Q) in ``[0, inf]``; ``inf`` when some ``p > 0`` where ``q = 0``
-        (P is not absolutely continuous with respect to Q).
+        (P is not absolutely continuous with respect to Q). Round-off below
+        0 is clipped to 0.
 
     Notes
     -----
@@ -87,7 +88,7 @@ def kl(p, q, *, base=None, axis=None, backend=None):
     """
     base = check_base(base)
     p, q, xp = _pmf_pair(p, q, axis, backend)
-    value = xp.sum(special(xp).rel_entr(p, q), axis=axis)
+    value = xp.maximum(xp.sum(special(xp).rel_entr(p, q), axis=axis), 0.0)  # round-off below 0
     if base is not None:
         value = value / math.log(base)
     return _result(value, axis)
