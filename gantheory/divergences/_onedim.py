@@ -73,12 +73,14 @@ def cdf_gap(x, y, x_weights, y_weights, xp):
     order = stable_argsort(merged, xp)  # two sorted runs: a linear-time merge
     widths = xp.diff(merged[order])
     from_x = order[:-1] < n
+    if x_weights is None and y_weights is None and n == m:
+        # n (F - G) is the running count of x-points minus y-points: an exact
+        # integer-valued float cumsum, then one division.
+        gap = xp.cumsum(xp.where(from_x, 1.0, -1.0)) / n
+        return gap, widths
     count_x = xp.cumsum(from_x)  # x-points at or before each interval's left end
     count_y = xp.arange(1, n + m, dtype=count_x.dtype) - count_x
-    if x_weights is None and y_weights is None and n == m:
-        gap = (count_x - count_y) / n  # one division instead of two
-    else:
-        gap = _cdf_at(count_x, wx, n, xp) - _cdf_at(count_y, wy, m, xp)
+    gap = _cdf_at(count_x, wx, n, xp) - _cdf_at(count_y, wy, m, xp)
     return gap, widths
 
 
