@@ -1,0 +1,208 @@
+"""SymPy derivations against independent numerics: quadrature, root finding, SciPy, complex-step derivatives.
+
+Complex-step differentiation, f'(x) = Im f(x + ih) / h with h = 1e-30, has no
+subtractive cancellation, so it is accurate to machine precision and lets
+derivatives be compared to 1e-12 (central differences would stop near 1e-8).
+"""
+
+import numpy as np
+import pytest
+import scipy.optimize
+import scipy.stats
+import sympy as sp
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from gantheory import symbolic
+from tests.strategies import gaussian_params, probability_vectors
+
+H = 1e-30  # complex step
+TOL = 1e-12
+densities = st.floats(1e-3, 1e3)
+
+
+def complex_step(f, x):
+    """Derivative of a real-analytic numpy function f at real x, to machine precision."""
+    return np.imag(f(x + 1j * H)) / H
+
+
+# -- Gaussian KL -------------------------------------------------------------
+
+
+@given(gaussian_params(), gaussian_params())
+def test_gaussian_kl_matches_gauss_hermite_expectation_of_log_ratio(pq, qq):
+    (m1, sd1), (m2, sd2) = pq, qq
+    # log p - log q is a quadratic in x, so 5-node Gauss-Hermite quadrature of
+    # E_P[log p(X) - log q(X)] with scipy's logpdf is exact up to round-off.
+    nodes, weights = np.polynomial.hermite.hermgauss(5)
+    xs = m1 + np.sqrt(2.0) * sd1 * nodes
+    log_ratio = scipy.stats.norm.logpdf(xs, m1, sd1) - scipy.stats.norm.logpdf(xs, m2, sd2)
+    reference = weights @ log_ratio / np.sqrt(np.pi)
+    value = symbolic.gaussian_kl().numeric()(m1, sd1, m2, sd2)
+    # round-off of the quadrature scales with the size of the summed terms
+    scale = np.abs(weights) @ np.abs(log_ratio) / np.sqrt(np.pi)
+    assert abs(value - reference) <= TOL * max(1.0, scale)
+
+
+def test_gaussian_kl_vanishes_for_equal_gaussians():
+    # KL(P||P) = 0 holds as an identity of the expression, not only numerically
+    expr = symbolic.gaussian_kl().expr
+    assert sp.simplify(expr.subs({symbolic.mu2: symbolic.mu1, symbolic.sigma2: symbolic.sigma1})) == 0
+
+
+# -- optimal discriminator and V(D*, G) --------------------------------------
+
+
+@given(densities, densities)
+def test_optimal_discriminator_is_the_root_of_the_pointwise_first_order_condition(p, q):
+    d_star = symbolic.optimal_discriminator().numeric()(p, q)
+    root = scipy.optimize.brentq(lambda d: p / d - q / (1 - d), 1e-9, 1 - 1e-9, xtol=1e-16, rtol=4 * np.finfo(float).eps)
+    assert abs(d_star - root) <= TOL
+
+
+@given(densities, densities, st.floats(1e-6, 1 - 1e-6))
+def test_optimal_discriminator_beats_any_other_output(p, q, d):
+    def objective(d):
+        return p * np.log(d) + q * np.log1p(-d)
+
+    d_star = symbolic.optimal_discriminator().numeric()(p, q)
+    assert objective(d_star) >= objective(d) - TOL * (p + q)
+
+
+@given(probability_vectors(min_size=2, allow_zeros=False).flatmap(lambda p: st.tuples(st.just(p), probability_vectors(len(p), allow_zeros=False))))
+def test_value_at_optimal_discriminator_is_minus_log4_plus_twice_jsd(pq):
+    p, q = (v / v.sum() for v in pq)
+    value = symbolic.value_at_optimal_discriminator().numeric()(p, q).sum()
+    m = (p + q) / 2
+    jsd = (scipy.stats.entropy(p, m) + scipy.stats.entropy(q, m)) / 2  # SciPy's KL
+    assert abs(value - (-np.log(4) + 2 * jsd)) <= TOL
+    assert abs(symbolic.jsd_integrand().numeric()(p, q).sum() - jsd) <= TOL
+
+
+def test_value_at_optimal_discriminator_equals_jsd_form_symbolically():
+    p, q = symbolic.p, symbolic.q
+    gap = symbolic.value_at_optimal_discriminator().expr - 2 * symbolic.jsd_integrand().expr + (p + q) / 2 * sp.log(4)
+    assert sp.simplify(sp.expand_log(gap, force=True)) == 0
+
+
+# -- generator costs and their slopes ----------------------------------------
+
+NUMPY_COSTS = {
+    ("minimax", "D"): lambda d: np.log(1 - d),
+    ("non_saturating", "D"): lambda d: -np.log(d),
+    # log(1 - sigmoid(a)) = -log1p(e^a), -log sigmoid(a) = log1p(e^-a): no cancellation near D = 1
+    ("minimax", "logit"): lambda a: -np.log1p(np.exp(a)),
+    ("non_saturating", "logit"): lambda a: np.log1p(np.exp(-a)),
+}
+DOMAINS = {"D": st.floats(1e-6, 1 - 1e-6), "logit": st.floats(-30, 30)}
+
+
+@pytest.mark.parametrize("cost, wrt", sorted(NUMPY_COSTS))
+@given(data=st.data())
+def test_generator_cost_slope_matches_complex_step_derivative(cost, wrt, data):
+    u = data.draw(DOMAINS[wrt])
+    f = NUMPY_COSTS[cost, wrt]
+    # the value of the cost itself
+    assert abs(symbolic.generator_cost(cost, wrt).numeric()(u) - f(u)) <= TOL * max(1.0, abs(f(u)))
+    slope = symbolic.generator_cost_slope(cost, wrt).numeric()(u)
+    reference = complex_step(f, u)
+    assert abs(slope - reference) <= TOL * max(1.0, abs(reference))
+
+
+def test_minimax_gradient_vanishes_while_non_saturating_stays_strong():
+    # a confident discriminator: logit -30, D(G(z)) = sigmoid(-30) ~ 9.4e-14
+    a = -30.0
+    minimax = symbolic.generator_cost_slope("minimax", "logit").numeric()(a)
+    non_saturating = symbolic.generator_cost_slope("non_saturating", "logit").numeric()(a)
+    assert abs(minimax) < 1e-12  # -sigmoid(a) -> 0
+    assert abs(non_saturating + 1) < 1e-12  # -(1 - sigmoid(a)) -> -1
+
+
+def test_generator_cost_rejects_unknown_names():
+    with pytest.raises(ValueError, match="cost must be one of"):
+        symbolic.generator_cost("hinge")
+    with pytest.raises(ValueError, match="wrt must be one of"):
+        symbolic.generator_cost_slope("minimax", wrt="x")
+
+
+# -- Dirac-GAN ---------------------------------------------------------------
+
+
+def numpy_dirac_value(loss, theta, psi):
+    if loss == "gan":
+        return -np.log(1 + np.exp(-psi * theta)) - np.log(2.0)
+    return psi * theta
+
+
+def numpy_dirac_field(loss, theta, psi):
+    """v = (-psi f'(psi theta), theta f'(psi theta)), with f' written by hand."""
+    fprime = 1 / (1 + np.exp(psi * theta)) if loss == "gan" else 1.0
+    return np.array([-psi * fprime, theta * fprime])
+
+
+params = st.floats(-5, 5)
+
+
+@pytest.mark.parametrize("loss", symbolic.DIRAC_LOSSES)
+@given(theta=params, psi=params)
+def test_dirac_gan_vector_field_is_descent_ascent_of_the_value(loss, theta, psi):
+    field = symbolic.dirac_gan_vector_field(loss).numeric()(theta, psi).ravel()
+    grad_theta = complex_step(lambda th: numpy_dirac_value(loss, th, psi), theta)
+    grad_psi = complex_step(lambda ps: numpy_dirac_value(loss, theta, ps), psi)
+    np.testing.assert_allclose(field, [-grad_theta, grad_psi], rtol=TOL, atol=TOL)
+    np.testing.assert_allclose(numpy_dirac_field(loss, theta, psi), [-grad_theta, grad_psi], rtol=TOL, atol=TOL)
+    assert abs(symbolic.dirac_gan_value(loss).numeric()(theta, psi) - numpy_dirac_value(loss, theta, psi)) <= TOL
+
+
+@pytest.mark.parametrize("loss", symbolic.DIRAC_LOSSES)
+@given(theta=params, psi=params)
+def test_dirac_gan_jacobian_matches_complex_step(loss, theta, psi):
+    jac = np.asarray(symbolic.dirac_gan_jacobian(loss).numeric()(theta, psi), dtype=float)
+    columns = [
+        complex_step(lambda th: numpy_dirac_field(loss, th, psi), theta),
+        complex_step(lambda ps: numpy_dirac_field(loss, theta, ps), psi),
+    ]
+    np.testing.assert_allclose(jac, np.column_stack(columns), rtol=TOL, atol=TOL)
+
+
+@pytest.mark.parametrize("loss, fprime0", [("gan", 0.5), ("wgan", 1.0)])
+def test_dirac_gan_eigenvalues_are_plus_minus_i_fprime0(loss, fprime0):
+    # numeric Jacobian at the equilibrium by complex step, eigenvalues by LAPACK
+    columns = [
+        complex_step(lambda th: numpy_dirac_field(loss, th, 0.0), 0.0),
+        complex_step(lambda ps: numpy_dirac_field(loss, 0.0, ps), 0.0),
+    ]
+    numeric = np.sort_complex(np.linalg.eigvals(np.column_stack(columns)))
+    symbolic_eigs = np.array([complex(ev) for ev in symbolic.dirac_gan_eigenvalues(loss)])
+    np.testing.assert_allclose(symbolic_eigs, numeric, atol=TOL)
+    np.testing.assert_allclose(symbolic_eigs, [-1j * fprime0, 1j * fprime0], atol=TOL)
+    at_eq = np.asarray(symbolic.dirac_gan_jacobian(loss, at_equilibrium=True).numeric()(), dtype=float)
+    np.testing.assert_allclose(at_eq, np.column_stack(columns), atol=TOL)
+
+
+def test_dirac_gan_rejects_unknown_loss():
+    with pytest.raises(ValueError, match="loss must be one of"):
+        symbolic.dirac_gan_jacobian("hinge")
+
+
+# -- maximum likelihood ------------------------------------------------------
+
+
+@given(hnp.arrays(np.float64, st.integers(2, 40), elements=st.floats(-10, 10)))
+def test_gaussian_mle_matches_scipy_norm_fit(x):
+    n, s1, s2 = x.size, x.sum(), (x**2).sum()
+    assume(x.var() > 1e-6 * s2 / n)  # a sample with some spread
+    est = symbolic.gaussian_mle()
+    loc, scale = scipy.stats.norm.fit(x)  # SciPy's maximum-likelihood fit
+    assert abs(est["loc"].numeric()(n, s1, s2) - loc) <= TOL * max(1.0, np.abs(x).max())
+    # s2/n - (s1/n)^2 cancels: its round-off is a few ulps of the second moment s2/n
+    assert abs(est["scale"].numeric()(n, s1, s2) ** 2 - scale**2) <= TOL * s2 / n
+
+
+@given(st.integers(2, 10_000).flatmap(lambda n: st.tuples(st.just(n), st.integers(1, n - 1))))
+def test_bernoulli_mle_is_the_root_of_the_score(nk):
+    n, k = nk
+    root = scipy.optimize.brentq(lambda p: k / p - (n - k) / (1 - p), 1e-9, 1 - 1e-9, xtol=1e-16, rtol=4 * np.finfo(float).eps)
+    assert abs(symbolic.bernoulli_mle().numeric()(n, k) - root) <= TOL
+    assert symbolic.bernoulli_mle().numeric()(n, k) == np.mean(np.arange(n) < k)
