@@ -19,6 +19,20 @@ from gantheory import backend
 from gantheory.divergences import discrete, empirical
 
 # -- analytic distributions and exact divergences (distributions.py, divergences/exact.py) --
+from gantheory.distributions import (
+    Dirac,
+    Distribution,
+    Laplace,
+    Mixture,
+    MultivariateNormal,
+    Normal,
+    ParallelLines,
+    PointMasses,
+    Product,
+    Uniform,
+    grid_of_gaussians,
+    ring_of_gaussians,
+)
 
 # -- autograd (autograd/) --
 
