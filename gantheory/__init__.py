@@ -33,8 +33,11 @@ from gantheory.distributions import (
     grid_of_gaussians,
     ring_of_gaussians,
 )
+from gantheory.divergences import exact
+from gantheory.divergences.exact import cramer, energy_distance, js_distance, js_divergence, kl, tv, w1
 
 # -- autograd (autograd/) --
+from gantheory import autograd
 
 # -- maximum likelihood and symbolic derivations (mle.py, symbolic.py) --
 
