@@ -54,3 +54,16 @@ def samples_2d(draw, min_size=1, max_size=30, d=2):
 def gaussian_params(draw):
     """(loc, scale) of a 1-D normal."""
     return draw(st.floats(-10, 10)), draw(st.floats(0.1, 10))
+
+
+@st.composite
+def autograd_arrays(draw, shape, low=-2.0, high=2.0, min_abs=0.0):
+    """A float64 array of ``shape`` with entries in [low, high] and |entry| >= ``min_abs``.
+
+    ``min_abs`` keeps points away from kinks (relu, abs at 0), where central
+    differences straddle the kink and disagree with any one-sided derivative.
+    """
+    x = draw(hnp.arrays(np.float64, shape, elements=st.floats(low, high)))
+    if min_abs > 0:
+        x = np.where(x >= 0, np.maximum(x, min_abs), np.minimum(x, -min_abs))
+    return x
