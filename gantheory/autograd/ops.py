@@ -29,6 +29,8 @@ array([0. , 0.5, 1. ])
 
 from __future__ import annotations
 
+import math
+
 from gantheory.autograd.tensor import Primitive, Tensor, _data, _xp
 from gantheory.backend import special
 
@@ -96,10 +98,15 @@ neg.defvjp(lambda g, ans, x: -g)
 
 
 def _power_vjp_exponent(g, ans, x, y):
-    # d(x**y)/dy = x**y log x, defined for x > 0; taken as 0 where x <= 0 (a constant mask).
-    positive = _data(x) > 0
-    safe_x = x * _cast(positive, x) + _cast(~positive, x)  # x where positive, else 1 (log 1 = 0)
-    return unbroadcast(g * ans * log(safe_x), y)
+    # d(x**y)/dy = x**y log x, defined for x > 0; taken as 0 where x <= 0 (log replaced by 0).
+    if isinstance(x, Tensor):  # recorded: log x stays differentiable in x
+        positive = x.data > 0
+        log_x = log(x * _cast(positive, x) + _cast(~positive, x))  # x where positive, else log 1 = 0
+    elif hasattr(x, "dtype"):  # a raw array
+        log_x = _xp(x).log(_xp(x).where(x > 0, x, 1))
+    else:  # a Python number stays a Python number, so float32 stays float32
+        log_x = math.log(x) if x > 0 else 0.0
+    return unbroadcast(g * ans * log_x, y)
 
 
 power = Primitive("power", lambda x, y: x**y)

@@ -383,7 +383,8 @@ class Tensor:
         return ops.reshape(self, shape=tuple(shape))
 
     def transpose(self, *axes):
-        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0]
         return ops.transpose(self, axes=tuple(axes) if axes else None)
 
     def swapaxes(self, axis1, axis2):
