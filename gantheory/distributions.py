@@ -254,7 +254,8 @@ class Normal(Distribution):
 
     def _logpdf(self, x):
         z = (x - self.loc) / self.scale
-        return -0.5 * z * z - math.log(self.scale) - 0.5 * LOG_2PI
+        with np.errstate(over="ignore"):  # |x| ~ 1e300: z^2 = inf, log density -inf, as it should
+            return -0.5 * z * z - math.log(self.scale) - 0.5 * LOG_2PI
 
     def cdf(self, x):
         """:math:`\\Phi((x - \\mu)/\\sigma)`."""
@@ -651,8 +652,8 @@ class Mixture(Distribution):
                 break
             below = self.cdf(mid) < u
             a, b = np.where(below, mid, a), np.where(below, b, mid)
-        x = np.where(np.isfinite(lo) & np.isfinite(hi), b, np.where(u <= 0.5, lo, hi))
-        return x
+        # u = 0 and u = 1: the ends of the support (the bracket's ends, possibly infinite)
+        return np.where(u == 0.0, lo, np.where(u == 1.0, hi, b))
 
     @property
     def support(self):
@@ -754,7 +755,8 @@ class MultivariateNormal(Distribution):
         L = self._chol
         z0 = d[..., 0] / L[0, 0]
         z1 = (d[..., 1] - L[1, 0] * z0) / L[1, 1]
-        return -0.5 * (z0 * z0 + z1 * z1) - 0.5 * self._logdet - LOG_2PI
+        with np.errstate(over="ignore"):  # far points: squared distance inf, log density -inf
+            return -0.5 * (z0 * z0 + z1 * z1) - 0.5 * self._logdet - LOG_2PI
 
     def _sample(self, n, rng):
         return self._mean + rng.standard_normal((n, 2)) @ self._chol.T

@@ -67,3 +67,65 @@ def autograd_arrays(draw, shape, low=-2.0, high=2.0, min_abs=0.0):
     if min_abs > 0:
         x = np.where(x >= 0, np.maximum(x, min_abs), np.minimum(x, -min_abs))
     return x
+
+
+# -- analytic distributions (gantheory.distributions) --------------------------
+# Parameters stay in ranges where the exact divergences are well conditioned:
+# locations in [-5, 5], scales in [0.2, 5] (ratios up to 25).
+
+dist_locs = st.floats(-5, 5, allow_nan=False)
+dist_scales = st.floats(0.2, 5, allow_nan=False)
+
+
+@st.composite
+def normal_dists(draw):
+    """A 1-D ``gt.Normal``."""
+    import gantheory as gt
+
+    return gt.Normal(draw(dist_locs), draw(dist_scales))
+
+
+@st.composite
+def laplace_dists(draw):
+    """A 1-D ``gt.Laplace``."""
+    import gantheory as gt
+
+    return gt.Laplace(draw(dist_locs), draw(dist_scales))
+
+
+@st.composite
+def uniform_dists(draw):
+    """A 1-D ``gt.Uniform`` of width in [0.2, 5]."""
+    import gantheory as gt
+
+    low = draw(dist_locs)
+    return gt.Uniform(low, low + draw(dist_scales))
+
+
+@st.composite
+def mixture_dists(draw, max_components=3):
+    """A 1-D ``gt.Mixture`` of 1 to ``max_components`` normals, Laplaces and uniforms."""
+    import gantheory as gt
+
+    k = draw(st.integers(1, max_components))
+    comps = [draw(st.one_of(normal_dists(), laplace_dists(), uniform_dists())) for _ in range(k)]
+    w = draw(probability_vectors(k, allow_zeros=False))
+    w = w / w.sum()
+    w[-1] = 1.0 - w[:-1].sum()
+    return gt.Mixture(comps, w)
+
+
+def continuous_1d_dists():
+    """Any 1-D law with a density: Normal, Laplace, Uniform or a small mixture of them."""
+    return st.one_of(normal_dists(), laplace_dists(), uniform_dists(), mixture_dists())
+
+
+@st.composite
+def mvn_dists(draw):
+    """A ``gt.MultivariateNormal`` with correlation in [-0.9, 0.9]."""
+    import gantheory as gt
+
+    sx, sy = draw(dist_scales), draw(dist_scales)
+    rho = draw(st.floats(-0.9, 0.9))
+    cov = [[sx * sx, rho * sx * sy], [rho * sx * sy, sy * sy]]
+    return gt.MultivariateNormal([draw(dist_locs), draw(dist_locs)], cov)
