@@ -1,41 +1,173 @@
 """The ``gantheory`` command.
 
-``gantheory divergence`` computes every divergence between two samples and
-prints a table with each value, its method, and whether it is exact (for the
-empirical measures) or an estimate (of the distance between the underlying
-distributions). With no files it uses two built-in example samples.
+``gantheory divergence`` prints every divergence between two distributions
+``P`` and ``Q`` given as distribution specs (``--p``, ``--q``) or as two sample
+files (``.npy``/``.csv``), or, with no arguments, a built-in example. Each row
+gives the exact value between the distributions (closed form or quadrature)
+where the distributions are known, and the value from the samples with its
+method: *exact for the empirical measures* (the distance between the point
+clouds themselves) or an *estimate* of the distance between the
+distributions.
 
 Examples
 --------
 >>> from gantheory.cli import main
->>> main(["divergence", "--n", "200"])   # doctest: +ELLIPSIS
-x: 200 samples of N(0, 1) (built-in example)
-y: 200 samples of 0.5 N(-2, 0.5^2) + 0.5 N(2, 0.5^2) (built-in example)
-divergence ...
-W1 ...
+>>> main(["divergence", "--n", "200", "--p", "Normal(0, 1)", "--q", "Normal(1, 1)"])   # doctest: +ELLIPSIS
+P: Normal(loc=0.0, scale=1.0)
+Q: Normal(loc=1.0, scale=1.0)
+x, y: 200 samples from each (seed 0)
+divergence  exact  method  samples  sample method
+...
+W1          1  closed form  ...
+...
 0
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
+import math
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from gantheory.divergences import empirical
+from gantheory import distributions
+from gantheory.divergences import empirical, exact
 
-EXACT = "exact (empirical measures)"
-ESTIMATE = "estimate"
+DEFAULT_P = "Normal(0, 1)"
+DEFAULT_Q = "Mixture([Normal(-2, 0.5), Normal(2, 0.5)], [0.5, 0.5])"
 
-# (name, function, method, kind) for 1-D samples, in the order they are printed.
-ROWS_1D = [
-    ("W1", empirical.w1, "sorting, O(n log n)", EXACT),
-    ("Cramér l2", empirical.cramer, "sorting, O(n log n)", EXACT),
-    ("energy distance", empirical.energy_distance, "2 l2^2 by sorting, O(n log n)", EXACT),
+EXACT_EMPIRICAL = "exact for the empirical measures"
+
+# (name, function, method) for samples of each dimension, in print order.
+SAMPLE_ROWS = {
+    1: [
+        ("W1", empirical.w1, f"sorting, O(n log n); {EXACT_EMPIRICAL}"),
+        ("Cramér l2", empirical.cramer, f"sorting, O(n log n); {EXACT_EMPIRICAL}"),
+        ("energy distance", empirical.energy_distance, f"2 l2^2 by sorting; {EXACT_EMPIRICAL}"),
+    ],
+    2: [],
+}
+
+# (name, function) of the exact divergences between distributions, in print order.
+EXACT_ROWS = [
+    ("KL(P||Q)", exact.kl),
+    ("KL(Q||P)", lambda P, Q, **kw: exact.kl(Q, P, **kw)),
+    ("JS divergence", exact.js_divergence),
+    ("JS distance", exact.js_distance),
+    ("TV", exact.tv),
+    ("W1", exact.w1),
+    ("Cramér l2", exact.cramer),
+    ("energy distance", exact.energy_distance),
 ]
+
+SPEC_NAMES = (
+    "Normal",
+    "Uniform",
+    "Laplace",
+    "Mixture",
+    "Dirac",
+    "PointMasses",
+    "MultivariateNormal",
+    "Product",
+    "ParallelLines",
+    "ring_of_gaussians",
+    "grid_of_gaussians",
+)
+
+
+def parse_distribution(spec: str):
+    """Build a distribution from a spec such as ``"Mixture([Normal(-2, 0.5), Normal(2, 0.5)], [0.5, 0.5])"``.
+
+    Only calls of the distribution classes in :mod:`gantheory.distributions`
+    with number, list and tuple arguments are allowed (the spec is parsed,
+    never evaluated as Python).
+
+    Raises
+    ------
+    ValueError
+        For anything else, naming what is not allowed.
+
+    Examples
+    --------
+    >>> parse_distribution("Normal(0, scale=2)")
+    Normal(loc=0.0, scale=2.0)
+    """
+    try:
+        tree = ast.parse(spec, mode="eval").body
+    except SyntaxError as exc:
+        raise ValueError(f"cannot parse distribution spec {spec!r}: {exc.msg}") from None
+
+    def build(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value = build(node.operand)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [build(e) for e in node.elts]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in SPEC_NAMES:
+            args = [build(a) for a in node.args]
+            kwargs = {k.arg: build(k.value) for k in node.keywords if k.arg is not None}
+            return getattr(distributions, node.func.id)(*args, **kwargs)
+        raise ValueError(f"distribution spec {spec!r}: {ast.unparse(node)!r} is not allowed; use numbers, lists and {', '.join(SPEC_NAMES)}")
+
+    dist = build(tree)
+    if not isinstance(dist, distributions.Distribution):
+        raise ValueError(f"distribution spec {spec!r} does not describe a distribution")
+    return dist
+
+
+def _exact_value(f, P, Q):
+    """(value, method) of an exact divergence: closed form first, else quadrature."""
+    try:
+        return f(P, Q, method="closed"), "closed form"
+    except NotImplementedError:
+        pass
+    except ValueError:  # not defined for this pair (e.g. Cramér l2 in 2-D)
+        return None, "not defined here"
+    try:
+        return f(P, Q), "quadrature" if P.dim == 1 else "cubature"
+    except NotImplementedError:
+        return None, "no closed form or certified quadrature"
+
+
+def divergence_table(P=None, Q=None, x=None, y=None) -> list[dict]:
+    """Every divergence between ``P`` and ``Q`` (exact) and/or samples ``x`` and ``y``.
+
+    Returns
+    -------
+    list of dict
+        One row per divergence: ``divergence``, ``exact`` (value or None),
+        ``method``, ``samples`` (value or None), ``sample_method``.
+    """
+    rows = {}
+    if P is not None:
+        for name, f in EXACT_ROWS:
+            value, method = _exact_value(f, P, Q)
+            rows[name] = dict(divergence=name, exact=value, method=method, samples=None, sample_method="")
+    if x is not None:
+        dim = 1 if np.ndim(x) == 1 else 2
+        for name, f, method in SAMPLE_ROWS[dim]:
+            row = rows.setdefault(name, dict(divergence=name, exact=None, method="", samples=None))
+            row.update(samples=f(x, y), sample_method=method)
+    return list(rows.values())
+
+
+def format_table(rows: list[dict]) -> str:
+    """Align the rows in columns, leaving out columns that are empty."""
+    columns = [("divergence", "divergence"), ("exact", "exact"), ("method", "method"), ("samples", "samples"), ("sample_method", "sample method")]
+    columns = [(key, title) for key, title in columns if any(r.get(key) not in (None, "") for r in rows)]
+
+    def cell(value):
+        return "-" if value is None else (f"{value:.6g}" if isinstance(value, float) else str(value))
+
+    cells = [[title for _, title in columns]] + [[cell(r.get(key)) for key, _ in columns] for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(columns))]
+    return "\n".join("  ".join(c[i].ljust(widths[i]) for i in range(len(columns))).rstrip() for c in cells)
 
 
 def load_sample(path: str) -> np.ndarray:
@@ -67,44 +199,26 @@ def load_sample(path: str) -> np.ndarray:
     return data
 
 
-def example_samples(n: int, seed: int = 0):
-    """The built-in pair: N(0, 1) against a bimodal mixture, ``n`` points each."""
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=n)
-    y = rng.choice([-2.0, 2.0], size=n) + 0.5 * rng.normal(size=n)
-    return x, y, "N(0, 1)", "0.5 N(-2, 0.5^2) + 0.5 N(2, 0.5^2)"
-
-
-def divergence_table(x, y) -> list[dict]:
-    """Every divergence between samples ``x`` and ``y``: a list of rows (name, value, method, kind)."""
-    rows = ROWS_1D
-    return [dict(divergence=name, value=f(x, y), method=method, kind=kind) for name, f, method, kind in rows]
-
-
-def format_table(rows: list[dict]) -> str:
-    """Align the rows in columns."""
-    header = ("divergence", "value", "method", "kind")
-    cells = [header] + [(r["divergence"], f"{r['value']:.6g}", r["method"], r["kind"]) for r in rows]
-    widths = [max(len(c[i]) for c in cells) for i in range(4)]
-    return "\n".join("  ".join(c[i].ljust(widths[i]) for i in range(4)).rstrip() for c in cells)
-
-
 def _divergence(args) -> int:
     if (args.x is None) != (args.y is None):
-        raise ValueError("give two sample files (X and Y), or none for the built-in example")
-    if args.x is None:
-        x, y, x_name, y_name = example_samples(args.n, args.seed)
-        print(f"x: {len(x)} samples of {x_name} (built-in example)")
-        print(f"y: {len(y)} samples of {y_name} (built-in example)")
-    else:
+        raise ValueError("give two sample files (X and Y), or none and use --p/--q or the built-in example")
+    if args.x is not None:
+        if args.p is not None or args.q is not None:
+            raise ValueError("give either two sample files or --p/--q distribution specs, not both")
+        P = Q = None
         x, y = load_sample(args.x), load_sample(args.y)
         print(f"x: {args.x}, shape {x.shape}")
         print(f"y: {args.y}, shape {y.shape}")
-    rows = divergence_table(x, y)
-    if args.json:
-        print(json.dumps(rows, indent=2))
     else:
-        print(format_table(rows))
+        P, Q = parse_distribution(args.p or DEFAULT_P), parse_distribution(args.q or DEFAULT_Q)
+        print(f"P: {P!r}")
+        print(f"Q: {Q!r}")
+        x, y = None, None
+        if args.n > 0:
+            x, y = P.sample(args.n, rng=args.seed), Q.sample(args.n, rng=args.seed + 1)
+            print(f"x, y: {args.n} samples from each (seed {args.seed})")
+    rows = divergence_table(P, Q, x, y)
+    print(json.dumps(rows, indent=2) if args.json else format_table(rows))
     return 0
 
 
@@ -112,11 +226,17 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``gantheory`` command."""
     parser = argparse.ArgumentParser(prog="gantheory", description="The theory of GANs, computable, testable and visible.")
     commands = parser.add_subparsers(dest="command", required=True)
-    div = commands.add_parser("divergence", help="every divergence between two samples (.npy or .csv), or a built-in example")
+    div = commands.add_parser(
+        "divergence",
+        help="every divergence between two distributions (specs) or two samples (.npy or .csv)",
+        description="Every divergence between P and Q. With no arguments: P = %s, Q = %s." % (DEFAULT_P, DEFAULT_Q),
+    )
     div.add_argument("x", nargs="?", help="first sample file (.npy or .csv), shape (n,) or (n, d)")
     div.add_argument("y", nargs="?", help="second sample file")
-    div.add_argument("--n", type=int, default=5000, help="size of each built-in example sample (default 5000)")
-    div.add_argument("--seed", type=int, default=0, help="seed of the built-in example (default 0)")
+    div.add_argument("--p", help=f"distribution spec of P, e.g. {DEFAULT_P!r}")
+    div.add_argument("--q", help=f"distribution spec of Q, e.g. {DEFAULT_Q!r}")
+    div.add_argument("--n", type=int, default=5000, help="samples drawn from each of P and Q for the estimates (default 5000; 0 for none)")
+    div.add_argument("--seed", type=int, default=0, help="seed of those samples (default 0)")
     div.add_argument("--json", action="store_true", help="print JSON instead of a table")
     div.set_defaults(run=_divergence)
     return parser

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.stats
 
+import gantheory as gt
 from gantheory.cli import main
 
 
@@ -17,6 +18,31 @@ def _rows(capsys, argv):
     return {r["divergence"]: r for r in json.loads(out[out.index("[") :])}
 
 
+def test_specs_give_closed_forms_and_sample_estimates(capsys):
+    rows = _rows(capsys, ["divergence", "--p", "Normal(0, 1)", "--q", "Normal(1.5, 2)", "--n", "4000"])
+    # KL(N(0,1) || N(1.5, 2^2)) = log 2 + (1 + 1.5^2) / 8 - 1/2 (textbook formula)
+    assert rows["KL(P||Q)"]["exact"] == pytest.approx(np.log(2) + (1 + 1.5**2) / 8 - 0.5, rel=1e-12)
+    assert rows["KL(P||Q)"]["method"] == "closed form"
+    # The sample W1 agrees with SciPy on the same samples (seeds 0 and 1, as documented).
+    xs, ys = gt.Normal(0, 1).sample(4000, rng=0), gt.Normal(1.5, 2).sample(4000, rng=1)
+    assert rows["W1"]["samples"] == pytest.approx(scipy.stats.wasserstein_distance(xs, ys), rel=1e-10)
+
+
+def test_parallel_lines_give_the_wgan_paper_values(capsys):
+    rows = _rows(capsys, ["divergence", "--p", "ParallelLines(0.5)", "--q", "ParallelLines(0)", "--n", "0"])
+    assert rows["W1"]["exact"] == pytest.approx(0.5)
+    assert rows["JS divergence"]["exact"] == pytest.approx(np.log(2))
+    assert rows["KL(P||Q)"]["exact"] == np.inf
+    assert rows["TV"]["exact"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("spec", ["__import__('os').system('true')", "Normal(0, 1).sample(3)", "1 + 2", "Normal(", "Normal(True)"])
+def test_specs_are_parsed_never_evaluated(spec, capsys):
+    assert main(["divergence", "--p", spec, "--n", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "gantheory divergence: error:" in err and ("spec" in err or "loc" in err)
+
+
 def test_files_in_npy_and_csv_give_scipy_values(tmp_path, capsys):
     rng = np.random.default_rng(5)
     x, y = rng.normal(size=300), rng.laplace(size=200)
@@ -24,15 +50,15 @@ def test_files_in_npy_and_csv_give_scipy_values(tmp_path, capsys):
     np.savetxt(tmp_path / "y.csv", y, delimiter=",")
     rows = _rows(capsys, ["divergence", str(tmp_path / "x.npy"), str(tmp_path / "y.csv")])
     y_read = np.loadtxt(tmp_path / "y.csv")
-    assert rows["W1"]["value"] == pytest.approx(scipy.stats.wasserstein_distance(x, y_read), rel=1e-10)
-    assert rows["energy distance"]["value"] == pytest.approx(scipy.stats.energy_distance(x, y_read) ** 2, rel=1e-10)
-    assert rows["W1"]["kind"].startswith("exact")
+    assert rows["W1"]["samples"] == pytest.approx(scipy.stats.wasserstein_distance(x, y_read), rel=1e-10)
+    assert rows["energy distance"]["samples"] == pytest.approx(scipy.stats.energy_distance(x, y_read) ** 2, rel=1e-10)
+    assert "exact for the empirical measures" in rows["W1"]["sample_method"]
 
 
 def test_built_in_example_prints_a_table(capsys):
     assert main(["divergence", "--n", "100"]) == 0
     out = capsys.readouterr().out
-    assert "W1" in out and "energy distance" in out and "exact (empirical measures)" in out
+    assert "W1" in out and "energy distance" in out and "exact for the empirical measures" in out
 
 
 @pytest.mark.parametrize(
@@ -40,6 +66,7 @@ def test_built_in_example_prints_a_table(capsys):
     [
         (["divergence", "missing.npy", "other.npy"], "does not exist"),
         (["divergence", "only_one.npy"], "give two sample files"),
+        (["divergence", "a.npy", "b.npy", "--p", "Normal(0, 1)"], "not both"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(argv, message, capsys):
