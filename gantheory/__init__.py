@@ -40,5 +40,6 @@ from gantheory.divergences.exact import cramer, energy_distance, js_distance, js
 from gantheory import autograd
 
 # -- maximum likelihood and symbolic derivations (mle.py, symbolic.py) --
+from gantheory import mle, symbolic
 
 __version__ = "0.1.0"
