@@ -9,16 +9,39 @@ Both frameworks see the same pre-drawn batches (a ring of 8 Gaussians and
 standard normal noise), so random-number generation is not timed. PyTorch is
 an optional bench dependency: ``pip install torch==2.13.0`` (CPU build).
 
-Run: ``python benchmarks/bench_autograd.py`` (about two minutes).
+Both use one thread by default (``--threads 1``: NumPy's BLAS and PyTorch's
+intra-op pool), which measures each framework's own cost; ``--threads 2`` or
+``--threads default`` lets both use the machine's cores.
+
+Run: ``python benchmarks/bench_autograd.py`` (about a minute and a half).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
+import sys
 import time
 
-import numpy as np
+
+def _threads_from_argv(argv):
+    """``--threads N`` read before NumPy loads OpenBLAS (it fixes its pool at import)."""
+    for k, arg in enumerate(argv):
+        if arg == "--threads" and k + 1 < len(argv):
+            return argv[k + 1]
+        if arg.startswith("--threads="):
+            return arg.split("=", 1)[1]
+    return "1"
+
+
+if __name__ == "__main__":
+    _THREADS = _threads_from_argv(sys.argv[1:])
+    if _THREADS != "default":
+        for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[_var] = _THREADS
+
+import numpy as np  # noqa: E402
 
 import gantheory.autograd as ag
 from gantheory.autograd import nn, optim
@@ -64,6 +87,10 @@ def ours_setup(batch, dtype):
 def torch_setup(batch, dtype):
     import torch
 
+    threads = os.environ.get("OMP_NUM_THREADS")
+    if threads:
+        torch.set_num_threads(int(threads))
+
     def mlp(sizes):
         layers = []
         for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -96,24 +123,32 @@ def torch_setup(batch, dtype):
     return iteration
 
 
-def iterations_per_second(iteration, seconds, repeats):
-    for k in range(20):  # warm-up
-        iteration(k)
-    best = 0.0
+def iterations_per_second(iterations, seconds, repeats):
+    """Best rate of each iteration function over ``repeats`` rounds, interleaved.
+
+    Interleaving (A, B, C, A, B, C, ...) exposes every contender to the same
+    background load; the best round is the least disturbed one.
+    """
+    for iteration in iterations:
+        for k in range(10):  # warm-up
+            iteration(k)
+    best = [0.0] * len(iterations)
     for _ in range(repeats):
-        n, start = 0, time.perf_counter()
-        while time.perf_counter() - start < seconds:
-            iteration(n)
-            n += 1
-        best = max(best, n / (time.perf_counter() - start))
+        for j, iteration in enumerate(iterations):
+            n, start = 0, time.perf_counter()
+            while time.perf_counter() - start < seconds:
+                iteration(n)
+                n += 1
+            best[j] = max(best[j], n / (time.perf_counter() - start))
     return best
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=3.0, help="length of one timed run")
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs per entry (the best is kept)")
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of one timed run")
+    parser.add_argument("--repeats", type=int, default=4, help="timed rounds per entry (the best is kept)")
     parser.add_argument("--batches", type=int, nargs="+", default=[256, 4096])
+    parser.add_argument("--threads", default="1", help="threads for NumPy's BLAS and for PyTorch (both the same), or 'default'")
     args = parser.parse_args(argv)
     try:
         import torch
@@ -122,14 +157,23 @@ def main(argv=None):
         print("PyTorch is not installed (pip install torch==2.13.0): timing ours only")
     header = f"{'batch':>6} | {'torch f32':>10} | {'ours f32':>10} | {'ours f64':>10} | {'f32 ours/torch':>14} | {'f64 ours/torch f32':>18}"
     print(f"tiny GAN (G 2-64-64-2, D 2-64-64-1, ReLU, Adam, 1 D + 1 G step), iterations/s, best of {args.repeats} x {args.seconds:g} s")
-    print(f"numpy {np.__version__}" + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "") + f", {platform.processor() or platform.machine()}")
+    if torch is not None and os.environ.get("OMP_NUM_THREADS"):
+        torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+    print(
+        f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else "")
+        + f"; threads: {args.threads} (torch uses {torch.get_num_threads() if torch else '-'}); "
+        + f"{os.cpu_count()} CPUs, {platform.machine()}"
+    )
     print(header)
     print("-" * len(header))
     for batch in args.batches:
-        ours32 = iterations_per_second(ours_setup(batch, np.float32), args.seconds, args.repeats)
-        ours64 = iterations_per_second(ours_setup(batch, np.float64), args.seconds, args.repeats)
+        contenders = [ours_setup(batch, np.float32), ours_setup(batch, np.float64)]
         if torch is not None:
-            ref = iterations_per_second(torch_setup(batch, torch.float32), args.seconds, args.repeats)
+            contenders.append(torch_setup(batch, torch.float32))
+        rates = iterations_per_second(contenders, args.seconds, args.repeats)
+        ours32, ours64 = rates[:2]
+        if torch is not None:
+            ref = rates[2]
             print(f"{batch:>6} | {ref:>10.0f} | {ours32:>10.0f} | {ours64:>10.0f} | {ours32 / ref:>14.2f} | {ours64 / ref:>18.2f}")
         else:
             print(f"{batch:>6} | {'-':>10} | {ours32:>10.0f} | {ours64:>10.0f} | {'-':>14} | {'-':>18}")

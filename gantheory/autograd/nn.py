@@ -117,8 +117,9 @@ class Linear(Module):
         self.bias = Tensor(np.zeros(out_features, dtype=dtype), requires_grad=True) if bias else None
 
     def forward(self, x):
-        y = ops.matmul(x, self.weight)
-        return y if self.bias is None else y + self.bias
+        if self.bias is None:
+            return ops.matmul(x, self.weight)
+        return ops.linear(x, self.weight, self.bias)
 
 
 class ReLU(Module):

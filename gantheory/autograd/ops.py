@@ -37,7 +37,7 @@ from gantheory.backend import special
 __all__ = [
     "unbroadcast",
     "add", "sub", "mul", "div", "neg", "power",
-    "matmul",
+    "matmul", "linear",
     "sum", "mean", "reshape", "transpose", "broadcast_to",
     "getitem", "scatter_add", "concatenate", "stack",
     "exp", "log", "sqrt", "abs", "maximum", "relu", "leaky_relu", "tanh", "sigmoid", "softplus", "log_sigmoid",
@@ -142,6 +142,22 @@ def _matmul_vjp_y(g, ans, x, y):
 
 matmul = Primitive("matmul", lambda x, y: x @ y)
 matmul.defvjp(_matmul_vjp_x, _matmul_vjp_y)
+
+
+def _linear_forward(x, weight, bias):
+    y = x @ weight
+    if y.shape == _xp(y).broadcast_shapes(y.shape, getattr(bias, "shape", ())) and _xp(y).result_type(y, bias) == y.dtype:
+        y += bias  # in place on the fresh product: one array allocated instead of two
+        return y
+    return y + bias
+
+
+# x @ W + b as one node: the affine layer. The same rules as matmul and add,
+# but one output array and one graph node fewer per layer.
+linear = Primitive("linear", _linear_forward)
+linear.defvjp(lambda g, ans, x, weight, bias: _matmul_vjp_x(g, ans, x, weight),
+              lambda g, ans, x, weight, bias: _matmul_vjp_y(g, ans, x, weight),
+              lambda g, ans, x, weight, bias: unbroadcast(g, bias))  # fmt: skip
 
 
 # ==============================================================================
@@ -262,21 +278,35 @@ abs = Primitive("abs", lambda x: _xp(x).abs(x))
 abs.defvjp(lambda g, ans, x: g * _xp(_data(x)).sign(_data(x)))
 
 
-def _maximum_share(mine, other, ans):
-    # Where x == y the gradient is split equally (the subgradient PyTorch also uses).
-    xp = _xp(mine)
-    return xp.where(mine == other, 0.5, mine == ans)
+def _maximum_share(mine, other, ans, like):
+    # 1 where this input is the larger, 0 where smaller, 1/2 at ties (the subgradient
+    # PyTorch also uses): (mine == ans) - (mine == other) / 2, without a branchy where.
+    return _cast(mine == ans, like) - 0.5 * _cast(mine == other, like)
 
 
 maximum = Primitive("maximum", lambda x, y: _xp(x).maximum(x, y))
-maximum.defvjp(lambda g, ans, x, y: unbroadcast(g * _cast(_maximum_share(_data(x), _data(y), _data(ans)), g), x),
-               lambda g, ans, x, y: unbroadcast(g * _cast(_maximum_share(_data(y), _data(x), _data(ans)), g), y))  # fmt: skip
+maximum.defvjp(lambda g, ans, x, y: unbroadcast(g * _maximum_share(_data(x), _data(y), _data(ans), g), x),
+               lambda g, ans, x, y: unbroadcast(g * _maximum_share(_data(y), _data(x), _data(ans), g), y))  # fmt: skip
 
 relu = Primitive("relu", lambda x: _xp(x).maximum(x, 0))
 relu.defvjp(lambda g, ans, x: g * (_data(ans) > 0))  # subgradient 0 at x = 0
 
-leaky_relu = Primitive("leaky_relu", lambda x, slope=0.01: _xp(x).where(x > 0, x, slope * x))
-leaky_relu.defvjp(lambda g, ans, x, slope=0.01: g * _cast(_xp(_data(x)).where(_data(x) > 0, 1.0, slope), g))
+
+def _leaky_relu_forward(x, slope=0.01):
+    if not 0 <= slope <= 1:
+        raise ValueError(f"slope must lie in [0, 1], got {slope}")
+    return _xp(x).maximum(x, slope * x)  # x for x > 0, slope * x otherwise
+
+
+def _leaky_relu_slope(x, slope, like):
+    factor = _cast(_data(x) > 0, like)  # 1 where x > 0, else 0 ...
+    factor *= 1 - slope
+    factor += slope  # ... mapped to 1 and slope
+    return factor
+
+
+leaky_relu = Primitive("leaky_relu", _leaky_relu_forward)
+leaky_relu.defvjp(lambda g, ans, x, slope=0.01: g * _leaky_relu_slope(x, slope, g))
 
 tanh = Primitive("tanh", lambda x: _xp(x).tanh(x))
 tanh.defvjp(lambda g, ans, x: g * (1 - ans * ans))

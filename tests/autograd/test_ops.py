@@ -101,6 +101,22 @@ def test_matmul_derivatives_match_finite_differences_including_vectors_and_batch
     check_grads(lambda a, b: (a @ b) ** 2, x, y, order=2)  # a non-zero second derivative
 
 
+LINEAR_SHAPES = [((4, 3), (3, 2), (2,)), ((4, 3), (3, 2), (1, 2)), ((3,), (3, 2), (2,)), ((2, 4, 3), (3, 2), (4, 1)), ((4, 3), (3, 2), (5, 4, 2)), ((4, 3), (3, 2), ())]
+
+
+@pytest.mark.parametrize("sx, sw, sb", LINEAR_SHAPES)
+@settings(max_examples=5)
+@given(data=st.data())
+def test_linear_equals_matmul_plus_bias_with_matching_derivatives(sx, sw, sb, data):
+    x, w, b = (data.draw(autograd_arrays(s)) for s in (sx, sw, sb))
+    np.testing.assert_allclose(ops.linear(Tensor(x), Tensor(w), Tensor(b)).data, x @ w + b, rtol=1e-14)
+    check_grads(lambda *a: ops.linear(*a) ** 2, x, w, b, order=2)
+    # float32 keeps float32; a float64 bias on a float32 product promotes (never cast down in place)
+    x32, w32 = x.astype(np.float32), w.astype(np.float32)
+    assert ops.linear(Tensor(x32), Tensor(w32), Tensor(b.astype(np.float32))).dtype == np.float32
+    assert ops.linear(Tensor(x32), Tensor(w32), Tensor(b)).dtype == np.result_type(x32 @ w32, b)
+
+
 @st.composite
 def array_and_axis(draw, low=-2.0, high=2.0, min_abs=0.0):
     shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3))
