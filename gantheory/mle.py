@@ -587,6 +587,11 @@ def kl_projection(P, family=Normal, direction: str = "forward", *, n_starts: int
     n_starts : int
         Reverse only: the number of starting locations (quantiles of P); each
         is tried with a broad and a narrow scale.
+    polish : bool
+        Refine each optimum of the grid search by Nelder-Mead on the exact
+        divergence (slower: one quadrature per step). Without it the optima
+        are those of the grid search, evaluated with the exact divergence.
+        Reverse only.
 
     Returns
     -------
@@ -605,9 +610,14 @@ def kl_projection(P, family=Normal, direction: str = "forward", *, n_starts: int
     Reverse KL, :math:`\int q_\theta \log(q_\theta / p)`, punishes mass where
     :math:`p` is small: the fit seeks a mode, and for well-separated modes
     each mode is a local minimum, with :math:`\mathrm{KL} \approx -\log w_k`
-    at the mode of weight :math:`w_k`. The optima are found by Nelder-Mead
-    from ``2 * n_starts`` starts; a minimum whose basin no start reaches is
-    missed. Each evaluation is one ``gantheory.kl`` (quadrature).
+    at the mode of weight :math:`w_k`.
+
+    Search: Nelder-Mead in :math:`(\mu, \log\sigma)` from ``2 * n_starts``
+    starts on a fast approximation (trapezoid sums on a fixed grid where
+    P's density is tabulated once), minima closer than 1e-2 merged; then
+    each is polished and evaluated with ``gantheory.kl``. A minimum whose
+    basin no start reaches is missed. The returned divergences are always
+    those of :mod:`gantheory.divergences.exact`.
 
     References
     ----------
@@ -648,6 +658,10 @@ def js_projection(P, family=Normal, *, n_starts: int = 8, polish: bool = True) -
         Only :class:`~gantheory.Normal`.
     n_starts : int
         Number of starting locations (quantiles of P), each with two scales.
+    polish : bool
+        Refine each optimum of the grid search by Nelder-Mead on the exact
+        divergence (slower: one quadrature per step). Without it the optima
+        are those of the grid search, evaluated with the exact divergence.
 
     Returns
     -------
@@ -656,10 +670,11 @@ def js_projection(P, family=Normal, *, n_starts: int = 8, polish: bool = True) -
     Notes
     -----
     Minimizes :math:`\mathrm{JSD}(P, Q_\theta) = \tfrac12\mathrm{KL}(P\|M) + \tfrac12\mathrm{KL}(Q_\theta\|M)`,
-    :math:`M = \tfrac12(P + Q_\theta)`, by multi-start Nelder-Mead on
-    ``gantheory.js_divergence``; the symmetric criterion that GAN training
-    with an optimal discriminator minimizes (Goodfellow et al. 2014). Its
-    fits lie between the forward and reverse KL fits.
+    :math:`M = \tfrac12(P + Q_\theta)`: the criterion that GAN training
+    with an optimal discriminator minimizes (Goodfellow et al. 2014). Like
+    reverse KL it can have several local minima (for two separated modes:
+    each mode, and a broad fit over both). Search as in
+    :func:`kl_projection`, judged by ``gantheory.js_divergence``.
 
     References
     ----------
@@ -689,6 +704,10 @@ def w1_projection(P, family=Normal, *, n_starts: int = 8, polish: bool = True) -
         Only :class:`~gantheory.Normal`.
     n_starts : int
         Number of starting locations (quantiles of P), each with two scales.
+    polish : bool
+        Refine each optimum of the grid search by Nelder-Mead on the exact
+        divergence (slower: one quadrature per step). Without it the optima
+        are those of the grid search, evaluated with the exact divergence.
 
     Returns
     -------
@@ -698,8 +717,8 @@ def w1_projection(P, family=Normal, *, n_starts: int = 8, polish: bool = True) -
     -----
     :math:`W_1(P, N(\mu, \sigma^2)) = \int_0^1 |F_P^{-1}(u) - \mu - \sigma\Phi^{-1}(u)|\,du`
     is jointly convex in :math:`(\mu, \sigma)`, so every local minimum is
-    global (the optima list normally has one entry). Minimized by multi-start
-    Nelder-Mead on ``gantheory.w1``.
+    global (the optima list normally has one entry). Search as in
+    :func:`kl_projection`, judged by ``gantheory.w1``.
 
     References
     ----------

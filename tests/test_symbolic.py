@@ -14,6 +14,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import gantheory as gt
 from gantheory import symbolic
 from tests.strategies import gaussian_params, probability_vectors
 
@@ -43,6 +44,13 @@ def test_gaussian_kl_matches_gauss_hermite_expectation_of_log_ratio(pq, qq):
     # round-off of the quadrature scales with the size of the summed terms
     scale = np.abs(weights) @ np.abs(log_ratio) / np.sqrt(np.pi)
     assert abs(value - reference) <= TOL * max(1.0, scale)
+
+
+@given(gaussian_params(), gaussian_params())
+def test_gaussian_kl_matches_the_closed_form_of_the_exact_divergences(pq, qq):
+    value = symbolic.gaussian_kl().numeric()(*pq, *qq)
+    reference = gt.kl(gt.Normal(*pq), gt.Normal(*qq))
+    assert abs(value - reference) <= TOL * max(1.0, reference)
 
 
 def test_gaussian_kl_vanishes_for_equal_gaussians():
