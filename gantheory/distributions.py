@@ -646,9 +646,10 @@ class Mixture(Distribution):
         lo, hi = quantiles.min(axis=0), quantiles.max(axis=0)
         finite = np.isfinite(lo) & np.isfinite(hi)
         a, b = np.where(finite, lo, 0.0), np.where(finite, hi, 0.0)
-        for _ in range(200):  # each step halves [a, b]; stops once the midpoint is a or b
+        floor = 1e-17 * (b - a).max(initial=0.0)  # no need to resolve x far below the bracket's scale
+        for _ in range(200):  # each step halves [a, b]; stops at a few ulps of x
             mid = 0.5 * (a + b)
-            if not ((mid > a) & (mid < b)).any():
+            if not ((b - a > np.maximum(2.0 * np.spacing(np.maximum(abs(a), abs(b))), floor)) & (mid > a) & (mid < b)).any():
                 break
             below = self.cdf(mid) < u
             a, b = np.where(below, mid, a), np.where(below, b, mid)
