@@ -63,7 +63,7 @@ import warnings
 
 import numpy as np
 from numpy.polynomial import legendre
-from scipy import integrate, optimize
+from scipy import integrate, optimize, sparse
 from scipy import special as sp
 
 from gantheory.distributions import (
@@ -247,6 +247,8 @@ def _gaussian_norm_mean_2d(mu, cov):
         return -2.0 * np.expm1(log_laplace) / t  # 2 (1 - E exp(-t||Z||^2)) / v^2, no cancellation at small t
 
     value, err = integrate.quad_vec(integrand, 0.0, np.inf, epsabs=1e-14, epsrel=1e-12)
+    if err > 1e-10 * max(float(np.max(np.abs(value))), 1.0):
+        warnings.warn(f"E||N(mu, Sigma)|| integral error estimate {err:.2e}", AccuracyWarning, stacklevel=2)
     out[todo] = np.sqrt(s2) * value / (2.0 * math.sqrt(math.pi))
     return out
 
@@ -375,12 +377,16 @@ def _w1_closed(P, Q):
 
 
 def _w1_lp(support_p, p, support_q, q):
-    """Exact W1 between two discrete laws in the plane: the transport linear program (HiGHS)."""
+    """Exact W1 between two discrete laws in the plane: optimal assignment or the transport linear program (HiGHS)."""
     cost = np.linalg.norm(support_p[:, None, :] - support_q[None, :, :], axis=-1)
     k, m = cost.shape
-    rows = np.kron(np.eye(k), np.ones((1, m)))
-    cols = np.kron(np.ones((1, k)), np.eye(m))
-    res = optimize.linprog(cost.ravel(), A_eq=np.vstack([rows, cols[:-1]]), b_eq=np.concatenate([p, q[:-1]]), bounds=(0, None), method="highs")
+    if k == m and np.all(p == p[0]) and np.all(q == q[0]):  # uniform, equal sizes: a permutation is optimal (Birkhoff)
+        rows, cols = optimize.linear_sum_assignment(cost)
+        return float(cost[rows, cols].mean())
+    rows = sparse.kron(sparse.eye(k), np.ones((1, m)))  # sum_j gamma_ij = p_i
+    cols = sparse.kron(np.ones((1, k)), sparse.eye(m))  # sum_i gamma_ij = q_j (one is implied by the others)
+    constraints = sparse.vstack([rows, cols.tocsr()[:-1]]).tocsr()
+    res = optimize.linprog(cost.ravel(), A_eq=constraints, b_eq=np.concatenate([p, q[:-1]]), bounds=(0, None), method="highs")
     if res.status != 0:
         raise RuntimeError(f"the transport linear program failed: {res.message}")
     return max(0.0, float(res.fun))
@@ -854,9 +860,10 @@ def w1(P, Q, *, method="auto") -> float:
     :math:`|\Delta b|(|k| + e^{-|k|})`, :math:`k = \Delta\mu/|\Delta b|`;
     a point mass against a mixture of normals and atoms,
     :math:`E\|Y - a\|` (folded-normal means; in 2-D one 1-D integral per
-    component); point masses, the sorting kernel in 1-D and the transport
-    linear program (HiGHS, exact up to its 1e-9 feasibility tolerance) in
-    2-D; products sharing a marginal, the W1 of the other marginals
+    component); point masses, the sorting kernel in 1-D and in 2-D the
+    optimal assignment (equal numbers of equally weighted atoms, O(k^3)) or
+    the transport linear program (HiGHS, k m variables, exact up to its
+    1e-9 feasibility tolerance; about 2 s for 300 x 300 atoms); products sharing a marginal, the W1 of the other marginals
     (projection is 1-Lipschitz and the shared coordinate can be coupled
     identically): the parallel lines give :math:`|\theta|`; bivariate normals
     with equal covariance, :math:`\|\Delta\mu\|`. Otherwise 1-D quadrature of
