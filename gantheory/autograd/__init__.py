@@ -2,7 +2,8 @@
 
 * :mod:`~gantheory.autograd.tensor`: ``Tensor``, the graph and ``backward``;
   ``grad``, ``value_and_grad``, ``jacobian``, ``hessian_vector_product``;
-* :mod:`~gantheory.autograd.ops`: the primitives, each VJP beside its forward;
+* :mod:`~gantheory.autograd.ops`: the primitives, each VJP beside its forward
+  (``linear`` is the affine layer ``x @ W + b`` as one node);
 * :mod:`~gantheory.autograd.nn`: ``Module``, ``Linear``, ``MLP``, activations;
 * :mod:`~gantheory.autograd.optim`: ``SGD`` (momentum), ``Adam``, ``RMSProp``;
 * :func:`check_grads`: gradients of any order against central finite differences.
@@ -27,6 +28,7 @@ from gantheory.autograd.ops import (
     concatenate,
     exp,
     leaky_relu,
+    linear,
     log,
     log_sigmoid,
     matmul,
@@ -58,7 +60,7 @@ from gantheory.autograd.tensor import (
 __all__ = [
     "Tensor", "Primitive", "no_grad", "grad", "value_and_grad", "jacobian", "hessian_vector_product",
     "check_grads", "GradientCheckError", "unbroadcast",
-    "abs", "concatenate", "exp", "leaky_relu", "log", "log_sigmoid", "matmul", "maximum", "mean", "norm", "relu",
+    "abs", "concatenate", "exp", "leaky_relu", "linear", "log", "log_sigmoid", "matmul", "maximum", "mean", "norm", "relu",
     "reshape", "sigmoid", "softplus", "sort", "sqrt", "stack", "sum", "tanh", "transpose",
     "nn", "ops", "optim",
 ]  # fmt: skip

@@ -146,10 +146,12 @@ matmul.defvjp(_matmul_vjp_x, _matmul_vjp_y)
 
 def _linear_forward(x, weight, bias):
     y = x @ weight
-    if y.shape == _xp(y).broadcast_shapes(y.shape, getattr(bias, "shape", ())) and _xp(y).result_type(y, bias) == y.dtype:
+    shape = getattr(bias, "shape", ())
+    fits = len(shape) <= y.ndim and all(n == 1 or n == m for n, m in zip(shape[::-1], y.shape[::-1]))
+    if fits and getattr(bias, "dtype", y.dtype) == y.dtype:
         y += bias  # in place on the fresh product: one array allocated instead of two
         return y
-    return y + bias
+    return y + bias  # bias broadcasts beyond the product, or promotes its dtype
 
 
 # x @ W + b as one node: the affine layer. The same rules as matmul and add,
