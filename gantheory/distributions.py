@@ -208,6 +208,18 @@ class Distribution:
         raise NotImplementedError
 
 
+def _merge_intervals(pieces) -> list[tuple[float, float]]:
+    """Union of closed intervals ``(lo, hi)`` as sorted disjoint intervals (touching ones merge)."""
+    pieces = sorted(pieces)
+    merged = [list(pieces[0])]
+    for lo, hi in pieces[1:]:
+        if lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return [(a, b) for a, b in merged]
+
+
 def _param_equal(a, b) -> bool:
     if isinstance(a, Distribution) or isinstance(b, Distribution):
         return a == b
@@ -684,14 +696,7 @@ class Mixture(Distribution):
         return out[rng.permutation(n)]
 
     def _positive_intervals(self):
-        pieces = sorted(iv for c, _ in self._active for iv in c._positive_intervals())
-        merged = [list(pieces[0])]
-        for lo, hi in pieces[1:]:
-            if lo <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], hi)
-            else:
-                merged.append([lo, hi])
-        return [(a, b) for a, b in merged]
+        return _merge_intervals(iv for c, _ in self._active for iv in c._positive_intervals())
 
     def _breakpoints(self):
         return np.concatenate([c._breakpoints() for c, _ in self._active])

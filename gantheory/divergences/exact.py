@@ -75,6 +75,7 @@ from gantheory.distributions import (
     PointMasses,
     Product,
     Uniform,
+    _merge_intervals,
 )
 from gantheory.divergences import discrete
 from gantheory.divergences._checks import check_base
@@ -357,17 +358,17 @@ def _w1_closed(P, Q):
         if isinstance(P, Laplace) and isinstance(Q, Laplace):
             db, dm = abs(P.scale - Q.scale), abs(P.loc - Q.loc)
             return dm if db == 0 else db * (dm / db + math.exp(-dm / db))  # E|c + d L| = |d| (|k| + e^-|k|)
-        for A, B in ((P, Q), (Q, P)):
-            if isinstance(A, PointMasses) and A._atoms.shape[0] == 1:  # W1(delta_a, B) = E|Y - a|
-                g = _gaussian_mixture(B)
-                if g is not None:
-                    return _pairwise_norm_mean(_gaussian_mixture(A), g)
-        return None
+        return _w1_dirac(P, Q)
     shared = _shared_marginal(P, Q)
     if shared is not None:  # project onto the other axis (1-Lipschitz) and couple the shared coordinate identically
         return w1(*shared)
     if isinstance(P, MultivariateNormal) and isinstance(Q, MultivariateNormal) and np.array_equal(P.cov, Q.cov):
         return float(np.linalg.norm(P.mean - Q.mean))
+    return _w1_dirac(P, Q)
+
+
+def _w1_dirac(P, Q):
+    """W1(delta_a, B) = E||Y - a|| when one law is a point mass and the other a mixture of normals and atoms; else None."""
     for A, B in ((P, Q), (Q, P)):
         if isinstance(A, PointMasses) and A._atoms.shape[0] == 1:
             g = _gaussian_mixture(B)
@@ -417,14 +418,7 @@ def _quad_pieces(f, intervals, laws):
 
 
 def _union(P, Q):
-    pieces = sorted(P._positive_intervals() + Q._positive_intervals())
-    merged = [list(pieces[0])]
-    for a, b in pieces[1:]:
-        if a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    return [tuple(iv) for iv in merged]
+    return _merge_intervals(P._positive_intervals() + Q._positive_intervals())
 
 
 def _hull(P, Q):
