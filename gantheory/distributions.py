@@ -249,6 +249,11 @@ class Normal(Distribution):
     ``cdf``/``sf``/``ppf`` use ``scipy.special.ndtr``/``ndtri`` (full relative
     accuracy in both tails).
 
+    References
+    ----------
+    .. [1] N. L. Johnson, S. Kotz and N. Balakrishnan, *Continuous Univariate
+       Distributions*, Vol. 1, 2nd ed., Wiley, 1994, Ch. 13.
+
     Examples
     --------
     >>> import gantheory as gt
@@ -312,6 +317,11 @@ class Uniform(Distribution):
     -----
     .. math:: p(x) = \frac{1}{b - a}\,\mathbf 1_{[a, b]}(x),\qquad
               F(x) = \min(1, \max(0, (x - a)/(b - a))).
+
+    References
+    ----------
+    .. [1] N. L. Johnson, S. Kotz and N. Balakrishnan, *Continuous Univariate
+       Distributions*, Vol. 2, 2nd ed., Wiley, 1995, Ch. 26.
 
     Examples
     --------
@@ -384,6 +394,11 @@ class Laplace(Distribution):
     .. math:: p(x) = \frac{1}{2b} e^{-|x - \mu|/b},\qquad
               F(x) = \begin{cases} \tfrac12 e^{(x-\mu)/b} & x < \mu \\
                      1 - \tfrac12 e^{-(x-\mu)/b} & x \ge \mu \end{cases}
+
+    References
+    ----------
+    .. [1] N. L. Johnson, S. Kotz and N. Balakrishnan, *Continuous Univariate
+       Distributions*, Vol. 2, 2nd ed., Wiley, 1995, Ch. 24.
 
     Examples
     --------
@@ -609,12 +624,16 @@ class Mixture(Distribution):
     all point masses); ``pdf`` of a mixed mixture raises ``ValueError``.
     Sampling draws the component counts from a multinomial, then shuffles.
 
+    References
+    ----------
+    .. [1] G. McLachlan and D. Peel, *Finite Mixture Models*, Wiley, 2000, Ch. 1.
+
     Examples
     --------
     >>> import gantheory as gt
     >>> M = gt.Mixture([gt.Uniform(0, 1), gt.Uniform(2, 3)], weights=[0.5, 0.5])
-    >>> float(M.pdf(2.5)), float(M.ppf(0.75)), M._positive_intervals()
-    (0.5, 2.5, [(0.0, 1.0), (2.0, 3.0)])
+    >>> float(M.pdf(2.5)), float(M.pdf(1.5)), float(M.ppf(0.75)), M.support
+    (0.5, 0.0, 2.5, (0.0, 3.0))
     """
 
     def __init__(self, components, weights=None):
@@ -721,6 +740,11 @@ class MultivariateNormal(Distribution):
     evaluated through the Cholesky factor :math:`\Sigma = LL^\top`; samples
     are :math:`\mu + Lz`.
 
+    References
+    ----------
+    .. [1] T. W. Anderson, *An Introduction to Multivariate Statistical
+       Analysis*, 3rd ed., Wiley, 2003, Ch. 2.
+
     Examples
     --------
     >>> import gantheory as gt
@@ -780,8 +804,9 @@ class Product(Distribution):
     -----
     :math:`\log p(x, y) = \log p_x(x) + \log p_y(y)`, a density with respect
     to the product of the marginals' reference measures: ``reference`` is
-    ``"lebesgue"`` or ``"counting"`` when both marginals share it, else
-    ``"singular"``.
+    ``"lebesgue"`` or ``"counting"`` when both marginals share it,
+    ``"singular"`` for a point-mass marginal times a continuous one (laws on
+    lines), and ``"mixed"`` when a marginal is itself mixed.
 
     Examples
     --------
@@ -799,7 +824,7 @@ class Product(Distribution):
                 raise TypeError(f"{name} must be a 1-D gantheory distribution, got {m!r}")
         self.marginal_x, self.marginal_y = marginal_x, marginal_y
         refs = {marginal_x.reference, marginal_y.reference}
-        self.reference = refs.pop() if len(refs) == 1 else "singular"
+        self.reference = "mixed" if "mixed" in refs else refs.pop() if len(refs) == 1 else "singular"
 
     def _params(self):
         return {"marginal_x": self.marginal_x, "marginal_y": self.marginal_y}

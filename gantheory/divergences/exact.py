@@ -982,8 +982,10 @@ def energy_distance(P, Q, *, method="auto") -> float:
     1-D (folded-normal mean) and in 2-D one 1-D integral per pair,
     :math:`E\|Z\| = \frac{1}{2\sqrt\pi}\int_0^\infty (1 - E e^{-t\|Z\|^2}) t^{-3/2} dt`
     with the Gaussian Laplace transform, by :func:`scipy.integrate.quad_vec`
-    to 1e-12 relative. Parallel lines: closed form (see
-    ``_energy_parallel_lines``). Point masses in 2-D: the exact pairwise sums.
+    to 1e-12 relative. Parallel lines at distance :math:`\theta`:
+    :math:`E = 2(\sqrt{\theta^2 + 1} + \theta^2\operatorname{asinh}(1/\theta))
+    - \tfrac43((\theta^2 + 1)^{3/2} - \theta^3) - \tfrac23`, from the triangular law
+    of the difference of two uniforms. Point masses in 2-D: the exact pairwise sums.
     Other 2-D pairs raise ``NotImplementedError``.
 
     References
