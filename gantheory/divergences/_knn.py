@@ -18,8 +18,14 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.spatial import cKDTree
+from scipy.special import digamma
 
-__all__ = ["knn_distances", "log_ratio"]
+__all__ = ["knn_distances", "log_ratio", "jsd_entropies"]
+
+
+def _self_knn(a, k):
+    """Distance from each point of ``a`` to its k-th neighbour among the others (the point itself is the 0-th)."""
+    return cKDTree(a).query(a, k=[k + 1], workers=-1)[0][:, 0]
 
 
 def knn_distances(x, y, k: int):
@@ -29,16 +35,16 @@ def knn_distances(x, y, k: int):
     point itself (distance 0) among them, so the last column is the k-th
     neighbour among the others, also when ``x`` has repeated points.
     """
-    rho = cKDTree(x).query(x, k=[k + 1], workers=-1)[0][:, 0]
+    rho = _self_knn(x, k)
     nu = cKDTree(y).query(x, k=[k], workers=-1)[0][:, 0]
     return rho, nu
 
 
-def _check_positive(dist, k, what):
+def _check_positive(dist, k, where):
     if bool((dist == 0).any()):
         count = int(np.count_nonzero(dist == 0))
         raise ValueError(
-            f"{count} point(s) of x have their k-th nearest neighbour (k={k}) {what} at distance 0 "
+            f"{count} point(s) have their k-th nearest neighbour (k={k}) {where} at distance 0 "
             "(repeated values): the kNN estimators assume continuous distributions. "
             "Increase k above the largest multiplicity, or add a little noise (jitter) to the data"
         )
@@ -61,5 +67,28 @@ def log_ratio(x, y, k: int):
     n, d = x.shape
     rho, nu = knn_distances(x, y, k)
     _check_positive(rho, k, "within x")
-    _check_positive(nu, k, "in y")
+    _check_positive(nu, k, "in y (points of x)")
     return d * (np.log(nu) - np.log(rho)) + np.log(y.shape[0] / (n - 1))
+
+
+def jsd_entropies(x, y, k: int) -> float:
+    r"""JSD as :math:`H(M) - \tfrac12 H(P) - \tfrac12 H(Q)` with Kozachenko-Leonenko entropy estimates.
+
+    ``x`` and ``y`` have the same size n, so their union is a sample of
+    :math:`M = \tfrac12 (P + Q)`. The estimate of each entropy from a sample
+    of size N is :math:`\psi(N) - \psi(k) + \log V_d + \frac dN \sum_i \log \varepsilon_k(i)`;
+    in the combination :math:`\log V_d` and :math:`\psi(k)` cancel:
+
+    .. math:: \widehat{\mathrm{JSD}} = \psi(2n) - \psi(n)
+              + d\Big(\overline{\log \varepsilon^{x \cup y}_k}
+              - \tfrac12 \overline{\log \rho^x_k} - \tfrac12 \overline{\log \rho^y_k}\Big).
+
+    Raises ``ValueError`` for zero neighbour distances, as :func:`log_ratio`.
+    """
+    n, d = x.shape
+    logs = []
+    for a, where in ((np.concatenate([x, y]), "within x and y pooled"), (x, "within x"), (y, "within y")):
+        dist = _self_knn(a, k)
+        _check_positive(dist, k, where)
+        logs.append(float(np.mean(np.log(dist))))
+    return float(digamma(2 * n) - digamma(n)) + d * (logs[0] - 0.5 * logs[1] - 0.5 * logs[2])
