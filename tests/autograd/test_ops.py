@@ -42,7 +42,7 @@ UNARY = {
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))
-@settings(max_examples=30)
+@settings(max_examples=60)
 @given(data=st.data())
 def test_unary_primitive_derivatives_match_finite_differences(name, data):
     f, low, high, min_abs = UNARY[name]
@@ -61,7 +61,7 @@ BINARY = {
 
 
 @pytest.mark.parametrize("name", sorted(BINARY))
-@settings(max_examples=30)
+@settings(max_examples=60)
 @given(data=st.data())
 def test_binary_primitive_derivatives_match_finite_differences_under_broadcasting(name, data):
     f, (xlo, xhi), (ylo, yhi) = BINARY[name]
@@ -71,7 +71,7 @@ def test_binary_primitive_derivatives_match_finite_differences_under_broadcastin
     check_grads(f, x, y, order=2)
 
 
-@settings(max_examples=30)
+@settings(max_examples=60)
 @given(data=st.data())
 def test_maximum_derivatives_match_finite_differences_away_from_ties(data):
     (sx, sy), _ = data.draw(broadcast_pairs)
@@ -125,7 +125,7 @@ def array_and_axis(draw, low=-2.0, high=2.0, min_abs=0.0):
     return x, axis
 
 
-@settings(max_examples=30)
+@settings(max_examples=60)
 @given(xa=array_and_axis(), keepdims=st.booleans())
 def test_sum_and_mean_derivatives_match_finite_differences(xa, keepdims):
     x, axis = xa
@@ -133,7 +133,7 @@ def test_sum_and_mean_derivatives_match_finite_differences(xa, keepdims):
     check_grads(lambda t: ag.mean(ag.exp(t), axis=axis, keepdims=keepdims), x, order=2)
 
 
-@settings(max_examples=30)
+@settings(max_examples=60)
 @given(xa=array_and_axis(min_abs=0.1), keepdims=st.booleans())
 def test_norm_derivatives_match_finite_differences(xa, keepdims):
     x, axis = xa
@@ -147,7 +147,7 @@ def test_norm_gradient_at_zero_is_the_zero_subgradient():
     np.testing.assert_array_equal(x.grad, np.zeros(3))
 
 
-@settings(max_examples=30)
+@settings(max_examples=60)
 @given(x=autograd_arrays(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3)), data=st.data())
 def test_shape_primitives_derivatives_match_finite_differences(x, data):
     perm = tuple(data.draw(st.permutations(range(x.ndim))))
@@ -182,7 +182,7 @@ def test_indexing_with_repeated_integers_accumulates_gradients():
     np.testing.assert_array_equal(x.grad, [3.0, 0.0, 1.0])
 
 
-@settings(max_examples=30)
+@settings(max_examples=60)
 @given(data=st.data())
 def test_concatenate_and_stack_derivatives_match_finite_differences(data):
     shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3))
@@ -205,7 +205,7 @@ def distinct_values_and_axis(draw):
     return 0.5 * flat_ranks + 0.1 * raw, draw(st.integers(-len(shape), len(shape) - 1))
 
 
-@settings(max_examples=30)
+@settings(max_examples=60)
 @given(xa=distinct_values_and_axis())
 def test_sort_derivatives_match_finite_differences(xa):
     x, axis = xa
