@@ -69,4 +69,5 @@ def pairwise_sum(x, y, x_weights, y_weights, *, same: bool, chunk: int) -> float
         wc = None if x_weights is None else x_weights[s:]
         inner = _block_sum(D[:, : e - s], wr, None if wc is None else wc[: e - s])
         total += 2.0 * _block_sum(D, wr, wc) - inner
+        del D  # free this block before the next one is computed
     return total
