@@ -83,6 +83,32 @@ def test_tv_between_equal_variance_normals_matches_the_textbook_formula():
         assert close(gt.tv(gt.Normal(0, s), gt.Normal(d, s)), 2 * stats.norm.cdf(d / (2 * s)) - 1)
 
 
+@given(normal_dists(), normal_dists())
+def test_tv_between_normals_matches_the_crossing_point_formula(P, Q):
+    # TV = |P(A) - Q(A)| with A = {p > q}, an interval or its complement between the roots of
+    # log p = log q, a quadratic a x^2 + b x + c = 0 (a line when the scales are equal)
+    (m1, s1), (m2, s2) = (P.loc, P.scale), (Q.loc, Q.scale)
+    a, b = 1 / (2 * s2**2) - 1 / (2 * s1**2), m1 / s1**2 - m2 / s2**2
+    c = m2**2 / (2 * s2**2) - m1**2 / (2 * s1**2) + math.log(s2 / s1)
+    if abs(a) < 1e-12 * (abs(b) + 1):
+        roots = [-c / b] if b != 0 else []
+    else:
+        disc = b * b - 4 * a * c
+        roots = sorted(np.roots([a, b, c]).real) if disc > 0 else []
+    edges = [-np.inf, *roots, np.inf]
+    expected = 0.5 * sum(abs(stats.norm(m1, s1).cdf(hi) - stats.norm(m1, s1).cdf(lo) - stats.norm(m2, s2).cdf(hi) + stats.norm(m2, s2).cdf(lo)) for lo, hi in zip(edges[:-1], edges[1:]))
+    assert close(gt.tv(P, Q), expected, rtol=1e-8, atol=1e-11)
+
+
+def test_w1_quadrature_matches_closed_forms_on_a_seeded_sweep():
+    # a sweep wider than hypothesis' examples: the |F - G| kink must be found, or quad under-reports its error
+    rng = np.random.default_rng(7)
+    for family in (gt.Normal, gt.Laplace):
+        for _ in range(40):
+            P, Q = family(rng.uniform(-5, 5), rng.uniform(0.2, 5)), family(rng.uniform(-5, 5), rng.uniform(0.2, 5))
+            assert close(gt.w1(P, Q), gt.w1(P, Q, method="quadrature"))
+
+
 def test_w1_normal_closed_form_matches_the_folded_normal_mean():
     # F^-1 - G^-1 = dm + ds Z: W1 = E|dm + ds Z|, the folded normal's mean (SciPy's foldnorm)
     dm, ds = 0.7, -1.3
