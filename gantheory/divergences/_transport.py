@@ -33,8 +33,10 @@ __all__ = ["assignment_w1", "lp_w1"]
 
 # Below this size the subsample warm start does not pay for itself.
 _COARSEST = 256
-# Bellman-Ford sweeps spent on the duals of a coarse level (a warm start needs no more).
-_MAX_DUAL_SWEEPS = 300
+# Bellman-Ford sweeps spent on the duals of a coarse level. The extension to the
+# finer level adds sampling noise far larger than what more sweeps remove:
+# measured at n = 2000, 10 sweeps beat 40 and 300 on run time.
+_MAX_DUAL_SWEEPS = 10
 
 
 def _duals_of_assignment(C, col, v):
@@ -45,7 +47,8 @@ def _duals_of_assignment(C, col, v):
     fixed point ``v <- min(v, min_i (C_ij - u_i))``, one vectorized O(n^2)
     sweep at a time (the shortest-path potentials of the residual graph, which
     has no negative cycle because ``col`` is optimal). Stops at the fixed point
-    or after ``_MAX_DUAL_SWEEPS`` sweeps.
+    or after ``_MAX_DUAL_SWEEPS`` sweeps: the result is a warm start, so
+    approximate duals are enough (exactness never depends on them).
     """
     rows = np.arange(C.shape[0])
     tol = 1e-13 * float(C.max(initial=1.0))
