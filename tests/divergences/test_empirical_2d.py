@@ -268,7 +268,6 @@ def test_knn_kl_in_1d_matches_the_gaussian_closed_form():
     assert abs(emp.kl(x, y, k=3) - truth) < 4 * terms.std(ddof=1) / math.sqrt(n)
 
 
-@pytest.mark.slow
 def test_knn_kl_error_shrinks_with_n():
     # Root-mean-square error over 6 seeds: the standard deviation falls like n^{-1/2}
     # (about 0.14 at n = 200 and 0.02 at n = 1e4), so a factor 2 is a safe bound.
