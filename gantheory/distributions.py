@@ -699,6 +699,8 @@ class Mixture(Distribution):
 
     @property
     def var(self):
+        if self.dim != 1:
+            raise ValueError("var is defined for 1-D mixtures; use cov in 2-D")
         second = sum(w * (c.var + c.mean**2) for c, w in self._active)
         return float(second - self.mean**2)
 
