@@ -69,7 +69,7 @@ def clouds(kind, n, seed=0):
 
 def bench_w1(sizes):
     print("\n## exact 2-D W1 (seconds; ratio = ours / ot.emd2)\n")
-    print(f"| clouds | n | gantheory | ot.emd2 | ratio | scipy nd | W1 | |ours - emd2| |")
+    print("| clouds | n | gantheory | ot.emd2 | ratio | scipy nd | W1 | |ours - emd2| |")
     print("|---|---|---|---|---|---|---|---|")
     for kind in ("gauss", "uniform"):
         for n in sizes:
