@@ -30,27 +30,61 @@ import ast
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from gantheory import distributions
-from gantheory.divergences import empirical, exact
+from gantheory.divergences import discrete, empirical, exact
+from gantheory.divergences._checks import as_samples
 
 DEFAULT_P = "Normal(0, 1)"
 DEFAULT_Q = "Mixture([Normal(-2, 0.5), Normal(2, 0.5)], [0.5, 0.5])"
 
 EXACT_EMPIRICAL = "exact for the empirical measures"
+MAX_ASSIGNMENT_PAIRS = 4_000_000  # d-D exact W1 is an assignment problem on n*m costs: skipped beyond this
 
-# (name, function, method) for samples of each dimension, in print order.
+
+def _tv_histogram(x, y):
+    p, q, _ = empirical.histogram(x, y)
+    return discrete.tv(p, q)
+
+
+def _w1_exact(x, y):
+    if np.ndim(x) == 2 and len(x) * len(y) > MAX_ASSIGNMENT_PAIRS:
+        raise _Skipped(f"skipped: {len(x)} x {len(y)} pairs is too many for the CLI; call gt.empirical.w1 or use sliced W1")
+    return empirical.w1(x, y)
+
+
+class _Skipped(Exception):
+    """A sample row that the CLI leaves out, with the reason."""
+
+
+# (name, function, method) for samples, in print order; rows named like the exact ones line up with them.
+_KNN_ROWS = [
+    ("KL(P||Q)", empirical.kl, "kNN (Wang-Kulkarni-Verdu, k=1); estimate"),
+    ("KL(Q||P)", lambda x, y: empirical.kl(y, x), "kNN (Wang-Kulkarni-Verdu, k=1); estimate"),
+    ("JS divergence", empirical.js_divergence, "kNN entropies (k=5); estimate"),
+    ("JS distance", lambda x, y: math.sqrt(empirical.js_divergence(x, y)), "sqrt of the kNN JSD; estimate"),
+    ("TV", _tv_histogram, "plug-in histogram ('auto' bins); estimate"),
+]
 SAMPLE_ROWS = {
-    1: [
-        ("W1", empirical.w1, f"sorting, O(n log n); {EXACT_EMPIRICAL}"),
+    1: _KNN_ROWS
+    + [
+        ("W1", _w1_exact, f"sorting, O(n log n); {EXACT_EMPIRICAL}"),
         ("Cramér l2", empirical.cramer, f"sorting, O(n log n); {EXACT_EMPIRICAL}"),
         ("energy distance", empirical.energy_distance, f"2 l2^2 by sorting; {EXACT_EMPIRICAL}"),
     ],
-    2: [],
+    2: _KNN_ROWS
+    + [
+        ("W1", _w1_exact, f"optimal assignment / LP; {EXACT_EMPIRICAL}"),
+        ("sliced W1", empirical.sliced_w1, "256 random projections (seed 0); estimate"),
+        ("Cramér l2", empirical.cramer, f"sqrt(E/2), chunked pairwise sums; {EXACT_EMPIRICAL}"),
+        ("energy distance", empirical.energy_distance, f"chunked pairwise sums, O(nm); {EXACT_EMPIRICAL}"),
+    ],
 }
+
 
 # (name, function) of the exact divergences between distributions, in print order.
 EXACT_ROWS = [
@@ -122,17 +156,25 @@ def parse_distribution(spec: str):
 
 
 def _exact_value(f, P, Q):
-    """(value, method) of an exact divergence: closed form first, else quadrature."""
+    """(value, method) of an exact divergence: closed form first, else quadrature.
+
+    A quadrature that misses its tolerance says so in the method column.
+    """
     try:
         return f(P, Q, method="closed"), "closed form"
     except NotImplementedError:
         pass
-    except ValueError:  # not defined for this pair (e.g. Cramér l2 in 2-D)
+    except ValueError:  # not defined for this pair
         return None, "not defined here"
-    try:
-        return f(P, Q), "quadrature" if P.dim == 1 else "cubature"
-    except NotImplementedError:
-        return None, "no closed form or certified quadrature"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", exact.AccuracyWarning)
+        try:
+            value = f(P, Q)
+        except NotImplementedError:
+            return None, "no closed form or certified quadrature"
+    method = "quadrature" if P.dim == 1 else "cubature"
+    missed = [w for w in caught if issubclass(w.category, exact.AccuracyWarning)]
+    return value, method + (" (tolerance missed: see AccuracyWarning)" if missed else "")
 
 
 def divergence_table(P=None, Q=None, x=None, y=None) -> list[dict]:
@@ -150,10 +192,15 @@ def divergence_table(P=None, Q=None, x=None, y=None) -> list[dict]:
             value, method = _exact_value(f, P, Q)
             rows[name] = dict(divergence=name, exact=value, method=method, samples=None, sample_method="")
     if x is not None:
-        dim = 1 if np.ndim(x) == 1 else 2
-        for name, f, method in SAMPLE_ROWS[dim]:
+        x, y = as_samples(x, "x", np, (1, 2)), as_samples(y, "y", np, (1, 2))
+        if x.ndim != y.ndim or (x.ndim == 2 and (x.shape[1] != y.shape[1] or x.shape[1] > 2)):
+            raise ValueError(f"x and y must both be 1-D samples or both (n, 2) samples, got shapes {x.shape} and {y.shape}")
+        for name, f, method in SAMPLE_ROWS[x.ndim]:
             row = rows.setdefault(name, dict(divergence=name, exact=None, method="", samples=None))
-            row.update(samples=f(x, y), sample_method=method)
+            try:
+                row.update(samples=f(x, y), sample_method=method)
+            except (_Skipped, ValueError) as exc:  # e.g. repeated points for the kNN estimators
+                row.update(samples=None, sample_method=f"not available: {exc}")
     return list(rows.values())
 
 
@@ -210,9 +257,10 @@ def _divergence(args) -> int:
         print(f"x: {args.x}, shape {x.shape}")
         print(f"y: {args.y}, shape {y.shape}")
     else:
-        P, Q = parse_distribution(args.p or DEFAULT_P), parse_distribution(args.q or DEFAULT_Q)
-        print(f"P: {P!r}")
-        print(f"Q: {Q!r}")
+        specs = args.p or DEFAULT_P, args.q or DEFAULT_Q
+        P, Q = (parse_distribution(spec) for spec in specs)
+        for name, spec, dist in zip("PQ", specs, (P, Q)):
+            print(f"{name}: {dist!r}" if len(repr(dist)) <= 120 else f"{name}: {spec}")
         x, y = None, None
         if args.n > 0:
             x, y = P.sample(args.n, rng=args.seed), Q.sample(args.n, rng=args.seed + 1)

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+import scipy.spatial.distance
 import scipy.stats
 
 import gantheory as gt
@@ -84,3 +85,33 @@ def test_bad_values_in_a_file_are_reported(tmp_path, capsys):
 def test_console_script_runs_as_a_module():
     done = subprocess.run([sys.executable, "-m", "gantheory.cli", "divergence", "--n", "50"], capture_output=True, text=True, check=True)
     assert "Cramér l2" in done.stdout
+
+
+def test_2d_files_give_exact_w1_and_energy(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(60, 2)), rng.normal(0.5, 1.3, size=(50, 2))
+    np.save(tmp_path / "x.npy", x)
+    np.savetxt(tmp_path / "y.csv", y, delimiter=",")
+    rows = _rows(capsys, ["divergence", str(tmp_path / "x.npy"), str(tmp_path / "y.csv")])
+    y = np.loadtxt(tmp_path / "y.csv", delimiter=",")
+    assert rows["W1"]["samples"] == pytest.approx(scipy.stats.wasserstein_distance_nd(x, y), rel=1e-9)
+    d = scipy.spatial.distance.cdist
+    energy = 2 * d(x, y).mean() - d(x, x).mean() - d(y, y).mean()
+    assert rows["energy distance"]["samples"] == pytest.approx(energy, rel=1e-10)
+    assert rows["Cramér l2"]["samples"] == pytest.approx(np.sqrt(energy / 2), rel=1e-10)
+    assert rows["sliced W1"]["samples"] <= rows["W1"]["samples"]  # a projection never increases a transport cost
+
+
+def test_estimators_that_cannot_run_say_why_and_the_rest_still_print(tmp_path, capsys):
+    np.save(tmp_path / "x.npy", np.array([0.0, 0.0, 0.0, 1.0, 2.0]))  # repeated points: kNN distances of 0
+    np.save(tmp_path / "y.npy", np.array([0.5, 1.5, 2.5]))
+    rows = _rows(capsys, ["divergence", str(tmp_path / "x.npy"), str(tmp_path / "y.npy")])
+    assert rows["KL(P||Q)"]["samples"] is None and rows["KL(P||Q)"]["sample_method"].startswith("not available")
+    assert rows["W1"]["samples"] == pytest.approx(scipy.stats.wasserstein_distance([0, 0, 0, 1, 2], [0.5, 1.5, 2.5]), rel=1e-12)
+
+
+def test_samples_of_different_dimensions_are_refused(tmp_path, capsys):
+    np.save(tmp_path / "x.npy", np.zeros((5, 2)))
+    np.save(tmp_path / "y.npy", np.zeros(5))
+    assert main(["divergence", str(tmp_path / "x.npy"), str(tmp_path / "y.npy")]) == 2
+    assert "must both be 1-D samples or both (n, 2) samples" in capsys.readouterr().err

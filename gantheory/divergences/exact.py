@@ -944,12 +944,12 @@ def _cramer_squared(P, Q, method):
 
 
 def cramer(P, Q, *, method="auto") -> float:
-    r"""Cramér distance :math:`\ell_2 = (\int (F - G)^2 dx)^{1/2}` between 1-D analytic distributions.
+    r"""Cramér distance between analytic distributions: :math:`\ell_2 = (\int (F - G)^2 dx)^{1/2}` in 1-D, :math:`\sqrt{E/2}` in 2-D.
 
     Parameters
     ----------
     P, Q : Distribution
-        1-D.
+        Of the same ``dim``.
     method : {"auto", "closed", "quadrature"}
         As in :func:`kl`.
 
@@ -961,6 +961,9 @@ def cramer(P, Q, *, method="auto") -> float:
     :func:`scipy.integrate.quad` of :math:`(F - G)^2` (survival functions in
     the right tail) to 1e-8 relative. The closed forms subtract three terms,
     so their absolute error is about 1e-15 times the scale of the laws.
+    In 2-D the Cramér distance is *defined* as :math:`\sqrt{E/2}` with E the
+    energy distance (:func:`energy_distance`), which keeps the 1-D identity
+    :math:`E = 2\ell_2^2`, as :func:`gantheory.empirical.cramer` does.
 
     References
     ----------
@@ -977,7 +980,7 @@ def cramer(P, Q, *, method="auto") -> float:
     """
     _pair(P, Q, method)
     if P.dim != 1:
-        raise ValueError("cramer is defined here for 1-D laws; in 2-D use energy_distance (cramer_distance = sqrt(E/2))")
+        return math.sqrt(energy_distance(P, Q, method=method) / 2.0)
     return math.sqrt(_cramer_squared(P, Q, method))
 
 

@@ -470,3 +470,13 @@ def test_no_nan_and_no_warning_on_edge_cases():
 def test_bad_arguments_raise_clear_errors(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_cramer_in_2d_is_root_half_energy_from_the_rice_mean():
+    # X - Y ~ N((-1, 0), 2 I): E||X - Y|| is a Rice mean (b = 1/sqrt 2, scale sqrt 2);
+    # X - X' ~ N(0, 2 I): E||X - X'|| = sqrt(2) sqrt(pi / 2) = sqrt(pi) (Rayleigh). So
+    # E = 2 rice - 2 sqrt(pi) and cramer = sqrt(E / 2) (DESIGN.md's 2-D definition).
+    P, Q = gt.MultivariateNormal([0, 0], np.eye(2)), gt.MultivariateNormal([1, 0], np.eye(2))
+    rice = stats.rice.mean(1 / np.sqrt(2), scale=np.sqrt(2))
+    assert gt.cramer(P, Q) == pytest.approx(np.sqrt(rice - np.sqrt(np.pi)), rel=1e-10)
+    assert gt.cramer(P, Q) ** 2 == pytest.approx(gt.energy_distance(P, Q) / 2, rel=1e-12)
