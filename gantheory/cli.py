@@ -34,6 +34,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from gantheory import distributions
 from gantheory.divergences import discrete, empirical, exact
@@ -179,6 +180,11 @@ def _exact_value(f, P, Q):
     return value, method + (" (tolerance missed: see AccuracyWarning)" if missed else "")
 
 
+def _progress(rows, what):
+    """A progress bar on standard error, shown only on a terminal (quadrature in 2-D takes seconds)."""
+    return tqdm(rows, desc=what, unit="divergence", leave=False, file=sys.stderr, disable=None)
+
+
 def divergence_table(P=None, Q=None, x=None, y=None) -> list[dict]:
     """Every divergence between ``P`` and ``Q`` (exact) and/or samples ``x`` and ``y``.
 
@@ -190,14 +196,14 @@ def divergence_table(P=None, Q=None, x=None, y=None) -> list[dict]:
     """
     rows = {}
     if P is not None:
-        for name, f in EXACT_ROWS:
+        for name, f in _progress(EXACT_ROWS, "exact values"):
             value, method = _exact_value(f, P, Q)
             rows[name] = dict(divergence=name, exact=value, method=method, samples=None, sample_method="")
     if x is not None:
         x, y = as_samples(x, "x", np, (1, 2)), as_samples(y, "y", np, (1, 2))
         if x.ndim != y.ndim or (x.ndim == 2 and (x.shape[1] != y.shape[1] or x.shape[1] > 2)):
             raise ValueError(f"x and y must both be 1-D samples or both (n, 2) samples, got shapes {x.shape} and {y.shape}")
-        for name, f, method in SAMPLE_ROWS[x.ndim]:
+        for name, f, method in _progress(SAMPLE_ROWS[x.ndim], "from samples"):
             row = rows.setdefault(name, dict(divergence=name, exact=None, method="", samples=None))
             try:
                 row.update(samples=f(x, y), sample_method=method)
