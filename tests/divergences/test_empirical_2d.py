@@ -56,6 +56,39 @@ def test_w1_assignment_matches_pot_emd2(n):
     assert emp.w1(x, y) == pytest.approx(ot.emd2(a, a, ot.dist(x, y, metric="euclidean")), abs=1e-9)
 
 
+def _degenerate_clouds(case):
+    rng = np.random.default_rng(7)
+    if case == "odd":
+        return _cloud(301, 3), _cloud(301, 4, shift=0.5, scale=1.3)
+    if case == "3d":
+        return _cloud(300, 5, d=3), _cloud(300, 6, shift=0.5, d=3)
+    if case == "duplicates":  # every point twice: ties in the k-d splits and zero costs
+        x, y = _cloud(150, 8), _cloud(150, 9, shift=1.0)
+        return np.repeat(x, 2, axis=0), rng.permutation(np.repeat(y, 2, axis=0))
+    # collinear: every split along the second axis is a tie
+    return np.c_[rng.random(300), np.zeros(300)], np.c_[rng.random(300) + 0.3, np.zeros(300)]
+
+
+@pytest.mark.parametrize("case", ["odd", "3d", "duplicates", "collinear"])
+def test_w1_assignment_matches_pot_emd2_on_odd_sizes_3d_duplicates_and_ties(case):
+    # Sizes above the coarsest level (256): the paired-midpoint warm start runs,
+    # with an unpaired point (odd n), three coordinates, repeated points and tied splits.
+    ot = pytest.importorskip("ot")
+    x, y = _degenerate_clouds(case)
+    a = np.full(len(x), 1 / len(x))
+    assert emp.w1(x, y) == pytest.approx(ot.emd2(a, a, ot.dist(x, y, metric="euclidean")), abs=1e-9)
+
+
+def test_sibling_pairs_are_disjoint_and_cover_all_but_one_point_of_an_odd_cloud():
+    from gantheory.divergences._transport import _sibling_pairs
+
+    for n in (2, 7, 300, 301):
+        first, second = _sibling_pairs(_cloud(n, n))
+        paired = np.concatenate([first, second])
+        assert len(first) == n // 2
+        assert len(np.unique(paired)) == 2 * (n // 2)
+
+
 def test_w1_lp_matches_pot_emd2_with_weights_unequal_sizes_and_duplicates():
     ot = pytest.importorskip("ot")
     rng = np.random.default_rng(3)
