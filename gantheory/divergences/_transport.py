@@ -143,13 +143,15 @@ def _solve_assignment(x, y, C, need_duals):
         xc, yc = 0.5 * (x[x0] + x[x1]), 0.5 * (y[y0] + y[y1])
         _, u_coarse, _ = _solve_assignment(xc, yc, cdist(xc, yc), need_duals=True)
         v = (cdist(xc, y) - u_coarse[:, None]).min(axis=0)
-    u = (C - v).min(axis=1)
-    reduced = C - u[:, None]
-    v = reduced.min(axis=0)
-    reduced -= v
+    reduced = C - v  # one n x n buffer, reduced in place: C - v - u - dv
+    reduced -= reduced.min(axis=1)[:, None]
+    dv = reduced.min(axis=0)
+    reduced -= dv
+    v += dv
     _, col = linear_sum_assignment(reduced)
-    if need_duals:
-        u, v = _duals_of_assignment(C, col, v)
+    if not need_duals:
+        return col, None, None
+    u, v = _duals_of_assignment(C, col, v)
     return col, u, v
 
 
