@@ -16,7 +16,7 @@ Two kernels, both exact for the empirical measures:
   n = 1000, 8x at n = 2000); with exact duals it needs about 0.03 s at
   n = 2000, and its time grows roughly as the square root of the dual error.
   Coarse duals from paired midpoints, extended by c-transforms, are off only
-  at the scale of the pair spacing (measured: about 0.6x of ``ot.emd2``'s
+  at the scale of the pair spacing (measured: 0.6x to 0.7x of ``ot.emd2``'s
   time at n = 2000). Tried and rejected, by measurement: a random half of
   the points as the coarse level (its potentials carry sampling noise at all
   scales: twice the time); sparse candidate graphs (k nearest neighbours,
