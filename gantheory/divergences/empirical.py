@@ -128,8 +128,8 @@ def w1(x, y, x_weights=None, y_weights=None, *, return_coupling=False, backend=N
     * d-D, equal sizes, uniform weights: an optimal coupling is a
       permutation (Birkhoff-von Neumann), found by
       :func:`scipy.optimize.linear_sum_assignment` on the Euclidean cost
-      matrix, warm-started with duals from the same problem on a random half
-      of the points (coarse to fine, recursively; see
+      matrix, warm-started with duals from the same problem between the
+      midpoints of neighbouring pairs of points (coarse to fine, recursively; see
       :mod:`gantheory.divergences._transport`). O(n^2) memory, O(n^3) time
       in the worst case, far less in practice.
     * d-D with weights or unequal sizes: the transportation linear programme,
