@@ -26,7 +26,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["get_namespace", "to_numpy", "available_backends", "is_cupy_array", "special"]
+__all__ = ["get_namespace", "to_numpy", "available_backends", "is_cupy_array", "special", "stable_argsort"]
 
 BACKENDS = ("numpy", "cupy")
 
@@ -104,3 +104,14 @@ def special(xp):
     import cupyx.scipy.special
 
     return cupyx.scipy.special
+
+
+def stable_argsort(a, xp, axis=-1):
+    """Stable argsort along ``axis`` (CuPy's sort is always stable and takes no ``kind``).
+
+    Examples
+    --------
+    >>> stable_argsort(np.array([2.0, 1.0, 2.0, 0.0]), np)
+    array([3, 1, 0, 2])
+    """
+    return xp.argsort(a, axis=axis, kind="stable") if xp is np else xp.argsort(a, axis=axis)

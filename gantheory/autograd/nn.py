@@ -29,7 +29,20 @@ __all__ = ["Module", "Linear", "Sequential", "MLP", "ReLU", "LeakyReLU", "Tanh",
 
 
 class Module:
-    """Base class: parameters are found among the attributes; ``__call__`` runs ``forward``."""
+    """Base class: parameters are found among the attributes; ``__call__`` runs ``forward``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gantheory.autograd import nn
+    >>> class Affine(nn.Module):
+    ...     def __init__(self):
+    ...         self.scale = nn.Linear(1, 1, rng=0)
+    ...     def forward(self, x):
+    ...         return self.scale(x)
+    >>> [name for name, _ in Affine().named_parameters()]
+    ['scale.weight', 'scale.bias']
+    """
 
     def forward(self, x):
         raise NotImplementedError(f"{type(self).__name__} must define forward(x)")
@@ -157,7 +170,16 @@ ACTIVATIONS = {"relu": ReLU, "leaky_relu": LeakyReLU, "tanh": Tanh, "sigmoid": S
 
 
 class Sequential(Module):
-    """Apply modules one after the other."""
+    """Apply modules one after the other.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gantheory.autograd import nn
+    >>> net = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU(), nn.Linear(3, 1, rng=1))
+    >>> net(np.zeros((5, 2))).shape
+    (5, 1)
+    """
 
     def __init__(self, *layers):
         self.layers = list(layers)

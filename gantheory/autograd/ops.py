@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 
 from gantheory.autograd.tensor import Primitive, Tensor, _data, _xp
-from gantheory.backend import special
+from gantheory.backend import special, stable_argsort
 
 __all__ = [
     "unbroadcast",
@@ -206,7 +206,18 @@ broadcast_to.defvjp(lambda g, ans, x, shape: unbroadcast(g, x))
 
 
 def mean(x, axis=None, keepdims=False):
-    """Mean over ``axis`` (all axes by default): a sum divided by the count."""
+    """Mean over ``axis`` (all axes by default): a sum divided by the count.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gantheory.autograd import Tensor, mean
+    >>> x = Tensor(np.ones((2, 4)), requires_grad=True)
+    >>> mean(x, axis=1).sum().backward()
+    >>> x.grad                      # each row's mean weighs its entries by 1/4
+    array([[0.25, 0.25, 0.25, 0.25],
+           [0.25, 0.25, 0.25, 0.25]])
+    """
     shape = x.shape
     count = 1
     for a in _normalize_axes(axis, len(shape)):
@@ -255,12 +266,31 @@ _stack.defvjp_argnum(lambda i, g, ans, *xs, axis=0: g[(slice(None),) * (axis % a
 
 
 def concatenate(tensors, axis=0):
-    """Join a sequence of tensors along an existing axis."""
+    """Join a sequence of tensors along an existing axis.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gantheory.autograd import Tensor, concatenate
+    >>> a, b = Tensor(np.zeros(2), requires_grad=True), Tensor(np.zeros(3), requires_grad=True)
+    >>> (concatenate([a, b]) * np.arange(5.0)).sum().backward()
+    >>> a.grad, b.grad              # each part gets its slice of the cotangent
+    (array([0., 1.]), array([2., 3., 4.]))
+    """
     return _concatenate(*tensors, axis=axis)
 
 
 def stack(tensors, axis=0):
-    """Join a sequence of tensors of the same shape along a new axis."""
+    """Join a sequence of tensors of the same shape along a new axis.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gantheory.autograd import Tensor, stack
+    >>> a, b = Tensor(np.ones(2), requires_grad=True), Tensor(np.ones(2), requires_grad=True)
+    >>> stack([a, b], axis=1).shape
+    (2, 2)
+    """
     return _stack(*tensors, axis=axis)
 
 
@@ -347,7 +377,7 @@ def sort(x, axis=-1):
     sample-based one-dimensional Wasserstein losses.
     """
     raw = _data(x)
-    index = _xp(raw).argsort(raw, axis=axis, kind="stable")
+    index = stable_argsort(raw, _xp(raw), axis=axis)
     return permute_along_axis(x, index=index, axis=axis)
 
 

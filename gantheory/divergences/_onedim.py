@@ -21,14 +21,9 @@ Examples
 
 from __future__ import annotations
 
-import numpy as np
+from gantheory.backend import stable_argsort
 
-__all__ = ["cdf_gap", "w1_sorted_equal", "stable_argsort"]
-
-
-def stable_argsort(a, xp):
-    """Stable argsort (CuPy's sort is always stable and takes no ``kind``)."""
-    return xp.argsort(a, kind="stable") if xp is np else xp.argsort(a)
+__all__ = ["cdf_gap", "w1_sorted_equal"]
 
 
 def _sorted(x, w, xp):
