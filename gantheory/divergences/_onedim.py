@@ -79,7 +79,14 @@ def cdf_gap(x, y, x_weights, y_weights, xp):
 
 
 def _normalized(w, n, xp):
-    """Weights divided by their sum, or ``1/n`` each when ``w`` is None."""
+    """Weights divided by their sum, or ``1/n`` each when ``w`` is None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _normalized(np.array([1.0, 3.0]), 2, np), _normalized(None, 4, np)
+    (array([0.25, 0.75]), array([0.25, 0.25, 0.25, 0.25]))
+    """
     return xp.full(n, 1.0 / n) if w is None else w / xp.sum(w)
 
 
