@@ -42,4 +42,7 @@ from gantheory import autograd
 # -- maximum likelihood and symbolic derivations (mle.py, symbolic.py) --
 from gantheory import mle, symbolic
 
+# -- the GAN and its theory (gan/) --
+from gantheory import gan
+
 __version__ = "0.1.0"

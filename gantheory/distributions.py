@@ -45,7 +45,7 @@ import numpy as np
 from scipy import special as sp
 
 from gantheory._rng import as_generator
-from gantheory.divergences._checks import check_positive_int
+from gantheory._validation import check_positive_int
 
 __all__ = [
     "Distribution",

@@ -49,7 +49,7 @@ import scipy.special
 from gantheory._rng import as_generator
 from gantheory.distributions import Distribution, Laplace, MultivariateNormal, Normal, PointMasses, Uniform
 from gantheory.divergences import exact
-from gantheory.divergences._checks import as_samples, check_positive_int
+from gantheory._validation import as_samples, check_positive_int
 
 __all__ = [
     "fit",

@@ -23,7 +23,7 @@ import numpy as np
 from gantheory._rng import as_generator
 from gantheory.autograd import ops
 from gantheory.autograd.tensor import Tensor
-from gantheory.divergences._checks import check_positive_int
+from gantheory._validation import check_positive_int
 
 __all__ = ["Module", "Linear", "Sequential", "MLP", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ACTIVATIONS"]
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 
 from gantheory.backend import get_namespace, special
-from gantheory.divergences._checks import as_pmf, as_samples, check_base, check_same_shape
+from gantheory._validation import as_pmf, as_samples, check_base, check_same_shape
 from gantheory.divergences._onedim import cdf_gap
 
 __all__ = ["kl", "js_divergence", "js_distance", "tv", "w1", "cramer", "energy_distance"]

@@ -41,7 +41,7 @@ import numpy as np
 from gantheory._rng import as_generator
 from gantheory.backend import get_namespace, to_numpy
 from gantheory.divergences import discrete
-from gantheory.divergences._checks import as_samples, as_weights, check_base, check_positive_int
+from gantheory._validation import as_samples, as_weights, check_base, check_positive_int
 from gantheory.divergences._energy import default_chunk, pairwise_sum
 from gantheory.divergences._knn import jsd_entropies, log_ratio
 from gantheory.divergences._onedim import cdf_gap, w1_sorted_equal

@@ -81,7 +81,7 @@ from gantheory.distributions import (
     _merge_intervals,
 )
 from gantheory.divergences import discrete
-from gantheory.divergences._checks import check_base
+from gantheory._validation import check_base
 
 __all__ = ["kl", "js_divergence", "js_distance", "w1", "cramer", "energy_distance", "tv", "AccuracyWarning"]
 

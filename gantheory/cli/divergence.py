@@ -1,6 +1,6 @@
-"""The ``gantheory`` command.
+"""``gantheory divergence``: every divergence between two distributions or two samples.
 
-``gantheory divergence`` prints every divergence between two distributions
+It prints every divergence between two distributions
 ``P`` and ``Q`` given as distribution specs (``--p``, ``--q``) or as two sample
 files (``.npy``/``.csv``), or, with no arguments, a built-in example. Each row
 gives the exact value between the distributions (closed form or quadrature)
@@ -38,7 +38,7 @@ from tqdm.auto import tqdm
 
 from gantheory import distributions
 from gantheory.divergences import discrete, empirical, exact
-from gantheory.divergences._checks import as_samples
+from gantheory._validation import as_samples
 
 DEFAULT_P = "Normal(0, 1)"
 DEFAULT_Q = "Mixture([Normal(-2, 0.5), Normal(2, 0.5)], [0.5, 0.5])"
@@ -278,10 +278,8 @@ def _divergence(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``gantheory`` command."""
-    parser = argparse.ArgumentParser(prog="gantheory", description="The theory of GANs, computable, testable and visible.")
-    commands = parser.add_subparsers(dest="command", required=True)
+def add_parser(commands) -> None:
+    """Register ``gantheory divergence`` on the subparsers ``commands``."""
     div = commands.add_parser(
         "divergence",
         help="every divergence between two distributions (specs) or two samples (.npy or .csv)",
@@ -295,18 +293,3 @@ def build_parser() -> argparse.ArgumentParser:
     div.add_argument("--seed", type=int, default=0, help="seed of those samples (default 0)")
     div.add_argument("--json", action="store_true", help="print JSON instead of a table")
     div.set_defaults(run=_divergence)
-    return parser
-
-
-def main(argv=None) -> int:
-    """Run the ``gantheory`` command; return its exit status (2 for bad input)."""
-    args = build_parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except (ValueError, TypeError) as exc:
-        print(f"gantheory {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Input validation shared by every public divergence function.
+"""Input validation shared by the whole package (divergences, distributions, autograd, GAN, CLI).
 
 Each helper converts its argument to a float64 array of the chosen array module
 ``xp`` and raises a plain ``TypeError`` (wrong kind of data) or ``ValueError``

@@ -1,0 +1,7 @@
+"""``python -m gantheory``: the ``gantheory`` command."""
+
+import sys
+
+from gantheory.cli import main
+
+sys.exit(main())

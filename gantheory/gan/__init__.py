@@ -1,0 +1,13 @@
+"""The GAN on :mod:`gantheory.autograd`, and the theory it shows.
+
+* :mod:`~gantheory.gan.losses`: discriminator and generator costs (minimax,
+  non-saturating, maximum likelihood, least squares), Wasserstein critics
+  (weight clipping, gradient penalty) and the Cramér/energy critic;
+* :mod:`~gantheory.gan.train`: the training loop and its ``History``;
+* :mod:`~gantheory.gan.optimal`: the optimal discriminator, V(D*, G) and the
+  vanishing-gradient experiment;
+* :mod:`~gantheory.gan.dynamics`: the Dirac-GAN and the game Jacobian (Nash dynamics);
+* :mod:`~gantheory.gan.critics`: Wasserstein vs Cramér sample gradients, the parallel-lines sweep.
+
+Each phenomenon is a function that returns data; :mod:`gantheory.plotting` draws it.
+"""
