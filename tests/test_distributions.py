@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from scipy import integrate, stats
 
 import gantheory as gt
-from tests.strategies import continuous_1d_dists, gaussian_params, mixture_dists, mvn_dists
+from gantheory.strategies import continuous_1d_dists, gaussian_params, mixture_dists, mvn_dists
 
 X = np.array([-np.inf, -40.0, -3.0, -0.7, 0.0, 0.2, 1.0, 2.5, 9.0, 40.0, np.inf])
 U = np.array([0.0, 1e-12, 0.01, 0.3, 0.5, 0.77, 0.99, 1.0 - 1e-12, 1.0])

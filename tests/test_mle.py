@@ -18,7 +18,7 @@ from hypothesis.extra import numpy as hnp
 
 import gantheory as gt
 from gantheory import mle
-from tests.strategies import gaussian_params, probability_vectors
+from gantheory.strategies import gaussian_params, probability_vectors
 
 N_LARGE = 100_000
 Z = 5.0  # tolerance in standard errors

@@ -16,7 +16,7 @@ from hypothesis.extra import numpy as hnp
 
 import gantheory as gt
 from gantheory import symbolic
-from tests.strategies import gaussian_params, probability_vectors
+from gantheory.strategies import gaussian_params, probability_vectors
 
 H = 1e-30  # complex step
 TOL = 1e-12

@@ -17,7 +17,7 @@ from hypothesis.extra import numpy as hnp
 
 import gantheory.autograd as ag
 from gantheory.autograd import Primitive, Tensor, check_grads, ops
-from tests.strategies import autograd_arrays
+from gantheory.strategies import autograd_arrays
 
 shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
 broadcast_pairs = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1, max_side=3)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 
 import gantheory.autograd as ag
 from gantheory.autograd import Tensor, nn, optim
-from tests.strategies import autograd_arrays
+from gantheory.strategies import autograd_arrays
 
 
 # -- graph hygiene --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import gantheory as gt
 from gantheory.backend import to_numpy
-from tests.strategies import pmf_pairs, probability_vectors
+from gantheory.strategies import pmf_pairs, probability_vectors
 
 RTOL = 1e-10
 LOG2 = math.log(2.0)

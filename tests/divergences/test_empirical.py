@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gantheory as gt
-from tests.strategies import samples_1d, weights_for
+from gantheory.strategies import samples_1d, weights_for
 
 RTOL = 1e-10
 

@@ -18,7 +18,7 @@ from scipy.spatial.distance import cdist
 import gantheory as gt
 from gantheory.divergences._knn import log_ratio
 from gantheory.divergences._sliced import projected_cramer_squared, random_directions
-from tests.strategies import samples_2d, weights_for
+from gantheory.strategies import samples_2d, weights_for
 
 emp = gt.empirical  # POT and dcor are optional: the tests that need them import them with importorskip
 

@@ -11,7 +11,7 @@ from scipy import integrate, stats
 
 import gantheory as gt
 from gantheory.divergences import exact
-from tests.strategies import continuous_1d_dists, laplace_dists, mvn_dists, normal_dists, uniform_dists
+from gantheory.strategies import continuous_1d_dists, laplace_dists, mvn_dists, normal_dists, uniform_dists
 
 LOG2 = math.log(2.0)
 

@@ -1,8 +1,18 @@
-"""Hypothesis strategies shared by the tests (one place; append new ones here)."""
+"""Hypothesis strategies for property-based tests of divergence identities (public).
+
+Needs the optional dependency ``hypothesis`` (``pip install "gantheory[test]"``);
+``import gantheory`` does not import this module.
+"""
 
 import numpy as np
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+except ImportError as exc:  # pragma: no cover - exercised by a subprocess test
+    raise ImportError(
+        'gantheory.strategies needs hypothesis; install it with: pip install "gantheory[test]"'
+    ) from exc
 
 # Moderate magnitudes: wide enough to exercise scaling, small enough that
 # float64 round-off stays far below the tolerances the tests assert.
