@@ -11,3 +11,18 @@
 
 Each phenomenon is a function that returns data; :mod:`gantheory.plotting` draws it.
 """
+
+from gantheory.gan import losses
+from gantheory.gan.losses import (
+    GENERATOR_COSTS,
+    LOSSES,
+    clip_weights,
+    cramer_critic_cost,
+    cramer_generator_cost,
+    discriminator_cost,
+    generator_cost,
+    gradient_penalty,
+    least_squares_discriminator_cost,
+    wasserstein_critic_cost,
+    wasserstein_generator_cost,
+)
