@@ -27,6 +27,7 @@ __all__ = [
     "as_samples",
     "as_weights",
     "as_pmf",
+    "check_axis",
     "check_same_shape",
     "check_base",
     "check_positive_int",
@@ -82,9 +83,20 @@ def as_samples(x, name: str, xp, ndims: tuple[int, ...] = (1,)):
 
 
 def as_weights(w, n: int, name: str, xp):
-    """Validate optional sample weights: ``None`` or ``n`` finite, non-negative numbers with a positive sum.
+    """Validate optional sample weights and normalize them to sum to one.
 
-    Weights need not sum to one; the estimators normalize them.
+    ``None`` stays ``None`` (uniform weights). Otherwise ``w`` must hold ``n``
+    finite, non-negative numbers with a positive maximum; they are divided by
+    their largest entry first and then by their sum, so weights near the
+    largest float (whose sum overflows) or in the subnormal range (whose
+    ratios lose digits) give the same normalized weights as any rescaling
+    of them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_weights([1e308, 1e308, 1e308], 3, "w", np)
+    array([0.333..., 0.333..., 0.333...])
     """
     if w is None:
         return None
@@ -93,9 +105,21 @@ def as_weights(w, n: int, name: str, xp):
         raise ValueError(f"{name} must have shape ({n},) to match its sample, got shape {arr.shape}")
     if bool((arr < 0).any()):
         raise ValueError(f"{name} contains negative values; weights must be >= 0")
-    if not float(arr.sum()) > 0:
+    if not float(arr.max()) > 0:
         raise ValueError(f"{name} sums to zero; at least one weight must be positive")
-    return arr
+    arr = arr / arr.max()  # entries in [0, 1]: their sum cannot overflow
+    return arr / arr.sum()
+
+
+def check_axis(axis, ndim: int, name: str = "axis"):
+    """Validate an axis argument: ``None`` or an int in ``[-ndim, ndim)``; return it as given (int or None)."""
+    if axis is None:
+        return None
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{name} must be an int or None, got {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}={axis} is out of range for arrays of dimension {ndim}; use an axis in [{-ndim}, {ndim - 1}] or None")
+    return int(axis)
 
 
 def as_pmf(p, name: str, xp, axis: int | None = None):
@@ -103,17 +127,31 @@ def as_pmf(p, name: str, xp, axis: int | None = None):
 
     Like :func:`scipy.stats.entropy`, ``p`` is divided by its sum, so any
     non-negative vector of counts or weights is accepted. ``axis=None``
-    normalizes the whole array (a pmf on a 1-D support or a 2-D grid).
+    normalizes the whole array (a pmf on a 1-D support or a 2-D grid). The
+    entries are divided by their largest one first, so that weights whose sum
+    overflows (``[1e308, 1e308]``) are normalized correctly.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_pmf([1e308, 1e308, 0.0], "p", np)
+    array([0.5, 0.5, 0. ])
+    >>> as_pmf([[1.0, 3.0]], "p", np, axis=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: axis=2 is out of range for arrays of dimension 2; use an axis in [-2, 1] or None
     """
     arr = as_float_array(p, name, xp)
     if arr.size == 0:
         raise ValueError(f"{name} is empty; a pmf needs at least one entry")
+    axis = check_axis(axis, arr.ndim)
     if bool((arr < 0).any()):
         raise ValueError(f"{name} contains negative values; a pmf must be >= 0")
-    total = arr.sum(axis=axis, keepdims=axis is not None)
-    if not bool((total > 0).all()):
+    top = arr.max(axis=axis, keepdims=axis is not None)
+    if not bool((top > 0).all()):
         raise ValueError(f"{name} sums to zero; a pmf needs at least one positive entry")
-    return arr / total
+    arr = arr / top  # entries in [0, 1]: their sum cannot overflow
+    return arr / arr.sum(axis=axis, keepdims=axis is not None)
 
 
 def check_same_shape(a, b, names: tuple[str, str]) -> None:

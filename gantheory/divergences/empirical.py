@@ -92,6 +92,29 @@ def _numpy(*arrays):
     return [None if a is None else to_numpy(a) for a in arrays]
 
 
+def _host_scaled(x, y):
+    """Both samples as ``(n, d)`` host arrays divided by ``2**e``, a power of two near their largest |coordinate|; and ``e``.
+
+    The d-D kernels square coordinate differences, which overflows beyond
+    ~1e154 and underflows below ~1e-154. Dividing by a power of two is exact,
+    and every distance here is homogeneous in the scale (W1 and the energy
+    distance of degree 1, the kNN log-ratios of degree 0), so the result on
+    the scaled samples is rescaled by :func:`_unscaled`.
+    """
+    x, y = _numpy(x.reshape(x.shape[0], -1), y.reshape(y.shape[0], -1))
+    top = max(float(np.abs(x).max()), float(np.abs(y).max()))
+    e = math.frexp(top)[1] if top > 0 else 0
+    return np.ldexp(x, -e), np.ldexp(y, -e), e
+
+
+def _unscaled(value: float, e: int) -> float:
+    """``value * 2**e``, or a signed ``inf`` beyond the largest float (the true value's limit)."""
+    try:
+        return math.ldexp(value, e)
+    except OverflowError:
+        return math.copysign(math.inf, value)
+
+
 def w1(x, y, x_weights=None, y_weights=None, *, return_coupling=False, backend=None):
     r"""Wasserstein-1 distance between two samples, exact for the empirical measures.
 
@@ -181,19 +204,20 @@ def w1(x, y, x_weights=None, y_weights=None, *, return_coupling=False, backend=N
             return float(w1_sorted_equal(x, y, xp))
         gap, widths = cdf_gap(x, y, x_weights, y_weights, xp)
         return float(xp.sum(xp.abs(gap) * widths))
-    x, y, x_weights, y_weights = _numpy(x.reshape(x.shape[0], -1), y.reshape(y.shape[0], -1), x_weights, y_weights)
+    x, y, e = _host_scaled(x, y)
+    x_weights, y_weights = _numpy(x_weights, y_weights)
     n, m = x.shape[0], y.shape[0]
     if x_weights is None and y_weights is None and n == m:
         value, col = assignment_w1(x, y)
         if not return_coupling:
-            return value
+            return _unscaled(value, e)
         coupling = np.zeros((n, n))
         coupling[np.arange(n), col] = 1.0 / n
-        return value, coupling
-    a = np.full(n, 1.0 / n) if x_weights is None else x_weights / x_weights.sum()
-    b = np.full(m, 1.0 / m) if y_weights is None else y_weights / y_weights.sum()
+        return _unscaled(value, e), coupling
+    a = np.full(n, 1.0 / n) if x_weights is None else x_weights  # as_weights normalized them
+    b = np.full(m, 1.0 / m) if y_weights is None else y_weights
     value, coupling = lp_w1(x, y, a, b)
-    return (value, coupling) if return_coupling else value
+    return (_unscaled(value, e), coupling) if return_coupling else _unscaled(value, e)
 
 
 def cramer(x, y, x_weights=None, y_weights=None, *, chunk_size=None, backend=None) -> float:
@@ -350,17 +374,16 @@ def energy_distance(x, y, x_weights=None, y_weights=None, *, unbiased=False, chu
         return value
     if chunk_size is not None:
         chunk_size = check_positive_int(chunk_size, "chunk_size")
-    x, y, x_weights, y_weights = _numpy(x, y, x_weights, y_weights)
-    # Normalized weights, or None with the sum divided by the count instead.
-    wx = None if x_weights is None else x_weights / x_weights.sum()
-    wy = None if y_weights is None else y_weights / y_weights.sum()
+    x, y, e = _host_scaled(x, y)
+    # Normalized weights (as_weights), or None with the sum divided by the count instead.
+    wx, wy = _numpy(x_weights, y_weights)
     nx, ny = (n if wx is None else 1.0), (m if wy is None else 1.0)
     mean_xy = pairwise_sum(x, y, wx, wy, same=False, chunk=chunk_size or default_chunk(m)) / (nx * ny)
     sum_xx = pairwise_sum(x, x, wx, wx, same=True, chunk=chunk_size or default_chunk(n))
     sum_yy = pairwise_sum(y, y, wy, wy, same=True, chunk=chunk_size or default_chunk(m))
     if unbiased:
-        return 2.0 * mean_xy - sum_xx / (n * (n - 1)) - sum_yy / (m * (m - 1))
-    return 2.0 * mean_xy - sum_xx / nx**2 - sum_yy / ny**2
+        return _unscaled(2.0 * mean_xy - sum_xx / (n * (n - 1)) - sum_yy / (m * (m - 1)), e)
+    return _unscaled(2.0 * mean_xy - sum_xx / nx**2 - sum_yy / ny**2, e)
 
 
 def _sliced(x, y, x_weights, y_weights, n_projections, rng, backend, kernel):
@@ -477,7 +500,7 @@ def _knn_pair(x, y, k):
     """Validate two unweighted samples as (n, d) host arrays and ``k`` against their sizes."""
     k = check_positive_int(k, "k")
     x, y, _, _, _ = _validate_pair(x, y, None, None, None, ndims=(1, 2))
-    x, y = _numpy(x.reshape(x.shape[0], -1), y.reshape(y.shape[0], -1))
+    x, y, _ = _host_scaled(x, y)  # the estimates are scale-invariant; squared distances must not overflow
     for name, size, need in (("x", x.shape[0], k + 1), ("y", y.shape[0], k + 1)):
         if size < need:
             raise ValueError(f"{name} has {size} points; the kNN estimator with k={k} needs at least k + 1 = {need}")

@@ -242,3 +242,46 @@ def test_support_must_match_the_pmfs():
         gt.discrete.cramer([0.5, 0.5], [0.3, 0.7], support=[0.0, np.nan])
     with pytest.raises(ValueError, match="support must give one position per entry"):
         gt.discrete.energy_distance(np.ones((2, 2)), np.ones((2, 2)), support=[0.0, 1.0])
+
+
+# -- weights at the ends of the float range ----------------------------------------------
+
+
+def test_weights_whose_sum_overflows_are_normalized_by_their_maximum_first():
+    # The issue's reproductions; truths by hand: [1e308, 1e308] is the pmf [1/2, 1/2].
+    assert gt.discrete.w1([1e308, 1e308], [1, 0], [0, 1]) == 0.5  # half the mass moves by 1
+    # JSD([1/2, 1/2], [1, 0]) = 1/2 KL(p||m) + 1/2 KL(q||m), m = [3/4, 1/4]
+    m = np.array([0.75, 0.25])
+    expected = 0.5 * scipy.stats.entropy([0.5, 0.5], m) + 0.5 * scipy.stats.entropy([1.0, 0.0], m)
+    assert gt.discrete.js_divergence([1e308, 1e308], [1, 0]) == pytest.approx(expected, rel=1e-14)
+    assert gt.discrete.kl([1e308, 1e308], [1e-300, 3e-300]) == pytest.approx(scipy.stats.entropy([1, 1], [1, 3]), rel=1e-14)
+
+
+def _scaled_up(p, k):
+    """``p`` rescaled so that its largest entry is 10**k (k <= 308: every entry stays finite)."""
+    return p / p.max() * 10.0**k
+
+
+@given(pmf_pairs(), st.integers(0, 308), st.integers(0, 308))
+def test_scaling_the_weights_by_powers_of_ten_leaves_every_divergence_unchanged(pq, k, j):
+    # Every divergence depends on p / sum(p) only: scale invariance, up to the largest floats.
+    p, q = pq
+    support = np.arange(len(p), dtype=float)
+    ps, qs = _scaled_up(p, k), _scaled_up(q, j)
+    for f in (gt.discrete.kl, gt.discrete.js_divergence, gt.discrete.js_distance, gt.discrete.tv):
+        assert f(ps, qs) == pytest.approx(f(p, q), rel=1e-12, abs=1e-14)
+    for f in (gt.discrete.w1, gt.discrete.cramer, gt.discrete.energy_distance):
+        assert f(ps, qs, support) == pytest.approx(f(p, q, support), rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("axis", [5, -4, 2])
+def test_an_axis_out_of_range_names_the_argument(axis):
+    p = np.ones((2, 3))
+    for f in (gt.discrete.kl, gt.discrete.js_divergence, gt.discrete.js_distance, gt.discrete.tv):
+        with pytest.raises(ValueError, match=f"axis={axis} is out of range for arrays of dimension 2"):
+            f(p, p, axis=axis)
+
+
+def test_a_non_integer_axis_is_a_type_error():
+    with pytest.raises(TypeError, match="axis must be an int or None"):
+        gt.discrete.kl(np.ones((2, 3)), np.ones((2, 3)), axis=1.0)

@@ -176,3 +176,24 @@ def test_bad_samples_raise_clear_errors(dist, kwargs, error, match):
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="backend must be one of"):
         gt.empirical.w1([1.0], [2.0], backend="torch")
+
+
+# -- weights at the ends of the float range --------------------------------------------
+
+
+def test_weights_whose_sum_overflows_give_the_normalized_answer():
+    # The reproduction: x = {0, 1} with equal weights against y = {1}: half the mass moves 1.
+    assert gt.empirical.w1([0, 1], [1], x_weights=[1e308, 1e308]) == 0.5
+    # and at the other end, subnormal weights: [1, 3] * 5e-324 is [5e-324, 1.5e-323] exactly
+    assert gt.empirical.w1([0, 4], [0], x_weights=[5e-324, 1.5e-323]) == 3.0  # 3/4 of the mass moves 4
+
+
+@given(weighted_pairs(weighted=True), st.integers(0, 308))
+def test_scaling_all_weights_by_powers_of_ten_leaves_every_distance_unchanged(pair, k):
+    # The distances depend on w / sum(w) only (checked against the unscaled weights).
+    x, y, wx, wy = pair
+    wxs = wx / wx.max() * 10.0**k
+    wys = None if wy is None else wy / wy.max() * 10.0**k
+    scale = max(1.0, np.abs(np.concatenate([x, y])).max())
+    for dist in (gt.empirical.w1, gt.empirical.cramer, gt.empirical.energy_distance):
+        assert dist(x, y, wxs, wys) == pytest.approx(dist(x, y, wx, wy), rel=1e-12, abs=1e-12 * scale)

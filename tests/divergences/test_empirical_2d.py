@@ -223,6 +223,42 @@ def test_energy_is_nonnegative_symmetric_translation_invariant_and_homogeneous(d
     assert emp.energy_distance(-2.0 * x, -2.0 * y) == pytest.approx(2.0 * value, abs=1e-9 * scale)
 
 
+def test_extreme_scales_neither_overflow_nor_underflow():
+    # The reproductions; truths by hand (one point each: E = 2|x - y|, W1 = |x - y|).
+    assert emp.energy_distance([[1e300, 0]], [[0, 0]]) == pytest.approx(2e300, rel=1e-15)
+    assert emp.energy_distance([[1e-200, 0]], [[0, 0]]) == pytest.approx(2e-200, rel=1e-15)
+    assert emp.w1([[1e-200, 0]], [[0, 0]]) == pytest.approx(1e-200, rel=1e-15)
+    assert emp.w1([[1e200, 0], [0, 1e200]], [[0, 0]]) == pytest.approx(1e200, rel=1e-15)  # the LP route
+    assert emp.w1([[3e200, 4e200]], [[0, 0]], x_weights=[2.0]) == pytest.approx(5e200, rel=1e-15)
+    # beyond the largest float the true value is inf, and so is the answer
+    assert emp.energy_distance([[1.5e308, 0]], [[-1.5e308, 0]]) == math.inf
+
+
+@settings(max_examples=30)
+@given(data=st.data())
+def test_scaling_both_samples_by_c_multiplies_every_distance_by_c(data):
+    # W1, the energy distance, sliced W1 and Cramer squared (E / 2) are homogeneous of degree 1,
+    # for every c in [1e-200, 1e200]. Tolerance: 1e-12 relative, or 1e-12 of c times the data's
+    # extent for values that are themselves a cancellation (energy of nearby clouds).
+    x, y = data.draw(samples_2d(max_size=10)), data.draw(samples_2d(max_size=10))
+    wx = data.draw(weights_for(len(x))) if data.draw(st.booleans()) else None
+    c = 10.0 ** data.draw(st.floats(-200, 200))
+    extent = 1.0 + np.abs(x).max() + np.abs(y).max()
+    def cramer_squared(x, y, wx):
+        return emp.cramer(x, y, wx) ** 2
+
+    for dist in (emp.w1, emp.energy_distance, cramer_squared, emp.sliced_w1):
+        expected = c * dist(x, y, wx)
+        assert dist(c * x, c * y, wx) == pytest.approx(expected, rel=1e-12, abs=1e-12 * c * extent)
+
+
+@pytest.mark.parametrize("c", [1e-200, 1e200])
+def test_knn_estimates_are_scale_invariant_at_extreme_scales(c):
+    x, y = _cloud(300, 40), _cloud(300, 41, shift=1.0)
+    assert emp.kl(c * x, c * y) == pytest.approx(emp.kl(x, y), abs=1e-9)
+    assert emp.js_divergence(c * x, c * y) == pytest.approx(emp.js_divergence(x, y), abs=1e-9)
+
+
 # --------------------------------------------------------------------------- sliced distances
 
 
