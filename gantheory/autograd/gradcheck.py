@@ -25,10 +25,11 @@ __all__ = ["check_grads", "GradientCheckError"]
 
 # Central differences have truncation error ~ eps**2 |f'''| / 6 and rounding
 # error ~ macheps |f| / eps; eps = macheps**(1/3) ~ 6e-6 balances the two at
-# ~ macheps**(2/3) ~ 4e-11 relative to the scale of f. The default rtol 1e-6
-# leaves four orders of magnitude for the constants (third derivatives of
-# order 10, sums over hundreds of entries).
-EPS = float(np.finfo(np.float64).eps) ** (1 / 3)
+# ~ macheps**(2/3) ~ 4e-11 relative to the scale of f. Both are estimated and
+# added to the tolerance at each check; rtol (1e-6) is relative to the
+# derivative's own magnitude only.
+MACHEPS = float(np.finfo(np.float64).eps)
+EPS = MACHEPS ** (1 / 3)
 RTOL = 1e-6
 
 
@@ -51,7 +52,10 @@ def check_grads(f, *args, order=2, eps=EPS, rtol=RTOL, rng=0):
     eps : float
         Finite-difference step, :math:`\\epsilon_{mach}^{1/3}` by default.
     rtol : float
-        Allowed error relative to the scale :math:`1 + \\sum |v \\odot f|`.
+        Allowed error relative to the derivative's own magnitude,
+        :math:`\\sum_i \\sum |\\nabla_{x_i} \\langle v, f \\rangle \\odot u_i|`
+        (so a wrong gradient fails however small it is), on top of the
+        finite difference's own error (see Notes).
     rng : None, int or numpy.random.Generator
         Seed for the random directions.
 
@@ -68,7 +72,12 @@ def check_grads(f, *args, order=2, eps=EPS, rtol=RTOL, rng=0):
 
     .. math:: \\frac{\\langle v, f(x + \\epsilon u) - f(x - \\epsilon u) \\rangle}{2 \\epsilon},
 
-    whose error is :math:`O(\\epsilon^2)` plus rounding :math:`O(\\epsilon_{mach}/\\epsilon)`.
+    whose error is :math:`O(\\epsilon^2)` plus rounding :math:`O(\\epsilon_{mach}/\\epsilon)`:
+    the truncation is estimated by repeating the difference with step
+    :math:`2\\epsilon` (Richardson: the two differ by about three times the
+    :math:`O(\\epsilon^2)` term), the rounding as
+    :math:`100\\,\\epsilon_{mach} \\sum |v \\odot f| / \\epsilon`; both are added
+    to the tolerance.
     For the next order the same check is applied to
     :math:`x \\mapsto \\nabla_x \\langle v, f(x) \\rangle` [1]_.
 
@@ -112,12 +121,25 @@ def _check(f, points, order, level, eps, rtol, gen, xp):
     def along(t):
         return _data(f(*[Tensor(p + t * u) for p, u in zip(points, directions)]))
 
-    numeric = float(((along(eps) - along(-eps)) * v).sum()) / (2 * eps)
-    scale = 1.0 + float(to_numpy(xp.abs(v * out)).sum()) + abs(numeric)
-    if not abs(analytic - numeric) <= rtol * scale:
+    def central(h):
+        ends = along(h), along(-h)
+        size = sum(float(to_numpy(xp.abs(v * e)).sum()) for e in ends)  # sum |v f| at both ends
+        return float(((ends[0] - ends[1]) * v).sum()) / (2 * h), size
+
+    numeric, size = central(eps)
+    # Allowed error: rtol relative to the derivative's own magnitude (the sum of the
+    # absolute terms of <grad, u>, never an absolute floor that would hide small
+    # gradients), plus the central difference's own error: its truncation, estimated
+    # by Richardson from a doubled step (|D(2e) - D(e)| ~ 3 c e^2 >= its O(e^2) term),
+    # and its rounding, ~ machine eps * sum |v f(x +- e u)| / e with room for f's own round-off.
+    magnitude = float(np.sum([float(to_numpy(xp.abs(_data(g) * u)).sum()) for g, u in zip(grads, directions)])) + abs(numeric)
+    truncation = abs(central(2 * eps)[0] - numeric)
+    rounding = 100 * MACHEPS * size / eps
+    tolerance = rtol * magnitude + truncation + rounding
+    if not abs(analytic - numeric) <= tolerance:
         raise GradientCheckError(
             f"order {level}: reverse mode gives {analytic!r}, central differences give {numeric!r} "
-            f"(difference {abs(analytic - numeric):.3g} > {rtol * scale:.3g})"
+            f"(difference {abs(analytic - numeric):.3g} > {tolerance:.3g})"
         )
     if order > 1:
 

@@ -176,7 +176,7 @@ class Tensor:
     Parameters
     ----------
     data : array_like or Tensor
-        The values. Python numbers, lists and integer arrays become float64;
+        The values. Python numbers, lists, integer and boolean arrays become float64;
         float arrays keep their dtype (float32 stays float32). NumPy arrays
         stay NumPy, CuPy arrays stay CuPy.
     requires_grad : bool
@@ -213,6 +213,8 @@ class Tensor:
            [-1.,  1.]])
     >>> Tensor(np.ones(2, dtype=np.float32)).dtype
     dtype('float32')
+    >>> Tensor([1, 2]), Tensor(np.array([True, False]))
+    (Tensor(array([1., 2.])), Tensor(array([1., 0.])))
     """
 
     __slots__ = ("data", "grad", "requires_grad", "_prim", "_raw", "_params", "_parents")
@@ -221,7 +223,8 @@ class Tensor:
     def __init__(self, data, requires_grad=False, dtype=None):
         if isinstance(data, Tensor):
             data = data.data
-        arr = get_namespace(data).asarray(data, dtype=dtype)
+        xp = get_namespace(data)
+        arr = xp.asarray(data, dtype=dtype)
         if dtype is None and arr.dtype.kind != "f":
             if arr.dtype.kind not in "biu":
                 raise TypeError(f"Tensor data must hold real numbers, got dtype {arr.dtype}; convert it to float first")

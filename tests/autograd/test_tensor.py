@@ -175,3 +175,32 @@ def test_bad_input_is_rejected_with_a_message_naming_the_fix():
         ag.grad(lambda x: x * 2)(np.ones(2))
     with pytest.raises(ValueError, match="order"):
         ag.check_grads(lambda x: x, np.ones(2), order=0)
+
+
+# -- integer and boolean data are promoted to float64 ----------------------------------------
+INTEGER_AND_BOOLEAN = [np.array([1, 2, 3]), np.array([1, 2, 3], dtype=np.uint8), np.array([True, False, True]), [1, 2, 3]]
+
+
+@pytest.mark.parametrize("data", INTEGER_AND_BOOLEAN, ids=["int64", "uint8", "bool", "list"])
+def test_integer_and_boolean_data_work_at_every_entry_point(data):
+    # Truths: f(x) = sum x^3 has gradient 3 x^2 and Hessian diag(6 x), evaluated at float(x).
+    x = np.asarray(data, dtype=float)
+
+    def f(t):
+        return (t**3).sum()
+
+    t = Tensor(data)
+    assert t.dtype == np.float64 and np.array_equal(t.data, x)
+    leaf = Tensor(data, requires_grad=True)
+    f(leaf).backward()
+    np.testing.assert_array_equal(leaf.grad, 3 * x**2)
+    np.testing.assert_array_equal(ag.grad(f)(data), 3 * x**2)
+    value, g = ag.value_and_grad(f)(data)
+    assert float(value) == np.sum(x**3)
+    np.testing.assert_array_equal(g, 3 * x**2)
+    np.testing.assert_array_equal(ag.jacobian(lambda t: t**3)(data), np.diag(3 * x**2))
+    np.testing.assert_array_equal(ag.hessian_vector_product(f)(data, data), 6 * x * x)  # H v with v = x
+    ag.check_grads(f, data, order=2)
+    # mixed: an integer constant against a float tensor, and an int tensor in an op with a float one
+    np.testing.assert_array_equal(ag.grad(lambda t: (t * np.asarray(data)).sum())(x), x)
+    assert (Tensor(data) + Tensor(x)).dtype == np.float64
