@@ -26,3 +26,14 @@ from gantheory.gan.losses import (
     wasserstein_critic_cost,
     wasserstein_generator_cost,
 )
+from gantheory.gan import critics
+from gantheory.gan.critics import (
+    BernoulliMinimizers,
+    BernoulliSampleLosses,
+    LocationGradients,
+    ParallelLinesSweep,
+    bernoulli_minimizers,
+    bernoulli_sample_losses,
+    location_sample_gradients,
+    parallel_lines_sweep,
+)

@@ -1,0 +1,547 @@
+r"""Wasserstein vs Cramér critics: biased and unbiased sample gradients, and the parallel lines.
+
+Three computations, each returning a dataclass of arrays for
+:mod:`gantheory.plotting` and the notebooks:
+
+* :func:`bernoulli_sample_losses` -- Bellemare et al.'s Bernoulli example [1]_:
+  the expected *sample* loss :math:`E\,d(\hat P_m, Q_\theta)` and its gradient
+  for :math:`d = W_1` and :math:`d = \ell_2^2`, exactly (by enumerating the
+  binomial outcomes of an m-sample batch) or by Monte Carlo;
+  :func:`bernoulli_minimizers` gives where each expected loss is smallest.
+* :func:`location_sample_gradients` -- the same question for a 1-D location
+  family with continuous samples: the expected gradient of the empirical
+  W1 and :math:`\ell_2^2` losses in the generator's location against the
+  gradient of the true distance.
+* :func:`parallel_lines_sweep` -- Arjovsky et al.'s Example 1 [2]_: KL both
+  ways, JSD, W1, Cramér, energy and TV between :math:`P_0` and
+  :math:`P_\theta` against :math:`\theta`, with their derivatives.
+
+The lesson: the W1 loss of a finite batch is a biased stand-in for W1, so
+stochastic gradient descent on it converges to the wrong place (the median of
+the batch mean in the Bernoulli case, not p); the *squared* Cramér distance
+:math:`\ell_2^2` has unbiased sample gradients, so its expected sample loss has
+the right minimizer for every batch size. The plain :math:`\ell_2` does not:
+between Bernoullis :math:`\ell_2 = W_1`.
+
+Examples
+--------
+>>> import gantheory as gt
+>>> gt.gan.bernoulli_minimizers(p=0.3, m=[1, 5, 10])   # W1 minimizers: medians of K/m
+BernoulliMinimizers(p=0.3, m=array([ 1,  5, 10]), w1_low=array([0. , 0.2, 0.3]), w1_high=array([0. , 0.2, 0.3]), cramer2=array([0.3, 0.3, 0.3]))
+
+References
+----------
+.. [1] M. G. Bellemare, I. Danihelka, W. Dabney, S. Mohamed, B. Lakshminarayanan,
+   S. Hoyer and R. Munos, "The Cramer distance as a solution to biased
+   Wasserstein gradients", arXiv:1705.10743, 2017.
+.. [2] M. Arjovsky, S. Chintala and L. Bottou, "Wasserstein GAN", ICML 2017, Example 1.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from gantheory._rng import as_generator
+from gantheory._validation import as_float_array, check_positive_int
+from gantheory.distributions import Distribution, Laplace, Mixture, Normal, ParallelLines, Uniform
+from gantheory.divergences import exact
+
+__all__ = [
+    "BernoulliSampleLosses",
+    "BernoulliMinimizers",
+    "LocationGradients",
+    "ParallelLinesSweep",
+    "bernoulli_sample_losses",
+    "bernoulli_minimizers",
+    "location_sample_gradients",
+    "parallel_lines_sweep",
+]
+
+_MC_CHUNK = 1 << 22  # Bernoulli draws held in memory at once by the Monte Carlo route
+
+
+# -- validation ---------------------------------------------------------------
+
+def _probability(p, name: str) -> float:
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number in [0, 1], got {type(p).__name__}")
+    p = float(p)
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{name} must lie in [0, 1], got {p}")
+    return p
+
+
+def _batch_sizes(m) -> np.ndarray:
+    sizes = np.atleast_1d(np.asarray(m))
+    if sizes.ndim != 1 or sizes.size == 0 or sizes.dtype.kind not in "iu":
+        raise TypeError(f"m must be a positive int or a 1-D sequence of them, got {m!r}")
+    for size in sizes:
+        check_positive_int(int(size), "m")
+    return sizes.astype(np.int64)
+
+
+def _grid(theta, name: str, default, low=-np.inf, high=np.inf) -> np.ndarray:
+    arr = default if theta is None and default is not None else as_float_array(theta, name, np)
+    arr = np.atleast_1d(arr)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a number or a non-empty 1-D array, got shape {arr.shape}")
+    if (arr < low).any() or (arr > high).any():
+        raise ValueError(f"{name} must lie in [{low}, {high}], got values from {arr.min()} to {arr.max()}")
+    return arr
+
+
+# -- Bellemare's Bernoulli example --------------------------------------------
+
+@dataclass(frozen=True)
+class BernoulliSampleLosses:
+    """Expected sample losses and gradients of the Bernoulli example (see :func:`bernoulli_sample_losses`).
+
+    Arrays ``w1``, ``w1_grad``, ``cramer2``, ``cramer2_grad`` (and their
+    ``*_se``) have shape ``(len(m), len(theta))``; ``*_true*`` have shape
+    ``(len(theta),)``. ``*_se`` are Monte Carlo standard errors, 0 for the
+    exact enumeration.
+    """
+
+    p: float
+    m: np.ndarray
+    theta: np.ndarray
+    method: str
+    w1: np.ndarray
+    w1_grad: np.ndarray
+    cramer2: np.ndarray
+    cramer2_grad: np.ndarray
+    w1_se: np.ndarray
+    w1_grad_se: np.ndarray
+    cramer2_se: np.ndarray
+    cramer2_grad_se: np.ndarray
+    w1_true: np.ndarray
+    w1_true_grad: np.ndarray
+    cramer2_true: np.ndarray
+    cramer2_true_grad: np.ndarray
+
+
+@dataclass(frozen=True)
+class BernoulliMinimizers:
+    """Minimizers in :math:`\\theta` of the expected sample losses (see :func:`bernoulli_minimizers`)."""
+
+    p: float
+    m: np.ndarray
+    w1_low: np.ndarray
+    w1_high: np.ndarray
+    cramer2: np.ndarray
+
+
+def _bernoulli_counts(rng, m: int, p: float, n_batches: int) -> np.ndarray:
+    """Numbers of ones in ``n_batches`` batches of ``m`` Bernoulli(p) draws (drawn as 0/1 samples, in chunks)."""
+    rows = max(1, _MC_CHUNK // m)
+    counts = [(rng.random((min(rows, n_batches - start), m)) < p).sum(axis=1) for start in range(0, n_batches, rows)]
+    return np.concatenate(counts)
+
+
+def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_000, rng=None) -> BernoulliSampleLosses:
+    r"""Expected W1 and squared-Cramér losses of an m-sample batch from Bernoulli(p) against Bernoulli(θ).
+
+    Bellemare et al.'s example [1]_: the target :math:`P = B(p)` is seen only
+    through a batch of m samples, whose empirical law is :math:`\hat P_m = B(K/m)`
+    with :math:`K \sim \mathrm{Binomial}(m, p)`; the model :math:`Q_\theta = B(\theta)`
+    is exact. Between Bernoullis :math:`F - G = \theta - a` on :math:`[0, 1)`, so
+
+    .. math:: W_1(\hat P_m, Q_\theta) = |K/m - \theta|, \qquad
+              \ell_2^2(\hat P_m, Q_\theta) = (K/m - \theta)^2,
+
+    and the expected sample losses and their gradients are
+
+    .. math:: E\,W_1 = \sum_{k=0}^m \binom{m}{k} p^k (1-p)^{m-k}\,|k/m - \theta|, \qquad
+              \partial_\theta E\,W_1 = P(K/m < \theta) - P(K/m > \theta),
+
+    .. math:: E\,\ell_2^2 = (\theta - p)^2 + \frac{p(1-p)}{m}, \qquad
+              \partial_\theta E\,\ell_2^2 = 2(\theta - p) = \partial_\theta \ell_2^2(P, Q_\theta).
+
+    The :math:`\ell_2^2` sample gradient is unbiased; the W1 one is not: it
+    differs from :math:`\partial_\theta W_1(P, Q_\theta) = \operatorname{sign}(\theta - p)`
+    wherever :math:`\theta` is within the spread of :math:`K/m` of p. Since
+    :math:`\ell_2 = W_1` between Bernoullis, the unsquared Cramér distance is
+    exactly as biased: the unbiasedness theorem of [1]_ is for :math:`\ell_2^2`.
+
+    Parameters
+    ----------
+    p : float
+        Success probability of the target, in [0, 1].
+    m : int or sequence of int
+        Batch sizes (each >= 1).
+    theta : array_like, optional
+        Model parameters in [0, 1]; default 201 points from 0 to 1.
+    method : {"exact", "monte_carlo"}
+        ``"exact"`` sums over the m + 1 binomial outcomes with
+        :func:`scipy.stats.binom` pmf weights: O(m T) for T values of theta,
+        exact to round-off up to m = 1000 and beyond. ``"monte_carlo"`` draws
+        ``n_batches`` batches of m Bernoulli samples per size and averages.
+    n_batches : int
+        Batches per size for ``"monte_carlo"``.
+    rng : None, int or numpy.random.Generator
+        Randomness of ``"monte_carlo"``.
+
+    Returns
+    -------
+    BernoulliSampleLosses
+        Expected losses, gradients (one-sided derivatives averaged at the
+        kinks :math:`\theta = k/m`), their Monte Carlo standard errors, and
+        the true :math:`W_1 = |p - \theta|`, :math:`\ell_2^2 = (p - \theta)^2`
+        with their gradients.
+
+    References
+    ----------
+    .. [1] M. G. Bellemare et al., "The Cramer distance as a solution to biased
+       Wasserstein gradients", arXiv:1705.10743, 2017, Theorem 1 (the Bernoulli
+       counterexample) and the unbiased sample gradients of the Cramér distance.
+
+    See Also
+    --------
+    bernoulli_minimizers, location_sample_gradients
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> r = gt.gan.bernoulli_sample_losses(p=0.3, m=1, theta=[0.0, 0.3, 1.0])
+    >>> r.w1[0].round(6).tolist()        # E|X - theta| = p(1 - theta) + (1 - p) theta
+    [0.3, 0.42, 0.7]
+    >>> r.cramer2_grad[0].round(6).tolist(), r.cramer2_true_grad.round(6).tolist()   # unbiased
+    ([-0.6, 0.0, 1.4], [-0.6, 0.0, 1.4])
+    """
+    p = _probability(p, "p")
+    sizes = _batch_sizes(m)
+    theta = _grid(theta, "theta", np.linspace(0.0, 1.0, 201), 0.0, 1.0)
+    if method not in ("exact", "monte_carlo"):
+        raise ValueError(f'method must be "exact" or "monte_carlo", got {method!r}')
+    out = {key: np.zeros((sizes.size, theta.size)) for key in ("w1", "w1_grad", "cramer2", "cramer2_grad")}
+    se = {key: np.zeros((sizes.size, theta.size)) for key in out}
+    if method == "monte_carlo":
+        n_batches = check_positive_int(n_batches, "n_batches")
+        gen = as_generator(rng)
+    for i, size in enumerate(sizes):
+        if method == "exact":
+            k = np.arange(size + 1)
+            # exp(logpmf): scipy's binom.pmf overflows (boost ibeta_derivative) for subnormal p
+            weights, means = np.exp(stats.binom.logpmf(k, size, p)), k / size
+        else:
+            weights, means = None, _bernoulli_counts(gen, int(size), p, n_batches) / size
+        diff = means[:, None] - theta[None, :]  # K/m - theta, one row per outcome or batch
+        per = {"w1": np.abs(diff), "w1_grad": -np.sign(diff), "cramer2": diff**2, "cramer2_grad": -2.0 * diff}
+        for key, values in per.items():
+            if weights is not None:
+                out[key][i] = weights @ values
+            else:
+                out[key][i] = values.mean(axis=0)
+                se[key][i] = values.std(axis=0, ddof=1) / math.sqrt(n_batches) if n_batches > 1 else np.inf
+    d = p - theta
+    return BernoulliSampleLosses(
+        p=p, m=sizes, theta=theta, method=method,
+        **out, **{f"{key}_se": value for key, value in se.items()},
+        w1_true=np.abs(d), w1_true_grad=-np.sign(d), cramer2_true=d**2, cramer2_true_grad=-2.0 * d,
+    )
+
+
+def bernoulli_minimizers(p, m) -> BernoulliMinimizers:
+    r"""Where the expected sample losses of :func:`bernoulli_sample_losses` are smallest.
+
+    :math:`E|K/m - \theta|` is convex and piecewise linear in :math:`\theta`
+    with slope :math:`P(K/m < \theta) - P(K/m > \theta)`, so its minimizers
+    are the medians of :math:`K/m`, the interval :math:`[k_{lo}/m, k_{hi}/m]`
+    with :math:`k_{lo} = \min\{k : F(k) \ge 1/2\}`, :math:`k_{hi} = \min\{k : F(k) > 1/2\}`
+    (F the Binomial(m, p) CDF; CDF values within 1e-12 of 1/2 count as equal).
+    It differs from p unless mp is (close to) a median, e.g. an integer: for
+    m = 1 it is 0 when p < 1/2 and 1 when p > 1/2. :math:`E(K/m - \theta)^2 =
+    (\theta - p)^2 + p(1-p)/m` is minimized at :math:`\theta = p` for every m.
+
+    Parameters
+    ----------
+    p : float
+        Success probability of the target, in [0, 1].
+    m : int or sequence of int
+        Batch sizes (each >= 1).
+
+    Returns
+    -------
+    BernoulliMinimizers
+        ``w1_low``, ``w1_high`` (ends of the W1 minimizer interval, equal
+        unless the median is not unique) and ``cramer2`` (= p), each of shape
+        ``(len(m),)``.
+
+    References
+    ----------
+    .. [1] M. G. Bellemare et al., "The Cramer distance as a solution to biased
+       Wasserstein gradients", arXiv:1705.10743, 2017.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> r = gt.gan.bernoulli_minimizers(0.8, [1, 2, 1000])
+    >>> r.w1_low.tolist(), r.cramer2.tolist()
+    ([1.0, 1.0, 0.8], [0.8, 0.8, 0.8])
+    """
+    p = _probability(p, "p")
+    sizes = _batch_sizes(m)
+    low, high = np.empty(sizes.size), np.empty(sizes.size)
+    for i, size in enumerate(sizes):
+        cdf = stats.binom.cdf(np.arange(size + 1), size, p)
+        low[i] = np.searchsorted(cdf, 0.5 - 1e-12, side="left") / size
+        high[i] = min(np.searchsorted(cdf, 0.5 + 1e-12, side="right"), size) / size
+    return BernoulliMinimizers(p=p, m=sizes, w1_low=low, w1_high=high, cramer2=np.full(sizes.size, p))
+
+
+# -- a 1-D location family with continuous samples ----------------------------
+
+@dataclass(frozen=True)
+class LocationGradients:
+    """Expected sample gradients against true gradients (see :func:`location_sample_gradients`).
+
+    Every array has shape ``(len(theta),)``; ``*_se`` are Monte Carlo standard errors.
+    """
+
+    theta: np.ndarray
+    m: int
+    n_batches: int
+    w1_grad: np.ndarray
+    w1_grad_se: np.ndarray
+    w1_true_grad: np.ndarray
+    cramer2_grad: np.ndarray
+    cramer2_grad_se: np.ndarray
+    cramer2_true_grad: np.ndarray
+
+
+def _shifted(D: Distribution, t: float) -> Distribution:
+    """``D`` moved by ``t`` (the location family through D)."""
+    if isinstance(D, (Normal, Laplace)):
+        return type(D)(D.loc + t, D.scale)
+    if isinstance(D, Uniform):
+        return Uniform(D.low + t, D.high + t)
+    if isinstance(D, Mixture):
+        return Mixture([_shifted(c, t) for c in D.components], D.weights)
+    raise TypeError(f"base must be a 1-D Normal, Laplace, Uniform or a Mixture of them, got {D!r}")
+
+
+def _batch_gradients(x: np.ndarray, z: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-batch gradients in ``t`` of W1 and l2^2 between rows of ``x`` and of ``t + z`` (shape (batches, m), no ties)."""
+    m = x.shape[1]
+    y = t + z
+    w1 = np.sign(np.sort(y, axis=1) - np.sort(x, axis=1)).mean(axis=1)
+    is_y = np.argsort(np.concatenate([x, y], axis=1), axis=1, kind="stable") >= m
+    x_below_y = (np.arange(2 * m) * is_y).sum(axis=1) - m * (m - 1) / 2  # Mann-Whitney count #{x_i < y_j}
+    return w1, (2.0 * x_below_y - m * m) / (m * m)
+
+
+def location_sample_gradients(P, base, theta, m, *, n_batches=2000, h=1e-3, rng=None) -> LocationGradients:
+    r"""Expected gradient of the empirical W1 and :math:`\ell_2^2` losses in the generator's location.
+
+    The data are m samples :math:`x_i \sim P`; the generator shifts m samples
+    :math:`z_j \sim` ``base`` to :math:`y_j = \theta + z_j` (so
+    :math:`Q_\theta` is ``base`` moved by :math:`\theta`). Between the two
+    batches (equal sizes, sorted :math:`x_{(i)}, z_{(i)}`)
+
+    .. math:: \partial_\theta W_1(\hat P_m, \hat Q_{\theta,m})
+              = \frac1m \sum_i \operatorname{sign}(\theta + z_{(i)} - x_{(i)}), \qquad
+              \partial_\theta \ell_2^2(\hat P_m, \hat Q_{\theta,m})
+              = \frac1{m^2} \sum_{i,j} \operatorname{sign}(\theta + z_j - x_i),
+
+    the second from :math:`\ell_2^2 = E/2` in 1-D: only the cross term
+    :math:`E|X - Y|` of the energy distance moves with :math:`\theta`. Its
+    expectation is :math:`E\operatorname{sign}(Y - X) = \partial_\theta \ell_2^2(P, Q_\theta)`
+    for every m (unbiased); the W1 one is not, since the sorted pairs are
+    dependent (it shrinks towards 0 near the optimum). The sum over pairs is
+    a Mann-Whitney count, :math:`\#\{x_i < y_j\} = \sum_j \mathrm{rank}(y_j) - m(m-1)/2`,
+    from one sort of the pooled batch: O(m log m) per batch, vectorized over
+    batches. The true gradients are central differences (step ``h``) of
+    :func:`gantheory.w1` and :func:`gantheory.cramer` squared between the
+    analytic laws.
+
+    Parameters
+    ----------
+    P : Distribution
+        1-D target with a density (Normal, Laplace, Uniform, a Mixture...).
+    base : Distribution
+        The generator at :math:`\theta = 0`: a 1-D Normal, Laplace, Uniform
+        or a Mixture of them.
+    theta : array_like
+        Generator locations.
+    m : int
+        Batch size of both samples.
+    n_batches : int
+        Monte Carlo batches; the same batches serve every theta (common
+        random numbers), so the curves are smooth in theta.
+    h : float
+        Step of the central differences of the true distances.
+    rng : None, int or numpy.random.Generator
+        Randomness of the batches.
+
+    Returns
+    -------
+    LocationGradients
+
+    References
+    ----------
+    .. [1] M. G. Bellemare et al., "The Cramer distance as a solution to biased
+       Wasserstein gradients", arXiv:1705.10743, 2017.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> r = gt.gan.location_sample_gradients(gt.Normal(0, 1), gt.Normal(0, 1), [0.25], m=4, rng=0)
+    >>> float(r.w1_true_grad[0]), bool(r.w1_grad[0] < 0.6)      # W1 = |theta|: slope 1, batches see far less
+    (1.0, True)
+    >>> bool(abs(r.cramer2_grad[0] - r.cramer2_true_grad[0]) < 4 * r.cramer2_grad_se[0])
+    True
+    """
+    for name, D in (("P", P), ("base", base)):
+        if not isinstance(D, Distribution) or D.dim != 1 or D.reference != "lebesgue":
+            raise TypeError(f"{name} must be a 1-D gantheory distribution with a density, got {D!r}")
+    _shifted(base, 0.0)
+    theta = _grid(theta, "theta", None)
+    m = check_positive_int(m, "m")
+    n_batches = check_positive_int(n_batches, "n_batches")
+    if n_batches < 2:
+        raise ValueError("n_batches must be >= 2 to estimate a standard error")
+    if not (isinstance(h, (int, float)) and h > 0):
+        raise ValueError(f"h must be a positive number, got {h!r}")
+    gen = as_generator(rng)
+    x = P.sample(n_batches * m, rng=gen).reshape(n_batches, m)
+    z = base.sample(n_batches * m, rng=gen).reshape(n_batches, m)
+    w1_batches = np.empty((theta.size, n_batches))
+    cramer_batches = np.empty((theta.size, n_batches))
+    for i, t in enumerate(theta):
+        w1_batches[i], cramer_batches[i] = _batch_gradients(x, z, t)
+
+    def central(f, t):
+        return (f(P, _shifted(base, t + h)) - f(P, _shifted(base, t - h))) / (2.0 * h)
+
+    def cramer2(A, B):
+        return exact.cramer(A, B) ** 2
+
+    sqrt_n = math.sqrt(n_batches)
+    return LocationGradients(
+        theta=theta, m=m, n_batches=n_batches,
+        w1_grad=w1_batches.mean(axis=1), w1_grad_se=w1_batches.std(axis=1, ddof=1) / sqrt_n,
+        w1_true_grad=np.array([central(exact.w1, t) for t in theta]),
+        cramer2_grad=cramer_batches.mean(axis=1), cramer2_grad_se=cramer_batches.std(axis=1, ddof=1) / sqrt_n,
+        cramer2_true_grad=np.array([central(cramer2, t) for t in theta]),
+    )
+
+
+# -- the parallel lines (Arjovsky et al., Example 1) --------------------------
+
+@dataclass(frozen=True)
+class ParallelLinesSweep:
+    r"""Divergences between :math:`P_0` and :math:`P_\theta` and their derivatives (see :func:`parallel_lines_sweep`).
+
+    ``kl`` is :math:`KL(P_0 \| P_\theta)`, ``reverse_kl`` is
+    :math:`KL(P_\theta \| P_0)`; ``d_<name>`` is the derivative in theta
+    (NaN where it does not exist). All arrays have shape ``(len(theta),)``.
+    """
+
+    theta: np.ndarray
+    kl: np.ndarray
+    reverse_kl: np.ndarray
+    js_divergence: np.ndarray
+    w1: np.ndarray
+    cramer: np.ndarray
+    energy_distance: np.ndarray
+    tv: np.ndarray
+    d_kl: np.ndarray
+    d_reverse_kl: np.ndarray
+    d_js_divergence: np.ndarray
+    d_w1: np.ndarray
+    d_cramer: np.ndarray
+    d_energy_distance: np.ndarray
+    d_tv: np.ndarray
+
+
+def _parallel_lines_energy(t: np.ndarray) -> np.ndarray:
+    r"""Energy distance of the parallel lines at :math:`|\theta| = t > 0`, in a form without cancellation near 0.
+
+    With :math:`s = \sqrt{t^2 + 1}`, the closed form of
+    :math:`2E\sqrt{t^2 + D^2} - 2E|D|` (D = Z - Z', Z, Z' ~ U[0, 1]) is
+    :math:`t^2\big(2\operatorname{asinh}(1/t) + \tfrac43 t - \tfrac43 s + \tfrac{2}{3(s + 1)}\big)`.
+    """
+    s = np.sqrt(t * t + 1.0)
+    return t * t * (2.0 * np.arcsinh(1.0 / t) + 4.0 / 3.0 * t - 4.0 / 3.0 * s + 2.0 / (3.0 * (s + 1.0)))
+
+
+def parallel_lines_sweep(theta=None) -> ParallelLinesSweep:
+    r"""KL both ways, JSD, W1, Cramér, energy and TV between the parallel lines :math:`P_0` and :math:`P_\theta`.
+
+    :math:`P_\theta = \delta_\theta \otimes U[0, 1]` (:class:`gantheory.ParallelLines`).
+    The values come from the exact functions (:func:`gantheory.kl`,
+    :func:`gantheory.js_divergence`, :func:`gantheory.w1`, :func:`gantheory.cramer`,
+    :func:`gantheory.energy_distance`, :func:`gantheory.tv`), one call per theta.
+    For :math:`\theta \ne 0`:
+
+    .. math:: KL = \infty,\quad JSD = \log 2,\quad TV = 1,\quad W_1 = |\theta|,
+
+    .. math:: E(\theta) = t^2\Big(2\operatorname{asinh}\tfrac1t + \tfrac43 t - \tfrac43\sqrt{t^2+1}
+              + \tfrac{2}{3(\sqrt{t^2+1} + 1)}\Big),\ t = |\theta|, \qquad \ell_2 = \sqrt{E/2}
+
+    (the 2-D Cramér distance is defined as :math:`\sqrt{E/2}`), and all are 0 at
+    :math:`\theta = 0`. The derivatives are in closed form:
+    :math:`W_1' = \operatorname{sign}\theta`, :math:`JSD' = TV' = 0` away from 0,
+    :math:`E'(\theta) = 4\theta\big(\operatorname{asinh}(1/|\theta|) - \sqrt{\theta^2+1} + |\theta|\big)`
+    (0 at 0: :math:`E \sim \theta^2 \log(1/|\theta|)`), :math:`\ell_2' = E'/(2\sqrt{2E})`.
+    They are NaN where they do not exist: everywhere for KL (infinite off 0,
+    a jump at 0), and at :math:`\theta = 0` for JSD, TV (jumps), W1 (a kink)
+    and :math:`\ell_2` (infinite slope). Only W1, :math:`\ell_2` and E give
+    a generator a gradient pointing to :math:`\theta = 0`.
+
+    Parameters
+    ----------
+    theta : array_like, optional
+        Positions of the moving line; default 201 points from -1 to 1.
+
+    Returns
+    -------
+    ParallelLinesSweep
+
+    References
+    ----------
+    .. [1] M. Arjovsky, S. Chintala and L. Bottou, "Wasserstein GAN", ICML 2017, Example 1.
+    .. [2] M. G. Bellemare et al., "The Cramer distance as a solution to biased
+       Wasserstein gradients", arXiv:1705.10743, 2017.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> s = gt.gan.parallel_lines_sweep([-0.5, 0.0, 0.5])
+    >>> s.w1.tolist(), s.d_w1.tolist()
+    ([0.5, 0.0, 0.5], [-1.0, nan, 1.0])
+    >>> s.js_divergence.round(6).tolist(), s.kl.tolist()
+    ([0.693147, 0.0, 0.693147], [inf, 0.0, inf])
+    """
+    theta = _grid(theta, "theta", np.linspace(-1.0, 1.0, 201))
+    P0 = ParallelLines(0.0)
+    functions = {
+        "kl": lambda Q: exact.kl(P0, Q),
+        "reverse_kl": lambda Q: exact.kl(Q, P0),
+        "js_divergence": lambda Q: exact.js_divergence(P0, Q),
+        "w1": lambda Q: exact.w1(P0, Q),
+        "cramer": lambda Q: exact.cramer(P0, Q),
+        "energy_distance": lambda Q: exact.energy_distance(P0, Q),
+        "tv": lambda Q: exact.tv(P0, Q),
+    }
+    lines = [ParallelLines(t) for t in theta]
+    values = {name: np.array([f(Q) for Q in lines]) for name, f in functions.items()}
+    t, off = np.abs(theta), theta != 0
+    safe_t = np.where(off, t, 1.0)
+    d_energy = np.where(off, 4.0 * theta * (np.arcsinh(1.0 / safe_t) - np.sqrt(t * t + 1.0) + t), 0.0)
+    energy = np.where(off, _parallel_lines_energy(safe_t), 1.0)
+    nan = np.full(theta.shape, np.nan)
+    derivatives = {
+        "d_kl": nan,
+        "d_reverse_kl": nan.copy(),
+        "d_js_divergence": np.where(off, 0.0, np.nan),
+        "d_w1": np.where(off, np.sign(theta), np.nan),
+        "d_cramer": np.where(off, d_energy / (2.0 * np.sqrt(2.0 * energy)), np.nan),
+        "d_energy_distance": d_energy,
+        "d_tv": np.where(off, 0.0, np.nan),
+    }
+    return ParallelLinesSweep(theta=theta, **values, **derivatives)
