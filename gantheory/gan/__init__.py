@@ -37,3 +37,12 @@ from gantheory.gan.critics import (
     location_sample_gradients,
     parallel_lines_sweep,
 )
+from gantheory.gan import optimal
+from gantheory.gan.optimal import (
+    CURVE_COSTS,
+    GeneratorCostCurves,
+    OptimalDiscriminator,
+    generator_cost_curves,
+    optimal_discriminator,
+    value_at_optimal_discriminator,
+)

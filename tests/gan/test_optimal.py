@@ -1,0 +1,186 @@
+"""The optimal discriminator, V(D*, G) and the vanishing gradient, against closed forms, SymPy and the JSD."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import integrate
+from scipy.special import expit, log_expit
+
+import gantheory as gt
+from gantheory import symbolic
+from gantheory.autograd import Tensor
+from gantheory.gan import losses, optimal
+from gantheory.strategies import dist_locs, dist_scales, normal_dists
+
+LOG4 = math.log(4.0)
+
+
+@st.composite
+def normal_mixtures(draw):
+    """A 2-component mixture of normals, weights in [0.1, 0.9]."""
+    w = draw(st.floats(0.1, 0.9))
+    return gt.Mixture([gt.Normal(draw(dist_locs), draw(dist_scales)), gt.Normal(draw(dist_locs), draw(dist_scales))], [w, 1.0 - w])
+
+
+normals_or_mixtures = st.one_of(normal_dists(), normal_mixtures())
+
+
+# -- the optimal discriminator -------------------------------------------------
+
+
+@settings(max_examples=12)  # each example: two 1-D quadratures of mixtures (~0.3 s)
+@given(normals_or_mixtures, normals_or_mixtures)
+def test_value_at_optimal_discriminator_is_minus_log4_plus_twice_jsd(P, Q):
+    # Goodfellow et al. (2014), Theorem 1; both sides are quadratures to 1e-8 relative
+    V = gt.gan.value_at_optimal_discriminator(P, Q)
+    assert V == pytest.approx(-LOG4 + 2.0 * gt.js_divergence(P, Q), rel=1e-7, abs=1e-9)
+
+
+def test_value_matches_the_symbolic_integrand_integrated():
+    # the SymPy integrand p log D*(p, q) + q log(1 - D*(p, q)), integrated by plain quad: an independent route
+    P, Q = gt.Normal(0.0, 1.0), gt.Normal(1.5, 0.7)
+    integrand = symbolic.value_at_optimal_discriminator().numeric()
+    V_sympy, _ = integrate.quad(lambda x: integrand(P.pdf(x), Q.pdf(x)), -12.0, 12.0, points=[0.0, 1.5], epsabs=1e-13)
+    assert gt.gan.value_at_optimal_discriminator(P, Q) == pytest.approx(V_sympy, rel=1e-9)
+
+
+def test_optimal_discriminator_matches_symbolic_and_its_pointwise_integrand():
+    P, Q = gt.Mixture([gt.Normal(-1, 0.5), gt.Normal(2, 1)], [0.3, 0.7]), gt.Laplace(0.5, 1.5)
+    D = gt.gan.optimal_discriminator(P, Q)
+    x = np.linspace(-6.0, 6.0, 97)
+    p, q = P.pdf(x), Q.pdf(x)
+    np.testing.assert_allclose(D(x), symbolic.optimal_discriminator().numeric()(p, q), rtol=1e-13)
+    np.testing.assert_allclose(D.value_integrand(x), symbolic.value_at_optimal_discriminator().numeric()(p, q), rtol=1e-12, atol=1e-15)  # SymPy works from p, q: its tails are less exact
+    # log D* and log(1 - D*) against SciPy's log_expit of the logit, and D* + (1 - D*) = 1
+    np.testing.assert_allclose(D.log_d(x), np.log(p / (p + q)), rtol=1e-13)
+    np.testing.assert_allclose(np.exp(D.log_d(x)) + np.exp(D.log_one_minus_d(x)), 1.0, rtol=1e-15)
+
+
+def test_optimal_discriminator_of_equal_distributions_is_one_half_everywhere():
+    for P in (gt.Normal(0.3, 2.0), gt.Mixture([gt.Normal(-2, 0.5), gt.Laplace(1, 1)], [0.4, 0.6])):
+        D = gt.gan.optimal_discriminator(P, P)
+        x = np.array([-1e4, -40.0, -1.0, 0.0, 0.7, 55.0, 1e4])  # far tails included: densities underflow to 0 there
+        assert (D(x) == 0.5).all() and (D.logit(x) == 0.0).all()
+        assert gt.gan.value_at_optimal_discriminator(P, P) == pytest.approx(-LOG4, rel=1e-10)
+    ring = gt.ring_of_gaussians(4)
+    assert (gt.gan.optimal_discriminator(ring, ring)(np.array([[0.0, 0.0], [2.0, 0.0], [30.0, -30.0]])) == 0.5).all()
+
+
+def test_logit_is_exact_far_in_the_tails():
+    # N(0, 1) vs N(1, 1): log p - log q = 1/2 - x exactly; at |x| = 1000 both densities are 0 in float64
+    D = gt.gan.optimal_discriminator(gt.Normal(0, 1), gt.Normal(1, 1))
+    x = np.array([-1000.0, -30.0, 0.5, 30.0, 1000.0])
+    np.testing.assert_allclose(D.logit(x), 0.5 - x, rtol=1e-15)
+    np.testing.assert_allclose(D(x), expit(0.5 - x), rtol=1e-15)
+    np.testing.assert_allclose(D.log_d(x), log_expit(0.5 - x), rtol=1e-15)
+    np.testing.assert_allclose(D.log_one_minus_d(x), log_expit(x - 0.5), rtol=1e-15)
+    assert D.log_d(1000.0) == -999.5  # not log(0) = -inf
+
+
+def test_disjoint_supports_give_a_perfect_discriminator_and_zero_value():
+    # mutually singular laws: V(D*, G) = -log 4 + 2 log 2 = 0
+    P, Q = gt.Uniform(0, 1), gt.Uniform(2, 3)
+    D = gt.gan.optimal_discriminator(P, Q)
+    np.testing.assert_array_equal(D([0.5, 2.5]), [1.0, 0.0])
+    np.testing.assert_array_equal(D.logit([0.5, 2.5]), [np.inf, -np.inf])
+    assert np.isnan(D(1.5)) and np.isnan(D.logit(1.5))  # both densities 0: undefined, NaN (documented)
+    assert D.value_integrand(1.5) == 0.0
+    assert gt.gan.value_at_optimal_discriminator(P, Q) == 0.0 == -LOG4 + 2 * math.log(2)
+
+
+def test_partly_overlapping_uniforms_match_the_closed_form():
+    # U(0, 2) vs U(1, 3): D* = 1, 1/2, 0 on the thirds; V = 1/2 log 1 + 1/2 log(1/2) + 1/2 log(1/2) = -log 2
+    V = gt.gan.value_at_optimal_discriminator(gt.Uniform(0, 2), gt.Uniform(1, 3))
+    assert V == pytest.approx(-math.log(2), rel=1e-10)
+
+
+def test_value_in_2d_matches_jsd_identity():
+    P = gt.MultivariateNormal([0.0, 0.0], [[1.0, 0.3], [0.3, 0.5]])
+    Q = gt.Mixture([gt.MultivariateNormal([1.0, 0.0], np.eye(2)), gt.MultivariateNormal([-1.0, 1.0], 0.5 * np.eye(2))], [0.5, 0.5])
+    assert gt.gan.value_at_optimal_discriminator(P, Q) == pytest.approx(-LOG4 + 2 * gt.js_divergence(P, Q), rel=1e-7)
+
+
+def test_value_for_point_masses_is_the_exact_sum():
+    P, Q = gt.PointMasses([0.0, 1.0, 2.0], [0.2, 0.3, 0.5]), gt.PointMasses([1.0, 2.0, 3.0])
+    p, q = np.array([0.2, 0.3, 0.5, 0.0]), np.array([0.0, 1 / 3, 1 / 3, 1 / 3])
+    expected = sum(pi * math.log(pi / (pi + qi)) for pi, qi in zip(p, q) if pi > 0) + sum(qi * math.log(qi / (pi + qi)) for pi, qi in zip(p, q) if qi > 0)
+    assert gt.gan.value_at_optimal_discriminator(P, Q) == pytest.approx(expected, rel=1e-14)
+
+
+def test_optimal_discriminator_refuses_bad_input():
+    with pytest.raises(TypeError, match="P must be a gantheory distribution"):
+        gt.gan.optimal_discriminator(np.zeros(3), gt.Normal(0, 1))
+    with pytest.raises(TypeError, match="Q must be a gantheory distribution"):
+        gt.gan.value_at_optimal_discriminator(gt.Normal(0, 1), "normal")
+    with pytest.raises(ValueError, match="same dim"):
+        gt.gan.optimal_discriminator(gt.Normal(0, 1), gt.ring_of_gaussians(8))
+    with pytest.raises(NotImplementedError, match="two densities or two discrete laws"):
+        gt.gan.value_at_optimal_discriminator(gt.Dirac(0.0), gt.Normal(0, 1))
+
+
+# -- the generator's cost curves -----------------------------------------------
+
+MODERATE_LOGITS = np.linspace(-20.0, 20.0, 81)
+MODERATE_D = np.linspace(0.01, 0.99, 99)
+
+
+@pytest.mark.parametrize("cost", ["minimax", "non_saturating"])
+def test_cost_curves_match_symbolic(cost):
+    # SymPy's lambdified forms overflow at large logits: compared at moderate ones
+    by_logit, by_d = gt.gan.generator_cost_curves(logits=MODERATE_LOGITS), gt.gan.generator_cost_curves(d=MODERATE_D)
+    np.testing.assert_allclose(by_logit.cost[cost], symbolic.generator_cost(cost, "logit").numeric()(MODERATE_LOGITS), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(by_logit.slope_logit[cost], symbolic.generator_cost_slope(cost, "logit").numeric()(MODERATE_LOGITS), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(by_d.cost[cost], symbolic.generator_cost(cost, "D").numeric()(MODERATE_D), rtol=1e-12)
+    np.testing.assert_allclose(by_d.slope_d[cost], symbolic.generator_cost_slope(cost, "D").numeric()(MODERATE_D), rtol=1e-12)
+
+
+@pytest.mark.parametrize("cost", optimal.CURVE_COSTS)
+def test_cost_slopes_match_finite_differences(cost):
+    h = 1e-6
+    a = np.linspace(-8.0, 8.0, 33)
+    fd = (gt.gan.generator_cost_curves(logits=a + h).cost[cost] - gt.gan.generator_cost_curves(logits=a - h).cost[cost]) / (2 * h)
+    np.testing.assert_allclose(gt.gan.generator_cost_curves(logits=a).slope_logit[cost], fd, rtol=1e-6, atol=1e-9)
+    d = np.linspace(0.05, 0.95, 19)
+    fd = (gt.gan.generator_cost_curves(d=d + h).cost[cost] - gt.gan.generator_cost_curves(d=d - h).cost[cost]) / (2 * h)
+    np.testing.assert_allclose(gt.gan.generator_cost_curves(d=d).slope_d[cost], fd, rtol=1e-6)
+
+
+@pytest.mark.parametrize("cost", optimal.CURVE_COSTS)
+def test_cost_curves_agree_with_the_losses_and_their_autograd_gradient(cost):
+    # losses.generator_cost is the batch mean of half the per-sample cost
+    a = np.array([-30.0, -3.0, 0.0, 2.5, 30.0])
+    curves = gt.gan.generator_cost_curves(logits=a)
+    logits = Tensor(a, requires_grad=True)
+    value = losses.generator_cost(logits, cost)
+    value.backward()
+    assert value.item() == pytest.approx(0.5 * curves.cost[cost].mean(), rel=1e-13)
+    np.testing.assert_allclose(logits.grad, 0.5 * curves.slope_logit[cost] / a.size, rtol=1e-13)
+    # the two routes, from D and from the logit, give the same curves
+    by_d = gt.gan.generator_cost_curves(d=expit(MODERATE_LOGITS[20:61]))
+    by_logit = gt.gan.generator_cost_curves(logits=MODERATE_LOGITS[20:61])
+    for field in ("cost", "slope_d", "slope_logit"):
+        np.testing.assert_allclose(getattr(by_d, field)[cost], getattr(by_logit, field)[cost], rtol=1e-9)
+
+
+def test_cost_curves_are_finite_at_extreme_logits_and_show_the_saturation():
+    curves = gt.gan.generator_cost_curves(logits=[-1000.0, 1000.0])
+    for cost in ("minimax", "non_saturating"):
+        assert np.isfinite(curves.cost[cost]).all() and np.isfinite(curves.slope_logit[cost]).all()
+    np.testing.assert_array_equal(curves.slope_logit["minimax"], [-0.0, -1.0])  # -D: vanishes when D(G(z)) -> 0
+    np.testing.assert_array_equal(curves.slope_logit["non_saturating"], [-1.0, -0.0])  # -(1 - D): strongest there
+    np.testing.assert_array_equal(curves.cost["non_saturating"], [1000.0, 0.0])
+    assert curves.cost["maximum_likelihood"][1] == -np.inf  # -e^1000 is beyond float64
+
+
+def test_cost_curves_refuse_bad_input():
+    with pytest.raises(ValueError, match="d or logits, not both"):
+        gt.gan.generator_cost_curves(d=[0.5], logits=[0.0])
+    with pytest.raises(ValueError, match="d must lie in the open interval"):
+        gt.gan.generator_cost_curves(d=[0.0, 0.5])
+    with pytest.raises(ValueError, match="logits contains NaN"):
+        gt.gan.generator_cost_curves(logits=[np.nan])
+    default = gt.gan.generator_cost_curves()
+    assert default.logits[0] == -10.0 and default.logits[-1] == 10.0
