@@ -1,0 +1,568 @@
+r"""Every figure of gantheory: one function per figure, each returning a matplotlib ``Figure``.
+
+Each ``plot_*`` function takes the data a library function returns (or
+computes it with a documented default when given nothing) and draws it in one
+house style: large fonts for slides, and every curve told apart by its line
+style and marker as well as its colour, so a greyscale print still reads.
+Nothing here calls ``pyplot``: figures are built with
+:class:`matplotlib.figure.Figure`, never shown, and saved by the caller
+(``fig.savefig(path)``); ``gantheory tour`` saves them all.
+
+====================================  =============================================
+:func:`plot_parallel_lines`           KL, JSD, W1, Cramér, TV against θ (WGAN Example 1)
+:func:`plot_estimator_errors`         error of each sample estimator against n, with its rate
+:func:`plot_mle_is_kl`                average NLL = H(P̂) + KL(P̂‖Q_θ); the MLE converging to the KL projection
+:func:`plot_projections`              forward KL, reverse KL, JSD and W1 fits of a normal to a bimodal mixture
+:func:`plot_generator_costs`          generator costs and slopes against D(G(z))
+====================================  =============================================
+
+Examples
+--------
+>>> from gantheory import plotting
+>>> fig = plotting.plot_parallel_lines(theta=[-1.0, 0.0, 1.0])
+>>> fig.axes[0].get_xlabel()
+'θ (offset between the lines, units of x)'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Mapping
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+
+from gantheory import mle
+from gantheory._rng import as_generator
+from gantheory._validation import as_float_array, check_positive_int
+from gantheory.distributions import Distribution, Mixture, MultivariateNormal, Normal, PointMasses
+from gantheory.divergences import empirical, exact
+
+__all__ = [
+    "STYLE",
+    "curve_style",
+    "plot_parallel_lines",
+    "estimator_errors",
+    "plot_estimator_errors",
+    "plot_mle_is_kl",
+    "projection_fits",
+    "plot_projections",
+    "plot_generator_costs",
+]
+
+# -- the house style ------------------------------------------------------------------
+
+#: rcParams used for every figure: large text for slides, thick lines, light grid.
+STYLE = {
+    "font.size": 13,
+    "axes.titlesize": 13,
+    "axes.labelsize": 13,
+    "figure.titlesize": 15,
+    "legend.fontsize": 11,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "lines.linewidth": 2.2,
+    "lines.markersize": 7,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.framealpha": 0.9,
+    "savefig.dpi": 110,
+    "figure.dpi": 110,
+}
+
+# Okabe-Ito colours (safe for colour blindness), each with its own dash pattern and marker.
+_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+_LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (1, 1)), (0, (3, 2, 1, 2)))
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def curve_style(i: int, *, markevery=None) -> dict:
+    """The line properties of the ``i``-th curve of a figure: colour, dash pattern and marker.
+
+    Examples
+    --------
+    >>> curve_style(1)["linestyle"], curve_style(1)["marker"]
+    ('--', 's')
+    """
+    i = int(i) % len(_COLORS)
+    style = dict(color=_COLORS[i], linestyle=_LINESTYLES[i], marker=_MARKERS[i])
+    if markevery is not None:
+        style["markevery"] = markevery
+    return style
+
+
+@contextlib.contextmanager
+def _figure(nrows=1, ncols=1, *, size=(8.0, 5.0), **subplot_kw):
+    """A new Figure in the house style, with its axes (a flat array when there are several)."""
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=size, layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
+        yield fig, (axes[0, 0] if nrows * ncols == 1 else axes.ravel())
+
+
+def _vector(a, name, *, min_size=1):
+    """A finite 1-D float array of at least ``min_size`` entries."""
+    a = as_float_array(a, name, np)
+    if a.ndim != 1 or a.size < min_size:
+        raise ValueError(f"{name} must be a 1-D array of at least {min_size} numbers, got shape {a.shape}")
+    return a
+
+
+def _field(data, key, name):
+    """``data[key]`` or ``data.key``: the plotting functions take mappings and dataclasses alike."""
+    if isinstance(data, Mapping):
+        if key in data:
+            return data[key]
+    elif hasattr(data, key):
+        return getattr(data, key)
+    raise TypeError(f"{name} must have a {key!r} field (a mapping or an object with that attribute), got {type(data).__name__}")
+
+
+# -- 1. the parallel lines ---------------------------------------------------------------
+
+# (attribute of gantheory.gan.ParallelLinesSweep, label) in drawing order.
+PARALLEL_LINES_CURVES = (("kl", "KL(P₀‖P_θ)"), ("js_divergence", "JSD"), ("tv", "TV"), ("w1", "W1"), ("cramer", "Cramér ℓ2"))
+
+
+def _broken_line(ax, x, y, top, label, style):
+    """Draw y(x) with a gap at each jump (a discontinuity is not a steep slope); +inf drawn at ``top``."""
+    shown = np.where(np.isfinite(y), y, top)
+    jump = np.abs(np.diff(shown)) > 0.25 * top
+    cut = np.flatnonzero(jump) + 1
+    ax.plot(np.insert(x, cut, np.nan), np.insert(shown, cut, np.nan), label=label, clip_on=False, **style)
+    lonely = np.flatnonzero(np.r_[True, jump] & np.r_[jump, True])  # a point cut off on both sides: mark it
+    if lonely.size:  # (an empty unclipped line would stretch the layout to the origin)
+        ax.plot(x[lonely], shown[lonely], linestyle="none", marker=style["marker"], color=style["color"], markersize=9, clip_on=False)
+
+
+def plot_parallel_lines(sweep=None, *, theta=None) -> Figure:
+    r"""Figure 1: divergences between two parallel lines :math:`P_0` and :math:`P_\theta`, and their slopes, against θ.
+
+    Parameters
+    ----------
+    sweep : gantheory.gan.ParallelLinesSweep, optional
+        As :func:`gantheory.gan.parallel_lines_sweep` returns (attributes
+        ``theta``, ``kl``, ``js_divergence``, ``tv``, ``w1``, ``cramer`` and
+        ``d_<name>`` for the derivatives). Computed from ``theta`` when omitted.
+    theta : array_like, optional
+        Passed to :func:`gantheory.gan.parallel_lines_sweep` when ``sweep`` is omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left the divergences (KL's +∞ drawn at the top edge), right their
+        derivatives in θ, the gradient a generator at θ would receive.
+
+    Notes
+    -----
+    :math:`P_\theta = \delta_\theta \otimes U[0, 1]`. For θ ≠ 0 the lines are
+    disjoint: KL = ∞, JSD = log 2 and TV = 1 whatever θ, so they give a
+    generator at θ no gradient towards 0, while :math:`W_1 = |\theta|` (and
+    the Cramér distance) shrink continuously [1]_.
+
+    References
+    ----------
+    .. [1] M. Arjovsky, S. Chintala and L. Bottou, "Wasserstein GAN", ICML 2017, Example 1 and Figure 1.
+
+    Examples
+    --------
+    >>> fig = plot_parallel_lines(theta=[-0.5, 0.0, 0.5])
+    >>> fig.axes[0].get_title()
+    'Divergence from P₀'
+    """
+    if sweep is None:
+        from gantheory.gan.critics import parallel_lines_sweep
+
+        sweep = parallel_lines_sweep(theta)
+    theta = _vector(_field(sweep, "theta", "sweep"), "sweep.theta", min_size=2)
+    order = np.argsort(theta)
+    theta = theta[order]
+    values, slopes = {}, {}
+    for key, label in PARALLEL_LINES_CURVES:
+        y = np.asarray(_field(sweep, key, "sweep"), dtype=float)
+        dy = np.asarray(_field(sweep, "d_" + key, "sweep"), dtype=float)
+        if y.shape != order.shape or dy.shape != order.shape:
+            raise ValueError(f"sweep.{key} and sweep.d_{key} must have the shape of sweep.theta {order.shape}")
+        if np.isnan(y).any() or np.isneginf(y).any():
+            raise ValueError(f"sweep.{key} holds NaN or -inf")
+        values[label], slopes[label] = y[order], dy[order]
+    finite_max = max(float(np.max(y[np.isfinite(y)], initial=0.0)) for y in values.values())
+    top = 1.15 * max(finite_max, math.log(2.0))
+    with _figure(1, 2, size=(14.0, 5.4)) as (fig, (left, right)):
+        for i, label in enumerate(values):
+            style = curve_style(i, markevery=0.08)
+            suffix = " (+∞ drawn at the top)" if np.isinf(values[label]).any() else ""
+            _broken_line(left, theta, values[label], top, label + suffix, style)
+            if np.isfinite(slopes[label]).any():  # NaN where the derivative does not exist (KL everywhere)
+                right.plot(theta, slopes[label], label=label, **style)
+        left.set_ylim(0.0, top * 1.03)
+        left.axhline(math.log(2.0), color="0.4", linewidth=0.8, linestyle=":")
+        left.annotate("log 2", (theta[0], math.log(2.0)), textcoords="offset points", xytext=(2, 4), color="0.3", fontsize=10)
+        left.set_ylabel("divergence (nats; W1, Cramér in units of x)")
+        left.set_title("Divergence from P₀")
+        right.axhline(0.0, color="0.4", linewidth=0.8)
+        right.set_ylabel("d divergence / dθ (per unit of θ)")
+        right.set_title("Its slope: the generator's gradient (KL: none)")
+        right.legend(*left.get_legend_handles_labels(), loc="upper left", fontsize=10)  # its upper left is empty
+        for ax in (left, right):
+            ax.set_xlabel("θ (offset between the lines, units of x)")
+        fig.suptitle("Parallel lines P₀, P_θ: JSD, TV and KL jump at θ = 0; only W1 and Cramér shrink with θ")
+    return fig
+
+
+# -- 2. exact vs empirical ---------------------------------------------------------------
+
+_ESTIMATOR_LABELS = [f"{kind} ({dim}-D)" for dim in (1, 2) for kind in ("kNN KL", "kNN JSD", "histogram JSD", "sample W1", "sample Cramér")]
+
+
+def _estimator_problems():
+    """(label, function of (x, y), exact value, sampler pair, max n) for each estimator of figure 2."""
+    P1, Q1 = Normal(0.0, 1.0), Normal(1.0, 1.0)
+    P2, Q2 = MultivariateNormal([0.0, 0.0], np.eye(2)), MultivariateNormal([1.0, 0.0], np.eye(2))
+    exact_1d = dict(kl=exact.kl(P1, Q1), js=exact.js_divergence(P1, Q1), w1=exact.w1(P1, Q1), cramer=exact.cramer(P1, Q1))
+    exact_2d = dict(kl=exact.kl(P2, Q2), js=exact.js_divergence(P2, Q2), w1=exact.w1(P2, Q2), cramer=exact.cramer(P2, Q2))
+    histogram_js = lambda x, y: empirical.js_divergence(x, y, method="histogram")  # noqa: E731
+    rows = []
+    for dim, (P, Q), truth in ((1, (P1, Q1), exact_1d), (2, (P2, Q2), exact_2d)):
+        rows += [
+            (f"kNN KL ({dim}-D)", empirical.kl, truth["kl"], (P, Q), None),
+            (f"kNN JSD ({dim}-D)", empirical.js_divergence, truth["js"], (P, Q), None),
+            (f"histogram JSD ({dim}-D)", histogram_js, truth["js"], (P, Q), None),
+            (f"sample W1 ({dim}-D)", empirical.w1, truth["w1"], (P, Q), None if dim == 1 else 2000),
+            (f"sample Cramér ({dim}-D)", empirical.cramer, truth["cramer"], (P, Q), None),
+        ]
+    return rows
+
+
+def estimator_errors(sizes=(100, 300, 1_000, 3_000), repeats: int = 4, rng=0) -> dict:
+    r"""Root-mean-square error of each sample estimator against the exact divergence, for growing n.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Sample sizes n (each of x and y has n points); at least two.
+    repeats : int
+        Independent pairs of samples per size; the squared error is averaged over them.
+    rng : None, int or numpy.random.Generator
+        Randomness of the samples.
+
+    Returns
+    -------
+    dict
+        ``{label: {"sizes": n, "errors": RMS of (estimate - exact), "exact": value, "rate": slope}}``
+        where ``rate`` is the least-squares slope of log error against log n
+        (about -1/2 for a root-n consistent estimator). The problems: P = N(0, 1)
+        vs Q = N(1, 1) in 1-D, and N(0, I) vs N((1, 0), I) in 2-D; exact values
+        from :mod:`gantheory.divergences.exact` (KL = 1/2, W1 = 1 in both). The
+        2-D sample W1 (an exact assignment, O(n³)) stops at n = 2000.
+
+    Examples
+    --------
+    >>> errors = estimator_errors(sizes=[50, 200], repeats=2)
+    >>> errors["sample W1 (1-D)"]["exact"]
+    1.0
+    """
+    sizes = np.asarray([check_positive_int(n, "sizes") for n in sizes])
+    if sizes.size < 2 or (np.diff(sizes) <= 0).any() or sizes[0] < 10:
+        raise ValueError(f"sizes must be at least two increasing integers >= 10, got {sizes.tolist()}")
+    repeats = check_positive_int(repeats, "repeats")
+    gen = as_generator(rng)
+    out = {}
+    for label, f, truth, (P, Q), max_n in _estimator_problems():
+        ns = sizes if max_n is None else sizes[sizes <= max_n]
+        errors = np.array([math.sqrt(np.mean([(f(P.sample(n, rng=gen), Q.sample(n, rng=gen)) - truth) ** 2 for _ in range(repeats)])) for n in ns])
+        rate = float(np.polyfit(np.log(ns), np.log(errors), 1)[0]) if ns.size >= 2 else math.nan
+        out[label] = {"sizes": ns, "errors": errors, "exact": float(truth), "rate": rate}
+    return out
+
+
+def plot_estimator_errors(errors=None, **kwargs) -> Figure:
+    r"""Figure 2: each estimator's error against the sample size, log-log, with its fitted rate.
+
+    Parameters
+    ----------
+    errors : mapping, optional
+        As :func:`estimator_errors` returns; computed with ``kwargs`` when omitted.
+    **kwargs
+        Passed to :func:`estimator_errors`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per dimension, 1-D and 2-D (labels ending in ``(2-D)`` go
+        to the 2-D panel, any other to the 1-D one), each curve's legend
+        entry with its rate :math:`n^{r}`, and the :math:`n^{-1/2}` guide.
+
+    Examples
+    --------
+    >>> fig = plot_estimator_errors(estimator_errors(sizes=[50, 200], repeats=1))
+    >>> fig.axes[1].get_xscale()
+    'log'
+    """
+    if errors is None:
+        errors = estimator_errors(**kwargs)
+    if not isinstance(errors, Mapping) or not errors:
+        raise TypeError(f"errors must be a non-empty mapping as estimator_errors returns, got {type(errors).__name__}")
+    kinds = list(dict.fromkeys(label.rsplit(" (", 1)[0] for label in errors))  # one style per estimator, in both panels
+    panels = ["2-D" if label.endswith("(2-D)") else "1-D" for label in errors]
+    dims = sorted(set(panels))
+    titles = {"1-D": "1-D: N(0, 1) vs N(1, 1)", "2-D": "2-D: N(0, I) vs N((1, 0), I)"}
+    with _figure(1, len(dims), size=(6.5 * len(dims) + 0.5, 5.4)) as (fig, axes):
+        axes = np.atleast_1d(axes)
+        for (label, row), dim in zip(errors.items(), panels):
+            n = _vector(_field(row, "sizes", f"errors[{label!r}]"), f"errors[{label!r}]['sizes']")
+            err = _vector(_field(row, "errors", f"errors[{label!r}]"), f"errors[{label!r}]['errors']")
+            if n.shape != err.shape or (n <= 0).any() or (err <= 0).any():
+                raise ValueError(f"errors[{label!r}]: sizes and errors must be positive arrays of one length")
+            rate = float(np.polyfit(np.log(n), np.log(err), 1)[0]) if n.size >= 2 else math.nan
+            kind = label.rsplit(" (", 1)[0]
+            axes[dims.index(dim)].loglog(n, err, label=f"{kind}: ∝ n^{rate:.2f}", **curve_style(kinds.index(kind)))
+        for ax, dim in zip(axes, dims):
+            lo, hi = ax.get_xlim()
+            n = np.geomspace(lo, hi, 2)
+            y0 = np.exp(np.mean(np.log([line.get_ydata()[0] for line in ax.get_lines()])))
+            ax.loglog(n, y0 * (n / n[0]) ** -0.5, color="0.5", linewidth=1.2, linestyle=(0, (2, 2)), label="n^-0.5 guide")
+            ax.set_xlim(lo, hi)
+            ax.set_xlabel("sample size n (points in each of x and y)")
+            ax.set_ylabel("RMS error (nats; W1, Cramér: units of x)")
+            ax.set_title(titles[dim] if set(errors) <= set(_ESTIMATOR_LABELS) else dim)
+            ax.legend(loc="lower left", fontsize=10)
+        fig.suptitle("Sample estimates converge to the exact values; kNN and histograms converge slowest")
+    return fig
+
+
+# -- 3. maximum likelihood is KL minimization ----------------------------------------------
+
+def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
+    r"""Figure 3: the average NLL equals :math:`H(\hat P) + \mathrm{KL}(\hat P\|Q_\theta)`; the MLE converges to the KL projection.
+
+    Parameters
+    ----------
+    x : array_like of 0s and 1s, optional
+        Bernoulli data for the left panel; default 40 draws of Bernoulli(0.3), seed 0.
+    thetas : array_like, optional
+        Model parameters θ in (0, 1) of :math:`Q_\theta` = Bernoulli(θ); default 199 points.
+    convergence : MLEConvergence, optional
+        As :func:`gantheory.mle.mle_convergence` returns; default: the normal
+        MLE for :math:`P = \tfrac12 N(-3, 1) + \tfrac12 N(3, 1)` at n = 10..10⁵, seed 0.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: average NLL and :math:`\mathrm{KL}(\hat P\|Q_\theta) + H(\hat P)`
+        (from :func:`gantheory.mle.likelihood_decomposition`), one curve on the
+        other, both minimized at the MLE :math:`\hat\theta = k/n`. Right: the
+        excess KL of the MLE over the projection, with a 1/n guide.
+
+    Examples
+    --------
+    >>> fig = plot_mle_is_kl(x=[0, 1, 1, 0], thetas=[0.25, 0.5, 0.75])
+    >>> len(fig.axes)
+    2
+    """
+    if x is None:
+        x = (as_generator(0).random(40) < 0.3).astype(float)
+    x = _vector(x, "x")
+    if not np.isin(x, (0.0, 1.0)).all():
+        raise ValueError("x must hold Bernoulli data: only 0s and 1s")
+    thetas = _vector(np.linspace(0.005, 0.995, 199) if thetas is None else thetas, "thetas", min_size=2)
+    if ((thetas <= 0) | (thetas >= 1)).any():
+        raise ValueError("thetas must lie strictly between 0 and 1")
+    if convergence is None:
+        convergence = mle.mle_convergence(Mixture([Normal(-3, 1), Normal(3, 1)]), sizes=np.geomspace(10, 100_000, 9).astype(int), rng=0)
+    sizes = _vector(_field(convergence, "sizes", "convergence"), "convergence.sizes", min_size=2)
+    excess = _vector(_field(convergence, "excess_kl", "convergence"), "convergence.excess_kl", min_size=2)
+    if sizes.shape != excess.shape:
+        raise ValueError("convergence.sizes and convergence.excess_kl must have one length")
+    parts = [mle.likelihood_decomposition(PointMasses([0.0, 1.0], [1.0 - t, t]), x) for t in thetas]
+    nll = np.array([d.average_nll for d in parts])
+    kl_plus_h = np.array([d.kl + d.entropy for d in parts])
+    theta_hat = float(x.mean())
+    with _figure(1, 2, size=(13.0, 5.2)) as (fig, (left, right)):
+        every = 0.1
+        left.plot(thetas, nll, label="average NLL  −(1/n) Σ log q_θ(xᵢ)", **curve_style(0, markevery=every))
+        left.plot(thetas, kl_plus_h, label="KL(P̂‖Q_θ) + H(P̂)", **(curve_style(1, markevery=(0.05, every)) | {"linewidth": 1.6}))
+        left.axhline(parts[0].entropy, color="0.4", linestyle=":", linewidth=1.2, label=f"H(P̂) = {parts[0].entropy:.3f} nats")
+        left.axvline(theta_hat, color="0.3", linewidth=1.0, linestyle="--")
+        left.annotate(f"MLE θ̂ = k/n = {theta_hat:.3f}", (theta_hat, parts[0].entropy), textcoords="offset points", xytext=(6, 30), fontsize=11)
+        left.set_ylim(0.0, min(float(nll.max()), 4 * float(nll.min()) + 1.0))
+        left.set_xlabel("θ of the model Q_θ = Bernoulli(θ)")
+        left.set_ylabel("nats per sample")
+        left.set_title(f"n = {x.size} coin flips: NLL and KL differ by H(P̂)")
+        left.legend(loc="upper center")
+        projection = convergence.get("projection") if isinstance(convergence, Mapping) else getattr(convergence, "projection", None)
+        fitted = getattr(projection, "fitted", None)
+        right.loglog(sizes, excess, label="KL(P‖Q̂ₙ) − KL(P‖Q*)", **curve_style(2))
+        right.loglog(sizes, excess[0] * sizes[0] / sizes, color="0.5", linewidth=1.2, linestyle=(0, (2, 2)), label="1/n guide")
+        right.set_xlabel("sample size n")
+        right.set_ylabel("excess KL of the MLE (nats)")
+        right.set_title("MLE → argmin KL(P‖Q)" + (f" = N({fitted.loc:.2g}, {fitted.scale:.3g}²)" if fitted is not None else ""))
+        right.legend(loc="lower left")
+        fig.suptitle("Maximum likelihood is KL minimization")
+    return fig
+
+
+# -- 4. forward KL, reverse KL, JSD and W1 fits ------------------------------------------------
+
+DEFAULT_BIMODAL = Mixture([Normal(-3.0, 1.0), Normal(3.0, 1.0)], weights=[0.4, 0.6])
+
+_PROJECTIONS = {
+    "forward KL(P‖Q)": lambda P, polish: mle.kl_projection(P, direction="forward"),
+    "reverse KL(Q‖P)": lambda P, polish: mle.kl_projection(P, direction="reverse", polish=polish),
+    "JSD": lambda P, polish: mle.js_projection(P, polish=polish),
+    "W1": lambda P, polish: mle.w1_projection(P, polish=polish),
+}
+
+
+def projection_fits(P=None, *, polish: bool = True) -> dict:
+    """The normal fits of ``P`` under forward KL, reverse KL, JSD and W1 (:mod:`gantheory.mle` projections).
+
+    Parameters
+    ----------
+    P : Distribution, optional
+        A 1-D target; default ``0.4 N(-3, 1) + 0.6 N(3, 1)``.
+    polish : bool
+        Passed to the projections (``False``: grid search only, faster).
+
+    Returns
+    -------
+    dict
+        ``{criterion: Projection}``.
+
+    Examples
+    --------
+    >>> fits = projection_fits(polish=False)
+    >>> round(fits["forward KL(P‖Q)"].fitted.loc, 6)      # the mean of P
+    0.6
+    """
+    P = DEFAULT_BIMODAL if P is None else P
+    return {name: f(P, polish) for name, f in _PROJECTIONS.items()}
+
+
+def plot_projections(P=None, fits=None) -> Figure:
+    r"""Figure 4: the best normal under forward KL, reverse KL, JSD and W1, over a bimodal target.
+
+    Parameters
+    ----------
+    P : Distribution, optional
+        The 1-D target; default ``0.4 N(-3, 1) + 0.6 N(3, 1)``.
+    fits : mapping, optional
+        ``{label: Projection or Distribution}``; default :func:`projection_fits` of ``P``
+        with ``polish=False`` (the grid-search optima, a second).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Forward KL (maximum likelihood) covers both modes; reverse KL seeks one;
+    JSD, the GAN's criterion with an optimal discriminator, sits between [1]_ [2]_.
+
+    References
+    ----------
+    .. [1] I. Goodfellow, "NIPS 2016 tutorial: generative adversarial networks", arXiv:1701.00160, Figure 14.
+    .. [2] F. Huszár, "How (not) to train your generative model", arXiv:1511.05101, 2015.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> fig = plot_projections(fits={"moment match": gt.Normal(0.6, 3.1)})
+    >>> fig.axes[0].get_ylabel()
+    'density (1 / units of x)'
+    """
+    P = DEFAULT_BIMODAL if P is None else P
+    if not isinstance(P, Distribution) or P.dim != 1:
+        raise TypeError(f"P must be a 1-D gantheory Distribution, got {P!r}")
+    if fits is None:
+        fits = projection_fits(P, polish=False)
+    if not isinstance(fits, Mapping) or not fits:
+        raise TypeError("fits must be a non-empty mapping {label: Projection or Distribution}")
+    lo, hi = P.ppf(1e-4), P.ppf(1 - 1e-4)
+    width = hi - lo
+    x = np.linspace(lo - 0.3 * width, hi + 0.3 * width, 600)
+    with _figure(size=(9.0, 5.2)) as (fig, ax):
+        ax.fill_between(x, P.pdf(x), color="0.75", label="target P")
+        for i, (label, fit) in enumerate(fits.items()):
+            Q = fit.fitted if hasattr(fit, "fitted") else fit
+            if not isinstance(Q, Distribution) or Q.dim != 1:
+                raise TypeError(f"fits[{label!r}] must be a Projection or a 1-D Distribution, got {type(fit).__name__}")
+            value = f", {fit.divergence:.3f}" if hasattr(fit, "divergence") else ""
+            ax.plot(x, Q.pdf(x), label=f"{label}: N({Q.mean:.2f}, {math.sqrt(Q.var):.2f}²){value}", **curve_style(i, markevery=40))
+        ax.set_xlabel("x")
+        ax.set_ylabel("density (1 / units of x)")
+        ax.set_title("Fitting one normal to two modes: forward KL covers, reverse KL seeks a mode")
+        ax.legend(loc="upper left", fontsize=10)
+    return fig
+
+
+# -- 6. generator costs and slopes ------------------------------------------------------------
+
+def plot_generator_costs(curves=None) -> Figure:
+    r"""Figure 6: the generator's costs and their slopes against D(G(z)), as in Goodfellow's tutorial.
+
+    Parameters
+    ----------
+    curves : gantheory.gan.GeneratorCostCurves, optional
+        As :func:`gantheory.gan.generator_cost_curves` returns (attributes ``d``,
+        ``logits``, and dicts ``cost``, ``slope_d``, ``slope_logit`` keyed by
+        cost name); default: the curves at 999 values of D(G(z)) from 0.001 to 0.999.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three panels: the costs and the magnitude of their slopes against
+        D(G(z)), and the slope with respect to the discriminator's logit
+        (the factor in the generator's gradient), log scale. When the
+        discriminator rejects the samples (D(G(z)) → 0) the minimax and
+        maximum-likelihood slopes in the logit vanish, the non-saturating one does not.
+
+    References
+    ----------
+    .. [1] I. Goodfellow, "NIPS 2016 tutorial: generative adversarial networks", arXiv:1701.00160, Figure 16.
+
+    Examples
+    --------
+    >>> fig = plot_generator_costs()
+    >>> fig.axes[2].get_yscale()
+    'log'
+    """
+    if curves is None:
+        from gantheory.gan.optimal import generator_cost_curves
+
+        curves = generator_cost_curves(d=np.linspace(0.001, 0.999, 999))
+    d = _vector(_field(curves, "d", "curves"), "curves.d", min_size=2)
+    logits = np.asarray(_field(curves, "logits", "curves"), dtype=float)
+    tables = {key: _field(curves, key, "curves") for key in ("cost", "slope_d", "slope_logit")}
+    if not all(isinstance(t, Mapping) and t for t in tables.values()) or logits.shape != d.shape:
+        raise TypeError("curves.cost, .slope_d and .slope_logit must be non-empty dicts {cost: array}, and curves.logits as long as curves.d")
+    xlabel = 'D(G(z)) (probability the discriminator says "real")'
+    with _figure(1, 3, size=(16.0, 5.2)) as (fig, (left, middle, right)):
+        for i, name in enumerate(tables["cost"]):
+            arrays = [np.asarray(tables[key].get(name, np.full(d.shape, np.nan)), dtype=float) for key in tables]
+            if any(a.shape != d.shape for a in arrays):
+                raise ValueError(f"curves for {name!r} must have the shape of curves.d {d.shape}")
+            cost, slope_d, slope_logit = arrays
+            style = curve_style(i, markevery=0.1)
+            label = name.replace("_", "-")
+            left.plot(d, cost, label=label, **style)
+            middle.semilogy(d, np.abs(slope_d), label=label, **style)
+            right.semilogy(logits, np.abs(slope_logit), label=label, **style)
+        left.set_ylim(-10, 5)
+        left.set_ylabel("generator cost per sample (nats)")
+        left.set_title("Costs (Goodfellow's Figure 16)")
+        middle.set_ylabel("|d cost / d D(G(z))| (nats per unit of D)")
+        middle.set_title("Slopes in D: minimax is flattest at D ≈ 0")
+        right.set_ylabel("|d cost / d logit| (nats per nat of logit)")
+        right.set_xlabel("discriminator logit a, D(G(z)) = σ(a)")
+        right.set_title("Slopes in the logit: minimax vanishes as a → −∞")
+        for ax in (left, middle):
+            ax.set_xlabel(xlabel)
+        for ax in (left, middle, right):
+            ax.legend(loc="best", fontsize=10)
+        fig.suptitle("Generator costs: the minimax cost saturates where the generator is losing")
+    return fig
