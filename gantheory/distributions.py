@@ -220,6 +220,12 @@ def _merge_intervals(pieces) -> list[tuple[float, float]]:
     return [(a, b) for a, b in merged]
 
 
+def _fsum_rows(w, values) -> np.ndarray:
+    """:math:`\\sum_i w_i v_i` over the first axis with :func:`math.fsum` (correctly rounded, so symmetric sums are 0)."""
+    products = w.reshape((-1,) + (1,) * (values.ndim - 1)) * values
+    return np.array([math.fsum(col) for col in products.reshape(len(w), -1).T]).reshape(values.shape[1:])
+
+
 def _param_equal(a, b) -> bool:
     if isinstance(a, Distribution) or isinstance(b, Distribution):
         return a == b
@@ -296,7 +302,7 @@ class Normal(Distribution):
 
     @property
     def var(self):
-        return self.scale**2
+        return self.scale * self.scale  # inf, not OverflowError, beyond 1e154
 
     def _sample(self, n, rng):
         return rng.normal(self.loc, self.scale, size=n)
@@ -336,6 +342,8 @@ class Uniform(Distribution):
         self.high = _real(high, "high")
         if not self.high > self.low:
             raise ValueError(f"high must be > low, got low={self.low}, high={self.high}")
+        if not math.isfinite(self.high - self.low):
+            raise ValueError(f"high - low must be a finite float (below 1.8e308), got low={self.low}, high={self.high}")
 
     def _params(self):
         return {"low": self.low, "high": self.high}
@@ -448,7 +456,7 @@ class Laplace(Distribution):
 
     @property
     def var(self):
-        return 2.0 * self.scale**2
+        return 2.0 * self.scale * self.scale
 
     def _sample(self, n, rng):
         return rng.laplace(self.loc, self.scale, size=n)
@@ -693,22 +701,38 @@ class Mixture(Distribution):
         ends = [c.support for c, _ in self._active]
         return (min(e[0] for e in ends), max(e[1] for e in ends))
 
+    def _mean_and_deviations(self):
+        """The mixture mean, each component's deviation from it, and the weights.
+
+        The deviations are differences of nearby floats, exact even for modes
+        at 1e9 that are 2 apart; the moments below are taken around the mean
+        (law of total variance), never as :math:`E X^2 - (E X)^2`.
+        """
+        means = np.array([np.asarray(c.mean, dtype=np.float64) for c, _ in self._active])
+        w = np.array([w for _, w in self._active])
+        m = _fsum_rows(w, means)
+        return m, means - m, w
+
     @property
     def mean(self):
-        return sum(w * np.asarray(c.mean) for c, w in self._active) if self.dim == 2 else float(sum(w * c.mean for c, w in self._active))
+        m = self._mean_and_deviations()[0]
+        return m if self.dim == 2 else float(m)
 
     @property
     def var(self):
+        r"""Law of total variance, :math:`\sum_i w_i (\sigma_i^2 + (\mu_i - \mu)^2)`: no cancellation far from 0."""
         if self.dim != 1:
             raise ValueError("var is defined for 1-D mixtures; use cov in 2-D")
-        second = sum(w * (c.var + c.mean**2) for c, w in self._active)
-        return float(second - self.mean**2)
+        _, d, w = self._mean_and_deviations()
+        return float(_fsum_rows(w, np.array([c.var for c, _ in self._active]) + d**2) - _fsum_rows(w, d) ** 2)  # - (w d)^2: the mean's rounding
 
     @property
     def cov(self):
-        second = sum(w * (c.cov + np.outer(c.mean, c.mean)) for c, w in self._active)
-        m = self.mean
-        return second - np.outer(m, m)
+        r"""Law of total covariance, :math:`\sum_i w_i (\Sigma_i + (\mu_i - \mu)(\mu_i - \mu)^\top)`."""
+        _, d, w = self._mean_and_deviations()
+        covs = np.array([np.asarray(c.cov, dtype=np.float64) for c, _ in self._active])
+        bias = _fsum_rows(w, d)  # the rounding of the mean (parallel-axis correction)
+        return _fsum_rows(w, covs + d[:, :, None] * d[:, None, :]) - np.outer(bias, bias)
 
     def _sample(self, n, rng):
         counts = rng.multinomial(n, [w for _, w in self._active])

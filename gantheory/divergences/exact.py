@@ -65,7 +65,7 @@ import math
 import warnings
 
 import numpy as np
-from scipy import integrate, optimize, sparse
+from scipy import integrate, linalg, optimize, sparse
 from scipy import special as sp
 
 from gantheory.distributions import (
@@ -147,26 +147,48 @@ def _pmfs_on_union(P, Q):
     return support, pmf_p, pmf_q
 
 
-def _gaussian_mixture(D):
+def _length_scale(D) -> float:
+    """The largest |location| or scale among a law's Gaussian and atomic parts (for exact power-of-two rescaling); nan if not such a law."""
+    if isinstance(D, Normal):
+        return max(abs(D.loc), D.scale)
+    if isinstance(D, MultivariateNormal):
+        return float(max(np.abs(D.mean).max(), np.sqrt(np.diag(D.cov)).max()))
+    if isinstance(D, PointMasses):
+        return float(np.abs(D._atoms).max())
+    if isinstance(D, Mixture):
+        return max(_length_scale(c) for c, _ in D._active)
+    if isinstance(D, Product):
+        return max(_length_scale(D.marginal_x), _length_scale(D.marginal_y))
+    return math.nan
+
+
+def _unit(*laws) -> float:
+    """A power of two near the laws' largest length (1 if none): dividing by it is exact and keeps every closed form in range."""
+    size = max(_length_scale(D) for D in laws)
+    return math.ldexp(1.0, math.frexp(size)[1] - 1) if math.isfinite(size) and size > 0 else 1.0
+
+
+def _gaussian_mixture(D, unit=1.0):
     """(weights, means, covariances) when D is a mixture of normals and point masses (covariance 0); else None.
 
-    1-D: means (k,), variances (k,); 2-D: means (k, 2), covariances (k, 2, 2).
+    1-D: means (k,), variances (k,); 2-D: means (k, 2), covariances (k, 2, 2); lengths
+    divided by ``unit`` (a power of two from :func:`_unit`, so no variance overflows).
     """
     if isinstance(D, Normal):
-        return np.ones(1), np.array([D.loc]), np.array([D.var])
+        return np.ones(1), np.array([D.loc / unit]), np.array([(D.scale / unit) ** 2])
     if isinstance(D, MultivariateNormal):
-        return np.ones(1), D.mean[None], D.cov[None]
+        return np.ones(1), D.mean[None] / unit, D.cov[None] / unit / unit
     if isinstance(D, PointMasses):
         k = D._atoms.shape[0]
-        return D._masses, D._atoms, np.zeros(k) if D.dim == 1 else np.zeros((k, 2, 2))
+        return D._masses, D._atoms / unit, np.zeros(k) if D.dim == 1 else np.zeros((k, 2, 2))
     if isinstance(D, Mixture):
-        parts = [_gaussian_mixture(c) for c, _ in D._active]
+        parts = [_gaussian_mixture(c, unit) for c, _ in D._active]
         if any(p is None for p in parts):
             return None
         w = np.concatenate([wc * p[0] for p, (_, wc) in zip(parts, D._active)])
         return w, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts])
     if isinstance(D, Product):
-        gx, gy = _gaussian_mixture(D.marginal_x), _gaussian_mixture(D.marginal_y)
+        gx, gy = _gaussian_mixture(D.marginal_x, unit), _gaussian_mixture(D.marginal_y, unit)
         if gx is None or gy is None:
             return None
         ix, iy = np.meshgrid(np.arange(len(gx[0])), np.arange(len(gy[0])), indexing="ij")
@@ -307,21 +329,79 @@ def _as_mvn(D):
     return D if isinstance(D, MultivariateNormal) else MultivariateNormal(D.mean, D.cov)
 
 
+EXPM1MX_SERIES = 1.0 / np.cumprod(np.arange(2.0, 30.0))  # 1/k!, k = 2..29
+
+
+def _expm1mx(u: float) -> float:
+    r""":math:`e^u - 1 - u \ge 0` to full relative accuracy (Taylor series for :math:`|u| < 1`), ``inf`` on overflow.
+
+    The building block of every KL closed form between members of one
+    location-scale family: :math:`r - 1 - \log r = e^t - 1 - t` with
+    :math:`t = \log r`, which cancels catastrophically when r is near 1.
+    """
+    if abs(u) < 1.0:
+        return u * u * float(np.polyval(EXPM1MX_SERIES[::-1], u))
+    return math.inf if u > 700.0 else math.expm1(u) - u
+
+
+def _log_ratio(a: float, b: float) -> float:
+    r""":math:`\log(a/b)` for positive a, b: ``log1p`` of the exact difference when a is near b, no overflow otherwise."""
+    if 0.5 <= a / b <= 2.0:
+        return math.log1p((a - b) / b)  # a - b is exact here (Sterbenz)
+    return math.log(a) - math.log(b)
+
+
+def _kl_normal(P, Q):
+    r""":math:`\tfrac12(e^{2t} - 1 - 2t) + \tfrac12\delta^2`, :math:`t = \log(\sigma_P/\sigma_Q)`, :math:`\delta = \Delta\mu/\sigma_Q`: relative accuracy near P = Q, inf on overflow."""
+    delta = (P.loc - Q.loc) / Q.scale  # Python floats: inf on overflow, never an exception
+    return 0.5 * _expm1mx(2.0 * _log_ratio(P.scale, Q.scale)) + 0.5 * (delta * delta)
+
+
+def _kl_gaussian_2d(P, Q):
+    r"""KL between bivariate normals through the eigenvalues :math:`e_i` of :math:`L^{-1}(\Sigma_P - \Sigma_Q)L^{-\top}`, :math:`\Sigma_Q = LL^\top`.
+
+    :math:`\operatorname{tr}(\Sigma_Q^{-1}\Sigma_P) - 2 - \log\det(\Sigma_Q^{-1}\Sigma_P) = \sum_i (e_i - \log(1 + e_i))`,
+    each term :math:`e^{t_i} - 1 - t_i` with :math:`t_i = \operatorname{log1p}(e_i)`: no cancellation when
+    the covariances nearly agree; the Mahalanobis term as :math:`\|L^{-1}\Delta\mu\|^2`.
+    """
+    L = Q._chol
+
+    def whiten(A):
+        """L^-1 A (A a vector, or A L^-T for a matrix) divided by m = max|A|, and m: no overflow inside the solves."""
+        m = float(np.abs(A).max())
+        if m == 0.0 or not math.isfinite(m):
+            return np.zeros_like(A), m
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            half = linalg.solve_triangular(L, A / m, lower=True)
+            out = half if A.ndim == 1 else linalg.solve_triangular(L, half.T, lower=True)
+        return out, m
+
+    z, dm = whiten(P.mean - Q.mean)
+    B, dc = whiten(P.cov - Q.cov)  # (L^-1 (S_P - S_Q) L^-T) / dc
+    if not (np.isfinite(z).all() and np.isfinite(B).all() and math.isfinite(dm)):
+        return math.inf  # the mean difference or an eigenvalue of S_Q^-1 S_P overflows
+    mahalanobis = float(z @ z) * dm * dm  # Python floats: inf on overflow, no warning
+    e = [float(v) * dc for v in np.linalg.eigvalsh(0.5 * (B + B.T))]
+    return 0.5 * (sum(_expm1mx(math.log1p(max(v, -1.0 + 1e-300))) for v in e) + mahalanobis)
+
+
+def _kl_laplace(P, Q):
+    r""":math:`(e^t - 1 - t) + r(e^{-x} - 1 + x)`, :math:`r = b_P/b_Q = e^t`, :math:`x = |\Delta\mu|/b_P`: the textbook form regrouped into two non-negative terms."""
+    t = _log_ratio(P.scale, Q.scale)
+    x = abs(P.loc - Q.loc) / P.scale
+    return _expm1mx(t) + (P.scale / Q.scale) * _expm1mx(-x)
+
+
 def _kl_closed(P, Q, method):
     if isinstance(P, Normal) and isinstance(Q, Normal):
-        r = P.scale / Q.scale
-        return math.log(Q.scale / P.scale) + 0.5 * (r * r + ((P.loc - Q.loc) / Q.scale) ** 2) - 0.5
+        return _kl_normal(P, Q)
     if _is_gaussian_like_2d(P) and _is_gaussian_like_2d(Q):
-        P, Q = _as_mvn(P), _as_mvn(Q)
-        inv = np.linalg.inv(Q.cov)
-        d = Q.mean - P.mean
-        return 0.5 * (float(np.trace(inv @ P.cov)) + float(d @ inv @ d) - 2.0 + Q._logdet - P._logdet)
+        return _kl_gaussian_2d(_as_mvn(P), _as_mvn(Q))
     if isinstance(P, Uniform) and isinstance(Q, Uniform):
         inside = Q.low <= P.low and P.high <= Q.high
         return math.log(Q.width / P.width) if inside else math.inf
     if isinstance(P, Laplace) and isinstance(Q, Laplace):
-        d = abs(P.loc - Q.loc)
-        return math.log(Q.scale / P.scale) + d / Q.scale + (P.scale / Q.scale) * math.exp(-d / P.scale) - 1.0
+        return _kl_laplace(P, Q)
     if isinstance(P, Product) and isinstance(Q, Product):
         return kl(P.marginal_x, Q.marginal_x, method=method) + kl(P.marginal_y, Q.marginal_y, method=method)
     return None
@@ -353,7 +433,8 @@ def _w1_closed(P, Q):
     if P.dim == 1:
         if isinstance(P, Normal) and isinstance(Q, Normal):
             # F^-1 - G^-1 = (mu_P - mu_Q) + (sigma_P - sigma_Q) Phi^-1(u): a normal variable's mean absolute value
-            return float(_folded_normal_mean(P.loc - Q.loc, (P.scale - Q.scale) ** 2))
+            u = _unit(P, Q)  # lengths in units of a power of two: no overflow of the variance
+            return float(_folded_normal_mean(P.loc / u - Q.loc / u, (P.scale / u - Q.scale / u) ** 2)) * u
         if isinstance(P, Uniform) and isinstance(Q, Uniform):
             return _mean_abs_linear(P.low - Q.low, P.width - Q.width)
         if isinstance(P, Laplace) and isinstance(Q, Laplace):
@@ -363,7 +444,7 @@ def _w1_closed(P, Q):
     shared = _shared_marginal(P, Q)
     if shared is not None:  # project onto the other axis (1-Lipschitz) and couple the shared coordinate identically
         return w1(*shared)
-    if isinstance(P, MultivariateNormal) and isinstance(Q, MultivariateNormal) and np.array_equal(P.cov, Q.cov):
+    if _is_gaussian_like_2d(P) and _is_gaussian_like_2d(Q) and np.array_equal(P.cov, Q.cov):  # Y = X + dmu is optimal
         return float(np.linalg.norm(P.mean - Q.mean))
     return _w1_dirac(P, Q)
 
@@ -372,9 +453,10 @@ def _w1_dirac(P, Q):
     """W1(delta_a, B) = E||Y - a|| when one law is a point mass and the other a mixture of normals and atoms; else None."""
     for A, B in ((P, Q), (Q, P)):
         if isinstance(A, PointMasses) and A._atoms.shape[0] == 1:
-            g = _gaussian_mixture(B)
+            u = _unit(A, B)
+            g = _gaussian_mixture(B, u)
             if g is not None:
-                return _pairwise_norm_mean(_gaussian_mixture(A), g)
+                return _pairwise_norm_mean(_gaussian_mixture(A, u), g) * u
     return None
 
 
@@ -806,9 +888,10 @@ def _cramer_squared(P, Q, method):
     if _atoms(P) is not None and _atoms(Q) is not None:
         support, p, q = _pmfs_on_union(P, Q)
         return 0.5 * discrete.energy_distance(p, q, support)
-    gP, gQ = (_gaussian_mixture(P), _gaussian_mixture(Q)) if method != "quadrature" else (None, None)
+    u = _unit(P, Q)
+    gP, gQ = (_gaussian_mixture(P, u), _gaussian_mixture(Q, u)) if method != "quadrature" else (None, None)
     if gP is not None and gQ is not None:
-        return max(0.0, 0.5 * _energy_gaussian_mixtures(gP, gQ))
+        return max(0.0, 0.5 * _energy_gaussian_mixtures(gP, gQ)) * u
     if method == "closed":
         raise _no_closed_form("cramer", P, Q)
     return _cramer2_quad(P, Q)
@@ -908,10 +991,11 @@ def energy_distance(P, Q, *, method="auto") -> float:
     if isinstance(P, Product) and isinstance(Q, Product) and P.marginal_y == Q.marginal_y == Uniform(0.0, 1.0):
         if isinstance(P.marginal_x, PointMasses) and isinstance(Q.marginal_x, PointMasses) and P.marginal_x._atoms.size == Q.marginal_x._atoms.size == 1:
             return _energy_parallel_lines(float(P.marginal_x._atoms[0] - Q.marginal_x._atoms[0]))
-    gP, gQ = _gaussian_mixture(P), _gaussian_mixture(Q)
+    u = _unit(P, Q)
+    gP, gQ = _gaussian_mixture(P, u), _gaussian_mixture(Q, u)
     if gP is None or gQ is None:
         raise NotImplementedError(
             f"energy_distance between {P!r} and {Q!r}: the exact 2-D route covers mixtures of normals and point masses "
             "and the parallel lines; estimate from samples with gantheory.empirical"
         )
-    return max(0.0, _energy_gaussian_mixtures(gP, gQ))
+    return max(0.0, _energy_gaussian_mixtures(gP, gQ)) * u
