@@ -12,7 +12,8 @@
 Each phenomenon is a function that returns data; :mod:`gantheory.plotting` draws it.
 """
 
-from gantheory.gan import losses
+from gantheory.gan import dynamics, losses
+from gantheory.gan.dynamics import DiracGAN
 from gantheory.gan.losses import (
     GENERATOR_COSTS,
     LOSSES,
@@ -26,6 +27,9 @@ from gantheory.gan.losses import (
     wasserstein_critic_cost,
     wasserstein_generator_cost,
 )
+
+# train() shadows its module's name here: gt.gan.train is the function (the module is sys.modules["gantheory.gan.train"])
+from gantheory.gan.train import AffineGenerator, History, train
 from gantheory.gan import critics
 from gantheory.gan.critics import (
     BernoulliMinimizers,

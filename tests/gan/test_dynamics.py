@@ -1,0 +1,321 @@
+"""Nash dynamics: the Dirac-GAN against the paper's closed forms, SymPy and finite differences.
+
+Closed forms (Mescheder, Geiger & Nowozin 2018) are written here from the
+paper in terms of a = f'(0), b = f''(0), γ and h, and are themselves derived
+again with SymPy from the costs (``test_closed_forms_agree_with_sympy``), so
+no expected value below comes from the code under test.
+"""
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import integrate
+from scipy.special import expit
+
+import gantheory.autograd as ag
+from gantheory import symbolic
+from gantheory.gan import DiracGAN
+from gantheory.gan.dynamics import DIRAC_LOSSES
+
+A = {"gan": 0.5, "nsgan": 0.5, "wgan": 1.0}  # f'(0)
+B = {"gan": -0.25, "nsgan": -0.25, "wgan": 0.0}  # f''(0)
+GAMMAS = [0.05, 0.3, 0.7, 1.5, 3.0, 5.0]  # avoids the double eigenvalues (γ = 2a, σ² = a/|b|): eig's error there is ~sqrt(eps)
+SMOOTH_REGULARIZERS = [None, "r1", "r2", "instance_noise", "consensus"]
+
+
+def closed_form_eigenvalues(loss, regularizer, gamma):
+    """The eigenvalues of J(0, 0) from the paper (sections 2-3), as a sorted complex array."""
+    a, b = A[loss], B[loss]
+    if regularizer is None:
+        center, disc = 0.0, -(a**2)
+    elif regularizer in ("r1", "r2"):
+        center, disc = -gamma / 2, gamma**2 / 4 - a**2
+    elif regularizer == "instance_noise":
+        center, disc = b * gamma, b**2 * gamma**2 - a**2  # σ² = γ
+    elif regularizer == "consensus":
+        center, disc = -gamma * a**2, -(a**2)
+    root = np.sqrt(complex(disc))
+    return np.sort_complex(np.array([center - root, center + root]))
+
+
+def grid(n=7, lim=2.0):
+    return np.meshgrid(np.linspace(-lim, lim, n), np.linspace(-lim * 0.8, lim * 1.1, n))
+
+
+# -- the field ---------------------------------------------------------------------
+@pytest.mark.parametrize("loss", DIRAC_LOSSES)
+@pytest.mark.parametrize("regularizer", SMOOTH_REGULARIZERS + ["wgan_gp"])
+def test_closed_form_field_is_the_autograd_gradient_of_the_costs(loss, regularizer):
+    # The NumPy field (the paper's formulas) against -∇ of the costs, differentiated by the autograd.
+    model = DiracGAN(loss, regularizer, gamma=0.0 if regularizer is None else 0.7)
+    theta, psi = grid()
+    v = model.vector_field(theta, psi)
+    w = model._field_autograd(ag.Tensor(theta, requires_grad=True), ag.Tensor(psi, requires_grad=True))
+    for closed, auto in zip(v, w):
+        np.testing.assert_allclose(closed, auto.data, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("loss", ["gan", "wgan"])
+def test_unregularized_field_and_jacobian_match_symbolic_everywhere(loss):
+    theta, psi = grid()
+    field = symbolic.dirac_gan_vector_field(loss).numeric()
+    jac = symbolic.dirac_gan_jacobian(loss).numeric()
+    model = DiracGAN(loss)
+    v_theta, v_psi = model.vector_field(theta, psi)
+    J = model.jacobian(theta, psi)
+    for t, p, vt, vp, Jk in zip(theta.ravel(), psi.ravel(), v_theta.ravel(), v_psi.ravel(), J.reshape(-1, 2, 2)):
+        np.testing.assert_allclose([vt, vp], np.asarray(field(t, p), dtype=float).ravel(), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(Jk, np.asarray(jac(t, p), dtype=float), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("loss", ["gan", "wgan"])
+def test_unregularized_flow_is_tangent_to_circles(loss):
+    # v · (θ, ψ) = -ψθ f' + θψ f' = 0: the continuous flow conserves θ² + ψ² (a center, not a sink).
+    theta, psi = grid(25, 5.0)
+    v_theta, v_psi = DiracGAN(loss).vector_field(theta, psi)
+    np.testing.assert_allclose(theta * v_theta + psi * v_psi, 0.0, atol=1e-13)
+
+
+@pytest.mark.parametrize("theta, psi, sigma2", [(0.7, -1.3, 0.8), (2.0, 2.0, 0.8), (1.0, 4.0, 1.0), (0.0, -5.0, 1.0)])
+def test_instance_noise_quadrature_matches_adaptive_integration(theta, psi, sigma2):
+    # The trapezoidal-rule field against scipy.integrate.quad of the same expectations over N(0, σ²).
+    model = DiracGAN("gan", "instance_noise", gamma=sigma2)
+    fp = lambda t: expit(-t)  # noqa: E731  f'(t) of the GAN
+    density = lambda e: np.exp(-e * e / (2 * sigma2)) / np.sqrt(2 * np.pi * sigma2)  # noqa: E731
+    lim = 12 * np.sqrt(sigma2) + abs(theta)  # the Gaussian mass beyond 12σ is < 1e-32
+
+    def expectation(g):
+        return integrate.quad(lambda e: g(e) * density(e), -lim, lim, epsabs=1e-14, epsrel=1e-13, limit=500, points=[0.0, -theta])[0]
+
+    v_theta = -psi * expectation(lambda e: fp(psi * (theta + e)))
+    v_psi = expectation(lambda e: (theta + e) * fp(psi * (theta + e)) - e * fp(-psi * e))
+    np.testing.assert_allclose(model.vector_field(theta, psi), [v_theta, v_psi], rtol=0, atol=1e-12)
+
+
+@settings(max_examples=25)
+@given(
+    loss=st.sampled_from(DIRAC_LOSSES),
+    regularizer=st.sampled_from(SMOOTH_REGULARIZERS),
+    theta=st.floats(-3, 3),
+    psi=st.floats(-3, 3),
+)
+def test_jacobian_matches_central_differences_of_the_field(loss, regularizer, theta, psi):
+    model = DiracGAN(loss, regularizer, gamma=0.0 if regularizer is None else 0.6)
+    d = 1e-5
+    numeric = np.empty((2, 2))
+    for j, (dt, dp) in enumerate([(d, 0.0), (0.0, d)]):
+        plus = np.array(model.vector_field(theta + dt, psi + dp))
+        minus = np.array(model.vector_field(theta - dt, psi - dp))
+        numeric[:, j] = (plus - minus) / (2 * d)
+    # central differences: error O(d²·|v'''|) + O(eps/d) ~ 1e-9 here
+    np.testing.assert_allclose(model.jacobian(theta, psi), numeric, rtol=0, atol=2e-8)
+
+
+# -- eigenvalues at the equilibrium ---------------------------------------------------
+@pytest.mark.parametrize("loss", DIRAC_LOSSES)
+def test_unregularized_eigenvalues_are_purely_imaginary_as_symbolic(loss):
+    expected = np.sort_complex(np.array([complex(ev) for ev in symbolic.dirac_gan_eigenvalues("wgan" if loss == "wgan" else "gan")]))
+    np.testing.assert_allclose(DiracGAN(loss).eigenvalues(), expected, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(DiracGAN(loss).eigenvalues(), closed_form_eigenvalues(loss, None, 0.0), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("gamma", GAMMAS)
+@pytest.mark.parametrize("regularizer", ["r1", "r2", "instance_noise", "consensus"])
+@pytest.mark.parametrize("loss", DIRAC_LOSSES)
+def test_regularized_eigenvalues_match_the_paper(loss, regularizer, gamma):
+    model = DiracGAN(loss, regularizer, gamma)
+    np.testing.assert_allclose(model.eigenvalues(), closed_form_eigenvalues(loss, regularizer, gamma), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("loss", ["gan", "wgan"])
+def test_closed_forms_agree_with_sympy(loss):
+    # Derive J(0, 0) for each regularizer from the costs with SymPy, independently of the autograd.
+    theta, psi, gamma, eps = sp.symbols("theta psi gamma epsilon", real=True)
+    sigma2 = sp.Symbol("sigma2", positive=True)
+    f = (lambda t: -sp.log(1 + sp.exp(-t))) if loss == "gan" else (lambda t: t)
+    L = f(psi * theta) + f(0)
+    at0 = {theta: 0, psi: 0}
+
+    def jacobian(v):
+        return sp.Matrix(v).jacobian([theta, psi]).subs(at0)
+
+    field = [-sp.diff(L, theta), sp.diff(L, psi)]
+    cases = {
+        "r1": jacobian([field[0], sp.diff(L - gamma / 2 * psi**2, psi)]),
+        "consensus": jacobian([c - gamma * sp.diff((field[0] ** 2 + field[1] ** 2) / 2, x) for c, x in zip(field, (theta, psi))]),
+    }
+    # instance noise: differentiate under the expectation, then E[ε] = 0, E[ε²] = σ²
+    L_noise = f(psi * (theta + eps)) + f(-psi * eps)
+    J_noise = jacobian([-sp.diff(L_noise, theta), sp.diff(L_noise, psi)]).applyfunc(sp.expand)
+    cases["instance_noise"] = J_noise.applyfunc(lambda e: e.subs(eps**2, sigma2).subs(eps, 0))
+    for name, J in cases.items():
+        for g in (0.3, 1.5):
+            Jg = np.array(J.subs({gamma: g, sigma2: g}).evalf(), dtype=float)
+            eig = np.sort_complex(np.linalg.eigvals(Jg).astype(complex))
+            np.testing.assert_allclose(eig, closed_form_eigenvalues(loss, name, g), rtol=0, atol=1e-12)
+
+
+def test_wgan_gp_has_no_jacobian_at_the_equilibrium():
+    model = DiracGAN("wgan", "wgan_gp", gamma=1.0)
+    v_plus, v_minus = model.vector_field(0.0, 1e-9)[1], model.vector_field(0.0, -1e-9)[1]
+    assert v_plus > 0.99 and v_minus < -0.99  # the field jumps by 2γ across ψ = 0
+    with pytest.raises(ValueError, match="no Jacobian"):
+        model.eigenvalues()
+    with pytest.raises(ValueError, match="no Jacobian"):
+        model.spectral_radius(0.1)
+
+
+# -- discrete time: the update maps ------------------------------------------------------
+@pytest.mark.parametrize("loss", DIRAC_LOSSES)
+@pytest.mark.parametrize("h", [0.01, 0.1, 0.5, 1.0])
+def test_simultaneous_gd_spectral_radius_exceeds_one(loss, h):
+    a = A[loss]
+    assert DiracGAN(loss).spectral_radius(h, "simultaneous") == pytest.approx(np.sqrt(1 + h**2 * a**2), abs=1e-12)
+
+
+@pytest.mark.parametrize("loss", DIRAC_LOSSES)
+@pytest.mark.parametrize("h, n_critic", [(0.1, 1), (1.0, 1), (1.0, 5), (3.0, 1), (5.0, 1), (1.0, 30)])
+def test_alternating_gd_eigenvalues(loss, h, n_critic):
+    # det 1, trace 2 - α², α = sqrt(n_critic) h f'(0): on the unit circle iff α <= 2.
+    alpha2 = n_critic * (h * A[loss]) ** 2
+    c = 1 - alpha2 / 2
+    root = np.sqrt(complex(c * c - 1))
+    expected = np.sort_complex(np.array([c - root, c + root]))
+    model = DiracGAN(loss)
+    np.testing.assert_allclose(model.update_map_eigenvalues(h, "alternating", n_critic), expected, rtol=0, atol=1e-12)
+    radius = model.spectral_radius(h, "alternating", n_critic)
+    if alpha2 <= 4:
+        assert radius == pytest.approx(1.0, abs=1e-12)
+    else:
+        assert radius > 1.0
+
+
+@pytest.mark.parametrize("loss", DIRAC_LOSSES)
+@pytest.mark.parametrize("gamma", [0.1, 0.5])
+@pytest.mark.parametrize("h", [0.05, 0.3, 1.0])
+def test_r1_update_maps(loss, gamma, h):
+    model = DiracGAN(loss, "r1", gamma)
+    a = A[loss]
+    if gamma <= 2 * a:  # complex eigenvalues 1 + hλ: |·|² = 1 - hγ + h² a²
+        assert model.spectral_radius(h, "simultaneous") ** 2 == pytest.approx(1 - h * gamma + h**2 * a**2, abs=1e-12)
+    M = model.update_map_jacobian(h, "alternating")
+    assert np.linalg.det(M) == pytest.approx(1 - h * gamma, abs=1e-12)
+    assert np.trace(M) == pytest.approx(2 - h * gamma - h**2 * a**2, abs=1e-12)
+
+
+# -- trajectories: the spectral radius predicts each case -------------------------------------
+def radius(path):
+    return np.hypot(path[..., 0], path[..., 1])
+
+
+@pytest.mark.parametrize("loss", ["gan", "wgan"])
+def test_simultaneous_gd_spirals_out(loss):
+    model = DiracGAN(loss)
+    assert model.spectral_radius(0.1, "simultaneous") > 1
+    r = radius(model.trajectory([0.1, 0.1], h=0.1, steps=10_000))
+    assert r[-1] > 10 * r[0]
+
+
+@pytest.mark.parametrize("loss", ["gan", "wgan"])
+def test_alternating_gd_stays_on_a_bounded_orbit(loss):
+    model = DiracGAN(loss)
+    assert model.spectral_radius(0.1, "alternating") == pytest.approx(1.0, abs=1e-12)
+    starts = np.array([[0.1, 0.1], [1.0, 1.0], [2.0, 0.0]])
+    r = radius(model.trajectory(starts, h=0.1, steps=10_000, method="alternating"))
+    assert np.all(r.min(axis=0) > 0.9 * r[0]) and np.all(r.max(axis=0) < 1.1 * r[0])  # neither in nor out
+
+
+CONVERGENT = [
+    (loss, reg, gamma)
+    for loss in DIRAC_LOSSES
+    for reg, gamma in [("r1", 0.3), ("r2", 0.3), ("consensus", 0.3), ("instance_noise", 1.0)]
+    if not (reg == "instance_noise" and loss == "wgan")  # f'' = 0: noise cannot help the WGAN
+]
+
+
+@pytest.mark.parametrize("method", ["simultaneous", "alternating"])
+@pytest.mark.parametrize("loss, regularizer, gamma", CONVERGENT)
+def test_regularized_runs_converge_where_the_radius_is_below_one(loss, regularizer, gamma, method):
+    model = DiracGAN(loss, regularizer, gamma)
+    assert model.spectral_radius(0.1, method) < 1
+    r = radius(model.trajectory([[1.0, 1.0], [-1.5, 0.5]], h=0.1, steps=3_000, method=method))
+    assert np.all(r[-1] < 1e-6)
+
+
+def test_instance_noise_does_not_help_the_wgan():
+    model = DiracGAN("wgan", "instance_noise", gamma=1.0)
+    assert model.spectral_radius(0.1, "simultaneous") > 1
+    assert radius(model.trajectory([0.1, 0.1], h=0.1, steps=2_000))[-1] > 1
+
+
+def test_r1_step_size_threshold():
+    # simultaneous GD with R1 converges iff h < γ / f'(0)² (= 0.4 for the GAN at γ = 0.1)
+    model = DiracGAN("gan", "r1", gamma=0.1)
+    assert model.spectral_radius(0.2) < 1 < model.spectral_radius(0.8)
+    start = [0.01, 0.01]
+    assert radius(model.trajectory(start, h=0.2, steps=3_000))[-1] < 1e-6
+    assert radius(model.trajectory(start, h=0.8, steps=3_000))[-1] > 0.1
+
+
+@pytest.mark.parametrize("method, n_critic", [("simultaneous", 1), ("alternating", 5)])
+def test_wgan_gp_with_finite_critic_steps_does_not_converge(method, n_critic):
+    run = DiracGAN("wgan", "wgan_gp", gamma=1.0).trajectory([1.0, 1.0], h=0.1, steps=3_000, method=method, n_critic=n_critic)
+    assert radius(run[-1_000:]).min() > 0.5  # the generator never reaches θ = 0
+
+
+@pytest.mark.parametrize("method", ["simultaneous", "alternating"])
+def test_wgan_with_weight_clipping_does_not_converge(method):
+    model = DiracGAN("wgan", clip=0.3)
+    run = model.trajectory([[1.0, 0.0], [0.1, 0.1]], h=0.1, steps=4_000, method=method)
+    assert np.abs(run[..., 1]).max() <= 0.3
+    assert np.all(radius(run[-1_000:]).min(axis=0) > 0.05)  # keeps oscillating around θ = 0
+    assert np.all(np.abs(run[-1_000:, :, 0]).max(axis=0) > 0.05)
+
+
+def test_wgan_unregularized_spirals_out_or_cycles():
+    model = DiracGAN("wgan")
+    assert radius(model.trajectory([0.1, 0.1], h=0.1, steps=1_000))[-1] > 10 * np.hypot(0.1, 0.1)
+    r = radius(model.trajectory([0.1, 0.1], h=0.1, steps=10_000, method="alternating"))
+    assert r.min() > 0.09 and r.max() < 0.16
+
+
+def test_trajectory_steps_as_the_update_rule():
+    # One simultaneous step is x + h v(x); one alternating step uses the generator's new θ.
+    model = DiracGAN("gan", "r1", gamma=0.4)
+    x0 = np.array([0.7, -0.3])
+    v = np.array(model.vector_field(*x0))
+    np.testing.assert_allclose(model.trajectory(x0, 0.2, 1)[1], x0 + 0.2 * v, rtol=0, atol=1e-15)
+    theta1 = x0[0] + 0.2 * v[0]
+    psi1 = x0[1] + 0.2 * model.vector_field(theta1, x0[1])[1]
+    np.testing.assert_allclose(model.trajectory(x0, 0.2, 1, "alternating")[1], [theta1, psi1], rtol=0, atol=1e-15)
+
+
+# -- input validation ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(loss="lsgan"), "loss must be one of"),
+        (dict(regularizer="r3"), "regularizer must be one of"),
+        (dict(regularizer="r1", gamma=-1.0), "gamma must be"),
+        (dict(gamma=0.5), "no effect without a regularizer"),
+        (dict(loss="gan", clip=0.3), "belongs to the WGAN"),
+        (dict(loss="wgan", clip=0.0), "clip must be > 0"),
+    ],
+)
+def test_bad_construction_is_refused(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        DiracGAN(**kwargs)
+
+
+def test_bad_run_arguments_are_refused():
+    model = DiracGAN()
+    with pytest.raises(ValueError, match="h \\(the step size\\)"):
+        model.trajectory([1.0, 1.0], h=0.0, steps=10)
+    with pytest.raises(ValueError, match="start must be"):
+        model.trajectory([1.0, 1.0, 1.0], h=0.1, steps=10)
+    with pytest.raises(ValueError, match="method must be"):
+        model.spectral_radius(0.1, "jacobi")
+    with pytest.raises(ValueError, match="n_critic applies"):
+        model.trajectory([1.0, 1.0], h=0.1, steps=10, n_critic=3)
