@@ -1,0 +1,620 @@
+"""Train a small GAN on :mod:`gantheory.autograd` and record what happened.
+
+:func:`train` runs the two-player game on a target (an analytic distribution
+of :mod:`gantheory.distributions`, 1-D or 2-D, or an array of samples) and
+returns a :class:`History`: per step the players' costs and gradient norms;
+every ``log_every`` steps the distances between generated and target samples
+(and, for an :class:`AffineGenerator` on an analytic 1-D target, the *exact*
+JSD and W1 of the generated normal from the target); at ``snapshot_every``
+steps the generated samples, the discriminator on a grid and the direction in
+which the generator's cost pushes each sample (the data of a training
+animation). The trained players stay on the history (``history.generator``,
+``history.discriminator``).
+
+The data flow is direct: target -> batches -> :mod:`gantheory.gan.losses` ->
+gradients -> optimizer steps -> history. One seed fixes everything (the
+initializations, every batch, the evaluation noise), so the same seed gives
+the same history bit for bit.
+
+Examples
+--------
+>>> import gantheory as gt
+>>> h = gt.gan.train(gt.Normal(2.0, 0.5), generator="affine", steps=200, lr=0.05,
+...                  log_every=100, progress=False)
+>>> h.stopped, h.log_steps.tolist()
+('completed', [0, 100, 200])
+>>> bool(h.metrics["exact_w1"][-1] < h.metrics["exact_w1"][0])
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from gantheory._rng import as_generator
+from gantheory._validation import as_samples, check_positive_int
+from gantheory.autograd import nn, ops, optim
+from gantheory.autograd.tensor import Tensor, grad, no_grad
+from gantheory.distributions import Distribution, Normal
+from gantheory.divergences import empirical, exact
+from gantheory.gan.losses import LOSSES, clip_weights, cramer_critic, gradient_penalty
+
+__all__ = ["train", "History", "AffineGenerator", "default_generator", "default_discriminator", "OPTIMIZERS", "UPDATES"]
+
+OPTIMIZERS = {"adam": optim.Adam, "sgd": optim.SGD, "rmsprop": optim.RMSProp}
+UPDATES = ("alternating", "simultaneous")
+HIDDEN = (64, 64)
+
+
+# ==============================================================================
+# The players
+# ==============================================================================
+class AffineGenerator(nn.Module):
+    """The 1-D generator :math:`G(z) = \\mu + \\sigma z`, :math:`z \\sim N(0, 1)`.
+
+    Its generated distribution is exactly :math:`N(\\mu, |\\sigma|)`, so the
+    exact divergences to an analytic target can be followed during training.
+
+    Parameters
+    ----------
+    loc, scale : float
+        Initial :math:`\\mu` and :math:`\\sigma`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> G = AffineGenerator(loc=1.0, scale=2.0)
+    >>> G(np.array([[0.0], [1.0]])).data.ravel().tolist()
+    [1.0, 3.0]
+    >>> G.distribution()
+    Normal(loc=1.0, scale=2.0)
+    """
+
+    latent_dim = 1
+
+    def __init__(self, loc=0.0, scale=1.0):
+        self.loc = Tensor(np.array([float(loc)]), requires_grad=True)
+        self.scale = Tensor(np.array([float(scale)]), requires_grad=True)
+
+    def forward(self, z):
+        return self.loc + self.scale * z
+
+    def distribution(self):
+        """The generated distribution :math:`N(\\mu, |\\sigma|)` (a :class:`gantheory.Normal`)."""
+        return Normal(float(self.loc.data[0]), abs(float(self.scale.data[0])))
+
+
+def default_generator(latent_dim, dim, rng=None):
+    """The default generator: an MLP ``latent_dim -> 64 -> 64 -> dim`` with ReLU."""
+    return nn.MLP([latent_dim, *HIDDEN, dim], activation="relu", rng=rng)
+
+
+def default_discriminator(dim, outputs=1, rng=None):
+    """The default discriminator: an MLP ``dim -> 64 -> 64 -> outputs`` with ReLU (logits or scores)."""
+    return nn.MLP([dim, *HIDDEN, outputs], activation="relu", rng=rng)
+
+
+# ==============================================================================
+# The history
+# ==============================================================================
+@dataclass
+class History:
+    """What :func:`train` recorded.
+
+    Attributes
+    ----------
+    config : dict
+        The options of the run (JSON-able; the target as its ``repr``).
+    d_loss, g_loss : ndarray, shape (steps,)
+        Each step's discriminator (critic) cost, its last ``n_critic`` update
+        (with the gradient penalty where there is one), and generator cost.
+    d_grad_norm, g_grad_norm : ndarray, shape (steps,)
+        The Euclidean norm of each player's gradient over all its parameters.
+    log_steps : ndarray of int
+        Steps at which ``metrics`` were taken (0 is before training).
+    metrics : dict of str to ndarray
+        On ``n_eval`` generated and ``n_eval`` target samples (fixed noise and a
+        fixed target sample): ``"w1"`` (1-D, by sorting) or ``"sliced_w1"``
+        (2-D), ``"energy_distance"``, ``"js_knn"`` (kNN estimate, k = 5); for an
+        affine generator on an analytic 1-D target also ``"exact_js"`` and
+        ``"exact_w1"`` of :math:`N(\\mu, |\\sigma|)` from the target.
+    snapshot_steps : ndarray of int
+    snapshots : ndarray, shape (n_snapshots, n_snapshot, dim)
+        Generated samples from a fixed noise batch.
+    grid : ndarray, shape (g, dim) or (g * g, dim)
+        Points at which the discriminator is evaluated at each snapshot
+        (``g`` points per axis; in 2-D a ``meshgrid`` in ``xy`` order, flattened).
+    discriminator_grid : ndarray, shape (n_snapshots, g) or (n_snapshots, g, g)
+        The discriminator's raw output on ``grid``: the logit (D = sigmoid of
+        it) for the classifier costs, the critic's value for ``"wgan"``,
+        ``"wgan_gp"``, ``"least_squares"``, and the Cramér critic averaged over
+        the snapshot's generated samples for ``"cramer"``.
+    generator_field : ndarray, shape (n_snapshots, n_snapshot, dim)
+        :math:`-n\\,\\partial L_G / \\partial x` at each snapshot sample: the
+        direction (and strength) in which the generator's cost moves it.
+    stopped : str
+        ``"completed"``, ``"interrupted at step k"``, or the non-finite
+        quantity and its step (``"non-finite discriminator loss at step 17"``).
+    generator, discriminator : Module or None
+        The trained players (not serialized; ``None`` after :meth:`from_json`).
+    """
+
+    config: dict
+    d_loss: np.ndarray
+    g_loss: np.ndarray
+    d_grad_norm: np.ndarray
+    g_grad_norm: np.ndarray
+    log_steps: np.ndarray
+    metrics: dict
+    snapshot_steps: np.ndarray
+    snapshots: np.ndarray
+    grid: np.ndarray
+    discriminator_grid: np.ndarray
+    generator_field: np.ndarray
+    stopped: str = "completed"
+    generator: Any = field(default=None, repr=False, compare=False)
+    discriminator: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def steps(self):
+        """The number of completed steps."""
+        return len(self.d_loss)
+
+    def to_json(self):
+        """The history as a JSON string (arrays as nested lists; NaN as ``NaN``).
+
+        Examples
+        --------
+        >>> import gantheory as gt
+        >>> h = gt.gan.train(gt.Normal(0, 1), generator="affine", steps=3, log_every=1, progress=False)
+        >>> h2 = History.from_json(h.to_json())
+        >>> bool((h2.d_loss == h.d_loss).all()), h2.metrics.keys() == h.metrics.keys()
+        (True, True)
+        """
+        out = {}
+        for f in fields(self):
+            if f.name in ("generator", "discriminator"):
+                continue
+            value = getattr(self, f.name)
+            if f.name == "metrics":
+                value = {k: v.tolist() for k, v in value.items()}
+            elif isinstance(value, np.ndarray):
+                value = {"shape": list(value.shape), "data": value.ravel().tolist()}
+            out[f.name] = value
+        return json.dumps(out)
+
+    @classmethod
+    def from_json(cls, text):
+        """Rebuild a :class:`History` from :meth:`to_json`'s output (without the players)."""
+        raw = json.loads(text)
+        kwargs = {}
+        for f in fields(cls):
+            if f.name not in raw:
+                continue
+            value = raw[f.name]
+            if f.name == "metrics":
+                value = {k: np.asarray(v, dtype=np.float64) for k, v in value.items()}
+            elif isinstance(value, dict) and set(value) == {"shape", "data"}:
+                dtype = np.int64 if f.name.endswith("steps") else np.float64
+                value = np.asarray(value["data"], dtype=dtype).reshape(value["shape"])
+            kwargs[f.name] = value
+        return cls(**kwargs)
+
+
+# ==============================================================================
+# Input handling
+# ==============================================================================
+def _target_sampler(target):
+    """``(dim, sample(n, rng) -> (n, dim) array, analytic distribution or None)``."""
+    if isinstance(target, Distribution):
+        if target.dim not in (1, 2):
+            raise ValueError(f"target must be 1-D or 2-D, got a distribution of dimension {target.dim}")
+        dim = target.dim
+        return dim, (lambda n, rng: target.sample(n, rng=rng).reshape(n, dim)), target
+    data = as_samples(target, "target", np, ndims=(1, 2))
+    data = data.reshape(len(data), -1)
+    if data.shape[1] not in (1, 2):
+        raise ValueError(f"target samples must be 1-D or 2-D points, got shape {data.shape}")
+    return data.shape[1], (lambda n, rng: data[rng.integers(0, len(data), size=n)]), None
+
+
+def _make_players(generator, discriminator, dim, latent_dim, spec, seeds):
+    if generator is None or generator == "mlp":
+        latent_dim = dim if latent_dim is None else check_positive_int(latent_dim, "latent_dim")
+        generator = default_generator(latent_dim, dim, rng=seeds[0])
+    elif generator == "affine":
+        if dim != 1:
+            raise ValueError(f"generator='affine' is 1-D; the target is {dim}-D: use generator='mlp'")
+        generator = AffineGenerator()
+    elif not isinstance(generator, nn.Module):
+        raise TypeError(f"generator must be None, 'mlp', 'affine' or an autograd.nn.Module, got {generator!r}")
+    if latent_dim is None:
+        first = getattr(generator, "layers", [None])[0]
+        latent_dim = getattr(generator, "latent_dim", None) or (first.weight.shape[0] if isinstance(first, nn.Linear) else dim)
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
+    with no_grad():
+        probe = generator(Tensor(np.zeros((2, latent_dim))))
+    if probe.shape != (2, dim):
+        raise ValueError(f"the generator maps latent_dim={latent_dim} noise to shape {probe.shape[1:]} but the target is {dim}-D; "
+                         "pass a generator with output width equal to the target's dimension (or fix latent_dim)")  # fmt: skip
+    if discriminator is None:
+        discriminator = default_discriminator(dim, spec.critic_outputs, rng=seeds[1])
+    elif not isinstance(discriminator, nn.Module):
+        raise TypeError(f"discriminator must be None or an autograd.nn.Module, got {type(discriminator).__name__}")
+    with no_grad():
+        out = discriminator(Tensor(np.zeros((2, dim))))
+    if out.shape[0] != 2 or (not spec.two_generator_batches and out.size != 2):
+        raise ValueError(f"the discriminator maps {dim}-D points to shape {out.shape[1:]}; loss={spec.name!r} needs one output per point")
+    return generator, discriminator, latent_dim
+
+
+def _make_optimizers(optimizer, generator, discriminator, lr, d_lr):
+    if isinstance(optimizer, (tuple, list)):
+        if len(optimizer) != 2 or not all(isinstance(o, optim.Optimizer) for o in optimizer):
+            raise TypeError("optimizer as a pair must be (generator_optimizer, discriminator_optimizer) Optimizer instances")
+        return tuple(optimizer), "instances"
+    if isinstance(optimizer, str):
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, a factory or a pair of Optimizer instances, got {optimizer!r}")
+        name, factory = optimizer, OPTIMIZERS[optimizer]
+        if optimizer == "adam":  # beta1 = 0.5 as in DCGAN (Radford et al. 2016), the usual GAN setting
+            factory = lambda params, lr: optim.Adam(params, lr=lr, betas=(0.5, 0.999))  # noqa: E731
+    elif callable(optimizer):
+        name, factory = getattr(optimizer, "__name__", type(optimizer).__name__), optimizer
+    else:
+        raise TypeError(f"optimizer must be a name, a factory f(params, lr) or a pair of Optimizer instances, got {optimizer!r}")
+    return (factory(generator.parameters(), lr), factory(discriminator.parameters(), d_lr)), name
+
+
+# ==============================================================================
+# One step of the game
+# ==============================================================================
+class _NonFinite(Exception):
+    """A cost or gradient is NaN or inf (raised before any parameter is updated with it)."""
+
+
+def _grad_norm(params):
+    total = 0.0
+    for p in params:
+        if p.grad is not None:
+            total += float((p.grad * p.grad).sum())
+    return math.sqrt(total)
+
+
+def _finite(cost, norm, player):
+    """``(cost, norm)`` as floats; :class:`_NonFinite` names the first that is NaN or inf."""
+    cost = cost.item()
+    for value, what in ((cost, "loss"), (norm, "gradient")):
+        if not math.isfinite(value):
+            raise _NonFinite(f"{player} {what}")
+    return cost, norm
+
+
+def _critic_cost(spec, D, real, fake, fake_2, rng):
+    """The discriminator's cost (with its penalty) on raw batches; fakes carry no graph."""
+    if spec.two_generator_batches:
+        anchor = D(fake_2)
+        cost = spec.discriminator_cost(D(real), D(fake), anchor)
+        critic = lambda x: cramer_critic(D(x), anchor)  # noqa: E731
+    else:
+        cost = spec.discriminator_cost(D(real), D(fake))
+        critic = D
+    if spec.gradient_penalty:
+        cost = cost + gradient_penalty(critic, real, fake, rng=rng, weight=spec.gradient_penalty)
+    return cost
+
+
+def _generator_cost(spec, D, real, fake, fake_2):
+    """The generator's cost; ``fake`` (and ``fake_2``) are Tensors that carry G's graph."""
+    if spec.two_generator_batches:
+        return spec.generator_cost(D(real), D(fake), D(fake_2))
+    return spec.generator_cost(D(fake))
+
+
+class _Game:
+    """The players, their optimizers and the batches: one call to ``step`` is one training step."""
+
+    def __init__(self, spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, rng):
+        self.spec, self.G, self.D, self.opt_g, self.opt_d = spec, G, D, opt_g, opt_d
+        self.sample_target, self.latent_dim, self.batch_size, self.n_critic, self.rng = sample_target, latent_dim, batch_size, n_critic, rng
+        self.n_fake = 2 if spec.two_generator_batches else 1
+        self.d_params, self.g_params = D.parameters(), G.parameters()
+
+    def noise(self):
+        return self.rng.standard_normal((self.batch_size * self.n_fake, self.latent_dim))
+
+    def split(self, fake):
+        n = self.batch_size
+        return (fake[:n], fake[n:]) if self.n_fake == 2 else (fake, None)
+
+    def discriminator_step(self):
+        real = self.sample_target(self.batch_size, self.rng)
+        with no_grad():
+            fake = self.G(Tensor(self.noise())).data
+        cost = _critic_cost(self.spec, self.D, real, *self.split(fake), self.rng)
+        self.opt_d.zero_grad()
+        cost.backward()
+        result = _finite(cost, _grad_norm(self.d_params), "discriminator")
+        self.opt_d.step()
+        if self.spec.clip:
+            clip_weights(self.D, self.spec.clip)
+        return result
+
+    def generator_step(self):
+        real = self.sample_target(self.batch_size, self.rng) if self.n_fake == 2 else None
+        fake = self.G(Tensor(self.noise()))
+        cost = _generator_cost(self.spec, self.D, real, *self.split(fake))
+        self.opt_g.zero_grad()
+        for p in self.d_params:  # D is a constant here: record no weight gradients for it
+            p.requires_grad = False
+        try:
+            cost.backward()
+        finally:
+            for p in self.d_params:
+                p.requires_grad = True
+        result = _finite(cost, _grad_norm(self.g_params), "generator")
+        self.opt_g.step()
+        return result
+
+    def alternating(self):
+        for _ in range(self.n_critic):
+            d_cost, d_norm = self.discriminator_step()
+        g_cost, g_norm = self.generator_step()
+        return d_cost, g_cost, d_norm, g_norm
+
+    def simultaneous(self):
+        """Both gradients at the same parameters and batches, then both updates."""
+        real = self.sample_target(self.batch_size, self.rng)
+        fake = self.G(Tensor(self.noise()))
+        fake_d, fake_d2 = self.split(fake.data)
+        d_cost = _critic_cost(self.spec, self.D, real, fake_d, fake_d2, self.rng)
+        self.opt_d.zero_grad()
+        d_cost.backward()
+        d_grads = [p.grad for p in self.d_params]
+        g_cost = _generator_cost(self.spec, self.D, real, *self.split(fake))
+        self.opt_g.zero_grad()
+        g_cost.backward()
+        for p, g in zip(self.d_params, d_grads):  # drop what g_cost put on D's parameters
+            p.grad = g
+        d_cost, d_norm = _finite(d_cost, _grad_norm(self.d_params), "discriminator")
+        g_cost, g_norm = _finite(g_cost, _grad_norm(self.g_params), "generator")
+        self.opt_d.step()
+        self.opt_g.step()
+        if self.spec.clip:
+            clip_weights(self.D, self.spec.clip)
+        return d_cost, g_cost, d_norm, g_norm
+
+
+# ==============================================================================
+# Logging and snapshots
+# ==============================================================================
+def _metrics(x, reference, dim, analytic, G):
+    """The distances of ``x`` (generated) from the fixed target sample, and exact ones if known."""
+    out = {}
+    if dim == 1:
+        out["w1"] = empirical.w1(x[:, 0], reference[:, 0])
+    else:
+        out["sliced_w1"] = empirical.sliced_w1(x, reference, n_projections=64, rng=0)
+    out["energy_distance"] = empirical.energy_distance(x[:, 0] if dim == 1 else x, reference[:, 0] if dim == 1 else reference)
+    out["js_knn"] = empirical.js_divergence(x, reference, k=5) if np.ptp(x, axis=0).min() > 0 else math.nan
+    if analytic is not None and isinstance(G, AffineGenerator):
+        if float(G.scale.data[0]) == 0.0 or not np.isfinite(G.scale.data[0]):
+            out["exact_js"], out["exact_w1"] = math.nan, math.nan
+        else:
+            generated = G.distribution()
+            out["exact_js"] = exact.js_divergence(generated, analytic)
+            out["exact_w1"] = exact.w1(generated, analytic)
+    return out
+
+
+def _grid(reference, dim, grid_size):
+    low, high = reference.min(axis=0), reference.max(axis=0)
+    pad = 0.25 * (high - low) + 1e-3
+    axes = [np.linspace(lo - p, hi + p, grid_size) for lo, hi, p in zip(low, high, pad)]
+    if dim == 1:
+        return axes[0].reshape(-1, 1)
+    gx, gy = np.meshgrid(*axes)
+    return np.stack([gx.ravel(), gy.ravel()], axis=1)
+
+
+def _critic_values(spec, D, points, fake, fake_2):
+    """The discriminator's raw output at ``points`` (the Cramér critic averaged over the generated anchors)."""
+    with no_grad():
+        if not spec.two_generator_batches:
+            return D(Tensor(points)).data.reshape(-1)
+        h, anchors = D(Tensor(points)).data, D(Tensor(fake_2)).data
+        distances = np.linalg.norm(h[:, None, :] - anchors[None, :, :], axis=-1).mean(axis=1)
+        return distances - np.linalg.norm(h, axis=-1)
+
+
+def _generator_field(spec, D, real, fake, fake_2):
+    """:math:`-n\\, \\partial L_G / \\partial x` at the generated points ``fake``."""
+    def cost(x):
+        return _generator_cost(spec, D, real, x, None if fake_2 is None else Tensor(fake_2)) * len(fake)
+
+    return -grad(cost)(fake)
+
+
+# ==============================================================================
+# The training loop
+# ==============================================================================
+def train(target, *, generator=None, discriminator=None, loss="non_saturating", optimizer="adam", lr=1e-3, d_lr=None,
+          batch_size=256, steps=2000, n_critic=1, update="alternating", latent_dim=None, log_every=100,
+          snapshot_every=None, n_eval=256, n_snapshot=256, grid_size=None, seed=0, progress=None):  # fmt: skip
+    """Train a GAN on ``target`` and return its :class:`History`.
+
+    Parameters
+    ----------
+    target : Distribution or array_like of shape (n,) or (n, d)
+        A 1-D or 2-D distribution of :mod:`gantheory.distributions`, or samples
+        (batches are then drawn from them with replacement).
+    generator : None, "mlp", "affine" or Module
+        ``None``/``"mlp"``: an MLP ``latent_dim -> 64 -> 64 -> dim`` (ReLU);
+        ``"affine"``: :class:`AffineGenerator` (1-D), whose generated
+        distribution is known exactly; or any Module mapping ``(n, latent_dim)``
+        noise to ``(n, dim)`` points.
+    discriminator : None or Module
+        ``None``: an MLP ``dim -> 64 -> 64 -> 1`` (16 outputs, the features
+        :math:`h`, for ``"cramer"``).
+    loss : str
+        A key of :data:`gantheory.gan.losses.LOSSES`: ``"minimax"``,
+        ``"non_saturating"``, ``"maximum_likelihood"``, ``"least_squares"``,
+        ``"wgan"`` (weight clipping at 0.01), ``"wgan_gp"`` (gradient penalty,
+        :math:`\\lambda = 10`), ``"cramer"``.
+    optimizer : str, callable or (Optimizer, Optimizer)
+        ``"adam"`` (betas (0.5, 0.999)), ``"sgd"``, ``"rmsprop"``; a factory
+        ``f(params, lr)`` such as ``gantheory.autograd.optim.SGD``; or a pair of
+        optimizer instances (generator's, discriminator's).
+    lr, d_lr : float
+        Learning rates of the generator and of the discriminator (``d_lr``
+        defaults to ``lr``).
+    batch_size, steps, n_critic : int
+        Batch size (of each player's step), training steps, discriminator
+        updates per generator update (``update="alternating"`` only).
+    update : {"alternating", "simultaneous"}
+        Alternating: ``n_critic`` discriminator steps, then a generator step
+        against the updated discriminator. Simultaneous: both gradients at the
+        same parameters and batch, then both updates.
+    latent_dim : int, optional
+        Noise dimension (default: the target's dimension for the MLP, 1 for
+        the affine generator, else read from the generator's first layer).
+    log_every : int or None
+        Take ``metrics`` every this many steps (and before the first and after
+        the last); ``None`` or 0 for none.
+    snapshot_every : int or None
+        Record a snapshot every this many steps (default ``steps // 10``;
+        0 for only the first and last).
+    n_eval, n_snapshot, grid_size : int
+        Generated and target points of each metric; generated points of each
+        snapshot; grid points per axis (default 128 in 1-D, 32 in 2-D).
+    seed : int
+        Fixes everything: the same seed gives the same history bit for bit.
+    progress : None or bool
+        A tqdm bar: ``None`` shows it on a terminal only.
+
+    Returns
+    -------
+    History
+        Stopped early, with the reason in ``stopped``, on a NaN or inf in a
+        cost or a gradient, or on Ctrl-C (KeyboardInterrupt).
+
+    Notes
+    -----
+    A step costs one forward and backward pass of D on ``2 batch_size``
+    points per discriminator update (three batches with the gradient penalty's
+    double backward), plus G and D forward and backward on ``batch_size``
+    points for the generator update; D's weight gradients are not computed in
+    the generator's step.
+
+    References
+    ----------
+    .. [1] I. Goodfellow et al., "Generative adversarial nets", NeurIPS 2014 (Algorithm 1).
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=20, batch_size=64, log_every=10, snapshot_every=10,
+    ...                  progress=False)
+    >>> h.d_loss.shape, h.snapshots.shape, h.discriminator_grid.shape, sorted(h.metrics)
+    ((20,), (3, 256, 2), (3, 32, 32), ['energy_distance', 'js_knn', 'sliced_w1'])
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+    spec = LOSSES[loss]
+    steps = check_positive_int(steps, "steps")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    n_critic = check_positive_int(n_critic, "n_critic")
+    n_eval = check_positive_int(n_eval, "n_eval")
+    n_snapshot = check_positive_int(n_snapshot, "n_snapshot")
+    if update not in UPDATES:
+        raise ValueError(f"update must be one of {UPDATES}, got {update!r}")
+    if update == "simultaneous" and n_critic != 1:
+        raise ValueError("n_critic > 1 needs update='alternating' (simultaneous updates take one step each)")
+    log_every = check_positive_int(log_every, "log_every") if log_every else 0
+    snapshot_every = max(steps // 10, 1) if snapshot_every is None else (check_positive_int(snapshot_every, "snapshot_every") if snapshot_every else 0)
+    if not lr > 0:
+        raise ValueError(f"lr must be > 0, got {lr}")
+    d_lr = lr if d_lr is None else d_lr
+    if not d_lr > 0:
+        raise ValueError(f"d_lr must be > 0, got {d_lr}")
+
+    dim, sample_target, analytic = _target_sampler(target)
+    grid_size = (128 if dim == 1 else 32) if grid_size is None else check_positive_int(grid_size, "grid_size")
+    seeds = np.random.SeedSequence(seed).spawn(4)  # G init, D init, training batches, evaluation
+    G, D, latent_dim = _make_players(generator, discriminator, dim, latent_dim, spec, [as_generator(np.random.default_rng(s)) for s in seeds[:2]])
+    (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr)
+    game = _Game(spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, np.random.default_rng(seeds[2]))
+    step = game.simultaneous if update == "simultaneous" else game.alternating
+
+    eval_rng = np.random.default_rng(seeds[3])
+    reference = sample_target(n_eval, eval_rng)
+    z_eval = eval_rng.standard_normal((max(n_eval, n_snapshot), latent_dim))
+    z_anchor = eval_rng.standard_normal((n_snapshot, latent_dim))
+    snapshot_real = sample_target(n_snapshot, eval_rng)
+    grid = _grid(reference, dim, grid_size)
+
+    records = np.full((4, steps), np.nan)
+    log_steps, metric_rows, snapshot_steps, snapshots, grids, field_rows = [], [], [], [], [], []
+
+    def observe(t, log, snapshot):
+        if log:
+            with no_grad():
+                x = G(Tensor(z_eval[:n_eval])).data
+            log_steps.append(t)
+            metric_rows.append(_metrics(x, reference, dim, analytic, G))
+        if snapshot:
+            with no_grad():
+                x = G(Tensor(z_eval[:n_snapshot])).data
+                x_2 = G(Tensor(z_anchor)).data if spec.two_generator_batches else None
+            snapshot_steps.append(t)
+            snapshots.append(x)
+            grids.append(_critic_values(spec, D, grid, x, x_2).reshape((grid_size,) * dim))
+            field_rows.append(_generator_field(spec, D, snapshot_real, x, x_2))
+
+    stopped, done = "completed", 0
+    bar = tqdm(total=steps, disable=None if progress is None else not progress, desc=f"train {loss}", leave=False)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # non-finite values are caught by _finite
+        observe(0, bool(log_every), True)
+        try:
+            for t in range(1, steps + 1):
+                records[:, t - 1] = step()
+                done = t
+                bar.update(1)
+                log = bool(log_every) and t % log_every == 0
+                snapshot = bool(snapshot_every) and t % snapshot_every == 0
+                if log or snapshot:
+                    observe(t, log, snapshot)
+                    if log:
+                        bar.set_postfix({k: f"{v:.3g}" for k, v in list(metric_rows[-1].items())[:2]}, refresh=False)
+        except _NonFinite as exc:
+            stopped = f"non-finite {exc} at step {done + 1}"
+        except KeyboardInterrupt:
+            stopped = f"interrupted at step {done + 1}"
+        finally:
+            bar.close()
+        observe(done, bool(log_every) and log_steps[-1] != done, snapshot_steps[-1] != done)
+
+    config = {
+        "target": repr(target) if isinstance(target, Distribution) else f"array of shape {np.shape(target)}",
+        "dim": dim, "loss": loss, "optimizer": opt_name, "lr": lr, "d_lr": d_lr, "batch_size": batch_size,
+        "steps": steps, "n_critic": n_critic, "update": update, "latent_dim": latent_dim, "log_every": log_every,
+        "snapshot_every": snapshot_every, "n_eval": n_eval, "n_snapshot": n_snapshot, "grid_size": grid_size,
+        "seed": seed, "generator": type(G).__name__, "discriminator": type(D).__name__,
+    }  # fmt: skip
+    names = list(metric_rows[0]) if metric_rows else []
+    return History(
+        config=config,
+        d_loss=records[0, :done].copy(), g_loss=records[1, :done].copy(),
+        d_grad_norm=records[2, :done].copy(), g_grad_norm=records[3, :done].copy(),
+        log_steps=np.asarray(log_steps, dtype=np.int64),
+        metrics={k: np.array([row[k] for row in metric_rows], dtype=np.float64) for k in names},
+        snapshot_steps=np.asarray(snapshot_steps, dtype=np.int64),
+        snapshots=np.stack(snapshots), grid=grid, discriminator_grid=np.stack(grids), generator_field=np.stack(field_rows),
+        stopped=stopped, generator=G, discriminator=D,
+    )  # fmt: skip
