@@ -28,6 +28,8 @@ from gantheory.gan.losses import (
     wasserstein_generator_cost,
 )
 
+# train() shadows its module's name here: gt.gan.train is the function (the module is sys.modules["gantheory.gan.train"])
+from gantheory.gan.train import AffineGenerator, History, train
 from gantheory.gan import critics
 from gantheory.gan.critics import (
     BernoulliMinimizers,
