@@ -34,9 +34,11 @@ p/(p + q)
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.codegen.cfunctions import log1p
 
 __all__ = [
     "Derivation",
@@ -101,14 +103,102 @@ class Derivation:
 
         The function accepts scalars or broadcastable arrays (matrix-valued
         results: scalars only) and is valid on the domain the symbols
-        assume (``p, q > 0``, ``0 < D < 1``, ...).
+        assume (``p, q > 0``, ``0 < D < 1``, ...). It evaluates a stable
+        rewrite of ``expr`` (``log1p``, ``softplus``, sigmoids instead of
+        ``log(1 - D)``, ``log(1 + e^a)``, ratios of exponentials), so it
+        neither overflows nor cancels at large logits.
+
+        Examples
+        --------
+        >>> from gantheory.symbolic import generator_cost
+        >>> generator_cost("minimax", "logit").expr
+        -log(exp(a) + 1)
+        >>> float(generator_cost("minimax", "logit").numeric()(800.0))   # log(1 - sigmoid(800))
+        -800.0
         """
         return _lambdify(self.expr, self.args)
 
 
 @functools.cache
 def _lambdify(expr, args):
-    return sp.lambdify(args, expr, modules="numpy")
+    stable = expr.applyfunc(_stable_form) if isinstance(expr, sp.MatrixBase) else _stable_form(expr)
+    return sp.lambdify(args, stable, modules=[_STABLE_FUNCTIONS, "numpy"])
+
+
+class softplus(sp.Function):  # noqa: N801  (named as the NumPy function it becomes)
+    r""":math:`\log(1 + e^u)`, evaluated as ``numpy.logaddexp(0, u)`` (no overflow)."""
+
+
+class sigmoid(sp.Function):  # noqa: N801
+    r""":math:`1 / (1 + e^{-u})`, evaluated as ``scipy.special.expit`` (no overflow)."""
+
+
+def _numpy_softplus(u):
+    import numpy as np
+
+    return np.logaddexp(0.0, u)
+
+
+def _numpy_sigmoid(u):
+    from scipy.special import expit
+
+    return expit(u)
+
+
+_STABLE_FUNCTIONS = {"softplus": _numpy_softplus, "sigmoid": _numpy_sigmoid}
+
+
+def _stable_form(expr):
+    r"""The same function as ``expr``, written so that NumPy evaluates it without overflow or cancellation.
+
+    * ``log(1 + w)`` becomes ``log1p(w)`` and ``log(1 + exp(u))`` becomes ``softplus(u)``;
+    * a rational function of :math:`E = e^u` whose denominator is
+      :math:`c (E + 1)^k` and whose numerator has degree at most k becomes a
+      polynomial in :math:`\sigma(u) = E/(E + 1)` and :math:`\sigma(-u) = 1/(E + 1)`,
+      both in [0, 1] (hyperbolic functions are first written with exponentials).
+
+    Anything else is returned as it is.
+
+    Examples
+    --------
+    >>> _stable_form(-sp.log(sp.exp(a) + 1))
+    -softplus(a)
+    >>> _stable_form(-sp.exp(a) / (sp.exp(a) + 1))
+    -sigmoid(a)
+    """
+    if expr.has(sp.cosh, sp.sinh, sp.tanh):
+        expr = expr.rewrite(sp.exp)
+    w = sp.Wild("w")
+    expr = expr.replace(sp.log(sp.exp(w) + 1), softplus(w))
+    expr = expr.replace(
+        lambda e: isinstance(e, sp.log) and e.args[0].is_Add and sp.S.One in e.args[0].args,
+        lambda e: log1p(e.args[0] - 1),
+    )
+    return _in_sigmoids(expr)
+
+
+def _in_sigmoids(expr):
+    """A rational function of exponentials as a polynomial in sigmoid(u), sigmoid(-u) (see :func:`_stable_form`)."""
+    exponents = sorted({e.args[0] for e in expr.atoms(sp.exp)}, key=sp.count_ops)
+    if not exponents:
+        return expr
+    ratios = [sp.nsimplify(sp.simplify(e / exponents[0])) for e in exponents]
+    if not all(r.is_Rational for r in ratios):
+        return expr
+    step = exponents[0] / functools.reduce(math.lcm, [int(r.q) for r in ratios])  # every exponent is an integer multiple of it
+    E = sp.Dummy("E", positive=True)
+    rational = sp.cancel(sp.together(expr.subs({sp.exp(e): E ** int(e / step) for e in exponents})))
+    num, den = (sp.Poly(part, E) for part in sp.fraction(rational))
+    powers = [m[0] for part in (num, den) for m in part.monoms()]
+    g = functools.reduce(math.gcd, powers) or 1  # write E^g as F: only powers of E^g occur
+    F = sp.Dummy("F", positive=True)
+    num, den = (sp.Poly(part.as_expr().subs(E, F ** sp.Rational(1, g)), F) for part in (num, den))
+    k, c = den.degree(), den.LC()
+    if k < 1 or num.degree() > k or sp.expand(den.as_expr() - c * (F + 1) ** k) != 0:
+        return expr
+    u = g * step
+    terms = [coeff * sigmoid(u) ** j * sigmoid(-u) ** (k - j) for (j,), coeff in num.terms()]
+    return sp.Add(*terms) / c
 
 
 def _normal_logpdf(var, loc, scale):
@@ -541,9 +631,10 @@ def gaussian_mle() -> dict:
     Returns
     -------
     dict
-        ``{"loc": Derivation, "scale": Derivation}``, each in
-        ``args = (n, s1, s2)``, where :math:`s_1 = \sum_i x_i` and
-        :math:`s_2 = \sum_i x_i^2` over a sample of size :math:`n`.
+        ``{"loc": Derivation, "scale": Derivation, "fit": callable}``: the
+        two derivations in ``args = (n, s1, s2)``, where :math:`s_1 = \sum_i x_i`
+        and :math:`s_2 = \sum_i x_i^2` over a sample of size :math:`n`; and
+        ``fit(x) -> (loc, scale)``, which evaluates them in two passes (see Notes).
 
     Notes
     -----
@@ -557,12 +648,20 @@ def gaussian_mle() -> dict:
     variance). The Hessian there, :math:`\mathrm{diag}(-n/\hat\sigma^2, -2n/\hat\sigma^2)`,
     is checked to be negative definite. Numerically, the sufficient-statistic
     form loses about :math:`\log_{10}(s_2/(n\hat\sigma^2))` digits to
-    cancellation when the sample's mean is large compared to its spread.
+    cancellation when the sample's mean is large compared to its spread (all
+    of them for data offset by 1e8 with unit spread). ``fit`` avoids that with
+    the two-pass algorithm: the estimates are translation-equivariant, so it
+    takes the mean :math:`c` first and evaluates the derived formulas on the
+    statistics of :math:`x - c` (where :math:`s_1 \approx 0` and :math:`s_2`
+    is a sum of squared deviations, with no cancellation) [2]_.
 
     References
     ----------
     .. [1] G. Casella and R. L. Berger, *Statistical Inference*, 2nd ed.,
        Duxbury, 2002, Example 7.2.11.
+    .. [2] T. F. Chan, G. H. Golub and R. J. LeVeque, "Algorithms for
+       computing the sample variance: analysis and recommendations",
+       Amer. Statist. 37(3), 1983.
 
     Examples
     --------
@@ -572,6 +671,8 @@ def gaussian_mle() -> dict:
     (s1/n, sqrt(n*s2 - s1**2)/n)
     >>> float(est["scale"].numeric()(2, 2.0, 10.0))     # x = (-1, 3): mean 1, sd 2
     2.0
+    >>> est["fit"]([1e8 - 1, 1e8 + 3])                   # the same sample offset by 1e8
+    (100000001.0, 2.0)
     """
     loglik = -n * sp.log(sigma) - n * sp.log(2 * sp.pi) / 2 - (s2 - 2 * mu * s1 + n * mu**2) / (2 * sigma**2)
     solutions = sp.solve([sp.diff(loglik, mu), sp.diff(loglik, sigma)], [mu, sigma], dict=True)
@@ -584,7 +685,21 @@ def gaussian_mle() -> dict:
     hessian = hessian.subs(s2, n * (sigma_hat**2 + sol[mu] ** 2)).applyfunc(sp.simplify)
     if not (hessian[0, 0].is_negative and sp.simplify(hessian.det()).is_positive):
         raise RuntimeError(f"the stationary point is not a maximum (Hessian {hessian})")
-    return {"loc": Derivation(sol[mu], (n, s1, s2)), "scale": Derivation(sol[sigma], (n, s1, s2))}
+    loc_hat, scale_hat = Derivation(sol[mu], (n, s1, s2)), Derivation(sol[sigma], (n, s1, s2))
+
+    def fit(x):
+        """(loc, scale) of the sample ``x`` by the derived formulas, in two passes (no cancellation)."""
+        import numpy as np
+
+        from gantheory._validation import as_samples
+
+        x = as_samples(x, "x", np)
+        c = float(np.mean(x))  # pass 1
+        z = x - c  # pass 2: the statistics of the centered sample
+        stats = (x.size, float(z.sum()), float(z @ z))
+        return c + float(loc_hat.numeric()(*stats)), float(scale_hat.numeric()(*stats))
+
+    return {"loc": loc_hat, "scale": scale_hat, "fit": fit}
 
 
 @functools.cache

@@ -214,3 +214,51 @@ def test_bernoulli_mle_is_the_root_of_the_score(nk):
     root = scipy.optimize.brentq(lambda p: k / p - (n - k) / (1 - p), 1e-9, 1 - 1e-9, xtol=1e-16, rtol=4 * np.finfo(float).eps)
     assert abs(symbolic.bernoulli_mle().numeric()(n, k) - root) <= TOL
     assert symbolic.bernoulli_mle().numeric()(n, k) == np.mean(np.arange(n) < k)
+
+
+@given(hnp.arrays(np.float64, st.integers(2, 40), elements=st.integers(-1000, 1000).map(lambda i: i / 8)), st.sampled_from([1e8, -1e8, 1e12]))
+def test_gaussian_mle_fit_is_precise_for_data_far_from_the_origin(z, offset):
+    # x = offset + z is exact in floats (z on a 1/8 grid), so the truth is the spread of z,
+    # computed by NumPy on the un-offset sample: the two-pass fit must not lose digits to the offset.
+    assume(z.std() > 0)
+    loc, scale = symbolic.gaussian_mle()["fit"](offset + z)
+    assert abs(loc - (offset + z.mean())) <= 1e-15 * abs(offset) + 1e-12
+    assert scale == pytest.approx(z.std(), rel=1e-12)
+
+
+# -- stable numeric forms ------------------------------------------------------
+
+
+def _logit_derivations():
+    for cost in symbolic.COSTS:
+        yield f"cost {cost}", symbolic.generator_cost(cost, "logit")
+        yield f"slope {cost}", symbolic.generator_cost_slope(cost, "logit")
+
+
+@pytest.mark.parametrize("name, derivation", list(_logit_derivations()), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("a", [-1e4, -800.0, -40.0, -1.0, 0.0, 2.5, 40.0, 800.0, 1e4])
+def test_numeric_logit_forms_match_40_digit_evaluation_at_any_logit(name, derivation, a):
+    # Truth: the derived expression itself, evaluated by mpmath at 40 digits (no overflow there).
+    truth = float(derivation.expr.evalf(40, subs={symbolic.a: sp.Float(a, 40)}))
+    value = float(derivation.numeric()(a))  # a RuntimeWarning (overflow) fails the test
+    assert value == pytest.approx(truth, rel=1e-13, abs=1e-300)
+
+
+def test_minimax_cost_at_a_large_logit_is_minus_the_logit():
+    # log(1 - sigmoid(800)) = -log(1 + e^800) = -800 - log1p(e^-800) = -800 in floats
+    assert symbolic.generator_cost("minimax", "logit").numeric()(800.0) == -800.0
+
+
+@pytest.mark.parametrize("loss", symbolic.DIRAC_LOSSES)
+@pytest.mark.parametrize("theta, psi", [(800.0, 3.0), (-50.0, 40.0), (0.3, -0.5), (1e3, -1e3)])
+def test_dirac_gan_numeric_forms_match_40_digit_evaluation_far_from_equilibrium(loss, theta, psi):
+    at = {symbolic.theta: sp.Float(theta, 40), symbolic.psi: sp.Float(psi, 40)}
+    for derivation in (symbolic.dirac_gan_value(loss), symbolic.dirac_gan_vector_field(loss), symbolic.dirac_gan_jacobian(loss)):
+        truth = np.array(sp.N(derivation.expr.subs(at), 40), dtype=float)
+        value = np.asarray(derivation.numeric()(theta, psi), dtype=float)
+        np.testing.assert_allclose(value, truth.reshape(value.shape), rtol=1e-13, atol=1e-300)
+
+
+def test_log_of_one_minus_d_keeps_its_digits_near_zero():
+    # log(1 - D) = -D - D^2/2 - ...: at D = 1e-20 the naive form gives 0
+    assert symbolic.generator_cost("minimax", "D").numeric()(1e-20) == pytest.approx(-1e-20, rel=1e-15)
