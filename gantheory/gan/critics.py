@@ -196,8 +196,9 @@ def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_00
     References
     ----------
     .. [1] M. G. Bellemare et al., "The Cramer distance as a solution to biased
-       Wasserstein gradients", arXiv:1705.10743, 2017, Theorem 1 (the Bernoulli
-       counterexample) and the unbiased sample gradients of the Cramér distance.
+       Wasserstein gradients", arXiv:1705.10743, 2017: Theorem 1 (biased W1
+       sample gradients, shown with Bernoulli laws) and the unbiased sample
+       gradients of the Cramér distance.
 
     See Also
     --------
