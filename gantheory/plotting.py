@@ -566,3 +566,89 @@ def plot_generator_costs(curves=None) -> Figure:
             ax.legend(loc="best", fontsize=10)
         fig.suptitle("Generator costs: the minimax cost saturates where the generator is losing")
     return fig
+
+
+# -- training snapshots (gantheory.gan.train) ----------------------------------------------
+
+_CLASSIFIER_LOSSES = ("minimax", "non_saturating", "maximum_likelihood")
+
+
+def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64) -> Figure:
+    """Generated samples over training, on the discriminator's heatmap, with the generator's push.
+
+    Parameters
+    ----------
+    history : gantheory.gan.History (or a mapping with its fields)
+        From :func:`gantheory.gan.train` or :meth:`History.from_json`.
+    panels : int
+        At most this many snapshots, evenly spaced from the first to the last.
+    arrows : int
+        In 2-D, how many samples get an arrow :math:`-n\\,\\partial L_G/\\partial x`
+        (the direction the generator's cost moves them; lengths normalized per panel).
+
+    Returns
+    -------
+    Figure
+        One panel per snapshot. In 2-D: :math:`D(x) = \\sigma(\\text{logit})` for
+        the classifier costs (the critic's value otherwise) as a heatmap, the
+        samples and arrows over it. In 1-D: a histogram of the samples and the
+        discriminator's curve on a second axis.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=2, progress=False)
+    >>> fig = plot_training_snapshots(h, panels=3)
+    >>> len(fig.axes) >= 3
+    True
+    """
+    steps = np.asarray(_field(history, "snapshot_steps", "history"))
+    samples = np.asarray(_field(history, "snapshots", "history"), dtype=float)
+    grid = np.asarray(_field(history, "grid", "history"), dtype=float)
+    values = np.asarray(_field(history, "discriminator_grid", "history"), dtype=float)
+    push = np.asarray(_field(history, "generator_field", "history"), dtype=float)
+    config = _field(history, "config", "history")
+    panels = check_positive_int(panels, "panels")
+    if samples.ndim != 3 or len(steps) != len(samples) or len(samples) == 0:
+        raise ValueError(f"history.snapshots must have shape (snapshots, n, dim) with one step each, got {samples.shape}")
+    dim = samples.shape[2]
+    loss = config.get("loss", "") if isinstance(config, Mapping) else ""
+    if loss in _CLASSIFIER_LOSSES:
+        values, label, limits = 1.0 / (1.0 + np.exp(-np.clip(values, -700, 700))), "D(x)", (0.0, 1.0)
+    else:
+        label, limits = "critic value", (np.nanmin(values), np.nanmax(values))
+    chosen = np.unique(np.linspace(0, len(steps) - 1, min(panels, len(steps))).round().astype(int))
+    with _figure(1, len(chosen), size=(3.6 * len(chosen) + 1.0, 4.0 if dim == 2 else 3.4)) as (fig, axes):
+        axes = np.atleast_1d(axes)
+        for ax, k in zip(axes, chosen):
+            if dim == 2:
+                g = values.shape[-1]
+                gx, gy = grid[:, 0].reshape(g, g), grid[:, 1].reshape(g, g)
+                mesh = ax.pcolormesh(gx, gy, values[k], cmap="RdBu_r", vmin=limits[0], vmax=limits[1], shading="auto")
+                ax.scatter(samples[k, :, 0], samples[k, :, 1], s=6, color="black", label="G(z)")
+                every = max(len(samples[k]) // arrows, 1)
+                p = push[k, ::every]
+                scale = np.nanmax(np.linalg.norm(p, axis=1)) or 1.0
+                ax.quiver(samples[k, ::every, 0], samples[k, ::every, 1], p[:, 0] / scale, p[:, 1] / scale, color="#E69F00",
+                          angles="xy", scale_units="xy", scale=1.0 / (0.12 * np.ptp(gx)), width=0.008, zorder=3)  # fmt: skip
+                ax.set_xlim(gx.min(), gx.max())
+                ax.set_ylim(gy.min(), gy.max())
+                ax.set_aspect("equal")
+                ax.set_xlabel("x₁")
+                ax.set_ylabel("x₂")
+                ax.grid(False)
+            else:
+                ax.hist(samples[k, :, 0], bins=30, density=True, color=_COLORS[0], alpha=0.6, label="G(z)")
+                ax.set_xlim(grid[0, 0], grid[-1, 0])
+                ax.set_xlabel("x")
+                ax.set_ylabel("density of G(z)")
+                twin = ax.twinx()
+                twin.plot(grid[:, 0], values[k], label=label, **curve_style(1, markevery=0.1))
+                twin.set_ylabel(label)
+                if loss in _CLASSIFIER_LOSSES:
+                    twin.set_ylim(0, 1)
+            ax.set_title(f"step {int(steps[k])}")
+        if dim == 2:
+            fig.colorbar(mesh, ax=list(axes), label=label, shrink=0.8)
+        fig.suptitle(f"Training ({loss or 'GAN'}): generated samples over the discriminator, arrows = generator's push")
+    return fig

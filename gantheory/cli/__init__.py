@@ -2,6 +2,10 @@
 
 * ``gantheory divergence`` (:mod:`gantheory.cli.divergence`): every divergence
   between two distributions or two samples.
+* ``gantheory train`` (:mod:`gantheory.cli.train`): train a small GAN on a
+  target; write ``history.json`` and ``samples.png``.
+* ``gantheory tour`` (:mod:`gantheory.cli.tour`): regenerate every figure and
+  the training animation into ``figures/``, and print the key numbers.
 
 Examples
 --------
@@ -15,9 +19,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gantheory.cli import divergence
+from gantheory.cli import divergence, tour, train
 
-SUBCOMMANDS = [divergence]
+SUBCOMMANDS = [divergence, train, tour]
 
 
 def build_parser() -> argparse.ArgumentParser:

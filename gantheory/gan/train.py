@@ -415,7 +415,7 @@ def _metrics(x, reference, dim, analytic, G):
 
 def _grid(reference, dim, grid_size):
     low, high = reference.min(axis=0), reference.max(axis=0)
-    pad = 0.25 * (high - low) + 1e-3
+    pad = 0.5 * (high - low) + 1e-3
     axes = [np.linspace(lo - p, hi + p, grid_size) for lo, hi, p in zip(low, high, pad)]
     if dim == 1:
         return axes[0].reshape(-1, 1)
