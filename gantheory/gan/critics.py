@@ -84,6 +84,13 @@ def _batch_sizes(m) -> np.ndarray:
     return sizes.astype(np.int64)
 
 
+def _check_batches(n_batches) -> int:
+    n_batches = check_positive_int(n_batches, "n_batches")
+    if n_batches < 2:
+        raise ValueError("n_batches must be >= 2 to estimate a standard error")
+    return n_batches
+
+
 def _grid(theta, name: str, default, low=-np.inf, high=np.inf) -> np.ndarray:
     arr = default if theta is None and default is not None else as_float_array(theta, name, np)
     arr = np.atleast_1d(arr)
@@ -221,7 +228,7 @@ def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_00
     out = {key: np.zeros((sizes.size, theta.size)) for key in ("w1", "w1_grad", "cramer2", "cramer2_grad")}
     se = {key: np.zeros((sizes.size, theta.size)) for key in out}
     if method == "monte_carlo":
-        n_batches = check_positive_int(n_batches, "n_batches")
+        n_batches = _check_batches(n_batches)
         gen = as_generator(rng)
     for i, size in enumerate(sizes):
         if method == "exact":
@@ -237,7 +244,7 @@ def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_00
                 out[key][i] = weights @ values
             else:
                 out[key][i] = values.mean(axis=0)
-                se[key][i] = values.std(axis=0, ddof=1) / math.sqrt(n_batches) if n_batches > 1 else np.inf
+                se[key][i] = values.std(axis=0, ddof=1) / math.sqrt(n_batches)
     d = p - theta
     return BernoulliSampleLosses(
         p=p, m=sizes, theta=theta, method=method,
@@ -399,12 +406,10 @@ def location_sample_gradients(P, base, theta, m, *, n_batches=2000, h=1e-3, rng=
     for name, D in (("P", P), ("base", base)):
         if not isinstance(D, Distribution) or D.dim != 1 or D.reference != "lebesgue":
             raise TypeError(f"{name} must be a 1-D gantheory distribution with a density, got {D!r}")
-    _shifted(base, 0.0)
+    _shifted(base, 0.0)  # raises TypeError for a family it cannot move
     theta = _grid(theta, "theta", None)
     m = check_positive_int(m, "m")
-    n_batches = check_positive_int(n_batches, "n_batches")
-    if n_batches < 2:
-        raise ValueError("n_batches must be >= 2 to estimate a standard error")
+    n_batches = _check_batches(n_batches)
     if not (isinstance(h, (int, float)) and h > 0):
         raise ValueError(f"h must be a positive number, got {h!r}")
     gen = as_generator(rng)
