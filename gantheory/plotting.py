@@ -652,3 +652,179 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64) -> Fi
             fig.colorbar(mesh, ax=list(axes), label=label, shrink=0.8)
         fig.suptitle(f"Training ({loss or 'GAN'}): generated samples over the discriminator, arrows = generator's push")
     return fig
+
+
+# -- 5. the optimal discriminator --------------------------------------------------------------
+
+def _trained_curve(trained, name="trained"):
+    """``(x, D(x))`` of a trained 1-D discriminator: from a History (its last snapshot), a pair of arrays, or a callable of x."""
+    if trained is None:
+        return None
+    if hasattr(trained, "discriminator_grid") and hasattr(trained, "grid"):
+        grid = np.asarray(trained.grid, dtype=float)
+        if grid.ndim != 2 or grid.shape[1] != 1:
+            raise ValueError(f"{name}: the History must come from a 1-D run (grid of shape (g, 1)), got {grid.shape}")
+        logits = np.asarray(trained.discriminator_grid, dtype=float)[-1]
+        return grid[:, 0], 1.0 / (1.0 + np.exp(-logits))
+    if isinstance(trained, tuple) and len(trained) == 2:
+        x, d = _vector(trained[0], f"{name}[0]", min_size=2), _vector(trained[1], f"{name}[1]", min_size=2)
+        if x.shape != d.shape:
+            raise ValueError(f"{name}: x and D(x) must have one length")
+        return x, d
+    raise TypeError(f"{name} must be a 1-D History, a pair (x, D(x)) or None, got {type(trained).__name__}")
+
+
+def plot_optimal_discriminator(P=None, Q=None, convergence=None, trained=None) -> Figure:
+    r"""Figure 5: the optimal discriminator :math:`D^* = p/(p+q)` beside a trained one, and V(D, G) approaching V(D*, G).
+
+    Parameters
+    ----------
+    P, Q : Distribution, optional
+        1-D data and generator distributions; default ``½N(-2, 0.5²) + ½N(2, 0.5²)`` and ``N(0.5, 1)``.
+    convergence : DiscriminatorConvergence, optional
+        As :func:`gantheory.gan.optimal.discriminator_convergence` returns for
+        (P, Q); without it the right panel is left out.
+    trained : History or (x, D(x)) or None
+        A trained discriminator: a 1-D :class:`gantheory.gan.History` (its last
+        ``discriminator_grid``, logits on ``grid``), or arrays.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The densities; :math:`D^*` from :func:`gantheory.gan.optimal_discriminator`
+        with the trained D; and :math:`V(D, G)` against training steps (±2
+        standard errors) with :math:`V(D^*, G) = -\log 4 + 2\,\mathrm{JSD}(P, Q)` [1]_.
+
+    References
+    ----------
+    .. [1] I. Goodfellow et al., "Generative adversarial nets", NeurIPS 2014, Proposition 1 and Theorem 1.
+
+    Examples
+    --------
+    >>> fig = plot_optimal_discriminator()
+    >>> fig.axes[1].get_ylabel()
+    'D(x) (probability of "real")'
+    """
+    from gantheory.gan.optimal import optimal_discriminator
+
+    P = Mixture([Normal(-2.0, 0.5), Normal(2.0, 0.5)]) if P is None else P
+    Q = Normal(0.5, 1.0) if Q is None else Q
+    for name, D in (("P", P), ("Q", Q)):
+        if not isinstance(D, Distribution) or D.dim != 1:
+            raise TypeError(f"{name} must be a 1-D gantheory Distribution, got {D!r}")
+    curve = _trained_curve(trained)
+    lo = min(P.ppf(1e-3), Q.ppf(1e-3))
+    hi = max(P.ppf(1 - 1e-3), Q.ppf(1 - 1e-3))
+    x = np.linspace(lo - 0.5, hi + 0.5, 600)
+    star = optimal_discriminator(P, Q)
+    panels = 3 if convergence is not None else 2
+    with _figure(1, panels, size=(5.6 * panels, 5.0)) as (fig, axes):
+        dens, disc = axes[0], axes[1]
+        dens.fill_between(x, P.pdf(x), color="0.75", label="data p(x)")
+        dens.plot(x, Q.pdf(x), label="generator q(x)", **curve_style(1, markevery=0.1))
+        dens.set_xlabel("x")
+        dens.set_ylabel("density (1 / units of x)")
+        dens.set_title("Data and a fixed generator")
+        dens.legend(loc="upper left")
+        disc.plot(x, star(x), label="D*(x) = p / (p + q)", **curve_style(0, markevery=0.1))
+        if curve is not None:
+            disc.plot(curve[0], curve[1], label="trained MLP D(x)", **(curve_style(2, markevery=0.1) | {"linewidth": 1.6}))
+        disc.axhline(0.5, color="0.4", linewidth=0.8, linestyle=":")
+        disc.set_ylim(-0.02, 1.02)
+        disc.set_xlim(x[0], x[-1])
+        disc.set_xlabel("x")
+        disc.set_ylabel('D(x) (probability of "real")')
+        disc.set_title("The optimal discriminator and a trained one")
+        disc.legend(loc="lower right")
+        if convergence is not None:
+            ax = axes[2]
+            steps = _vector(_field(convergence, "steps", "convergence"), "convergence.steps", min_size=1)
+            value = _vector(_field(convergence, "value", "convergence"), "convergence.value", min_size=1)
+            se = _vector(_field(convergence, "value_se", "convergence"), "convergence.value_se", min_size=1)
+            optimum = float(_field(convergence, "value_optimal", "convergence"))
+            if not (steps.shape == value.shape == se.shape):
+                raise ValueError("convergence.steps, .value and .value_se must have one length")
+            ax.fill_between(steps, value - 2 * se, value + 2 * se, color=_COLORS[2], alpha=0.25, linewidth=0)
+            ax.plot(steps, value, label="V(D, G) of the MLP (±2 s.e.)", **curve_style(2, markevery=0.1))
+            ax.axhline(optimum, label=f"V(D*, G) = −log 4 + 2 JSD = {optimum:.4f}", **(curve_style(0) | {"marker": None}))
+            ax.axhline(-math.log(4.0), color="0.4", linewidth=0.8, linestyle=":", label="−log 4 (when q = p)")
+            ax.set_xlabel("discriminator training steps")
+            ax.set_ylabel("V(D, G) (nats)")
+            ax.set_title("V(D, G) climbs to V(D*, G) from below")
+            ax.legend(loc="lower right", fontsize=10)
+        fig.suptitle("The optimal discriminator D* = p/(p + q), and the value it attains")
+    return fig
+
+
+# -- 11. Wasserstein vs Cramér -----------------------------------------------------------------
+
+def plot_bernoulli_bias(losses=None, minimizers=None) -> Figure:
+    r"""Figure 11: Bellemare et al.'s Bernoulli example: the expected sample losses of W1 and of Cramér², and their minimizers against m.
+
+    Parameters
+    ----------
+    losses : BernoulliSampleLosses, optional
+        As :func:`gantheory.gan.bernoulli_sample_losses` returns; default p = 0.3, m = 1, 2, 5, 20, 100.
+    minimizers : BernoulliMinimizers, optional
+        As :func:`gantheory.gan.bernoulli_minimizers` returns; default the same p, m from 1 to 1000.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: :math:`E\,W_1(\hat P_m, Q_\theta)` against θ for each m with the
+        true :math:`W_1 = |p - \theta|`; middle: the same for
+        :math:`\ell_2^2`; right: where each is smallest, against m. The W1
+        minimizer (a median of K/m) is not p; the Cramér² one is p for every m [1]_.
+
+    References
+    ----------
+    .. [1] M. G. Bellemare et al., "The Cramer distance as a solution to biased Wasserstein gradients", arXiv:1705.10743, 2017.
+
+    Examples
+    --------
+    >>> fig = plot_bernoulli_bias()
+    >>> fig.axes[2].get_xscale()
+    'log'
+    """
+    from gantheory.gan.critics import bernoulli_minimizers, bernoulli_sample_losses
+
+    if losses is None:
+        losses = bernoulli_sample_losses(0.3, [1, 2, 5, 20, 100])
+    if minimizers is None:
+        minimizers = bernoulli_minimizers(_field(losses, "p", "losses"), np.unique(np.geomspace(1, 1000, 19).astype(int)))
+    p = float(_field(losses, "p", "losses"))
+    theta = _vector(_field(losses, "theta", "losses"), "losses.theta", min_size=2)
+    m = np.atleast_1d(np.asarray(_field(losses, "m", "losses")))
+    w1, c2 = (np.asarray(_field(losses, key, "losses"), dtype=float) for key in ("w1", "cramer2"))
+    if w1.shape != (m.size, theta.size) or c2.shape != w1.shape:
+        raise ValueError(f"losses.w1 and losses.cramer2 must have shape (len(m), len(theta)) = {(m.size, theta.size)}")
+    mm = _vector(_field(minimizers, "m", "minimizers"), "minimizers.m")
+    low, high, cr = (_vector(_field(minimizers, key, "minimizers"), f"minimizers.{key}") for key in ("w1_low", "w1_high", "cramer2"))
+    if not (mm.shape == low.shape == high.shape == cr.shape):
+        raise ValueError("minimizers.m, .w1_low, .w1_high and .cramer2 must have one length")
+    with _figure(1, 3, size=(16.0, 5.2)) as (fig, (left, middle, right)):
+        for i, size in enumerate(m):
+            style = curve_style(i + 1, markevery=0.1) | {"linewidth": 1.8}
+            left.plot(theta, w1[i], label=f"E W1, m = {size}", **style)
+            middle.plot(theta, c2[i], label=f"E ℓ2², m = {size}", **style)
+            left.plot(theta[np.argmin(w1[i])], w1[i].min(), marker="*", markersize=14, color=style["color"], linestyle="none")
+        left.plot(theta, np.abs(p - theta), label="true W1 = |p − θ|", **(curve_style(0) | {"marker": None}))
+        middle.plot(theta, (p - theta) ** 2, label="true ℓ2² = (p − θ)²", **(curve_style(0) | {"marker": None}))
+        for ax, where in ((left, "upper left"), (middle, "upper center")):
+            ax.axvline(p, color="0.4", linewidth=0.8, linestyle=":")
+            ax.set_xlabel("θ of the model Q_θ = Bernoulli(θ)")
+            ax.legend(loc=where, fontsize=9)
+        left.set_ylabel("expected sample loss (units of x)")
+        left.set_title("W1 of an m-sample batch (★ minimum)")
+        middle.set_ylabel("expected sample loss (units of x²)")
+        middle.set_title("Cramér² of an m-sample batch")
+        right.fill_between(mm, low, high, color=_COLORS[1], alpha=0.25, linewidth=0)
+        right.semilogx(mm, low, label="argmin E W1 (a median of K/m)", **curve_style(1))
+        right.semilogx(mm, cr, label="argmin E ℓ2² = p", **curve_style(2))
+        right.axhline(p, color="0.4", linewidth=0.8, linestyle=":")
+        right.set_xlabel("batch size m")
+        right.set_ylabel("minimizing θ")
+        right.set_title(f"Where SGD would converge (p = {p:g})")
+        right.legend(loc="lower right")
+        fig.suptitle("Sample W1 gradients are biased (the minimizer moves off p); Cramér² gradients are not")
+    return fig
