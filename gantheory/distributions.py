@@ -207,6 +207,29 @@ class Distribution:
         """Points where the 1-D density changes character (quadrature break points)."""
         raise NotImplementedError
 
+    # anchored evaluation (1-D): the point anchor + offset, never rounded to one float. A law whose
+    # scale is below the float spacing at its location (N(50, 1e-15)) is still resolved: the
+    # exact 1-D quadrature integrates in offsets from an anchor near each law's location.
+    def _logpdf_at(self, anchor, offset):
+        """Log density at ``anchor + offset`` (arrays broadcast), without forming the sum."""
+        raise NotImplementedError
+
+    def _cdf_at(self, anchor, offset):
+        """:math:`F(\\text{anchor} + \\text{offset})`."""
+        raise NotImplementedError
+
+    def _sf_at(self, anchor, offset):
+        """:math:`1 - F(\\text{anchor} + \\text{offset})`, accurate in the right tail."""
+        raise NotImplementedError
+
+    def _anchored_breakpoints(self) -> list:
+        """The break points as ``[(anchor, offsets), ...]``: for a location-scale law ``(loc, scale * k)``."""
+        raise NotImplementedError
+
+    def _anchored_quantiles(self, u) -> list:
+        """The quantiles at probabilities ``u`` as ``[(anchor, offsets), ...]`` (per component for a mixture)."""
+        raise NotImplementedError
+
 
 def _merge_intervals(pieces) -> list[tuple[float, float]]:
     """Union of closed intervals ``(lo, hi)`` as sorted disjoint intervals (touching ones merge)."""
@@ -218,6 +241,16 @@ def _merge_intervals(pieces) -> list[tuple[float, float]]:
         else:
             merged.append([lo, hi])
     return [(a, b) for a, b in merged]
+
+
+def _two_sum(a, b):
+    """Error-free sum (Knuth): ``hi = fl(a + b)`` and ``lo`` with ``hi + lo == a + b`` exactly (arrays broadcast)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):  # infinite ends: lo is nan, replaced by 0
+        hi = a + b
+        b_part = hi - a
+        lo = (a - (hi - b_part)) + (b - b_part)
+    return hi, np.where(np.isfinite(hi), lo, 0.0)
 
 
 def _fsum_rows(w, values) -> np.ndarray:
@@ -275,18 +308,31 @@ class Normal(Distribution):
     def _params(self):
         return {"loc": self.loc, "scale": self.scale}
 
-    def _logpdf(self, x):
-        z = (x - self.loc) / self.scale
-        with np.errstate(over="ignore"):  # |x| ~ 1e300: z^2 = inf, log density -inf, as it should
+    def _z(self, anchor, offset):
+        with np.errstate(over="ignore"):  # |x| ~ 1e300: z = inf
+            return ((anchor - self.loc) + offset) / self.scale  # anchor - loc is exact when they are close
+
+    def _logpdf_at(self, anchor, offset):
+        z = self._z(anchor, offset)
+        with np.errstate(over="ignore"):  # z^2 = inf: log density -inf, as it should
             return -0.5 * z * z - math.log(self.scale) - 0.5 * LOG_2PI
+
+    def _logpdf(self, x):
+        return self._logpdf_at(0.0, x)
+
+    def _cdf_at(self, anchor, offset):
+        return sp.ndtr(self._z(anchor, offset))
+
+    def _sf_at(self, anchor, offset):
+        return sp.ndtr(-self._z(anchor, offset))
 
     def cdf(self, x):
         """:math:`\\Phi((x - \\mu)/\\sigma)`."""
-        return sp.ndtr((self._points(x) - self.loc) / self.scale)
+        return self._cdf_at(0.0, self._points(x))
 
     def sf(self, x):
         """Survival function :math:`1 - F(x)`, accurate in the right tail."""
-        return sp.ndtr((self.loc - self._points(x)) / self.scale)
+        return self._sf_at(0.0, self._points(x))
 
     def ppf(self, u):
         """Quantile :math:`\\mu + \\sigma \\Phi^{-1}(u)`; ``ppf(0) = -inf``, ``ppf(1) = inf``."""
@@ -307,8 +353,16 @@ class Normal(Distribution):
     def _sample(self, n, rng):
         return rng.normal(self.loc, self.scale, size=n)
 
+    _BREAKS = np.array([-12.0, -6.0, -3.0, -1.5, 0.0, 1.5, 3.0, 6.0, 12.0])
+
     def _breakpoints(self):
-        return self.loc + self.scale * np.array([-12.0, -6.0, -3.0, -1.5, 0.0, 1.5, 3.0, 6.0, 12.0])
+        return self.loc + self.scale * self._BREAKS
+
+    def _anchored_breakpoints(self):
+        return [(self.loc, self.scale * self._BREAKS)]
+
+    def _anchored_quantiles(self, u):
+        return [(self.loc, self.scale * sp.ndtri(u))]
 
 
 class Uniform(Distribution):
@@ -352,17 +406,26 @@ class Uniform(Distribution):
     def width(self) -> float:
         return self.high - self.low
 
-    def _logpdf(self, x):
-        inside = (x >= self.low) & (x <= self.high)
+    def _logpdf_at(self, anchor, offset):
+        inside = ((anchor - self.low) + offset >= 0) & ((anchor - self.high) + offset <= 0)
         return np.where(inside, -math.log(self.width), -np.inf)
+
+    def _logpdf(self, x):
+        return self._logpdf_at(0.0, x)
+
+    def _cdf_at(self, anchor, offset):
+        return np.clip(((anchor - self.low) + offset) / self.width, 0.0, 1.0)
+
+    def _sf_at(self, anchor, offset):
+        return np.clip(((self.high - anchor) - offset) / self.width, 0.0, 1.0)
 
     def cdf(self, x):
         """:math:`\\min(1, \\max(0, (x - a)/(b - a)))`."""
-        return np.clip((self._points(x) - self.low) / self.width, 0.0, 1.0)
+        return self._cdf_at(0.0, self._points(x))
 
     def sf(self, x):
         """:math:`1 - F(x)`, computed as :math:`(b - x)/(b - a)` clipped to [0, 1]."""
-        return np.clip((self.high - self._points(x)) / self.width, 0.0, 1.0)
+        return self._sf_at(0.0, self._points(x))
 
     def ppf(self, u):
         """Quantile :math:`a + u (b - a)`."""
@@ -385,6 +448,12 @@ class Uniform(Distribution):
 
     def _breakpoints(self):
         return np.array([self.low, self.high])
+
+    def _anchored_breakpoints(self):
+        return [(self.low, np.zeros(1)), (self.high, np.zeros(1))]
+
+    def _anchored_quantiles(self, u):
+        return [(self.low, np.asarray(u) * self.width)]
 
 
 class Laplace(Distribution):
@@ -423,28 +492,43 @@ class Laplace(Distribution):
     def _params(self):
         return {"loc": self.loc, "scale": self.scale}
 
-    def _logpdf(self, x):
-        return -np.abs(x - self.loc) / self.scale - math.log(2.0 * self.scale)
+    def _z(self, anchor, offset):
+        with np.errstate(over="ignore"):
+            return ((anchor - self.loc) + offset) / self.scale
 
-    def cdf(self, x):
-        """Piecewise exponential CDF (each branch evaluated on a non-positive exponent)."""
-        z = (self._points(x) - self.loc) / self.scale
-        half_tail = 0.5 * np.exp(-np.abs(z))
+    def _logpdf_at(self, anchor, offset):
+        return -np.abs(self._z(anchor, offset)) - math.log(2.0 * self.scale)
+
+    def _logpdf(self, x):
+        return self._logpdf_at(0.0, x)
+
+    def _cdf_at(self, anchor, offset):
+        z = self._z(anchor, offset)
+        half_tail = 0.5 * np.exp(-np.abs(z))  # each branch on a non-positive exponent
         return np.where(z < 0, half_tail, 1.0 - half_tail)
 
-    def sf(self, x):
-        """:math:`1 - F(x)`, accurate in the right tail."""
-        z = (self._points(x) - self.loc) / self.scale
+    def _sf_at(self, anchor, offset):
+        z = self._z(anchor, offset)
         half_tail = 0.5 * np.exp(-np.abs(z))
         return np.where(z > 0, half_tail, 1.0 - half_tail)
 
+    def cdf(self, x):
+        """Piecewise exponential CDF (each branch evaluated on a non-positive exponent)."""
+        return self._cdf_at(0.0, self._points(x))
+
+    def sf(self, x):
+        """:math:`1 - F(x)`, accurate in the right tail."""
+        return self._sf_at(0.0, self._points(x))
+
     def ppf(self, u):
         """Quantile :math:`\\mu + b\\,\\mathrm{sign}(u - \\tfrac12) \\log(1/(2\\min(u, 1-u)))`."""
-        u = self._probabilities(u)
+        return self.loc + self._ppf_offset(self._probabilities(u))
+
+    def _ppf_offset(self, u):
         tail = np.minimum(u, 1.0 - u)
         with np.errstate(divide="ignore"):  # u in {0, 1}: the quantile is -inf / inf
             depth = -np.log(2.0 * tail)
-        return self.loc + self.scale * np.where(u < 0.5, -depth, depth)
+        return self.scale * np.where(u < 0.5, -depth, depth)
 
     @property
     def support(self):
@@ -461,8 +545,16 @@ class Laplace(Distribution):
     def _sample(self, n, rng):
         return rng.laplace(self.loc, self.scale, size=n)
 
+    _BREAKS = np.array([-60.0, -20.0, -6.0, -2.0, 0.0, 2.0, 6.0, 20.0, 60.0])
+
     def _breakpoints(self):
-        return self.loc + self.scale * np.array([-60.0, -20.0, -6.0, -2.0, 0.0, 2.0, 6.0, 20.0, 60.0])
+        return self.loc + self.scale * self._BREAKS
+
+    def _anchored_breakpoints(self):
+        return [(self.loc, self.scale * self._BREAKS)]
+
+    def _anchored_quantiles(self, u):
+        return [(self.loc, self._ppf_offset(u))]
 
 
 # -- point masses --------------------------------------------------------------
@@ -514,25 +606,38 @@ class PointMasses(Distribution):
 
     def _logpdf(self, x):
         if self.dim == 1:
-            hit = x[..., None] == self._atoms
-        else:
-            hit = (x[..., None, :] == self._atoms).all(axis=-1)
-        mass = (hit * self._masses).sum(axis=-1)
+            return self._logpdf_at(0.0, x)
+        hit = (x[..., None, :] == self._atoms).all(axis=-1)
         with np.errstate(divide="ignore"):  # log 0 = -inf off the atoms
-            return np.log(mass)
+            return np.log((hit * self._masses).sum(axis=-1))
+
+    def _logpdf_at(self, anchor, offset):
+        hi, lo = _two_sum(anchor, offset)  # the point exactly: on an atom iff hi is one and lo = 0
+        hit = (hi[..., None] == self._atoms) & (lo[..., None] == 0)
+        with np.errstate(divide="ignore"):
+            return np.log((hit * self._masses).sum(axis=-1))
+
+    def _count_below(self, anchor, offset):
+        """Index of the first atom above ``anchor + offset`` (the number of atoms <= it), from the exact sum."""
+        hi, lo = _two_sum(anchor, offset)
+        return np.where(lo >= 0, np.searchsorted(self._atoms, hi, side="right"), np.searchsorted(self._atoms, hi, side="left"))
+
+    def _cdf_at(self, anchor, offset):
+        return np.concatenate([[0.0], self._cum])[self._count_below(anchor, offset)].clip(0.0, 1.0)
+
+    def _sf_at(self, anchor, offset):
+        tail = np.concatenate([np.cumsum(self._masses[::-1])[::-1], [0.0]])
+        return tail[self._count_below(anchor, offset)].clip(0.0, 1.0)
 
     def cdf(self, x):
         """:math:`F(x) = \\sum_{x_i \\le x} w_i` (1-D only)."""
         self._need_1d("cdf")
-        idx = np.searchsorted(self._atoms, self._points(x), side="right")
-        return np.concatenate([[0.0], self._cum])[idx].clip(0.0, 1.0)
+        return self._cdf_at(0.0, self._points(x))
 
     def sf(self, x):
         """:math:`1 - F(x) = \\sum_{x_i > x} w_i` (1-D only)."""
         self._need_1d("sf")
-        idx = np.searchsorted(self._atoms, self._points(x), side="right")
-        tail = np.concatenate([np.cumsum(self._masses[::-1])[::-1], [0.0]])
-        return tail[idx].clip(0.0, 1.0)
+        return self._sf_at(0.0, self._points(x))
 
     def ppf(self, u):
         """Generalized inverse :math:`\\inf\\{x_i : F(x_i) \\ge u\\}` (1-D only)."""
@@ -574,6 +679,12 @@ class PointMasses(Distribution):
 
     def _breakpoints(self):
         return self._atoms
+
+    def _anchored_breakpoints(self):
+        return [(0.0, self._atoms)]
+
+    def _anchored_quantiles(self, u):
+        return [(0.0, self._atoms)]
 
 
 class Dirac(PointMasses):
@@ -662,21 +773,30 @@ class Mixture(Distribution):
         return {"components": self.components, "weights": self.weights}
 
     def _logpdf(self, x):
+        return self._logsumexp([c._logpdf(x) for c, _ in self._active])
+
+    def _logsumexp(self, logpdfs):
         if self.reference == "mixed":
             raise ValueError("this mixture has continuous and point-mass components: it has no density; use cdf or sample")
-        terms = np.stack([math.log(w) + c._logpdf(x) for c, w in self._active], axis=-1)
+        terms = np.stack([math.log(w) + lp for (_, w), lp in zip(self._active, logpdfs)], axis=-1)
         return sp.logsumexp(terms, axis=-1)
 
-    def _sum(self, method, x):
-        return sum(w * getattr(c, method)(x) for c, w in self._active)
+    def _logpdf_at(self, anchor, offset):
+        return self._logsumexp([c._logpdf_at(anchor, offset) for c, _ in self._active])
+
+    def _cdf_at(self, anchor, offset):
+        return sum(w * c._cdf_at(anchor, offset) for c, w in self._active)
+
+    def _sf_at(self, anchor, offset):
+        return sum(w * c._sf_at(anchor, offset) for c, w in self._active)
 
     def cdf(self, x):
         """:math:`\\sum_i w_i F_i(x)` (1-D only)."""
-        return self._sum("cdf", self._points(x))
+        return self._cdf_at(0.0, self._points(x))
 
     def sf(self, x):
         """:math:`\\sum_i w_i (1 - F_i(x))`, accurate in the right tail (1-D only)."""
-        return self._sum("sf", self._points(x))
+        return self._sf_at(0.0, self._points(x))
 
     def ppf(self, u):
         """Quantile by bisection between the components' quantiles (1-D only)."""
@@ -745,6 +865,12 @@ class Mixture(Distribution):
 
     def _breakpoints(self):
         return np.concatenate([c._breakpoints() for c, _ in self._active])
+
+    def _anchored_breakpoints(self):
+        return [part for c, _ in self._active for part in c._anchored_breakpoints()]
+
+    def _anchored_quantiles(self, u):
+        return [part for c, _ in self._active for part in c._anchored_quantiles(u)]
 
 
 # -- 2-D -----------------------------------------------------------------------

@@ -19,9 +19,11 @@ in this order:
 
 Otherwise ``method="auto"`` falls back to numerical integration:
 
-* **1-D**: :func:`scipy.integrate.quad` (adaptive Gauss-Kronrod, QUADPACK)
-  over the pieces between the distributions' break points (support ends,
-  atoms, modes, +-1.5...12 scales), with integrands in log space
+* **1-D** (:mod:`gantheory.divergences._quadrature`): :func:`scipy.integrate.quad`
+  (adaptive Gauss-Kronrod, QUADPACK) over the pieces between the
+  distributions' break points (support ends, atoms, modes, +-1.5...12
+  scales), each piece in offsets from its left end, so a law narrower than
+  the float spacing at its location is still resolved; integrands in log space
   (:math:`e^{\log p}(\log p - \log q)`, :math:`\log m` by ``logaddexp``) and
   CDF differences taken from survival functions in the right tail. For W1 and
   TV the kinks of :math:`|F - G|` and :math:`|p - q|` are break points too:
@@ -29,6 +31,9 @@ Otherwise ``method="auto"`` falls back to numerical integration:
   (QUADPACK's error estimate can miss a kink inside a piece). The sum of
   QUADPACK's error estimates is kept below ``RTOL = 1e-8`` relative (or
   ``ATOL = 1e-12`` absolute); otherwise an :class:`AccuracyWarning` says so.
+  A quadrature result below about 1e-12 (nearly equal laws) is therefore
+  accurate in absolute, not relative, terms; the closed forms keep full
+  relative accuracy there (``log1p``/``expm1`` forms).
 * **2-D** (densities on the plane: bivariate normals, products of
   Normal/Uniform/Laplace, their mixtures such as the ring and the grid):
   adaptive tensor Gauss-Legendre cubature of the same integrands
@@ -80,15 +85,27 @@ from gantheory.distributions import (
     _merge_intervals,
 )
 from gantheory.divergences import discrete
+from gantheory.divergences._quadrature import (  # noqa: F401 (the 1-D quadrature; names kept importable from here)
+    ATOL,
+    RTOL,
+    _covered,
+    _cramer2_quad,
+    _jsd_pointwise,
+    _jsd_quad,
+    _kl_quad,
+    _quad_pieces,
+    _tv_quad,
+    _union,
+    _w1_quad,
+    _xlogratio,
+)
 from gantheory.divergences._cubature import ATOL_TV_2D, CUBATURE_MAX_POINTS, js_divergence_2d, kl_2d, tv_2d  # noqa: F401 (constants re-exported)
 from gantheory._validation import check_base
 
 __all__ = ["kl", "js_divergence", "js_distance", "w1", "cramer", "energy_distance", "tv", "AccuracyWarning"]
 
 LOG2 = math.log(2.0)
-RTOL, ATOL = 1e-8, 1e-12  # 1-D quadrature: error estimate kept below max(RTOL |value|, ATOL)
 METHODS = ("auto", "closed", "quadrature")
-KINK_QUANTILES = np.linspace(0.0, 1.0, 402)[1:-1]  # where sign changes of F - G and p - q are looked for
 
 
 class AccuracyWarning(UserWarning):
@@ -474,113 +491,6 @@ def _w1_lp(support_p, p, support_q, q):
     if res.status != 0:
         raise RuntimeError(f"the transport linear program failed: {res.message}")
     return max(0.0, float(res.fun))
-
-
-# -- 1-D quadrature ------------------------------------------------------------
-
-
-def _edges(laws, lo, hi, kinks=None):
-    """Sorted break points inside [lo, hi], with lo and hi as the ends.
-
-    The laws' own break points (support ends, atoms, modes, multiples of the
-    scale), plus, when ``kinks`` (a vectorized function) is given, its sign
-    changes: the points where ``|F - G|`` or ``|p - q|`` has a kink. Those
-    are bracketed on 400 quantiles of each law and solved by Brent's method.
-    """
-    pts = np.concatenate([D._breakpoints() for D in laws] + [np.array([lo, hi])])
-    if kinks is not None:
-        grid = np.concatenate([D.ppf(KINK_QUANTILES) for D in laws] + [pts])
-        grid = np.unique(grid[np.isfinite(grid)])
-        signs = np.sign(kinks(grid))
-        change = np.flatnonzero(signs[:-1] * signs[1:] < 0)
-        # at a jump (an atom, a uniform's end) there is no root: Brent then stops next to the jump, itself a break point
-        roots = [
-            optimize.brentq(lambda x: float(kinks(x)), grid[i], grid[i + 1], xtol=1e-15 * (grid[i + 1] - grid[i]), maxiter=200, disp=False)
-            for i in change
-        ]
-        known = pts[np.isfinite(pts)]
-        new = [r for r in roots if np.min(np.abs(known - r)) > 1e-9 * (1.0 + abs(r))]  # not a jump found again
-        pts = np.concatenate([pts, new])
-    pts = np.unique(pts[(pts >= lo) & (pts <= hi)])
-    return pts
-
-
-def _quad_pieces(f, intervals, laws, kinks=None):
-    """Sum of :func:`scipy.integrate.quad` over the pieces of ``intervals`` split at the break points (:func:`_edges`)."""
-    total, error = 0.0, 0.0
-    for lo, hi in intervals:
-        pts = _edges(laws, lo, hi, kinks)
-        for a, b in zip(pts[:-1], pts[1:]):
-            value, err = integrate.quad(f, a, b, epsabs=ATOL / 10, epsrel=RTOL / 10, limit=200)
-            total += value
-            error += err
-    if error > max(RTOL * abs(total), ATOL):
-        warnings.warn(f"quadrature error estimate {error:.2e} exceeds the tolerance for the value {total:.10g}", AccuracyWarning, stacklevel=3)
-    return total
-
-
-def _union(P, Q):
-    return _merge_intervals(P._positive_intervals() + Q._positive_intervals())
-
-
-def _hull(P, Q):
-    return [(min(P.support[0], Q.support[0]), max(P.support[1], Q.support[1]))]
-
-
-def _covered(P, Q) -> bool:
-    """Whether every interval where P's density is positive lies inside one where Q's is."""
-    return all(any(c <= a and b <= d for c, d in Q._positive_intervals()) for a, b in P._positive_intervals())
-
-
-def _xlogratio(lp, lr):
-    r""":math:`e^{lp}(lp - lr)` with :math:`0 \cdot \log 0 = 0`, from log densities (lr finite where lp is)."""
-    finite = lp > -np.inf
-    return np.where(finite, np.exp(np.where(finite, lp, 0.0)) * (np.where(finite, lp, 0.0) - np.where(finite, lr, 0.0)), 0.0)
-
-
-def _kl_quad(P, Q):
-    def f(x):
-        return float(_xlogratio(P._logpdf(x), Q._logpdf(x)))
-
-    if not _covered(P, Q):
-        return math.inf
-    return max(0.0, _quad_pieces(f, P._positive_intervals(), (P, Q)))
-
-
-def _jsd_pointwise(lp, lq):
-    lm = np.logaddexp(lp, lq) - LOG2
-    return 0.5 * (_xlogratio(lp, lm) + _xlogratio(lq, lm))
-
-
-def _jsd_quad(P, Q):
-    def f(x):
-        return float(_jsd_pointwise(P._logpdf(x), Q._logpdf(x)))
-
-    return min(max(_quad_pieces(f, _union(P, Q), (P, Q)), 0.0), LOG2)
-
-
-def _tv_quad(P, Q):
-    def gap(x):
-        return np.exp(P._logpdf(x)) - np.exp(Q._logpdf(x))
-
-    return min(max(_quad_pieces(lambda x: 0.5 * abs(float(gap(x))), _union(P, Q), (P, Q), kinks=gap), 0.0), 1.0)
-
-
-def _cdf_difference(P, Q, x):
-    """F(x) - G(x), from the survival functions where both CDFs exceed 1/2 (no cancellation near 1); vectorized."""
-    F, G = P.cdf(x), Q.cdf(x)
-    return np.where(F + G <= 1.0, F - G, Q.sf(x) - P.sf(x))
-
-
-def _w1_quad(P, Q):
-    def gap(x):
-        return _cdf_difference(P, Q, x)
-
-    return _quad_pieces(lambda x: abs(float(gap(x))), _hull(P, Q), (P, Q), kinks=gap)
-
-
-def _cramer2_quad(P, Q):
-    return _quad_pieces(lambda x: float(_cdf_difference(P, Q, x)) ** 2, _hull(P, Q), (P, Q))
 
 
 # -- public functions ----------------------------------------------------------
