@@ -6,14 +6,11 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import find, given, settings
+from hypothesis import given, settings
 from scipy import integrate
 
 import gantheory as gt
 from gantheory import strategies as gs
-
-NO_DB = settings(database=None)
-
 
 # -- the objects are valid -----------------------------------------------------
 
@@ -29,12 +26,10 @@ def test_pmf_tuples_share_a_support(pqr):
     assert all(np.all(p > 0) for p in pqr)
 
 
-@pytest.mark.slow
 def test_pmfs_reach_zeros_and_ties():
-    # find() raises NoSuchExample if the strategy cannot produce the edge case
-    find(gs.pmfs(), lambda p: (p == 0).any() and (p > 0).sum() >= 2, settings=NO_DB)
-    find(gs.pmfs(zeros=False), lambda p: len(np.unique(p)) < len(p), settings=NO_DB)
-    assert find(gs.pmfs(zeros=False, ties=False, min_size=2), lambda p: True, settings=NO_DB).min() > 0
+    assert any((p == 0).any() and (p > 0).sum() >= 2 for p in drawn(gs.pmfs()))
+    assert any(len(np.unique(p)) < len(p) for p in drawn(gs.pmfs(zeros=False)))
+    assert all(p.min() > 0 for p in drawn(gs.pmfs(zeros=False, ties=False)))
 
 
 @given(gs.weighted_samples_1d())
@@ -53,9 +48,9 @@ def test_weighted_samples_2d_are_valid(xw):
 
 
 def test_weighted_samples_reach_ties_and_zero_weights():
-    find(gs.weighted_samples_1d(), lambda xw: len(np.unique(xw[0])) < len(xw[0]), settings=NO_DB)
-    find(gs.weighted_samples_2d(), lambda xw: len(np.unique(xw[0], axis=0)) < len(xw[0]), settings=NO_DB)
-    find(gs.weighted_samples_1d(zero_weights=True), lambda xw: (xw[1] == 0).any(), settings=NO_DB)
+    assert any(len(np.unique(x)) < len(x) for x, _ in drawn(gs.weighted_samples_1d()))
+    assert any(len(np.unique(x, axis=0)) < len(x) for x, _ in drawn(gs.weighted_samples_2d()))
+    assert any((w == 0).any() for _, w in drawn(gs.weighted_samples_1d(zero_weights=True)))
 
 
 @settings(max_examples=25)
@@ -83,12 +78,22 @@ def test_scales_stay_in_the_documented_range(P):
         assert 0.2 <= width <= 5
 
 
-@pytest.mark.slow
+def drawn(strategy, n=60):
+    """``n`` derandomized draws of ``strategy`` (no shrinking, unlike hypothesis.find)."""
+    seen = []
+
+    @settings(max_examples=n, database=None, derandomize=True)
+    @given(strategy)
+    def record(value):
+        seen.append(value)
+
+    record()
+    return seen
+
+
 def test_every_family_is_reachable():
-    for family in (gt.Normal, gt.Laplace, gt.Uniform, gt.Mixture):
-        find(gs.distributions(dim=1), lambda P, f=family: type(P) is f, settings=NO_DB)
-    for family in (gt.MultivariateNormal, gt.Product, gt.Mixture):
-        find(gs.distributions(dim=2), lambda P, f=family: type(P) is f, settings=NO_DB)
+    assert {type(P) for P in drawn(gs.distributions(dim=1))} == {gt.Normal, gt.Laplace, gt.Uniform, gt.Mixture}
+    assert {type(P) for P in drawn(gs.distributions(dim=2))} == {gt.MultivariateNormal, gt.Product, gt.Mixture}
     with pytest.raises(ValueError, match="dim must be 1 or 2"):
         gs.distributions(dim=3)
 
