@@ -97,10 +97,17 @@ def test_partly_overlapping_uniforms_match_the_closed_form():
     assert V == pytest.approx(-math.log(2), rel=1e-10)
 
 
-def test_value_in_2d_matches_jsd_identity():
+def test_optimal_discriminator_in_2d_matches_the_density_ratio():
     P = gt.MultivariateNormal([0.0, 0.0], [[1.0, 0.3], [0.3, 0.5]])
     Q = gt.Mixture([gt.MultivariateNormal([1.0, 0.0], np.eye(2)), gt.MultivariateNormal([-1.0, 1.0], 0.5 * np.eye(2))], [0.5, 0.5])
-    assert gt.gan.value_at_optimal_discriminator(P, Q) == pytest.approx(-LOG4 + 2 * gt.js_divergence(P, Q), rel=1e-7)
+    x = np.random.default_rng(0).normal(size=(50, 2)) * 2.0
+    p, q = P.pdf(x), Q.pdf(x)
+    np.testing.assert_allclose(gt.gan.optimal_discriminator(P, Q)(x), p / (p + q), rtol=1e-13)
+    with pytest.raises(NotImplementedError, match="js_divergence"):
+        gt.gan.value_at_optimal_discriminator(P, Q)
+    # 2-D point masses: the exact sum; a shared atom (1, 1) carries all the overlap
+    A, B = gt.PointMasses([[0.0, 0.0], [1.0, 1.0]], [0.5, 0.5]), gt.PointMasses([[1.0, 1.0], [2.0, 0.0]], [0.5, 0.5])
+    assert gt.gan.value_at_optimal_discriminator(A, B) == pytest.approx(2 * 0.5 * math.log(0.5), rel=1e-15)
 
 
 def test_value_for_point_masses_is_the_exact_sum():
@@ -184,3 +191,76 @@ def test_cost_curves_refuse_bad_input():
         gt.gan.generator_cost_curves(logits=[np.nan])
     default = gt.gan.generator_cost_curves()
     assert default.logits[0] == -10.0 and default.logits[-1] == 10.0
+
+
+# -- a trained discriminator against D* ----------------------------------------
+
+
+def test_trained_discriminator_approaches_the_optimal_value_from_below():
+    P, Q = gt.Normal(0.0, 1.0), gt.Normal(1.5, 0.6)  # D*'s logit is quadratic in x
+    run = gt.gan.discriminator_convergence(P, Q, steps=400, log_every=50, n_eval=10_000, seed=0)
+    assert run.steps.tolist() == list(range(0, 401, 50))
+    assert run.value_optimal == pytest.approx(-LOG4 + 2 * gt.js_divergence(P, Q), rel=1e-7)
+    # V(D, G) <= V(D*, G) for every D (Goodfellow et al. 2014, Prop. 1), and D never saw the evaluation
+    # points: the estimates can exceed V(D*, G) by sampling error only. Standard errors from the per-point
+    # variances; 4 of them at 9 log points leave a false-alarm chance below 6e-4 (normal approximation).
+    assert (run.value <= run.value_optimal + 4 * run.value_se).all()
+    assert (run.gap <= 4 * run.gap_se).all()  # the paired difference on the same points, much tighter
+    # it climbs: the final gap is a tenth of the initial one and within 0.025 nats (approximation and SGD noise)
+    assert run.gap[0] < -0.1 and run.gap[-1] > max(run.gap[0] / 10, -0.025)
+    assert run.value[-1] > run.value[0]
+    # value - gap = V^(D*, G) on the evaluation sample: the same at every step (value comes from
+    # losses.discriminator_cost, gap from log D and log(1 - D) per point), unbiased for the quadrature value
+    v_star = run.value - run.gap
+    assert np.ptp(v_star) < 1e-12
+    assert abs(v_star[0] - run.value_optimal) < 4 * run.value_se[-1]
+
+
+def test_discriminator_convergence_refuses_bad_input():
+    P = gt.Normal(0, 1)
+    with pytest.raises(TypeError, match="P must be a gantheory distribution"):
+        gt.gan.discriminator_convergence(np.zeros(10), P)
+    for name in ("steps", "batch_size", "log_every", "n_eval"):
+        with pytest.raises(ValueError, match=f"{name} must be >= 1"):
+            gt.gan.discriminator_convergence(P, P, **{name: 0})
+    with pytest.raises(ValueError, match="hidden must be >= 1"):
+        gt.gan.discriminator_convergence(P, P, hidden=(16, 0))
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        gt.gan.discriminator_convergence(P, P, lr=-1.0)
+
+
+# -- the vanishing gradient ----------------------------------------------------
+
+
+def test_vanishing_gradient_collapses_for_minimax_and_not_for_non_saturating():
+    run = gt.gan.vanishing_gradient(steps=300, log_every=50, seeds=(0, 1, 2))
+    assert run.steps.tolist() == list(range(0, 301, 50))
+    assert all(run.norms[cost].shape == (3, 7) for cost in optimal.VANISHING_COSTS)
+    assert (run.d_fake[:, -1] < 1e-4).all()  # the discriminator rejects the generated samples
+    # Arjovsky & Bottou (2017), Fig. 2: the minimax gradient falls by orders of magnitude (here >= 3, every seed)
+    assert (run.decay("minimax") < 1e-3).all()
+    assert (run.decay("maximum_likelihood") < 1e-3).all()
+    # the non-saturating gradient does not vanish (it grows, as in their Fig. 3); nor does the clipped critic's
+    assert (run.decay("non_saturating") > 0.1).all()
+    assert (run.decay("wasserstein") > 0.1).all()
+    # per sample the maximum-likelihood slope is the minimax one divided by 1 - D(G(z)) (generator_cost_curves):
+    # as D(G(z)) -> 0 the two gradients agree, the ML one never smaller
+    ratio = run.norms["maximum_likelihood"][:, -1] / run.norms["minimax"][:, -1]
+    assert (ratio >= 1 - 1e-12).all() and (ratio < 1 + 1e-3).all()
+    assert run.log10_std("non_saturating").shape == (7,) and (run.log10_std("non_saturating") > 0).all()
+
+
+def test_vanishing_gradient_is_reproducible_and_refuses_bad_input():
+    a, b = (gt.gan.vanishing_gradient(steps=20, log_every=10, seeds=(4,)) for _ in range(2))
+    for cost in optimal.VANISHING_COSTS:
+        np.testing.assert_array_equal(a.norms[cost], b.norms[cost])
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        gt.gan.vanishing_gradient(steps=0)
+    with pytest.raises(TypeError, match="steps must be an int"):
+        gt.gan.vanishing_gradient(steps=2.5)
+    with pytest.raises(TypeError, match="target must be a gantheory distribution"):
+        gt.gan.vanishing_gradient(target=np.zeros(5))
+    with pytest.raises(ValueError, match="target must be 1-D"):
+        gt.gan.vanishing_gradient(target=gt.ring_of_gaussians(8))
+    with pytest.raises(ValueError, match="seeds is empty"):
+        gt.gan.vanishing_gradient(seeds=())
