@@ -13,7 +13,7 @@ Each phenomenon is a function that returns data; :mod:`gantheory.plotting` draws
 """
 
 from gantheory.gan import dynamics, losses
-from gantheory.gan.dynamics import DiracGAN
+from gantheory.gan.dynamics import DiracGAN, GameJacobian, GameSpectrum, game_jacobian, game_spectrum, game_vector_field
 from gantheory.gan.losses import (
     GENERATOR_COSTS,
     LOSSES,
@@ -44,14 +44,9 @@ from gantheory.gan.critics import (
 from gantheory.gan import optimal
 from gantheory.gan.optimal import (
     CURVE_COSTS,
-    VANISHING_COSTS,
-    DiscriminatorConvergence,
     GeneratorCostCurves,
     OptimalDiscriminator,
-    VanishingGradient,
-    discriminator_convergence,
     generator_cost_curves,
     optimal_discriminator,
     value_at_optimal_discriminator,
-    vanishing_gradient,
 )
