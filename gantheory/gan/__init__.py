@@ -44,9 +44,14 @@ from gantheory.gan.critics import (
 from gantheory.gan import optimal
 from gantheory.gan.optimal import (
     CURVE_COSTS,
+    VANISHING_COSTS,
+    DiscriminatorConvergence,
     GeneratorCostCurves,
     OptimalDiscriminator,
+    VanishingGradient,
+    discriminator_convergence,
     generator_cost_curves,
     optimal_discriminator,
     value_at_optimal_discriminator,
+    vanishing_gradient,
 )
