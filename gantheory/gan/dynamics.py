@@ -18,15 +18,16 @@ step size, by the spectral radius of the update map (< 1) [1]_.
 
 Which closed form is checked against what (``tests/gan/test_dynamics.py``):
 
-========================  ===================================================  =============================
-quantity                  how it is computed here                               checked against
-========================  ===================================================  =============================
-field :math:`v(\theta,\psi)`  closed form in NumPy (vectorized, for grids and runs)  autograd of the costs
-Jacobian                  autograd (``grad`` of ``grad``, penalties via          :mod:`gantheory.symbolic`,
-                          :math:`\nabla_x D` with ``create_graph``)               the paper's eigenvalues
-update map                :math:`I + hJ`, or the product of the half-steps       closed forms in γ and h
-game Jacobian             Hessian-vector products (reverse over reverse)        central finite differences
-========================  ===================================================  =============================
+=============  ======================================================  ==================================
+quantity       how it is computed here                                 checked against
+=============  ======================================================  ==================================
+field v        closed forms in NumPy (vectorized: grids and runs)      the autograd's gradient of the costs
+Jacobian       autograd: gradients of the costs (penalties built       :mod:`gantheory.symbolic`, the
+               from :math:`\nabla_x D` with ``create_graph``), then    paper's eigenvalues (re-derived
+               differentiated again                                    with SymPy), finite differences
+update map     :math:`I + hJ`, or the product of the half-steps        closed forms in γ, h, n_critic
+game Jacobian  Hessian-vector products (reverse over reverse)          central finite differences
+=============  ======================================================  ==================================
 
 Examples
 --------
@@ -406,6 +407,11 @@ class DiracGAN:
         -------
         ndarray, shape ``grid.shape + (2, 2)``
 
+        Notes
+        -----
+        For ``"wgan_gp"`` the field jumps at ψ = 0; there the autograd uses
+        :math:`\mathrm{sign}(0) = 0` and returns the unregularized Jacobian.
+
         Examples
         --------
         >>> DiracGAN("gan", "consensus", gamma=2.0).jacobian()    # J - γ JᵀJ, JᵀJ = f'(0)² I
@@ -520,7 +526,7 @@ class DiracGAN:
         -----
         Each step evaluates the closed-form field of :meth:`vector_field`
         on the current point(s): :math:`10^4` steps take a few tens of
-        milliseconds.
+        milliseconds (a few hundred with instance noise's quadrature).
 
         Examples
         --------
@@ -629,7 +635,8 @@ def _game_setup(generator, discriminator, real, z, loss, r1):
     if real.ndim != 2 or z.ndim != 2 or not (np.isfinite(real).all() and np.isfinite(z).all()):
         raise ValueError(f"real and z must be finite batches of shape (n,) or (n, d), got {real.shape} and {z.shape}")
     if LOSSES[loss].gradient_penalty and real.shape[0] != z.shape[0]:
-        raise ValueError(f"loss={loss!r} interpolates real and generated points: real and z need the same batch size, got {real.shape[0]} and {z.shape[0]}")
+        raise ValueError(f"loss={loss!r} interpolates real and generated points: real and z need the same batch size, "
+                         f"got {real.shape[0]} and {z.shape[0]}")  # fmt: skip
     r1 = _check_nonnegative(r1, "r1")
     g_params, d_params = generator.parameters(), discriminator.parameters()
     flat = np.concatenate([p.data.ravel() for p in g_params + d_params]).astype(float)
@@ -848,9 +855,10 @@ def game_spectrum(loss="non_saturating", gamma=1.0, steps=300, h=0.2, target=(2.
     complex pair :math:`\approx -0.007 \pm 0.09i` sits next to the imaginary
     axis (|Im| more than ten times |Re|: the rotation of the Dirac-GAN); with
     γ = 1 it moves to :math:`\approx -0.08 \pm 0.05i`, well into the left
-    half-plane. Eigenvalues within about 1e-3 of 0 remain in both: the
-    equilibria form a manifold (the hidden weights are free while D is
-    constant), and along it nothing pulls back.
+    half-plane. Real eigenvalues near 0 remain in both (largest real part
+    about 3e-4 without, 1e-3 with R1): the equilibria form a manifold (the
+    hidden weights are free while D is constant), along which nothing pulls
+    back, and the trained point is only nearly stationary.
 
     References
     ----------
