@@ -121,8 +121,8 @@ def _covered(P, Q) -> bool:
 
 def _xlogratio(lp, lr):
     r""":math:`e^{lp}(lp - lr)` with :math:`0 \cdot \log 0 = 0`, from log densities (lr finite where lp is)."""
-    finite = lp > -np.inf
-    return np.where(finite, np.exp(np.where(finite, lp, 0.0)) * (np.where(finite, lp, 0.0) - np.where(finite, lr, 0.0)), 0.0)
+    with np.errstate(invalid="ignore"):  # 0 * (-inf - lr) = nan where lp = -inf: replaced by 0
+        return np.where(lp > -np.inf, np.exp(lp) * (lp - lr), 0.0)
 
 
 def _jsd_pointwise(lp, lq):
