@@ -3,15 +3,15 @@ r"""The optimal discriminator, V(D*, G), and the vanishing gradient of the minim
 Every function returns data (arrays, floats or a small dataclass); the
 figures come from :mod:`gantheory.plotting`.
 
-=====================================  =========================================  ============================
-function                               what                                       how
-=====================================  =========================================  ============================
-:func:`optimal_discriminator`          :math:`D^* = p/(p+q)` as a function         exact, in log space
-:func:`value_at_optimal_discriminator`  :math:`V(D^*, G)`                          1-D quadrature, 2-D cubature
-:func:`discriminator_convergence`      :math:`V(D, G)` of a trained MLP vs steps  training on our autograd
-:func:`generator_cost_curves`          each generator cost and its slope          exact, stable forms
-:func:`vanishing_gradient`             the generator's gradient norm vs steps     training on our autograd
-=====================================  =========================================  ============================
+======================================  =========================================  ===============================
+function                                what                                       how
+======================================  =========================================  ===============================
+:func:`optimal_discriminator`           :math:`D^* = p/(p+q)` as a function        exact, in log space
+:func:`value_at_optimal_discriminator`  :math:`V(D^*, G)`                          1-D quadrature; sums over atoms
+:func:`discriminator_convergence`       :math:`V(D, G)` of a trained MLP vs steps  training on our autograd
+:func:`generator_cost_curves`           each generator cost and its slope          exact, stable forms
+:func:`vanishing_gradient`              the generator's gradient norm vs steps     training on our autograd
+======================================  =========================================  ===============================
 
 The value function of the game (Goodfellow et al. 2014) is
 
@@ -322,7 +322,7 @@ def _curves_from_d(d):
 def _curves_from_logits(a):
     with np.errstate(over="ignore"):  # e^a beyond 709: the true values are beyond float64, and inf says so
         ea, e_minus_a = np.exp(a), np.exp(-a)
-        cost = {"minimax": -np.logaddexp(0.0, a), "non_saturating": np.logaddexp(0.0, -a), "maximum_likelihood": -ea}
+        cost = {"minimax": -ops.softplus(a), "non_saturating": ops.softplus(-a), "maximum_likelihood": -ea}
         slope_d = {"minimax": -(1.0 + ea), "non_saturating": -(1.0 + e_minus_a), "maximum_likelihood": -((1.0 + ea) ** 2)}
     slope_logit = {"minimax": -special.expit(a), "non_saturating": -special.expit(-a), "maximum_likelihood": -ea}
     return cost, slope_d, slope_logit
@@ -476,7 +476,9 @@ class DiscriminatorConvergence:
     gap_se : ndarray, shape (k,)
         The standard error of ``gap``.
     value_optimal : float
-        :math:`V(D^*, G)` by quadrature (:func:`value_at_optimal_discriminator`).
+        :math:`V(D^*, G)` by quadrature (:func:`value_at_optimal_discriminator`;
+        for plane densities :math:`-\log 4 + 2\,\mathrm{JSD}(P, Q)` by the
+        2-D cubature of :func:`gantheory.js_divergence`).
     """
 
     steps: np.ndarray
@@ -578,7 +580,10 @@ def discriminator_convergence(P, Q, *, steps=1000, batch_size=256, hidden=(32, 3
         steps=steps, log_every=log_every, batch_size=batch_size,
     )
     value, value_se, gap, gap_se = rows.T
-    return DiscriminatorConvergence(t, value, value_se, gap, gap_se, value_at_optimal_discriminator(P, Q))
+    # 2-D densities: V(D*, G) through Theorem 1 and the 2-D JSD cubature (value_at_optimal_discriminator is 1-D)
+    plane = P.dim == 2 and P.reference == "lebesgue"
+    value_optimal = -LOG4 + 2.0 * exact.js_divergence(P, Q) if plane else value_at_optimal_discriminator(P, Q)
+    return DiscriminatorConvergence(t, value, value_se, gap, gap_se, value_optimal)
 
 
 # -- experiment: the vanishing gradient ----------------------------------------

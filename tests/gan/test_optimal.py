@@ -216,6 +216,13 @@ def test_trained_discriminator_approaches_the_optimal_value_from_below():
     assert abs(v_star[0] - run.value_optimal) < 4 * run.value_se[-1]
 
 
+def test_discriminator_convergence_runs_in_2d():
+    P, Q = gt.MultivariateNormal([0.0, 0.0], np.eye(2)), gt.MultivariateNormal([1.0, 1.0], 0.5 * np.eye(2))
+    run = gt.gan.discriminator_convergence(P, Q, steps=60, log_every=30, n_eval=4000, hidden=16, seed=1)
+    assert run.value_optimal == pytest.approx(-LOG4 + 2 * gt.js_divergence(P, Q), rel=1e-12)
+    assert (run.gap <= 4 * run.gap_se).all() and run.value[-1] > run.value[0]
+
+
 def test_discriminator_convergence_refuses_bad_input():
     P = gt.Normal(0, 1)
     with pytest.raises(TypeError, match="P must be a gantheory distribution"):
