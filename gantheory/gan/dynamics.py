@@ -867,9 +867,11 @@ def game_spectrum(loss="non_saturating", gamma=1.0, steps=300, h=0.2, target=(2.
 
     Examples
     --------
-    >>> out = game_spectrum(steps=100)
-    >>> bool(out.eigenvalues_r1.real.min() < out.eigenvalues.real.min())
-    True
+    >>> out = game_spectrum()
+    >>> rotating = out.eigenvalues[abs(out.eigenvalues.imag).argmax()]       # ≈ -0.007 ± 0.09i
+    >>> damped = out.eigenvalues_r1[abs(out.eigenvalues_r1.imag).argmax()]   # ≈ -0.08 ± 0.05i
+    >>> bool(abs(rotating.real) < 0.1 * abs(rotating.imag)), bool(damped.real < -0.05)
+    (True, True)
     """
     from scipy.special import ndtri
 
