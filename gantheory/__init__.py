@@ -39,10 +39,19 @@ from gantheory.divergences.exact import cramer, energy_distance, js_distance, js
 # -- autograd (autograd/) --
 from gantheory import autograd
 
-# -- maximum likelihood and symbolic derivations (mle.py, symbolic.py) --
-from gantheory import mle, symbolic
+# -- maximum likelihood (mle.py); symbolic derivations (symbolic.py) are imported on first use: SymPy is slow to import --
+from gantheory import mle
 
 # -- the GAN and its theory (gan/) --
 from gantheory import gan
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    """Import :mod:`gantheory.symbolic` (and with it SymPy) only when ``gt.symbolic`` is first used."""
+    if name == "symbolic":
+        import importlib
+
+        return importlib.import_module("gantheory.symbolic")
+    raise AttributeError(f"module 'gantheory' has no attribute {name!r}")

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -13,10 +14,19 @@ import gantheory as gt
 from gantheory.cli import main
 
 
+def _strict_json(text):
+    """Parse JSON as a strict parser would: Infinity and NaN (not JSON) are refused."""
+
+    def refuse(constant):
+        raise ValueError(f"{constant} is not valid JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
 def _rows(capsys, argv):
     assert main(argv + ["--json"]) == 0
     out = capsys.readouterr().out
-    return {r["divergence"]: r for r in json.loads(out[out.index("[") :])}
+    return {r["divergence"]: r for r in _strict_json(out)["rows"]}  # the whole of stdout is the JSON
 
 
 def test_specs_give_closed_forms_and_sample_estimates(capsys):
@@ -33,7 +43,7 @@ def test_parallel_lines_give_the_wgan_paper_values(capsys):
     rows = _rows(capsys, ["divergence", "--p", "ParallelLines(0.5)", "--q", "ParallelLines(0)", "--n", "0"])
     assert rows["W1"]["exact"] == pytest.approx(0.5)
     assert rows["JS divergence"]["exact"] == pytest.approx(np.log(2))
-    assert rows["KL(P||Q)"]["exact"] == np.inf
+    assert rows["KL(P||Q)"]["exact"] == "inf"  # JSON has no infinity: a string, as documented
     assert rows["TV"]["exact"] == pytest.approx(1.0)
 
 
@@ -115,3 +125,109 @@ def test_samples_of_different_dimensions_are_refused(tmp_path, capsys):
     np.save(tmp_path / "y.npy", np.zeros(5))
     assert main(["divergence", str(tmp_path / "x.npy"), str(tmp_path / "y.npy")]) == 2
     assert "must both be 1-D samples or both (n, 2) samples" in capsys.readouterr().err
+
+
+# -- hardening (issue 12) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("Normal(**{'loc': 5})", "**-unpacking is not allowed"),
+        ("Normal(*[5, 1])", "*-unpacking is not allowed"),
+        ("", "is empty"),
+        ("   ", "is empty"),
+    ],
+)
+def test_specs_with_unpacking_or_nothing_in_them_are_refused(spec, message, capsys):
+    for option in ("--p", "--q"):
+        assert main(["divergence", option, spec, "--n", "0"]) == 2
+        assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("n", ["-5", "-1", "2.5", "many"])
+def test_a_negative_or_non_integer_n_is_refused(n, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["divergence", "--n", n])
+    assert stop.value.code == 2
+    assert "argument --n" in capsys.readouterr().err
+
+
+def test_json_output_is_one_strict_json_object_with_the_header_inside(capsys):
+    assert main(["divergence", "--p", "ParallelLines(0.5)", "--q", "ParallelLines(0)", "--n", "0", "--json"]) == 0
+    doc = _strict_json(capsys.readouterr().out)
+    assert doc["P"].startswith("ParallelLines") and doc["Q"].startswith("ParallelLines")
+    rows = {r["divergence"]: r for r in doc["rows"]}
+    assert rows["KL(P||Q)"]["exact"] == "inf" and rows["KL(Q||P)"]["exact"] == "inf"  # disjoint supports
+    assert rows["KL(P||Q)"]["samples"] is None  # no samples asked for: null
+
+
+@pytest.mark.parametrize("n", ["0", "50"])
+def test_distributions_of_different_dimensions_are_an_error(n, capsys):
+    argv = ["divergence", "--p", "Normal(0, 1)", "--q", "MultivariateNormal([0, 0], [[1, 0], [0, 1]])", "--n", n]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "P and Q must have the same dimension: P is 1-D and Q is 2-D" in err
+
+
+def test_empty_files_give_clean_errors_and_no_warnings(tmp_path, capsys):
+    (tmp_path / "empty.npy").write_bytes(b"")
+    (tmp_path / "empty.csv").write_text("")
+    np.save(tmp_path / "none.npy", np.array([]))
+    np.save(tmp_path / "ok.npy", np.array([1.0, 2.0]))
+    for name, message in (("empty.npy", "is empty"), ("empty.csv", "is empty"), ("none.npy", "holds no samples")):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert main(["divergence", str(tmp_path / name), str(tmp_path / "ok.npy")]) == 2
+        assert not caught
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err
+    (tmp_path / "blank.csv").write_text("\n\n")  # lines, but no numbers
+    assert main(["divergence", str(tmp_path / "blank.csv"), str(tmp_path / "ok.npy")]) == 2
+    assert "holds no samples" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    # `gantheory divergence | head -1`: the reader leaves after one line.
+    proc = subprocess.Popen([sys.executable, "-m", "gantheory", "divergence", "--n", "200"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().startswith("P:")
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+def test_version_matches_the_installed_metadata_and_python_m_gantheory_works(capsys):
+    import importlib.metadata
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"gantheory {importlib.metadata.version('gantheory')}"
+    assert gt.__version__ == importlib.metadata.version("gantheory")
+    done = subprocess.run([sys.executable, "-m", "gantheory", "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"gantheory {gt.__version__}"
+
+
+def test_the_js_distance_row_is_the_root_of_the_js_divergence_row(capsys):
+    rows = _rows(capsys, ["divergence", "--n", "3000"])
+    jsd = rows["JS divergence"]["samples"]
+    assert rows["JS distance"]["samples"] == np.sqrt(jsd)
+    # and the kNN rows, computed together, equal the public estimators on the same samples
+    Q = gt.Mixture([gt.Normal(-2, 0.5), gt.Normal(2, 0.5)], [0.5, 0.5])  # the built-in example
+    xs, ys = gt.Normal(0, 1).sample(3000, rng=0), Q.sample(3000, rng=1)
+    assert jsd == gt.empirical.js_divergence(xs, ys)
+    assert rows["KL(P||Q)"]["samples"] == gt.empirical.kl(xs, ys)
+    assert rows["KL(Q||P)"]["samples"] == gt.empirical.kl(ys, xs)
+
+
+def test_long_work_reports_progress_on_stderr_off_a_terminal(monkeypatch, capsys):
+    from gantheory.cli import divergence
+
+    monkeypatch.setattr(divergence, "LONG_WORK_POINTS", 100)  # 2 x 100 points count as long here
+    assert main(["divergence", "--n", "100"]) == 0
+    err = capsys.readouterr().err
+    assert "from samples 1/8: KL(P||Q)" in err and "from samples 8/8: energy distance" in err
+    monkeypatch.setattr(divergence, "LONG_WORK_POINTS", 10**9)
+    assert main(["divergence", "--n", "100"]) == 0
+    assert "from samples" not in capsys.readouterr().err  # short work: quiet

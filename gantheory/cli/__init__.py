@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from gantheory.cli import divergence, tour, train
@@ -26,7 +27,10 @@ SUBCOMMANDS = [divergence, train, tour]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``gantheory`` command."""
+    from gantheory import __version__
+
     parser = argparse.ArgumentParser(prog="gantheory", description="The theory of GANs, computable, testable and visible.")
+    parser.add_argument("--version", action="version", version=f"gantheory {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     for module in SUBCOMMANDS:
         module.add_parser(commands)
@@ -37,10 +41,17 @@ def main(argv=None) -> int:
     """Run the ``gantheory`` command; return its exit status (2 for bad input)."""
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows up here, inside the try
+        return status
     except (ValueError, TypeError) as exc:
         print(f"gantheory {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader left (``gantheory ... | head``): stop quietly, and point stdout at
+        # devnull so that the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

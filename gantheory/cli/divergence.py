@@ -9,6 +9,14 @@ method: *exact for the empirical measures* (the distance between the point
 clouds themselves) or an *estimate* of the distance between the
 distributions.
 
+With ``--json`` standard output is one JSON object and nothing else:
+``{"P": ..., "Q": ..., "x": ..., "y": ..., "rows": [...]}``, each row with
+``divergence``, ``exact``, ``method``, ``samples`` and ``sample_method``.
+Values are numbers, the strings ``"inf"`` / ``"-inf"`` for infinite values
+(JSON has no infinity), or ``null`` where there is no value. Progress and
+warnings go to standard error: a bar on a terminal, otherwise one line per
+row when the work is long (large samples, 2-D cubature).
+
 Examples
 --------
 >>> from gantheory.cli import main
@@ -64,23 +72,34 @@ class _Skipped(Exception):
     """A sample row that the CLI leaves out, with the reason."""
 
 
-# (name, function, method) for samples, in print order; rows named like the exact ones line up with them.
-_KNN_ROWS = [
-    ("KL(P||Q)", empirical.kl, "kNN (Wang-Kulkarni-Verdu, k=1); estimate"),
-    ("KL(Q||P)", lambda x, y: empirical.kl(y, x), "kNN (Wang-Kulkarni-Verdu, k=1); estimate"),
-    ("JS divergence", empirical.js_divergence, "kNN entropies (k=5); estimate"),
-    ("JS distance", lambda x, y: math.sqrt(empirical.js_divergence(x, y)), "sqrt of the kNN JSD; estimate"),
-    ("TV", _tv_histogram, "plug-in histogram ('auto' bins); estimate"),
+def _knn_rows(x, y):
+    """The kNN estimates of the first four rows, computed together: each sample indexed once."""
+    out = empirical._knn_all(x, y, k_kl=1, k_jsd=5)
+    jsd = out["jsd"]
+    return {
+        "KL(P||Q)": out["kl_pq"],
+        "KL(Q||P)": out["kl_qp"],
+        "JS divergence": jsd,
+        "JS distance": jsd if isinstance(jsd, Exception) else math.sqrt(jsd),  # the same estimate, not a second one
+    }
+
+
+# (name, method) of the rows that _knn_rows fills, then (name, function, method) of the others, in print order.
+KNN_ROWS = [
+    ("KL(P||Q)", "kNN (Wang-Kulkarni-Verdu, k=1); estimate"),
+    ("KL(Q||P)", "kNN (Wang-Kulkarni-Verdu, k=1); estimate"),
+    ("JS divergence", "kNN entropies (k=5); estimate"),
+    ("JS distance", "sqrt of the kNN JSD above; estimate"),
 ]
 SAMPLE_ROWS = {
-    1: _KNN_ROWS
-    + [
+    1: [
+        ("TV", _tv_histogram, "plug-in histogram ('auto' bins); estimate"),
         ("W1", _w1_exact, f"sorting, O(n log n); {EXACT_EMPIRICAL}"),
         ("Cramér l2", empirical.cramer, f"sorting, O(n log n); {EXACT_EMPIRICAL}"),
         ("energy distance", empirical.energy_distance, f"2 l2^2 by sorting; {EXACT_EMPIRICAL}"),
     ],
-    2: _KNN_ROWS
-    + [
+    2: [
+        ("TV", _tv_histogram, "plug-in histogram ('auto' bins); estimate"),
         ("W1", _w1_exact, f"optimal assignment / LP; {EXACT_EMPIRICAL}"),
         ("sliced W1", empirical.sliced_w1, "256 random projections (seed 0); estimate"),
         ("Cramér l2", empirical.cramer, f"sqrt(E/2), chunked pairwise sums; {EXACT_EMPIRICAL}"),
@@ -126,13 +145,20 @@ def parse_distribution(spec: str):
     Raises
     ------
     ValueError
-        For anything else, naming what is not allowed.
+        For anything else, naming what is not allowed: an empty spec,
+        ``*args`` or ``**kwargs`` unpacking, names and expressions.
 
     Examples
     --------
     >>> parse_distribution("Normal(0, scale=2)")
     Normal(loc=0.0, scale=2.0)
+    >>> parse_distribution("Normal(**{'loc': 5})")
+    Traceback (most recent call last):
+    ...
+    ValueError: distribution spec "Normal(**{'loc': 5})": **-unpacking is not allowed; write the arguments out, e.g. Normal(loc=5)
     """
+    if not spec.strip():
+        raise ValueError(f"distribution spec {spec!r} is empty; e.g. {DEFAULT_P!r}, or leave the option out for the default")
     try:
         tree = ast.parse(spec, mode="eval").body
     except SyntaxError as exc:
@@ -147,8 +173,12 @@ def parse_distribution(spec: str):
         if isinstance(node, (ast.List, ast.Tuple)):
             return [build(e) for e in node.elts]
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in SPEC_NAMES:
+            if any(k.arg is None for k in node.keywords):
+                raise ValueError(f"distribution spec {spec!r}: **-unpacking is not allowed; write the arguments out, e.g. Normal(loc=5)")
+            if any(isinstance(a, ast.Starred) for a in node.args):
+                raise ValueError(f"distribution spec {spec!r}: *-unpacking is not allowed; write the arguments out, e.g. Normal(0, 1)")
             args = [build(a) for a in node.args]
-            kwargs = {k.arg: build(k.value) for k in node.keywords if k.arg is not None}
+            kwargs = {k.arg: build(k.value) for k in node.keywords}
             return getattr(distributions, node.func.id)(*args, **kwargs)
         raise ValueError(f"distribution spec {spec!r}: {ast.unparse(node)!r} is not allowed; use numbers, lists and {', '.join(SPEC_NAMES)}")
 
@@ -177,12 +207,29 @@ def _exact_value(f, P, Q):
             return None, "no closed form or certified quadrature"
     method = "quadrature" if P.dim == 1 else "cubature"
     missed = [w for w in caught if issubclass(w.category, exact.AccuracyWarning)]
-    return value, method + (" (tolerance missed: see AccuracyWarning)" if missed else "")
+    for message in dict.fromkeys(str(w.message) for w in missed):  # each distinct message once
+        print(f"gantheory divergence: AccuracyWarning: {message}", file=sys.stderr)
+    return value, method + (" (tolerance missed: see the AccuracyWarning on stderr)" if missed else "")
 
 
-def _progress(rows, what):
-    """A progress bar on standard error, shown only on a terminal (quadrature in 2-D takes seconds)."""
-    return tqdm(rows, desc=what, unit="divergence", leave=False, file=sys.stderr, disable=None)
+# Work above this many sample points (1-D; 2-D: a tenth of it) or any 2-D cubature reports its progress off a terminal too.
+LONG_WORK_POINTS = 200_000
+
+
+def _progress(rows, what, long):
+    """Rows with their progress on standard error: a bar on a terminal; elsewhere one line per row when ``long``."""
+    if sys.stderr.isatty():
+        yield from tqdm(rows, desc=what, unit="divergence", leave=False, file=sys.stderr)
+        return
+    for i, row in enumerate(rows):
+        if long:
+            print(f"gantheory divergence: {what} {i + 1}/{len(rows)}: {row[0]}", file=sys.stderr, flush=True)
+        yield row
+
+
+def _check_same_dimension(P, Q):
+    if P.dim != Q.dim:
+        raise ValueError(f"P and Q must have the same dimension: P is {P.dim}-D and Q is {Q.dim}-D")
 
 
 def divergence_table(P=None, Q=None, x=None, y=None) -> list[dict]:
@@ -196,20 +243,59 @@ def divergence_table(P=None, Q=None, x=None, y=None) -> list[dict]:
     """
     rows = {}
     if P is not None:
-        for name, f in _progress(EXACT_ROWS, "exact values"):
+        _check_same_dimension(P, Q)
+        for name, f in _progress(EXACT_ROWS, "exact values", long=P.dim > 1):
             value, method = _exact_value(f, P, Q)
             rows[name] = dict(divergence=name, exact=value, method=method, samples=None, sample_method="")
     if x is not None:
         x, y = as_samples(x, "x", np, (1, 2)), as_samples(y, "y", np, (1, 2))
         if x.ndim != y.ndim or (x.ndim == 2 and (x.shape[1] != y.shape[1] or x.shape[1] > 2)):
             raise ValueError(f"x and y must both be 1-D samples or both (n, 2) samples, got shapes {x.shape} and {y.shape}")
-        for name, f, method in _progress(SAMPLE_ROWS[x.ndim], "from samples"):
+        long = (len(x) + len(y)) * (1 if x.ndim == 1 else 10) >= LONG_WORK_POINTS
+        sample_rows = [(name, None, method) for name, method in KNN_ROWS] + SAMPLE_ROWS[x.ndim]
+        knn = None
+        for name, f, method in _progress(sample_rows, "from samples", long):
             row = rows.setdefault(name, dict(divergence=name, exact=None, method="", samples=None))
             try:
-                row.update(samples=f(x, y), sample_method=method)
+                if f is None:  # one of the kNN rows, all computed by the first of them
+                    knn = _knn_rows(x, y) if knn is None else knn
+                    if isinstance(knn[name], Exception):
+                        raise knn[name]
+                    value = knn[name]
+                else:
+                    value = f(x, y)
+                row.update(samples=value, sample_method=method)
             except (_Skipped, ValueError) as exc:  # e.g. repeated points for the kNN estimators
                 row.update(samples=None, sample_method=f"not available: {exc}")
     return list(rows.values())
+
+
+def _json_number(value):
+    """A value JSON can hold: infinities as the strings "inf"/"-inf", NaN as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
+def to_json(header: dict, rows: list[dict]) -> str:
+    """The header and the rows as one strict JSON object (see the module docstring).
+
+    Examples
+    --------
+    >>> print(to_json({"P": "Normal(0, 1)"}, [dict(divergence="KL(P||Q)", exact=float("inf"), method="closed form")]))
+    {
+      "P": "Normal(0, 1)",
+      "rows": [
+        {
+          "divergence": "KL(P||Q)",
+          "exact": "inf",
+          "method": "closed form"
+        }
+      ]
+    }
+    """
+    rows = [{key: _json_number(value) for key, value in row.items()} for row in rows]
+    return json.dumps({**header, "rows": rows}, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def format_table(rows: list[dict]) -> str:
@@ -234,48 +320,68 @@ def load_sample(path: str) -> np.ndarray:
     Raises
     ------
     ValueError
-        For a missing file, an unknown extension or unreadable contents.
+        For a missing or empty file, an unknown extension or unreadable contents.
     """
     file = Path(path)
     if not file.is_file():
         raise ValueError(f"sample file {path!r} does not exist")
     suffix = file.suffix.lower()
+    if suffix not in (".npy", ".csv"):
+        raise ValueError(f"sample file {path!r} must end in .npy or .csv")
+    if file.stat().st_size == 0:
+        raise ValueError(f"sample file {path!r} is empty")
     try:
         if suffix == ".npy":
             data = np.load(file, allow_pickle=False)
-        elif suffix == ".csv":
-            data = np.loadtxt(file, delimiter=",", ndmin=2)
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # NumPy's "input contained no data": reported below
+                data = np.loadtxt(file, delimiter=",", ndmin=2)
             if 1 in data.shape:
                 data = data.ravel()
-        else:
-            raise ValueError(f"sample file {path!r} must end in .npy or .csv")
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError) as exc:
         raise ValueError(f"could not read {path!r}: {exc}") from None
+    if data.size == 0:
+        raise ValueError(f"sample file {path!r} holds no samples")
     return data
 
 
 def _divergence(args) -> int:
     if (args.x is None) != (args.y is None):
         raise ValueError("give two sample files (X and Y), or none and use --p/--q or the built-in example")
+    header = {}
     if args.x is not None:
         if args.p is not None or args.q is not None:
             raise ValueError("give either two sample files or --p/--q distribution specs, not both")
         P = Q = None
         x, y = load_sample(args.x), load_sample(args.y)
-        print(f"x: {args.x}, shape {x.shape}")
-        print(f"y: {args.y}, shape {y.shape}")
+        header.update(x=f"{args.x}, shape {x.shape}", y=f"{args.y}, shape {y.shape}")
     else:
-        specs = args.p or DEFAULT_P, args.q or DEFAULT_Q
+        specs = DEFAULT_P if args.p is None else args.p, DEFAULT_Q if args.q is None else args.q
         P, Q = (parse_distribution(spec) for spec in specs)
         for name, spec, dist in zip("PQ", specs, (P, Q)):
-            print(f"{name}: {dist!r}" if len(repr(dist)) <= 120 else f"{name}: {spec}")
+            header[name] = repr(dist) if len(repr(dist)) <= 120 else spec
         x, y = None, None
         if args.n > 0:
+            _check_same_dimension(P, Q)
             x, y = P.sample(args.n, rng=args.seed), Q.sample(args.n, rng=args.seed + 1)
-            print(f"x, y: {args.n} samples from each (seed {args.seed})")
+            header["x, y"] = f"{args.n} samples from each (seed {args.seed})"
+    if not args.json:  # the header first: the table may take a while
+        print("\n".join(f"{key}: {value}" for key, value in header.items()), flush=True)
     rows = divergence_table(P, Q, x, y)
-    print(json.dumps(rows, indent=2) if args.json else format_table(rows))
+    print(to_json(header, rows) if args.json else format_table(rows), flush=True)
     return 0
+
+
+def _count(text: str) -> int:
+    """argparse type of ``--n``: an int >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (0 for no samples), got {value}")
+    return value
 
 
 def add_parser(commands) -> None:
@@ -289,7 +395,10 @@ def add_parser(commands) -> None:
     div.add_argument("y", nargs="?", help="second sample file")
     div.add_argument("--p", help=f"distribution spec of P, e.g. {DEFAULT_P!r}")
     div.add_argument("--q", help=f"distribution spec of Q, e.g. {DEFAULT_Q!r}")
-    div.add_argument("--n", type=int, default=5000, help="samples drawn from each of P and Q for the estimates (default 5000; 0 for none)")
+    div.add_argument("--n", type=_count, default=5000, help="samples drawn from each of P and Q for the estimates (default 5000; 0 for none)")
     div.add_argument("--seed", type=int, default=0, help="seed of those samples (default 0)")
-    div.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    div.add_argument(
+        "--json", action="store_true",
+        help='print one JSON object instead of the table (infinite values as the strings "inf"/"-inf", missing ones as null)',
+    )
     div.set_defaults(run=_divergence)

@@ -43,7 +43,7 @@ from gantheory.backend import get_namespace, to_numpy
 from gantheory.divergences import discrete
 from gantheory._validation import as_samples, as_weights, check_base, check_positive_int
 from gantheory.divergences._energy import default_chunk, pairwise_sum
-from gantheory.divergences._knn import jsd_entropies, log_ratio
+from gantheory.divergences._knn import jsd_entropies, knn_estimates, log_ratio
 from gantheory.divergences._onedim import cdf_gap, w1_sorted_equal
 from gantheory.divergences._sliced import projected_cramer_squared, projected_w1, random_directions
 from gantheory.divergences._transport import assignment_w1, lp_w1
@@ -668,6 +668,31 @@ def js_divergence(x, y, method="knn", *, k=5, bins="auto", range=None, base=None
     size = min(x.shape[0], y.shape[0])
     value = min(max(jsd_entropies(x[:size], y[:size], k), 0.0), LOG2)
     return value / math.log(base) if base is not None else value
+
+
+def _knn_all(x, y, k_kl=1, k_jsd=5) -> dict:
+    """``kl(x, y, k_kl)``, ``kl(y, x, k_kl)`` and ``js_divergence(x, y, k=k_jsd)`` at once, each sample indexed once.
+
+    Returns ``{"kl_pq": ..., "kl_qp": ..., "jsd": ...}``, each a float or the
+    ``ValueError`` that estimate raised (the CLI prints every row it can).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(1)
+    >>> x, y = rng.normal(size=500), rng.normal(0.5, 1.0, size=400)
+    >>> out = _knn_all(x, y)
+    >>> out["kl_pq"] == kl(x, y), out["kl_qp"] == kl(y, x), out["jsd"] == js_divergence(x, y)
+    (True, True, True)
+    """
+    x, y, k_kl = _knn_pair(x, y, k_kl)
+    k_jsd = check_positive_int(k_jsd, "k_jsd")
+    out = knn_estimates(x, y, k_kl, k_jsd)
+    if min(x.shape[0], y.shape[0]) < k_jsd + 1:
+        out["jsd"] = ValueError(f"the kNN JSD with k={k_jsd} needs at least k + 1 = {k_jsd + 1} points in each sample")
+    elif not isinstance(out["jsd"], ValueError):
+        out["jsd"] = min(max(out["jsd"], 0.0), LOG2)
+    return out
 
 
 def _shared_edges(a, b, bins, range, name):

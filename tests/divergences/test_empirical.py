@@ -197,3 +197,24 @@ def test_scaling_all_weights_by_powers_of_ten_leaves_every_distance_unchanged(pa
     scale = max(1.0, np.abs(np.concatenate([x, y])).max())
     for dist in (gt.empirical.w1, gt.empirical.cramer, gt.empirical.energy_distance):
         assert dist(x, y, wxs, wys) == pytest.approx(dist(x, y, wx, wy), rel=1e-12, abs=1e-12 * scale)
+
+
+# -- kNN distances in 1-D by sorting -----------------------------------------------------
+
+
+@given(samples_1d(min_size=2), samples_1d(), st.sets(st.integers(1, 6), min_size=1, max_size=3))
+def test_sorted_1d_neighbour_distances_equal_brute_force_and_the_kdtree(x, y, ks):
+    # Truth: all |x_i - x_j| sorted per row (the point itself is the 0-th, at distance 0), ties
+    # included; and scipy's k-d tree, up to its squared distances underflowing below ~1e-154.
+    from scipy.spatial import cKDTree
+
+    from gantheory.divergences._knn import NeighbourIndex
+
+    ks = sorted(k for k in ks if k < len(x)) or [1]
+    index = NeighbourIndex(x[:, None])
+    self_all = np.sort(np.abs(x[:, None] - x[None, :]), axis=1)
+    np.testing.assert_array_equal(index.kth_self(ks), self_all[:, ks])
+    cross_all = np.sort(np.abs(y[:, None] - x[None, :]), axis=1)
+    np.testing.assert_array_equal(index.kth(y[:, None], ks), cross_all[:, [k - 1 for k in ks]])
+    tree = cKDTree(x[:, None])
+    np.testing.assert_allclose(index.kth_self(ks), tree.query(x[:, None], k=[k + 1 for k in ks])[0], rtol=1e-15, atol=1e-150)
