@@ -16,10 +16,11 @@ functions in the right tail. For W1 and TV the kinks of :math:`|F - G|` and
 :math:`|p - q|` are break points too: sign changes on 400 quantiles of each
 law (of each mixture component, in its own coordinate), solved by Brent's
 method. The sum of QUADPACK's error estimates is kept below
-``max(RTOL |value|, ATOL)``, ``RTOL = 1e-8``, ``ATOL = 1e-12``; otherwise an
-:class:`~gantheory.divergences.exact.AccuracyWarning` says so. So a
-divergence below about 1e-12 (nearly equal laws) has absolute, not relative,
-accuracy: use a closed form when there is one.
+``max(RTOL |value|, ATOL)``, ``RTOL = 1e-8``, ``ATOL = 1e-12`` (for W1 and
+:math:`\ell_2^2`, lengths, ``ATOL`` times the larger standard deviation);
+otherwise an :class:`~gantheory.divergences.exact.AccuracyWarning` says so.
+So a KL, JSD or TV below about 1e-12 (nearly equal laws) has absolute, not
+relative, accuracy: use a closed form when there is one.
 
 Examples
 --------
@@ -87,14 +88,17 @@ def _pieces(intervals, laws, kinks=None):
     return [(anchor, a, b) for anchor, a, b in pieces if b > a and any(c <= anchor + 0.5 * (a + b) <= d for c, d in intervals)]
 
 
-def _integrate(f, intervals, laws, kinks=None):
-    """Sum of :func:`scipy.integrate.quad` of ``f(anchor, offset)`` over the pieces of ``intervals`` (:func:`_pieces`)."""
+def _integrate(f, intervals, laws, kinks=None, atol=ATOL):
+    """Sum of :func:`scipy.integrate.quad` of ``f(anchor, offset)`` over the pieces of ``intervals`` (:func:`_pieces`).
+
+    The summed error estimate is kept below ``max(RTOL |value|, atol)``.
+    """
     total, error = 0.0, 0.0
     for anchor, a, b in _pieces(intervals, laws, kinks):
-        value, err = integrate.quad(lambda o: f(anchor, o), a, b, epsabs=ATOL / 10, epsrel=RTOL / 10, limit=200)
+        value, err = integrate.quad(lambda o: f(anchor, o), a, b, epsabs=atol / 10, epsrel=RTOL / 10, limit=200)
         total += value
         error += err
-    if error > max(RTOL * abs(total), ATOL):
+    if error > max(RTOL * abs(total), atol):
         from gantheory.divergences.exact import AccuracyWarning  # exact imports this module
 
         warnings.warn(f"quadrature error estimate {error:.2e} exceeds the tolerance for the value {total:.10g}", AccuracyWarning, stacklevel=3)
@@ -154,12 +158,18 @@ def _cdf_difference(P, Q, anchor, offset):
     return np.where(F + G <= 1.0, F - G, Q._sf_at(anchor, offset) - P._sf_at(anchor, offset))
 
 
+def _length(P, Q):
+    """The larger standard deviation (1 if none): W1 and l2^2 are lengths, so their absolute tolerance is ATOL times it."""
+    length = math.sqrt(max(P.var, Q.var))
+    return length if 0.0 < length < math.inf else 1.0
+
+
 def _w1_quad(P, Q):
     def gap(a, o):
         return _cdf_difference(P, Q, a, o)
 
-    return _integrate(lambda a, o: abs(float(gap(a, o))), _hull(P, Q), (P, Q), kinks=gap)
+    return _integrate(lambda a, o: abs(float(gap(a, o))), _hull(P, Q), (P, Q), kinks=gap, atol=ATOL * _length(P, Q))
 
 
 def _cramer2_quad(P, Q):
-    return _integrate(lambda a, o: float(_cdf_difference(P, Q, a, o)) ** 2, _hull(P, Q), (P, Q))
+    return _integrate(lambda a, o: float(_cdf_difference(P, Q, a, o)) ** 2, _hull(P, Q), (P, Q), atol=ATOL * _length(P, Q))
