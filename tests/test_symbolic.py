@@ -262,3 +262,20 @@ def test_dirac_gan_numeric_forms_match_40_digit_evaluation_far_from_equilibrium(
 def test_log_of_one_minus_d_keeps_its_digits_near_zero():
     # log(1 - D) = -D - D^2/2 - ...: at D = 1e-20 the naive form gives 0
     assert symbolic.generator_cost("minimax", "D").numeric()(1e-20) == pytest.approx(-1e-20, rel=1e-15)
+
+
+# -- import cost -----------------------------------------------------------------
+
+
+def test_import_gantheory_does_not_import_sympy_until_symbolic_is_used():
+    # A fresh interpreter: SymPy (about half a second to import) loads only with gt.symbolic.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, gantheory as gt\n"
+        "assert 'sympy' not in sys.modules, 'import gantheory imported sympy'\n"
+        "gt.symbolic.optimal_discriminator()\n"
+        "assert 'sympy' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
