@@ -64,6 +64,7 @@ __all__ = [
 
 LOG_2PI = math.log(2.0 * math.pi)
 WEIGHT_TOL = 1e-12  # weights must sum to 1 within this
+MIN_SCALE = float(np.finfo(np.float64).tiny)  # 2.2e-308: scales are normal floats
 
 
 # -- parameter validation ------------------------------------------------------
@@ -81,6 +82,8 @@ def _real(value, name: str, positive: bool = False) -> float:
         raise ValueError(f"{name} must be finite, got {value}")
     if positive and not value > 0:
         raise ValueError(f"{name} must be > 0, got {value}")
+    if positive and value < MIN_SCALE:
+        raise ValueError(f"{name} must be at least {MIN_SCALE:.3g} (a normal float: below, offsets in its units lose precision), got {value!r}")
     return value
 
 

@@ -227,3 +227,11 @@ def test_w1_between_a_gaussian_product_and_an_mvn_of_equal_covariance():
 def test_uniform_whose_width_overflows_is_refused():
     with pytest.raises(ValueError, match="high - low must be a finite"):
         gt.Uniform(-1e308, 1e308)
+
+
+def test_subnormal_scales_are_refused():
+    # below 2.2e-308 a scale has fewer than 53 significant bits: offsets in its units lose precision
+    for make in (lambda: N(0.0, 1e-310), lambda: gt.Laplace(0.0, 5e-324)):
+        with pytest.raises(ValueError, match="scale must be at least"):
+            make()
+    assert gt.kl(N(0.0, 1e-300), N(0.0, 1e-300 * (1 + 1e-9))) > 0  # a normal float is fine
