@@ -322,7 +322,7 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0):
     real, fake = _data(real), _data(fake)
     if real.shape != fake.shape:
         raise ValueError(f"real and fake must have the same shape, got {real.shape} and {fake.shape}")
-    eps = as_generator(rng).random((real.shape[0],) + (1,) * (real.ndim - 1))
+    eps = as_generator(rng).random((real.shape[0],) + (1,) * (real.ndim - 1)).astype(real.dtype, copy=False)
     interpolates = eps * real + (1 - eps) * fake
     input_grad = grad(lambda x: ops.sum(critic(x)), create_graph=True)(interpolates)
     if input_grad.ndim == 1:

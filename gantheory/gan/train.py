@@ -65,6 +65,8 @@ class AffineGenerator(nn.Module):
     ----------
     loc, scale : float
         Initial :math:`\\mu` and :math:`\\sigma`.
+    dtype : dtype
+        float64 (default) or float32.
 
     Examples
     --------
@@ -78,9 +80,9 @@ class AffineGenerator(nn.Module):
 
     latent_dim = 1
 
-    def __init__(self, loc=0.0, scale=1.0):
-        self.loc = Tensor(np.array([float(loc)]), requires_grad=True)
-        self.scale = Tensor(np.array([float(scale)]), requires_grad=True)
+    def __init__(self, loc=0.0, scale=1.0, dtype=np.float64):
+        self.loc = Tensor(np.array([float(loc)], dtype=dtype), requires_grad=True)
+        self.scale = Tensor(np.array([float(scale)], dtype=dtype), requires_grad=True)
 
     def forward(self, z):
         return self.loc + self.scale * z
@@ -90,14 +92,14 @@ class AffineGenerator(nn.Module):
         return Normal(float(self.loc.data[0]), abs(float(self.scale.data[0])))
 
 
-def default_generator(latent_dim, dim, rng=None):
+def default_generator(latent_dim, dim, rng=None, dtype=np.float64):
     """The default generator: an MLP ``latent_dim -> 64 -> 64 -> dim`` with ReLU."""
-    return nn.MLP([latent_dim, *HIDDEN, dim], activation="relu", rng=rng)
+    return nn.MLP([latent_dim, *HIDDEN, dim], activation="relu", rng=rng, dtype=dtype)
 
 
-def default_discriminator(dim, outputs=1, rng=None):
+def default_discriminator(dim, outputs=1, rng=None, dtype=np.float64):
     """The default discriminator: an MLP ``dim -> 64 -> 64 -> outputs`` with ReLU (logits or scores)."""
-    return nn.MLP([dim, *HIDDEN, outputs], activation="relu", rng=rng)
+    return nn.MLP([dim, *HIDDEN, outputs], activation="relu", rng=rng, dtype=dtype)
 
 
 # ==============================================================================
@@ -210,28 +212,28 @@ class History:
 # ==============================================================================
 # Input handling
 # ==============================================================================
-def _target_sampler(target):
-    """``(dim, sample(n, rng) -> (n, dim) array, analytic distribution or None)``."""
+def _target_sampler(target, dtype):
+    """``(dim, sample(n, rng) -> (n, dim) array of dtype, analytic distribution or None)``."""
     if isinstance(target, Distribution):
         if target.dim not in (1, 2):
             raise ValueError(f"target must be 1-D or 2-D, got a distribution of dimension {target.dim}")
         dim = target.dim
-        return dim, (lambda n, rng: target.sample(n, rng=rng).reshape(n, dim)), target
+        return dim, (lambda n, rng: target.sample(n, rng=rng).reshape(n, dim).astype(dtype, copy=False)), target
     data = as_samples(target, "target", np, ndims=(1, 2))
-    data = data.reshape(len(data), -1)
+    data = data.reshape(len(data), -1).astype(dtype, copy=False)
     if data.shape[1] not in (1, 2):
         raise ValueError(f"target samples must be 1-D or 2-D points, got shape {data.shape}")
     return data.shape[1], (lambda n, rng: data[rng.integers(0, len(data), size=n)]), None
 
 
-def _make_players(generator, discriminator, dim, latent_dim, spec, seeds):
+def _make_players(generator, discriminator, dim, latent_dim, spec, seeds, dtype):
     if generator is None or generator == "mlp":
         latent_dim = dim if latent_dim is None else check_positive_int(latent_dim, "latent_dim")
-        generator = default_generator(latent_dim, dim, rng=seeds[0])
+        generator = default_generator(latent_dim, dim, rng=seeds[0], dtype=dtype)
     elif generator == "affine":
         if dim != 1:
             raise ValueError(f"generator='affine' is 1-D; the target is {dim}-D: use generator='mlp'")
-        generator = AffineGenerator()
+        generator = AffineGenerator(dtype=dtype)
     elif not isinstance(generator, nn.Module):
         raise TypeError(f"generator must be None, 'mlp', 'affine' or an autograd.nn.Module, got {generator!r}")
     if latent_dim is None:
@@ -239,16 +241,16 @@ def _make_players(generator, discriminator, dim, latent_dim, spec, seeds):
         latent_dim = getattr(generator, "latent_dim", None) or (first.weight.shape[0] if isinstance(first, nn.Linear) else dim)
     latent_dim = check_positive_int(latent_dim, "latent_dim")
     with no_grad():
-        probe = generator(Tensor(np.zeros((2, latent_dim))))
+        probe = generator(Tensor(np.zeros((2, latent_dim), dtype=dtype)))
     if probe.shape != (2, dim):
         raise ValueError(f"the generator maps latent_dim={latent_dim} noise to shape {probe.shape[1:]} but the target is {dim}-D; "
                          "pass a generator with output width equal to the target's dimension (or fix latent_dim)")  # fmt: skip
     if discriminator is None:
-        discriminator = default_discriminator(dim, spec.critic_outputs, rng=seeds[1])
+        discriminator = default_discriminator(dim, spec.critic_outputs, rng=seeds[1], dtype=dtype)
     elif not isinstance(discriminator, nn.Module):
         raise TypeError(f"discriminator must be None or an autograd.nn.Module, got {type(discriminator).__name__}")
     with no_grad():
-        out = discriminator(Tensor(np.zeros((2, dim))))
+        out = discriminator(Tensor(np.zeros((2, dim), dtype=dtype)))
     if out.shape[0] != 2 or (not spec.two_generator_batches and out.size != 2):
         raise ValueError(f"the discriminator maps {dim}-D points to shape {out.shape[1:]}; loss={spec.name!r} needs one output per point")
     return generator, discriminator, latent_dim
@@ -320,14 +322,15 @@ def _generator_cost(spec, D, real, fake, fake_2):
 class _Game:
     """The players, their optimizers and the batches: one call to ``step`` is one training step."""
 
-    def __init__(self, spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, rng):
+    def __init__(self, spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, rng, dtype):
         self.spec, self.G, self.D, self.opt_g, self.opt_d = spec, G, D, opt_g, opt_d
         self.sample_target, self.latent_dim, self.batch_size, self.n_critic, self.rng = sample_target, latent_dim, batch_size, n_critic, rng
         self.n_fake = 2 if spec.two_generator_batches else 1
         self.d_params, self.g_params = D.parameters(), G.parameters()
+        self.dtype = dtype
 
     def noise(self):
-        return self.rng.standard_normal((self.batch_size * self.n_fake, self.latent_dim))
+        return self.rng.standard_normal((self.batch_size * self.n_fake, self.latent_dim), dtype=self.dtype)
 
     def split(self, fake):
         n = self.batch_size
@@ -446,7 +449,7 @@ def _generator_field(spec, D, real, fake, fake_2):
 # ==============================================================================
 def train(target, *, generator=None, discriminator=None, loss="non_saturating", optimizer="adam", lr=1e-3, d_lr=None,
           batch_size=256, steps=2000, n_critic=1, update="alternating", latent_dim=None, log_every=100,
-          snapshot_every=None, n_eval=256, n_snapshot=256, grid_size=None, seed=0, progress=None):  # fmt: skip
+          snapshot_every=None, n_eval=256, n_snapshot=256, grid_size=None, seed=0, dtype=np.float64, progress=None):  # fmt: skip
     """Train a GAN on ``target`` and return its :class:`History`.
 
     Parameters
@@ -495,6 +498,9 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
         snapshot; grid points per axis (default 128 in 1-D, 32 in 2-D).
     seed : int
         Fixes everything: the same seed gives the same history bit for bit.
+    dtype : {numpy.float64, numpy.float32}
+        Of the default players, the batches and the noise (float32 is faster
+        for large batches; the metrics are computed in float64).
     progress : None or bool
         A tqdm bar: ``None`` shows it on a terminal only.
 
@@ -544,20 +550,23 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     if not d_lr > 0:
         raise ValueError(f"d_lr must be > 0, got {d_lr}")
 
-    dim, sample_target, analytic = _target_sampler(target)
+    if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}")
+    dtype = np.dtype(dtype).type
+    dim, sample_target, analytic = _target_sampler(target, dtype)
     grid_size = (128 if dim == 1 else 32) if grid_size is None else check_positive_int(grid_size, "grid_size")
     seeds = np.random.SeedSequence(seed).spawn(4)  # G init, D init, training batches, evaluation
-    G, D, latent_dim = _make_players(generator, discriminator, dim, latent_dim, spec, [as_generator(np.random.default_rng(s)) for s in seeds[:2]])
+    G, D, latent_dim = _make_players(generator, discriminator, dim, latent_dim, spec, [as_generator(np.random.default_rng(s)) for s in seeds[:2]], dtype)
     (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr)
-    game = _Game(spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, np.random.default_rng(seeds[2]))
+    game = _Game(spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, np.random.default_rng(seeds[2]), dtype)
     step = game.simultaneous if update == "simultaneous" else game.alternating
 
     eval_rng = np.random.default_rng(seeds[3])
     reference = sample_target(n_eval, eval_rng)
-    z_eval = eval_rng.standard_normal((max(n_eval, n_snapshot), latent_dim))
-    z_anchor = eval_rng.standard_normal((n_snapshot, latent_dim))
+    z_eval = eval_rng.standard_normal((max(n_eval, n_snapshot), latent_dim)).astype(dtype)
+    z_anchor = eval_rng.standard_normal((n_snapshot, latent_dim)).astype(dtype)
     snapshot_real = sample_target(n_snapshot, eval_rng)
-    grid = _grid(reference, dim, grid_size)
+    grid = _grid(reference, dim, grid_size).astype(dtype)
 
     records = np.full((4, steps), np.nan)
     log_steps, metric_rows, snapshot_steps, snapshots, grids, field_rows = [], [], [], [], [], []
@@ -605,7 +614,7 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
         "dim": dim, "loss": loss, "optimizer": opt_name, "lr": lr, "d_lr": d_lr, "batch_size": batch_size,
         "steps": steps, "n_critic": n_critic, "update": update, "latent_dim": latent_dim, "log_every": log_every,
         "snapshot_every": snapshot_every, "n_eval": n_eval, "n_snapshot": n_snapshot, "grid_size": grid_size,
-        "seed": seed, "generator": type(G).__name__, "discriminator": type(D).__name__,
+        "seed": seed, "dtype": np.dtype(dtype).name, "generator": type(G).__name__, "discriminator": type(D).__name__,
     }  # fmt: skip
     names = list(metric_rows[0]) if metric_rows else []
     return History(

@@ -157,6 +157,7 @@ def test_array_targets_and_optimizer_forms_are_accepted():
         ({"update": "sequential"}, "update must be one of"),
         ({"update": "simultaneous", "n_critic": 2}, "n_critic"),
         ({"lr": 0.0}, "lr must be > 0"),
+        ({"dtype": np.int64}, "dtype must be"),
         ({"generator": "affine"}, "generator='affine' is 1-D"),
         ({"generator": nn.MLP([2, 8, 3], rng=0)}, "target is 2-D"),
         ({"target": np.zeros((10, 3))}, "target samples must be 1-D or 2-D"),
@@ -165,3 +166,11 @@ def test_array_targets_and_optimizer_forms_are_accepted():
 def test_bad_arguments_raise_errors_naming_them(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         small(**kwargs)
+
+
+@pytest.mark.parametrize("loss", ["non_saturating", "wgan_gp"])
+def test_float32_runs_in_float32(loss):
+    h = small(loss=loss, dtype=np.float32)
+    assert h.stopped == "completed" and h.config["dtype"] == "float32"
+    assert h.snapshots.dtype == np.float32 and all(p.dtype == np.float32 for p in h.generator.parameters())
+    assert all(p.dtype == np.float32 for p in h.discriminator.parameters())

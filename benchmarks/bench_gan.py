@@ -1,0 +1,120 @@
+"""Benchmark: training iterations per second of ``gt.gan.train`` against the same GAN in PyTorch (CPU).
+
+The GAN is the one of ``bench_autograd.py``: generator MLP 2->64->64->2,
+discriminator MLP 2->64->64->1, ReLU, Adam, non-saturating loss, one
+discriminator and one generator step per iteration, on the ring of 8
+Gaussians, at batch sizes 256 and 4096. The PyTorch side is
+``bench_autograd.torch_setup`` itself (pre-drawn batches, so it pays no
+sampling), while ``gt.gan.train`` runs its whole loop: it samples the
+analytic ring and the noise every step and records both costs and both
+gradient norms. Each is timed in float32 and in float64 (our default).
+
+Columns: ``train`` in float64 with logging off (``log_every=0``, two
+snapshots) and with ``log_every=100`` (sliced W1, energy distance and kNN JSD
+on 256 points), the logging overhead, ``train`` in float32, PyTorch float64
+and float32, and the ratios ours / PyTorch at the same dtype. Contenders are interleaved and each keeps its best of
+``--repeats`` rounds, so all see the same background load. With one thread
+the clock is the process's CPU time (``time.process_time``, ``--clock cpu``,
+the default): on a shared machine it leaves out the time the process waits
+for a core, which wall-clock time (``--clock wall``) includes.
+
+Threads: ``--threads 1`` (default) for NumPy's BLAS and ``torch.set_num_threads``
+alike. PyTorch is an optional bench dependency (``pip install torch==2.13.0``,
+CPU build); without it only ours is timed.
+
+Run: ``python benchmarks/bench_gan.py`` (a few minutes on a busy machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+
+if __name__ == "__main__":  # NumPy's BLAS fixes its thread pool when it loads: set it first
+    _threads = argparse.ArgumentParser(add_help=False)
+    _threads.add_argument("--threads", default="1")
+    _THREADS = _threads.parse_known_args()[0].threads
+    if _THREADS != "default":
+        for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[_var] = _THREADS
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_autograd import torch_setup  # noqa: E402  (the reference GAN, shared)
+
+import gantheory as gt  # noqa: E402
+
+TARGET = gt.ring_of_gaussians(8)
+
+
+def ours(batch, steps, log_every, dtype=np.float64):
+    """One call of ``gt.gan.train`` for ``steps`` steps."""
+    return lambda: gt.gan.train(TARGET, batch_size=batch, steps=steps, log_every=log_every, snapshot_every=0, dtype=dtype, progress=False)
+
+
+def reference(iteration, steps):
+    def run():
+        for k in range(steps):
+            iteration(k)
+
+    return run
+
+
+def best_rates(contenders, steps, repeats, clock=time.process_time):
+    """Iterations per second of each ``run()`` (which does ``steps`` iterations), best of ``repeats``, interleaved."""
+    for run in contenders:  # warm-up: imports, caches, first allocations
+        run()
+    best = [0.0] * len(contenders)
+    for _ in range(repeats):
+        for j, run in enumerate(contenders):
+            start = clock()
+            run()
+            best[j] = max(best[j], steps / (clock() - start))
+    return best
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="timed rounds per entry (the best is kept)")
+    parser.add_argument("--batches", type=int, nargs="+", default=[256, 4096])
+    parser.add_argument("--steps", type=int, nargs="+", default=[1000, 100], help="steps per timed run, one per batch size")
+    parser.add_argument("--threads", default="1", help="threads for NumPy's BLAS and for PyTorch (both the same), or 'default'")
+    parser.add_argument("--clock", choices=["cpu", "wall"], default=None, help="cpu (process time; default with one thread) or wall")
+    args = parser.parse_args(argv)
+    clock_name = args.clock or ("cpu" if args.threads == "1" else "wall")
+    clock = time.process_time if clock_name == "cpu" else time.perf_counter
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("PyTorch is not installed (pip install torch==2.13.0): timing ours only")
+    if torch is not None and os.environ.get("OMP_NUM_THREADS"):
+        torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+    print(f"gt.gan.train on ring_of_gaussians(8) (G 2-64-64-2, D 2-64-64-1, ReLU, Adam, non-saturating), iterations/s, best of {args.repeats}, {clock_name} clock")
+    print(
+        f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else "")
+        + f"; threads: {args.threads} (torch uses {torch.get_num_threads() if torch else '-'}); {os.cpu_count()} CPUs, {platform.machine()}"
+    )  # fmt: skip
+    header = (f"{'batch':>6} | {'ours f64':>8} | {'f64 log100':>10} | {'log cost':>8} | {'ours f32':>8} | {'torch f64':>9} | "
+              f"{'torch f32':>9} | {'f64 ours/torch':>14} | {'f32 ours/torch':>14}")  # fmt: skip
+    print(header)
+    print("-" * len(header))
+    for batch, steps in zip(args.batches, args.steps * len(args.batches)):
+        contenders = [ours(batch, steps, 0), ours(batch, steps, 100), ours(batch, steps, 0, np.float32)]
+        if torch is not None:
+            contenders += [reference(torch_setup(batch, dt), steps) for dt in (torch.float64, torch.float32)]
+        rates = best_rates(contenders, steps, args.repeats, clock)
+        plain, logged, ours32 = rates[:3]
+        line = f"{batch:>6} | {plain:>8.0f} | {logged:>10.0f} | {1 - logged / plain:>8.1%} | {ours32:>8.0f}"
+        if torch is not None:
+            f64, f32 = rates[3:]
+            line += f" | {f64:>9.0f} | {f32:>9.0f} | {plain / f64:>14.2f} | {ours32 / f32:>14.2f}"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
