@@ -506,7 +506,6 @@ class _Criterion:
 
     def __init__(self, P, criterion):
         self.P, self.criterion = P, criterion
-        self.intervals = _quadrature._hull(P, P) if criterion == "w1" else P._positive_intervals()
 
     def __call__(self, loc, log_scale):
         """(divergence, gradient in (loc, log scale)) at N(loc, exp(log_scale))."""
@@ -593,7 +592,8 @@ def _normal_optima(P, criterion, divergence, n_starts, polish):
     """Distinct local minima of ``divergence(Normal(loc, scale))``: BFGS from every start, then the exact value.
 
     BFGS with the analytic gradient of :class:`_Criterion` from each start
-    (:func:`_starting_points`), to a gradient of 1e-10 (``polish``) or 1e-6;
+    (:func:`_starting_points`; for the convex W1 only from the best start),
+    to a gradient of 1e-10 (``polish``) or 1e-6;
     minima within 1e-3 of each other (relative to the scale, and in log
     scale) are merged, and each is evaluated with ``divergence`` (the exact
     functions of :mod:`gantheory.divergences.exact`). A stationary point at a
@@ -601,7 +601,10 @@ def _normal_optima(P, criterion, divergence, n_starts, polish):
     symmetric ones, which the merging then keeps only if it is reached.
     """
     search = _Criterion(P, criterion)
-    found = [_descend(search, loc, scale, 1e-10 if polish else 1e-6) for loc, scale in _starting_points(P, n_starts)]
+    starts = _starting_points(P, n_starts)
+    if criterion == "w1":  # convex in (mu, sigma): one descent, from the best start, reaches the minimum
+        starts = [min(starts, key=lambda start: search(start[0], math.log(start[1]))[0])]
+    found = [_descend(search, loc, scale, 1e-10 if polish else 1e-6) for loc, scale in starts]
     kept = _distinct([f for f in found if f is not None], 1e-3)
     if not kept:
         raise RuntimeError(f"the search for the {criterion} projection of {P!r} found no minimum from any start; try more n_starts")

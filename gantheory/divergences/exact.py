@@ -82,13 +82,11 @@ from gantheory.distributions import (
     PointMasses,
     Product,
     Uniform,
-    _merge_intervals,
 )
 from gantheory.divergences import discrete
 from gantheory.divergences._quadrature import (  # noqa: F401 (the 1-D quadrature; names kept importable from here)
     ATOL,
     RTOL,
-    _covered,
     _cramer2_quad,
     _jsd_pointwise,
     _jsd_quad,
