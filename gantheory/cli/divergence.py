@@ -89,7 +89,7 @@ KNN_ROWS = [
     ("KL(P||Q)", "kNN (Wang-Kulkarni-Verdu, k=1); estimate"),
     ("KL(Q||P)", "kNN (Wang-Kulkarni-Verdu, k=1); estimate"),
     ("JS divergence", "kNN entropies (k=5); estimate"),
-    ("JS distance", "sqrt of the kNN JSD above; estimate"),
+    ("JS distance", "sqrt of the kNN JSD; estimate"),
 ]
 SAMPLE_ROWS = {
     1: [
