@@ -143,7 +143,10 @@ def w1(x, y, x_weights=None, y_weights=None, *, return_coupling=False, backend=N
     .. math:: W_1(P, Q) = \min_{\pi \in \Pi(P, Q)} \int \|x - y\|\,d\pi(x, y)
               \overset{\text{1-D}}{=} \int_{\mathbb R} |F(t) - G(t)|\,dt .
 
-    Exact for the empirical measures in every case:
+    Exact for the empirical measures in every case (in d-D the points are
+    first divided by a power of two near their largest coordinate, an exact
+    scaling, so that squared distances neither overflow nor underflow at
+    extreme scales; the result is scaled back, ``inf`` beyond the largest float):
 
     * 1-D (or d = 1) without a coupling: by sorting,
       O((n + m) log(n + m)) time, O(n + m) memory; equal-size unweighted
@@ -331,7 +334,9 @@ def energy_distance(x, y, x_weights=None, y_weights=None, *, unbiased=False, chu
     * d-D: the three pairwise sums in blocks of ``chunk_size`` rows
       (:mod:`gantheory.divergences._energy`): O((n + m)^2 d) time, about half
       of it for the within-sample sums by symmetry, and O(chunk_size (n + m))
-      memory -- never the full matrices.
+      memory -- never the full matrices. The points are first divided by a
+      power of two near their largest coordinate (exact; E is homogeneous of
+      degree 1), so the sums neither overflow nor underflow at extreme scales.
 
     As an estimate of E(P, Q) the V-statistic is consistent with an
     :math:`O(1/n + 1/m)` upward bias; the U-statistic is unbiased (and may be
@@ -548,8 +553,10 @@ def kl(x, y, k=1, base=None) -> float:
     fixed k as n, m grow (for densities bounded away from 0 and infinity on
     their support); its standard deviation is about :math:`\sqrt{\mathrm{Var}/n}`
     with a per-point variance of order one (larger k lowers it, at the cost
-    of more smoothing bias). O((n + m) log(n + m)) time with two k-d trees
-    (:class:`scipy.spatial.cKDTree`, all cores). Unlike the plug-in of
+    of more smoothing bias). O((n + m) log(n + m)) time: in 1-D by sorting
+    (the k nearest neighbours are among the k sorted values on each side), in
+    d-D with two k-d trees (:class:`scipy.spatial.cKDTree`, all cores); see
+    :mod:`gantheory.divergences._knn`. Unlike the plug-in of
     histograms it is never infinite, even when the supports differ; for
     disjoint supports it grows like ``d log`` of the separation.
 
@@ -614,8 +621,8 @@ def js_divergence(x, y, method="knn", *, k=5, bins="auto", range=None, base=None
       with the Kozachenko-Leonenko kNN entropy estimates [3]_ [4]_, the
       union of the two samples serving as a sample of M (when n ≠ m the
       larger sample is cut to its first min(n, m) points, so that the union
-      is a sample of the *equal* mixture). O((n + m) log(n + m)) with three
-      k-d trees. Bias: the unit-ball volume and the :math:`\psi(k)` terms
+      is a sample of the *equal* mixture). O((n + m) log(n + m)): three
+      sorts in 1-D, three k-d trees in d-D. Bias: the unit-ball volume and the :math:`\psi(k)` terms
       cancel exactly, and the estimate is asymptotically unbiased and
       consistent for fixed k (densities bounded, with light tails) -- unlike
       the plug-in of kNN density ratios into the formula, which Jensen's
