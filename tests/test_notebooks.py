@@ -1,0 +1,86 @@
+"""The teaching notebooks: stored without outputs, and each one runs top to bottom on a real Jupyter kernel.
+
+Every notebook ``assert``s the numeric claims its text makes, so executing it
+is the test. The kernel is this interpreter (``sys.executable``): a kernelspec
+named ``python3`` is written to a temporary directory put first on
+``JUPYTER_PATH``, so a ``python3`` kernelspec of another Python on the machine
+cannot be picked up instead.
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat", reason='the notebooks extra: pip install "gantheory[test]"')
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+CHAPTERS = ("01_", "02_", "03_", "04_", "05_", "06_")
+
+# Per-cell limit; the whole notebook must stay far below it (about 10 s each on a free core).
+CELL_TIMEOUT_S = 120
+
+
+def test_one_notebook_per_chapter():
+    names = [path.name for path in NOTEBOOKS]
+    assert [name[:3] for name in names] == list(CHAPTERS), f"expected one notebook per chapter 01..06, found {names}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_stored_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    dirty = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)]
+    assert not dirty, f"{path.name}: code cells {dirty} hold outputs or execution counts; clear them before committing"
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+
+
+@pytest.fixture(scope="module")
+def kernel_env(tmp_path_factory):
+    """JUPYTER_PATH with a ``python3`` kernelspec that runs this interpreter, for the duration of the module."""
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    root = tmp_path_factory.mktemp("jupyter")
+    spec_dir = root / "kernels" / "python3"
+    spec_dir.mkdir(parents=True)
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "Python 3 (tests)", "language": "python"}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    old = {key: os.environ.get(key) for key in ("JUPYTER_PATH", "MPLBACKEND")}
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(root), old["JUPYTER_PATH"]]))
+    os.environ["MPLBACKEND"] = "Agg"
+    yield
+    for key, value in old.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def test_kernelspec_is_this_interpreter(kernel_env):
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    assert KernelSpecManager().get_kernel_spec("python3").argv[0] == sys.executable
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_executes(path, kernel_env):
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, startup_timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}})
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as exc:  # the failing cell, its traceback and the assertion that failed
+        pytest.fail(f"{path.name} failed:\n{exc}", pytrace=False)
+    elapsed = time.perf_counter() - start
+    warnings = [out.text for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
+                if out.output_type == "stream" and out.name == "stderr" and "RuntimeWarning" in out.text]  # fmt: skip
+    assert not warnings, f"{path.name} emitted RuntimeWarnings:\n" + "\n".join(warnings)
+    print(f"{path.name}: {elapsed:.1f} s")
