@@ -828,3 +828,281 @@ def plot_bernoulli_bias(losses=None, minimizers=None) -> Figure:
         right.legend(loc="lower right")
         fig.suptitle("Sample W1 gradients are biased (the minimizer moves off p); Cramér² gradients are not")
     return fig
+
+
+# -- 7. the vanishing gradient -------------------------------------------------------------------
+
+def plot_vanishing_gradient(result=None) -> Figure:
+    r"""Figure 7: the frozen generator's gradient norm against discriminator steps, per cost, log scale.
+
+    Parameters
+    ----------
+    result : VanishingGradient, optional
+        As :func:`gantheory.gan.optimal.vanishing_gradient` returns (``steps``,
+        ``norms[cost]`` of shape (seeds, steps), ``d_fake``); default its defaults.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: for each cost the geometric mean over seeds of the gradient norm
+        (band: ±1 standard deviation of :math:`\log_{10}` over seeds); right:
+        the discriminator's mean :math:`D(G(z))`. As D approaches D*, the
+        minimax and maximum-likelihood gradients collapse, the non-saturating
+        one does not, and the clipped WGAN critic's stays put [1]_.
+
+    References
+    ----------
+    .. [1] M. Arjovsky and L. Bottou, "Towards principled methods for training generative adversarial networks", ICLR 2017, Figures 2 and 3.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> fig = plot_vanishing_gradient(gt.gan.optimal.vanishing_gradient(steps=20, log_every=10, seeds=(0,)))
+    >>> fig.axes[0].get_yscale()
+    'log'
+    """
+    if result is None:
+        from gantheory.gan.optimal import vanishing_gradient
+
+        result = vanishing_gradient()
+    steps = _vector(_field(result, "steps", "result"), "result.steps", min_size=2)
+    norms = _field(result, "norms", "result")
+    d_fake = np.asarray(_field(result, "d_fake", "result"), dtype=float)
+    if not isinstance(norms, Mapping) or not norms:
+        raise TypeError("result.norms must be a non-empty dict {cost: array of shape (seeds, steps)}")
+    with _figure(1, 2, size=(13.5, 5.2)) as (fig, (left, right)):
+        for i, (cost, values) in enumerate(norms.items()):
+            values = np.atleast_2d(np.asarray(values, dtype=float))
+            if values.shape[1] != steps.size or (values <= 0).any() or not np.isfinite(values).all():
+                raise ValueError(f"result.norms[{cost!r}] must hold positive finite norms of shape (seeds, {steps.size})")
+            logs = np.log10(values)
+            mean, spread = logs.mean(axis=0), (logs.std(axis=0, ddof=1) if len(logs) > 1 else np.zeros(steps.size))
+            style = curve_style(i, markevery=0.1)
+            left.fill_between(steps, 10 ** (mean - spread), 10 ** (mean + spread), color=style["color"], alpha=0.2, linewidth=0)
+            label = f"{cost.replace('_', '-')}: ×{10 ** (mean[-1] - mean[0]):.1e} over the run"
+            left.semilogy(steps, 10**mean, label=label, **style)
+        left.set_xlabel("discriminator (critic) training steps, generator frozen")
+        left.set_ylabel("‖∇_θ generator cost‖ (nats per unit of θ)")
+        left.set_title("Generator gradient norm (geometric mean over seeds, ±1 s.d.)")
+        left.legend(loc="center right", fontsize=10)
+        d_fake = np.atleast_2d(d_fake)
+        if d_fake.shape[1] == steps.size:
+            right.semilogy(steps, np.exp(np.log(np.clip(d_fake, 1e-300, 1.0)).mean(axis=0)), label="mean D(G(z)) (geometric over seeds)", **curve_style(4, markevery=0.1))
+        right.set_xlabel("discriminator training steps")
+        right.set_ylabel("D(G(z)) on the fixed batch (probability)")
+        right.set_title("The discriminator learns to reject the samples")
+        right.legend(loc="upper right")
+        fig.suptitle("Vanishing gradients: as D → D*, the minimax gradient collapses, the non-saturating one does not")
+    return fig
+
+
+# -- 8. the Dirac-GAN --------------------------------------------------------------------------------
+
+#: (label, DiracGAN arguments) of figure 8: the unregularized GAN and WGAN and each regularizer.
+DIRAC_CONFIGS = (
+    ("GAN", dict(loss="gan")),
+    ("GAN + R1 (γ = 0.3)", dict(loss="gan", regularizer="r1", gamma=0.3)),
+    ("GAN + R2 (γ = 0.3)", dict(loss="gan", regularizer="r2", gamma=0.3)),
+    ("GAN + instance noise (σ² = 0.5)", dict(loss="gan", regularizer="instance_noise", gamma=0.5)),
+    ("GAN + consensus (γ = 0.3)", dict(loss="gan", regularizer="consensus", gamma=0.3)),
+    ("WGAN", dict(loss="wgan")),
+    ("WGAN-GP (γ = 0.3)", dict(loss="wgan", regularizer="wgan_gp", gamma=0.3)),
+)
+
+
+def dirac_gan_runs(configs=DIRAC_CONFIGS, *, h=0.1, steps=1000, start=(1.0, 1.0)) -> dict:
+    r"""Vector fields, trajectories and update-map eigenvalues of the Dirac-GAN for each configuration.
+
+    Parameters
+    ----------
+    configs : sequence of (label, dict)
+        Arguments of :class:`gantheory.gan.DiracGAN`; default :data:`DIRAC_CONFIGS`.
+    h : float
+        Step size of gradient descent.
+    steps : int
+        Steps of each trajectory.
+    start : (float, float)
+        :math:`(\theta_0, \psi_0)`.
+
+    Returns
+    -------
+    dict
+        ``{label: {"model": DiracGAN, "simultaneous": (steps+1, 2) array, "alternating": ...,
+        "eigenvalues": {method: complex array or None}, "radius": {method: float or None}}}``;
+        ``None`` where the equilibrium has no Jacobian (WGAN-GP).
+
+    Examples
+    --------
+    >>> runs = dirac_gan_runs(DIRAC_CONFIGS[:1], steps=10)
+    >>> round(runs["GAN"]["radius"]["simultaneous"], 6)        # sqrt(1 + h²/4)
+    1.00125
+    """
+    from gantheory.gan.dynamics import DiracGAN
+
+    h, steps = float(h), check_positive_int(steps, "steps")
+    out = {}
+    for label, kwargs in configs:
+        model = DiracGAN(**kwargs)
+        row = {"model": model, "eigenvalues": {}, "radius": {}}
+        for method in ("simultaneous", "alternating"):
+            row[method] = model.trajectory(start, h, steps, method=method)
+            try:
+                row["eigenvalues"][method] = model.update_map_eigenvalues(h, method)
+                row["radius"][method] = model.spectral_radius(h, method)
+            except ValueError:  # no Jacobian at the equilibrium (the WGAN-GP penalty's kink)
+                row["eigenvalues"][method] = row["radius"][method] = None
+        out[label] = row
+    return out
+
+
+def plot_dirac_gan(runs=None, *, h=0.1, steps=1000) -> Figure:
+    r"""Figure 8: Dirac-GAN vector fields with simultaneous and alternating trajectories, and the update maps' eigenvalues.
+
+    Parameters
+    ----------
+    runs : dict, optional
+        As :func:`dirac_gan_runs` returns; default ``dirac_gan_runs(h=h, steps=steps)``.
+    h, steps
+        Passed to :func:`dirac_gan_runs` when ``runs`` is omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per configuration (the field :math:`v(\theta, \psi)` as
+        arrows, the two trajectories from the same start, the equilibrium
+        (0, 0)), and a last panel with the eigenvalues of each update map
+        against the unit circle: outside, the run spirals out; on it, it
+        cycles; inside, it converges [1]_.
+
+    References
+    ----------
+    .. [1] L. Mescheder, A. Geiger and S. Nowozin, "Which training methods for GANs do actually converge?", ICML 2018, Figures 1-3.
+
+    Examples
+    --------
+    >>> fig = plot_dirac_gan(dirac_gan_runs(DIRAC_CONFIGS[:2], steps=50))
+    >>> len(fig.axes)
+    3
+    """
+    if runs is None:
+        runs = dirac_gan_runs(h=h, steps=steps)
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError("runs must be a non-empty dict as dirac_gan_runs returns")
+    n = len(runs) + 1
+    ncols = min(4, n)
+    nrows = math.ceil(n / ncols)
+    grid = np.linspace(-2.0, 2.0, 17)
+    T, S = np.meshgrid(grid, grid)
+    with _figure(nrows, ncols, size=(4.2 * ncols, 4.1 * nrows)) as (fig, axes):
+        axes = np.atleast_1d(axes)
+        eig_ax = axes[len(runs)]
+        for ax, (label, row) in zip(axes, runs.items()):
+            model = _field(row, "model", f"runs[{label!r}]")
+            vt, vp = model.vector_field(T, S)
+            speed = np.hypot(vt, vp)
+            ax.quiver(T, S, vt / np.where(speed > 0, speed, 1), vp / np.where(speed > 0, speed, 1), color="0.6",
+                      angles="xy", scale_units="xy", scale=5.0, width=0.005)  # fmt: skip
+            for i, method in enumerate(("simultaneous", "alternating")):
+                path = np.asarray(_field(row, method, f"runs[{label!r}]"), dtype=float)
+                if path.ndim != 2 or path.shape[1] != 2:
+                    raise ValueError(f"runs[{label!r}][{method!r}] must be a trajectory of shape (steps + 1, 2)")
+                shown = np.where(np.abs(path) <= 2.2, path, np.nan)  # leave the panel rather than run along its edge
+                radius = row["radius"].get(method) if isinstance(row.get("radius"), Mapping) else None
+                tag = f" (ρ = {radius:.4f})" if radius is not None else ""
+                ax.plot(shown[:, 0], shown[:, 1], label=method + tag, **(curve_style(i, markevery=max(1, len(path) // 12)) | {"linewidth": 1.5, "markersize": 5}))
+            ax.plot([0], [0], marker="*", markersize=14, color="black", linestyle="none")
+            ax.set_xlim(-2.2, 2.2)
+            ax.set_ylim(-2.2, 2.2)
+            ax.set_aspect("equal")
+            ax.set_xlabel("θ (generator: δ_θ)")
+            ax.set_ylabel("ψ (discriminator: D(x) = ψx)")
+            ax.set_title(label, fontsize=12)
+            ax.legend(loc="lower left", fontsize=8)
+        circle = np.linspace(0, 2 * np.pi, 721)
+        eig_ax.plot(np.cos(circle), np.sin(circle), color="0.3", linewidth=1.0, label="unit circle")
+        k = 0
+        for label, row in runs.items():
+            for i, method in enumerate(("simultaneous", "alternating")):
+                eig = row.get("eigenvalues", {}).get(method) if isinstance(row.get("eigenvalues"), Mapping) else None
+                if eig is None:
+                    continue
+                style = curve_style(k)
+                eig_ax.plot(np.real(eig), np.imag(eig), linestyle="none", marker=style["marker"], color=style["color"],
+                            markersize=9 if i == 0 else 12, markerfacecolor=style["color"] if i == 0 else "none",
+                            label=label if i == 0 else None)  # fmt: skip
+            k += 1
+        eig_ax.set_xlim(0.95, 1.01)
+        eig_ax.set_ylim(-0.08, 0.08)
+        eig_ax.set_xlabel("Re λ (update map)")
+        eig_ax.set_ylabel("Im λ")
+        eig_ax.set_title("One step's eigenvalues\n(filled: simultaneous, open: alternating)", fontsize=11)
+        eig_ax.legend(loc="center left", fontsize=7.5)
+        for ax in axes[n:]:
+            ax.set_visible(False)
+        fig.suptitle("The Dirac-GAN: gradient descent circles or spirals out unless the discriminator is regularized")
+    return fig
+
+
+# -- 9. the spectrum of a small game ---------------------------------------------------------------
+
+def plot_game_spectrum(spectrum=None) -> Figure:
+    r"""Figure 9: the eigenvalues of a small MLP game's Jacobian at a trained point, without and with R1.
+
+    Parameters
+    ----------
+    spectrum : GameSpectrum, optional
+        As :func:`gantheory.gan.dynamics.game_spectrum` returns (``eigenvalues``,
+        ``eigenvalues_r1``, ``gamma``); default its defaults.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The eigenvalues in the complex plane: without R1 a pair sits next to
+        the imaginary axis (rotation, as in the Dirac-GAN); R1 moves it into
+        the left half-plane [1]_.
+
+    References
+    ----------
+    .. [1] L. Mescheder, A. Geiger and S. Nowozin, "Which training methods for GANs do actually converge?", ICML 2018, Theorem 4.1.
+
+    Examples
+    --------
+    >>> fig = plot_game_spectrum({"eigenvalues": [-0.01 + 0.1j, -0.01 - 0.1j], "eigenvalues_r1": [-0.1 + 0.05j, -0.1 - 0.05j], "gamma": 1.0})
+    >>> fig.axes[1].get_xlabel()
+    'Re λ (growth rate per unit time)'
+    """
+    if spectrum is None:
+        from gantheory.gan.dynamics import game_spectrum
+
+        spectrum = game_spectrum()
+    plain = np.asarray(_field(spectrum, "eigenvalues", "spectrum"), dtype=complex).ravel()
+    r1 = np.asarray(_field(spectrum, "eigenvalues_r1", "spectrum"), dtype=complex).ravel()
+    gamma = float(_field(spectrum, "gamma", "spectrum"))
+    if plain.size == 0 or r1.size == 0 or not (np.isfinite(plain).all() and np.isfinite(r1).all()):
+        raise ValueError("spectrum.eigenvalues and .eigenvalues_r1 must be non-empty and finite")
+    with _figure(1, 2, size=(13.5, 5.6)) as (fig, (whole, zoom)):
+        for ax in (whole, zoom):
+            ax.axvline(0.0, color="0.3", linewidth=1.0)
+            ax.axhline(0.0, color="0.7", linewidth=0.8)
+            ax.axvspan(0.0, 10.0, color="#D55E00", alpha=0.06)
+            ax.plot(plain.real, plain.imag, linestyle="none", marker="o", markersize=11, markerfacecolor="none",
+                    markeredgewidth=2, color=_COLORS[0], label="without regularization")  # fmt: skip
+            ax.plot(r1.real, r1.imag, linestyle="none", marker="s", markersize=7, color=_COLORS[1], label=f"with R1 (γ = {gamma:g})")
+            ax.set_xlabel("Re λ (growth rate per unit time)")
+            ax.set_ylabel("Im λ (rotation rate per unit time)")
+        reach = max(np.abs(np.r_[plain, r1]).max(), 1e-12)
+        whole.set_xlim(-1.1 * reach, 0.25 * reach)
+        whole.set_ylim(-0.6 * reach, 0.6 * reach)
+        whole.set_title("All eigenvalues (shaded: unstable half-plane)")
+        whole.legend(loc="upper left")
+        rotating = [values[np.argmax(np.abs(values.imag))] for values in (plain, r1)]
+        near = 1.6 * max(max(abs(v.real), abs(v.imag)) for v in rotating) + 1e-12
+        zoom.set_xlim(-near, 0.4 * near)
+        zoom.set_ylim(-near, near)
+        for top, color, dy in zip(rotating, _COLORS, (10, -22)):
+            zoom.annotate(f"{top.real:.3f} ± {abs(top.imag):.3f}i", (top.real, abs(top.imag)), textcoords="offset points",
+                          xytext=(10, dy), color=color, fontsize=12)  # fmt: skip
+        zoom.set_title("Near 0: the rotating pair, without and with R1")
+        zoom.legend(loc="lower left")
+        fig.suptitle("Game Jacobian of a trained 1-D GAN: R1 moves the rotating eigenvalues into the left half-plane")
+    return fig
