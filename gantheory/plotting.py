@@ -573,7 +573,62 @@ def plot_generator_costs(curves=None) -> Figure:
 _CLASSIFIER_LOSSES = ("minimax", "non_saturating", "maximum_likelihood")
 
 
-def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64) -> Figure:
+def _snapshots(history, name="history") -> dict:
+    """The snapshot arrays of a History (or a mapping with its fields), checked, with the colour scale of its discriminator."""
+    steps = np.asarray(_field(history, "snapshot_steps", name))
+    samples = np.asarray(_field(history, "snapshots", name), dtype=float)
+    grid = np.asarray(_field(history, "grid", name), dtype=float)
+    values = np.asarray(_field(history, "discriminator_grid", name), dtype=float)
+    push = np.asarray(_field(history, "generator_field", name), dtype=float)
+    config = _field(history, "config", name)
+    if samples.ndim != 3 or len(steps) != len(samples) or len(samples) == 0:
+        raise ValueError(f"{name}.snapshots must have shape (snapshots, n, dim) with one step each, got {samples.shape}")
+    if len(values) != len(samples) or push.shape != samples.shape:
+        raise ValueError(f"{name}: discriminator_grid and generator_field must have one entry per snapshot")
+    loss = config.get("loss", "") if isinstance(config, Mapping) else ""
+    if loss in _CLASSIFIER_LOSSES:
+        values, label, limits = 1.0 / (1.0 + np.exp(-np.clip(values, -700, 700))), "D(x)", (0.0, 1.0)
+    else:  # a critic's values drift as it trains: centre and scale each snapshot
+        centred = values - np.nanmedian(values.reshape(len(values), -1), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
+        scale = np.nanmax(np.abs(centred.reshape(len(values), -1)), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
+        values, label, limits = centred / np.where(scale > 0, scale, 1.0), "critic (centred, scaled per snapshot)", (-1.0, 1.0)
+    return dict(steps=steps, samples=samples, grid=grid, values=values, push=push, loss=loss, label=label, limits=limits)
+
+
+def _draw_snapshot(ax, snap, k, *, arrows=64, target=None):
+    """Draw 2-D snapshot ``k``: the discriminator's heatmap, the target sample, the generated samples and their push."""
+    g = snap["values"].shape[-1]
+    gx, gy = snap["grid"][:, 0].reshape(g, g), snap["grid"][:, 1].reshape(g, g)
+    mesh = ax.pcolormesh(gx, gy, snap["values"][k], cmap="RdBu_r", vmin=snap["limits"][0], vmax=snap["limits"][1], shading="auto")
+    if target is not None:
+        ax.scatter(target[:, 0], target[:, 1], s=22, marker="o", color="#009E73", edgecolors="white", linewidths=0.4, label="data")
+    x = snap["samples"][k]
+    ax.scatter(x[:, 0], x[:, 1], s=7, color="black", label="G(z)")
+    every = max(len(x) // max(int(arrows), 1), 1)
+    p = snap["push"][k, ::every]
+    scale = np.nanmax(np.linalg.norm(p, axis=1)) if np.isfinite(p).any() else 0.0
+    scale = scale if scale > 0 else 1.0
+    ax.quiver(x[::every, 0], x[::every, 1], p[:, 0] / scale, p[:, 1] / scale, color="#E69F00", angles="xy",
+              scale_units="xy", scale=1.0 / (0.12 * np.ptp(gx)), width=0.008, zorder=3)  # fmt: skip
+    ax.set_xlim(gx.min(), gx.max())
+    ax.set_ylim(gy.min(), gy.max())
+    ax.set_aspect("equal")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.grid(False)
+    return mesh
+
+
+def _target_points(target, n=512):
+    """A fixed sample of a 2-D target distribution to draw under the snapshots (or None)."""
+    if target is None:
+        return None
+    if not isinstance(target, Distribution) or target.dim != 2:
+        raise TypeError(f"target must be a 2-D gantheory Distribution or None, got {target!r}")
+    return target.sample(n, rng=0)
+
+
+def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, target=None) -> Figure:
     """Generated samples over training, on the discriminator's heatmap, with the generator's push.
 
     Parameters
@@ -585,14 +640,16 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64) -> Fi
     arrows : int
         In 2-D, how many samples get an arrow :math:`-n\\,\\partial L_G/\\partial x`
         (the direction the generator's cost moves them; lengths normalized per panel).
+    target : Distribution, optional
+        A 2-D target whose sample is drawn under the generated one.
 
     Returns
     -------
     Figure
         One panel per snapshot. In 2-D: :math:`D(x) = \\sigma(\\text{logit})` for
-        the classifier costs (the critic's value otherwise) as a heatmap, the
-        samples and arrows over it. In 1-D: a histogram of the samples and the
-        discriminator's curve on a second axis.
+        the classifier costs (the critic's value, centred and scaled per
+        snapshot, otherwise) as a heatmap, the samples and arrows over it.
+        In 1-D: a histogram of the samples and the discriminator's curve on a second axis.
 
     Examples
     --------
@@ -602,56 +659,194 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64) -> Fi
     >>> len(fig.axes) >= 3
     True
     """
-    steps = np.asarray(_field(history, "snapshot_steps", "history"))
-    samples = np.asarray(_field(history, "snapshots", "history"), dtype=float)
-    grid = np.asarray(_field(history, "grid", "history"), dtype=float)
-    values = np.asarray(_field(history, "discriminator_grid", "history"), dtype=float)
-    push = np.asarray(_field(history, "generator_field", "history"), dtype=float)
-    config = _field(history, "config", "history")
+    snap = _snapshots(history)
     panels = check_positive_int(panels, "panels")
-    if samples.ndim != 3 or len(steps) != len(samples) or len(samples) == 0:
-        raise ValueError(f"history.snapshots must have shape (snapshots, n, dim) with one step each, got {samples.shape}")
+    steps, samples, grid, values = snap["steps"], snap["samples"], snap["grid"], snap["values"]
     dim = samples.shape[2]
-    loss = config.get("loss", "") if isinstance(config, Mapping) else ""
-    if loss in _CLASSIFIER_LOSSES:
-        values, label, limits = 1.0 / (1.0 + np.exp(-np.clip(values, -700, 700))), "D(x)", (0.0, 1.0)
-    else:
-        label, limits = "critic value", (np.nanmin(values), np.nanmax(values))
+    points = _target_points(target)
     chosen = np.unique(np.linspace(0, len(steps) - 1, min(panels, len(steps))).round().astype(int))
     with _figure(1, len(chosen), size=(3.6 * len(chosen) + 1.0, 4.0 if dim == 2 else 3.4)) as (fig, axes):
         axes = np.atleast_1d(axes)
         for ax, k in zip(axes, chosen):
             if dim == 2:
-                g = values.shape[-1]
-                gx, gy = grid[:, 0].reshape(g, g), grid[:, 1].reshape(g, g)
-                mesh = ax.pcolormesh(gx, gy, values[k], cmap="RdBu_r", vmin=limits[0], vmax=limits[1], shading="auto")
-                ax.scatter(samples[k, :, 0], samples[k, :, 1], s=6, color="black", label="G(z)")
-                every = max(len(samples[k]) // arrows, 1)
-                p = push[k, ::every]
-                scale = np.nanmax(np.linalg.norm(p, axis=1)) or 1.0
-                ax.quiver(samples[k, ::every, 0], samples[k, ::every, 1], p[:, 0] / scale, p[:, 1] / scale, color="#E69F00",
-                          angles="xy", scale_units="xy", scale=1.0 / (0.12 * np.ptp(gx)), width=0.008, zorder=3)  # fmt: skip
-                ax.set_xlim(gx.min(), gx.max())
-                ax.set_ylim(gy.min(), gy.max())
-                ax.set_aspect("equal")
-                ax.set_xlabel("x₁")
-                ax.set_ylabel("x₂")
-                ax.grid(False)
+                mesh = _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
             else:
                 ax.hist(samples[k, :, 0], bins=30, density=True, color=_COLORS[0], alpha=0.6, label="G(z)")
                 ax.set_xlim(grid[0, 0], grid[-1, 0])
                 ax.set_xlabel("x")
                 ax.set_ylabel("density of G(z)")
                 twin = ax.twinx()
-                twin.plot(grid[:, 0], values[k], label=label, **curve_style(1, markevery=0.1))
-                twin.set_ylabel(label)
-                if loss in _CLASSIFIER_LOSSES:
+                twin.plot(grid[:, 0], values[k], label=snap["label"], **curve_style(1, markevery=0.1))
+                twin.set_ylabel(snap["label"])
+                if snap["loss"] in _CLASSIFIER_LOSSES:
                     twin.set_ylim(0, 1)
             ax.set_title(f"step {int(steps[k])}")
         if dim == 2:
-            fig.colorbar(mesh, ax=list(axes), label=label, shrink=0.8)
-        fig.suptitle(f"Training ({loss or 'GAN'}): generated samples over the discriminator, arrows = generator's push")
+            fig.colorbar(mesh, ax=list(axes), label=snap["label"], shrink=0.8)
+        fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): generated samples over the discriminator, arrows = generator's push")
     return fig
+
+
+# -- 10. a 2-D GAN on the ring of 8 ------------------------------------------------------------------
+
+def _moving_average(y, window):
+    window = max(1, min(int(window), len(y)))
+    return np.convolve(y, np.ones(window) / window, mode="valid"), window
+
+
+def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int = 48) -> Figure:
+    r"""Figure 10: 2-D GANs over training (one row per loss) and their histories.
+
+    Parameters
+    ----------
+    histories : mapping
+        ``{label: History}`` of 2-D runs of :func:`gantheory.gan.train` (e.g.
+        the ring of 8 under two losses).
+    panels : int
+        Snapshots per row, evenly spaced from the first to the last.
+    target : Distribution, optional
+        The 2-D target, whose sample is drawn under the generated one.
+    arrows : int
+        Generated samples per panel that get an arrow (the generator's push
+        :math:`-n\,\partial L_G / \partial x`, normalized per panel).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Rows of snapshots (the discriminator's heatmap, the data, the
+        generated samples and arrows), then three panels of history: both
+        players' costs (moving average), the sliced W1 to the target, and
+        the kNN JSD estimate.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=2, snapshot_every=2, progress=False)
+    >>> fig = plot_ring_training({"non-saturating": h}, panels=2)
+    >>> fig.axes[-1].get_ylabel()
+    'JSD estimate (nats, kNN)'
+    """
+    if not isinstance(histories, Mapping) or not histories:
+        raise TypeError("histories must be a non-empty mapping {label: History}")
+    panels = check_positive_int(panels, "panels")
+    snaps = {label: _snapshots(h, f"histories[{label!r}]") for label, h in histories.items()}
+    for label, snap in snaps.items():
+        if snap["samples"].shape[2] != 2:
+            raise ValueError(f"histories[{label!r}] is not a 2-D run")
+    points = _target_points(target)
+    rows = len(snaps)
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(3.4 * panels + 1.6, 3.6 * rows + 4.0), layout="constrained")
+        subfigs = fig.subfigures(rows + 1, 1, height_ratios=[3.6] * rows + [4.0])
+        for sub, (label, snap) in zip(subfigs, snaps.items()):
+            chosen = np.unique(np.linspace(0, len(snap["steps"]) - 1, min(panels, len(snap["steps"]))).round().astype(int))
+            row_axes = np.atleast_1d(sub.subplots(1, len(chosen)))
+            for ax, k in zip(row_axes, chosen):
+                mesh = _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
+                ax.set_title(f"{label}: step {int(snap['steps'][k])}", fontsize=12)
+            row_axes[0].legend(loc="lower left", fontsize=9, markerscale=2)
+            sub.colorbar(mesh, ax=list(row_axes), label=snap["label"], shrink=0.9)
+        cost_ax, w1_ax, js_ax = subfigs[-1].subplots(1, 3)
+        for i, (label, h) in enumerate(histories.items()):
+            style = curve_style(i, markevery=0.1)
+            for key, dashes in (("g_loss", style["linestyle"]), ("d_loss", ":")):
+                y = np.asarray(_field(h, key, f"histories[{label!r}]"), dtype=float)
+                if y.size:
+                    smooth, window = _moving_average(y, 50)
+                    cost_ax.plot(np.arange(window, y.size + 1), smooth, color=style["color"], linestyle=dashes,
+                                 label=f"{label}: {'G' if key == 'g_loss' else 'D'}")  # fmt: skip
+            steps = np.asarray(_field(h, "log_steps", f"histories[{label!r}]"))
+            metrics = _field(h, "metrics", f"histories[{label!r}]")
+            for ax, key in ((w1_ax, "sliced_w1"), (js_ax, "js_knn")):
+                if key in metrics and len(metrics[key]) == len(steps):
+                    ax.plot(steps, metrics[key], label=label, **style)
+        cost_ax.set_xlabel("training step")
+        cost_ax.set_ylabel("cost (moving average of 50 steps)")
+        cost_ax.set_title("Players' costs (solid/dashed: G, dotted: D)", fontsize=12)
+        cost_ax.legend(loc="upper right", fontsize=8)
+        w1_ax.set_xlabel("training step")
+        w1_ax.set_ylabel("sliced W1 to the data (units of x)")
+        w1_ax.set_title("Distance to the data", fontsize=12)
+        w1_ax.legend(loc="upper right")
+        js_ax.set_xlabel("training step")
+        js_ax.set_ylabel("JSD estimate (nats, kNN)")
+        js_ax.set_title("JSD to the data (kNN estimate; log 2 = disjoint)", fontsize=12)
+        js_ax.axhline(math.log(2.0), color="0.4", linewidth=0.8, linestyle=":")
+        js_ax.legend(loc="lower left")
+        fig.suptitle("A 2-D GAN learning the ring of 8 Gaussians: heatmap = discriminator, arrows = the generator's push")
+    return fig
+
+
+def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 72, arrows: int = 48, size=(10.0, 5.2)):
+    r"""The animated GIF of 2-D GAN training: samples moving over the discriminator's heatmap, with the generator's push.
+
+    In the spirit of GAN Lab [1]_: one panel per run, one frame per snapshot of the histories.
+
+    Parameters
+    ----------
+    histories : History or mapping
+        A 2-D run of :func:`gantheory.gan.train`, or ``{label: History}`` (runs with the same snapshot steps).
+    path : str or Path
+        Where to write the GIF.
+    target : Distribution, optional
+        The 2-D target, whose sample is drawn under the generated one.
+    fps, dpi : int
+        Frames per second and resolution (the size of the file grows with ``dpi²`` and the frames).
+    arrows : int
+        Samples per panel with an arrow.
+    size : (float, float)
+        Figure size in inches.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written (:class:`matplotlib.animation.PillowWriter`).
+
+    References
+    ----------
+    .. [1] M. Kahng, N. Thorat, D. H. Chau, F. Viégas and M. Wattenberg, "GAN Lab: understanding complex deep generative
+       models using interactive visual experimentation", IEEE VIS 2018.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, gantheory as gt
+    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=0, snapshot_every=2, progress=False)
+    >>> out = animate_training(h, pathlib.Path(tempfile.mkdtemp()) / "ring.gif", dpi=30)
+    >>> out.read_bytes()[:6]
+    b'GIF89a'
+    """
+    from pathlib import Path
+
+    from matplotlib.animation import FuncAnimation, PillowWriter
+
+    if not isinstance(histories, Mapping):
+        histories = {"": histories}
+    if not histories:
+        raise TypeError("histories must be a History or a non-empty mapping {label: History}")
+    snaps = {label: _snapshots(h, f"histories[{label!r}]") for label, h in histories.items()}
+    frames = min(len(s["steps"]) for s in snaps.values())
+    if any(s["samples"].shape[2] != 2 for s in snaps.values()):
+        raise ValueError("animate_training needs 2-D runs")
+    fps, dpi = check_positive_int(fps, "fps"), check_positive_int(dpi, "dpi")
+    points = _target_points(target)
+    path = Path(path)
+    with matplotlib.rc_context(STYLE | {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "figure.titlesize": 12}):
+        fig = Figure(figsize=size, layout="constrained")
+        axes = np.atleast_1d(fig.subplots(1, len(snaps)))
+
+        def frame(k):
+            for ax, (label, snap) in zip(axes, snaps.items()):
+                ax.clear()
+                _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
+                ax.set_title(f"{label + ': ' if label else ''}step {int(snap['steps'][k])}")
+            return []
+
+        frame(0)
+        fig.suptitle("GAN training: samples (black) over the discriminator (red = \"real\"), arrows = generator's push")
+        fig.draw_without_rendering()  # lay out once, then keep the layout for every frame
+        fig.set_layout_engine("none")
+        FuncAnimation(fig, frame, frames=frames, blit=False).save(path, writer=PillowWriter(fps=fps), dpi=dpi)
+    return path
 
 
 # -- 5. the optimal discriminator --------------------------------------------------------------

@@ -38,11 +38,15 @@ SETTINGS = {
         theta_points=201, estimator_sizes=(100, 300, 1_000, 2_000, 5_000, 10_000), estimator_repeats=10,
         mle_sizes=tuple(np.geomspace(10, 100_000, 9).astype(int)), polish=True,
         convergence_steps=600, critic_steps=600, bernoulli_m=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000),
+        vanishing=dict(steps=500, log_every=25, seeds=(0, 1, 2)), dirac_steps=1000, spectrum=dict(steps=300),
+        ring=dict(steps=2500, batch_size=256, log_every=100, snapshot_every=100),
     ),
     True: dict(
         theta_points=41, estimator_sizes=(100, 300, 1_000, 3_000), estimator_repeats=3,
         mle_sizes=(10, 100, 1_000, 10_000), polish=False,
         convergence_steps=200, critic_steps=200, bernoulli_m=(1, 2, 5, 10, 100, 1000),
+        vanishing=dict(steps=200, log_every=20, seeds=(0, 1)), dirac_steps=300, spectrum=dict(steps=300),
+        ring=dict(steps=300, batch_size=128, log_every=50, snapshot_every=50),
     ),
 }
 
@@ -51,6 +55,9 @@ BIMODAL = ("Mixture([Normal(-3, 1), Normal(3, 1)], [0.4, 0.6])",)  # the project
 # The optimal-discriminator pair: data P (two modes) against a fixed generator Q.
 OPTIMAL_P, OPTIMAL_Q = ("Mixture([Normal(-2, 0.5), Normal(2, 0.5)])", "Normal(0.5, 1)")
 BERNOULLI_P = 0.3
+RING = "ring_of_gaussians(8)"
+RING_LOSSES = {"non-saturating": "non_saturating", "WGAN-GP": "wgan_gp"}
+DIRAC_H = 0.1
 
 
 def _spec(text):
@@ -162,6 +169,74 @@ def _bernoulli_report(data):
     return {"p": r.p, "m": r.m.tolist(), "w1_low": r.w1_low.tolist(), "w1_high": r.w1_high.tolist(), "cramer2": r.cramer2.tolist()}
 
 
+def _vanishing(s):
+    from gantheory.gan.optimal import vanishing_gradient
+
+    return vanishing_gradient(**s["vanishing"])
+
+
+def _vanishing_report(run):
+    picks = sorted({0, run.steps.size // 5, run.steps.size - 1})
+    return {"steps": [int(run.steps[i]) for i in picks],
+            "norms": {cost: [float(10 ** run.log10_mean(cost)[i]) for i in picks] for cost in run.norms}}  # fmt: skip
+
+
+def _dirac(s):
+    from gantheory import plotting
+
+    return plotting.dirac_gan_runs(h=DIRAC_H, steps=s["dirac_steps"])
+
+
+def _dirac_report(runs):
+    out = {}
+    for label, row in runs.items():
+        try:
+            eigenvalues = [complex(v) for v in row["model"].eigenvalues()]
+        except ValueError:  # WGAN-GP: no Jacobian at the equilibrium
+            eigenvalues = None
+        out[label] = {"eigenvalues": eigenvalues, "radius_simultaneous": row["radius"]["simultaneous"],
+                      "radius_alternating": row["radius"]["alternating"], "end_norm_simultaneous": float(np.hypot(*row["simultaneous"][-1])),
+                      "end_norm_alternating": float(np.hypot(*row["alternating"][-1]))}  # fmt: skip
+    return out
+
+
+def _spectrum(s):
+    from gantheory.gan.dynamics import game_spectrum
+
+    return game_spectrum(**s["spectrum"])
+
+
+def _spectrum_report(spec):
+    def rotating(values):
+        return complex(values[np.argmax(np.abs(values.imag))])
+
+    return {"rotating": rotating(spec.eigenvalues), "rotating_r1": rotating(spec.eigenvalues_r1),
+            "max_real": float(spec.eigenvalues.real.max()), "max_real_r1": float(spec.eigenvalues_r1.real.max()), "gamma": spec.gamma}  # fmt: skip
+
+
+def _ring(s):
+    from gantheory.gan import train
+
+    target = _spec(RING)
+    runs = {label: train(target, loss=loss, seed=0, progress=False, **s["ring"]) for label, loss in RING_LOSSES.items()}
+    return dict(target=target, runs=runs)
+
+
+def _ring_report(data):
+    return {label: {"sliced_w1_first": float(h.metrics["sliced_w1"][0]), "sliced_w1_last": float(h.metrics["sliced_w1"][-1]),
+                    "js_knn_last": float(h.metrics["js_knn"][-1]), "steps": h.steps, "stopped": h.stopped}
+            for label, h in data["runs"].items()}  # fmt: skip
+
+
+def _ring_draw(data):
+    from gantheory import plotting
+
+    def gif(path):
+        return plotting.animate_training(data["runs"], path, target=data["target"])
+
+    return {"ring_training": plotting.plot_ring_training(data["runs"], target=data["target"]), "ring_training.gif": gif}
+
+
 STAGES = [
     Stage("parallel_lines", "1 parallel lines", ("gantheory.gan.critics:parallel_lines_sweep",), _parallel_lines, _parallel_lines_report,
           lambda d: {"parallel_lines": _plot("plot_parallel_lines", d["sweep"])}),
@@ -173,6 +248,13 @@ STAGES = [
     Stage("optimal", "5 optimal discriminator",
           ("gantheory.gan.optimal:discriminator_convergence", "gantheory.plotting:plot_optimal_discriminator"), _optimal, _optimal_report,
           lambda d: {"optimal_discriminator": _plot("plot_optimal_discriminator", d["P"], d["Q"], d["convergence"], d["history"])}),
+    Stage("vanishing", "7 vanishing gradient", ("gantheory.gan.optimal:vanishing_gradient",), _vanishing, _vanishing_report,
+          lambda d: {"vanishing_gradient": _plot("plot_vanishing_gradient", d)}),
+    Stage("dirac", "8 Dirac-GAN", ("gantheory.gan.dynamics:DiracGAN",), _dirac, _dirac_report,
+          lambda d: {"dirac_gan": _plot("plot_dirac_gan", d)}),
+    Stage("spectrum", "9 game spectrum", ("gantheory.gan.dynamics:game_spectrum",), _spectrum, _spectrum_report,
+          lambda d: {"game_spectrum": _plot("plot_game_spectrum", d)}),
+    Stage("ring", "10 ring of 8", ("gantheory.gan.train:train",), _ring, _ring_report, _ring_draw),
     Stage("costs", "6 generator costs", ("gantheory.gan.optimal:generator_cost_curves",), _costs, _costs_report,
           lambda d: {"generator_costs": _plot("plot_generator_costs", d["curves"])}),
     Stage("bernoulli", "11 Wasserstein vs Cramér", ("gantheory.gan.critics:bernoulli_minimizers", "gantheory.plotting:plot_bernoulli_bias"),
@@ -243,8 +325,11 @@ def run_tour(out=DEFAULT_OUT, fmt="png", quick=False, stages=None, *, settings=N
             result["report"][stage.name] = stage.report(data)
             bar.update(1)
             for stem, fig in stage.draw(data).items():
-                path = out / f"{stem}.{fmt}"
-                fig.savefig(path)
+                if stem.endswith(".gif"):  # an animation: a function that writes it
+                    path = fig(out / stem)
+                else:
+                    path = out / f"{stem}.{fmt}"
+                    fig.savefig(path)
                 result["files"].append(str(path))
             bar.update(1)
         result["seconds"][stage.name] = time.perf_counter() - start
@@ -254,13 +339,26 @@ def run_tour(out=DEFAULT_OUT, fmt="png", quick=False, stages=None, *, settings=N
 # -- the printed report -----------------------------------------------------------------------
 
 def fmt_number(value) -> str:
-    """How the report prints a number: 6 significant digits (``inf`` as ``inf``)."""
+    """How the report prints a number: 6 significant digits (``inf`` as ``inf``, None as ``-``)."""
+    if value is None:
+        return "-"
     if isinstance(value, (bool, np.bool_)):
         return str(value)
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     value = float(value)
     return "inf" if value == math.inf else "-inf" if value == -math.inf else f"{value:.6g}"
+
+
+def _complex_pair(values) -> str:
+    """Eigenvalues as ``a ± bi`` (a conjugate pair once), ``-`` for None."""
+    if values is None:
+        return "-"
+    values = [complex(v) for v in values]
+    top = max(values, key=lambda v: abs(v.imag))
+    if abs(top.imag) > 0:
+        return f"{fmt_number(top.real)} ± {fmt_number(abs(top.imag))}i"
+    return ", ".join(fmt_number(v.real) for v in values)
 
 
 def _row(cells, widths):
@@ -301,6 +399,24 @@ def format_report(report: dict) -> str:
             f"V(D, G) trained MLP D      {fmt_number(r['V(D,G) first'])} at step 0 -> {fmt_number(r['V(D,G) last'])} at step {r['steps']}"
             f" (gap to D* {fmt_number(r['gap last'])} +- {fmt_number(r['gap se last'])})"
         )  # fmt: skip
+    if "vanishing" in report:
+        r = report["vanishing"]
+        parts.append("Generator gradient norm after k discriminator steps (geometric mean over seeds)\n"
+                     + _table(["cost"] + [f"k = {k}" for k in r["steps"]], [[c] + v for c, v in r["norms"].items()]))  # fmt: skip
+    if "dirac" in report:
+        rows = [[label, _complex_pair(v["eigenvalues"]), v["radius_simultaneous"], v["radius_alternating"],
+                 v["end_norm_simultaneous"], v["end_norm_alternating"]] for label, v in report["dirac"].items()]  # fmt: skip
+        parts.append(f"Dirac-GAN: eigenvalues of J at (0, 0); spectral radius of the update map (h = {DIRAC_H}); |(theta, psi)| at the end\n"
+                     + _table(["model", "eigenvalues", "rho sim.", "rho alt.", "end sim.", "end alt."], rows))  # fmt: skip
+    if "spectrum" in report:
+        r = report["spectrum"]
+        parts.append(f"Game Jacobian of a trained 1-D GAN: the rotating pair, without and with R1 (gamma = {fmt_number(r['gamma'])})\n"
+                     + _table(["", "rotating pair", "max Re"], [["without R1", _complex_pair([r["rotating"]]), r["max_real"]],
+                                                                ["with R1", _complex_pair([r["rotating_r1"]]), r["max_real_r1"]]]))  # fmt: skip
+    if "ring" in report:
+        parts.append(f"2-D GAN on the {RING}: sliced W1 to the data, first and last; kNN JSD last\n"
+                     + _table(["loss", "steps", "sliced W1 first", "sliced W1 last", "JSD (kNN) last"],
+                              [[k, v["steps"], v["sliced_w1_first"], v["sliced_w1_last"], v["js_knn_last"]] for k, v in report["ring"].items()]))  # fmt: skip
     if "costs" in report:
         r = report["costs"]
         parts.append("Generator cost slopes in the logit a (D(G(z)) = sigmoid(a))\n"
