@@ -611,7 +611,7 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
 
     config = {
         "target": repr(target) if isinstance(target, Distribution) else f"array of shape {np.shape(target)}",
-        "dim": dim, "loss": loss, "optimizer": opt_name, "lr": lr, "d_lr": d_lr, "batch_size": batch_size,
+        "dim": dim, "loss": loss, "optimizer": opt_name, "lr": float(lr), "d_lr": float(d_lr), "batch_size": batch_size,
         "steps": steps, "n_critic": n_critic, "update": update, "latent_dim": latent_dim, "log_every": log_every,
         "snapshot_every": snapshot_every, "n_eval": n_eval, "n_snapshot": n_snapshot, "grid_size": grid_size,
         "seed": seed, "dtype": np.dtype(dtype).name, "generator": type(G).__name__, "discriminator": type(D).__name__,
