@@ -73,7 +73,7 @@ class _Skipped(Exception):
 
 
 def _knn_rows(x, y):
-    """The kNN estimates of the first four rows, computed together: each sample indexed once."""
+    """The four kNN rows, computed together: each sample indexed once, the JS distance the root of the JSD."""
     out = empirical._knn_all(x, y, k_kl=1, k_jsd=5)
     jsd = out["jsd"]
     return {
@@ -84,26 +84,36 @@ def _knn_rows(x, y):
     }
 
 
-# (name, method) of the rows that _knn_rows fills, then (name, function, method) of the others, in print order.
-KNN_ROWS = [
-    ("KL(P||Q)", "kNN (Wang-Kulkarni-Verdu, k=1); estimate"),
-    ("KL(Q||P)", "kNN (Wang-Kulkarni-Verdu, k=1); estimate"),
-    ("JS divergence", "kNN entropies (k=5); estimate"),
-    ("JS distance", "sqrt of the kNN JSD; estimate"),
+def _energy_rows(x, y):
+    """The Cramér and energy rows from one energy distance (Cramér = sqrt(E/2) in 1-D and 2-D)."""
+    energy = empirical.energy_distance(x, y)
+    return {"Cramér l2": math.sqrt(energy / 2.0), "energy distance": energy}
+
+
+# Functions that fill several rows at once (each called once per table); the rows name them.
+ROW_GROUPS = (_knn_rows, _energy_rows)
+
+_KNN_ROWS = [
+    ("KL(P||Q)", _knn_rows, "kNN (Wang-Kulkarni-Verdu, k=1); estimate"),
+    ("KL(Q||P)", _knn_rows, "kNN (Wang-Kulkarni-Verdu, k=1); estimate"),
+    ("JS divergence", _knn_rows, "kNN entropies (k=5); estimate"),
+    ("JS distance", _knn_rows, "sqrt of the kNN JSD; estimate"),
+    ("TV", _tv_histogram, "plug-in histogram ('auto' bins); estimate"),
 ]
+# (name, function, method) for samples, in print order; rows named like the exact ones line up with them.
 SAMPLE_ROWS = {
-    1: [
-        ("TV", _tv_histogram, "plug-in histogram ('auto' bins); estimate"),
+    1: _KNN_ROWS
+    + [
         ("W1", _w1_exact, f"sorting, O(n log n); {EXACT_EMPIRICAL}"),
-        ("Cramér l2", empirical.cramer, f"sorting, O(n log n); {EXACT_EMPIRICAL}"),
-        ("energy distance", empirical.energy_distance, f"2 l2^2 by sorting; {EXACT_EMPIRICAL}"),
+        ("Cramér l2", _energy_rows, f"sorting, O(n log n); {EXACT_EMPIRICAL}"),
+        ("energy distance", _energy_rows, f"2 l2^2 by sorting; {EXACT_EMPIRICAL}"),
     ],
-    2: [
-        ("TV", _tv_histogram, "plug-in histogram ('auto' bins); estimate"),
+    2: _KNN_ROWS
+    + [
         ("W1", _w1_exact, f"optimal assignment / LP; {EXACT_EMPIRICAL}"),
         ("sliced W1", empirical.sliced_w1, "256 random projections (seed 0); estimate"),
-        ("Cramér l2", empirical.cramer, f"sqrt(E/2), chunked pairwise sums; {EXACT_EMPIRICAL}"),
-        ("energy distance", empirical.energy_distance, f"chunked pairwise sums, O(nm); {EXACT_EMPIRICAL}"),
+        ("Cramér l2", _energy_rows, f"sqrt(E/2), chunked pairwise sums; {EXACT_EMPIRICAL}"),
+        ("energy distance", _energy_rows, f"chunked pairwise sums, O(nm); {EXACT_EMPIRICAL}"),
     ],
 }
 
@@ -252,16 +262,16 @@ def divergence_table(P=None, Q=None, x=None, y=None) -> list[dict]:
         if x.ndim != y.ndim or (x.ndim == 2 and (x.shape[1] != y.shape[1] or x.shape[1] > 2)):
             raise ValueError(f"x and y must both be 1-D samples or both (n, 2) samples, got shapes {x.shape} and {y.shape}")
         long = (len(x) + len(y)) * (1 if x.ndim == 1 else 10) >= LONG_WORK_POINTS
-        sample_rows = [(name, None, method) for name, method in KNN_ROWS] + SAMPLE_ROWS[x.ndim]
-        knn = None
-        for name, f, method in _progress(sample_rows, "from samples", long):
+        groups = {}  # the results of the ROW_GROUPS functions, each computed once
+        for name, f, method in _progress(SAMPLE_ROWS[x.ndim], "from samples", long):
             row = rows.setdefault(name, dict(divergence=name, exact=None, method="", samples=None))
             try:
-                if f is None:  # one of the kNN rows, all computed by the first of them
-                    knn = _knn_rows(x, y) if knn is None else knn
-                    if isinstance(knn[name], Exception):
-                        raise knn[name]
-                    value = knn[name]
+                if f in ROW_GROUPS:
+                    if f not in groups:
+                        groups[f] = f(x, y)
+                    value = groups[f][name]
+                    if isinstance(value, Exception):  # this estimate failed; the others of the group stand
+                        raise value
                 else:
                     value = f(x, y)
                 row.update(samples=value, sample_method=method)
