@@ -1,0 +1,135 @@
+"""``gantheory tour``: every figure and the GIF written, and the printed numbers equal what the library returns."""
+
+import math
+
+import numpy as np
+import pytest
+import scipy.stats
+
+import gantheory as gt
+from gantheory.cli import main
+from gantheory.cli import tour
+from gantheory.cli.tour import fmt_number
+
+EXPECTED = {
+    "parallel_lines.png", "estimator_errors.png", "mle_is_kl.png", "projections.png", "optimal_discriminator.png",
+    "vanishing_gradient.png", "dirac_gan.png", "game_spectrum.png", "ring_training.png", "ring_training.gif",
+    "generator_costs.png", "wasserstein_vs_cramer.png",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    """One ``gantheory tour --quick`` run: (exit status, printed text, output folder)."""
+    import contextlib
+    import io
+
+    out = tmp_path_factory.mktemp("tour")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = main(["tour", "--quick", "--out", str(out)])
+    return status, printed.getvalue(), out
+
+
+def _line(text, start, section=""):
+    """The printed line that starts with ``start`` (after leading spaces), in the section whose title starts with ``section``."""
+    block = next(b for b in text.split("\n\n") if b.startswith(section)) if section else text
+    return next(line for line in block.splitlines() if line.strip().startswith(start))
+
+
+@pytest.mark.slow
+def test_quick_tour_writes_every_figure_and_a_small_gif(quick_run):
+    status, text, out = quick_run
+    assert status == 0
+    written = {p.name for p in out.iterdir()}
+    assert written == EXPECTED
+    for name in EXPECTED - {"ring_training.gif"}:
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    gif = (out / "ring_training.gif").read_bytes()
+    assert gif[:6] == b"GIF89a" and len(gif) < 3 * 2**20
+    assert f"wrote {len(EXPECTED)} files" in text and "skipped" not in text
+
+
+@pytest.mark.slow
+def test_quick_tour_prints_the_library_values(quick_run):
+    _, text, _ = quick_run
+    # Parallel lines: each row holds the exact divergences at its theta (WGAN paper: W1 = |theta|, JSD = log 2, TV = 1).
+    P0 = gt.ParallelLines(0.0)
+    for theta in tour.TABLE_THETA:
+        row = _line(text, fmt_number(theta) + " ", "Parallel lines").split()
+        Q = gt.ParallelLines(theta)
+        assert row[1:] == [fmt_number(v) for v in (gt.kl(P0, Q), gt.js_divergence(P0, Q), gt.tv(P0, Q), abs(theta), gt.cramer(P0, Q))]
+    # V(D*, G) = -log 4 + 2 JSD (Goodfellow et al. 2014, Theorem 1), both printed as the library computes them.
+    P, Q = tour._spec(tour.OPTIMAL_P), tour._spec(tour.OPTIMAL_Q)
+    assert _line(text, "V(D*, G) by quadrature").split()[-1] == fmt_number(gt.gan.value_at_optimal_discriminator(P, Q))
+    assert _line(text, "-log 4 + 2 JSD").split()[-1] == fmt_number(-math.log(4) + 2 * gt.js_divergence(P, Q))
+    # Dirac-GAN with R1: eigenvalues -γ/2 ± i sqrt(f'(0)² - γ²/4), f'(0) = 1/2 (Mescheder et al. 2018), and the radii.
+    r1 = gt.gan.DiracGAN("gan", "r1", gamma=0.3)
+    row = _line(text, "GAN + R1")
+    assert f"{fmt_number(-0.15)} ± {fmt_number(math.sqrt(0.25 - 0.0225))}i" in row
+    assert fmt_number(r1.spectral_radius(tour.DIRAC_H, "simultaneous")) in row and fmt_number(r1.spectral_radius(tour.DIRAC_H, "alternating")) in row
+    # Unregularized simultaneous GD: radius sqrt(1 + h² f'(0)²) > 1.
+    assert fmt_number(math.sqrt(1 + tour.DIRAC_H**2 / 4)) in _line(text, "GAN ", "Dirac")
+    # MLE vs the forward-KL projection: the moment match of 0.4 N(-3, 1) + 0.6 N(3, 1) (mean 0.6, variance 10 - 0.36).
+    assert _line(text, "argmin KL(P||Q)").split()[-2:] == [fmt_number(0.6), fmt_number(math.sqrt(9.64))]
+    # Bernoulli: the W1 minimizer is a median of K/m, K ~ Binomial(m, p) (scipy), the Cramér² one is p.
+    for m in tour.SETTINGS[True]["bernoulli_m"]:
+        row = _line(text, f"{m} ", "Bernoulli").split()
+        median = scipy.stats.binom.median(m, tour.BERNOULLI_P) / m
+        assert float(row[1]) == pytest.approx(median) and row[3] == fmt_number(tour.BERNOULLI_P)
+    # Generator slopes in the logit: -sigmoid(a) for minimax, -sigmoid(-a) for non-saturating (Goodfellow 2016).
+    assert _line(text, "minimax", "Generator cost slopes").split()[1] == fmt_number(-1 / (1 + math.exp(10)))
+    assert _line(text, "non_saturating", "Generator cost slopes").split()[1] == fmt_number(-1 / (1 + math.exp(-10)))
+
+
+@pytest.mark.slow
+def test_quick_tour_gradient_norms_and_spectrum_are_the_library_runs(quick_run):
+    _, text, _ = quick_run
+    run = gt.gan.optimal.vanishing_gradient(**tour.SETTINGS[True]["vanishing"])
+    report = tour._vanishing_report(run)
+    for cost, norms in report["norms"].items():
+        assert _line(text, cost + " ", "Generator gradient norm").split()[1:] == [fmt_number(v) for v in norms]
+    spectrum = gt.gan.dynamics.game_spectrum(**tour.SETTINGS[True]["spectrum"])
+    top = spectrum.eigenvalues_r1[np.argmax(np.abs(spectrum.eigenvalues_r1.imag))]
+    assert f"{fmt_number(top.real)} ± {fmt_number(abs(top.imag))}i" in _line(text, "with R1")
+
+
+def test_report_equals_the_library_with_small_settings():
+    small = dict(theta_points=5, estimator_sizes=(20, 40), estimator_repeats=1, mle_sizes=(10, 100), polish=False,
+                 bernoulli_m=(1, 3), ring=dict(steps=4, batch_size=16, log_every=2, snapshot_every=2))  # fmt: skip
+    report = tour.tour_report(quick=True, stages=["parallel_lines", "mle", "bernoulli", "ring"], settings=small)
+    assert report["parallel_lines"]["W1"] == [abs(t) for t in tour.TABLE_THETA]
+    P = tour._spec(tour.BIMODAL[0])
+    run = gt.mle.mle_convergence(P, sizes=(10, 100), rng=0)
+    assert report["mle"]["mle_loc"] == run.fits[-1].loc and report["mle"]["excess_kl"] == run.excess_kl[-1]
+    reverse = gt.mle.kl_projection(P, direction="reverse", polish=False)
+    assert report["mle"]["fits"]["reverse KL(Q‖P)"]["divergence"] == reverse.divergence
+    assert report["bernoulli"]["w1_low"] == gt.gan.bernoulli_minimizers(tour.BERNOULLI_P, [1, 3]).w1_low.tolist()
+    h = gt.gan.train(tour._spec(tour.RING), loss="wgan_gp", seed=0, progress=False, **small["ring"])
+    assert report["ring"]["WGAN-GP"]["sliced_w1_last"] == h.metrics["sliced_w1"][-1]
+
+
+def test_missing_library_parts_are_skipped_with_a_note(tmp_path, monkeypatch):
+    pending = tour.Stage("pending", "a stage not landed", ("gantheory.gan:no_such_function",), None, None, None)
+    monkeypatch.setattr(tour, "STAGES", [pending])
+    notes = []
+    result = tour.run_tour(tmp_path, quick=True, log=notes.append)
+    assert result["skipped"] == {"pending": ["gantheory.gan:no_such_function"]} and result["files"] == []
+    assert "waiting for gantheory.gan:no_such_function" in notes[0]
+    assert tour.tour_report(quick=True) == {}
+
+
+def test_bad_input_is_refused(tmp_path, capsys):
+    with pytest.raises(ValueError, match="format"):
+        tour.run_tour(tmp_path, fmt="jpg")
+    with pytest.raises(ValueError, match="unknown stage"):
+        tour.tour_report(stages=["nope"])
+    assert main(["tour", "--stages", "nope", "--out", str(tmp_path)]) == 2
+    assert "unknown stage" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["tour", "--format", "gif"])
+
+
+def test_one_stage_in_svg(tmp_path):
+    assert main(["tour", "--quick", "--stages", "parallel_lines", "--format", "svg", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "parallel_lines.svg").read_text().lstrip().startswith("<?xml")
