@@ -681,6 +681,7 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
                 if snap["loss"] in _CLASSIFIER_LOSSES:
                     twin.set_ylim(0, 1)
             ax.set_title(f"step {int(steps[k])}")
+        axes[0].legend(loc="lower left", fontsize=9, markerscale=2)
         if dim == 2:
             fig.colorbar(mesh, ax=list(axes), label=snap["label"], shrink=0.8)
         fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): generated samples over the discriminator, arrows = generator's push")

@@ -142,3 +142,124 @@ def test_generator_costs_default_and_given_curves():
 def test_generator_costs_refuse_bad_input():
     with pytest.raises(TypeError):
         plotting.plot_generator_costs({"d": [0.1, 0.2]})
+
+
+# -- 5. optimal discriminator -------------------------------------------------------------------
+
+def test_optimal_discriminator_default_and_given_runs():
+    assert_labelled(plotting.plot_optimal_discriminator())
+    P, Q = gt.Normal(0, 1), gt.Normal(2, 1)
+    run = gt.gan.discriminator_convergence(P, Q, steps=20, log_every=10, n_eval=500)
+    trained = (np.linspace(-3, 5, 9), np.full(9, 0.5))
+    fig = plotting.plot_optimal_discriminator(P, Q, run, trained)
+    assert_labelled(fig)
+    # D* of N(0,1) vs N(2,1) is sigmoid(log p - log q) = sigmoid(2 - 2x) (Goodfellow et al. 2014, Proposition 1).
+    star = fig.axes[1].get_lines()[0]
+    x = star.get_xdata()
+    np.testing.assert_allclose(star.get_ydata(), 1 / (1 + np.exp(-(2 - 2 * x))), rtol=1e-10)
+
+
+def test_optimal_discriminator_refuses_bad_input():
+    with pytest.raises(TypeError, match="P"):
+        plotting.plot_optimal_discriminator(gt.ring_of_gaussians(8), gt.Normal())
+    with pytest.raises(TypeError, match="trained"):
+        plotting.plot_optimal_discriminator(trained=[1, 2, 3])
+
+
+# -- 7. vanishing gradient --------------------------------------------------------------------------
+
+def test_vanishing_gradient_given_and_default():
+    run = gt.gan.optimal.vanishing_gradient(steps=20, log_every=10, seeds=(0, 1))
+    fig = plotting.plot_vanishing_gradient(run)
+    assert_labelled(fig)
+    # The curve drawn is the geometric mean over seeds of the norms.
+    line = fig.axes[0].get_lines()[0]
+    np.testing.assert_allclose(line.get_ydata(), np.exp(np.log(run.norms["minimax"]).mean(axis=0)), rtol=1e-12)
+
+
+@pytest.mark.slow
+def test_vanishing_gradient_default():
+    assert_labelled(plotting.plot_vanishing_gradient())
+
+
+def test_vanishing_gradient_refuses_bad_input():
+    with pytest.raises(TypeError):
+        plotting.plot_vanishing_gradient({"steps": [0, 1], "norms": [], "d_fake": [1, 1]})
+    with pytest.raises(ValueError, match="minimax"):
+        plotting.plot_vanishing_gradient({"steps": [0, 1], "norms": {"minimax": [[1.0, 0.0]]}, "d_fake": [[1, 1]]})
+
+
+# -- 8. Dirac-GAN -----------------------------------------------------------------------------------
+
+def test_dirac_gan_default_and_given_runs():
+    assert_labelled(plotting.plot_dirac_gan(steps=50))
+    runs = plotting.dirac_gan_runs(plotting.DIRAC_CONFIGS[:1], h=0.2, steps=30)
+    # Simultaneous GD on the unregularized Dirac-GAN: update-map eigenvalues 1 ± h f'(0) i (Mescheder et al. 2018).
+    np.testing.assert_allclose(runs["GAN"]["eigenvalues"]["simultaneous"], [1 - 0.1j, 1 + 0.1j], atol=1e-12)
+    assert_labelled(plotting.plot_dirac_gan(runs))
+
+
+def test_dirac_gan_refuses_bad_input():
+    with pytest.raises(TypeError):
+        plotting.plot_dirac_gan([])
+    runs = plotting.dirac_gan_runs(plotting.DIRAC_CONFIGS[:1], steps=5)
+    runs["GAN"]["simultaneous"] = np.zeros(3)
+    with pytest.raises(ValueError, match="trajectory"):
+        plotting.plot_dirac_gan(runs)
+
+
+# -- 9. game spectrum -------------------------------------------------------------------------------
+
+def test_game_spectrum_default_and_given():
+    assert_labelled(plotting.plot_game_spectrum())
+    given = {"eigenvalues": np.array([-0.01 + 0.1j, -0.01 - 0.1j, -2.0]), "eigenvalues_r1": np.array([-0.1 + 0.05j, -0.1 - 0.05j]), "gamma": 1.0}
+    assert_labelled(plotting.plot_game_spectrum(given))
+    with pytest.raises(ValueError):
+        plotting.plot_game_spectrum({"eigenvalues": [], "eigenvalues_r1": [1.0], "gamma": 1.0})
+
+
+# -- 10. ring of 8 and the GIF -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tiny_ring():
+    return gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=2, snapshot_every=2, progress=False)
+
+
+def test_ring_training_and_snapshots(tiny_ring):
+    fig = plotting.plot_ring_training({"non-saturating": tiny_ring, "again": tiny_ring}, panels=2, target=gt.ring_of_gaussians(8))
+    assert_labelled(fig)
+    assert_labelled(plotting.plot_training_snapshots(tiny_ring, panels=2, target=gt.ring_of_gaussians(8)))
+    with pytest.raises(TypeError):
+        plotting.plot_ring_training([])
+    one_d = gt.gan.train(gt.Normal(0, 1), steps=2, batch_size=8, log_every=0, progress=False)
+    with pytest.raises(ValueError, match="2-D"):
+        plotting.plot_ring_training({"1-D": one_d})
+
+
+def test_animation_is_a_small_gif_with_one_frame_per_snapshot(tiny_ring, tmp_path):
+    from PIL import Image
+
+    path = plotting.animate_training({"a": tiny_ring}, tmp_path / "ring.gif", dpi=30)
+    assert path.read_bytes()[:6] == b"GIF89a" and path.stat().st_size < 3 * 2**20
+    assert Image.open(path).n_frames == len(tiny_ring.snapshot_steps)
+    with pytest.raises(ValueError):
+        plotting.animate_training({"a": tiny_ring}, tmp_path / "x.gif", fps=0)
+
+
+# -- 11. Bernoulli --------------------------------------------------------------------------------------
+
+def test_bernoulli_bias_default_and_given():
+    assert_labelled(plotting.plot_bernoulli_bias())
+    losses = gt.gan.bernoulli_sample_losses(0.7, [1, 4], theta=np.linspace(0, 1, 11))
+    fig = plotting.plot_bernoulli_bias(losses, gt.gan.bernoulli_minimizers(0.7, [1, 4, 16]))
+    assert_labelled(fig)
+    # m = 1: E|X - θ| = p(1 - θ) + (1 - p)θ for X ~ Bernoulli(p) (enumeration by hand).
+    theta = np.linspace(0, 1, 11)
+    np.testing.assert_allclose(fig.axes[0].get_lines()[0].get_ydata(), 0.7 * (1 - theta) + 0.3 * theta, atol=1e-12)
+
+
+def test_bernoulli_bias_refuses_bad_input():
+    losses = gt.gan.bernoulli_sample_losses(0.3, [1, 2], theta=[0.0, 0.5, 1.0])
+    bad = {k: getattr(losses, k) for k in ("p", "m", "theta", "cramer2")} | {"w1": np.zeros((1, 3))}
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_bernoulli_bias(bad)
