@@ -1,7 +1,8 @@
 """The teaching notebooks: stored without outputs, and each one runs top to bottom on a real Jupyter kernel.
 
 Every notebook ``assert``s the numeric claims its text makes, so executing it
-is the test. The kernel is this interpreter (``sys.executable``): a kernelspec
+is the test; a widget's callback that raises (its output lands in the widget
+state, not in the cell) fails it too. The kernel is this interpreter (``sys.executable``): a kernelspec
 named ``python3`` is written to a temporary directory put first on
 ``JUPYTER_PATH``, so a ``python3`` kernelspec of another Python on the machine
 cannot be picked up instead.
@@ -80,6 +81,9 @@ def test_notebook_executes(path, kernel_env):
     except CellExecutionError as exc:  # the failing cell, its traceback and the assertion that failed
         pytest.fail(f"{path.name} failed:\n{exc}", pytrace=False)
     elapsed = time.perf_counter() - start
+    widget_errors = [out for state in nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {}).values()
+                     for out in state.get("state", {}).get("outputs", []) if out.get("output_type") == "error"]  # fmt: skip
+    assert not widget_errors, f"{path.name}: a widget's callback raised: " + "; ".join(f"{e['ename']}: {e['evalue']}" for e in widget_errors)
     warnings = [out.text for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
                 if out.output_type == "stream" and out.name == "stderr" and "RuntimeWarning" in out.text]  # fmt: skip
     assert not warnings, f"{path.name} emitted RuntimeWarnings:\n" + "\n".join(warnings)
