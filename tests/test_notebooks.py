@@ -42,7 +42,10 @@ def test_stored_without_outputs(path):
 
 @pytest.fixture(scope="module")
 def kernel_env(tmp_path_factory):
-    """JUPYTER_PATH with a ``python3`` kernelspec that runs this interpreter, for the duration of the module."""
+    """JUPYTER_PATH with a ``python3`` kernelspec that runs this interpreter, for the duration of the module.
+
+    The kernel inherits this process's environment, so the variables set here reach it too.
+    """
     pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     root = tmp_path_factory.mktemp("jupyter")
@@ -50,9 +53,10 @@ def kernel_env(tmp_path_factory):
     spec_dir.mkdir(parents=True)
     spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "Python 3 (tests)", "language": "python"}
     (spec_dir / "kernel.json").write_text(json.dumps(spec))
-    old = {key: os.environ.get(key) for key in ("JUPYTER_PATH", "MPLBACKEND")}
+    old = {key: os.environ.get(key) for key in ("JUPYTER_PATH", "MPLBACKEND", "HYPOTHESIS_STORAGE_DIRECTORY")}
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(root), old["JUPYTER_PATH"]]))
     os.environ["MPLBACKEND"] = "Agg"
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(root / "hypothesis")  # chapter 1's property tests write nothing into notebooks/
     yield
     for key, value in old.items():
         if value is None:
