@@ -11,8 +11,10 @@ gradient norms. Each is timed in float32 and in float64 (our default).
 
 Columns: ``train`` in float64 with logging off (``log_every=0``, two
 snapshots) and with ``log_every=100`` (sliced W1, energy distance and kNN JSD
-on 256 points), the logging overhead, ``train`` in float32, PyTorch float64
-and float32, and the ratios ours / PyTorch at the same dtype. Contenders are interleaved and each keeps its best of
+on 256 points), the logging overhead, ``train`` in float32, the bare
+float32 loop of ``bench_autograd.ours_setup`` (what the training loop costs
+on top of the autograd), PyTorch float64 and float32, and the ratios
+ours / PyTorch at the same dtype. Contenders are interleaved and each keeps its best of
 ``--repeats`` rounds, so all see the same background load. With one thread
 the clock is the process's CPU time (``time.process_time``, ``--clock cpu``,
 the default): on a shared machine it leaves out the time the process waits
@@ -44,7 +46,7 @@ if __name__ == "__main__":  # NumPy's BLAS fixes its thread pool when it loads: 
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_autograd import torch_setup  # noqa: E402  (the reference GAN, shared)
+from bench_autograd import ours_setup, torch_setup  # noqa: E402  (the same GAN, shared)
 
 import gantheory as gt  # noqa: E402
 
@@ -99,19 +101,20 @@ def main(argv=None):
         f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else "")
         + f"; threads: {args.threads} (torch uses {torch.get_num_threads() if torch else '-'}); {os.cpu_count()} CPUs, {platform.machine()}"
     )  # fmt: skip
-    header = (f"{'batch':>6} | {'ours f64':>8} | {'f64 log100':>10} | {'log cost':>8} | {'ours f32':>8} | {'torch f64':>9} | "
-              f"{'torch f32':>9} | {'f64 ours/torch':>14} | {'f32 ours/torch':>14}")  # fmt: skip
+    header = (f"{'batch':>6} | {'ours f64':>8} | {'f64 log100':>10} | {'log cost':>8} | {'ours f32':>8} | {'bare f32':>8} | "
+              f"{'torch f64':>9} | {'torch f32':>9} | {'f64 ours/torch':>14} | {'f32 ours/torch':>14}")  # fmt: skip
     print(header)
     print("-" * len(header))
     for batch, steps in zip(args.batches, args.steps * len(args.batches)):
-        contenders = [ours(batch, steps, 0), ours(batch, steps, 100), ours(batch, steps, 0, np.float32)]
+        contenders = [ours(batch, steps, 0), ours(batch, steps, 100), ours(batch, steps, 0, np.float32),
+                      reference(ours_setup(batch, np.float32), steps)]  # fmt: skip
         if torch is not None:
             contenders += [reference(torch_setup(batch, dt), steps) for dt in (torch.float64, torch.float32)]
         rates = best_rates(contenders, steps, args.repeats, clock)
-        plain, logged, ours32 = rates[:3]
-        line = f"{batch:>6} | {plain:>8.0f} | {logged:>10.0f} | {1 - logged / plain:>8.1%} | {ours32:>8.0f}"
+        plain, logged, ours32, bare32 = rates[:4]
+        line = f"{batch:>6} | {plain:>8.0f} | {logged:>10.0f} | {1 - logged / plain:>8.1%} | {ours32:>8.0f} | {bare32:>8.0f}"
         if torch is not None:
-            f64, f32 = rates[3:]
+            f64, f32 = rates[4:]
             line += f" | {f64:>9.0f} | {f32:>9.0f} | {plain / f64:>14.2f} | {ours32 / f32:>14.2f}"
         print(line)
 

@@ -50,6 +50,7 @@ __all__ = ["train", "History", "AffineGenerator", "default_generator", "default_
 OPTIMIZERS = {"adam": optim.Adam, "sgd": optim.SGD, "rmsprop": optim.RMSProp}
 UPDATES = ("alternating", "simultaneous")
 HIDDEN = (64, 64)
+POOL_SIZE = 2**16  # target points drawn at once for the training batches
 
 
 # ==============================================================================
@@ -322,12 +323,22 @@ def _generator_cost(spec, D, real, fake, fake_2):
 class _Game:
     """The players, their optimizers and the batches: one call to ``step`` is one training step."""
 
-    def __init__(self, spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, rng, dtype):
+    def __init__(self, spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, rng, dtype, steps):
         self.spec, self.G, self.D, self.opt_g, self.opt_d = spec, G, D, opt_g, opt_d
         self.sample_target, self.latent_dim, self.batch_size, self.n_critic, self.rng = sample_target, latent_dim, batch_size, n_critic, rng
         self.n_fake = 2 if spec.two_generator_batches else 1
         self.d_params, self.g_params = D.parameters(), G.parameters()
         self.dtype = dtype
+        self.chunk = max(1, min(POOL_SIZE // batch_size, steps * (n_critic + 1)))  # real batches per sampler call
+        self.pool, self.used = None, self.chunk
+
+    def real(self):
+        """The next batch of target samples (drawn ``chunk`` batches at a time: one sampler call, not one per step)."""
+        if self.used == self.chunk:
+            self.pool = self.sample_target(self.chunk * self.batch_size, self.rng).reshape(self.chunk, self.batch_size, -1)
+            self.used = 0
+        self.used += 1
+        return self.pool[self.used - 1]
 
     def noise(self):
         return self.rng.standard_normal((self.batch_size * self.n_fake, self.latent_dim), dtype=self.dtype)
@@ -337,7 +348,7 @@ class _Game:
         return (fake[:n], fake[n:]) if self.n_fake == 2 else (fake, None)
 
     def discriminator_step(self):
-        real = self.sample_target(self.batch_size, self.rng)
+        real = self.real()
         with no_grad():
             fake = self.G(Tensor(self.noise())).data
         cost = _critic_cost(self.spec, self.D, real, *self.split(fake), self.rng)
@@ -350,7 +361,7 @@ class _Game:
         return result
 
     def generator_step(self):
-        real = self.sample_target(self.batch_size, self.rng) if self.n_fake == 2 else None
+        real = self.real() if self.n_fake == 2 else None
         fake = self.G(Tensor(self.noise()))
         cost = _generator_cost(self.spec, self.D, real, *self.split(fake))
         self.opt_g.zero_grad()
@@ -373,7 +384,7 @@ class _Game:
 
     def simultaneous(self):
         """Both gradients at the same parameters and batches, then both updates."""
-        real = self.sample_target(self.batch_size, self.rng)
+        real = self.real()
         fake = self.G(Tensor(self.noise()))
         fake_d, fake_d2 = self.split(fake.data)
         d_cost = _critic_cost(self.spec, self.D, real, fake_d, fake_d2, self.rng)
@@ -558,7 +569,7 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     seeds = np.random.SeedSequence(seed).spawn(4)  # G init, D init, training batches, evaluation
     G, D, latent_dim = _make_players(generator, discriminator, dim, latent_dim, spec, [as_generator(np.random.default_rng(s)) for s in seeds[:2]], dtype)
     (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr)
-    game = _Game(spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, np.random.default_rng(seeds[2]), dtype)
+    game = _Game(spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, np.random.default_rng(seeds[2]), dtype, steps)
     step = game.simultaneous if update == "simultaneous" else game.alternating
 
     eval_rng = np.random.default_rng(seeds[3])
