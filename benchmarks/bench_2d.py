@@ -13,6 +13,12 @@ Times (best of a few repeats for the fast calls, one run for the slow ones):
   of traced memory (tracemalloc). dcor runs at n = 1,000 and 5,000 only; at
   20,000 its time is extrapolated as n^2 from 5,000 (its three full matrices
   would take about 9 GiB, so it is not run there);
+* exact 2-D W1 with unequal sizes or weights against ``ot.emd2`` (uniform
+  clouds in the unit square, 500 x 333 and 1500 x 1000 uniform weights, 300 x
+  300 and 1000 x 1000 random weights);
+* exact 2-D KL/JSD/TV by cubature on the issue-12 cases (thin ridges, the
+  ring against a normal, rings and grids) with the error against closed
+  forms where there is one, time, traced memory and any AccuracyWarning;
 * kNN KL (and kNN JSD) at n = 10^4 and 10^5.
 
 Usage: ``python benchmarks/bench_2d.py [--quick]``.
@@ -110,6 +116,65 @@ def bench_w1(sizes):
             print(f"| {kind} | {n} | {t_ours:.3f} | {ot_cols} | {nd} | {ours:.6f} | {diff} |")
 
 
+def bench_w1_general(cases):
+    """Exact W1 with unequal sizes or weights (column generation over HiGHS) against ot.emd2, in one run."""
+    print("\n## exact 2-D W1, unequal sizes or weights (seconds, best of the interleaved runs; ratio = ours / ot.emd2)\n")
+    print("| case | n x m | gantheory | ot.emd2 | ratio | W1 | relative difference |")
+    print("|---|---|---|---|---|---|---|")
+    for n, m, weighted, repeat in cases:
+        rng = np.random.default_rng(n + m)
+        x, y = rng.random((n, 2)), rng.random((m, 2))
+        a, b = (rng.random(n), rng.random(m)) if weighted else (np.ones(n), np.ones(m))
+        a, b = a / a.sum(), b / b.sum()
+        calls = [lambda: gt.empirical.w1(x, y, a if weighted else None, b if weighted else None)]
+        if ot is not None:
+            calls.append(lambda: ot.emd2(a, b, ot.dist(x, y, metric="euclidean")))
+        values, times = interleaved(calls, repeat)
+        label = "weighted" if weighted else "uniform"
+        if ot is None:
+            print(f"| {label} | {n} x {m} | {times[0]:.3f} | n/a | n/a | {values[0]:.9f} | n/a |")
+            continue
+        rel = abs(values[0] - values[1]) / values[1]
+        print(f"| {label} | {n} x {m} | {times[0]:.3f} | {times[1]:.3f} | {times[0] / times[1]:.1f} | {values[0]:.9f} | {rel:.1e} |")
+
+
+def bench_cubature():
+    """Exact 2-D divergences between Gaussian mixtures (the cubature of divergences._cubature)."""
+    import math
+    import warnings
+
+    rho = 0.99999
+    A = gt.MultivariateNormal([-50.0, 0.0], [[1.0, rho], [rho, 1.0]])
+    B = gt.MultivariateNormal([50.0, 0.0], [[1.0, rho], [rho, 1.0]])
+    wide = gt.MultivariateNormal([0.0, 0.0], [[2500.0, 0.0], [0.0, 1.0]])
+    N = gt.MultivariateNormal([0.0, 0.0], np.eye(2))
+    R8, R32, G5 = gt.ring_of_gaussians(8), gt.ring_of_gaussians(32), gt.grid_of_gaussians(5)
+    jsd_32_8 = 0.5 * math.log(8 / 5) + 0.5 * (0.25 * math.log(2 / 5) + 0.75 * math.log(2))
+    cases = [
+        ("kl(Mixture([A]), MVN(0, diag(2500, 1))), ridge rho = 0.99999", lambda: gt.kl(gt.Mixture([A], [1.0]), wide), 9.322114647639537),
+        ("tv(A/2 + B/2, A), ridges 100 apart", lambda: gt.tv(gt.Mixture([A, B], [0.5, 0.5]), A), 0.5),
+        ("kl(N(0, I), ring(8))", lambda: gt.kl(N, R8), 1386.510662581996),  # nested polar quadrature, 16-fold symmetry
+        ("kl(ring(8), ring(32))", lambda: gt.kl(R8, R32), math.log(4.0)),
+        ("js(ring(32), ring(8))", lambda: gt.js_divergence(R32, R8), jsd_32_8),
+        ("tv(ring(32), ring(8))", lambda: gt.tv(R32, R8), 0.75),
+        ("kl(ring(32), ring(8))", lambda: gt.kl(R32, R8), None),
+        ("kl(ring(8), grid(5))", lambda: gt.kl(R8, G5), None),
+        ("js(ring(8), grid(5))", lambda: gt.js_divergence(R8, G5), None),
+        ("tv(ring(8), grid(5))", lambda: gt.tv(R8, G5), None),
+        ("kl(ring(1000), ring(8))", lambda: gt.kl(gt.ring_of_gaussians(1000), R8), None),
+    ]
+    print("\n## exact 2-D divergences by cubature (seconds, one run, peak traced MiB)\n")
+    print("| case | value | truth | error | time | MiB | AccuracyWarning |")
+    print("|---|---|---|---|---|---|---|")
+    for label, f, truth in cases:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value, t, peak = traced(f)
+        warned = "; ".join(str(w.message).split(" after")[0] for w in caught) or "none"
+        error = f"{abs(value - truth):.1e}" if truth is not None else "n/a"
+        print(f"| {label} | {value:.12g} | {truth if truth is not None else 'n/a'} | {error} | {t:.2f} | {peak:.0f} | {warned} |")
+
+
 def bench_energy(sizes):
     print("\n## energy distance (seconds, peak traced MiB)\n")
     print("| n | gantheory | MiB | dcor | MiB | dcor / ours | full cdist | MiB | cdist / ours | |ours - ref| |")
@@ -156,10 +221,13 @@ def main():
     args = parser.parse_args()
     if args.quick:
         bench_w1([100, 300])
+        bench_w1_general([(500, 333, False, 1), (300, 300, True, 1)])
         bench_energy([1000])
         bench_knn([10**4])
     else:
         bench_w1([100, 300, 1000, 2000])
+        bench_w1_general([(500, 333, False, 3), (1500, 1000, False, 1), (300, 300, True, 3), (1000, 1000, True, 1)])
+        bench_cubature()
         bench_energy([1000, 5000, 20000])
         bench_knn([10**4, 10**5])
 
