@@ -8,13 +8,25 @@ Nothing here calls ``pyplot``: figures are built with
 :class:`matplotlib.figure.Figure`, never shown, and saved by the caller
 (``fig.savefig(path)``); ``gantheory tour`` saves them all.
 
-====================================  =============================================
-:func:`plot_parallel_lines`           KL, JSD, W1, Cramér, TV against θ (WGAN Example 1)
-:func:`plot_estimator_errors`         error of each sample estimator against n, with its rate
-:func:`plot_mle_is_kl`                average NLL = H(P̂) + KL(P̂‖Q_θ); the MLE converging to the KL projection
-:func:`plot_projections`              forward KL, reverse KL, JSD and W1 fits of a normal to a bimodal mixture
-:func:`plot_generator_costs`          generator costs and slopes against D(G(z))
-====================================  =============================================
+====================================  ==================================================================
+:func:`plot_parallel_lines`           1. KL, JSD, W1, Cramér, TV against θ (WGAN Example 1), and their slopes
+:func:`plot_estimator_errors`         2. each sample estimator's error against n, with its fitted rate
+:func:`plot_mle_is_kl`                3. average NLL = H(P̂) + KL(P̂‖Q_θ); the MLE converging to the KL projection
+:func:`plot_projections`              4. forward KL, reverse KL, JSD and W1 fits of a normal to two modes
+:func:`plot_optimal_discriminator`    5. D* = p/(p+q) beside a trained D; V(D, G) rising to V(D*, G)
+:func:`plot_generator_costs`          6. generator costs and slopes against D(G(z)) and the logit
+:func:`plot_vanishing_gradient`       7. the generator's gradient norm as D trains, per cost
+:func:`plot_dirac_gan`                8. Dirac-GAN fields, trajectories, update-map eigenvalues
+:func:`plot_game_spectrum`            9. a small MLP game's Jacobian spectrum with and without R1
+:func:`plot_ring_training`            10. a 2-D GAN on the ring of 8 under two losses, and its history
+:func:`plot_bernoulli_bias`           11. W1 vs Cramér² expected sample losses and minimizers
+:func:`plot_training_snapshots`       one run's snapshots (``gantheory train``)
+:func:`animate_training`              the training GIF (samples over the discriminator, with arrows)
+====================================  ==================================================================
+
+Helpers that compute a figure's default data: :func:`estimator_errors`,
+:func:`projection_fits`, :func:`dirac_gan_runs`; the style: :data:`STYLE`,
+:func:`curve_style`.
 
 Examples
 --------
@@ -49,7 +61,17 @@ __all__ = [
     "plot_mle_is_kl",
     "projection_fits",
     "plot_projections",
+    "plot_optimal_discriminator",
     "plot_generator_costs",
+    "plot_vanishing_gradient",
+    "DIRAC_CONFIGS",
+    "dirac_gan_runs",
+    "plot_dirac_gan",
+    "plot_game_spectrum",
+    "plot_training_snapshots",
+    "plot_ring_training",
+    "animate_training",
+    "plot_bernoulli_bias",
 ]
 
 # -- the house style ------------------------------------------------------------------
@@ -500,360 +522,10 @@ def plot_projections(P=None, fits=None) -> Figure:
     return fig
 
 
-# -- 6. generator costs and slopes ------------------------------------------------------------
-
-def plot_generator_costs(curves=None) -> Figure:
-    r"""Figure 6: the generator's costs and their slopes against D(G(z)), as in Goodfellow's tutorial.
-
-    Parameters
-    ----------
-    curves : gantheory.gan.GeneratorCostCurves, optional
-        As :func:`gantheory.gan.generator_cost_curves` returns (attributes ``d``,
-        ``logits``, and dicts ``cost``, ``slope_d``, ``slope_logit`` keyed by
-        cost name); default: the curves at 999 values of D(G(z)) from 0.001 to 0.999.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Three panels: the costs and the magnitude of their slopes against
-        D(G(z)), and the slope with respect to the discriminator's logit
-        (the factor in the generator's gradient), log scale. When the
-        discriminator rejects the samples (D(G(z)) → 0) the minimax and
-        maximum-likelihood slopes in the logit vanish, the non-saturating one does not.
-
-    References
-    ----------
-    .. [1] I. Goodfellow, "NIPS 2016 tutorial: generative adversarial networks", arXiv:1701.00160, Figure 16.
-
-    Examples
-    --------
-    >>> fig = plot_generator_costs()
-    >>> fig.axes[2].get_yscale()
-    'log'
-    """
-    if curves is None:
-        from gantheory.gan.optimal import generator_cost_curves
-
-        curves = generator_cost_curves(d=np.linspace(0.001, 0.999, 999))
-    d = _vector(_field(curves, "d", "curves"), "curves.d", min_size=2)
-    logits = np.asarray(_field(curves, "logits", "curves"), dtype=float)
-    tables = {key: _field(curves, key, "curves") for key in ("cost", "slope_d", "slope_logit")}
-    if not all(isinstance(t, Mapping) and t for t in tables.values()) or logits.shape != d.shape:
-        raise TypeError("curves.cost, .slope_d and .slope_logit must be non-empty dicts {cost: array}, and curves.logits as long as curves.d")
-    xlabel = 'D(G(z)) (probability the discriminator says "real")'
-    with _figure(1, 3, size=(16.0, 5.2)) as (fig, (left, middle, right)):
-        for i, name in enumerate(tables["cost"]):
-            arrays = [np.asarray(tables[key].get(name, np.full(d.shape, np.nan)), dtype=float) for key in tables]
-            if any(a.shape != d.shape for a in arrays):
-                raise ValueError(f"curves for {name!r} must have the shape of curves.d {d.shape}")
-            cost, slope_d, slope_logit = arrays
-            style = curve_style(i, markevery=0.1)
-            label = name.replace("_", "-")
-            left.plot(d, cost, label=label, **style)
-            middle.semilogy(d, np.abs(slope_d), label=label, **style)
-            right.semilogy(logits, np.abs(slope_logit), label=label, **style)
-        left.set_ylim(-10, 5)
-        left.set_ylabel("generator cost per sample (nats)")
-        left.set_title("Costs (Goodfellow's Figure 16)")
-        middle.set_ylabel("|d cost / d D(G(z))| (nats per unit of D)")
-        middle.set_title("Slopes in D: minimax is flattest at D ≈ 0")
-        right.set_ylabel("|d cost / d logit| (nats per nat of logit)")
-        right.set_xlabel("discriminator logit a, D(G(z)) = σ(a)")
-        right.set_title("Slopes in the logit: minimax vanishes as a → −∞")
-        for ax in (left, middle):
-            ax.set_xlabel(xlabel)
-        for ax in (left, middle, right):
-            ax.legend(loc="best", fontsize=10)
-        fig.suptitle("Generator costs: the minimax cost saturates where the generator is losing")
-    return fig
-
-
-# -- training snapshots (gantheory.gan.train) ----------------------------------------------
-
-_CLASSIFIER_LOSSES = ("minimax", "non_saturating", "maximum_likelihood")
-
-
-def _snapshots(history, name="history") -> dict:
-    """The snapshot arrays of a History (or a mapping with its fields), checked, with the colour scale of its discriminator."""
-    steps = np.asarray(_field(history, "snapshot_steps", name))
-    samples = np.asarray(_field(history, "snapshots", name), dtype=float)
-    grid = np.asarray(_field(history, "grid", name), dtype=float)
-    values = np.asarray(_field(history, "discriminator_grid", name), dtype=float)
-    push = np.asarray(_field(history, "generator_field", name), dtype=float)
-    config = _field(history, "config", name)
-    if samples.ndim != 3 or len(steps) != len(samples) or len(samples) == 0:
-        raise ValueError(f"{name}.snapshots must have shape (snapshots, n, dim) with one step each, got {samples.shape}")
-    if len(values) != len(samples) or push.shape != samples.shape:
-        raise ValueError(f"{name}: discriminator_grid and generator_field must have one entry per snapshot")
-    loss = config.get("loss", "") if isinstance(config, Mapping) else ""
-    if loss in _CLASSIFIER_LOSSES:
-        values, label, limits = 1.0 / (1.0 + np.exp(-np.clip(values, -700, 700))), "D(x)", (0.0, 1.0)
-    else:  # a critic's values drift as it trains: centre and scale each snapshot
-        centred = values - np.nanmedian(values.reshape(len(values), -1), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
-        scale = np.nanmax(np.abs(centred.reshape(len(values), -1)), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
-        values, label, limits = centred / np.where(scale > 0, scale, 1.0), "critic (centred, scaled per snapshot)", (-1.0, 1.0)
-    return dict(steps=steps, samples=samples, grid=grid, values=values, push=push, loss=loss, label=label, limits=limits)
-
-
-def _draw_snapshot(ax, snap, k, *, arrows=64, target=None):
-    """Draw 2-D snapshot ``k``: the discriminator's heatmap, the target sample, the generated samples and their push."""
-    g = snap["values"].shape[-1]
-    gx, gy = snap["grid"][:, 0].reshape(g, g), snap["grid"][:, 1].reshape(g, g)
-    mesh = ax.pcolormesh(gx, gy, snap["values"][k], cmap="RdBu_r", vmin=snap["limits"][0], vmax=snap["limits"][1], shading="auto")
-    if target is not None:
-        ax.scatter(target[:, 0], target[:, 1], s=22, marker="o", color="#009E73", edgecolors="white", linewidths=0.4, label="data")
-    x = snap["samples"][k]
-    ax.scatter(x[:, 0], x[:, 1], s=7, color="black", label="G(z)")
-    every = max(len(x) // max(int(arrows), 1), 1)
-    p = snap["push"][k, ::every]
-    scale = np.nanmax(np.linalg.norm(p, axis=1)) if np.isfinite(p).any() else 0.0
-    scale = scale if scale > 0 else 1.0
-    ax.quiver(x[::every, 0], x[::every, 1], p[:, 0] / scale, p[:, 1] / scale, color="#E69F00", angles="xy",
-              scale_units="xy", scale=1.0 / (0.12 * np.ptp(gx)), width=0.008, zorder=3)  # fmt: skip
-    ax.set_xlim(gx.min(), gx.max())
-    ax.set_ylim(gy.min(), gy.max())
-    ax.set_aspect("equal")
-    ax.set_xlabel("x₁")
-    ax.set_ylabel("x₂")
-    ax.grid(False)
-    return mesh
-
-
-def _target_points(target, n=512):
-    """A fixed sample of a 2-D target distribution to draw under the snapshots (or None)."""
-    if target is None:
-        return None
-    if not isinstance(target, Distribution) or target.dim != 2:
-        raise TypeError(f"target must be a 2-D gantheory Distribution or None, got {target!r}")
-    return target.sample(n, rng=0)
-
-
-def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, target=None) -> Figure:
-    """Generated samples over training, on the discriminator's heatmap, with the generator's push.
-
-    Parameters
-    ----------
-    history : gantheory.gan.History (or a mapping with its fields)
-        From :func:`gantheory.gan.train` or :meth:`History.from_json`.
-    panels : int
-        At most this many snapshots, evenly spaced from the first to the last.
-    arrows : int
-        In 2-D, how many samples get an arrow :math:`-n\\,\\partial L_G/\\partial x`
-        (the direction the generator's cost moves them; lengths normalized per panel).
-    target : Distribution, optional
-        A 2-D target whose sample is drawn under the generated one.
-
-    Returns
-    -------
-    Figure
-        One panel per snapshot. In 2-D: :math:`D(x) = \\sigma(\\text{logit})` for
-        the classifier costs (the critic's value, centred and scaled per
-        snapshot, otherwise) as a heatmap, the samples and arrows over it.
-        In 1-D: a histogram of the samples and the discriminator's curve on a second axis.
-
-    Examples
-    --------
-    >>> import gantheory as gt
-    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=2, progress=False)
-    >>> fig = plot_training_snapshots(h, panels=3)
-    >>> len(fig.axes) >= 3
-    True
-    """
-    snap = _snapshots(history)
-    panels = check_positive_int(panels, "panels")
-    steps, samples, grid, values = snap["steps"], snap["samples"], snap["grid"], snap["values"]
-    dim = samples.shape[2]
-    points = _target_points(target)
-    chosen = np.unique(np.linspace(0, len(steps) - 1, min(panels, len(steps))).round().astype(int))
-    with _figure(1, len(chosen), size=(3.6 * len(chosen) + 1.0, 4.0 if dim == 2 else 3.4)) as (fig, axes):
-        axes = np.atleast_1d(axes)
-        for ax, k in zip(axes, chosen):
-            if dim == 2:
-                mesh = _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
-            else:
-                ax.hist(samples[k, :, 0], bins=30, density=True, color=_COLORS[0], alpha=0.6, label="G(z)")
-                ax.set_xlim(grid[0, 0], grid[-1, 0])
-                ax.set_xlabel("x")
-                ax.set_ylabel("density of G(z)")
-                twin = ax.twinx()
-                twin.plot(grid[:, 0], values[k], label=snap["label"], **curve_style(1, markevery=0.1))
-                twin.set_ylabel(snap["label"])
-                if snap["loss"] in _CLASSIFIER_LOSSES:
-                    twin.set_ylim(0, 1)
-            ax.set_title(f"step {int(steps[k])}")
-        axes[0].legend(loc="lower left", fontsize=9, markerscale=2)
-        if dim == 2:
-            fig.colorbar(mesh, ax=list(axes), label=snap["label"], shrink=0.8)
-        fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): generated samples over the discriminator, arrows = generator's push")
-    return fig
-
-
-# -- 10. a 2-D GAN on the ring of 8 ------------------------------------------------------------------
-
-def _moving_average(y, window):
-    window = max(1, min(int(window), len(y)))
-    return np.convolve(y, np.ones(window) / window, mode="valid"), window
-
-
-def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int = 48) -> Figure:
-    r"""Figure 10: 2-D GANs over training (one row per loss) and their histories.
-
-    Parameters
-    ----------
-    histories : mapping
-        ``{label: History}`` of 2-D runs of :func:`gantheory.gan.train` (e.g.
-        the ring of 8 under two losses).
-    panels : int
-        Snapshots per row, evenly spaced from the first to the last.
-    target : Distribution, optional
-        The 2-D target, whose sample is drawn under the generated one.
-    arrows : int
-        Generated samples per panel that get an arrow (the generator's push
-        :math:`-n\,\partial L_G / \partial x`, normalized per panel).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Rows of snapshots (the discriminator's heatmap, the data, the
-        generated samples and arrows), then three panels of history: both
-        players' costs (moving average), the sliced W1 to the target, and
-        the kNN JSD estimate.
-
-    Examples
-    --------
-    >>> import gantheory as gt
-    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=2, snapshot_every=2, progress=False)
-    >>> fig = plot_ring_training({"non-saturating": h}, panels=2)
-    >>> fig.axes[-1].get_ylabel()
-    'JSD estimate (nats, kNN)'
-    """
-    if not isinstance(histories, Mapping) or not histories:
-        raise TypeError("histories must be a non-empty mapping {label: History}")
-    panels = check_positive_int(panels, "panels")
-    snaps = {label: _snapshots(h, f"histories[{label!r}]") for label, h in histories.items()}
-    for label, snap in snaps.items():
-        if snap["samples"].shape[2] != 2:
-            raise ValueError(f"histories[{label!r}] is not a 2-D run")
-    points = _target_points(target)
-    rows = len(snaps)
-    with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(3.4 * panels + 1.6, 3.6 * rows + 4.0), layout="constrained")
-        subfigs = fig.subfigures(rows + 1, 1, height_ratios=[3.6] * rows + [4.0])
-        for sub, (label, snap) in zip(subfigs, snaps.items()):
-            chosen = np.unique(np.linspace(0, len(snap["steps"]) - 1, min(panels, len(snap["steps"]))).round().astype(int))
-            row_axes = np.atleast_1d(sub.subplots(1, len(chosen)))
-            for ax, k in zip(row_axes, chosen):
-                mesh = _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
-                ax.set_title(f"{label}: step {int(snap['steps'][k])}", fontsize=12)
-            row_axes[0].legend(loc="lower left", fontsize=9, markerscale=2)
-            sub.colorbar(mesh, ax=list(row_axes), label=snap["label"], shrink=0.9)
-        cost_ax, w1_ax, js_ax = subfigs[-1].subplots(1, 3)
-        for i, (label, h) in enumerate(histories.items()):
-            style = curve_style(i, markevery=0.1)
-            for key, dashes in (("g_loss", style["linestyle"]), ("d_loss", ":")):
-                y = np.asarray(_field(h, key, f"histories[{label!r}]"), dtype=float)
-                if y.size:
-                    smooth, window = _moving_average(y, 50)
-                    cost_ax.plot(np.arange(window, y.size + 1), smooth, color=style["color"], linestyle=dashes,
-                                 label=f"{label}: {'G' if key == 'g_loss' else 'D'}")  # fmt: skip
-            steps = np.asarray(_field(h, "log_steps", f"histories[{label!r}]"))
-            metrics = _field(h, "metrics", f"histories[{label!r}]")
-            for ax, key in ((w1_ax, "sliced_w1"), (js_ax, "js_knn")):
-                if key in metrics and len(metrics[key]) == len(steps):
-                    ax.plot(steps, metrics[key], label=label, **style)
-        cost_ax.set_xlabel("training step")
-        cost_ax.set_ylabel("cost (moving average of 50 steps)")
-        cost_ax.set_title("Players' costs (solid/dashed: G, dotted: D)", fontsize=12)
-        cost_ax.legend(loc="upper right", fontsize=8)
-        w1_ax.set_xlabel("training step")
-        w1_ax.set_ylabel("sliced W1 to the data (units of x)")
-        w1_ax.set_title("Distance to the data", fontsize=12)
-        w1_ax.legend(loc="upper right")
-        js_ax.set_xlabel("training step")
-        js_ax.set_ylabel("JSD estimate (nats, kNN)")
-        js_ax.set_title("JSD to the data (kNN estimate; log 2 = disjoint)", fontsize=12)
-        js_ax.axhline(math.log(2.0), color="0.4", linewidth=0.8, linestyle=":")
-        js_ax.legend(loc="lower left")
-        fig.suptitle("A 2-D GAN learning the ring of 8 Gaussians: heatmap = discriminator, arrows = the generator's push")
-    return fig
-
-
-def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 72, arrows: int = 48, size=(10.0, 5.2)):
-    r"""The animated GIF of 2-D GAN training: samples moving over the discriminator's heatmap, with the generator's push.
-
-    In the spirit of GAN Lab [1]_: one panel per run, one frame per snapshot of the histories.
-
-    Parameters
-    ----------
-    histories : History or mapping
-        A 2-D run of :func:`gantheory.gan.train`, or ``{label: History}`` (runs with the same snapshot steps).
-    path : str or Path
-        Where to write the GIF.
-    target : Distribution, optional
-        The 2-D target, whose sample is drawn under the generated one.
-    fps, dpi : int
-        Frames per second and resolution (the size of the file grows with ``dpi²`` and the frames).
-    arrows : int
-        Samples per panel with an arrow.
-    size : (float, float)
-        Figure size in inches.
-
-    Returns
-    -------
-    pathlib.Path
-        The file written (:class:`matplotlib.animation.PillowWriter`).
-
-    References
-    ----------
-    .. [1] M. Kahng, N. Thorat, D. H. Chau, F. Viégas and M. Wattenberg, "GAN Lab: understanding complex deep generative
-       models using interactive visual experimentation", IEEE VIS 2018.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib, gantheory as gt
-    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=0, snapshot_every=2, progress=False)
-    >>> out = animate_training(h, pathlib.Path(tempfile.mkdtemp()) / "ring.gif", dpi=30)
-    >>> out.read_bytes()[:6]
-    b'GIF89a'
-    """
-    from pathlib import Path
-
-    from matplotlib.animation import FuncAnimation, PillowWriter
-
-    if not isinstance(histories, Mapping):
-        histories = {"": histories}
-    if not histories:
-        raise TypeError("histories must be a History or a non-empty mapping {label: History}")
-    snaps = {label: _snapshots(h, f"histories[{label!r}]") for label, h in histories.items()}
-    frames = min(len(s["steps"]) for s in snaps.values())
-    if any(s["samples"].shape[2] != 2 for s in snaps.values()):
-        raise ValueError("animate_training needs 2-D runs")
-    fps, dpi = check_positive_int(fps, "fps"), check_positive_int(dpi, "dpi")
-    points = _target_points(target)
-    path = Path(path)
-    with matplotlib.rc_context(STYLE | {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "figure.titlesize": 12}):
-        fig = Figure(figsize=size, layout="constrained")
-        axes = np.atleast_1d(fig.subplots(1, len(snaps)))
-
-        def frame(k):
-            for ax, (label, snap) in zip(axes, snaps.items()):
-                ax.clear()
-                _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
-                ax.set_title(f"{label + ': ' if label else ''}step {int(snap['steps'][k])}")
-            return []
-
-        frame(0)
-        fig.suptitle("GAN training: samples (black) over the discriminator (red = \"real\"), arrows = generator's push")
-        fig.draw_without_rendering()  # lay out once, then keep the layout for every frame
-        fig.set_layout_engine("none")
-        FuncAnimation(fig, frame, frames=frames, blit=False).save(path, writer=PillowWriter(fps=fps), dpi=dpi)
-    return path
-
-
 # -- 5. the optimal discriminator --------------------------------------------------------------
 
 def _trained_curve(trained, name="trained"):
-    """``(x, D(x))`` of a trained 1-D discriminator: from a History (its last snapshot), a pair of arrays, or a callable of x."""
+    """``(x, D(x))`` of a trained 1-D discriminator: from a History (its last snapshot) or a pair of arrays."""
     if trained is None:
         return None
     if hasattr(trained, "discriminator_grid") and hasattr(trained, "grid"):
@@ -952,77 +624,71 @@ def plot_optimal_discriminator(P=None, Q=None, convergence=None, trained=None) -
     return fig
 
 
-# -- 11. Wasserstein vs Cramér -----------------------------------------------------------------
+# -- 6. generator costs and slopes ------------------------------------------------------------
 
-def plot_bernoulli_bias(losses=None, minimizers=None) -> Figure:
-    r"""Figure 11: Bellemare et al.'s Bernoulli example: the expected sample losses of W1 and of Cramér², and their minimizers against m.
+def plot_generator_costs(curves=None) -> Figure:
+    r"""Figure 6: the generator's costs and their slopes against D(G(z)), as in Goodfellow's tutorial.
 
     Parameters
     ----------
-    losses : BernoulliSampleLosses, optional
-        As :func:`gantheory.gan.bernoulli_sample_losses` returns; default p = 0.3, m = 1, 2, 5, 20, 100.
-    minimizers : BernoulliMinimizers, optional
-        As :func:`gantheory.gan.bernoulli_minimizers` returns; default the same p, m from 1 to 1000.
+    curves : gantheory.gan.GeneratorCostCurves, optional
+        As :func:`gantheory.gan.generator_cost_curves` returns (attributes ``d``,
+        ``logits``, and dicts ``cost``, ``slope_d``, ``slope_logit`` keyed by
+        cost name); default: the curves at 999 values of D(G(z)) from 0.001 to 0.999.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Left: :math:`E\,W_1(\hat P_m, Q_\theta)` against θ for each m with the
-        true :math:`W_1 = |p - \theta|`; middle: the same for
-        :math:`\ell_2^2`; right: where each is smallest, against m. The W1
-        minimizer (a median of K/m) is not p; the Cramér² one is p for every m [1]_.
+        Three panels: the costs and the magnitude of their slopes against
+        D(G(z)), and the slope with respect to the discriminator's logit
+        (the factor in the generator's gradient), log scale. When the
+        discriminator rejects the samples (D(G(z)) → 0) the minimax and
+        maximum-likelihood slopes in the logit vanish, the non-saturating one does not.
 
     References
     ----------
-    .. [1] M. G. Bellemare et al., "The Cramer distance as a solution to biased Wasserstein gradients", arXiv:1705.10743, 2017.
+    .. [1] I. Goodfellow, "NIPS 2016 tutorial: generative adversarial networks", arXiv:1701.00160, Figure 16.
 
     Examples
     --------
-    >>> fig = plot_bernoulli_bias()
-    >>> fig.axes[2].get_xscale()
+    >>> fig = plot_generator_costs()
+    >>> fig.axes[2].get_yscale()
     'log'
     """
-    from gantheory.gan.critics import bernoulli_minimizers, bernoulli_sample_losses
+    if curves is None:
+        from gantheory.gan.optimal import generator_cost_curves
 
-    if losses is None:
-        losses = bernoulli_sample_losses(0.3, [1, 2, 5, 20, 100])
-    if minimizers is None:
-        minimizers = bernoulli_minimizers(_field(losses, "p", "losses"), np.unique(np.geomspace(1, 1000, 19).astype(int)))
-    p = float(_field(losses, "p", "losses"))
-    theta = _vector(_field(losses, "theta", "losses"), "losses.theta", min_size=2)
-    m = np.atleast_1d(np.asarray(_field(losses, "m", "losses")))
-    w1, c2 = (np.asarray(_field(losses, key, "losses"), dtype=float) for key in ("w1", "cramer2"))
-    if w1.shape != (m.size, theta.size) or c2.shape != w1.shape:
-        raise ValueError(f"losses.w1 and losses.cramer2 must have shape (len(m), len(theta)) = {(m.size, theta.size)}")
-    mm = _vector(_field(minimizers, "m", "minimizers"), "minimizers.m")
-    low, high, cr = (_vector(_field(minimizers, key, "minimizers"), f"minimizers.{key}") for key in ("w1_low", "w1_high", "cramer2"))
-    if not (mm.shape == low.shape == high.shape == cr.shape):
-        raise ValueError("minimizers.m, .w1_low, .w1_high and .cramer2 must have one length")
+        curves = generator_cost_curves(d=np.linspace(0.001, 0.999, 999))
+    d = _vector(_field(curves, "d", "curves"), "curves.d", min_size=2)
+    logits = np.asarray(_field(curves, "logits", "curves"), dtype=float)
+    tables = {key: _field(curves, key, "curves") for key in ("cost", "slope_d", "slope_logit")}
+    if not all(isinstance(t, Mapping) and t for t in tables.values()) or logits.shape != d.shape:
+        raise TypeError("curves.cost, .slope_d and .slope_logit must be non-empty dicts {cost: array}, and curves.logits as long as curves.d")
+    xlabel = 'D(G(z)) (probability the discriminator says "real")'
     with _figure(1, 3, size=(16.0, 5.2)) as (fig, (left, middle, right)):
-        for i, size in enumerate(m):
-            style = curve_style(i + 1, markevery=0.1) | {"linewidth": 1.8}
-            left.plot(theta, w1[i], label=f"E W1, m = {size}", **style)
-            middle.plot(theta, c2[i], label=f"E ℓ2², m = {size}", **style)
-            left.plot(theta[np.argmin(w1[i])], w1[i].min(), marker="*", markersize=14, color=style["color"], linestyle="none")
-        left.plot(theta, np.abs(p - theta), label="true W1 = |p − θ|", **(curve_style(0) | {"marker": None}))
-        middle.plot(theta, (p - theta) ** 2, label="true ℓ2² = (p − θ)²", **(curve_style(0) | {"marker": None}))
-        for ax, where in ((left, "upper left"), (middle, "upper center")):
-            ax.axvline(p, color="0.4", linewidth=0.8, linestyle=":")
-            ax.set_xlabel("θ of the model Q_θ = Bernoulli(θ)")
-            ax.legend(loc=where, fontsize=9)
-        left.set_ylabel("expected sample loss (units of x)")
-        left.set_title("W1 of an m-sample batch (★ minimum)")
-        middle.set_ylabel("expected sample loss (units of x²)")
-        middle.set_title("Cramér² of an m-sample batch")
-        right.fill_between(mm, low, high, color=_COLORS[1], alpha=0.25, linewidth=0)
-        right.semilogx(mm, low, label="argmin E W1 (a median of K/m)", **curve_style(1))
-        right.semilogx(mm, cr, label="argmin E ℓ2² = p", **curve_style(2))
-        right.axhline(p, color="0.4", linewidth=0.8, linestyle=":")
-        right.set_xlabel("batch size m")
-        right.set_ylabel("minimizing θ")
-        right.set_title(f"Where SGD would converge (p = {p:g})")
-        right.legend(loc="lower right")
-        fig.suptitle("Sample W1 gradients are biased (the minimizer moves off p); Cramér² gradients are not")
+        for i, name in enumerate(tables["cost"]):
+            arrays = [np.asarray(tables[key].get(name, np.full(d.shape, np.nan)), dtype=float) for key in tables]
+            if any(a.shape != d.shape for a in arrays):
+                raise ValueError(f"curves for {name!r} must have the shape of curves.d {d.shape}")
+            cost, slope_d, slope_logit = arrays
+            style = curve_style(i, markevery=0.1)
+            label = name.replace("_", "-")
+            left.plot(d, cost, label=label, **style)
+            middle.semilogy(d, np.abs(slope_d), label=label, **style)
+            right.semilogy(logits, np.abs(slope_logit), label=label, **style)
+        left.set_ylim(-10, 5)
+        left.set_ylabel("generator cost per sample (nats)")
+        left.set_title("Costs (Goodfellow's Figure 16)")
+        middle.set_ylabel("|d cost / d D(G(z))| (nats per unit of D)")
+        middle.set_title("Slopes in D: minimax is flattest at D ≈ 0")
+        right.set_ylabel("|d cost / d logit| (nats per nat of logit)")
+        right.set_xlabel("discriminator logit a, D(G(z)) = σ(a)")
+        right.set_title("Slopes in the logit: minimax vanishes as a → −∞")
+        for ax in (left, middle):
+            ax.set_xlabel(xlabel)
+        for ax in (left, middle, right):
+            ax.legend(loc="best", fontsize=10)
+        fig.suptitle("Generator costs: the minimax cost saturates where the generator is losing")
     return fig
 
 
@@ -1301,4 +967,359 @@ def plot_game_spectrum(spectrum=None) -> Figure:
         zoom.set_title("Near 0: the rotating pair, without and with R1")
         zoom.legend(loc="lower left")
         fig.suptitle("Game Jacobian of a trained 1-D GAN: R1 moves the rotating eigenvalues into the left half-plane")
+    return fig
+
+
+# -- training snapshots (gantheory.gan.train) ----------------------------------------------
+
+_CLASSIFIER_LOSSES = ("minimax", "non_saturating", "maximum_likelihood")
+
+
+def _snapshots(history, name="history") -> dict:
+    """The snapshot arrays of a History (or a mapping with its fields), checked, with the colour scale of its discriminator."""
+    steps = np.asarray(_field(history, "snapshot_steps", name))
+    samples = np.asarray(_field(history, "snapshots", name), dtype=float)
+    grid = np.asarray(_field(history, "grid", name), dtype=float)
+    values = np.asarray(_field(history, "discriminator_grid", name), dtype=float)
+    push = np.asarray(_field(history, "generator_field", name), dtype=float)
+    config = _field(history, "config", name)
+    if samples.ndim != 3 or len(steps) != len(samples) or len(samples) == 0:
+        raise ValueError(f"{name}.snapshots must have shape (snapshots, n, dim) with one step each, got {samples.shape}")
+    if len(values) != len(samples) or push.shape != samples.shape:
+        raise ValueError(f"{name}: discriminator_grid and generator_field must have one entry per snapshot")
+    loss = config.get("loss", "") if isinstance(config, Mapping) else ""
+    if loss in _CLASSIFIER_LOSSES:
+        values, label, limits = 1.0 / (1.0 + np.exp(-np.clip(values, -700, 700))), "D(x)", (0.0, 1.0)
+    else:  # a critic's values drift as it trains: centre and scale each snapshot
+        centred = values - np.nanmedian(values.reshape(len(values), -1), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
+        scale = np.nanmax(np.abs(centred.reshape(len(values), -1)), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
+        values, label, limits = centred / np.where(scale > 0, scale, 1.0), "critic (centred, scaled per snapshot)", (-1.0, 1.0)
+    return dict(steps=steps, samples=samples, grid=grid, values=values, push=push, loss=loss, label=label, limits=limits)
+
+
+def _draw_snapshot(ax, snap, k, *, arrows=64, target=None):
+    """Draw 2-D snapshot ``k``: the discriminator's heatmap, the target sample, the generated samples and their push."""
+    g = snap["values"].shape[-1]
+    gx, gy = snap["grid"][:, 0].reshape(g, g), snap["grid"][:, 1].reshape(g, g)
+    mesh = ax.pcolormesh(gx, gy, snap["values"][k], cmap="RdBu_r", vmin=snap["limits"][0], vmax=snap["limits"][1], shading="auto")
+    if target is not None:
+        ax.scatter(target[:, 0], target[:, 1], s=22, marker="o", color="#009E73", edgecolors="white", linewidths=0.4, label="data")
+    x = snap["samples"][k]
+    ax.scatter(x[:, 0], x[:, 1], s=7, color="black", label="G(z)")
+    every = max(len(x) // max(int(arrows), 1), 1)
+    p = snap["push"][k, ::every]
+    scale = np.nanmax(np.linalg.norm(p, axis=1)) if np.isfinite(p).any() else 0.0
+    scale = scale if scale > 0 else 1.0
+    ax.quiver(x[::every, 0], x[::every, 1], p[:, 0] / scale, p[:, 1] / scale, color="#E69F00", angles="xy",
+              scale_units="xy", scale=1.0 / (0.12 * np.ptp(gx)), width=0.008, zorder=3)  # fmt: skip
+    ax.set_xlim(gx.min(), gx.max())
+    ax.set_ylim(gy.min(), gy.max())
+    ax.set_aspect("equal")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.grid(False)
+    return mesh
+
+
+def _target_points(target, n=512):
+    """A fixed sample of a 2-D target distribution to draw under the snapshots (or None)."""
+    if target is None:
+        return None
+    if not isinstance(target, Distribution) or target.dim != 2:
+        raise TypeError(f"target must be a 2-D gantheory Distribution or None, got {target!r}")
+    return target.sample(n, rng=0)
+
+
+def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, target=None) -> Figure:
+    """Generated samples over training, on the discriminator's heatmap, with the generator's push.
+
+    Parameters
+    ----------
+    history : gantheory.gan.History (or a mapping with its fields)
+        From :func:`gantheory.gan.train` or :meth:`History.from_json`.
+    panels : int
+        At most this many snapshots, evenly spaced from the first to the last.
+    arrows : int
+        In 2-D, how many samples get an arrow :math:`-n\\,\\partial L_G/\\partial x`
+        (the direction the generator's cost moves them; lengths normalized per panel).
+    target : Distribution, optional
+        A 2-D target whose sample is drawn under the generated one.
+
+    Returns
+    -------
+    Figure
+        One panel per snapshot. In 2-D: :math:`D(x) = \\sigma(\\text{logit})` for
+        the classifier costs (the critic's value, centred and scaled per
+        snapshot, otherwise) as a heatmap, the samples and arrows over it.
+        In 1-D: a histogram of the samples and the discriminator's curve on a second axis.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=2, progress=False)
+    >>> fig = plot_training_snapshots(h, panels=3)
+    >>> len(fig.axes) >= 3
+    True
+    """
+    snap = _snapshots(history)
+    panels = check_positive_int(panels, "panels")
+    steps, samples, grid, values = snap["steps"], snap["samples"], snap["grid"], snap["values"]
+    dim = samples.shape[2]
+    points = _target_points(target)
+    chosen = np.unique(np.linspace(0, len(steps) - 1, min(panels, len(steps))).round().astype(int))
+    with _figure(1, len(chosen), size=(3.6 * len(chosen) + 1.0, 4.0 if dim == 2 else 3.4)) as (fig, axes):
+        axes = np.atleast_1d(axes)
+        for ax, k in zip(axes, chosen):
+            if dim == 2:
+                mesh = _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
+            else:
+                ax.hist(samples[k, :, 0], bins=30, density=True, color=_COLORS[0], alpha=0.6, label="G(z)")
+                ax.set_xlim(grid[0, 0], grid[-1, 0])
+                ax.set_xlabel("x")
+                ax.set_ylabel("density of G(z)")
+                twin = ax.twinx()
+                twin.plot(grid[:, 0], values[k], label=snap["label"], **curve_style(1, markevery=0.1))
+                twin.set_ylabel(snap["label"])
+                if snap["loss"] in _CLASSIFIER_LOSSES:
+                    twin.set_ylim(0, 1)
+            ax.set_title(f"step {int(steps[k])}")
+        axes[0].legend(loc="lower left", fontsize=9, markerscale=2)
+        if dim == 2:
+            fig.colorbar(mesh, ax=list(axes), label=snap["label"], shrink=0.8)
+        fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): generated samples over the discriminator, arrows = generator's push")
+    return fig
+
+
+# -- 10. a 2-D GAN on the ring of 8 ------------------------------------------------------------------
+
+def _moving_average(y, window):
+    window = max(1, min(int(window), len(y)))
+    return np.convolve(y, np.ones(window) / window, mode="valid"), window
+
+
+def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int = 48) -> Figure:
+    r"""Figure 10: 2-D GANs over training (one row per loss) and their histories.
+
+    Parameters
+    ----------
+    histories : mapping
+        ``{label: History}`` of 2-D runs of :func:`gantheory.gan.train` (e.g.
+        the ring of 8 under two losses).
+    panels : int
+        Snapshots per row, evenly spaced from the first to the last.
+    target : Distribution, optional
+        The 2-D target, whose sample is drawn under the generated one.
+    arrows : int
+        Generated samples per panel that get an arrow (the generator's push
+        :math:`-n\,\partial L_G / \partial x`, normalized per panel).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Rows of snapshots (the discriminator's heatmap, the data, the
+        generated samples and arrows), then three panels of history: both
+        players' costs (moving average), the sliced W1 to the target, and
+        the kNN JSD estimate.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=2, snapshot_every=2, progress=False)
+    >>> fig = plot_ring_training({"non-saturating": h}, panels=2)
+    >>> fig.axes[-1].get_ylabel()
+    'JSD estimate (nats, kNN)'
+    """
+    if not isinstance(histories, Mapping) or not histories:
+        raise TypeError("histories must be a non-empty mapping {label: History}")
+    panels = check_positive_int(panels, "panels")
+    snaps = {label: _snapshots(h, f"histories[{label!r}]") for label, h in histories.items()}
+    for label, snap in snaps.items():
+        if snap["samples"].shape[2] != 2:
+            raise ValueError(f"histories[{label!r}] is not a 2-D run")
+    points = _target_points(target)
+    rows = len(snaps)
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(3.4 * panels + 1.6, 3.6 * rows + 4.0), layout="constrained")
+        subfigs = fig.subfigures(rows + 1, 1, height_ratios=[3.6] * rows + [4.0])
+        for sub, (label, snap) in zip(subfigs, snaps.items()):
+            chosen = np.unique(np.linspace(0, len(snap["steps"]) - 1, min(panels, len(snap["steps"]))).round().astype(int))
+            row_axes = np.atleast_1d(sub.subplots(1, len(chosen)))
+            for ax, k in zip(row_axes, chosen):
+                mesh = _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
+                ax.set_title(f"{label}: step {int(snap['steps'][k])}", fontsize=12)
+            row_axes[0].legend(loc="lower left", fontsize=9, markerscale=2)
+            sub.colorbar(mesh, ax=list(row_axes), label=snap["label"], shrink=0.9)
+        cost_ax, w1_ax, js_ax = subfigs[-1].subplots(1, 3)
+        for i, (label, h) in enumerate(histories.items()):
+            style = curve_style(i, markevery=0.1)
+            for key, dashes in (("g_loss", style["linestyle"]), ("d_loss", ":")):
+                y = np.asarray(_field(h, key, f"histories[{label!r}]"), dtype=float)
+                if y.size:
+                    smooth, window = _moving_average(y, 50)
+                    cost_ax.plot(np.arange(window, y.size + 1), smooth, color=style["color"], linestyle=dashes,
+                                 label=f"{label}: {'G' if key == 'g_loss' else 'D'}")  # fmt: skip
+            steps = np.asarray(_field(h, "log_steps", f"histories[{label!r}]"))
+            metrics = _field(h, "metrics", f"histories[{label!r}]")
+            for ax, key in ((w1_ax, "sliced_w1"), (js_ax, "js_knn")):
+                if key in metrics and len(metrics[key]) == len(steps):
+                    ax.plot(steps, metrics[key], label=label, **style)
+        cost_ax.set_xlabel("training step")
+        cost_ax.set_ylabel("cost (moving average of 50 steps)")
+        cost_ax.set_title("Players' costs (solid/dashed: G, dotted: D)", fontsize=12)
+        cost_ax.legend(loc="upper right", fontsize=8)
+        w1_ax.set_xlabel("training step")
+        w1_ax.set_ylabel("sliced W1 to the data (units of x)")
+        w1_ax.set_title("Distance to the data", fontsize=12)
+        w1_ax.legend(loc="upper right")
+        js_ax.set_xlabel("training step")
+        js_ax.set_ylabel("JSD estimate (nats, kNN)")
+        js_ax.set_title("JSD to the data (kNN estimate; log 2 = disjoint)", fontsize=12)
+        js_ax.axhline(math.log(2.0), color="0.4", linewidth=0.8, linestyle=":")
+        js_ax.legend(loc="lower left")
+        fig.suptitle("A 2-D GAN learning the ring of 8 Gaussians: heatmap = discriminator, arrows = the generator's push")
+    return fig
+
+
+def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 72, arrows: int = 48, size=(10.0, 5.2)):
+    r"""The animated GIF of 2-D GAN training: samples moving over the discriminator's heatmap, with the generator's push.
+
+    In the spirit of GAN Lab [1]_: one panel per run, one frame per snapshot of the histories.
+
+    Parameters
+    ----------
+    histories : History or mapping
+        A 2-D run of :func:`gantheory.gan.train`, or ``{label: History}`` (runs with the same snapshot steps).
+    path : str or Path
+        Where to write the GIF.
+    target : Distribution, optional
+        The 2-D target, whose sample is drawn under the generated one.
+    fps, dpi : int
+        Frames per second and resolution (the size of the file grows with ``dpi²`` and the frames).
+    arrows : int
+        Samples per panel with an arrow.
+    size : (float, float)
+        Figure size in inches.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written (:class:`matplotlib.animation.PillowWriter`).
+
+    References
+    ----------
+    .. [1] M. Kahng, N. Thorat, D. H. Chau, F. Viégas and M. Wattenberg, "GAN Lab: understanding complex deep generative
+       models using interactive visual experimentation", IEEE VIS 2018.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, gantheory as gt
+    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=0, snapshot_every=2, progress=False)
+    >>> out = animate_training(h, pathlib.Path(tempfile.mkdtemp()) / "ring.gif", dpi=30)
+    >>> out.read_bytes()[:6]
+    b'GIF89a'
+    """
+    from pathlib import Path
+
+    from matplotlib.animation import FuncAnimation, PillowWriter
+
+    if not isinstance(histories, Mapping):
+        histories = {"": histories}
+    if not histories:
+        raise TypeError("histories must be a History or a non-empty mapping {label: History}")
+    snaps = {label: _snapshots(h, f"histories[{label!r}]") for label, h in histories.items()}
+    frames = min(len(s["steps"]) for s in snaps.values())
+    if any(s["samples"].shape[2] != 2 for s in snaps.values()):
+        raise ValueError("animate_training needs 2-D runs")
+    fps, dpi = check_positive_int(fps, "fps"), check_positive_int(dpi, "dpi")
+    points = _target_points(target)
+    path = Path(path)
+    with matplotlib.rc_context(STYLE | {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "figure.titlesize": 12}):
+        fig = Figure(figsize=size)
+        axes = np.atleast_1d(fig.subplots(1, len(snaps)))
+        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.11, top=0.86, wspace=0.18)  # fixed: frames must not jump
+
+        def frame(k):
+            for ax, (label, snap) in zip(axes, snaps.items()):
+                ax.clear()
+                _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
+                ax.set_title(f"{label + ': ' if label else ''}step {int(snap['steps'][k])}")
+            return []
+
+        frame(0)
+        fig.suptitle("GAN training: samples (black) over the discriminator (red = \"real\"), arrows = generator's push")
+        FuncAnimation(fig, frame, frames=frames, blit=False).save(path, writer=PillowWriter(fps=fps), dpi=dpi)
+    return path
+
+
+# -- 11. Wasserstein vs Cramér -----------------------------------------------------------------
+
+def plot_bernoulli_bias(losses=None, minimizers=None) -> Figure:
+    r"""Figure 11: Bellemare et al.'s Bernoulli example: the expected sample losses of W1 and of Cramér², and their minimizers against m.
+
+    Parameters
+    ----------
+    losses : BernoulliSampleLosses, optional
+        As :func:`gantheory.gan.bernoulli_sample_losses` returns; default p = 0.3, m = 1, 2, 5, 20, 100.
+    minimizers : BernoulliMinimizers, optional
+        As :func:`gantheory.gan.bernoulli_minimizers` returns; default the same p, m from 1 to 1000.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: :math:`E\,W_1(\hat P_m, Q_\theta)` against θ for each m with the
+        true :math:`W_1 = |p - \theta|`; middle: the same for
+        :math:`\ell_2^2`; right: where each is smallest, against m. The W1
+        minimizer (a median of K/m) is not p; the Cramér² one is p for every m [1]_.
+
+    References
+    ----------
+    .. [1] M. G. Bellemare et al., "The Cramer distance as a solution to biased Wasserstein gradients", arXiv:1705.10743, 2017.
+
+    Examples
+    --------
+    >>> fig = plot_bernoulli_bias()
+    >>> fig.axes[2].get_xscale()
+    'log'
+    """
+    from gantheory.gan.critics import bernoulli_minimizers, bernoulli_sample_losses
+
+    if losses is None:
+        losses = bernoulli_sample_losses(0.3, [1, 2, 5, 20, 100])
+    if minimizers is None:
+        minimizers = bernoulli_minimizers(_field(losses, "p", "losses"), np.unique(np.geomspace(1, 1000, 19).astype(int)))
+    p = float(_field(losses, "p", "losses"))
+    theta = _vector(_field(losses, "theta", "losses"), "losses.theta", min_size=2)
+    m = np.atleast_1d(np.asarray(_field(losses, "m", "losses")))
+    w1, c2 = (np.asarray(_field(losses, key, "losses"), dtype=float) for key in ("w1", "cramer2"))
+    if w1.shape != (m.size, theta.size) or c2.shape != w1.shape:
+        raise ValueError(f"losses.w1 and losses.cramer2 must have shape (len(m), len(theta)) = {(m.size, theta.size)}")
+    mm = _vector(_field(minimizers, "m", "minimizers"), "minimizers.m")
+    low, high, cr = (_vector(_field(minimizers, key, "minimizers"), f"minimizers.{key}") for key in ("w1_low", "w1_high", "cramer2"))
+    if not (mm.shape == low.shape == high.shape == cr.shape):
+        raise ValueError("minimizers.m, .w1_low, .w1_high and .cramer2 must have one length")
+    with _figure(1, 3, size=(16.0, 5.2)) as (fig, (left, middle, right)):
+        for i, size in enumerate(m):
+            style = curve_style(i + 1, markevery=0.1) | {"linewidth": 1.8}
+            left.plot(theta, w1[i], label=f"E W1, m = {size}", **style)
+            middle.plot(theta, c2[i], label=f"E ℓ2², m = {size}", **style)
+            left.plot(theta[np.argmin(w1[i])], w1[i].min(), marker="*", markersize=14, color=style["color"], linestyle="none")
+        left.plot(theta, np.abs(p - theta), label="true W1 = |p − θ|", **(curve_style(0) | {"marker": None}))
+        middle.plot(theta, (p - theta) ** 2, label="true ℓ2² = (p − θ)²", **(curve_style(0) | {"marker": None}))
+        for ax, where in ((left, "upper left"), (middle, "upper center")):
+            ax.axvline(p, color="0.4", linewidth=0.8, linestyle=":")
+            ax.set_xlabel("θ of the model Q_θ = Bernoulli(θ)")
+            ax.legend(loc=where, fontsize=9)
+        left.set_ylabel("expected sample loss (units of x)")
+        left.set_title("W1 of an m-sample batch (★ minimum)")
+        middle.set_ylabel("expected sample loss (units of x²)")
+        middle.set_title("Cramér² of an m-sample batch")
+        right.fill_between(mm, low, high, color=_COLORS[1], alpha=0.25, linewidth=0)
+        right.semilogx(mm, low, label="argmin E W1 (a median of K/m)", **curve_style(1))
+        right.semilogx(mm, cr, label="argmin E ℓ2² = p", **curve_style(2))
+        right.axhline(p, color="0.4", linewidth=0.8, linestyle=":")
+        right.set_xlabel("batch size m")
+        right.set_ylabel("minimizing θ")
+        right.set_title(f"Where SGD would converge (p = {p:g})")
+        right.legend(loc="lower right")
+        fig.suptitle("Sample W1 gradients are biased (the minimizer moves off p); Cramér² gradients are not")
     return fig
