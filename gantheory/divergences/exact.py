@@ -36,17 +36,17 @@ Otherwise ``method="auto"`` falls back to numerical integration:
   relative accuracy there (``log1p``/``expm1`` forms).
 * **2-D** (densities on the plane: bivariate normals, products of
   Normal/Uniform/Laplace, their mixtures such as the ring and the grid):
-  adaptive tensor Gauss-Legendre cubature of the same integrands
-  (``_cubature``). The start grid has lines through every mode and at 1.5,
-  4 and 10 standard deviations from it, so narrow modes are never missed;
-  a cell is quartered while its 6 x 6 rule and the sum over its quarters
-  differ by more than its share of the tolerance. Kept below
-  ``RTOL_2D = 1e-8`` relative (``ATOL_2D = 1e-12``) for KL and JSD, and
-  ``ATOL_TV_2D = 1e-5`` absolute for TV, whose integrand has a kink along
-  p = q (measured errors are about ten times smaller; the ring of 8 against
-  a normal takes about a second, the 25-mode grid about three). More than
-  ``CUBATURE_MAX_POINTS`` evaluations stop it with an
-  :class:`AccuracyWarning`.
+  cubature, :mod:`gantheory.divergences._cubature`. Between Gaussian
+  mixtures each expectation is taken under one component in its own
+  whitened coordinates (Gauss-Hermite of orders 10 and 20, adaptive
+  Gauss-Legendre where they disagree), so thin ridges far from the origin
+  are as easy as round modes; other densities by adaptive Gauss-Legendre
+  in the plane. Kept below ``RTOL_2D = 1e-8`` relative (``ATOL_2D =
+  1e-12``) for KL and JSD and ``ATOL_TV_2D = 1e-7`` absolute for TV; the
+  work is bounded (``_cubature.MAX_EVALUATIONS`` log-density evaluations,
+  a few seconds, memory in blocks of a few MiB), and an
+  :class:`AccuracyWarning` with the error estimate says when the bound
+  stopped it short of the tolerance.
 
 ``method="closed"`` refuses the numerical fallback (``NotImplementedError``),
 ``method="quadrature"`` skips the closed forms (used by the tests to check one
@@ -686,7 +686,7 @@ def tv(P, Q, *, method="auto") -> float:
     (:math:`\tfrac12[(1 - o/|I_P|) + (1 - o/|I_Q|) + o\,|1/|I_P| - 1/|I_Q||]`,
     o the overlap length), mutually singular laws and products sharing a
     marginal. Otherwise 1-D quadrature (adaptive around the kinks where
-    p = q) to 1e-8 relative or 1e-12 absolute; 2-D adaptive cubature to 1e-5 absolute (the
+    p = q) to 1e-8 relative or 1e-12 absolute; 2-D cubature to 1e-7 absolute (the
     kink along p = q slows every Gauss rule).
 
     References
