@@ -71,6 +71,7 @@ def test_ring_of_32_against_ring_of_8_has_the_disjoint_components_values():
     assert gt.js_divergence(R32, R8) == pytest.approx(jsd, rel=1e-9)
 
 
+@pytest.mark.slow
 def test_normal_against_the_ring_is_invariant_under_a_common_affine_map():
     # the kinks of log q (where the dominant mode changes) move relative to the integration
     # nodes under a rotation and shear of both laws; KL does not change
@@ -121,7 +122,8 @@ def test_divergences_between_a_mixture_and_its_reordered_copy_vanish(P):
         assert abs(gt.tv(P, Q)) <= 1e-8
 
 
-@settings(max_examples=10)
+@pytest.mark.slow
+@settings(max_examples=6)
 @given(P=mixtures(2, min_sd=0.5), Q=mixtures(2, min_sd=0.5))
 def test_random_mixtures_obey_pinsker_and_lin(P, Q):
     with warnings.catch_warnings():
