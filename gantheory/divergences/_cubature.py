@@ -117,29 +117,56 @@ class _GaussianMixture:
         lower = self.log_norm - 0.5 * (d + radius) ** 2 / self.lam_min
         return np.flatnonzero(upper >= lower.max() - PRUNE)
 
-    def logpdf(self, x, idx):
-        """log density at x (N, 2) from the components idx, in blocks of at most CHUNK pairs.
+    def active_per_disc(self, idx, centres, radius):
+        """For discs (centres (k, 2), radius (k,)): the components of idx that can matter in each, (k, a), padded with k = K."""
+        d = np.hypot(centres[:, None, 0] - self.means[idx, 0], centres[:, None, 1] - self.means[idx, 1])
+        upper = self.log_norm[idx] - 0.5 * np.maximum(d - radius[:, None], 0.0) ** 2 / self.lam_max[idx]
+        lower = self.log_norm[idx] - 0.5 * (d + radius[:, None]) ** 2 / self.lam_min[idx]
+        keep = upper >= lower.max(axis=1, keepdims=True) - PRUNE
+        order = np.argsort(~keep, axis=1, kind="stable")[:, : keep.sum(axis=1).max()]
+        return np.where(np.take_along_axis(keep, order, axis=1), idx[order], self.w.size)
 
-        Also the dominant component and the log of its share of the density (0 when it holds all of it).
+    def logpdf(self, x, sets):
+        """log density at the points x (k, N, 2) from the components sets (k, a) of each group (index K pads).
+
+        Also the dominant component and the log of its share of the density (0 when it holds
+        all of it). In blocks of at most CHUNK point-component pairs.
         """
-        out, top_index, share = np.empty(x.shape[0]), np.zeros(x.shape[0], dtype=np.intp), np.zeros(x.shape[0])
-        step = max(1, CHUNK // idx.size)
-        mu0, mu1 = self.means[idx, 0], self.means[idx, 1]
-        a, b, c = 1.0 / self.chol[idx, 0, 0], self.chol[idx, 1, 0], 1.0 / self.chol[idx, 1, 1]
-        for s in range(0, x.shape[0], step):
-            z1 = (x[s : s + step, 0, None] - mu0) * a
-            z2 = ((x[s : s + step, 1, None] - mu1) - b * z1) * c
-            t = self.log_norm[idx] - 0.5 * (z1 * z1 + z2 * z2)
-            if idx.size == 1:
-                out[s : s + step] = t[:, 0]
+        if not hasattr(self, "_padded"):
+            pad = lambda v, fill: np.append(v, fill)  # noqa: E731
+            self._padded = (
+                pad(self.means[:, 0], 0.0),
+                pad(self.means[:, 1], 0.0),
+                pad(1.0 / self.chol[:, 0, 0], 1.0),
+                pad(self.chol[:, 1, 0], 0.0),
+                pad(1.0 / self.chol[:, 1, 1], 1.0),
+                pad(self.log_norm, -np.inf),
+            )
+        mu0, mu1, a, b, c, log_norm = self._padded
+        k, n = x.shape[:2]
+        out, top_id, share = np.empty((k, n)), np.empty((k, n), dtype=np.intp), np.zeros((k, n))
+        step = max(1, CHUNK // (n * sets.shape[1]))
+        for s in range(0, k, step):
+            # components along the first axis, points along the second (long, contiguous rows)
+            S = np.repeat(sets[s : s + step], n, axis=0).T  # (a, c n)
+            x0, x1 = x[s : s + step, :, 0].ravel(), x[s : s + step, :, 1].ravel()
+            z1 = (x0 - mu0[S]) * a[S]
+            z2 = ((x1 - mu1[S]) - b[S] * z1) * c[S]
+            t = log_norm[S] - 0.5 * (z1 * z1 + z2 * z2)
+            rows = slice(s, s + step)
+            if S.shape[0] == 1:
+                out[rows], top_id[rows] = t[0].reshape(-1, n), S[0].reshape(-1, n)
                 continue
-            top_index[s : s + step] = t.argmax(axis=1)
-            top = np.take_along_axis(t, top_index[s : s + step, None], axis=1)[:, 0]
-            t -= top[:, None]
+            j = t.argmax(axis=0)
+            cols = np.arange(t.shape[1])
+            top = t[j, cols]
+            top_id[rows] = S[j, cols].reshape(-1, n)
+            t -= top
             np.exp(t, out=t)
-            share[s : s + step] = -np.log(t.sum(axis=1))
-            out[s : s + step] = top - share[s : s + step]
-        return out, top_index, share
+            lshare = -np.log(t.sum(axis=0))
+            share[rows] = lshare.reshape(-1, n)
+            out[rows] = (top - lshare).reshape(-1, n)
+        return out, top_id, share
 
 
 def _pointwise(name, lp, lq):
@@ -161,18 +188,22 @@ class _Integral:
         self.active = [(gP.active(m, r), gQ.active(m, r)) for m, r in zip(self.R.means, radius)]
         self.evaluations = 0
 
-    def h(self, i, z):
-        """h at x = mu_i + L_i z, for z of shape (N, 2)."""
+    def h(self, i, z, sets=None):
+        """h at x = mu_i + L_i z for z of shape (k, N, 2): values, kink labels and dominance flags, each (k, N).
+
+        ``sets``: the components of P and of Q to evaluate for each of the k groups; by default the
+        component's active sets.
+        """
         (l11, _), (l21, l22) = self.R.chol[i]
         x = np.empty_like(z)
-        x[:, 0] = self.R.means[i, 0] + l11 * z[:, 0]
-        x[:, 1] = self.R.means[i, 1] + (l21 * z[:, 0] + l22 * z[:, 1])
-        ia, ib = self.active[i]
-        self.evaluations += z.shape[0] * (ia.size + ib.size)
-        (lp, kp, sp), (lq, kq, sq) = self.gP.logpdf(x, ia), self.gQ.logpdf(x, ib)
+        x[..., 0] = self.R.means[i, 0] + l11 * z[..., 0]
+        x[..., 1] = self.R.means[i, 1] + (l21 * z[..., 0] + l22 * z[..., 1])
+        sa, sb = sets if sets is not None else (a[None] for a in self.active[i])
+        self.evaluations += z.shape[1] * int(np.sum(sa < self.gP.w.size) + np.sum(sb < self.gQ.w.size)) * (z.shape[0] // sa.shape[0])
+        (lp, kp, sp), (lq, kq, sq) = self.gP.logpdf(x, sa), self.gQ.logpdf(x, sb)
         # where the dominant component changes while one component holds over 99% of the density on
         # both sides, log p or log q has a kink at the scale of the nodes; TV's (1 - q/p)_+ has one where p = q
-        label = (kp * (ib.size + 1) + kq) * 2 + ((lp > lq) if self.name == "tv" else 0)
+        label = (kp * (self.gQ.w.size + 1) + kq) * 2 + ((lp > lq) if self.name == "tv" else 0)
         dominated = np.minimum(sp, sq) > math.log(0.99)
         return (_pointwise(self.name, lq, lp) if self.swap else _pointwise(self.name, lp, lq)), label, dominated
 
@@ -180,7 +211,7 @@ class _Integral:
         """E_{N_i}[h] by tensor Gauss-Hermite rules of orders 10 and 20: (order-20 value, |difference|)."""
         values = []
         for nodes, weights in _GH:
-            z = np.stack(np.meshgrid(nodes, nodes, indexing="ij"), axis=-1).reshape(-1, 2)
+            z = np.stack(np.meshgrid(nodes, nodes, indexing="ij"), axis=-1).reshape(1, -1, 2)
             values.append(weights @ self.h(i, z)[0].reshape(nodes.size, nodes.size) @ weights / (2 * math.pi))
         return values[1], abs(values[1] - values[0])
 
@@ -204,14 +235,16 @@ class _Integral:
             z = np.stack(np.broadcast_arrays(u[:, :, None], v[:, None, :]), axis=-1).reshape(-1, 2)
             uc, vc = (z1a + h1)[:, None] + h1[:, None] * ends, (z2a + h2)[:, None] + h2[:, None] * ends
             corners = np.stack(np.broadcast_arrays(uc[:, :, None], vc[:, None, :]), axis=-1).reshape(-1, 2)
-            zz = np.concatenate([z, corners])
-            f, label, dominated = self.h(i, zz)
-            f = f * np.exp(-0.5 * (zz * zz).sum(axis=1)) * (self.R.w[i] / (2 * math.pi))
-            values = f[: z.shape[0]].reshape(sel.size, n, n)
+            zz = np.concatenate([z.reshape(sel.size, n * n, 2), corners.reshape(sel.size, 4, 2)], axis=1)
+            # the components that matter in each cell's disc (centre and half-diagonal mapped to the plane)
+            centres = self.R.means[i] + np.column_stack([z1a + h1, z2a + h2]) @ self.R.chol[i].T
+            radius = np.sqrt(self.R.lam_max[i]) * np.hypot(h1, h2)
+            ia, ib = self.active[i]
+            sets = (self.gP.active_per_disc(ia, centres, radius), self.gQ.active_per_disc(ib, centres, radius))
+            f_all, l_all, d_all = self.h(i, zz, sets)
+            f_all = f_all * np.exp(-0.5 * (zz * zz).sum(axis=2)) * (self.R.w[i] / (2 * math.pi))
+            values = f_all[:, : n * n].reshape(sel.size, n, n)
             out[sel] = h1 * h2 * np.einsum("i,kij,j->k", _GL_WEIGHTS, values, _GL_WEIGHTS)
-            f_all = np.concatenate([values.reshape(sel.size, -1), f[z.shape[0] :].reshape(sel.size, 4)], axis=1)
-            l_all = np.concatenate([label[: z.shape[0]].reshape(sel.size, -1), label[z.shape[0] :].reshape(sel.size, 4)], axis=1)
-            d_all = np.concatenate([dominated[: z.shape[0]].reshape(sel.size, -1), dominated[z.shape[0] :].reshape(sel.size, 4)], axis=1)
             kinked = (l_all != l_all[:, :1]).any(axis=1) & (d_all.all(axis=1) | (self.name == "tv"))
             bound[sel] = np.where(kinked, 4 * h1 * h2 * (f_all.max(axis=1) - f_all.min(axis=1)), 0.0)
         return out, bound
