@@ -79,7 +79,11 @@ def test_maximum_derivatives_match_finite_differences_away_from_ties(data):
     gap = data.draw(autograd_arrays(sy, min_abs=0.1))
     y = np.max(x) + gap if data.draw(st.booleans()) else np.min(x) - np.abs(gap)  # no ties
     check_grads(ag.maximum, x, y, order=2)
-    check_grads(lambda a: ag.maximum(a * a, 1.0), x + 3.0, order=2)  # against a constant
+    # against a constant, placed in the widest gap between the values of a * a (a tie would be a kink)
+    levels = np.concatenate([[0.0], np.sort(((x + 3.0) ** 2).ravel()), [30.0]])
+    widest = np.argmax(np.diff(levels))
+    c = 0.5 * (levels[widest] + levels[widest + 1])
+    check_grads(lambda a: ag.maximum(a * a, c), x + 3.0, order=2)
 
 
 def test_maximum_splits_the_gradient_equally_at_ties():
