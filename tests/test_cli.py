@@ -231,3 +231,14 @@ def test_long_work_reports_progress_on_stderr_off_a_terminal(monkeypatch, capsys
     monkeypatch.setattr(divergence, "LONG_WORK_POINTS", 10**9)
     assert main(["divergence", "--n", "100"]) == 0
     assert "from samples" not in capsys.readouterr().err  # short work: quiet
+
+
+def test_slow_exact_rows_report_progress_once_they_have_taken_a_while(monkeypatch, capsys):
+    from gantheory.cli import divergence
+
+    monkeypatch.setattr(divergence, "QUIET_SECONDS", 0.0)  # every row counts as slow here
+    assert main(["divergence", "--n", "0"]) == 0
+    assert "exact values 8/8: energy distance" in capsys.readouterr().err
+    monkeypatch.setattr(divergence, "QUIET_SECONDS", 1e9)
+    assert main(["divergence", "--n", "0"]) == 0
+    assert "exact values" not in capsys.readouterr().err

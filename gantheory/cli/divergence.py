@@ -15,7 +15,8 @@ With ``--json`` standard output is one JSON object and nothing else:
 Values are numbers, the strings ``"inf"`` / ``"-inf"`` for infinite values
 (JSON has no infinity), or ``null`` where there is no value. Progress and
 warnings go to standard error: a bar on a terminal, otherwise one line per
-row when the work is long (large samples, 2-D cubature).
+row when the work is long (from the start for large samples, after two
+seconds for anything else, such as 2-D cubature).
 
 Examples
 --------
@@ -38,6 +39,7 @@ import ast
 import json
 import math
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -222,17 +224,20 @@ def _exact_value(f, P, Q):
     return value, method + (" (tolerance missed: see the AccuracyWarning on stderr)" if missed else "")
 
 
-# Work above this many sample points (1-D; 2-D: a tenth of it) or any 2-D cubature reports its progress off a terminal too.
+# Work above this many sample points (1-D; 2-D: a tenth of it) reports its progress off a terminal from the start;
+# any other work once it has run for QUIET_SECONDS (2-D cubature, for one).
 LONG_WORK_POINTS = 200_000
+QUIET_SECONDS = 2.0
 
 
 def _progress(rows, what, long):
-    """Rows with their progress on standard error: a bar on a terminal; elsewhere one line per row when ``long``."""
+    """Rows with their progress on standard error: a bar on a terminal; elsewhere one line per row once it matters."""
     if sys.stderr.isatty():
         yield from tqdm(rows, desc=what, unit="divergence", leave=False, file=sys.stderr)
         return
+    start = time.monotonic()
     for i, row in enumerate(rows):
-        if long:
+        if long or time.monotonic() - start > QUIET_SECONDS:
             print(f"gantheory divergence: {what} {i + 1}/{len(rows)}: {row[0]}", file=sys.stderr, flush=True)
         yield row
 
@@ -254,7 +259,7 @@ def divergence_table(P=None, Q=None, x=None, y=None) -> list[dict]:
     rows = {}
     if P is not None:
         _check_same_dimension(P, Q)
-        for name, f in _progress(EXACT_ROWS, "exact values", long=P.dim > 1):
+        for name, f in _progress(EXACT_ROWS, "exact values", long=False):
             value, method = _exact_value(f, P, Q)
             rows[name] = dict(divergence=name, exact=value, method=method, samples=None, sample_method="")
     if x is not None:
