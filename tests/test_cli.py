@@ -242,3 +242,16 @@ def test_slow_exact_rows_report_progress_once_they_have_taken_a_while(monkeypatc
     monkeypatch.setattr(divergence, "QUIET_SECONDS", 1e9)
     assert main(["divergence", "--n", "0"]) == 0
     assert "exact values" not in capsys.readouterr().err
+
+
+def test_2d_energy_rows_are_skipped_with_a_reason_beyond_the_pair_limit(monkeypatch, tmp_path, capsys):
+    from gantheory.cli import divergence
+
+    monkeypatch.setattr(divergence, "MAX_ENERGY_PAIRS", 100)  # 2 x 20 points: 1600 pairs
+    rng = np.random.default_rng(3)
+    np.save(tmp_path / "x.npy", rng.normal(size=(20, 2)))
+    np.save(tmp_path / "y.npy", rng.normal(size=(20, 2)))
+    rows = _rows(capsys, ["divergence", str(tmp_path / "x.npy"), str(tmp_path / "y.npy")])
+    for name in ("energy distance", "Cramér l2"):
+        assert rows[name]["samples"] is None and "gt.empirical.sliced_cramer" in rows[name]["sample_method"]
+    assert rows["sliced W1"]["samples"] is not None  # the other rows still run
