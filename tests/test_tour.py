@@ -133,3 +133,22 @@ def test_bad_input_is_refused(tmp_path, capsys):
 def test_one_stage_in_svg(tmp_path):
     assert main(["tour", "--quick", "--stages", "parallel_lines", "--format", "svg", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "parallel_lines.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_blas_runs_on_one_thread_inside_the_tour_and_is_restored_after():
+    import ctypes
+
+    import numpy  # noqa: F401  (loads NumPy's OpenBLAS)
+
+    getters = []
+    for line in open("/proc/self/maps") if __import__("os").path.exists("/proc/self/maps") else []:
+        path = line.split()[-1]
+        if "openblas" in path.lower() and path.startswith("/"):
+            lib = ctypes.CDLL(path)
+            getters += [getattr(lib, n) for n in ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads") if hasattr(lib, n)][:1]
+    if not getters:
+        pytest.skip("no OpenBLAS loaded here")
+    before = [g() for g in getters]
+    with tour.single_threaded_blas():
+        assert [g() for g in getters] == [1] * len(getters)
+    assert [g() for g in getters] == before
