@@ -2,6 +2,12 @@
 
 import os
 
+# One BLAS thread: the autograd's many small matrix products run slower with a
+# thread pool on a 2-core machine, and notebook kernels inherit the setting.
+# Set before NumPy is first imported (OpenBLAS fixes its pool at import).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import pytest
 from hypothesis import HealthCheck, settings
 
