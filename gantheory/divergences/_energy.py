@@ -3,7 +3,8 @@
 The energy distance needs three means of pairwise distances, each an
 O(n m d) sum over an ``n x m`` matrix that need not exist all at once: the
 rows are taken in blocks of ``chunk`` and each block's distances (computed by
-:func:`scipy.spatial.distance.cdist`) are reduced and freed before the next.
+:func:`scipy.spatial.distance.cdist` on the host, or by broadcasting on a CuPy
+device) are reduced and freed before the next.
 Within one sample, symmetry halves the work: block ``[s, e)`` is paired only
 with the points from ``s`` on, and the off-diagonal part counted twice.
 
@@ -20,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial.distance import cdist
 
+from gantheory.backend import get_namespace
+
 __all__ = ["pairwise_sum", "default_chunk"]
 
 # Each block of distances stays under this many bytes (float64).
@@ -29,6 +32,14 @@ _BLOCK_BYTES = 32 * 2**20
 def default_chunk(m: int) -> int:
     """Rows per block so that a block of distances against ``m`` points takes at most 32 MiB."""
     return max(1, _BLOCK_BYTES // (8 * max(m, 1)))
+
+
+def _distances(a, b):
+    """The ``len(a) x len(b)`` block of Euclidean distances (SciPy on the host, broadcasting on a device)."""
+    xp = get_namespace(a, b)
+    if xp is np:
+        return cdist(a, b)
+    return xp.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1))
 
 
 def _block_sum(D, wr, wc):
@@ -63,9 +74,9 @@ def pairwise_sum(x, y, x_weights, y_weights, *, same: bool, chunk: int) -> float
         e = min(s + chunk, n)
         wr = None if x_weights is None else x_weights[s:e]
         if not same:
-            total += _block_sum(cdist(x[s:e], y), wr, y_weights)
+            total += _block_sum(_distances(x[s:e], y), wr, y_weights)
             continue
-        D = cdist(x[s:e], x[s:])  # this block against itself and every later point
+        D = _distances(x[s:e], x[s:])  # this block against itself and every later point
         wc = None if x_weights is None else x_weights[s:]
         inner = _block_sum(D[:, : e - s], wr, None if wc is None else wc[: e - s])
         total += 2.0 * _block_sum(D, wr, wc) - inner

@@ -92,19 +92,22 @@ def _numpy(*arrays):
     return [None if a is None else to_numpy(a) for a in arrays]
 
 
-def _host_scaled(x, y):
-    """Both samples as ``(n, d)`` host arrays divided by ``2**e``, a power of two near their largest |coordinate|; and ``e``.
+def _scaled(x, y, xp=np):
+    """Both samples as ``(n, d)`` arrays of ``xp`` divided by ``2**e``, a power of two near their largest |coordinate|; and ``e``.
 
     The d-D kernels square coordinate differences, which overflows beyond
     ~1e154 and underflows below ~1e-154. Dividing by a power of two is exact,
     and every distance here is homogeneous in the scale (W1 and the energy
     distance of degree 1, the kNN log-ratios of degree 0), so the result on
-    the scaled samples is rescaled by :func:`_unscaled`.
+    the scaled samples is rescaled by :func:`_unscaled`. ``xp=np`` moves the
+    samples to the host (for the SciPy kernels).
     """
-    x, y = _numpy(x.reshape(x.shape[0], -1), y.reshape(y.shape[0], -1))
-    top = max(float(np.abs(x).max()), float(np.abs(y).max()))
+    x, y = x.reshape(x.shape[0], -1), y.reshape(y.shape[0], -1)
+    if xp is np:
+        x, y = _numpy(x, y)
+    top = max(float(xp.abs(x).max()), float(xp.abs(y).max()))
     e = math.frexp(top)[1] if top > 0 else 0
-    return np.ldexp(x, -e), np.ldexp(y, -e), e
+    return xp.ldexp(x, -e), xp.ldexp(y, -e), e
 
 
 def _unscaled(value: float, e: int) -> float:
@@ -207,7 +210,7 @@ def w1(x, y, x_weights=None, y_weights=None, *, return_coupling=False, backend=N
             return float(w1_sorted_equal(x, y, xp))
         gap, widths = cdf_gap(x, y, x_weights, y_weights, xp)
         return float(xp.sum(xp.abs(gap) * widths))
-    x, y, e = _host_scaled(x, y)
+    x, y, e = _scaled(x, y)
     x_weights, y_weights = _numpy(x_weights, y_weights)
     n, m = x.shape[0], y.shape[0]
     if x_weights is None and y_weights is None and n == m:
@@ -379,9 +382,9 @@ def energy_distance(x, y, x_weights=None, y_weights=None, *, unbiased=False, chu
         return value
     if chunk_size is not None:
         chunk_size = check_positive_int(chunk_size, "chunk_size")
-    x, y, e = _host_scaled(x, y)
+    x, y, e = _scaled(x, y, xp)  # CuPy arrays stay on the device
     # Normalized weights (as_weights), or None with the sum divided by the count instead.
-    wx, wy = _numpy(x_weights, y_weights)
+    wx, wy = x_weights, y_weights
     nx, ny = (n if wx is None else 1.0), (m if wy is None else 1.0)
     mean_xy = pairwise_sum(x, y, wx, wy, same=False, chunk=chunk_size or default_chunk(m)) / (nx * ny)
     sum_xx = pairwise_sum(x, x, wx, wx, same=True, chunk=chunk_size or default_chunk(n))
@@ -505,7 +508,7 @@ def _knn_pair(x, y, k):
     """Validate two unweighted samples as (n, d) host arrays and ``k`` against their sizes."""
     k = check_positive_int(k, "k")
     x, y, _, _, _ = _validate_pair(x, y, None, None, None, ndims=(1, 2))
-    x, y, _ = _host_scaled(x, y)  # the estimates are scale-invariant; squared distances must not overflow
+    x, y, _ = _scaled(x, y)  # the estimates are scale-invariant; squared distances must not overflow
     for name, size, need in (("x", x.shape[0], k + 1), ("y", y.shape[0], k + 1)):
         if size < need:
             raise ValueError(f"{name} has {size} points; the kNN estimator with k={k} needs at least k + 1 = {need}")

@@ -306,6 +306,16 @@ def test_sliced_backend_arrays_agree_with_numpy(xp):
     assert emp.sliced_w1(xp.asarray(x), xp.asarray(y), n_projections=16) == pytest.approx(expected, abs=1e-12)
 
 
+def test_energy_backend_arrays_agree_with_numpy(xp):
+    # the chunked pairwise sums run where the data lives (broadcast distances on a device)
+    x, y = _cloud(25, 22), _cloud(20, 23, shift=0.5)
+    w = np.linspace(1.0, 2.0, 25)
+    for wx in (None, w):
+        expected = emp.energy_distance(x, y, wx, chunk_size=7)
+        got = emp.energy_distance(xp.asarray(x), xp.asarray(y), None if wx is None else xp.asarray(wx), chunk_size=7)
+        assert got == pytest.approx(expected, rel=1e-12)
+
+
 # --------------------------------------------------------------------------- kNN KL
 
 
