@@ -893,8 +893,12 @@ def plot_dirac_gan(runs=None, *, h=0.1, steps=1000) -> Figure:
                             markersize=9 if i == 0 else 12, markerfacecolor=style["color"] if i == 0 else "none",
                             label=label if i == 0 else None)  # fmt: skip
             k += 1
-        eig_ax.set_xlim(0.95, 1.01)
-        eig_ax.set_ylim(-0.08, 0.08)
+        shown = [np.asarray(e) for row in runs.values() for e in (row.get("eigenvalues") or {}).values() if e is not None]
+        if shown:  # zoom on the eigenvalues: they sit near 1 for small steps
+            shown = np.concatenate(shown)
+            reach = max(1.25 * np.abs(shown.imag).max(), 1.1 * (1.0 - shown.real.min()), 1e-3)
+            eig_ax.set_xlim(1.0 - reach, 1.0 + 0.3 * reach)
+            eig_ax.set_ylim(-reach, reach)
         eig_ax.set_xlabel("Re λ (update map)")
         eig_ax.set_ylabel("Im λ")
         eig_ax.set_title("One step's eigenvalues\n(filled: simultaneous, open: alternating)", fontsize=11)
