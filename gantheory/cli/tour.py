@@ -35,7 +35,6 @@ Examples
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import ctypes
 import importlib
