@@ -435,12 +435,6 @@ def test_ring_divergences_by_cubature_are_consistent():
     assert 0 < jsd < LOG2 and jsd <= LOG2 * tv + 1e-9 and tv <= math.sqrt(kl / 2)
 
 
-def test_unreached_tolerance_is_reported(monkeypatch):
-    monkeypatch.setattr(exact, "CUBATURE_MAX_POINTS", 1)
-    with pytest.warns(exact.AccuracyWarning, match="above the tolerance"):
-        gt.tv(gt.ring_of_gaussians(), gt.MultivariateNormal([0, 0], np.eye(2)))
-
-
 # -- errors -----------------------------------------------------------------------------------
 
 
