@@ -73,12 +73,16 @@ def test_kernelspec_is_this_interpreter(kernel_env):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes(path, kernel_env):
+def test_notebook_executes(path, kernel_env, tmp_path):
+    from jupyter_client import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, startup_timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}})
+    # IPC sockets in a temporary folder instead of TCP ports: no race for free ports between
+    # kernels started one after another (seen here as a notebook stalling two minutes now and then).
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel"))
+    client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT_S, startup_timeout=120, resources={"metadata": {"path": str(NOTEBOOK_DIR)}})
     start = time.perf_counter()
     try:
         client.execute()
