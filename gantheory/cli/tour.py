@@ -35,8 +35,6 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import importlib
 import math
 import sys
@@ -47,6 +45,8 @@ from typing import Callable
 
 import numpy as np
 from tqdm.auto import tqdm
+
+from gantheory.backend import single_threaded_blas
 
 FORMATS = ("png", "svg", "pdf")
 DEFAULT_OUT = "figures"
@@ -445,43 +445,6 @@ def format_report(report: dict) -> str:
         parts.append(f"Bernoulli(p = {fmt_number(r['p'])}): minimizers of the expected sample loss over theta\n"
                      + _table(["m", "W1 (low)", "W1 (high)", "Cramér^2"], [list(row) for row in zip(r["m"], r["w1_low"], r["w1_high"], r["cramer2"])]))  # fmt: skip
     return "\n\n".join(parts)
-
-
-_BLAS_THREAD_SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "openblas_set_num_threads64_", "openblas_set_num_threads")
-
-
-@contextlib.contextmanager
-def single_threaded_blas():
-    """Run OpenBLAS (NumPy's and SciPy's) on one thread inside the block; restore its thread count after.
-
-    The tour's GAN trains on small matrices (256 x 64), where BLAS threads
-    only add synchronization: on a shared 2-core machine one thread took a
-    quarter of the CPU time of the default (full tour: 49 s against 218 s
-    of user time, measured in one session). A no-op where the libraries
-    cannot be found (other platforms, other BLAS).
-    """
-    restore = []
-    try:
-        with open("/proc/self/maps") as maps:
-            paths = {line.split()[-1] for line in maps if "openblas" in line.lower() and line.split()[-1].startswith("/")}
-    except OSError:
-        paths = set()
-    for path in sorted(paths):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for setter in _BLAS_THREAD_SETTERS:
-            getter = setter.replace("_set_", "_get_")
-            if hasattr(lib, setter) and hasattr(lib, getter):
-                restore.append((getattr(lib, setter), getattr(lib, getter)()))
-                getattr(lib, setter)(1)
-                break
-    try:
-        yield
-    finally:
-        for setter, count in restore:
-            setter(count)
 
 
 def _tour(args) -> int:

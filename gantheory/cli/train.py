@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gantheory.backend import single_threaded_blas
 from gantheory.cli.divergence import load_sample, parse_distribution
 from gantheory.gan.losses import LOSSES
 from gantheory.gan.train import OPTIMIZERS, UPDATES, train
@@ -41,12 +42,13 @@ def _train(args) -> int:
 
     target = _target(args.target)
     print(f"target: {target!r}" if len(repr(target)) <= 120 else f"target: {args.target}")
-    history = train(
-        target, generator=args.generator, loss=args.loss, optimizer=args.optimizer, lr=args.lr, d_lr=args.d_lr,
-        batch_size=args.batch_size, steps=args.steps, n_critic=args.n_critic, update=args.update,
-        log_every=args.log_every, snapshot_every=args.snapshot_every, seed=args.seed,
-        progress=False if args.quiet else None,
-    )  # fmt: skip
+    with single_threaded_blas():  # small matrices: BLAS threads only add synchronization
+        history = train(
+            target, generator=args.generator, loss=args.loss, optimizer=args.optimizer, lr=args.lr, d_lr=args.d_lr,
+            batch_size=args.batch_size, steps=args.steps, n_critic=args.n_critic, update=args.update,
+            log_every=args.log_every, snapshot_every=args.snapshot_every, seed=args.seed,
+            progress=False if args.quiet else None,
+        )  # fmt: skip
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "history.json").write_text(history.to_json())
