@@ -406,10 +406,16 @@ def _plane_cubature(name, g, P, Q, rtol, atol):
             "Normal/Uniform/Laplace and their mixtures; discretize with gt.PointMasses or estimate from samples with gantheory.empirical"
         )
     xs, ys = (np.unique(np.concatenate([lines[0][i], lines[1][i]])) for i in (0, 1))
+    width = _terms(P) + _terms(Q)
+    cost = 5 * 36 * (xs.size - 1) * (ys.size - 1) * width  # the start grid: a 6 x 6 rule on each cell and its quarters
+    if cost > MAX_EVALUATIONS:
+        raise ValueError(
+            f"{name} by 2-D cubature would need over {cost:.3g} log-density evaluations on its start grid (the bound "
+            f"MAX_EVALUATIONS = {MAX_EVALUATIONS:.3g}): the laws have too many components; estimate it from samples with gantheory.empirical"
+        )
     X0, Y0 = np.meshgrid(np.arange(len(xs) - 1), np.arange(len(ys) - 1), indexing="ij")
     cells = np.column_stack([xs[X0.ravel()], xs[X0.ravel() + 1], ys[Y0.ravel()], ys[Y0.ravel() + 1]])
     nodes, weights = legendre.leggauss(6)
-    width = _terms(P) + _terms(Q)
 
     def refine(cells, whole):
         quarters = _quarters(cells)
@@ -420,9 +426,13 @@ def _plane_cubature(name, g, P, Q, rtol, atol):
     evaluations = 5 * cells.shape[0] * nodes.size**2 * width
     while True:
         tol = max(rtol * abs(values.sum()), atol)
-        if errors.sum() <= tol or evaluations > MAX_EVALUATIONS:
+        # each split cell costs 16 rules (its quarters' quarters): the largest errors first, within the bound
+        affordable = int((MAX_EVALUATIONS - evaluations) // (16 * nodes.size**2 * width))
+        if errors.sum() <= tol or affordable < 1:
             break
         split = errors > tol / errors.size
+        if split.sum() > affordable:
+            split = errors >= np.sort(errors)[-affordable]
         new_cells = quarters.reshape(4, -1, 4)[:, split].reshape(-1, 4)
         new_quarters, new_parts, new_values, new_errors = refine(new_cells, parts[:, split].ravel())
         evaluations += 4 * new_cells.shape[0] * nodes.size**2 * width
