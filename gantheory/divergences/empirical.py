@@ -161,10 +161,14 @@ def w1(x, y, x_weights=None, y_weights=None, *, return_coupling=False, backend=N
       midpoints of neighbouring pairs of points (coarse to fine, recursively; see
       :mod:`gantheory.divergences._transport`). O(n^2) memory, O(n^3) time
       in the worst case, far less in practice.
-    * d-D with weights or unequal sizes: the transportation linear programme,
-      ``n m`` variables and ``n + m`` constraints, solved by HiGHS's dual
-      simplex (:func:`scipy.optimize.linprog`); practical up to a few hundred
-      points per side.
+    * d-D with weights or unequal sizes: the transportation linear programme
+      (``n m`` variables, ``n + m`` constraints) by column generation
+      (Schmitzer 2016; :mod:`gantheory.divergences._transport`): HiGHS's dual
+      simplex on a sparse set of edges (a feasible staircase plan and nearest
+      neighbours), all ``n m`` reduced costs priced in one chunked pass, the
+      violating edges added until none is left, so the value is exact.
+      About 0.5 s at 500 x 333 and 10-16 s at 1000 x 1000 or 1500 x 1000
+      (13-43x the time of POT's compiled network simplex).
 
     As an estimate of :math:`W_1(P, Q)` it is consistent but biased upwards
     (:math:`E\,W_1(\hat P, \hat Q) \ge W_1(P, Q)` by convexity), with a bias
