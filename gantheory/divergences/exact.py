@@ -315,11 +315,18 @@ def _energy_parallel_lines(theta):
     :math:`E|D| = 1/3`, :math:`E\sqrt{\theta^2 + D^2} = 2(I_1 - I_2)` with
     :math:`I_1 = \int_0^1 \sqrt{\theta^2 + d^2} = \tfrac12(\sqrt{\theta^2+1} + \theta^2 \operatorname{asinh}(1/\theta))`,
     :math:`I_2 = \int_0^1 d\sqrt{\theta^2 + d^2} = ((\theta^2 + 1)^{3/2} - \theta^3)/3`.
+    Collected without cancellation (t = |θ|, s = √(t² + 1), using
+    :math:`s - 1 = t^2/(s + 1)`):
+
+    .. math:: E = t^2\big(2\operatorname{asinh}(1/t) + \tfrac43 t - \tfrac43 s + \tfrac{2}{3(s + 1)}\big),
+
+    which keeps full relative accuracy as θ → 0 (E ~ t²(2 log(2/t) − 1)).
     """
     t = abs(theta)
-    i1 = 0.5 * (math.sqrt(t * t + 1.0) + (t * t * math.asinh(1.0 / t) if t > 0 else 0.0))
-    i2 = ((t * t + 1.0) ** 1.5 - t**3) / 3.0
-    return max(0.0, 4.0 * (i1 - i2) - 2.0 / 3.0)
+    if t == 0:
+        return 0.0
+    s = math.sqrt(t * t + 1.0)
+    return t * t * (2.0 * math.asinh(1.0 / t) + 4.0 / 3.0 * t - 4.0 / 3.0 * s + 2.0 / (3.0 * (s + 1.0)))
 
 
 def _uniform_overlap(P, Q):
