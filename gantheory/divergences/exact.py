@@ -404,7 +404,16 @@ def _kl_gaussian_2d(P, Q):
         return math.inf  # the mean difference or an eigenvalue of S_Q^-1 S_P overflows
     mahalanobis = float(z @ z) * dm * dm  # Python floats: inf on overflow, no warning
     e = [float(v) * dc for v in np.linalg.eigvalsh(0.5 * (B + B.T))]
-    return 0.5 * (sum(_expm1mx(math.log1p(max(v, -1.0 + 1e-300))) for v in e) + mahalanobis)
+    t = [math.log1p(max(v, -1.0 + 1e-300)) for v in e]
+    k = int(np.argmin(e))
+    if e[k] < -0.5:
+        # A nearly singular S_P: 1 + e_k is tiny and its absolute error (~1e-16) is large relative to it.
+        # No cancellation threatens e_k - t_k there, so take t_k from the determinants instead:
+        # sum_i t_i = log det(S_P) - log det(S_Q) (relative error ~1e-16 / (1 - rho^2) rather than ~1e-16 / det).
+        (_, logdet_p), (_, logdet_q) = np.linalg.slogdet(P.cov), np.linalg.slogdet(Q.cov)
+        t[k] = float(logdet_p - logdet_q) - sum(t[j] for j in range(len(t)) if j != k)
+        return 0.5 * (sum(_expm1mx(t[j]) for j in range(len(t)) if j != k) + (e[k] - t[k]) + mahalanobis)
+    return 0.5 * (sum(_expm1mx(u) for u in t) + mahalanobis)
 
 
 def _kl_laplace(P, Q):

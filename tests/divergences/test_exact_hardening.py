@@ -176,6 +176,15 @@ def test_bivariate_normal_kl_of_nearly_equal_laws_keeps_relative_accuracy(rho, a
     assert value == 0.0 if expected == 0 else rel_err(value, expected) < 1e-11
 
 
+@pytest.mark.parametrize("rho", [0.99, 0.99999, -0.9999999, 0.999999999])
+def test_bivariate_normal_kl_from_a_nearly_singular_covariance_keeps_relative_accuracy(rho):
+    # issue 12's ridge: det S_P = 1 - rho^2 is tiny, so log det must not come from 1 + (an eigenvalue near -1)
+    cov_p, cov_q = np.array([[1.0, rho], [rho, 1.0]]), np.diag([2500.0, 1.0])
+    P, Q = gt.MultivariateNormal([-50.0, 0.0], cov_p), gt.MultivariateNormal([0.0, 0.0], cov_q)
+    # error ~ eps / (1 - rho^2) in log det S_P: 1e-16 / 2e-9 = 5e-8 absolute at the last rho, on a KL of about 19
+    assert rel_err(gt.kl(P, Q), mp_kl_mvn(P.mean, P.cov, Q.mean, Q.cov)) < 1e-16 / (1 - rho * rho) + 1e-14
+
+
 def test_nearly_equal_products_add_up_without_cancellation():
     P = gt.Product(N(0, 1), gt.Laplace(0, 1))
     Q = gt.Product(N(1e-8, 1), gt.Laplace(0, 1 + 1e-8))
