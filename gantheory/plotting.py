@@ -1090,7 +1090,8 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
         axes[0].legend(loc="lower left", fontsize=9, markerscale=2)
         if dim == 2:
             fig.colorbar(mesh, ax=list(axes), label=snap["label"], shrink=0.8)
-        fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): generated samples over the discriminator, arrows = generator's push")
+        what = "arrows = generator's push" if dim == 2 else "curve = discriminator"
+        fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): generated samples over the discriminator, {what}")
     return fig
 
 
