@@ -43,7 +43,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from gantheory._rng import as_generator
 from gantheory._validation import as_float_array, check_positive_int
@@ -65,6 +64,13 @@ _MC_CHUNK = 1 << 22  # Bernoulli draws held in memory at once by the Monte Carlo
 
 
 # -- validation ---------------------------------------------------------------
+
+
+def _binom():
+    """``scipy.stats.binom``, imported on first use (scipy.stats takes a third of ``import gantheory``)."""
+    from scipy.stats import binom
+
+    return binom
 
 def _probability(p, name: str) -> float:
     if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)):
@@ -234,7 +240,7 @@ def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_00
         if method == "exact":
             k = np.arange(size + 1)
             # exp(logpmf): scipy's binom.pmf overflows (boost ibeta_derivative) for subnormal p
-            weights, means = np.exp(stats.binom.logpmf(k, size, p)), k / size
+            weights, means = np.exp(_binom().logpmf(k, size, p)), k / size
         else:
             weights, means = None, _bernoulli_counts(gen, int(size), p, n_batches) / size
         diff = means[:, None] - theta[None, :]  # K/m - theta, one row per outcome or batch
@@ -295,7 +301,7 @@ def bernoulli_minimizers(p, m) -> BernoulliMinimizers:
     sizes = _batch_sizes(m)
     low, high = np.empty(sizes.size), np.empty(sizes.size)
     for i, size in enumerate(sizes):
-        cdf = stats.binom.cdf(np.arange(size + 1), size, p)
+        cdf = _binom().cdf(np.arange(size + 1), size, p)
         low[i] = np.searchsorted(cdf, 0.5 - 1e-12, side="left") / size
         high[i] = min(np.searchsorted(cdf, 0.5 + 1e-12, side="right"), size) / size
     return BernoulliMinimizers(p=p, m=sizes, w1_low=low, w1_high=high, cramer2=np.full(sizes.size, p))
