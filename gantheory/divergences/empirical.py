@@ -399,13 +399,19 @@ def energy_distance(x, y, x_weights=None, y_weights=None, *, unbiased=False, chu
 
 
 def _sliced(x, y, x_weights, y_weights, n_projections, rng, backend, kernel):
-    """Validate, draw directions and apply a batched 1-D kernel: per-direction values, shape (K,)."""
+    """Validate, draw directions and apply a batched 1-D kernel to the samples divided by ``2**e``.
+
+    Returns the per-direction values on the scaled samples (shape (K,)), the
+    array module and ``e``: W1 (degree 1 in the scale) is unscaled by
+    :func:`_unscaled`, the Cramér distance (degree 1/2) by ``2**(e/2)``; no
+    overflow near 1e308, no underflow of squares near 1e-200.
+    """
     x, y, x_weights, y_weights, xp = _validate_pair(x, y, x_weights, y_weights, backend, ndims=(1, 2))
     n_projections = check_positive_int(n_projections, "n_projections")
     rng = as_generator(rng)
-    x, y = x.reshape(x.shape[0], -1), y.reshape(y.shape[0], -1)
+    x, y, e = _scaled(x, y, xp)
     theta = random_directions(x.shape[1], n_projections, rng, xp)
-    return kernel(x, y, x_weights, y_weights, theta, xp), xp
+    return kernel(x, y, x_weights, y_weights, theta, xp), xp, e
 
 
 def sliced_w1(x, y, x_weights=None, y_weights=None, n_projections=256, rng=0, *, backend=None) -> float:
@@ -458,8 +464,8 @@ def sliced_w1(x, y, x_weights=None, y_weights=None, n_projections=256, rng=0, *,
     >>> round(value, 2), round(2 / 3.14159, 2)
     (0.64, 0.64)
     """
-    values, xp = _sliced(x, y, x_weights, y_weights, n_projections, rng, backend, projected_w1)
-    return float(xp.mean(values))
+    values, xp, e = _sliced(x, y, x_weights, y_weights, n_projections, rng, backend, projected_w1)
+    return _unscaled(float(xp.mean(values)), e)
 
 
 def sliced_cramer(x, y, x_weights=None, y_weights=None, n_projections=256, rng=0, *, backend=None) -> float:
@@ -504,8 +510,9 @@ def sliced_cramer(x, y, x_weights=None, y_weights=None, n_projections=256, rng=0
     >>> round(gt.empirical.sliced_cramer(x, y, n_projections=20000) ** 2, 2), round(e / 3.14159, 2)
     (0.64, 0.64)
     """
-    values, xp = _sliced(x, y, x_weights, y_weights, n_projections, rng, backend, projected_cramer_squared)
-    return math.sqrt(float(xp.mean(values)))
+    values, xp, e = _sliced(x, y, x_weights, y_weights, n_projections, rng, backend, projected_cramer_squared)
+    # l2^2 is of degree 1 in the scale, l2 of degree 1/2: sqrt(mean * 2**e) with e split so nothing overflows
+    return math.ldexp(math.sqrt(math.ldexp(float(xp.mean(values)), e % 2)), e // 2)
 
 
 def _knn_pair(x, y, k):

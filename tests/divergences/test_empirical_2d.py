@@ -232,6 +232,11 @@ def test_extreme_scales_neither_overflow_nor_underflow():
     assert emp.w1([[3e200, 4e200]], [[0, 0]], x_weights=[2.0]) == pytest.approx(5e200, rel=1e-15)
     # beyond the largest float the true value is inf, and so is the answer
     assert emp.energy_distance([[1.5e308, 0]], [[-1.5e308, 0]]) == math.inf
+    # sliced distances at the ends of the float range: W1 of degree 1, Cramer of degree 1/2 in the scale
+    a, o = np.array([[1.0, 0.0], [0.0, 1.0]]), np.zeros((1, 2))
+    for c in (1e308, 1e-300):
+        assert emp.sliced_w1(c * a, o) == pytest.approx(c * emp.sliced_w1(a, o), rel=1e-14)
+        assert emp.sliced_cramer(c * a, o) == pytest.approx(math.sqrt(c) * emp.sliced_cramer(a, o), rel=1e-14)
 
 
 @settings(max_examples=30)
@@ -247,7 +252,10 @@ def test_scaling_both_samples_by_c_multiplies_every_distance_by_c(data):
     def cramer_squared(x, y, wx):
         return emp.cramer(x, y, wx) ** 2
 
-    for dist in (emp.w1, emp.energy_distance, cramer_squared, emp.sliced_w1):
+    def sliced_cramer_squared(x, y, wx):
+        return emp.sliced_cramer(x, y, wx, n_projections=16) ** 2
+
+    for dist in (emp.w1, emp.energy_distance, cramer_squared, emp.sliced_w1, sliced_cramer_squared):
         expected = c * dist(x, y, wx)
         assert dist(c * x, c * y, wx) == pytest.approx(expected, rel=1e-12, abs=1e-12 * c * extent)
 
