@@ -97,7 +97,7 @@ from gantheory.divergences._quadrature import (  # noqa: F401 (the 1-D quadratur
     _w1_quad,
     _xlogratio,
 )
-from gantheory.divergences._cubature import ATOL_TV_2D, CUBATURE_MAX_POINTS, js_divergence_2d, kl_2d, tv_2d  # noqa: F401 (constants re-exported)
+from gantheory.divergences._cubature import ATOL_TV_2D, MAX_EVALUATIONS, js_divergence_2d, kl_2d, tv_2d  # noqa: F401 (constants re-exported)
 from gantheory._validation import check_base
 
 __all__ = ["kl", "js_divergence", "js_distance", "w1", "cramer", "energy_distance", "tv", "AccuracyWarning"]

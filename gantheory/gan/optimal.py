@@ -50,7 +50,7 @@ from gantheory._rng import as_generator
 from gantheory._validation import check_positive_int
 from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution, Normal
-from gantheory.divergences import exact
+from gantheory.divergences import _cubature, exact
 from gantheory.gan import losses
 from gantheory.gan.train import AffineGenerator
 
@@ -248,10 +248,13 @@ def value_at_optimal_discriminator(P, Q) -> float:
     the pieces between the laws' break points (support ends, modes,
     multiples of the scales; the helper of :func:`gantheory.js_divergence`),
     error estimate below 1e-8 relative. Discrete laws: the exact sum over
-    the union of the atoms (1-D or 2-D). Plane densities:
-    ``NotImplementedError`` for now (the 2-D cubature of
-    :func:`gantheory.js_divergence` integrates this same integrand in its
-    Gaussian-mixture route, so it would not be an independent check).
+    the union of the atoms (1-D or 2-D). Plane densities: adaptive tensor
+    Gauss-Legendre cubature in the plane, on the laws' break lines
+    (:func:`gantheory.divergences._cubature.integrate_plane`; an
+    ``AccuracyWarning`` if its error estimate stays above 1e-8 relative
+    within its bounded work), which is not the route
+    :func:`gantheory.js_divergence` takes between Gaussian mixtures (each
+    component's whitened Gauss-Hermite rule).
 
     References
     ----------
@@ -271,11 +274,9 @@ def value_at_optimal_discriminator(P, Q) -> float:
     if P.reference == "counting":
         return float(D.value_integrand(_discrete_support(P, Q)).sum())
     if P.dim == 2:
-        raise NotImplementedError(
-            f"value_at_optimal_discriminator between plane densities ({P!r}, {Q!r}) is not implemented; "
-            "use -log 4 + 2 * gt.js_divergence(P, Q) (Goodfellow et al. 2014, Theorem 1), or point masses"
-        )
-    value = exact._quad_pieces(lambda x: float(D.value_integrand(x)), exact._union(P, Q), (P, Q))
+        value = _cubature.integrate_plane("value_at_optimal_discriminator", D.value_integrand, P, Q)
+    else:
+        value = exact._quad_pieces(lambda x: float(D.value_integrand(x)), exact._union(P, Q), (P, Q))
     return min(max(value, -LOG4), 0.0)
 
 

@@ -103,11 +103,22 @@ def test_optimal_discriminator_in_2d_matches_the_density_ratio():
     x = np.random.default_rng(0).normal(size=(50, 2)) * 2.0
     p, q = P.pdf(x), Q.pdf(x)
     np.testing.assert_allclose(gt.gan.optimal_discriminator(P, Q)(x), p / (p + q), rtol=1e-13)
-    with pytest.raises(NotImplementedError, match="js_divergence"):
-        gt.gan.value_at_optimal_discriminator(P, Q)
+    # plane cubature of the value function against the JSD's whitened Gauss-Hermite route (Theorem 1)
+    expected = -math.log(4) + 2 * gt.js_divergence(P, Q)
+    assert gt.gan.value_at_optimal_discriminator(P, Q) == pytest.approx(expected, rel=1e-8)
     # 2-D point masses: the exact sum; a shared atom (1, 1) carries all the overlap
     A, B = gt.PointMasses([[0.0, 0.0], [1.0, 1.0]], [0.5, 0.5]), gt.PointMasses([[1.0, 1.0], [2.0, 0.0]], [0.5, 0.5])
     assert gt.gan.value_at_optimal_discriminator(A, B) == pytest.approx(2 * 0.5 * math.log(0.5), rel=1e-15)
+
+
+@settings(max_examples=8)
+@given(st.floats(-2, 2), st.floats(-2, 2), st.floats(0.5, 2), st.floats(-0.8, 0.8))
+def test_value_in_2d_is_minus_log4_plus_twice_the_jsd(mx, my, s, rho):
+    # 2-D Gaussians, and the ring of 8 against a normal: V(D*, G) by plane cubature of p log D* + q log(1 - D*)
+    Q = gt.MultivariateNormal([mx, my], [[s * s, rho * s], [rho * s, 1.0]])
+    for P in (gt.MultivariateNormal([0.0, 0.0], np.eye(2)), gt.ring_of_gaussians(8)):
+        V = gt.gan.value_at_optimal_discriminator(P, Q)
+        assert V == pytest.approx(-math.log(4) + 2 * gt.js_divergence(P, Q), rel=1e-8, abs=1e-10)
 
 
 def test_value_for_point_masses_is_the_exact_sum():
