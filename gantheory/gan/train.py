@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -320,6 +321,22 @@ def _generator_cost(spec, D, real, fake, fake_2):
     return spec.generator_cost(D(fake))
 
 
+@contextmanager
+def _constant(params):
+    """``params`` are constants in the graph built inside: its backward computes no gradients for them.
+
+    The graph records which inputs require gradients when it is built, so the
+    switch must surround the forward pass, not only the backward one.
+    """
+    for p in params:
+        p.requires_grad = False
+    try:
+        yield
+    finally:
+        for p in params:
+            p.requires_grad = True
+
+
 class _Game:
     """The players, their optimizers and the batches: one call to ``step`` is one training step."""
 
@@ -363,15 +380,10 @@ class _Game:
     def generator_step(self):
         real = self.real() if self.n_fake == 2 else None
         fake = self.G(Tensor(self.noise()))
-        cost = _generator_cost(self.spec, self.D, real, *self.split(fake))
+        with _constant(self.d_params):
+            cost = _generator_cost(self.spec, self.D, real, *self.split(fake))
         self.opt_g.zero_grad()
-        for p in self.d_params:  # D is a constant here: record no weight gradients for it
-            p.requires_grad = False
-        try:
-            cost.backward()
-        finally:
-            for p in self.d_params:
-                p.requires_grad = True
+        cost.backward()
         result = _finite(cost, _grad_norm(self.g_params), "generator")
         self.opt_g.step()
         return result
@@ -390,12 +402,10 @@ class _Game:
         d_cost = _critic_cost(self.spec, self.D, real, fake_d, fake_d2, self.rng)
         self.opt_d.zero_grad()
         d_cost.backward()
-        d_grads = [p.grad for p in self.d_params]
-        g_cost = _generator_cost(self.spec, self.D, real, *self.split(fake))
+        with _constant(self.d_params):
+            g_cost = _generator_cost(self.spec, self.D, real, *self.split(fake))
         self.opt_g.zero_grad()
         g_cost.backward()
-        for p, g in zip(self.d_params, d_grads):  # drop what g_cost put on D's parameters
-            p.grad = g
         d_cost, d_norm = _finite(d_cost, _grad_norm(self.d_params), "discriminator")
         g_cost, g_norm = _finite(g_cost, _grad_norm(self.g_params), "generator")
         self.opt_d.step()
