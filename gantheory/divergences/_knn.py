@@ -150,7 +150,10 @@ def log_ratio(x, y, k: int):
     return _log_ratio(rho, nu, k, x.shape[0], y.shape[0], x.shape[1])
 
 
-def _jsd(log_pooled, log_x, log_y, n, d):
+def _jsd(pooled, rx, ry, k, n, d):
+    """The JSD estimate from the k-th neighbour distances within the pooled sample, within x and within y (n points each)."""
+    where = ("within x and y pooled", "within x", "within y")
+    log_pooled, log_x, log_y = (_mean_log(dist, k, w) for dist, w in zip((pooled, rx, ry), where))
     return float(digamma(2 * n) - digamma(n)) + d * (log_pooled - 0.5 * log_x - 0.5 * log_y)
 
 
@@ -173,11 +176,8 @@ def jsd_entropies(x, y, k: int) -> float:
 
     Raises ``ValueError`` for zero neighbour distances, as :func:`log_ratio`.
     """
-    logs = [
-        _mean_log(NeighbourIndex(a).kth_self([k])[:, 0], k, where)
-        for a, where in ((np.concatenate([x, y]), "within x and y pooled"), (x, "within x"), (y, "within y"))
-    ]
-    return _jsd(*logs, x.shape[0], x.shape[1])
+    pooled, rx, ry = (NeighbourIndex(a).kth_self([k])[:, 0] for a in (np.concatenate([x, y]), x, y))
+    return _jsd(pooled, rx, ry, k, x.shape[0], x.shape[1])
 
 
 def knn_estimates(x, y, k_kl: int, k_jsd: int) -> dict:
@@ -210,8 +210,7 @@ def knn_estimates(x, y, k_kl: int, k_jsd: int) -> dict:
         else:
             rx, ry = (NeighbourIndex(a[:size]).kth_self([k_jsd])[:, 0] for a in (x, y))
         pooled = NeighbourIndex(np.concatenate([x[:size], y[:size]])).kth_self([k_jsd])[:, 0]
-        where = ("within x and y pooled", "within x", "within y")
-        return _jsd(*(_mean_log(dist, k_jsd, w) for dist, w in zip((pooled, rx, ry), where)), size, d)
+        return _jsd(pooled, rx, ry, k_jsd, size, d)
 
     estimates = {
         "kl_pq": lambda: kl_estimate(self_x, iy, x, n, m),
