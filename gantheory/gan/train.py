@@ -462,7 +462,8 @@ def _generator_field(spec, D, real, fake, fake_2):
     def cost(x):
         return _generator_cost(spec, D, real, x, None if fake_2 is None else Tensor(fake_2)) * len(fake)
 
-    return -grad(cost)(fake)
+    with _constant(D.parameters()):  # only the gradient in x is wanted
+        return -grad(cost)(fake)
 
 
 # ==============================================================================
