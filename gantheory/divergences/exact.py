@@ -84,25 +84,21 @@ from gantheory.distributions import (
     Uniform,
 )
 from gantheory.divergences import discrete
-from gantheory.divergences._quadrature import (  # noqa: F401 (the 1-D quadrature; names kept importable from here)
-    ATOL,
-    RTOL,
+from gantheory.divergences._quadrature import (  # noqa: F401 (_quad_pieces, _union: used through this module by gan.optimal)
+    LOG2,
     _cramer2_quad,
-    _jsd_pointwise,
     _jsd_quad,
     _kl_quad,
     _quad_pieces,
     _tv_quad,
     _union,
     _w1_quad,
-    _xlogratio,
 )
-from gantheory.divergences._cubature import ATOL_TV_2D, MAX_EVALUATIONS, js_divergence_2d, kl_2d, tv_2d  # noqa: F401 (constants re-exported)
+from gantheory.divergences._cubature import ATOL_TV_2D, js_divergence_2d, kl_2d, tv_2d  # noqa: F401 (ATOL_TV_2D re-exported)
 from gantheory._validation import check_base
 
 __all__ = ["kl", "js_divergence", "js_distance", "w1", "cramer", "energy_distance", "tv", "AccuracyWarning"]
 
-LOG2 = math.log(2.0)
 METHODS = ("auto", "closed", "quadrature")
 
 
