@@ -68,7 +68,6 @@ __all__ = [
 ]
 
 DIRECTIONS = ("forward", "reverse")
-LOG2 = math.log(2.0)
 
 
 # -- maximum likelihood ----------------------------------------------------------
@@ -521,7 +520,7 @@ class _Criterion:
         half = 0.5 * (b - a)
         offset = a + half * (self.NODES + 1.0)
         w = half * self.WEIGHTS  # (pieces, nodes)
-        z = ((anchor - loc) + offset) / scale
+        z = Q._z(anchor, offset)
         lq = Q._logpdf_at(anchor, offset)
         q = np.exp(lq)
         if self.criterion == "w1":
@@ -537,7 +536,7 @@ class _Criterion:
             value = float((w * q * h).sum())
         else:  # JSD: 1/2 KL(P || M) + 1/2 KL(Q || M), log m = logaddexp(log p, log q) - log 2
             value = float((w * _quadrature._jsd_pointwise(lp, lq)).sum())
-            h = 0.5 * np.where(q > 0, lq - (np.logaddexp(lp, lq) - LOG2), 0.0)
+            h = 0.5 * np.where(q > 0, lq - (np.logaddexp(lp, lq) - _quadrature.LOG2), 0.0)
         wqh = w * q * h
         return value, np.array([(wqh * z).sum() / scale, (wqh * (z * z - 1.0)).sum()])
 
