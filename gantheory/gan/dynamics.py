@@ -97,6 +97,15 @@ def _check_step(h):
     return float(h)
 
 
+def _check_method(method, n_critic):
+    """Validate the update method and ``n_critic`` (alternating only); return ``n_critic``."""
+    _check_choice(method, "method", METHODS)
+    n_critic = check_positive_int(n_critic, "n_critic")
+    if method == "simultaneous" and n_critic != 1:
+        raise ValueError("n_critic applies to method='alternating' only; simultaneous steps update both players once")
+    return n_critic
+
+
 class DiracGAN:
     r"""The Dirac-GAN of Mescheder et al.: the smallest GAN that does not converge.
 
@@ -461,10 +470,7 @@ class DiracGAN:
                [ 0.5 ,  0.75]])
         """
         h = _check_step(h)
-        _check_choice(method, "method", METHODS)
-        n_critic = check_positive_int(n_critic, "n_critic")
-        if method == "simultaneous" and n_critic != 1:
-            raise ValueError("n_critic applies to method='alternating' only; simultaneous steps update both players once")
+        n_critic = _check_method(method, n_critic)
         self._check_smooth_equilibrium()
         J = self.jacobian(0.0, 0.0)
         if method == "simultaneous":
@@ -536,10 +542,7 @@ class DiracGAN:
         """
         h = _check_step(h)
         steps = check_positive_int(steps, "steps")
-        _check_choice(method, "method", METHODS)
-        n_critic = check_positive_int(n_critic, "n_critic")
-        if method == "simultaneous" and n_critic != 1:
-            raise ValueError("n_critic applies to method='alternating' only; simultaneous steps update both players once")
+        n_critic = _check_method(method, n_critic)
         start = np.asarray(start, dtype=float)
         if start.ndim not in (1, 2) or start.shape[-1] != 2 or not np.isfinite(start).all():
             raise ValueError(f"start must be finite (theta, psi) pairs of shape (2,) or (n, 2), got shape {start.shape}")
@@ -551,8 +554,9 @@ class DiracGAN:
         else:
             v_theta, v_psi = self._v_theta, self._v_psi
         for k in range(1, steps + 1):
-            if method == "simultaneous":
-                theta, psi = theta + h * v_theta(theta, psi), self._clip(psi + h * v_psi(theta, psi))
+            if method == "simultaneous":  # one evaluation of the whole field (consensus needs both components)
+                d_theta, d_psi = self._field(theta, psi)
+                theta, psi = theta + h * d_theta, self._clip(psi + h * d_psi)
             else:
                 theta = theta + h * v_theta(theta, psi)
                 for _ in range(n_critic):
@@ -782,12 +786,10 @@ def game_jacobian(generator, discriminator, real, z, loss="non_saturating", r1=0
             f"{MAX_GAME_PARAMETERS} (n backward passes, an O(n³) eigensolve): use smaller players"
         )
     field = _game_field(generator, discriminator, real, z, spec, r1, n_generator)
-    w = ag.Tensor(flat, requires_grad=True)
-    v = field(w)
     matrix = ag.jacobian(field)(flat)
     eigenvalues = np.linalg.eigvals(matrix).astype(complex)
     order = np.lexsort((-eigenvalues.imag, -eigenvalues.real))
-    return GameJacobian(matrix, eigenvalues[order], v.data, n_generator)
+    return GameJacobian(matrix, eigenvalues[order], field(flat), n_generator)
 
 
 @dataclass(frozen=True)
