@@ -84,6 +84,7 @@ BOX = 8.5  # half-width of the whitened box
 PRUNE = 50.0  # log-density margin below which a component is left out
 NARROW = 0.5  # a component narrower than this, in another's whitened units, can hide between Gauss-Hermite nodes
 _GH = [hermite_e.hermegauss(n) for n in (10, 20)]
+_GH_GRIDS = [np.stack(np.meshgrid(nodes, nodes, indexing="ij"), axis=-1).reshape(1, -1, 2) for nodes, _ in _GH]  # their tensor nodes
 _GL_NODES, _GL_WEIGHTS = legendre.leggauss(6)
 _START = np.array([-BOX, -4.0, -2.0, 0.0, 2.0, 4.0, BOX])  # whitened start grid of the adaptive route
 _START_CELLS = (_START.size - 1) ** 2
@@ -264,8 +265,7 @@ class _Integral:
     def hermite(self, i):
         """E_{N_i}[h] by tensor Gauss-Hermite rules of orders 10 and 20: (order-20 value, |difference|)."""
         values = []
-        for nodes, weights in _GH:
-            z = np.stack(np.meshgrid(nodes, nodes, indexing="ij"), axis=-1).reshape(1, -1, 2)
+        for (nodes, weights), z in zip(_GH, _GH_GRIDS):
             values.append(weights @ self.h(i, z)[0].reshape(nodes.size, nodes.size) @ weights / (2 * math.pi))
         return values[1], abs(values[1] - values[0])
 
@@ -491,7 +491,7 @@ def _plane_cubature(name, g, P, Q, rtol, atol):
         )
     X0, Y0 = np.meshgrid(np.arange(len(xs) - 1), np.arange(len(ys) - 1), indexing="ij")
     cells = np.column_stack([xs[X0.ravel()], xs[X0.ravel() + 1], ys[Y0.ravel()], ys[Y0.ravel() + 1]])
-    nodes, weights = legendre.leggauss(6)
+    nodes, weights = _GL_NODES, _GL_WEIGHTS
 
     def refine(cells, whole):
         quarters = _quarters(cells)
