@@ -505,15 +505,16 @@ class Laplace(Distribution):
     def _logpdf(self, x):
         return self._logpdf_at(0.0, x)
 
-    def _cdf_at(self, anchor, offset):
-        z = self._z(anchor, offset)
+    @staticmethod
+    def _standard_cdf(z):
         half_tail = 0.5 * np.exp(-np.abs(z))  # each branch on a non-positive exponent
         return np.where(z < 0, half_tail, 1.0 - half_tail)
 
+    def _cdf_at(self, anchor, offset):
+        return self._standard_cdf(self._z(anchor, offset))
+
     def _sf_at(self, anchor, offset):
-        z = self._z(anchor, offset)
-        half_tail = 0.5 * np.exp(-np.abs(z))
-        return np.where(z > 0, half_tail, 1.0 - half_tail)
+        return self._standard_cdf(-self._z(anchor, offset))  # symmetric: 1 - F(z) = F(-z)
 
     def cdf(self, x):
         """Piecewise exponential CDF (each branch evaluated on a non-positive exponent)."""
