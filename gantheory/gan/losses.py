@@ -35,15 +35,12 @@ Examples
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
-
 from gantheory._rng import as_generator
 from gantheory.autograd import ops
-from gantheory.autograd.tensor import Tensor, _data, grad
+from gantheory.autograd.tensor import _data, grad
 
 __all__ = [
     "GENERATOR_COSTS", "LOSSES", "Loss",
@@ -109,8 +106,8 @@ def _maximum_likelihood(fake_logits):
     return -0.5 * ops.mean(ops.exp(fake_logits))  # -½E exp(σ⁻¹(D(G(z)))) = -½E D/(1-D)
 
 
-def _least_squares_generator(fake_logits, target=1.0):
-    return 0.5 * ops.mean((fake_logits - target) ** 2)
+def _least_squares_generator(fake_logits):
+    return 0.5 * ops.mean((fake_logits - 1.0) ** 2)
 
 
 _GENERATOR_COST_FUNCTIONS = {
@@ -475,10 +472,10 @@ class Loss:
 
 
 LOSSES = {
-    "minimax": Loss("minimax", discriminator_cost, functools.partial(generator_cost, cost="minimax")),
-    "non_saturating": Loss("non_saturating", discriminator_cost, functools.partial(generator_cost, cost="non_saturating")),
-    "maximum_likelihood": Loss("maximum_likelihood", discriminator_cost, functools.partial(generator_cost, cost="maximum_likelihood")),
-    "least_squares": Loss("least_squares", least_squares_discriminator_cost, functools.partial(generator_cost, cost="least_squares")),
+    "minimax": Loss("minimax", discriminator_cost, _minimax),
+    "non_saturating": Loss("non_saturating", discriminator_cost, _non_saturating),
+    "maximum_likelihood": Loss("maximum_likelihood", discriminator_cost, _maximum_likelihood),
+    "least_squares": Loss("least_squares", least_squares_discriminator_cost, _least_squares_generator),
     "wgan": Loss("wgan", wasserstein_critic_cost, wasserstein_generator_cost, clip=0.01),
     "wgan_gp": Loss("wgan_gp", wasserstein_critic_cost, wasserstein_generator_cost, gradient_penalty=10.0),
     "cramer": Loss("cramer", cramer_critic_cost, cramer_generator_cost, gradient_penalty=10.0,
