@@ -40,7 +40,7 @@ from tqdm.auto import tqdm
 
 from gantheory._rng import as_generator
 from gantheory._validation import as_samples, check_positive_int
-from gantheory.autograd import nn, ops, optim
+from gantheory.autograd import nn, optim
 from gantheory.autograd.tensor import Tensor, grad, no_grad
 from gantheory.distributions import Distribution, Normal
 from gantheory.divergences import empirical, exact
