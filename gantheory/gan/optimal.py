@@ -52,7 +52,7 @@ from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution, Normal
 from gantheory.divergences import _cubature, exact
 from gantheory.gan import losses
-from gantheory.gan.train import AffineGenerator
+from gantheory.gan.train import AffineGenerator, _grad_norm
 
 __all__ = [
     "OptimalDiscriminator",
@@ -215,12 +215,6 @@ def optimal_discriminator(P, Q) -> OptimalDiscriminator:
     return OptimalDiscriminator(P, Q)
 
 
-def _discrete_support(P, Q):
-    """The union of the atoms of two discrete laws (rows in 2-D)."""
-    atoms = np.concatenate([exact._atoms(P)[0], exact._atoms(Q)[0]])
-    return np.unique(atoms, axis=0)
-
-
 def value_at_optimal_discriminator(P, Q) -> float:
     r"""The value of the game at the optimal discriminator, :math:`V(D^*, G)`, by integrating the value function.
 
@@ -272,7 +266,7 @@ def value_at_optimal_discriminator(P, Q) -> float:
     _check_pair(P, Q)
     D = OptimalDiscriminator(P, Q)
     if P.reference == "counting":
-        return float(D.value_integrand(_discrete_support(P, Q)).sum())
+        return float(D.value_integrand(exact._pmfs_on_union(P, Q)[0]).sum())  # over the union of the atoms
     if P.dim == 2:
         value = _cubature.integrate_plane("value_at_optimal_discriminator", D.value_integrand, P, Q)
     else:
@@ -636,7 +630,7 @@ def _generator_gradient_norm(G, cost):
     for p in G.parameters():
         p.grad = None
     cost.backward()
-    norm = math.sqrt(sum(float((p.grad * p.grad).sum()) for p in G.parameters()))
+    norm = _grad_norm(G.parameters())
     for p in G.parameters():
         p.grad = None
     return norm
