@@ -196,8 +196,9 @@ def _vanishing(s):
 
 def _vanishing_report(run):
     picks = sorted({0, run.steps.size // 5, run.steps.size - 1})
+    means = {cost: run.log10_mean(cost) for cost in run.norms}  # once per cost, not once per pick
     return {"steps": [int(run.steps[i]) for i in picks],
-            "norms": {cost: [float(10 ** run.log10_mean(cost)[i]) for i in picks] for cost in run.norms}}  # fmt: skip
+            "norms": {cost: [float(10 ** mean[i]) for i in picks] for cost, mean in means.items()}}  # fmt: skip
 
 
 def _dirac(s):
