@@ -260,6 +260,11 @@ def _estimator_problems():
     return rows
 
 
+def _loglog_slope(n, errors):
+    """The least-squares slope of log error against log n (NaN with fewer than two sizes)."""
+    return float(np.polyfit(np.log(n), np.log(errors), 1)[0]) if len(n) >= 2 else math.nan
+
+
 def estimator_errors(sizes=(100, 300, 1_000, 3_000), repeats: int = 4, rng=0) -> dict:
     r"""Root-mean-square error of each sample estimator against the exact divergence, for growing n.
 
@@ -297,7 +302,7 @@ def estimator_errors(sizes=(100, 300, 1_000, 3_000), repeats: int = 4, rng=0) ->
     for label, f, truth, (P, Q), max_n in _estimator_problems():
         ns = sizes if max_n is None else sizes[sizes <= max_n]
         errors = np.array([math.sqrt(np.mean([(f(P.sample(n, rng=gen), Q.sample(n, rng=gen)) - truth) ** 2 for _ in range(repeats)])) for n in ns])
-        rate = float(np.polyfit(np.log(ns), np.log(errors), 1)[0]) if ns.size >= 2 else math.nan
+        rate = _loglog_slope(ns, errors)
         out[label] = {"sizes": ns, "errors": errors, "exact": float(truth), "rate": rate}
     return out
 
@@ -340,7 +345,7 @@ def plot_estimator_errors(errors=None, **kwargs) -> Figure:
             err = _vector(_field(row, "errors", f"errors[{label!r}]"), f"errors[{label!r}]['errors']")
             if n.shape != err.shape or (n <= 0).any() or (err <= 0).any():
                 raise ValueError(f"errors[{label!r}]: sizes and errors must be positive arrays of one length")
-            rate = float(np.polyfit(np.log(n), np.log(err), 1)[0]) if n.size >= 2 else math.nan
+            rate = _loglog_slope(n, err)
             kind = label.rsplit(" (", 1)[0]
             axes[dims.index(dim)].loglog(n, err, label=f"{kind}: ∝ n^{rate:.2f}", **curve_style(kinds.index(kind)))
         for ax, dim in zip(axes, dims):
@@ -532,8 +537,9 @@ def _trained_curve(trained, name="trained"):
         grid = np.asarray(trained.grid, dtype=float)
         if grid.ndim != 2 or grid.shape[1] != 1:
             raise ValueError(f"{name}: the History must come from a 1-D run (grid of shape (g, 1)), got {grid.shape}")
-        logits = np.asarray(trained.discriminator_grid, dtype=float)[-1]
-        return grid[:, 0], 1.0 / (1.0 + np.exp(-logits))
+        from scipy.special import expit
+
+        return grid[:, 0], expit(np.asarray(trained.discriminator_grid, dtype=float)[-1])
     if isinstance(trained, tuple) and len(trained) == 2:
         x, d = _vector(trained[0], f"{name}[0]", min_size=2), _vector(trained[1], f"{name}[1]", min_size=2)
         if x.shape != d.shape:
@@ -993,7 +999,9 @@ def _snapshots(history, name="history") -> dict:
         raise ValueError(f"{name}: discriminator_grid and generator_field must have one entry per snapshot")
     loss = config.get("loss", "") if isinstance(config, Mapping) else ""
     if loss in _CLASSIFIER_LOSSES:
-        values, label, limits = 1.0 / (1.0 + np.exp(-np.clip(values, -700, 700))), "D(x)", (0.0, 1.0)
+        from scipy.special import expit
+
+        values, label, limits = expit(values), "D(x)", (0.0, 1.0)
     else:  # a critic's values drift as it trains: centre and scale each snapshot
         centred = values - np.nanmedian(values.reshape(len(values), -1), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
         scale = np.nanmax(np.abs(centred.reshape(len(values), -1)), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
