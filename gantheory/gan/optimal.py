@@ -575,7 +575,7 @@ def discriminator_convergence(P, Q, *, steps=1000, batch_size=256, hidden=(32, 3
         steps=steps, log_every=log_every, batch_size=batch_size,
     )
     value, value_se, gap, gap_se = rows.T
-    # 2-D densities: V(D*, G) through Theorem 1 and the 2-D JSD cubature (value_at_optimal_discriminator is 1-D)
+    # 2-D densities: V(D*, G) through Theorem 1 and the JSD's 2-D route (value_at_optimal_discriminator would take plane cubature)
     plane = P.dim == 2 and P.reference == "lebesgue"
     value_optimal = -LOG4 + 2.0 * exact.js_divergence(P, Q) if plane else value_at_optimal_discriminator(P, Q)
     return DiscriminatorConvergence(t, value, value_se, gap, gap_se, value_optimal)
