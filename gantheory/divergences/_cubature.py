@@ -560,6 +560,14 @@ def integrate_plane(name, g, P, Q, rtol=None, atol=None):
     points of shape (N, 2) to values of shape (N,). Same bound on the work
     and the same ``AccuracyWarning`` as the divergences; ``name`` labels the
     messages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import gantheory as gt
+    >>> P = gt.MultivariateNormal([0, 0], np.eye(2))
+    >>> integrate_plane("mass", lambda x: P.pdf(x), P, P)   # a density integrates to one
+    1.0000000...
     """
     rtol = RTOL_2D if rtol is None else rtol
     atol = ATOL_2D if atol is None else atol

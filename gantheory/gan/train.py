@@ -95,12 +95,26 @@ class AffineGenerator(nn.Module):
 
 
 def default_generator(latent_dim, dim, rng=None, dtype=np.float64):
-    """The default generator: an MLP ``latent_dim -> 64 -> 64 -> dim`` with ReLU."""
+    """The default generator: an MLP ``latent_dim -> 64 -> 64 -> dim`` with ReLU.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> default_generator(2, 2, rng=0)(np.zeros((5, 2))).shape
+    (5, 2)
+    """
     return nn.MLP([latent_dim, *HIDDEN, dim], activation="relu", rng=rng, dtype=dtype)
 
 
 def default_discriminator(dim, outputs=1, rng=None, dtype=np.float64):
-    """The default discriminator: an MLP ``dim -> 64 -> 64 -> outputs`` with ReLU (logits or scores)."""
+    """The default discriminator: an MLP ``dim -> 64 -> 64 -> outputs`` with ReLU (logits or scores).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> default_discriminator(2, rng=0)(np.zeros((5, 2))).shape
+    (5, 1)
+    """
     return nn.MLP([dim, *HIDDEN, outputs], activation="relu", rng=rng, dtype=dtype)
 
 
