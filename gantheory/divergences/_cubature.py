@@ -74,6 +74,7 @@ import numpy as np
 from numpy.polynomial import hermite_e, legendre
 
 from gantheory.distributions import Mixture, MultivariateNormal, Product
+from gantheory.divergences._laws import AccuracyWarning, _gaussian_mixture
 
 LOG2 = math.log(2.0)
 RTOL_2D, ATOL_2D, ATOL_TV_2D = 1e-8, 1e-12, 1e-7  # error estimate kept below max(rtol |value|, atol)
@@ -91,8 +92,6 @@ _START_CELLS = (_START.size - 1) ** 2
 
 
 def _warn(message):
-    from gantheory.divergences.exact import AccuracyWarning  # exact imports this module after defining it
-
     warnings.warn(message, AccuracyWarning, stacklevel=4)
 
 
@@ -113,8 +112,6 @@ class _GaussianMixture:
     @classmethod
     def of(cls, D):
         """The mixture of a plane density made of normals, or None."""
-        from gantheory.divergences.exact import _gaussian_mixture  # exact imports this module
-
         if D.dim != 2 or D.reference != "lebesgue":
             return None
         g = _gaussian_mixture(D)
@@ -377,53 +374,73 @@ def _start_cells(centres, scales):
     return np.column_stack([a[I.ravel()], a[I.ravel() + 1], b[J.ravel()], b[J.ravel() + 1]])
 
 
-def _adaptive(part, comps, tol, budget):
-    """Adaptive Gauss-Legendre of the components comps of part: (value, error estimate, evaluations)."""
-    grids = [_start_cells(*part.narrow[i][:2]) for i in comps]
-    cells = np.concatenate(grids)
-    owner = np.repeat(comps, [c.shape[0] for c in grids])
-    start = part.evaluations
-    whole = part.legendre(owner, cells)[0]
+def _refine(rule, cells, tags, tol, split_cost, budget, geometric=False):
+    """Adaptive quartering of cells, shared by both 2-D routes: (value, error estimate, evaluations).
 
-    def split(owner, cells, whole):
-        """Quarters of the cells, their rule values, the cells' values and error estimates (see legendre)."""
-        quarters, owners = _quarters(cells), np.tile(owner, 4)
-        q, bound = (a.reshape(4, -1) for a in part.legendre(owners, quarters))
-        return quarters, owners, q, q.sum(axis=0), np.maximum(np.abs(q.sum(axis=0) - whole), bound.sum(axis=0))
+    ``rule(cells, tags) -> (values, bounds, evaluations)`` applies the tensor
+    Gauss-Legendre rule to each cell (``tags`` say which integrand a cell
+    belongs to; ``bounds`` bound what the rule cannot see, 0 if nothing). A
+    cell's error estimate is the larger of |its value - the sum of its
+    quarters'| and its quarters' bounds. While the total exceeds
+    ``tol(total value)``, the cells whose estimate exceeds the tolerance's
+    share are quartered, the largest estimates first, as far as ``budget``
+    evaluations allow (``split_cost(tags)`` each). ``geometric``: once the
+    refined cells' change in value has halved in each of two rounds, that
+    change bounds their remaining error (geometric convergence), usually far
+    below the sum of |cell - quarters| (which bounds the coarser rule's error).
+    """
+    whole, _, spent = rule(cells, tags)
 
-    quarters, owners, q, values, errors = split(owner, cells, whole)
+    def split(tags, cells, whole):
+        nonlocal spent
+        quarters, tags = _quarters(cells), np.tile(tags, 4)
+        q, bound, used = rule(quarters, tags)
+        spent += used
+        q, bound = q.reshape(4, -1), bound.reshape(4, -1)
+        return quarters, tags, q, q.sum(axis=0), np.maximum(np.abs(q.sum(axis=0) - whole), bound.sum(axis=0))
+
+    quarters, tags, q, values, errors = split(tags, cells, whole)
     estimate, changes = errors.sum(), []
-    terms = np.array([ia.size + ib.size for ia, ib in part.active])
-    while estimate > tol:
-        refine = errors > tol / errors.size
-        if not refine.any():
-            refine = errors >= errors.max()
-        # a refined cell costs 16 rules on its quarters' quarters; within the budget, the largest errors first
-        cost = 16 * (_GL_NODES.size**2 + 4) * terms[owners[: errors.size]]
+    while estimate > tol(values.sum()):
+        refine = errors > tol(values.sum()) / errors.size
+        cost = split_cost(tags[: errors.size])
         order = np.flatnonzero(refine)[np.argsort(-errors[refine])]
-        affordable = order[np.cumsum(cost[order]) <= budget - (part.evaluations - start)]
+        affordable = order[np.cumsum(cost[order]) <= budget - spent]
         if affordable.size == 0:
             break
         refine = np.zeros_like(refine)
         refine[affordable] = True
         sub = quarters.reshape(4, -1, 4)[:, refine].reshape(-1, 4)
-        sub_owner = owners.reshape(4, -1)[:, refine].ravel()
-        new_quarters, new_owners, new_q, new_values, new_errors = split(sub_owner, sub, q[:, refine].ravel())
+        sub_tags = tags.reshape(4, -1)[:, refine].ravel()
+        new_quarters, new_tags, new_q, new_values, new_errors = split(sub_tags, sub, q[:, refine].ravel())
         keep = ~refine
-        # the refined cells' values changed by `step`; once that change has shrunk at least twofold in
-        # each of two rounds, it bounds their remaining error (geometric convergence), usually far
-        # below the sum of |cell - quarters| (which bounds the error of the coarser rule)
         step = abs(new_values.sum() - values[refine].sum())
         changes.append(step)
         quarters = np.concatenate([quarters.reshape(4, -1, 4)[:, keep], new_quarters.reshape(4, -1, 4)], axis=1).reshape(-1, 4)
-        owners = np.concatenate([owners.reshape(4, -1)[:, keep], new_owners.reshape(4, -1)], axis=1).ravel()
+        tags = np.concatenate([tags.reshape(4, -1)[:, keep], new_tags.reshape(4, -1)], axis=1).ravel()
         q = np.concatenate([q[:, keep], new_q], axis=1)
         values = np.concatenate([values[keep], new_values])
         errors = np.concatenate([errors[keep], new_errors])
         estimate = errors.sum()
-        if len(changes) >= 3 and changes[-1] <= 0.5 * changes[-2] and changes[-2] <= 0.5 * changes[-3]:
+        if geometric and len(changes) >= 3 and changes[-1] <= 0.5 * changes[-2] and changes[-2] <= 0.5 * changes[-3]:
             estimate = min(estimate, step + errors[: keep.sum()].sum())
-    return float(values.sum()), float(estimate), part.evaluations - start
+    return float(values.sum()), float(estimate), spent
+
+
+def _adaptive(part, comps, tol, budget):
+    """Adaptive Gauss-Legendre of the components comps of part: (value, error estimate, evaluations)."""
+    grids = [_start_cells(*part.narrow[i][:2]) for i in comps]
+    owner = np.repeat(comps, [c.shape[0] for c in grids])
+    terms = np.array([ia.size + ib.size for ia, ib in part.active])
+
+    def rule(cells, owners):
+        start = part.evaluations
+        values, bounds = part.legendre(owners, cells)
+        return values, bounds, part.evaluations - start
+
+    # a refined cell costs 16 rules on its quarters' quarters
+    return _refine(rule, np.concatenate(grids), owner, lambda total: tol, lambda owners: 16 * (_GL_NODES.size**2 + 4) * terms[owners],
+                   budget, geometric=True)  # fmt: skip
 
 
 # -- other plane densities -----------------------------------------------------
@@ -491,32 +508,14 @@ def _plane_cubature(name, g, P, Q, rtol, atol):
         )
     X0, Y0 = np.meshgrid(np.arange(len(xs) - 1), np.arange(len(ys) - 1), indexing="ij")
     cells = np.column_stack([xs[X0.ravel()], xs[X0.ravel() + 1], ys[Y0.ravel()], ys[Y0.ravel() + 1]])
-    nodes, weights = _GL_NODES, _GL_WEIGHTS
+    per_cell = _GL_NODES.size**2 * width
 
-    def refine(cells, whole):
-        quarters = _quarters(cells)
-        parts = _gauss_legendre_cells(g, quarters, nodes, weights, width).reshape(4, -1)
-        return quarters, parts, parts.sum(axis=0), np.abs(parts.sum(axis=0) - whole)
+    def rule(cells, tags):
+        return _gauss_legendre_cells(g, cells, _GL_NODES, _GL_WEIGHTS, width), np.zeros(cells.shape[0]), cells.shape[0] * per_cell
 
-    quarters, parts, values, errors = refine(cells, _gauss_legendre_cells(g, cells, nodes, weights, width))
-    evaluations = 5 * cells.shape[0] * nodes.size**2 * width
-    while True:
-        tol = max(rtol * abs(values.sum()), atol)
-        # each split cell costs 16 rules (its quarters' quarters): the largest errors first, within the bound
-        affordable = int((MAX_EVALUATIONS - evaluations) // (16 * nodes.size**2 * width))
-        if errors.sum() <= tol or affordable < 1:
-            break
-        split = errors > tol / errors.size
-        if split.sum() > affordable:
-            split = errors >= np.sort(errors)[-affordable]
-        new_cells = quarters.reshape(4, -1, 4)[:, split].reshape(-1, 4)
-        new_quarters, new_parts, new_values, new_errors = refine(new_cells, parts[:, split].ravel())
-        evaluations += 4 * new_cells.shape[0] * nodes.size**2 * width
-        quarters = np.concatenate([quarters.reshape(4, -1, 4)[:, ~split], new_quarters.reshape(4, -1, 4)], axis=1).reshape(-1, 4)
-        parts = np.concatenate([parts[:, ~split], new_parts], axis=1)
-        values = np.concatenate([values[~split], new_values])
-        errors = np.concatenate([errors[~split], new_errors])
-    return float(values.sum()), float(errors.sum()), evaluations
+    # each split cell costs 16 rules (its quarters' quarters)
+    return _refine(rule, cells, np.zeros(cells.shape[0], dtype=np.intp), lambda total: max(rtol * abs(total), atol),
+                   lambda tags: np.full(tags.size, 16 * per_cell), MAX_EVALUATIONS)  # fmt: skip
 
 
 class _NotAbsolutelyContinuous(Exception):

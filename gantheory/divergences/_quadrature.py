@@ -38,6 +38,7 @@ import numpy as np
 from scipy import integrate, optimize
 
 from gantheory.distributions import _merge_intervals, _two_sum
+from gantheory.divergences._laws import AccuracyWarning
 
 RTOL, ATOL = 1e-8, 1e-12  # error estimate kept below max(RTOL |value|, ATOL)
 KINK_QUANTILES = np.linspace(0.0, 1.0, 402)[1:-1]  # where sign changes of F - G and p - q are looked for
@@ -99,8 +100,6 @@ def _integrate(f, intervals, laws, kinks=None, atol=ATOL):
         total += value
         error += err
     if error > max(RTOL * abs(total), atol):
-        from gantheory.divergences.exact import AccuracyWarning  # exact imports this module
-
         warnings.warn(f"quadrature error estimate {error:.2e} exceeds the tolerance for the value {total:.10g}", AccuracyWarning, stacklevel=3)
     return total
 

@@ -95,15 +95,12 @@ from gantheory.divergences._quadrature import (  # noqa: F401 (_quad_pieces, _un
     _w1_quad,
 )
 from gantheory.divergences._cubature import ATOL_TV_2D, js_divergence_2d, kl_2d, tv_2d  # noqa: F401 (ATOL_TV_2D re-exported)
+from gantheory.divergences._laws import AccuracyWarning, _gaussian_mixture, _unit
 from gantheory._validation import check_base
 
 __all__ = ["kl", "js_divergence", "js_distance", "w1", "cramer", "energy_distance", "tv", "AccuracyWarning"]
 
 METHODS = ("auto", "closed", "quadrature")
-
-
-class AccuracyWarning(UserWarning):
-    """A numerical integral did not reach its documented tolerance; the message gives the error estimate."""
 
 
 # -- argument handling ---------------------------------------------------------
@@ -156,58 +153,6 @@ def _pmfs_on_union(P, Q):
     np.add.at(pmf_p, inverse[: len(a)], p)
     np.add.at(pmf_q, inverse[len(a) :], q)
     return support, pmf_p, pmf_q
-
-
-def _length_scale(D) -> float:
-    """The largest |location| or scale among a law's Gaussian and atomic parts (for exact power-of-two rescaling); nan if not such a law."""
-    if isinstance(D, Normal):
-        return max(abs(D.loc), D.scale)
-    if isinstance(D, MultivariateNormal):
-        return float(max(np.abs(D.mean).max(), np.sqrt(np.diag(D.cov)).max()))
-    if isinstance(D, PointMasses):
-        return float(np.abs(D._atoms).max())
-    if isinstance(D, Mixture):
-        return max(_length_scale(c) for c, _ in D._active)
-    if isinstance(D, Product):
-        return max(_length_scale(D.marginal_x), _length_scale(D.marginal_y))
-    return math.nan
-
-
-def _unit(*laws) -> float:
-    """A power of two near the laws' largest length (1 if none): dividing by it is exact and keeps every closed form in range."""
-    size = max(_length_scale(D) for D in laws)
-    return math.ldexp(1.0, math.frexp(size)[1] - 1) if math.isfinite(size) and size > 0 else 1.0
-
-
-def _gaussian_mixture(D, unit=1.0):
-    """(weights, means, covariances) when D is a mixture of normals and point masses (covariance 0); else None.
-
-    1-D: means (k,), variances (k,); 2-D: means (k, 2), covariances (k, 2, 2); lengths
-    divided by ``unit`` (a power of two from :func:`_unit`, so no variance overflows).
-    """
-    if isinstance(D, Normal):
-        return np.ones(1), np.array([D.loc / unit]), np.array([(D.scale / unit) ** 2])
-    if isinstance(D, MultivariateNormal):
-        return np.ones(1), D.mean[None] / unit, D.cov[None] / unit / unit
-    if isinstance(D, PointMasses):
-        k = D._atoms.shape[0]
-        return D._masses, D._atoms / unit, np.zeros(k) if D.dim == 1 else np.zeros((k, 2, 2))
-    if isinstance(D, Mixture):
-        parts = [_gaussian_mixture(c, unit) for c, _ in D._active]
-        if any(p is None for p in parts):
-            return None
-        w = np.concatenate([wc * p[0] for p, (_, wc) in zip(parts, D._active)])
-        return w, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts])
-    if isinstance(D, Product):
-        gx, gy = _gaussian_mixture(D.marginal_x, unit), _gaussian_mixture(D.marginal_y, unit)
-        if gx is None or gy is None:
-            return None
-        ix, iy = np.meshgrid(np.arange(len(gx[0])), np.arange(len(gy[0])), indexing="ij")
-        ix, iy = ix.ravel(), iy.ravel()
-        covs = np.zeros((ix.size, 2, 2))
-        covs[:, 0, 0], covs[:, 1, 1] = gx[2][ix], gy[2][iy]
-        return gx[0][ix] * gy[0][iy], np.column_stack([gx[1][ix], gy[1][iy]]), covs
-    return None
 
 
 def _mutually_singular(P, Q) -> bool:
