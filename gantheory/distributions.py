@@ -42,7 +42,7 @@ import math
 import numbers
 
 import numpy as np
-from scipy import special as sp
+import scipy
 
 from gantheory._rng import as_generator
 from gantheory._validation import check_positive_int
@@ -324,10 +324,10 @@ class Normal(Distribution):
         return self._logpdf_at(0.0, x)
 
     def _cdf_at(self, anchor, offset):
-        return sp.ndtr(self._z(anchor, offset))
+        return scipy.special.ndtr(self._z(anchor, offset))
 
     def _sf_at(self, anchor, offset):
-        return sp.ndtr(-self._z(anchor, offset))
+        return scipy.special.ndtr(-self._z(anchor, offset))
 
     def cdf(self, x):
         """:math:`\\Phi((x - \\mu)/\\sigma)`."""
@@ -339,7 +339,7 @@ class Normal(Distribution):
 
     def ppf(self, u):
         """Quantile :math:`\\mu + \\sigma \\Phi^{-1}(u)`; ``ppf(0) = -inf``, ``ppf(1) = inf``."""
-        return self.loc + self.scale * sp.ndtri(self._probabilities(u))
+        return self.loc + self.scale * scipy.special.ndtri(self._probabilities(u))
 
     @property
     def support(self):
@@ -365,7 +365,7 @@ class Normal(Distribution):
         return [(self.loc, self.scale * self._BREAKS)]
 
     def _anchored_quantiles(self, u):
-        return [(self.loc, self.scale * sp.ndtri(u))]
+        return [(self.loc, self.scale * scipy.special.ndtri(u))]
 
 
 class Uniform(Distribution):

@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial.distance import cdist
+import scipy
 
 from gantheory.backend import get_namespace
 
@@ -38,7 +38,7 @@ def _distances(a, b):
     """The ``len(a) x len(b)`` block of Euclidean distances (SciPy on the host, broadcasting on a device)."""
     xp = get_namespace(a, b)
     if xp is np:
-        return cdist(a, b)
+        return scipy.spatial.distance.cdist(a, b)
     return xp.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1))
 
 

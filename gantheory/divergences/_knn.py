@@ -26,8 +26,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
-from scipy.special import digamma
+import scipy
 
 __all__ = ["NeighbourIndex", "knn_distances", "log_ratio", "jsd_entropies", "knn_estimates"]
 
@@ -55,7 +54,7 @@ class NeighbourIndex:
             self.sorted = a[self.order, 0]
         else:
             # An unbalanced tree without compact nodes builds several times faster and answers the same.
-            self.tree = cKDTree(a, balanced_tree=False, compact_nodes=False)
+            self.tree = scipy.spatial.cKDTree(a, balanced_tree=False, compact_nodes=False)
 
     def kth(self, points, ks):
         """Distances from each of ``points`` to its k-th nearest indexed point, one column per k in ``ks``."""
@@ -154,7 +153,7 @@ def _jsd(pooled, rx, ry, k, n, d):
     """The JSD estimate from the k-th neighbour distances within the pooled sample, within x and within y (n points each)."""
     where = ("within x and y pooled", "within x", "within y")
     log_pooled, log_x, log_y = (_mean_log(dist, k, w) for dist, w in zip((pooled, rx, ry), where))
-    return float(digamma(2 * n) - digamma(n)) + d * (log_pooled - 0.5 * log_x - 0.5 * log_y)
+    return float(scipy.special.digamma(2 * n) - scipy.special.digamma(n)) + d * (log_pooled - 0.5 * log_x - 0.5 * log_y)
 
 
 def _mean_log(dist, k, where):

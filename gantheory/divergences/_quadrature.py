@@ -35,7 +35,7 @@ import math
 import warnings
 
 import numpy as np
-from scipy import integrate, optimize
+import scipy
 
 from gantheory.distributions import _merge_intervals, _two_sum
 from gantheory.divergences._laws import AccuracyWarning
@@ -83,7 +83,7 @@ def _pieces(intervals, laws, kinks=None):
         for i in np.flatnonzero(signs[:-1] * signs[1:] < 0):
             anchor = grid_hi[i]
             a, b = _span(grid_hi, grid_lo, i)
-            roots.append((anchor, optimize.brentq(lambda o: float(kinks(anchor, o)), a, b, xtol=1e-15 * (b - a), maxiter=200, disp=False)))
+            roots.append((anchor, scipy.optimize.brentq(lambda o: float(kinks(anchor, o)), a, b, xtol=1e-15 * (b - a), maxiter=200, disp=False)))
         hi, lo = _points([(hi, lo)] + roots)
     pieces = [(hi[0], -math.inf, lo[0])] + [(hi[i], *_span(hi, lo, i)) for i in range(hi.size - 1)] + [(hi[-1], lo[-1], math.inf)]
     return [(anchor, a, b) for anchor, a, b in pieces if b > a and any(c <= anchor + 0.5 * (a + b) <= d for c, d in intervals)]
@@ -96,7 +96,7 @@ def _integrate(f, intervals, laws, kinks=None, atol=ATOL):
     """
     total, error = 0.0, 0.0
     for anchor, a, b in _pieces(intervals, laws, kinks):
-        value, err = integrate.quad(lambda o: f(anchor, o), a, b, epsabs=atol / 10, epsrel=RTOL / 10, limit=200)
+        value, err = scipy.integrate.quad(lambda o: f(anchor, o), a, b, epsabs=atol / 10, epsrel=RTOL / 10, limit=200)
         total += value
         error += err
     if error > max(RTOL * abs(total), atol):

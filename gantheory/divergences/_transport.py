@@ -49,9 +49,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment, linprog
-from scipy.sparse import csr_matrix
-from scipy.spatial.distance import cdist
+import scipy
 
 __all__ = ["assignment_w1", "lp_w1"]
 
@@ -123,7 +121,7 @@ def _duals_of_assignment(C, col, v):
 
 
 def _solve_assignment(x, y, C, need_duals):
-    r"""Optimal assignment for the cost ``C = cdist(x, y)`` (and its duals when asked), coarse to fine.
+    r"""Optimal assignment for the cost ``C = scipy.spatial.distance.cdist(x, y)`` (and its duals when asked), coarse to fine.
 
     The warm start comes from the coarse problem between the midpoints of
     neighbouring pairs (:func:`_sibling_pairs`) of ``x`` and of ``y``: a
@@ -159,14 +157,14 @@ def _solve_assignment(x, y, C, need_duals):
         x0, x1 = _sibling_pairs(x)
         y0, y1 = _sibling_pairs(y)
         xc, yc = 0.5 * (x[x0] + x[x1]), 0.5 * (y[y0] + y[y1])
-        _, u_coarse, _ = _solve_assignment(xc, yc, cdist(xc, yc), need_duals=True)
-        v = (cdist(xc, y) - u_coarse[:, None]).min(axis=0)
+        _, u_coarse, _ = _solve_assignment(xc, yc, scipy.spatial.distance.cdist(xc, yc), need_duals=True)
+        v = (scipy.spatial.distance.cdist(xc, y) - u_coarse[:, None]).min(axis=0)
     reduced = C - v  # one n x n buffer, reduced in place: C - v - u - dv
     reduced -= reduced.min(axis=1)[:, None]
     dv = reduced.min(axis=0)
     reduced -= dv
     v += dv
-    _, col = linear_sum_assignment(reduced)
+    _, col = scipy.optimize.linear_sum_assignment(reduced)
     if not need_duals:
         return col, None, None
     u, v = _duals_of_assignment(C, col, v)
@@ -194,7 +192,7 @@ def assignment_w1(x, y):
     O(n^3) in the worst case, much less with the coarse-to-fine dual warm
     start, which keeps its augmenting paths short.
     """
-    C = cdist(x, y)
+    C = scipy.spatial.distance.cdist(x, y)
     col, _, _ = _solve_assignment(x, y, C, need_duals=False)
     return float(C[np.arange(C.shape[0]), col].mean()), col
 
@@ -239,8 +237,8 @@ def _candidate_edges(x, y, a, b, C):
 def _restricted_lp(C, rows, cols, a, b):
     """The transport LP on the edges (rows, cols) only: (flows, row duals, column duals), by HiGHS."""
     n, m, e = a.size, b.size, rows.size
-    A = csr_matrix((np.ones(2 * e), (np.concatenate([rows, n + cols]), np.tile(np.arange(e), 2))), shape=(n + m, e))
-    res = linprog(
+    A = scipy.sparse.csr_matrix((np.ones(2 * e), (np.concatenate([rows, n + cols]), np.tile(np.arange(e), 2))), shape=(n + m, e))
+    res = scipy.optimize.linprog(
         C[rows, cols],
         A_eq=A,
         b_eq=np.concatenate([a, b]),
@@ -302,7 +300,7 @@ def lp_w1(x, y, a, b):
     """
     keep_x, keep_y = np.flatnonzero(a > 0), np.flatnonzero(b > 0)
     x, y, a_kept, b_kept = x[keep_x], y[keep_y], a[keep_x], b[keep_y]
-    C = cdist(x, y)
+    C = scipy.spatial.distance.cdist(x, y)
     mask = _candidate_edges(x, y, a_kept, b_kept, C)
     tol = _PRICING_TOL * max(float(C.max(initial=0.0)), 1e-300)
     while True:

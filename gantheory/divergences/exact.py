@@ -70,8 +70,7 @@ import math
 import warnings
 
 import numpy as np
-from scipy import integrate, linalg, optimize, sparse
-from scipy import special as sp
+import scipy
 
 from gantheory.distributions import (
     Distribution,
@@ -192,7 +191,7 @@ def _folded_normal_mean(mu, var):
     mu, var = np.broadcast_arrays(np.asarray(mu, dtype=float), np.asarray(var, dtype=float))
     s = np.sqrt(var)
     safe = np.where(s > 0, s, 1.0)
-    value = safe * math.sqrt(2.0 / math.pi) * np.exp(-0.5 * (mu / safe) ** 2) + mu * (1.0 - 2.0 * sp.ndtr(-mu / safe))
+    value = safe * math.sqrt(2.0 / math.pi) * np.exp(-0.5 * (mu / safe) ** 2) + mu * (1.0 - 2.0 * scipy.special.ndtr(-mu / safe))
     return np.where(s > 0, value, np.abs(mu))
 
 
@@ -226,7 +225,7 @@ def _gaussian_norm_mean_2d(mu, cov):
         log_laplace = -t * quad_form - 0.5 * np.log1p(det_minus_1)
         return -2.0 * np.expm1(log_laplace) / t  # 2 (1 - E exp(-t||Z||^2)) / v^2, no cancellation at small t
 
-    value, err = integrate.quad_vec(integrand, 0.0, np.inf, epsabs=1e-14, epsrel=1e-12)
+    value, err = scipy.integrate.quad_vec(integrand, 0.0, np.inf, epsabs=1e-14, epsrel=1e-12)
     if err > 1e-10 * max(float(np.max(np.abs(value))), 1.0):
         warnings.warn(f"E||N(mu, Sigma)|| integral error estimate {err:.2e}", AccuracyWarning, stacklevel=2)
     out[todo] = np.sqrt(s2) * value / (2.0 * math.sqrt(math.pi))
@@ -335,8 +334,8 @@ def _kl_gaussian_2d(P, Q):
         if m == 0.0 or not math.isfinite(m):
             return np.zeros_like(A), m
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            half = linalg.solve_triangular(L, A / m, lower=True)
-            out = half if A.ndim == 1 else linalg.solve_triangular(L, half.T, lower=True)
+            half = scipy.linalg.solve_triangular(L, A / m, lower=True)
+            out = half if A.ndim == 1 else scipy.linalg.solve_triangular(L, half.T, lower=True)
         return out, m
 
     z, dm = whiten(P.mean - Q.mean)
@@ -437,12 +436,12 @@ def _w1_lp(support_p, p, support_q, q):
     cost = np.linalg.norm(support_p[:, None, :] - support_q[None, :, :], axis=-1)
     k, m = cost.shape
     if k == m and np.all(p == p[0]) and np.all(q == q[0]):  # uniform, equal sizes: a permutation is optimal (Birkhoff)
-        rows, cols = optimize.linear_sum_assignment(cost)
+        rows, cols = scipy.optimize.linear_sum_assignment(cost)
         return float(cost[rows, cols].mean())
-    rows = sparse.kron(sparse.eye(k), np.ones((1, m)))  # sum_j gamma_ij = p_i
-    cols = sparse.kron(np.ones((1, k)), sparse.eye(m))  # sum_i gamma_ij = q_j (one is implied by the others)
-    constraints = sparse.vstack([rows, cols.tocsr()[:-1]]).tocsr()
-    res = optimize.linprog(cost.ravel(), A_eq=constraints, b_eq=np.concatenate([p, q[:-1]]), bounds=(0, None), method="highs")
+    rows = scipy.sparse.kron(scipy.sparse.eye(k), np.ones((1, m)))  # sum_j gamma_ij = p_i
+    cols = scipy.sparse.kron(np.ones((1, k)), scipy.sparse.eye(m))  # sum_i gamma_ij = q_j (one is implied by the others)
+    constraints = scipy.sparse.vstack([rows, cols.tocsr()[:-1]]).tocsr()
+    res = scipy.optimize.linprog(cost.ravel(), A_eq=constraints, b_eq=np.concatenate([p, q[:-1]]), bounds=(0, None), method="highs")
     if res.status != 0:
         raise RuntimeError(f"the transport linear program failed: {res.message}")
     return max(0.0, float(res.fun))
