@@ -3,8 +3,11 @@
 * :mod:`~gantheory.gan.losses`: discriminator and generator costs (minimax,
   non-saturating, maximum likelihood, least squares), Wasserstein critics
   (weight clipping, gradient penalty) and the Cramér/energy critic;
-* :mod:`~gantheory.gan.train`: the training loop and its ``History``;
-* :mod:`~gantheory.gan.optimal`: the optimal discriminator, V(D*, G) and the
+* :mod:`~gantheory.gan.train`: the training loop and its ``History``
+  (per-loss defaults, atomic steps, ``History.save``/``History.load``);
+* :mod:`~gantheory.gan.optimal`: the optimal discriminator, V(D*, G) and a
+  discriminator trained towards D*;
+* :mod:`~gantheory.gan.gradients`: the generator cost curves and the
   vanishing-gradient experiment;
 * :mod:`~gantheory.gan.dynamics`: the Dirac-GAN and the game Jacobian (Nash dynamics);
 * :mod:`~gantheory.gan.critics`: Wasserstein vs Cramér sample gradients, the parallel-lines sweep.
@@ -29,7 +32,7 @@ from gantheory.gan.losses import (
 )
 
 # train() shadows its module's name here: gt.gan.train is the function (the module is sys.modules["gantheory.gan.train"])
-from gantheory.gan.train import AffineGenerator, History, train
+from gantheory.gan.train import LOSS_DEFAULTS, AffineGenerator, History, train
 from gantheory.gan import critics
 from gantheory.gan.critics import (
     BernoulliMinimizers,
@@ -43,15 +46,18 @@ from gantheory.gan.critics import (
 )
 from gantheory.gan import optimal
 from gantheory.gan.optimal import (
-    CURVE_COSTS,
-    VANISHING_COSTS,
     DiscriminatorConvergence,
-    GeneratorCostCurves,
     OptimalDiscriminator,
-    VanishingGradient,
     discriminator_convergence,
-    generator_cost_curves,
     optimal_discriminator,
     value_at_optimal_discriminator,
+)
+from gantheory.gan import gradients
+from gantheory.gan.gradients import (
+    CURVE_COSTS,
+    VANISHING_COSTS,
+    GeneratorCostCurves,
+    VanishingGradient,
+    generator_cost_curves,
     vanishing_gradient,
 )
