@@ -77,8 +77,12 @@ def discriminator_cost(real_logits, fake_logits):
         J = -\\tfrac12 \\mathbb{E}_{x \\sim P} \\log D(x) - \\tfrac12 \\mathbb{E}_z \\log(1 - D(G(z)))
           = \\tfrac12 \\mathbb{E}\\, \\text{softplus}(-\\ell_{real}) + \\tfrac12 \\mathbb{E}\\, \\text{softplus}(\\ell_{fake}).
 
-    Minimizing it over D gives :math:`D^* = p / (p + q)` and
-    :math:`-J(D^*) = -\\log 4 + 2\\,\\text{JSD}(P, Q)`.
+    Minimizing it over D gives :math:`D^* = p / (p + q)`. Since
+    :math:`J = -\\tfrac12 V` with Goodfellow's value function
+    :math:`V(D, G) = \\mathbb{E}_P \\log D + \\mathbb{E}_Q \\log(1 - D)`, and
+    :math:`V(D^*, G) = -\\log 4 + 2\\,\\text{JSD}(P, Q)`,
+
+    .. math:: -J(D^*) = -\\log 2 + \\text{JSD}(P, Q).
 
     References
     ----------
@@ -118,15 +122,16 @@ _GENERATOR_COST_FUNCTIONS = {
 }
 
 
-def generator_cost(fake_logits, cost="minimax"):
+def generator_cost(fake_logits, loss="non_saturating"):
     """The generator's cost on the discriminator's logits for generated samples.
 
     Parameters
     ----------
     fake_logits : Tensor
         Logits (scores, for ``"least_squares"``) of D on generated samples.
-    cost : {"minimax", "non_saturating", "maximum_likelihood", "least_squares"}
-        Which cost (see Notes).
+    loss : {"non_saturating", "minimax", "maximum_likelihood", "least_squares"}
+        Which generator cost (see Notes); the name of its loss in
+        :data:`LOSSES`. Default ``"non_saturating"``, as :func:`gantheory.gan.train`.
 
     Returns
     -------
@@ -146,11 +151,14 @@ def generator_cost(fake_logits, cost="minimax"):
       :math:`L = -\\tfrac12 \\mathbb{E} \\log D = \\tfrac12 \\mathbb{E}\\,\\text{softplus}(-\\ell)`.
     * ``"maximum_likelihood"`` [2]_ (§3.2.3):
       :math:`L = -\\tfrac12 \\mathbb{E} \\exp(\\sigma^{-1}(D)) = -\\tfrac12 \\mathbb{E}\\, e^{\\ell}`;
-      with the optimal discriminator its gradient is that of KL(P‖Q). It is
-      unbounded below: :math:`e^{\\ell}` exceeds float64 for
-      :math:`\\ell > 709.78`, where the value is :math:`-\\infty` (the true value
-      is not representable; training then stops on the non-finite loss).
-      At :math:`\\ell = -1000` it is 0 with gradient 0.
+      with the optimal discriminator :math:`e^{\\ell} = p/q` and its gradient
+      in the generator's parameters is :math:`\\tfrac12 \\nabla \\mathrm{KL}(P\\|Q)`
+      (the ½ of the cost; Goodfellow 2014, "On distinguishability criteria").
+      It is unbounded below: :math:`e^{\\ell}` exceeds the largest float for
+      :math:`\\ell > 709.78` in float64 and :math:`\\ell > 88.72` in float32,
+      where the value is :math:`-\\infty` (the true value is not representable;
+      training then stops on the non-finite loss). At :math:`\\ell = -1000`
+      it is 0 with gradient 0.
     * ``"least_squares"`` [3]_ with the 0-1 coding (a = 0, b = 1, c = 1):
       :math:`L = \\tfrac12 \\mathbb{E} (\\ell - 1)^2` on the raw score; pair it with
       :func:`least_squares_discriminator_cost`.
@@ -166,13 +174,13 @@ def generator_cost(fake_logits, cost="minimax"):
     >>> import numpy as np
     >>> from gantheory.autograd import Tensor
     >>> fake = Tensor(np.array([0.0]))
-    >>> [round(generator_cost(fake, c).item(), 6) for c in GENERATOR_COSTS]   # at D = 1/2
+    >>> [round(generator_cost(fake, loss).item(), 6) for loss in GENERATOR_COSTS]   # at D = 1/2
     [-0.346574, 0.346574, -0.5, 0.5]
     """
     try:
-        function = _GENERATOR_COST_FUNCTIONS[cost]
+        function = _GENERATOR_COST_FUNCTIONS[loss]
     except (KeyError, TypeError):
-        raise ValueError(f"cost must be one of {GENERATOR_COSTS}, got {cost!r}") from None
+        raise ValueError(f"loss must be one of {list(GENERATOR_COSTS)}, got {loss!r}") from None
     return function(fake_logits)
 
 
@@ -185,10 +193,13 @@ def least_squares_discriminator_cost(real_scores, fake_scores, real_target=1.0, 
 
     .. math:: J = \\tfrac12 \\mathbb{E}_{x \\sim P} (s(x) - b)^2 + \\tfrac12 \\mathbb{E}_z (s(G(z)) - a)^2,
 
-    with the 0-1 coding a = ``fake_target`` = 0, b = ``real_target`` = 1. With
-    the generator cost ``"least_squares"`` (c = 1) the game minimizes a
-    Pearson :math:`\\chi^2` divergence when :math:`b - c = 1`, :math:`b - a = 2`
-    (pass ``fake_target=-1`` and use c = 0 for that variant).
+    with the 0-1 coding a = ``fake_target`` = 0, b = ``real_target`` = 1 by
+    default. The generator cost ``"least_squares"`` of :func:`generator_cost`
+    pulls the generated scores to 1 (Mao et al.'s c = 1, fixed there): with
+    a = 0, b = c = 1 this is the 0-1 coding that [1]_ use in practice. Their
+    Pearson :math:`\\chi^2` result needs :math:`b - c = 1` and :math:`b - a = 2`
+    (e.g. a = -1, b = 1, c = 0), which would need a generator target of 0
+    that ``"least_squares"`` does not offer.
 
     References
     ----------
@@ -278,7 +289,9 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0):
         (a Module, or any function of autograd operations).
     real, fake : array or Tensor, shape (n, d) or (n,)
         Real and generated batches of the same shape; only their values are
-        used (the penalty trains the critic, not the generator).
+        used (the penalty trains the critic, not the generator). Batches of
+        shape (n,) are 1-D samples: the critic gets them as (n, 1), as a
+        :class:`~gantheory.autograd.nn.Module` expects.
     rng : None, int or numpy.random.Generator
         Randomness for the interpolation weights.
     weight : float
@@ -319,13 +332,12 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0):
     real, fake = _data(real), _data(fake)
     if real.shape != fake.shape:
         raise ValueError(f"real and fake must have the same shape, got {real.shape} and {fake.shape}")
+    if real.ndim == 1:  # 1-D samples as a batch of 1-D points
+        real, fake = real.reshape(-1, 1), fake.reshape(-1, 1)
     eps = as_generator(rng).random((real.shape[0],) + (1,) * (real.ndim - 1)).astype(real.dtype, copy=False)
     interpolates = eps * real + (1 - eps) * fake
     input_grad = grad(lambda x: ops.sum(critic(x)), create_graph=True)(interpolates)
-    if input_grad.ndim == 1:
-        norms = ops.abs(input_grad)
-    else:
-        norms = ops.norm(input_grad, axis=tuple(range(1, input_grad.ndim)))
+    norms = ops.norm(input_grad, axis=tuple(range(1, input_grad.ndim)))
     return weight * ops.mean((norms - 1.0) ** 2)
 
 

@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,12 +48,27 @@ from gantheory.distributions import Distribution, Normal
 from gantheory.divergences import empirical, exact
 from gantheory.gan.losses import LOSSES, clip_weights, cramer_critic, gradient_penalty
 
-__all__ = ["train", "History", "AffineGenerator", "default_generator", "default_discriminator", "OPTIMIZERS", "UPDATES"]
+__all__ = ["train", "History", "AffineGenerator", "default_generator", "default_discriminator", "OPTIMIZERS", "UPDATES",
+           "LOSS_DEFAULTS"]  # fmt: skip
 
 OPTIMIZERS = {"adam": optim.Adam, "sgd": optim.SGD, "rmsprop": optim.RMSProp}
 UPDATES = ("alternating", "simultaneous")
 HIDDEN = (64, 64)
-POOL_SIZE = 2**16  # target points drawn at once for the training batches
+POOL_SIZE = 2**16  # target points drawn at once for the training batches (a fixed number: see train's reproducibility note)
+
+_CLASSIFIER = {"optimizer": "adam", "lr": 1e-3, "betas": (0.5, 0.999), "n_critic": 1}  # beta1 = 0.5 as in DCGAN (Radford et al. 2016)
+LOSS_DEFAULTS = {
+    "minimax": _CLASSIFIER,
+    "non_saturating": _CLASSIFIER,
+    "maximum_likelihood": _CLASSIFIER,
+    "least_squares": _CLASSIFIER,
+    # Arjovsky et al. 2017, Algorithm 1: RMSProp, lr 5e-5, n_critic 5 (clip c = 0.01 is in LOSSES["wgan"])
+    "wgan": {"optimizer": "rmsprop", "lr": 5e-5, "betas": (0.5, 0.9), "n_critic": 5},
+    # Gulrajani et al. 2017: Adam lr 1e-4, n_critic 5; betas (0.5, 0.9) of their toy code (gan_toy.py); Algorithm 1 has beta1 = 0
+    "wgan_gp": {"optimizer": "adam", "lr": 1e-4, "betas": (0.5, 0.9), "n_critic": 5},
+    "cramer": {"optimizer": "adam", "lr": 1e-4, "betas": (0.5, 0.9), "n_critic": 5},
+}
+"""Per-loss defaults of :func:`train`'s ``optimizer``, ``lr``, ``betas`` (Adam only) and ``n_critic``."""
 
 
 # ==============================================================================
@@ -158,9 +175,24 @@ class History:
         direction (and strength) in which the generator's cost moves it.
     stopped : str
         ``"completed"``, ``"interrupted at step k"``, or the non-finite
-        quantity and its step (``"non-finite discriminator loss at step 17"``).
+        quantity and its step (``"non-finite discriminator loss at step 17"``,
+        ``"non-finite generated points at step 17"``). Step k is then undone:
+        the history, its last snapshot and metrics and the players are those
+        after step k - 1 (``steps == k - 1``).
+    metric_notes : dict of str to list of (int, str)
+        For each metric that could not be computed at some logged step, the
+        ``(step, reason)`` pairs; its value there is NaN (e.g. the kNN JSD
+        when several generated points coincide). A metric never ends a run.
     generator, discriminator : Module or None
-        The trained players (not serialized; ``None`` after :meth:`from_json`).
+        The trained players, in the state the last snapshot shows (not
+        serialized; ``None`` after :meth:`from_json`).
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> h = gt.gan.train(gt.Normal(0, 1), generator="affine", steps=3, log_every=1, progress=False)
+    >>> h.steps, h.stopped, h == History.from_json(h.to_json())
+    (3, 'completed', True)
     """
 
     config: dict
@@ -176,6 +208,7 @@ class History:
     discriminator_grid: np.ndarray
     generator_field: np.ndarray
     stopped: str = "completed"
+    metric_notes: dict = field(default_factory=dict)
     generator: Any = field(default=None, repr=False, compare=False)
     discriminator: Any = field(default=None, repr=False, compare=False)
 
@@ -184,32 +217,43 @@ class History:
         """The number of completed steps."""
         return len(self.d_loss)
 
+    def __eq__(self, other):
+        """Equal fields, arrays compared by value with NaN equal to NaN; the players are not compared."""
+        if not isinstance(other, History):
+            return NotImplemented
+        return _plain(self) == _plain(other)
+
     def to_json(self):
-        """The history as a JSON string (arrays as nested lists; NaN as ``NaN``).
+        """The history as strict JSON text (no ``NaN``/``Infinity``), without the players.
+
+        Arrays are ``{"shape", "dtype", "data"}`` objects; as in the command
+        line's ``--json``, a NaN is ``null`` and an infinity is the string
+        ``"inf"`` or ``"-inf"``. :meth:`from_json` reads it back exactly.
+
+        Examples
+        --------
+        >>> import json
+        >>> import gantheory as gt
+        >>> h = gt.gan.train(gt.Normal(0, 1), generator="affine", steps=3, log_every=1, progress=False)
+        >>> text = h.to_json()
+        >>> sorted(json.loads(text))[:4]
+        ['config', 'd_grad_norm', 'd_loss', 'discriminator_grid']
+        >>> History.from_json(text) == h
+        True
+        """
+        return json.dumps(_plain(self), allow_nan=False)
+
+    @classmethod
+    def from_json(cls, text):
+        """Rebuild a :class:`History` from :meth:`to_json`'s text (without the players).
 
         Examples
         --------
         >>> import gantheory as gt
-        >>> h = gt.gan.train(gt.Normal(0, 1), generator="affine", steps=3, log_every=1, progress=False)
-        >>> h2 = History.from_json(h.to_json())
-        >>> bool((h2.d_loss == h.d_loss).all()), h2.metrics.keys() == h.metrics.keys()
-        (True, True)
+        >>> h = gt.gan.train(gt.Normal(0, 1), generator="affine", steps=2, log_every=1, progress=False)
+        >>> History.from_json(h.to_json()).d_loss.shape
+        (2,)
         """
-        out = {}
-        for f in fields(self):
-            if f.name in ("generator", "discriminator"):
-                continue
-            value = getattr(self, f.name)
-            if f.name == "metrics":
-                value = {k: v.tolist() for k, v in value.items()}
-            elif isinstance(value, np.ndarray):
-                value = {"shape": list(value.shape), "data": value.ravel().tolist()}
-            out[f.name] = value
-        return json.dumps(out)
-
-    @classmethod
-    def from_json(cls, text):
-        """Rebuild a :class:`History` from :meth:`to_json`'s output (without the players)."""
         raw = json.loads(text)
         kwargs = {}
         for f in fields(cls):
@@ -217,29 +261,115 @@ class History:
                 continue
             value = raw[f.name]
             if f.name == "metrics":
-                value = {k: np.asarray(v, dtype=np.float64) for k, v in value.items()}
-            elif isinstance(value, dict) and set(value) == {"shape", "data"}:
-                dtype = np.int64 if f.name.endswith("steps") else np.float64
-                value = np.asarray(value["data"], dtype=dtype).reshape(value["shape"])
+                value = {k: _from_plain(v) for k, v in value.items()}
+            elif f.name == "metric_notes":
+                value = {k: [(int(step), str(reason)) for step, reason in v] for k, v in value.items()}
+            elif isinstance(value, dict) and set(value) == {"shape", "dtype", "data"}:
+                value = _from_plain(value)
             kwargs[f.name] = value
         return cls(**kwargs)
+
+    def save(self, path):
+        """Write :meth:`to_json`'s text to the file ``path`` (UTF-8); return the path.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import gantheory as gt
+        >>> h = gt.gan.train(gt.Normal(0, 1), generator="affine", steps=2, log_every=1, progress=False)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = h.save(os.path.join(folder, "history.json"))
+        ...     History.load(path) == h
+        True
+        """
+        path = Path(path)
+        path.write_text(self.to_json(), encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path):
+        """Read a history written by :meth:`save` (or ``gantheory train``'s ``history.json``).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import gantheory as gt
+        >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=2, batch_size=16, log_every=1, progress=False)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     loaded = History.load(h.save(os.path.join(folder, "history.json")))
+        >>> loaded.config["loss"], loaded.generator is None
+        ('non_saturating', True)
+        """
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def _json_number(value):
+    """A float JSON can hold: NaN as ``None``, infinities as ``"inf"``/``"-inf"`` (the CLI's ``--json`` convention)."""
+    if math.isfinite(value):
+        return value
+    return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+
+
+def _number_from_json(value):
+    return math.nan if value is None else float(value)  # float("inf") and float("-inf") read the strings
+
+
+def _array_plain(array):
+    array = np.asarray(array)
+    data = array.ravel().tolist()
+    if array.dtype.kind == "f":
+        data = [_json_number(v) for v in data]
+    return {"shape": list(array.shape), "dtype": array.dtype.name, "data": data}
+
+
+def _from_plain(value):
+    dtype = np.dtype(value["dtype"])
+    data = [_number_from_json(v) for v in value["data"]] if dtype.kind == "f" else value["data"]
+    return np.asarray(data, dtype=dtype).reshape(value["shape"])
+
+
+def _plain(history):
+    """The history's fields as JSON-able Python values (what :meth:`History.to_json` writes)."""
+    out = {}
+    for f in fields(history):
+        if f.name in ("generator", "discriminator"):
+            continue
+        value = getattr(history, f.name)
+        if f.name == "metrics":
+            value = {k: _array_plain(v) for k, v in value.items()}
+        elif f.name == "metric_notes":
+            value = {k: [[int(step), str(reason)] for step, reason in v] for k, v in value.items()}
+        elif isinstance(value, np.ndarray):
+            value = _array_plain(value)
+        out[f.name] = value
+    return out
 
 
 # ==============================================================================
 # Input handling
 # ==============================================================================
 def _target_sampler(target, dtype):
-    """``(dim, sample(n, rng) -> (n, dim) array of dtype, analytic distribution or None)``."""
+    """``(dim, sample(n, rng), reference(n, rng), analytic distribution or None)``.
+
+    ``sample`` draws ``(n, dim)`` points of ``dtype`` for the batches (with
+    replacement from a sample); ``reference`` draws the fixed evaluation
+    sample: from a finite sample without replacement, and at most all of it.
+    """
     if isinstance(target, Distribution):
         if target.dim not in (1, 2):
             raise ValueError(f"target must be 1-D or 2-D, got a distribution of dimension {target.dim}")
         dim = target.dim
-        return dim, (lambda n, rng: target.sample(n, rng=rng).reshape(n, dim).astype(dtype, copy=False)), target
+
+        def sample(n, rng):
+            return target.sample(n, rng=rng).reshape(n, dim).astype(dtype, copy=False)
+
+        return dim, sample, sample, target
     data = as_samples(target, "target", np, ndims=(1, 2))
     data = data.reshape(len(data), -1).astype(dtype, copy=False)
     if data.shape[1] not in (1, 2):
         raise ValueError(f"target samples must be 1-D or 2-D points, got shape {data.shape}")
-    return data.shape[1], (lambda n, rng: data[rng.integers(0, len(data), size=n)]), None
+    return (data.shape[1], lambda n, rng: data[rng.integers(0, len(data), size=n)],
+            lambda n, rng: data[rng.choice(len(data), size=min(n, len(data)), replace=False)], None)  # fmt: skip
 
 
 def _make_players(generator, discriminator, dim, latent_dim, spec, seeds, dtype):
@@ -272,7 +402,7 @@ def _make_players(generator, discriminator, dim, latent_dim, spec, seeds, dtype)
     return generator, discriminator, latent_dim
 
 
-def _make_optimizers(optimizer, generator, discriminator, lr, d_lr):
+def _make_optimizers(optimizer, generator, discriminator, lr, d_lr, betas):
     if isinstance(optimizer, (tuple, list)):
         if len(optimizer) != 2 or not all(isinstance(o, optim.Optimizer) for o in optimizer):
             raise TypeError("optimizer as a pair must be (generator_optimizer, discriminator_optimizer) Optimizer instances")
@@ -281,8 +411,8 @@ def _make_optimizers(optimizer, generator, discriminator, lr, d_lr):
         if optimizer not in OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, a factory or a pair of Optimizer instances, got {optimizer!r}")
         name, factory = optimizer, OPTIMIZERS[optimizer]
-        if optimizer == "adam":  # beta1 = 0.5 as in DCGAN (Radford et al. 2016), the usual GAN setting
-            factory = lambda params, lr: optim.Adam(params, lr=lr, betas=(0.5, 0.999))  # noqa: E731
+        if optimizer == "adam":
+            factory = lambda params, lr: optim.Adam(params, lr=lr, betas=betas)  # noqa: E731
     elif callable(optimizer):
         name, factory = getattr(optimizer, "__name__", type(optimizer).__name__), optimizer
     else:
@@ -290,11 +420,39 @@ def _make_optimizers(optimizer, generator, discriminator, lr, d_lr):
     return (factory(generator.parameters(), lr), factory(discriminator.parameters(), d_lr)), name
 
 
+def _check_rng(rng):
+    """``rng`` as a plain int: a recorded run is repeatable only from a seed."""
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"rng must be an int seed >= 0, got {rng}")
+        return int(rng)
+    raise TypeError(f"rng must be an int seed (e.g. rng=0) so that the run can be repeated, got {type(rng).__name__}; "
+                    "None and Generators are not accepted here")  # fmt: skip
+
+
+def _resolve_defaults(loss, optimizer, lr, betas, n_critic, update):
+    """The options left at ``None`` take the loss's defaults (:data:`LOSS_DEFAULTS`)."""
+    defaults = LOSS_DEFAULTS[loss]
+    optimizer = defaults["optimizer"] if optimizer is None else optimizer
+    lr = defaults["lr"] if lr is None else lr
+    if betas is None:
+        betas = defaults["betas"] if optimizer == "adam" else None
+    elif optimizer != "adam":
+        raise ValueError(f"betas applies to optimizer='adam' only; the optimizer is {optimizer!r}")
+    else:
+        betas = tuple(float(b) for b in betas)
+        if len(betas) != 2 or not all(0 <= b < 1 for b in betas):
+            raise ValueError(f"betas must be two numbers in [0, 1), got {betas}")
+    if n_critic is None:
+        n_critic = 1 if update == "simultaneous" else defaults["n_critic"]
+    return optimizer, lr, betas, n_critic
+
+
 # ==============================================================================
 # One step of the game
 # ==============================================================================
 class _NonFinite(Exception):
-    """A cost or gradient is NaN or inf (raised before any parameter is updated with it)."""
+    """A cost, gradient, parameter or generated point is NaN or inf (the step is then undone)."""
 
 
 def _grad_norm(params):
@@ -312,6 +470,13 @@ def _finite(cost, norm, player):
         if not math.isfinite(value):
             raise _NonFinite(f"{player} {what}")
     return cost, norm
+
+
+def _check_points(x):
+    """``x`` (generated points, an array); :class:`_NonFinite` if any is NaN or inf."""
+    if not np.isfinite(x).all():
+        raise _NonFinite("generated points")
+    return x
 
 
 def _critic_cost(spec, D, real, fake, fake_2, rng):
@@ -354,14 +519,30 @@ def _constant(params):
 class _Game:
     """The players, their optimizers and the batches: one call to ``step`` is one training step."""
 
-    def __init__(self, spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, rng, dtype, steps):
+    def __init__(self, spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, rng, dtype):
         self.spec, self.G, self.D, self.opt_g, self.opt_d = spec, G, D, opt_g, opt_d
         self.sample_target, self.latent_dim, self.batch_size, self.n_critic, self.rng = sample_target, latent_dim, batch_size, n_critic, rng
         self.n_fake = 2 if spec.two_generator_batches else 1
         self.d_params, self.g_params = D.parameters(), G.parameters()
         self.dtype = dtype
-        self.chunk = max(1, min(POOL_SIZE // batch_size, steps * (n_critic + 1)))  # real batches per sampler call
+        # real batches per sampler call: fixed (not a function of steps), so that a shorter run is a prefix of a longer one
+        self.chunk = max(1, POOL_SIZE // batch_size)
         self.pool, self.used = None, self.chunk
+
+    def parameters(self):
+        """Copies of both players' parameter values (taken at the start of each step)."""
+        return [p.data.copy() for p in (*self.g_params, *self.d_params)]
+
+    def restore(self, values):
+        """Set both players' parameters back to :meth:`parameters`' copies (a stopped step is undone)."""
+        for p, value in zip((*self.g_params, *self.d_params), values):
+            p.data[...] = value
+
+    def check_parameters(self):
+        """:class:`_NonFinite` if an update left a NaN or inf in a player's parameters."""
+        for player, params in (("discriminator", self.d_params), ("generator", self.g_params)):
+            if not all(np.isfinite(p.data).all() for p in params):
+                raise _NonFinite(f"{player} parameters")
 
     def real(self):
         """The next batch of target samples (drawn ``chunk`` batches at a time: one sampler call, not one per step)."""
@@ -372,7 +553,8 @@ class _Game:
         return self.pool[self.used - 1]
 
     def noise(self):
-        return self.rng.standard_normal((self.batch_size * self.n_fake, self.latent_dim), dtype=self.dtype)
+        """Standard normals drawn in float64 and cast: a float32 run draws the same noise as a float64 run."""
+        return self.rng.standard_normal((self.batch_size * self.n_fake, self.latent_dim)).astype(self.dtype, copy=False)
 
     def split(self, fake):
         n = self.batch_size
@@ -381,7 +563,7 @@ class _Game:
     def discriminator_step(self):
         real = self.real()
         with no_grad():
-            fake = self.G(Tensor(self.noise())).data
+            fake = _check_points(self.G(Tensor(self.noise())).data)
         cost = _critic_cost(self.spec, self.D, real, *self.split(fake), self.rng)
         self.opt_d.zero_grad()
         cost.backward()
@@ -394,6 +576,7 @@ class _Game:
     def generator_step(self):
         real = self.real() if self.n_fake == 2 else None
         fake = self.G(Tensor(self.noise()))
+        _check_points(fake.data)
         with _constant(self.d_params):
             cost = _generator_cost(self.spec, self.D, real, *self.split(fake))
         self.opt_g.zero_grad()
@@ -406,13 +589,14 @@ class _Game:
         for _ in range(self.n_critic):
             d_cost, d_norm = self.discriminator_step()
         g_cost, g_norm = self.generator_step()
+        self.check_parameters()
         return d_cost, g_cost, d_norm, g_norm
 
     def simultaneous(self):
         """Both gradients at the same parameters and batches, then both updates."""
         real = self.real()
         fake = self.G(Tensor(self.noise()))
-        fake_d, fake_d2 = self.split(fake.data)
+        fake_d, fake_d2 = self.split(_check_points(fake.data))
         d_cost = _critic_cost(self.spec, self.D, real, fake_d, fake_d2, self.rng)
         self.opt_d.zero_grad()
         d_cost.backward()
@@ -426,29 +610,43 @@ class _Game:
         self.opt_g.step()
         if self.spec.clip:
             clip_weights(self.D, self.spec.clip)
+        self.check_parameters()
         return d_cost, g_cost, d_norm, g_norm
 
 
 # ==============================================================================
 # Logging and snapshots
 # ==============================================================================
+def _js_knn(x, reference):
+    if np.ptp(x, axis=0).min() == 0:
+        raise ValueError("the generated points have no spread along an axis (no density): the kNN JSD is undefined")
+    return empirical.js_divergence(x, reference, k=5)
+
+
 def _metrics(x, reference, dim, analytic, G):
-    """The distances of ``x`` (generated) from the fixed target sample, and exact ones if known."""
-    out = {}
-    if dim == 1:
-        out["w1"] = empirical.w1(x[:, 0], reference[:, 0])
-    else:
-        out["sliced_w1"] = empirical.sliced_w1(x, reference, n_projections=64, rng=0)
-    out["energy_distance"] = empirical.energy_distance(x[:, 0] if dim == 1 else x, reference[:, 0] if dim == 1 else reference)
-    out["js_knn"] = empirical.js_divergence(x, reference, k=5) if np.ptp(x, axis=0).min() > 0 else math.nan
+    """``(values, notes)``: the distances of ``x`` (generated) from the fixed target sample, and exact ones if known.
+
+    A metric that cannot be computed is NaN, with the reason in ``notes``: no metric ever ends a run.
+    """
+    x64, reference = x.astype(np.float64), reference.astype(np.float64)
+    flat = (lambda a: a[:, 0]) if dim == 1 else (lambda a: a)  # noqa: E731
+    metrics = {"w1": lambda: empirical.w1(x64[:, 0], reference[:, 0])} if dim == 1 else \
+        {"sliced_w1": lambda: empirical.sliced_w1(x64, reference, n_projections=64, rng=0)}  # fmt: skip
+    metrics["energy_distance"] = lambda: empirical.energy_distance(flat(x64), flat(reference))
+    metrics["js_knn"] = lambda: _js_knn(x64, reference)
     if analytic is not None and isinstance(G, AffineGenerator):
-        if float(G.scale.data[0]) == 0.0 or not np.isfinite(G.scale.data[0]):
-            out["exact_js"], out["exact_w1"] = math.nan, math.nan
-        else:
-            generated = G.distribution()
-            out["exact_js"] = exact.js_divergence(generated, analytic)
-            out["exact_w1"] = exact.w1(generated, analytic)
-    return out
+        metrics["exact_js"] = lambda: exact.js_divergence(G.distribution(), analytic)
+        metrics["exact_w1"] = lambda: exact.w1(G.distribution(), analytic)
+    values, notes = {}, {}
+    for name, compute in metrics.items():
+        if not np.isfinite(x64).all():
+            values[name], notes[name] = math.nan, "the generated points are not all finite"
+            continue
+        try:
+            values[name] = float(compute())
+        except Exception as exc:  # noqa: BLE001 -- a metric must never end a run: record why it is missing
+            values[name], notes[name] = math.nan, f"{type(exc).__name__}: {exc}"
+    return values, notes
 
 
 def _grid(reference, dim, grid_size):
@@ -483,16 +681,17 @@ def _generator_field(spec, D, real, fake, fake_2):
 # ==============================================================================
 # The training loop
 # ==============================================================================
-def train(target, *, generator=None, discriminator=None, loss="non_saturating", optimizer="adam", lr=1e-3, d_lr=None,
-          batch_size=256, steps=2000, n_critic=1, update="alternating", latent_dim=None, log_every=100,
-          snapshot_every=None, n_eval=256, n_snapshot=256, grid_size=None, seed=0, dtype=np.float64, progress=None):  # fmt: skip
+def train(target, *, generator=None, discriminator=None, loss="non_saturating", optimizer=None, lr=None, d_lr=None,
+          betas=None, batch_size=256, steps=2000, n_critic=None, update="alternating", latent_dim=None, log_every=100,
+          snapshot_every=None, n_eval=256, n_snapshot=256, grid_size=None, rng=0, dtype=np.float64, progress=None):  # fmt: skip
     """Train a GAN on ``target`` and return its :class:`History`.
 
     Parameters
     ----------
     target : Distribution or array_like of shape (n,) or (n, d)
         A 1-D or 2-D distribution of :mod:`gantheory.distributions`, or samples
-        (batches are then drawn from them with replacement).
+        (batches are then drawn from them with replacement; the evaluation
+        sample without replacement, at most all of them).
     generator : None, "mlp", "affine" or Module
         ``None``/``"mlp"``: an MLP ``latent_dim -> 64 -> 64 -> dim`` (ReLU);
         ``"affine"``: :class:`AffineGenerator` (1-D), whose generated
@@ -502,20 +701,26 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
         ``None``: an MLP ``dim -> 64 -> 64 -> 1`` (16 outputs, the features
         :math:`h`, for ``"cramer"``).
     loss : str
-        A key of :data:`gantheory.gan.losses.LOSSES`: ``"minimax"``,
-        ``"non_saturating"``, ``"maximum_likelihood"``, ``"least_squares"``,
+        A key of :data:`gantheory.gan.losses.LOSSES`: ``"non_saturating"``
+        (default), ``"minimax"``, ``"maximum_likelihood"``, ``"least_squares"``,
         ``"wgan"`` (weight clipping at 0.01), ``"wgan_gp"`` (gradient penalty,
         :math:`\\lambda = 10`), ``"cramer"``.
-    optimizer : str, callable or (Optimizer, Optimizer)
-        ``"adam"`` (betas (0.5, 0.999)), ``"sgd"``, ``"rmsprop"``; a factory
-        ``f(params, lr)`` such as ``gantheory.autograd.optim.SGD``; or a pair of
-        optimizer instances (generator's, discriminator's).
-    lr, d_lr : float
-        Learning rates of the generator and of the discriminator (``d_lr``
-        defaults to ``lr``).
-    batch_size, steps, n_critic : int
-        Batch size (of each player's step), training steps, discriminator
-        updates per generator update (``update="alternating"`` only).
+    optimizer : None, str, callable or (Optimizer, Optimizer)
+        ``None``: the loss's default (table below); ``"adam"``, ``"sgd"``,
+        ``"rmsprop"``; a factory ``f(params, lr)`` such as
+        ``gantheory.autograd.optim.SGD``; or a pair of optimizer instances
+        (generator's, discriminator's; ``lr``, ``d_lr`` and ``betas`` are then theirs).
+    lr, d_lr : float, optional
+        Learning rates of the generator and of the discriminator. ``lr=None``:
+        the loss's default; ``d_lr=None``: ``lr``.
+    betas : (float, float), optional
+        Adam's :math:`(\\beta_1, \\beta_2)` (``optimizer="adam"`` only);
+        ``None``: the loss's default.
+    batch_size, steps : int
+        Batch size (of each player's step) and training steps.
+    n_critic : int, optional
+        Discriminator updates per generator update (``update="alternating"``
+        only); ``None``: the loss's default (1 with ``update="simultaneous"``).
     update : {"alternating", "simultaneous"}
         Alternating: ``n_critic`` discriminator steps, then a generator step
         against the updated discriminator. Simultaneous: both gradients at the
@@ -530,10 +735,14 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
         Record a snapshot every this many steps (default ``steps // 10``;
         0 for only the first and last).
     n_eval, n_snapshot, grid_size : int
-        Generated and target points of each metric; generated points of each
-        snapshot; grid points per axis (default 128 in 1-D, 32 in 2-D).
-    seed : int
-        Fixes everything: the same seed gives the same history bit for bit.
+        Generated and target points of each metric (at most all the points of
+        a sample target); generated points of each snapshot; grid points per
+        axis (default 128 in 1-D, 32 in 2-D).
+    rng : int
+        The seed of the run (default 0): it fixes everything, and the same
+        seed gives the same history bit for bit. An int only (NumPy integers
+        too): ``None`` or a Generator raise TypeError, since the run could not
+        be repeated from its record (``config["rng"]``).
     dtype : {numpy.float64, numpy.float32}
         Of the default players, the batches and the noise (float32 is faster
         for large batches; the metrics are computed in float64).
@@ -544,10 +753,51 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     -------
     History
         Stopped early, with the reason in ``stopped``, on a NaN or inf in a
-        cost or a gradient, or on Ctrl-C (KeyboardInterrupt).
+        cost, a gradient, the updated parameters or the generated points, or
+        on Ctrl-C (KeyboardInterrupt). The step in which the stop happens is
+        undone (each step is atomic): the history, its last snapshot, its last
+        metrics and ``history.generator``/``history.discriminator`` all show
+        the players after the last completed step.
 
     Notes
     -----
+    **Per-loss defaults** (:data:`LOSS_DEFAULTS`), used for the options left
+    at ``None`` and recorded, resolved, in ``History.config``:
+
+    ======================  ===========  ======  ==============  ==========
+    loss                    optimizer    lr      Adam betas      n_critic
+    ======================  ===========  ======  ==============  ==========
+    ``"minimax"``,          adam         1e-3    (0.5, 0.999)    1
+    ``"non_saturating"``,
+    ``"maximum_likelihood"``,
+    ``"least_squares"``
+    ``"wgan"``              rmsprop      5e-5    --              5
+    ``"wgan_gp"``           adam         1e-4    (0.5, 0.9)      5
+    ``"cramer"``            adam         1e-4    (0.5, 0.9)      5
+    ======================  ===========  ======  ==============  ==========
+
+    The classifier GANs use Adam with :math:`\\beta_1 = 0.5` as DCGAN
+    (Radford et al. 2016); ``"wgan"`` is Algorithm 1 of [2]_ (RMSProp, lr
+    5e-5, clip 0.01, :math:`n_{critic} = 5`); ``"wgan_gp"`` that of [3]_
+    (Adam, lr 1e-4, :math:`n_{critic} = 5`, :math:`\\lambda = 10`) with the
+    :math:`\\beta = (0.5, 0.9)` of their toy experiments' code (their
+    Algorithm 1 states :math:`\\beta_1 = 0`); ``"cramer"``, whose critic has
+    the same gradient penalty, takes the same settings.
+
+    **Metrics never end a run.** One that cannot be computed at a logged step
+    (the kNN JSD when generated points coincide, say) is NaN there, with its
+    reason in ``History.metric_notes``.
+
+    **Reproducibility.** The same ``rng`` and options give the same history bit
+    for bit (on one machine and NumPy version). A run of ``steps=n`` is the
+    first ``n`` steps of the same run with more steps: the costs, gradient
+    norms and players agree bit for bit over those steps (the target batches
+    are drawn in chunks of a fixed size, not one that depends on ``steps``;
+    ``log_every``/``snapshot_every`` never touch the training stream). A
+    float32 run draws the same batches and noise as the float64 run, rounded
+    to float32, and starts from the same players rounded: the two runs differ
+    only by rounding, which the game can amplify over many steps.
+
     A step costs one forward and backward pass of D on ``2 batch_size``
     points per discriminator update (three batches with the gradient penalty's
     double backward), plus G and D forward and backward on ``batch_size``
@@ -557,6 +807,10 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     References
     ----------
     .. [1] I. Goodfellow et al., "Generative adversarial nets", NeurIPS 2014 (Algorithm 1).
+    .. [2] M. Arjovsky, S. Chintala, L. Bottou, "Wasserstein generative
+       adversarial networks", ICML 2017 (Algorithm 1).
+    .. [3] I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville,
+       "Improved training of Wasserstein GANs", NeurIPS 2017 (Algorithm 1).
 
     Examples
     --------
@@ -565,17 +819,22 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     ...                  progress=False)
     >>> h.d_loss.shape, h.snapshots.shape, h.discriminator_grid.shape, sorted(h.metrics)
     ((20,), (3, 256, 2), (3, 32, 32), ['energy_distance', 'js_knn', 'sliced_w1'])
+    >>> w = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", steps=2, batch_size=16, log_every=0, progress=False)
+    >>> {k: w.config[k] for k in ("optimizer", "lr", "betas", "n_critic", "rng")}
+    {'optimizer': 'adam', 'lr': 0.0001, 'betas': [0.5, 0.9], 'n_critic': 5, 'rng': 0}
     """
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
     spec = LOSSES[loss]
+    rng = _check_rng(rng)
+    if update not in UPDATES:
+        raise ValueError(f"update must be one of {UPDATES}, got {update!r}")
+    optimizer, lr, betas, n_critic = _resolve_defaults(loss, optimizer, lr, betas, n_critic, update)
     steps = check_positive_int(steps, "steps")
     batch_size = check_positive_int(batch_size, "batch_size")
     n_critic = check_positive_int(n_critic, "n_critic")
     n_eval = check_positive_int(n_eval, "n_eval")
     n_snapshot = check_positive_int(n_snapshot, "n_snapshot")
-    if update not in UPDATES:
-        raise ValueError(f"update must be one of {UPDATES}, got {update!r}")
     if update == "simultaneous" and n_critic != 1:
         raise ValueError("n_critic > 1 needs update='alternating' (simultaneous updates take one step each)")
     log_every = check_positive_int(log_every, "log_every") if log_every else 0
@@ -589,16 +848,18 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
         raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}")
     dtype = np.dtype(dtype).type
-    dim, sample_target, analytic = _target_sampler(target, dtype)
+    dim, sample_target, sample_reference, analytic = _target_sampler(target, dtype)
     grid_size = (128 if dim == 1 else 32) if grid_size is None else check_positive_int(grid_size, "grid_size")
-    seeds = np.random.SeedSequence(seed).spawn(4)  # G init, D init, training batches, evaluation
+    seeds = np.random.SeedSequence(rng).spawn(4)  # G init, D init, training batches, evaluation
     G, D, latent_dim = _make_players(generator, discriminator, dim, latent_dim, spec, [as_generator(np.random.default_rng(s)) for s in seeds[:2]], dtype)
-    (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr)
-    game = _Game(spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, np.random.default_rng(seeds[2]), dtype, steps)
+    (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr, betas)
+    if opt_name == "instances":  # the optimizers' own settings are the ones in use
+        lr, d_lr, betas = opt_g.lr, opt_d.lr, None
+    game = _Game(spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, np.random.default_rng(seeds[2]), dtype)
     step = game.simultaneous if update == "simultaneous" else game.alternating
 
     eval_rng = np.random.default_rng(seeds[3])
-    reference = sample_target(n_eval, eval_rng)
+    reference = sample_reference(n_eval, eval_rng)
     z_eval = eval_rng.standard_normal((max(n_eval, n_snapshot), latent_dim)).astype(dtype)
     z_anchor = eval_rng.standard_normal((n_snapshot, latent_dim)).astype(dtype)
     snapshot_real = sample_target(n_snapshot, eval_rng)
@@ -606,51 +867,76 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
 
     records = np.full((4, steps), np.nan)
     log_steps, metric_rows, snapshot_steps, snapshots, grids, field_rows = [], [], [], [], [], []
+    metric_notes = {}
 
-    def observe(t, log, snapshot):
+    def observe(t, log, snapshot, final=False):
+        """Record step t's metrics and snapshot, all at once at the end (an interrupted observation records nothing).
+
+        Inside the loop, non-finite generated points raise :class:`_NonFinite` (the step is then undone);
+        the final observation records whatever it finds (NaN metrics with their reasons) and never raises.
+        """
+        with no_grad():
+            x = G(Tensor(z_eval[: max(n_eval if log else 0, n_snapshot if snapshot else 0)])).data
+            x_2 = G(Tensor(z_anchor)).data if snapshot and spec.two_generator_batches else None
+        if not final:
+            _check_points(x)
+            if x_2 is not None:
+                _check_points(x_2)
+        row = notes = None
         if log:
-            with no_grad():
-                x = G(Tensor(z_eval[:n_eval])).data
-            log_steps.append(t)
-            metric_rows.append(_metrics(x, reference, dim, analytic, G))
+            row, notes = _metrics(x[:n_eval], reference, dim, analytic, G)
         if snapshot:
-            with no_grad():
-                x = G(Tensor(z_eval[:n_snapshot])).data
-                x_2 = G(Tensor(z_anchor)).data if spec.two_generator_batches else None
+            shot = x[:n_snapshot]
+            d_grid = _critic_values(spec, D, grid, shot, x_2).reshape((grid_size,) * dim)
+            g_field = _generator_field(spec, D, snapshot_real, shot, x_2)
+        if log:
+            log_steps.append(t)
+            metric_rows.append(row)
+            for name, reason in notes.items():
+                metric_notes.setdefault(name, []).append((t, reason))
+        if snapshot:
             snapshot_steps.append(t)
-            snapshots.append(x)
-            grids.append(_critic_values(spec, D, grid, x, x_2).reshape((grid_size,) * dim))
-            field_rows.append(_generator_field(spec, D, snapshot_real, x, x_2))
+            snapshots.append(shot)
+            grids.append(d_grid)
+            field_rows.append(g_field)
 
     stopped, done = "completed", 0
     bar = tqdm(total=steps, disable=None if progress is None else not progress, desc=f"train {loss}", leave=False)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # non-finite values are caught by _finite
-        observe(0, bool(log_every), True)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # non-finite values are caught and stop the run
+        observe(0, bool(log_every), True, final=True)
         try:
             for t in range(1, steps + 1):
-                records[:, t - 1] = step()
+                start = game.parameters()
+                try:
+                    records[:, t - 1] = step()
+                    log = bool(log_every) and t % log_every == 0
+                    snapshot = bool(snapshot_every) and t % snapshot_every == 0
+                    if log or snapshot:
+                        observe(t, log, snapshot)
+                except BaseException:  # a stopped step is undone: the players go back to their state after step t - 1
+                    game.restore(start)
+                    raise
                 done = t
                 bar.update(1)
-                log = bool(log_every) and t % log_every == 0
-                snapshot = bool(snapshot_every) and t % snapshot_every == 0
-                if log or snapshot:
-                    observe(t, log, snapshot)
-                    if log:
-                        bar.set_postfix({k: f"{v:.3g}" for k, v in list(metric_rows[-1].items())[:2]}, refresh=False)
+                if log:
+                    bar.set_postfix({k: f"{v:.3g}" for k, v in list(metric_rows[-1].items())[:2]}, refresh=False)
         except _NonFinite as exc:
             stopped = f"non-finite {exc} at step {done + 1}"
         except KeyboardInterrupt:
             stopped = f"interrupted at step {done + 1}"
         finally:
             bar.close()
-        observe(done, bool(log_every) and log_steps[-1] != done, snapshot_steps[-1] != done)
+        log_last = bool(log_every) and log_steps[-1] != done
+        if log_last or snapshot_steps[-1] != done:
+            observe(done, log_last, snapshot_steps[-1] != done, final=True)
 
     config = {
         "target": repr(target) if isinstance(target, Distribution) else f"array of shape {np.shape(target)}",
-        "dim": dim, "loss": loss, "optimizer": opt_name, "lr": float(lr), "d_lr": float(d_lr), "batch_size": batch_size,
-        "steps": steps, "n_critic": n_critic, "update": update, "latent_dim": latent_dim, "log_every": log_every,
+        "dim": dim, "loss": loss, "optimizer": opt_name, "lr": float(lr), "d_lr": float(d_lr),
+        "betas": None if betas is None else [float(b) for b in betas], "batch_size": batch_size, "steps": steps,
+        "n_critic": n_critic, "update": update, "latent_dim": int(latent_dim), "log_every": log_every,
         "snapshot_every": snapshot_every, "n_eval": n_eval, "n_snapshot": n_snapshot, "grid_size": grid_size,
-        "seed": seed, "dtype": np.dtype(dtype).name, "generator": type(G).__name__, "discriminator": type(D).__name__,
+        "rng": rng, "dtype": np.dtype(dtype).name, "generator": type(G).__name__, "discriminator": type(D).__name__,
     }  # fmt: skip
     names = list(metric_rows[0]) if metric_rows else []
     return History(
@@ -661,5 +947,5 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
         metrics={k: np.array([row[k] for row in metric_rows], dtype=np.float64) for k in names},
         snapshot_steps=np.asarray(snapshot_steps, dtype=np.int64),
         snapshots=np.stack(snapshots), grid=grid, discriminator_grid=np.stack(grids), generator_field=np.stack(field_rows),
-        stopped=stopped, generator=G, discriminator=D,
+        stopped=stopped, metric_notes=metric_notes, generator=G, discriminator=D,
     )  # fmt: skip

@@ -33,7 +33,7 @@ def test_discriminator_cost_matches_cross_entropy_at_extreme_logits():
 
 
 @pytest.mark.parametrize(
-    "cost, closed_form, slope",
+    "loss, closed_form, slope",
     [
         # value as a function of the logits l, and dL/dl for one entry (times n)
         ("minimax", lambda l: 0.5 * log_expit(-l).mean(), lambda l: -0.5 * expit(l)),
@@ -41,8 +41,8 @@ def test_discriminator_cost_matches_cross_entropy_at_extreme_logits():
         ("least_squares", lambda l: 0.5 * ((l - 1) ** 2).mean(), lambda l: l - 1),
     ],
 )
-def test_generator_cost_matches_closed_form_at_extreme_logits(cost, closed_form, slope):
-    value, (g,) = value_and_gradients(lambda f: losses.generator_cost(f, cost), FAKE)
+def test_generator_cost_matches_closed_form_at_extreme_logits(loss, closed_form, slope):
+    value, (g,) = value_and_gradients(lambda f: losses.generator_cost(f, loss), FAKE)
     assert np.isfinite(value) and value == pytest.approx(closed_form(FAKE), rel=1e-14)
     assert np.all(np.isfinite(g))
     np.testing.assert_allclose(g, slope(FAKE) / FAKE.size, rtol=1e-14)
@@ -65,6 +65,19 @@ def test_maximum_likelihood_cost_overflows_to_minus_infinity_as_its_true_value_d
     assert value == -np.inf
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_maximum_likelihood_overflow_thresholds_are_the_documented_ones(dtype):
+    # e^l overflows beyond log(max float): 709.78 in float64, 88.72 in float32 (the thresholds the docstring gives)
+    threshold = np.log(np.finfo(dtype).max)
+    assert round(float(threshold), 2) == {np.float64: 709.78, np.float32: 88.72}[dtype]
+    documented = f"{threshold:.2f}"
+    assert documented in losses.generator_cost.__doc__
+    below, above = np.array([threshold - 0.01], dtype=dtype), np.array([threshold + 0.01], dtype=dtype)
+    with np.errstate(over="ignore"):
+        assert np.isfinite(losses.generator_cost(Tensor(below), "maximum_likelihood").item())
+        assert losses.generator_cost(Tensor(above), "maximum_likelihood").item() == -np.inf
+
+
 @settings(max_examples=40)
 @given(st.lists(st.floats(-1000, 1000), min_size=1, max_size=8))
 def test_non_saturating_plus_minimax_is_minus_half_the_mean_logit(logits):
@@ -74,9 +87,9 @@ def test_non_saturating_plus_minimax_is_minus_half_the_mean_logit(logits):
     assert total.item() == pytest.approx(-0.5 * np.mean(logits), rel=1e-9, abs=1e-9)
 
 
-@pytest.mark.parametrize("cost", losses.GENERATOR_COSTS)
-def test_generator_costs_pass_the_gradient_check(cost):
-    check_grads(lambda f: losses.generator_cost(f, cost), MODERATE, order=2)
+@pytest.mark.parametrize("loss", losses.GENERATOR_COSTS)
+def test_generator_costs_pass_the_gradient_check(loss):
+    check_grads(lambda f: losses.generator_cost(f, loss), MODERATE, order=2)
 
 
 def test_discriminator_costs_pass_the_gradient_check():
@@ -156,6 +169,22 @@ def test_gradient_penalty_in_one_dimension_uses_the_absolute_slope():
     assert penalty.item() == pytest.approx(1.0)  # (|-2| - 1)^2
 
 
+def test_gradient_penalty_takes_one_dimensional_batches_with_a_module_critic():
+    # f(x) = w x + b on samples of shape (n,): the Module sees them as (n, 1); GP = lambda (|w| - 1)^2 exactly,
+    # dGP/dw = 2 lambda (|w| - 1) sign(w)
+    critic = nn.Linear(1, 1, rng=0)
+    critic.weight.data[:] = -2.5
+    rng = np.random.default_rng(3)
+    penalty = losses.gradient_penalty(critic, rng.normal(size=6), rng.normal(size=6), rng=0, weight=10.0)
+    assert penalty.item() == pytest.approx(10.0 * 1.5**2, rel=1e-14)
+    penalty.backward()
+    assert float(critic.weight.grad[0, 0]) == pytest.approx(20.0 * 1.5 * -1.0, rel=1e-13)
+    # and the same batches as (n, 1) give the same penalty
+    rng = np.random.default_rng(3)
+    as_columns = losses.gradient_penalty(critic, rng.normal(size=(6, 1)), rng.normal(size=(6, 1)), rng=0, weight=10.0)
+    assert as_columns.item() == penalty.item()
+
+
 def test_gradient_penalty_rejects_batches_of_different_shapes():
     with pytest.raises(ValueError, match="same shape"):
         losses.gradient_penalty(LinearCritic([1.0, 1.0]), np.zeros((3, 2)), np.zeros((4, 2)), rng=0)
@@ -204,8 +233,15 @@ def test_cramer_gradient_penalty_runs_on_the_critic_function():
 
 
 def test_unknown_generator_cost_names_the_argument():
-    with pytest.raises(ValueError, match="cost must be one of"):
+    with pytest.raises(ValueError, match="loss must be one of"):
         losses.generator_cost(Tensor(np.zeros(2)), "wasserstein")
+    with pytest.raises(ValueError, match="loss must be one of"):
+        losses.generator_cost(Tensor(np.zeros(2)), "nsgan")  # old names are gone, no aliases
+
+
+def test_generator_costs_default_is_the_non_saturating_one():
+    f = Tensor(MODERATE)
+    assert losses.generator_cost(f).item() == losses.generator_cost(f, "non_saturating").item()
 
 
 def test_registry_lists_every_loss_with_its_extras():
@@ -214,3 +250,35 @@ def test_registry_lists_every_loss_with_its_extras():
     assert losses.LOSSES["cramer"].two_generator_batches
     f = Tensor(MODERATE)
     assert losses.LOSSES["minimax"].generator_cost(f).item() == losses.generator_cost(f, "minimax").item()
+
+
+def test_minus_the_discriminator_cost_at_d_star_is_jsd_minus_log_2():
+    # J = -V/2, V(D*, G) = -log 4 + 2 JSD, so -J(D*) = -log 2 + JSD. Truth: the exact JSD of gt.js_divergence.
+    # D*'s logits from gt.gan.optimal_discriminator on quantile points of P and Q (a midpoint rule in u for each
+    # expectation of the cost), n = 20000 points. The rule's error shrinks like 1/n (the tails): 4.5e-6 here, 1.1e-6 at
+    # n = 80000; the tolerance 2e-5 is 10^4 times smaller than the gap to the old statement -log 4 + 2 JSD.
+    P, Q = gt.Normal(0.0, 1.0), gt.Normal(1.5, 0.7)
+    D = gt.gan.optimal_discriminator(P, Q)
+    u = (np.arange(20_000) + 0.5) / 20_000
+    real, fake = D.logit(P.ppf(u)), D.logit(Q.ppf(u))
+    minus_J = -losses.discriminator_cost(Tensor(real), Tensor(fake)).item()
+    assert minus_J == pytest.approx(-np.log(2) + gt.js_divergence(P, Q), abs=2e-5)
+    assert abs(minus_J - (-np.log(4) + 2 * gt.js_divergence(P, Q))) > 0.1  # the old statement is not what holds
+
+
+def test_maximum_likelihood_cost_at_d_star_has_half_the_gradient_of_kl():
+    # Q_theta = N(theta, 1) = law of theta + z. At D* of (P, Q_theta0) the logit is log p - log q_theta0, so the ML
+    # cost is -1/2 E exp(logit(theta + z)), whose theta-derivative at theta0 is 1/2 d/dtheta KL(P || Q_theta):
+    # compared with central differences of the exact KL (gt.kl) -- an independent truth.
+    P, theta0, h = gt.Normal(0.4, 0.8), 1.1, 1e-5
+    z = gt.Normal(0, 1).ppf((np.arange(20_000) + 0.5) / 20_000)  # quantile points of N(0, 1): E over z by the midpoint rule
+
+    def logit(x):  # log p(x) - log q_theta0(x) for the two normals, as autograd operations in x
+        return -((x - P.loc) ** 2) / (2 * P.scale**2) - np.log(P.scale) + (x - theta0) ** 2 / 2
+
+    theta = Tensor(np.array(theta0), requires_grad=True)
+    cost = losses.generator_cost(logit(theta + z), "maximum_likelihood")
+    cost.backward()
+    d_kl = (gt.kl(P, gt.Normal(theta0 + h, 1.0)) - gt.kl(P, gt.Normal(theta0 - h, 1.0))) / (2 * h)
+    assert float(theta.grad) == pytest.approx(0.5 * d_kl, rel=1e-5)
+    assert cost.item() == pytest.approx(-0.5, rel=1e-5)  # E_Q[p/q] = 1: the cost is -1/2 at D* (midpoint rule: 2e-6 off)

@@ -1,5 +1,7 @@
-"""The training loop: convergence on known targets, determinism, early stops, JSON, validation."""
+"""The training loop: convergence on known targets, determinism, atomic early stops, metrics that never end a run,
+per-loss defaults, strict JSON, validation."""
 
+import json
 import sys
 
 import numpy as np
@@ -7,7 +9,7 @@ import pytest
 from scipy.special import expit
 
 import gantheory as gt
-from gantheory.autograd import nn, optim
+from gantheory.autograd import Tensor, nn, optim
 from gantheory.gan import History, losses
 
 train_module = sys.modules["gantheory.gan.train"]  # gt.gan.train is the function
@@ -17,12 +19,13 @@ ARRAY_FIELDS = ("d_loss", "g_loss", "d_grad_norm", "g_grad_norm", "log_steps", "
 
 
 def assert_same_history(a, b):
-    assert a.stopped == b.stopped and a.config == b.config
+    assert a.stopped == b.stopped and a.config == b.config and a.metric_notes == b.metric_notes
     for name in ARRAY_FIELDS:
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
     assert a.metrics.keys() == b.metrics.keys()
     for k in a.metrics:
         np.testing.assert_array_equal(a.metrics[k], b.metrics[k], err_msg=k)
+    assert a == b
 
 
 def small(target=None, **kw):
@@ -59,11 +62,11 @@ def test_mlp_gan_on_the_ring_of_8_halves_its_sliced_w1_in_seconds():
 
 @pytest.mark.parametrize("loss", sorted(losses.LOSSES))
 def test_every_loss_trains_and_the_same_seed_gives_the_same_history(loss):
-    a, b = small(loss=loss, seed=3), small(loss=loss, seed=3)
+    a, b = small(loss=loss, rng=3), small(loss=loss, rng=3)
     assert a.stopped == "completed", a.stopped
     assert np.all(np.isfinite(a.d_loss)) and np.all(np.isfinite(a.g_grad_norm))
     assert_same_history(a, b)
-    assert not np.array_equal(small(loss=loss, seed=4).d_loss, a.d_loss)
+    assert not np.array_equal(small(loss=loss, rng=4).d_loss, a.d_loss)
 
 
 def test_history_has_the_documented_shapes():
@@ -161,6 +164,12 @@ def test_array_targets_and_optimizer_forms_are_accepted():
         ({"generator": "affine"}, "generator='affine' is 1-D"),
         ({"generator": nn.MLP([2, 8, 3], rng=0)}, "target is 2-D"),
         ({"target": np.zeros((10, 3))}, "target samples must be 1-D or 2-D"),
+        ({"rng": None}, "rng must be an int seed"),
+        ({"rng": np.random.default_rng(0)}, "rng must be an int seed"),
+        ({"rng": 2.0}, "rng must be an int seed"),
+        ({"rng": -1}, "rng must be an int seed >= 0"),
+        ({"optimizer": "sgd", "betas": (0.5, 0.9)}, "betas applies to optimizer='adam' only"),
+        ({"betas": (1.5, 0.9)}, "betas must be two numbers in"),
     ],
 )
 def test_bad_arguments_raise_errors_naming_them(kwargs, message):
@@ -174,3 +183,202 @@ def test_float32_runs_in_float32(loss):
     assert h.stopped == "completed" and h.config["dtype"] == "float32"
     assert h.snapshots.dtype == np.float32 and all(p.dtype == np.float32 for p in h.generator.parameters())
     assert all(p.dtype == np.float32 for p in h.discriminator.parameters())
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# A metric never ends a run
+# ----------------------------------------------------------------------------------------------------------------------
+class PointGenerator(nn.Module):
+    """G(z) = b for every z: all generated points coincide (the kNN JSD is undefined there)."""
+
+    latent_dim = 2
+
+    def __init__(self, b):
+        self.b = Tensor(np.asarray(b, dtype=float), requires_grad=True)
+
+    def forward(self, z):
+        return z * 0.0 + self.b
+
+
+def test_a_metric_that_cannot_be_computed_is_nan_with_its_reason_and_the_run_goes_on():
+    h = small(generator=PointGenerator([0.3, -0.2]), lr=1e-6)
+    assert h.stopped == "completed" and h.steps == 12
+    assert np.all(np.isnan(h.metrics["js_knn"]))
+    assert [step for step, _ in h.metric_notes["js_knn"]] == h.log_steps.tolist()
+    assert all("kNN JSD is undefined" in reason for _, reason in h.metric_notes["js_knn"])
+    # the other metrics are computed: W1-type distances of a point mass are finite and positive
+    assert np.all(np.isfinite(h.metrics["sliced_w1"])) and np.all(h.metrics["sliced_w1"] > 0)
+    assert set(h.metric_notes) == {"js_knn"}
+    assert History.from_json(h.to_json()).metric_notes == h.metric_notes
+
+
+@pytest.mark.slow
+def test_collapsing_ring_run_records_nan_knn_jsd_instead_of_raising():
+    # Issue 15's reproduction: at lr 0.05 the generated points coincide by step 20 and the kNN estimate is undefined
+    h = gt.gan.train(gt.ring_of_gaussians(8), loss="non_saturating", lr=0.05, steps=150, batch_size=64, log_every=10,
+                     rng=0, progress=False)  # fmt: skip
+    assert h.stopped == "completed" and h.steps == 150 and h.log_steps[-1] == 150
+    missing = h.log_steps[np.isnan(h.metrics["js_knn"])].tolist()
+    assert missing and [step for step, _ in h.metric_notes["js_knn"]] == missing
+    assert all("distance 0" in reason for _, reason in h.metric_notes["js_knn"])
+
+
+def test_a_small_sample_target_is_evaluated_on_distinct_points():
+    data = np.random.default_rng(0).normal(size=100)
+    h = gt.gan.train(data, steps=2, progress=False)  # used to raise: 256 draws with replacement from 100 points repeat
+    assert h.stopped == "completed" and np.all(np.isfinite(h.metrics["js_knn"])) and h.metric_notes == {}
+    _, _, reference, _ = train_module._target_sampler(data, np.float64)
+    drawn = reference(256, np.random.default_rng(1))  # without replacement, at most all of it
+    assert drawn.shape == (100, 1) and np.array_equal(np.sort(drawn[:, 0]), np.sort(data))
+    assert reference(30, np.random.default_rng(1)).shape == (30, 1)
+    assert len(np.unique(reference(30, np.random.default_rng(1)))) == 30
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# Stops: non-finite generated points, atomic steps
+# ----------------------------------------------------------------------------------------------------------------------
+def test_diverging_wgan_gp_stops_on_non_finite_generated_points_and_keeps_its_history():
+    # Issue 15's reproduction (with one critic step, as it was run): SGD at lr 100 sends the generator's output to inf
+    h = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", optimizer="sgd", lr=100, n_critic=1, steps=30,
+                     batch_size=32, rng=0, progress=False)  # fmt: skip
+    assert h.stopped.startswith("non-finite ") and h.steps < 30, h.stopped
+    assert h.steps == int(h.stopped.rsplit(" ", 1)[1]) - 1
+    assert h.log_steps[-1] == h.snapshot_steps[-1] == h.steps
+    # the final metrics are recorded (NaN with their reason where the points are not finite), never raised
+    for name, values in h.metrics.items():
+        for step, value in zip(h.log_steps, values):
+            assert np.isfinite(value) or any(s == step for s, _ in h.metric_notes.get(name, [])), (name, step)
+    json.loads(h.to_json(), parse_constant=pytest.fail)
+
+
+class Flaky(nn.Module):
+    """A generator that returns NaN, or raises ``error``, on its ``bad_call``-th call."""
+
+    latent_dim = 2
+
+    def __init__(self, inner, bad_call, error=None):
+        self.inner, self.bad_call, self.error, self.calls = inner, bad_call, error, 0
+
+    def forward(self, z):
+        self.calls += 1
+        out = self.inner(z)
+        if self.calls == self.bad_call:
+            if self.error is not None:
+                raise self.error
+            return out * np.nan
+        return out
+
+
+def generator_mlp():
+    return nn.MLP([2, 16, 2], rng=5)
+
+
+@pytest.mark.parametrize("error, n_critic", [(None, 1), (KeyboardInterrupt, 2)])
+def test_a_stop_in_the_generators_half_step_undoes_the_whole_step(error, n_critic):
+    # G's calls: one for the step-0 snapshot, then per step n_critic (the critic's batches) and one (its own update).
+    # The bad call is the generator's half of step k, after the critic's n_critic updates of step k.
+    k = 4
+    bad_call = 1 + (n_critic + 1) * (k - 1) + n_critic + 1
+    options = dict(loss="non_saturating", n_critic=n_critic, log_every=0, snapshot_every=0, rng=7)
+    h = small(generator=Flaky(generator_mlp(), bad_call, error), **options)
+    what = "interrupted" if error else "non-finite generated points"
+    assert h.stopped == f"{what} at step {k}" and h.steps == k - 1
+    # everything recorded is the state after step k - 1: the same as a run of k - 1 steps (the prefix property)
+    reference = small(generator=generator_mlp(), **{**options, "steps": k - 1})
+    np.testing.assert_array_equal(h.d_loss, reference.d_loss)
+    assert h.snapshot_steps.tolist() == reference.snapshot_steps.tolist() == [0, k - 1]
+    np.testing.assert_array_equal(h.discriminator_grid, reference.discriminator_grid)
+    np.testing.assert_array_equal(h.snapshots, reference.snapshots)
+    for mine, theirs in zip(h.discriminator.parameters() + h.generator.parameters(),
+                            reference.discriminator.parameters() + reference.generator.parameters()):  # fmt: skip
+        np.testing.assert_array_equal(mine.data, theirs.data)
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# Per-loss defaults
+# ----------------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("loss", sorted(losses.LOSSES))
+def test_options_left_at_none_take_the_losss_defaults_and_are_recorded(loss):
+    h = small(loss=loss, steps=1, log_every=0)
+    defaults = train_module.LOSS_DEFAULTS[loss]
+    assert h.config["optimizer"] == defaults["optimizer"] and h.config["lr"] == defaults["lr"] == h.config["d_lr"]
+    assert h.config["n_critic"] == defaults["n_critic"]
+    assert h.config["betas"] == (list(defaults["betas"]) if defaults["optimizer"] == "adam" else None)
+    explicit = small(loss=loss, steps=1, log_every=0, optimizer="adam", lr=3e-3, betas=(0.1, 0.2), n_critic=2)
+    assert (explicit.config["optimizer"], explicit.config["lr"], explicit.config["betas"], explicit.config["n_critic"]) == (
+        "adam", 3e-3, [0.1, 0.2], 2)  # fmt: skip
+    assert small(loss=loss, steps=1, log_every=0, update="simultaneous").config["n_critic"] == 1
+
+
+def test_wgan_gp_defaults_are_gulrajani_et_al():
+    assert train_module.LOSS_DEFAULTS["wgan_gp"] == {"optimizer": "adam", "lr": 1e-4, "betas": (0.5, 0.9), "n_critic": 5}
+    assert losses.LOSSES["wgan_gp"].gradient_penalty == 10.0
+    assert train_module.LOSS_DEFAULTS["wgan"]["optimizer"] == "rmsprop" and train_module.LOSS_DEFAULTS["wgan"]["lr"] == 5e-5
+
+
+@pytest.mark.slow
+def test_every_losss_defaults_lower_the_sliced_w1_on_the_ring_for_three_seeds():
+    # 100 steps at batch 64 from the default players (a blob at the origin, sliced W1 ~1.1 from the ring of radius 2).
+    # Bounded: 21 short runs, about 8 s of CPU.
+    for loss in sorted(losses.LOSSES):
+        for rng in (0, 1, 2):
+            h = gt.gan.train(gt.ring_of_gaussians(8), loss=loss, steps=100, batch_size=64, log_every=100, snapshot_every=0,
+                             grid_size=4, rng=rng, progress=False)  # fmt: skip
+            start, end = h.metrics["sliced_w1"]
+            assert h.stopped == "completed" and end < 0.8 * start, (loss, rng, start, end)
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# Serialization
+# ----------------------------------------------------------------------------------------------------------------------
+def test_config_holds_plain_python_values_and_numpy_seeds_are_accepted():
+    h = small(rng=np.int64(3), steps=2)
+    assert h.config["rng"] == 3 and type(h.config["rng"]) is int
+    assert json.loads(h.to_json())["config"] == h.config
+    np.testing.assert_array_equal(h.d_loss, small(rng=3, steps=2).d_loss)
+
+
+def test_to_json_is_strict_and_from_json_restores_nan_and_infinities():
+    h = small(generator=PointGenerator([0.0, 0.0]), lr=1e-6, steps=4)
+    h.d_loss[1], h.g_loss[2], h.snapshots[0, 0, 0] = np.inf, -np.inf, np.nan
+    text = h.to_json()
+    raw = json.loads(text, parse_constant=pytest.fail)  # no NaN / Infinity tokens
+    assert raw["d_loss"]["data"][1] == "inf" and raw["g_loss"]["data"][2] == "-inf" and raw["metrics"]["js_knn"]["data"][0] is None
+    h2 = History.from_json(text)
+    assert h2.d_loss[1] == np.inf and h2.g_loss[2] == -np.inf and np.isnan(h2.snapshots[0, 0, 0])
+    assert h2 == h and h2.snapshots.dtype == h.snapshots.dtype
+    h2.d_loss[0] += 1.0
+    assert h2 != h
+
+
+def test_float32_histories_round_trip_in_float32():
+    h = small(steps=2, dtype=np.float32)
+    h2 = History.from_json(h.to_json())
+    assert h2.snapshots.dtype == np.float32 and h2 == h
+
+
+def test_save_and_load(tmp_path):
+    h = small(target=gt.Normal(0, 1), generator="affine")
+    path = h.save(tmp_path / "history.json")
+    assert path == tmp_path / "history.json" and path.read_text(encoding="utf-8") == h.to_json()
+    loaded = History.load(str(path))
+    assert loaded == h and loaded.generator is None
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# Reproducibility
+# ----------------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("loss", sorted(losses.LOSSES))
+def test_a_shorter_run_is_the_prefix_of_a_longer_one(loss):
+    short, long = (small(loss=loss, steps=n, log_every=0, snapshot_every=0, rng=11) for n in (20, 40))
+    for name in ("d_loss", "g_loss", "d_grad_norm", "g_grad_norm"):
+        np.testing.assert_array_equal(getattr(short, name), getattr(long, name)[:20], err_msg=name)
+
+
+def test_float32_draws_the_same_batches_and_noise_as_float64():
+    # Same players (rounded), batches and noise (rounded): the first step's costs agree to float32 rounding;
+    # a different noise stream would move them by ~1e-2.
+    h64, h32 = small(steps=1, log_every=0), small(steps=1, log_every=0, dtype=np.float32)
+    np.testing.assert_allclose(h32.d_loss, h64.d_loss, rtol=1e-5)
+    np.testing.assert_allclose(h32.g_loss, h64.g_loss, rtol=1e-5)
+    np.testing.assert_allclose(h32.snapshots[0], h64.snapshots[0], rtol=1e-5, atol=1e-6)
