@@ -267,6 +267,22 @@ def test_js_projection_beats_the_kl_fits_at_jsd():
     assert all(0 <= v <= math.log(2) for _, v in js.optima)
 
 
+def test_projection_fits_are_the_four_projections_side_by_side():
+    fits = mle.projection_fits(polish=False)
+    assert list(fits) == ["forward KL(P‖Q)", "reverse KL(Q‖P)", "JSD", "W1"]
+    # the default target 0.4 N(-3, 1) + 0.6 N(3, 1): the forward fit is the moment match N(0.6, 9.64)
+    assert mle.DEFAULT_BIMODAL.mean == pytest.approx(0.6, rel=1e-12) and mle.DEFAULT_BIMODAL.var == pytest.approx(9.64, rel=1e-12)
+    forward = fits["forward KL(P‖Q)"].fitted
+    assert forward.loc == pytest.approx(0.6, rel=1e-9) and forward.scale == pytest.approx(math.sqrt(9.64), rel=1e-9)
+    # reverse KL seeks the heavier mode; each fit is judged by its own exact divergence
+    assert abs(fits["reverse KL(Q‖P)"].fitted.loc - 3.0) < 0.1
+    assert fits["JSD"].divergence == pytest.approx(gt.js_divergence(mle.DEFAULT_BIMODAL, fits["JSD"].fitted), rel=1e-9)
+    assert fits["W1"].divergence == pytest.approx(gt.w1(mle.DEFAULT_BIMODAL, fits["W1"].fitted), rel=1e-9)
+    # a given target, and polish passed on: the same as calling the projections one by one
+    js = mle.projection_fits(BIMODAL, polish=False)["JSD"]
+    assert js.fitted == mle.js_projection(BIMODAL, polish=False).fitted
+
+
 def _w1_by_quadrature(loc, scale):
     """W1(BIMODAL, N(loc, scale)) = integral of |F - G|, with SciPy's CDFs and scipy.integrate.quad."""
 
