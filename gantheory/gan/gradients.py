@@ -139,10 +139,13 @@ def generator_cost_curves(d=None, logits=None) -> GeneratorCostCurves:
 
     Given ``logits``, everything is computed from :math:`a` in stable forms
     (:math:`\log(1-D) = -\text{softplus}(a)`, :math:`-\log D = \text{softplus}(-a)`,
-    :math:`1/(1-D) = 1 + e^{a}`), exact at any logit; the
-    maximum-likelihood cost :math:`-e^{a}` and the slopes in :math:`D`
-    overflow to :math:`-\infty` beyond :math:`|a| \approx 709`, where their
-    true values exceed float64. Given ``d``, from :math:`D` with ``log1p``;
+    :math:`1/(1-D) = 1 + e^{a}`), exact at any logit, except where the
+    true value exceeds float64 and the result is :math:`-\infty`: the
+    maximum-likelihood cost and slope :math:`-e^{a}` and the minimax slope
+    in :math:`D` for :math:`a > 709.78`, the non-saturating slope in
+    :math:`D` for :math:`a < -709.78`, and the maximum-likelihood slope in
+    :math:`D`, :math:`-(1 + e^{a})^2`, already for :math:`a > 354.89`.
+    Given ``d``, from :math:`D` with ``log1p``;
     the logits are then :func:`scipy.special.logit` of ``d``.
 
     References

@@ -67,6 +67,11 @@ def test_cost_curves_are_finite_at_extreme_logits_and_show_the_saturation():
     np.testing.assert_array_equal(curves.slope_logit["non_saturating"], [-1.0, -0.0])  # -(1 - D): strongest there
     np.testing.assert_array_equal(curves.cost["non_saturating"], [1000.0, 0.0])
     assert curves.cost["maximum_likelihood"][1] == -np.inf  # -e^1000 is beyond float64
+    # where each slope in D leaves float64 (log of the largest float: 709.78; -(1 + e^a)^2 overflows at half of it)
+    near = gradients.generator_cost_curves(logits=[354.88, 354.90, 709.78, 709.79])
+    assert np.isfinite(near.slope_d["maximum_likelihood"]).tolist() == [True, False, False, False]
+    assert np.isfinite(near.slope_d["minimax"]).tolist() == [True, True, True, False]
+    assert np.isfinite(gradients.generator_cost_curves(logits=[-709.78, -709.79]).slope_d["non_saturating"]).tolist() == [True, False]
 
 
 def test_cost_curves_refuse_bad_input():
