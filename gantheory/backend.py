@@ -21,14 +21,12 @@ True
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import functools
 import sys
 
 import numpy as np
 
-__all__ = ["get_namespace", "to_numpy", "available_backends", "is_cupy_array", "special", "stable_argsort", "single_threaded_blas"]
+__all__ = ["get_namespace", "to_numpy", "available_backends", "is_cupy_array", "special", "stable_argsort"]
 
 BACKENDS = ("numpy", "cupy")
 
@@ -117,48 +115,3 @@ def stable_argsort(a, xp, axis=-1):
     array([3, 1, 0, 2])
     """
     return xp.argsort(a, axis=axis, kind="stable") if xp is np else xp.argsort(a, axis=axis)
-
-
-_BLAS_THREAD_SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "openblas_set_num_threads64_", "openblas_set_num_threads")
-
-
-@contextlib.contextmanager
-def single_threaded_blas():
-    """Run OpenBLAS (NumPy's and SciPy's) on one thread inside the block; restore its thread count after.
-
-    The GAN commands (``gantheory tour``, ``gantheory train``) train on small
-    matrices (256 x 64), where BLAS threads only add synchronization: on a
-    shared 2-core machine one thread took a quarter of the CPU time of the
-    default (full tour: 49 s against 218 s of user time, measured in one
-    session). A no-op where the libraries cannot be found (other platforms,
-    other BLAS).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> with single_threaded_blas():
-    ...     float((np.ones((64, 64)) @ np.ones(64)).sum())
-    4096.0
-    """
-    restore = []
-    try:
-        with open("/proc/self/maps") as maps:
-            paths = {line.split()[-1] for line in maps if "openblas" in line.lower() and line.split()[-1].startswith("/")}
-    except OSError:
-        paths = set()
-    for path in sorted(paths):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for setter in _BLAS_THREAD_SETTERS:
-            getter = setter.replace("_set_", "_get_")
-            if hasattr(lib, setter) and hasattr(lib, getter):
-                restore.append((getattr(lib, setter), getattr(lib, getter)()))
-                getattr(lib, setter)(1)
-                break
-    try:
-        yield
-    finally:
-        for setter, count in restore:
-            setter(count)

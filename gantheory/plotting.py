@@ -927,6 +927,32 @@ def _snapshots(history, name="history") -> dict:
     return dict(steps=steps, samples=samples, grid=grid, values=values, push=push, loss=loss, label=label, limits=limits)
 
 
+def _target_points(target, dim=2, n=512):
+    """A fixed sample, shape (m, dim), of the target to draw with the snapshots, or None.
+
+    ``target`` is a gantheory Distribution of dimension ``dim`` (``n`` points, seed 0),
+    samples of shape (m,) or (m, dim) (at most ``n`` of them, chosen with seed 0), or None.
+    """
+    if target is None:
+        return None
+    if isinstance(target, Distribution):
+        if target.dim != dim:
+            raise ValueError(f"target is {target.dim}-D but the run is {dim}-D")
+        return np.asarray(target.sample(n, rng=0), dtype=float).reshape(n, dim)
+    try:
+        points = np.asarray(target, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"target must be a gantheory Distribution, samples of shape (m,) or (m, {dim}), or None; got {type(target).__name__}") from None
+    if points.ndim == 1 and dim == 1:
+        points = points[:, None]
+    if points.ndim != 2 or points.shape[1] != dim or len(points) == 0:
+        raise ValueError(f"target samples must have shape (m,) or (m, {dim}) for a {dim}-D run, got {points.shape}")
+    points = points[np.isfinite(points).all(axis=1)]
+    if len(points) > n:
+        points = points[np.random.default_rng(0).choice(len(points), n, replace=False)]
+    return points
+
+
 def _draw_snapshot(ax, snap, k, *, arrows=64, target=None):
     """Draw 2-D snapshot ``k``: the discriminator's heatmap, the target sample, the generated samples and their push."""
     g = snap["values"].shape[-1]
@@ -941,7 +967,7 @@ def _draw_snapshot(ax, snap, k, *, arrows=64, target=None):
     scale = np.nanmax(np.linalg.norm(p, axis=1)) if np.isfinite(p).any() else 0.0
     scale = scale if scale > 0 else 1.0
     ax.quiver(x[::every, 0], x[::every, 1], p[:, 0] / scale, p[:, 1] / scale, color="#E69F00", angles="xy",
-              scale_units="xy", scale=1.0 / (0.12 * np.ptp(gx)), width=0.008, zorder=3)  # fmt: skip
+              scale_units="xy", scale=1.0 / (0.12 * np.ptp(gx)), width=0.008, zorder=3, label="push")  # fmt: skip
     ax.set_xlim(gx.min(), gx.max())
     ax.set_ylim(gy.min(), gy.max())
     ax.set_aspect("equal")
@@ -951,73 +977,107 @@ def _draw_snapshot(ax, snap, k, *, arrows=64, target=None):
     return mesh
 
 
-def _target_points(target, n=512):
-    """A fixed sample of a 2-D target distribution to draw under the snapshots (or None)."""
-    if target is None:
-        return None
-    if not isinstance(target, Distribution) or target.dim != 2:
-        raise TypeError(f"target must be a 2-D gantheory Distribution or None, got {target!r}")
-    return target.sample(n, rng=0)
-
-
 def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, target=None) -> Figure:
-    """Generated samples over training, on the discriminator's heatmap, with the generator's push.
+    r"""Generated samples over training, with the target and the discriminator, one panel per snapshot.
 
     Parameters
     ----------
     history : gantheory.gan.History (or a mapping with its fields)
-        From :func:`gantheory.gan.train` or :meth:`History.from_json`.
+        From :func:`gantheory.gan.train` or :meth:`History.load`.
     panels : int
-        At most this many snapshots, evenly spaced from the first to the last.
+        At most this many snapshots, evenly spaced from the first to the last (three per row).
     arrows : int
-        In 2-D, how many samples get an arrow :math:`-n\\,\\partial L_G/\\partial x`
+        In 2-D, how many samples get an arrow :math:`-n\,\partial L_G/\partial x`
         (the direction the generator's cost moves them; lengths normalized per panel).
-    target : Distribution, optional
-        A 2-D target whose sample is drawn under the generated one.
+    target : Distribution or array_like, optional
+        The target: a gantheory Distribution of the run's dimension, or its samples
+        (shape (m,) or (m, dim)).
 
     Returns
     -------
     Figure
-        One panel per snapshot. In 2-D: :math:`D(x) = \\sigma(\\text{logit})` for
-        the classifier costs (the critic's value, centred and scaled per
-        snapshot, otherwise) as a heatmap, the samples and arrows over it.
-        In 1-D: a histogram of the samples and the discriminator's curve on a second axis.
+        In 2-D: :math:`D(x) = \sigma(\text{logit})` for the classifier costs (the
+        critic's value, centred and scaled per snapshot, otherwise) as a heatmap,
+        the data (a sample of the target, green), the generated samples (black)
+        and their arrows. In 1-D, on one axis at one scale for every panel: the
+        target's density :math:`p_\text{data}` (its pdf, or a histogram of its
+        samples), a histogram of the generated samples :math:`p_g`, and
+        :math:`D(x)` (or the scaled critic). The x-range covers the discriminator's
+        grid, the target and the generated samples (0.5-99.5 percentiles).
 
     Examples
     --------
     >>> import gantheory as gt
-    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=2, progress=False)
-    >>> fig = plot_training_snapshots(h, panels=3)
-    >>> len(fig.axes) >= 3
-    True
+    >>> h = gt.gan.train(gt.Normal(1, 0.5), generator="affine", steps=4, batch_size=16, log_every=2, progress=False)
+    >>> fig = plot_training_snapshots(h, panels=3, target=gt.Normal(1, 0.5))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['step 0', 'step 2', 'step 4']
+    >>> len({ax.get_ylim() for ax in fig.axes})      # one scale for every panel
+    1
     """
     snap = _snapshots(history)
     panels = check_positive_int(panels, "panels")
     steps, samples, grid, values = snap["steps"], snap["samples"], snap["grid"], snap["values"]
     dim = samples.shape[2]
-    points = _target_points(target)
+    points = _target_points(target, dim, n=512 if dim == 2 else 20_000)
     chosen = np.unique(np.linspace(0, len(steps) - 1, min(panels, len(steps))).round().astype(int))
-    with _figure(1, len(chosen), size=(3.6 * len(chosen) + 1.0, 4.0 if dim == 2 else 3.4)) as (fig, axes):
+    ncols = min(3, len(chosen))
+    nrows = -(-len(chosen) // ncols)
+    if dim == 1:
+        shown = samples[chosen, :, 0]
+        shown = shown[np.isfinite(shown)]
+        lows, highs = [grid[0, 0]], [grid[-1, 0]]
+        for x in (shown, None if points is None else points[:, 0]):
+            if x is not None and x.size:
+                lows.append(np.percentile(x, 0.5))
+                highs.append(np.percentile(x, 99.5))
+        lo, hi = min(lows), max(highs)
+        lo, hi = lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)
+        edges = np.linspace(lo, hi, 41)
+
+        def density(x):  # a histogram over the shown range; mass outside it is left out, not spread over the bins
+            return np.histogram(x, edges)[0] / (max(len(x), 1) * np.diff(edges))
+
+        if isinstance(target, Distribution) and target.reference == "lebesgue":
+            xs = np.linspace(lo, hi, 400)
+            p_data = ("curve", xs, target.pdf(xs))
+        elif points is not None:
+            p_data = ("stairs", edges, density(points[:, 0]))
+        else:
+            p_data = None
+        p_g = [density(samples[k, :, 0][np.isfinite(samples[k, :, 0])]) for k in chosen]
+        top = max([1.0, float(np.max(values[chosen]))] + ([float(np.max(p_data[2]))] if p_data else []))
+        top = 1.08 * max(top, min(max(float(p.max()) for p in p_g), 3.0 * top))  # a collapsed p_g is cut at 3x the rest
+        bottom = 0.0 if snap["limits"][0] == 0.0 else -1.08
+    size = (3.9 * ncols + (1.3 if dim == 2 else 0.4), (4.0 if dim == 2 else 3.0) * nrows + 1.2)
+    with _figure(nrows, ncols, size=size) as (fig, axes):
         axes = np.atleast_1d(axes)
-        for ax, k in zip(axes, chosen):
+        for ax in axes[len(chosen):]:
+            fig.delaxes(ax)
+        for i, (ax, k) in enumerate(zip(axes, chosen)):
             if dim == 2:
                 mesh = _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
             else:
-                ax.hist(samples[k, :, 0], bins=30, density=True, color=_COLORS[0], alpha=0.6, label="G(z)")
-                ax.set_xlim(grid[0, 0], grid[-1, 0])
+                if p_data is not None:
+                    style = dict(color="black", linestyle="--", linewidth=1.8, label="p_data (target)")
+                    if p_data[0] == "curve":
+                        ax.plot(p_data[1], p_data[2], **style)
+                    else:
+                        ax.stairs(p_data[2], p_data[1], **style)
+                ax.stairs(p_g[i], edges, fill=True, color=_COLORS[0], alpha=0.45, label="p_g (histogram of G(z))")
+                ax.plot(grid[:, 0], values[k], label=snap["label"], **curve_style(1, markevery=0.1))
+                ax.set_xlim(lo, hi)
+                ax.set_ylim(bottom, top)
                 ax.set_xlabel("x")
-                ax.set_ylabel("density of G(z)")
-                twin = ax.twinx()
-                twin.plot(grid[:, 0], values[k], label=snap["label"], **curve_style(1, markevery=0.1))
-                twin.set_ylabel(snap["label"])
-                if snap["loss"] in _CLASSIFIER_LOSSES:
-                    twin.set_ylim(0, 1)
+                ax.set_ylabel("density; " + ("D(x)" if snap["loss"] in _CLASSIFIER_LOSSES else "critic (scaled)"))
             ax.set_title(f"step {int(steps[k])}")
-        axes[0].legend(loc="lower left", fontsize=9, markerscale=2)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), markerscale=2 if dim == 2 else 1)
         if dim == 2:
-            fig.colorbar(mesh, ax=list(axes), label=snap["label"], shrink=0.8)
-        what = "arrows = generator's push" if dim == 2 else "curve = discriminator"
-        fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): generated samples over the discriminator, {what}")
+            fig.colorbar(mesh, ax=list(axes[: len(chosen)]), label=snap["label"], shrink=0.8)
+            fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): samples over the discriminator (heatmap), arrows = generator's push")
+        else:
+            fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): the target, the generated samples and the discriminator")
     return fig
 
 
@@ -1067,7 +1127,7 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
     for label, snap in snaps.items():
         if snap["samples"].shape[2] != 2:
             raise ValueError(f"histories[{label!r}] is not a 2-D run")
-    points = _target_points(target)
+    points = _target_points(target, 2)
     rows = len(snaps)
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(3.4 * panels + 1.6, 3.6 * rows + 4.0), layout="constrained")
@@ -1162,7 +1222,7 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
     if any(s["samples"].shape[2] != 2 for s in snaps.values()):
         raise ValueError("animate_training needs 2-D runs")
     fps, dpi = check_positive_int(fps, "fps"), check_positive_int(dpi, "dpi")
-    points = _target_points(target)
+    points = _target_points(target, 2)
     path = Path(path)
     with matplotlib.rc_context(STYLE | {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "figure.titlesize": 12}):
         fig = Figure(figsize=size)

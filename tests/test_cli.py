@@ -255,3 +255,68 @@ def test_2d_energy_rows_are_skipped_with_a_reason_beyond_the_pair_limit(monkeypa
     for name in ("energy distance", "Cramér l2"):
         assert rows[name]["samples"] is None and "gt.empirical.sliced_cramer" in rows[name]["sample_method"]
     assert rows["sliced W1"]["samples"] is not None  # the other rows still run
+
+
+# -- issue 15: untrusted sample values, progress of a slow row --------------------------------------
+
+
+def test_a_finite_estimate_beside_an_infinite_exact_value_is_flagged(capsys):
+    # Disjoint supports: KL is infinite (closed form), the kNN estimate finite; JSD = log 2 is estimated well.
+    argv = ["divergence", "--p", "ParallelLines(0.5)", "--q", "ParallelLines(0)", "--n", "500"]
+    rows = _rows(capsys, argv)
+    assert rows["KL(P||Q)"]["exact"] == "inf" and isinstance(rows["KL(P||Q)"]["samples"], float)
+    assert rows["KL(P||Q)"]["untrusted"] is True and "infinite" in rows["KL(P||Q)"]["untrusted_reason"]
+    assert rows["JS divergence"]["untrusted"] is False and rows["JS divergence"]["untrusted_reason"] == ""
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if line.startswith("divergence"))
+    flag = header.index("!")
+    assert next(line for line in lines if line.startswith("KL(P||Q)"))[flag] == "!"
+    assert next(line for line in lines if line.startswith("W1"))[flag] == " "
+    assert any(line.startswith("! KL(P||Q), KL(Q||P): ") and "infinite" in line for line in lines)
+
+
+def test_an_estimate_far_from_a_huge_exact_value_is_flagged(capsys):
+    # KL(N(0, 1) || N(0, 0.001^2)) = log(0.001) + 1 / (2 * 0.001^2) - 1/2 ~ 5e5 (closed form); 300 samples cannot see it.
+    rows = _rows(capsys, ["divergence", "--p", "Normal(0, 1)", "--q", "Normal(0, 0.001)", "--n", "300"])
+    kl = rows["KL(P||Q)"]
+    assert kl["exact"] == pytest.approx(np.log(0.001) + 0.5e6 - 0.5) and kl["samples"] < 100
+    assert kl["untrusted"] is True and kl["untrusted_reason"] == "more than 50% from the exact value"
+
+
+def test_nothing_is_flagged_where_the_sample_values_agree(capsys):
+    rows = _rows(capsys, ["divergence", "--n", "3000"])  # the built-in example
+    assert not any(r["untrusted"] for r in rows.values())
+    assert main(["divergence", "--n", "300"]) == 0
+    out = capsys.readouterr().out
+    assert "!" not in out.splitlines()[3]  # no flag column
+
+
+def test_the_flag_compares_with_the_exact_value_as_documented():
+    from gantheory.cli.divergence import UNTRUSTED_ABS, UNTRUSTED_REL, untrusted_reason
+
+    assert untrusted_reason(None, 1.0) == untrusted_reason(1.0, None) == ""
+    assert untrusted_reason(float("inf"), 1e300) != ""
+    assert untrusted_reason(2.0, 2.0 * (1 + 0.99 * UNTRUSTED_REL)) == ""
+    assert untrusted_reason(2.0, 2.0 * (1 + 1.01 * UNTRUSTED_REL)) != ""
+    assert untrusted_reason(0.0, 0.99 * UNTRUSTED_ABS) == "" and untrusted_reason(0.0, 1.01 * UNTRUSTED_ABS) != ""
+
+
+def test_a_slow_row_says_it_is_still_computing(monkeypatch, tmp_path, capsys):
+    import time
+
+    from gantheory.cli import divergence
+
+    def slow_w1(x, y):
+        time.sleep(0.35)
+        return 1.0
+
+    monkeypatch.setattr(divergence, "HEARTBEAT_SECONDS", 0.1)
+    monkeypatch.setattr(divergence, "SAMPLE_ROWS", {2: [("W1", slow_w1, "optimal assignment / LP; exact for the empirical measures")]})
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "x.npy", rng.normal(size=(8, 2)))
+    np.save(tmp_path / "y.npy", rng.normal(size=(6, 2)))
+    assert main(["divergence", str(tmp_path / "x.npy"), str(tmp_path / "y.npy")]) == 0
+    err = capsys.readouterr().err
+    assert "still computing W1 from 8 and 6 points (optimal assignment / LP): 0 s" in err
+    assert err.count("still computing") >= 2

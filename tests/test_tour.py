@@ -1,4 +1,4 @@
-"""``gantheory tour``: every figure and the GIF written, and the printed numbers equal what the library returns."""
+"""``gantheory tour`` and :mod:`gantheory.tour`: every figure and the GIF written, and the printed numbers equal what the library returns."""
 
 import math
 
@@ -7,9 +7,9 @@ import pytest
 import scipy.stats
 
 import gantheory as gt
+from gantheory import tour
 from gantheory.cli import main
-from gantheory.cli import tour
-from gantheory.cli.tour import fmt_number
+from gantheory.tour import fmt_number
 
 EXPECTED = {
     "parallel_lines.png", "estimator_errors.png", "mle_is_kl.png", "projections.png", "optimal_discriminator.png",
@@ -47,7 +47,8 @@ def test_quick_tour_writes_every_figure_and_a_small_gif(quick_run):
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     gif = (out / "ring_training.gif").read_bytes()
     assert gif[:6] == b"GIF89a" and len(gif) < 3 * 2**20
-    assert f"wrote {len(EXPECTED)} files" in text and "skipped" not in text
+    assert f"wrote {len(EXPECTED)} files" in text
+    assert set(tour.stage_files()) == EXPECTED
 
 
 @pytest.mark.slow
@@ -60,16 +61,16 @@ def test_quick_tour_prints_the_library_values(quick_run):
         Q = gt.ParallelLines(theta)
         assert row[1:] == [fmt_number(v) for v in (gt.kl(P0, Q), gt.js_divergence(P0, Q), gt.tv(P0, Q), abs(theta), gt.cramer(P0, Q))]
     # V(D*, G) = -log 4 + 2 JSD (Goodfellow et al. 2014, Theorem 1), both printed as the library computes them.
-    P, Q = tour._spec(tour.OPTIMAL_P), tour._spec(tour.OPTIMAL_Q)
+    P, Q = tour.OPTIMAL_P, tour.OPTIMAL_Q
     assert _line(text, "V(D*, G) by quadrature").split()[-1] == fmt_number(gt.gan.value_at_optimal_discriminator(P, Q))
     assert _line(text, "-log 4 + 2 JSD").split()[-1] == fmt_number(-math.log(4) + 2 * gt.js_divergence(P, Q))
     # Dirac-GAN with R1: eigenvalues -γ/2 ± i sqrt(f'(0)² - γ²/4), f'(0) = 1/2 (Mescheder et al. 2018), and the radii.
-    r1 = gt.gan.DiracGAN("gan", "r1", gamma=0.3)
+    r1 = gt.gan.DiracGAN("minimax", "r1", gamma=0.3)
     row = _line(text, "GAN + R1")
     assert f"{fmt_number(-0.15)} ± {fmt_number(math.sqrt(0.25 - 0.0225))}i" in row
-    assert fmt_number(r1.spectral_radius(tour.DIRAC_H, "simultaneous")) in row and fmt_number(r1.spectral_radius(tour.DIRAC_H, "alternating")) in row
-    # Unregularized simultaneous GD: radius sqrt(1 + h² f'(0)²) > 1.
-    assert fmt_number(math.sqrt(1 + tour.DIRAC_H**2 / 4)) in _line(text, "GAN ", "Dirac")
+    assert fmt_number(r1.spectral_radius(tour.DIRAC_LR, "simultaneous")) in row and fmt_number(r1.spectral_radius(tour.DIRAC_LR, "alternating")) in row
+    # Unregularized simultaneous GD: radius sqrt(1 + lr² f'(0)²) > 1.
+    assert fmt_number(math.sqrt(1 + tour.DIRAC_LR**2 / 4)) in _line(text, "GAN ", "Dirac")
     # MLE vs the forward-KL projection: the moment match of 0.4 N(-3, 1) + 0.6 N(3, 1) (mean 0.6, variance 10 - 0.36).
     assert _line(text, "argmin KL(P||Q)").split()[-2:] == [fmt_number(0.6), fmt_number(math.sqrt(9.64))]
     # Bernoulli: the W1 minimizer is a median of K/m, K ~ Binomial(m, p) (scipy), the Cramér² one is p.
@@ -85,7 +86,7 @@ def test_quick_tour_prints_the_library_values(quick_run):
 @pytest.mark.slow
 def test_quick_tour_gradient_norms_and_spectrum_are_the_library_runs(quick_run):
     _, text, _ = quick_run
-    run = gt.gan.optimal.vanishing_gradient(**tour.SETTINGS[True]["vanishing"])
+    run = gt.gan.gradients.vanishing_gradient(**tour.SETTINGS[True]["vanishing"])
     report = tour._vanishing_report(run)
     for cost, norms in report["norms"].items():
         assert _line(text, cost + " ", "Generator gradient norm").split()[1:] == [fmt_number(v) for v in norms]
@@ -99,24 +100,14 @@ def test_report_equals_the_library_with_small_settings():
                  bernoulli_m=(1, 3), ring=dict(steps=4, batch_size=16, log_every=2, snapshot_every=2))  # fmt: skip
     report = tour.tour_report(quick=True, stages=["parallel_lines", "mle", "bernoulli", "ring"], settings=small)
     assert report["parallel_lines"]["W1"] == [abs(t) for t in tour.TABLE_THETA]
-    P = tour._spec(tour.BIMODAL[0])
+    P = tour.BIMODAL
     run = gt.mle.mle_convergence(P, sizes=(10, 100), rng=0)
     assert report["mle"]["mle_loc"] == run.fits[-1].loc and report["mle"]["excess_kl"] == run.excess_kl[-1]
     reverse = gt.mle.kl_projection(P, direction="reverse", polish=False)
     assert report["mle"]["fits"]["reverse KL(Q‖P)"]["divergence"] == reverse.divergence
     assert report["bernoulli"]["w1_low"] == gt.gan.bernoulli_minimizers(tour.BERNOULLI_P, [1, 3]).w1_low.tolist()
-    h = gt.gan.train(tour._spec(tour.RING), loss="wgan_gp", seed=0, progress=False, **small["ring"])
+    h = gt.gan.train(tour.RING, loss="wgan_gp", rng=0, progress=False, **small["ring"])
     assert report["ring"]["WGAN-GP"]["sliced_w1_last"] == h.metrics["sliced_w1"][-1]
-
-
-def test_missing_library_parts_are_skipped_with_a_note(tmp_path, monkeypatch):
-    pending = tour.Stage("pending", "a stage not landed", ("gantheory.gan:no_such_function",), None, None, None)
-    monkeypatch.setattr(tour, "STAGES", [pending])
-    notes = []
-    result = tour.run_tour(tmp_path, quick=True, log=notes.append)
-    assert result["skipped"] == {"pending": ["gantheory.gan:no_such_function"]} and result["files"] == []
-    assert "waiting for gantheory.gan:no_such_function" in notes[0]
-    assert tour.tour_report(quick=True) == {}
 
 
 def test_bad_input_is_refused(tmp_path, capsys):
@@ -135,20 +126,47 @@ def test_one_stage_in_svg(tmp_path):
     assert (tmp_path / "parallel_lines.svg").read_text().lstrip().startswith("<?xml")
 
 
-def test_blas_runs_on_one_thread_inside_the_tour_and_is_restored_after():
-    import ctypes
+def test_blas_runs_on_one_thread_inside_the_tour_and_is_restored_after(monkeypatch, tmp_path):
+    from threadpoolctl import threadpool_info
 
-    import numpy  # noqa: F401  (loads NumPy's OpenBLAS)
+    import numpy  # noqa: F401  (loads NumPy's BLAS)
 
-    getters = []
-    for line in open("/proc/self/maps") if __import__("os").path.exists("/proc/self/maps") else []:
-        path = line.split()[-1]
-        if "openblas" in path.lower() and path.startswith("/"):
-            lib = ctypes.CDLL(path)
-            getters += [getattr(lib, n) for n in ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads") if hasattr(lib, n)][:1]
-    if not getters:
-        pytest.skip("no OpenBLAS loaded here")
-    before = [g() for g in getters]
-    with tour.single_threaded_blas():
-        assert [g() for g in getters] == [1] * len(getters)
-    assert [g() for g in getters] == before
+    def blas_threads():
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    if not before:
+        pytest.skip("no BLAS that threadpoolctl can control is loaded here")
+    seen = []
+    probe = tour.Stage("probe", "probe", (), lambda s: seen.append(blas_threads()), lambda d: {}, lambda d: {})
+    monkeypatch.setattr(tour, "STAGES", [probe])
+    tour.run_tour(tmp_path, progress=False)
+    assert tour.tour_report() == {"probe": {}}
+    assert seen == [[1] * len(before)] * 2 and blas_threads() == before
+
+
+def test_an_out_that_is_a_file_is_refused_before_any_work(tmp_path, monkeypatch, capsys):
+    def fail(settings):
+        raise AssertionError("a stage ran")
+
+    monkeypatch.setattr(tour, "STAGES", [tour.Stage("bernoulli", "b", ("wasserstein_vs_cramer",), fail, None, None)])
+    (tmp_path / "afile.txt").write_text("keep me")
+    assert main(["tour", "--out", str(tmp_path / "afile.txt")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert (tmp_path / "afile.txt").read_text() == "keep me"
+
+
+def test_an_existing_figure_is_overwritten_with_a_note(tmp_path, capsys):
+    (tmp_path / "generator_costs.png").write_bytes(b"old")
+    assert main(["tour", "--quick", "--stages", "costs", "--out", str(tmp_path)]) == 0
+    assert "already holds generator_costs.png; overwriting" in capsys.readouterr().err
+    assert (tmp_path / "generator_costs.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_default_output_folder_is_ignored_by_git():
+    import pathlib
+
+    from gantheory.cli import tour as cli_tour
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    assert f"/{cli_tour.DEFAULT_OUT}/" in (root / ".gitignore").read_text().splitlines()

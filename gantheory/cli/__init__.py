@@ -5,7 +5,11 @@
 * ``gantheory train`` (:mod:`gantheory.cli.train`): train a small GAN on a
   target; write ``history.json`` and ``samples.png``.
 * ``gantheory tour`` (:mod:`gantheory.cli.tour`): regenerate every figure and
-  the training animation into ``figures/``, and print the key numbers.
+  the training animation (into ``gantheory-tour/``, or ``--out figures``), and
+  print the key numbers.
+
+Exit status: 0 on success, 2 for bad input (a message on standard error,
+before any work), 1 for a run that stopped on a NaN or inf, 130 after Ctrl-C.
 
 Examples
 --------
@@ -17,12 +21,13 @@ Examples
 from __future__ import annotations
 
 import argparse
+import importlib
+import math
 import os
 import sys
+from pathlib import Path
 
-from gantheory.cli import divergence, tour, train
-
-SUBCOMMANDS = [divergence, train, tour]
+SUBCOMMANDS = ("divergence", "train", "tour")  # modules of gantheory.cli, imported when the parser is built
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,9 +37,60 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gantheory", description="The theory of GANs, computable, testable and visible.")
     parser.add_argument("--version", action="version", version=f"gantheory {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in SUBCOMMANDS:
-        module.add_parser(commands)
+    for name in SUBCOMMANDS:
+        importlib.import_module(f"gantheory.cli.{name}").add_parser(commands)
     return parser
+
+
+def prepare_out(path, names, command: str) -> Path:
+    """Create the output folder ``path`` before any work, and say on stderr which of the files ``names`` it replaces.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is a file or cannot be created or written to.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = prepare_out(tempfile.mkdtemp(), ["history.json"], "train")
+    >>> out.is_dir()
+    True
+    """
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {str(path)!r} is a file, not a folder; give a folder (it is created if missing)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"--out {str(path)!r}: cannot create the folder: {exc.strerror or exc}") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {str(path)!r}: the folder is not writable")
+    existing = [name for name in names if (out / name).exists()]
+    if existing:
+        print(f"gantheory {command}: {out}/ already holds {', '.join(existing)}; overwriting", file=sys.stderr)
+    return out
+
+
+def _number(kind, minimum, what):
+    """An argparse type: a number of ``kind`` that is at least ``minimum`` (greater, for floats)."""
+
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}") from None
+        if not (value >= minimum if kind is int else math.isfinite(value) and value > minimum):
+            raise argparse.ArgumentTypeError(f"must be {what}, got {text}")
+        return value
+
+    return parse
+
+
+#: argparse types of the commands' numeric options.
+positive_int = _number(int, 1, "a whole number >= 1")
+count = _number(int, 0, "a whole number >= 0")
+positive_float = _number(float, 0.0, "a number > 0")
 
 
 def main(argv=None) -> int:
@@ -47,6 +103,9 @@ def main(argv=None) -> int:
     except (ValueError, TypeError) as exc:
         print(f"gantheory {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"gantheory {args.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # The reader left (``gantheory ... | head``): stop quietly, and point stdout at
         # devnull so that the interpreter's final flush does not fail again.

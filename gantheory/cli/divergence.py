@@ -9,14 +9,22 @@ method: *exact for the empirical measures* (the distance between the point
 clouds themselves) or an *estimate* of the distance between the
 distributions.
 
+A sample value that cannot be trusted as the divergence between ``P`` and
+``Q`` is marked ``!``, with the reason in a note under the table: beside an
+infinite exact value (a sample value is always finite), or more than 50%
+from the exact value (see :func:`untrusted_reason`).
+
 With ``--json`` standard output is one JSON object and nothing else:
 ``{"P": ..., "Q": ..., "x": ..., "y": ..., "rows": [...]}``, each row with
-``divergence``, ``exact``, ``method``, ``samples`` and ``sample_method``.
+``divergence``, ``exact``, ``method``, ``samples`` and ``sample_method``, and
+where there are samples ``untrusted`` (true or false) and ``untrusted_reason``.
 Values are numbers, the strings ``"inf"`` / ``"-inf"`` for infinite values
 (JSON has no infinity), or ``null`` where there is no value. Progress and
 warnings go to standard error: a bar on a terminal, otherwise one line per
 row when the work is long (from the start for large samples, after two
-seconds for anything else, such as 2-D cubature).
+seconds for anything else, such as 2-D cubature); a row that runs longer than
+five seconds (the exact 2-D W1 between a few hundred unequal samples, for
+one) says "still computing" every five seconds.
 
 Examples
 --------
@@ -34,11 +42,12 @@ W1          1  closed form  ...
 
 from __future__ import annotations
 
-import argparse
 import ast
+import contextlib
 import json
 import math
 import sys
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -49,6 +58,7 @@ from tqdm.auto import tqdm
 from gantheory import distributions
 from gantheory.divergences import discrete, empirical, exact
 from gantheory._validation import as_samples
+from gantheory.cli import count
 
 DEFAULT_P = "Normal(0, 1)"
 DEFAULT_Q = "Mixture([Normal(-2, 0.5), Normal(2, 0.5)], [0.5, 0.5])"
@@ -249,6 +259,28 @@ def _progress(rows, what, long):
         yield row
 
 
+# A row still running after this many seconds says so on standard error, and again every as many seconds.
+HEARTBEAT_SECONDS = 5.0
+
+
+@contextlib.contextmanager
+def _heartbeat(what):
+    """While the block runs, print "still computing <what>: <seconds> s" on stderr every HEARTBEAT_SECONDS."""
+    stop, start = threading.Event(), time.monotonic()
+
+    def beat():
+        while not stop.wait(HEARTBEAT_SECONDS):
+            tqdm.write(f"gantheory divergence: still computing {what}: {time.monotonic() - start:.0f} s", file=sys.stderr)
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _check_same_dimension(P, Q):
     if P.dim != Q.dim:
         raise ValueError(f"P and Q must have the same dimension: P is {P.dim}-D and Q is {Q.dim}-D")
@@ -267,7 +299,8 @@ def divergence_table(P=None, Q=None, x=None, y=None) -> list[dict]:
     if P is not None:
         _check_same_dimension(P, Q)
         for name, f in _progress(EXACT_ROWS, "exact values", long=False):
-            value, method = _exact_value(f, P, Q)
+            with _heartbeat(f"the exact {name}"):
+                value, method = _exact_value(f, P, Q)
             rows[name] = dict(divergence=name, exact=value, method=method, samples=None, sample_method="")
     if x is not None:
         x, y = as_samples(x, "x", np, (1, 2)), as_samples(y, "y", np, (1, 2))
@@ -278,18 +311,59 @@ def divergence_table(P=None, Q=None, x=None, y=None) -> list[dict]:
         for name, f, method in _progress(SAMPLE_ROWS[x.ndim], "from samples", long):
             row = rows.setdefault(name, dict(divergence=name, exact=None, method="", samples=None))
             try:
-                if f in ROW_GROUPS:
-                    if f not in groups:
-                        groups[f] = f(x, y)
-                    value = groups[f][name]
-                    if isinstance(value, Exception):  # this estimate failed; the others of the group stand
-                        raise value
-                else:
-                    value = f(x, y)
+                with _heartbeat(f"{name} from {len(x)} and {len(y)} points ({method.split(';')[0]})"):
+                    if f in ROW_GROUPS:
+                        if f not in groups:
+                            groups[f] = f(x, y)
+                        value = groups[f][name]
+                        if isinstance(value, Exception):  # this estimate failed; the others of the group stand
+                            raise value
+                    else:
+                        value = f(x, y)
                 row.update(samples=value, sample_method=method)
             except (_Skipped, ValueError) as exc:  # e.g. repeated points for the kNN estimators
                 row.update(samples=None, sample_method=f"not available: {exc}")
-    return list(rows.values())
+    return _flag(list(rows.values())) if x is not None else list(rows.values())
+
+
+# A sample value this far from the exact one (relative and absolute) is flagged: n is too small for this pair.
+UNTRUSTED_REL, UNTRUSTED_ABS = 0.5, 0.05
+
+
+def untrusted_reason(exact_value, sample_value) -> str:
+    """Why a sample value cannot be read as the divergence between P and Q ("" if there is no reason to doubt it).
+
+    A sample value is always finite; beside an infinite exact value (e.g. KL
+    between disjoint supports) it says nothing about the divergence. Beside a
+    finite exact value it is flagged when it differs from it by more than
+    ``UNTRUSTED_REL`` (50%) of the exact value and more than ``UNTRUSTED_ABS``
+    (0.05): a huge exact value, or too few samples for this pair.
+
+    Examples
+    --------
+    >>> untrusted_reason(float("inf"), 3.2)
+    'the exact value is infinite; a sample value is always finite'
+    >>> untrusted_reason(0.50, 0.52)
+    ''
+    >>> untrusted_reason(1200.0, 9.5)
+    'more than 50% from the exact value'
+    """
+    if exact_value is None or sample_value is None:
+        return ""
+    if not math.isfinite(exact_value):
+        return "the exact value is infinite; a sample value is always finite"
+    if abs(sample_value - exact_value) > max(UNTRUSTED_REL * abs(exact_value), UNTRUSTED_ABS):
+        return f"more than {UNTRUSTED_REL:.0%} from the exact value"
+    return ""
+
+
+def _flag(rows):
+    """Add ``untrusted`` (bool) and ``untrusted_reason`` (str) to each row that has a sample value."""
+    for row in rows:
+        if "samples" in row and row.get("sample_method") is not None:
+            reason = untrusted_reason(row["exact"], row["samples"])
+            row.update(untrusted=bool(reason), untrusted_reason=reason)
+    return rows
 
 
 def _json_number(value):
@@ -322,15 +396,25 @@ def to_json(header: dict, rows: list[dict]) -> str:
 
 def format_table(rows: list[dict]) -> str:
     """Align the rows in columns, leaving out columns that are empty."""
-    columns = [("divergence", "divergence"), ("exact", "exact"), ("method", "method"), ("samples", "samples"), ("sample_method", "sample method")]
-    columns = [(key, title) for key, title in columns if any(r.get(key) not in (None, "") for r in rows)]
+    columns = [("divergence", "divergence"), ("exact", "exact"), ("method", "method"), ("samples", "samples"), ("untrusted", "!"),
+               ("sample_method", "sample method")]  # fmt: skip
+    columns = [(key, title) for key, title in columns if any(r.get(key) not in (None, "", False) for r in rows)]
 
     def cell(value):
+        if isinstance(value, bool):
+            return "!" if value else ""
         return "-" if value is None else (f"{value:.6g}" if isinstance(value, float) else str(value))
 
     cells = [[title for _, title in columns]] + [[cell(r.get(key)) for key, _ in columns] for r in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(columns))]
-    return "\n".join("  ".join(c[i].ljust(widths[i]) for i in range(len(columns))).rstrip() for c in cells)
+    lines = ["  ".join(c[i].ljust(widths[i]) for i in range(len(columns))).rstrip() for c in cells]
+    reasons = {}  # each reason once, with its rows
+    for r in rows:
+        if r.get("untrusted"):
+            reasons.setdefault(r["untrusted_reason"], []).append(r["divergence"])
+    for reason, names in reasons.items():
+        lines.append(f"! {', '.join(names)}: the sample value cannot be trusted here: {reason}")
+    return "\n".join(lines)
 
 
 def load_sample(path: str) -> np.ndarray:
@@ -395,17 +479,6 @@ def _divergence(args) -> int:
     return 0
 
 
-def _count(text: str) -> int:
-    """argparse type of ``--n``: an int >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0 (0 for no samples), got {value}")
-    return value
-
-
 def add_parser(commands) -> None:
     """Register ``gantheory divergence`` on the subparsers ``commands``."""
     div = commands.add_parser(
@@ -417,7 +490,7 @@ def add_parser(commands) -> None:
     div.add_argument("y", nargs="?", help="second sample file")
     div.add_argument("--p", help=f"distribution spec of P, e.g. {DEFAULT_P!r}")
     div.add_argument("--q", help=f"distribution spec of Q, e.g. {DEFAULT_Q!r}")
-    div.add_argument("--n", type=_count, default=5000, help="samples drawn from each of P and Q for the estimates (default 5000; 0 for none)")
+    div.add_argument("--n", type=count, default=5000, help="samples drawn from each of P and Q for the estimates (default 5000; 0 for none)")
     div.add_argument("--seed", type=int, default=0, help="seed of those samples (default 0)")
     div.add_argument(
         "--json", action="store_true",

@@ -2,9 +2,14 @@
 
 The target is a distribution spec, as for ``gantheory divergence``
 (``"ring_of_gaussians(8)"``, ``"Normal(2, 0.5)"``), or a sample file
-(``.npy``/``.csv``). The run writes ``history.json`` (:meth:`gantheory.gan.History.to_json`)
-and ``samples.png`` (:func:`gantheory.plotting.plot_training_snapshots`) into
-``--out``; a run stopped by Ctrl-C or by a NaN keeps what it has.
+(``.npy``/``.csv``). The run writes ``history.json``
+(:meth:`gantheory.gan.History.save`; read it back with
+:meth:`gantheory.gan.History.load`) and ``samples.png``
+(:func:`gantheory.plotting.plot_training_snapshots`) into ``--out``.
+
+Every argument is checked before any work: bad input exits with status 2
+and a message. A run stopped by Ctrl-C (status 130) or by a NaN or inf
+(status 1) still writes what it has: the completed steps.
 
 Examples
 --------
@@ -21,67 +26,121 @@ stopped: completed after 20 steps
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from gantheory.backend import single_threaded_blas
-from gantheory.cli.divergence import load_sample, parse_distribution
-from gantheory.gan.losses import LOSSES
-from gantheory.gan.train import OPTIMIZERS, UPDATES, train
+from gantheory.cli import count, positive_float, positive_int, prepare_out
 
 DEFAULT_TARGET = "ring_of_gaussians(8)"
+FILES = ("history.json", "samples.png")
+# Exit status of a run that stopped on a NaN or inf, and after Ctrl-C (128 + SIGINT, as shells report it).
+STATUS_NON_FINITE, STATUS_INTERRUPTED = 1, 130
 
 
 def _target(spec: str):
-    if spec.endswith((".npy", ".csv")):
+    """The target: a sample file (.npy/.csv, or any existing file) or a distribution spec."""
+    from gantheory.cli.divergence import load_sample, parse_distribution
+
+    if spec.lower().endswith((".npy", ".csv")) or Path(spec).is_file():
         return load_sample(spec)
-    return parse_distribution(spec)
+    try:
+        return parse_distribution(spec)
+    except ValueError:
+        if "(" in spec:  # a spec with a mistake in it: parse_distribution's message says what
+            raise
+        raise ValueError(
+            f"--target {spec!r} is neither a sample file (no such file; give a .npy or .csv path) "
+            f"nor a distribution spec (e.g. {DEFAULT_TARGET!r} or 'Normal(2, 0.5)')"
+        ) from None
+
+
+def _dimension(target) -> int:
+    from gantheory.distributions import Distribution
+
+    return target.dim if isinstance(target, Distribution) else (1 if target.ndim == 1 else target.shape[1])
+
+
+def _check(args, target) -> None:
+    """What the command can check before training (the library checks the rest, also before any work)."""
+    dim = _dimension(target)
+    if dim not in (1, 2):
+        raise ValueError(f"--target must be 1-D or 2-D, got a {dim}-D target")
+    if args.generator == "affine" and dim != 1:
+        raise ValueError(f"--generator affine is for 1-D targets; this target is {dim}-D (use --generator mlp)")
+
+
+def stop_message(history) -> str:
+    """How the run ended, with one number: the steps completed (and kept).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> stop_message(SimpleNamespace(steps=416, stopped="interrupted at step 417"))
+    'interrupted by Ctrl-C after 416 completed steps'
+    >>> stop_message(SimpleNamespace(steps=16, stopped="non-finite discriminator loss at step 17"))
+    'non-finite discriminator loss after 16 completed steps'
+    """
+    if history.stopped == "completed":
+        return f"completed after {history.steps} steps"
+    reason = re.sub(r"\s+at step \d+$", "", history.stopped)  # the step that was undone; the count below says it
+    if reason == "interrupted":
+        reason = "interrupted by Ctrl-C"
+    return f"{reason} after {history.steps} completed steps"
 
 
 def _train(args) -> int:
+    target = _target(args.target)
+    _check(args, target)
+    out = prepare_out(args.out, FILES, "train")
+    print(f"target: {target!r}" if len(repr(target)) <= 120 else f"target: {args.target}", flush=True)
+
+    from threadpoolctl import threadpool_limits
+
+    from gantheory.gan.train import train
     from gantheory.plotting import plot_training_snapshots  # matplotlib only when the command runs
 
-    target = _target(args.target)
-    print(f"target: {target!r}" if len(repr(target)) <= 120 else f"target: {args.target}")
-    with single_threaded_blas():  # small matrices: BLAS threads only add synchronization
+    with threadpool_limits(limits=1):  # small matrices: BLAS threads only add synchronization
         history = train(
             target, generator=args.generator, loss=args.loss, optimizer=args.optimizer, lr=args.lr, d_lr=args.d_lr,
             batch_size=args.batch_size, steps=args.steps, n_critic=args.n_critic, update=args.update,
-            log_every=args.log_every, snapshot_every=args.snapshot_every, seed=args.seed,
+            log_every=args.log_every, snapshot_every=args.snapshot_every, rng=args.seed,
             progress=False if args.quiet else None,
         )  # fmt: skip
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "history.json").write_text(history.to_json())
-    figure = plot_training_snapshots(history)
-    figure.savefig(out / "samples.png")
-    what = "completed" if history.stopped == "completed" else history.stopped + ";"
-    print(f"stopped: {what} after {history.steps} steps")
+    history.save(out / "history.json")
+    plot_training_snapshots(history, target=target).savefig(out / "samples.png")
+    print(f"stopped: {stop_message(history)}")
     for name, values in history.metrics.items():
         print(f"{name}: {values[0]:.4g} at step 0 -> {values[-1]:.4g} at step {history.log_steps[-1]}")
     print(f"wrote {out / 'history.json'} and {out / 'samples.png'}")
-    return 0
+    if history.stopped == "completed":
+        return 0
+    return STATUS_INTERRUPTED if history.stopped.startswith("interrupted") else STATUS_NON_FINITE
 
 
 def add_parser(commands) -> None:
     """Register ``gantheory train`` on the subparsers ``commands``."""
+    from gantheory.gan.losses import LOSSES
+    from gantheory.gan.train import OPTIMIZERS, UPDATES
+
     p = commands.add_parser(
         "train",
         help="train a small GAN on a target distribution; write history.json and samples.png",
-        description=f"Train a GAN (gantheory.gan.train) on a target and write its history and a figure. Default target: {DEFAULT_TARGET}.",
+        description=f"Train a GAN (gantheory.gan.train) on a target and write its history and a figure. Default target: {DEFAULT_TARGET}. "
+        "Exit status: 0 completed, 1 stopped on a NaN or inf, 2 bad input, 130 Ctrl-C (the files hold the completed steps).",
     )
     p.add_argument("--target", default=DEFAULT_TARGET, help="distribution spec (as for 'gantheory divergence') or a .npy/.csv sample file")
     p.add_argument("--loss", default="non_saturating", choices=sorted(LOSSES), help="the game's costs (default non_saturating)")
     p.add_argument("--generator", default="mlp", choices=["mlp", "affine"], help="MLP (default) or the 1-D affine G(z) = mu + sigma z")
-    p.add_argument("--optimizer", default="adam", choices=sorted(OPTIMIZERS), help="default adam (betas 0.5, 0.999)")
-    p.add_argument("--lr", type=float, default=1e-3, help="generator learning rate (default 1e-3)")
-    p.add_argument("--d-lr", type=float, default=None, help="discriminator learning rate (default: --lr)")
-    p.add_argument("--batch-size", type=int, default=256, help="default 256")
-    p.add_argument("--steps", type=int, default=5000, help="training steps (default 5000)")
-    p.add_argument("--n-critic", type=int, default=1, help="discriminator steps per generator step (default 1)")
+    p.add_argument("--optimizer", default=None, choices=sorted(OPTIMIZERS), help="default: the loss's (see gantheory.gan.train)")
+    p.add_argument("--lr", type=positive_float, default=None, help="generator learning rate (default: the loss's)")
+    p.add_argument("--d-lr", type=positive_float, default=None, help="discriminator learning rate (default: --lr)")
+    p.add_argument("--batch-size", type=positive_int, default=256, help="default 256")
+    p.add_argument("--steps", type=positive_int, default=5000, help="training steps (default 5000)")
+    p.add_argument("--n-critic", type=positive_int, default=None, help="discriminator steps per generator step (default: the loss's)")
     p.add_argument("--update", default="alternating", choices=list(UPDATES), help="default alternating")
-    p.add_argument("--log-every", type=int, default=100, help="steps between metrics (default 100; 0 for none)")
-    p.add_argument("--snapshot-every", type=int, default=None, help="steps between snapshots (default steps // 10)")
+    p.add_argument("--log-every", type=count, default=100, help="steps between metrics (default 100; 0 for none)")
+    p.add_argument("--snapshot-every", type=count, default=None, help="steps between snapshots (default steps // 10; 0: first and last only)")
     p.add_argument("--seed", type=int, default=0, help="fixes the whole run (default 0)")
-    p.add_argument("--out", default="run", help="output folder (default run/)")
+    p.add_argument("--out", default="run", help="output folder (default run/; files of the same name in it are replaced)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_train)
