@@ -31,6 +31,7 @@ __all__ = [
     "check_same_shape",
     "check_base",
     "check_positive_int",
+    "check_choice",
 ]
 
 
@@ -178,3 +179,20 @@ def check_positive_int(k, name: str) -> int:
     if k < 1:
         raise ValueError(f"{name} must be >= 1, got {k}")
     return int(k)
+
+
+def check_choice(value, name: str, choices):
+    """Return ``value`` if it is one of ``choices``, else raise ``ValueError`` listing them.
+
+    Examples
+    --------
+    >>> check_choice("r1", "regularizer", (None, "r1", "r2"))
+    'r1'
+    >>> check_choice("gan", "loss", ("minimax", "non_saturating", "wgan"))
+    Traceback (most recent call last):
+    ...
+    ValueError: loss must be one of ('minimax', 'non_saturating', 'wgan'), got 'gan'
+    """
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
+    return value

@@ -24,12 +24,11 @@ Nothing here calls ``pyplot``: figures are built with
 :func:`animate_training`              the training GIF (samples over the discriminator, with arrows)
 ====================================  ==================================================================
 
-Helpers that compute a figure's default data: :func:`dirac_gan_runs`. The
-other figures' data come from the library (figure 2 from
+The data come from the library (figure 2 from
 :func:`gantheory.divergences.rates.estimator_errors`, figure 4 from
 :func:`gantheory.mle.projection_fits`, figure 7 from
-:func:`gantheory.gan.gradients.vanishing_gradient`, ...). The style:
-:data:`STYLE`, :func:`curve_style`.
+:func:`gantheory.gan.gradients.vanishing_gradient`, ...); here are only the
+drawing and the style: :data:`STYLE`, :func:`curve_style`.
 
 Examples
 --------
@@ -65,8 +64,6 @@ __all__ = [
     "plot_optimal_discriminator",
     "plot_generator_costs",
     "plot_vanishing_gradient",
-    "DIRAC_CONFIGS",
-    "dirac_gan_runs",
     "plot_dirac_gan",
     "plot_game_spectrum",
     "plot_training_snapshots",
@@ -684,72 +681,16 @@ def plot_vanishing_gradient(result=None) -> Figure:
 
 # -- 8. the Dirac-GAN --------------------------------------------------------------------------------
 
-#: (label, DiracGAN arguments) of figure 8: the unregularized GAN and WGAN and each regularizer.
-DIRAC_CONFIGS = (
-    ("GAN", dict(loss="gan")),
-    ("GAN + R1 (γ = 0.3)", dict(loss="gan", regularizer="r1", gamma=0.3)),
-    ("GAN + R2 (γ = 0.3)", dict(loss="gan", regularizer="r2", gamma=0.3)),
-    ("GAN + instance noise (σ² = 0.5)", dict(loss="gan", regularizer="instance_noise", gamma=0.5)),
-    ("GAN + consensus (γ = 0.3)", dict(loss="gan", regularizer="consensus", gamma=0.3)),
-    ("WGAN", dict(loss="wgan")),
-    ("WGAN-GP (γ = 0.3)", dict(loss="wgan", regularizer="wgan_gp", gamma=0.3)),
-)
-
-
-def dirac_gan_runs(configs=DIRAC_CONFIGS, *, h=0.1, steps=1000, start=(1.0, 1.0)) -> dict:
-    r"""Vector fields, trajectories and update-map eigenvalues of the Dirac-GAN for each configuration.
-
-    Parameters
-    ----------
-    configs : sequence of (label, dict)
-        Arguments of :class:`gantheory.gan.DiracGAN`; default :data:`DIRAC_CONFIGS`.
-    h : float
-        Step size of gradient descent.
-    steps : int
-        Steps of each trajectory.
-    start : (float, float)
-        :math:`(\theta_0, \psi_0)`.
-
-    Returns
-    -------
-    dict
-        ``{label: {"model": DiracGAN, "simultaneous": (steps+1, 2) array, "alternating": ...,
-        "eigenvalues": {method: complex array or None}, "radius": {method: float or None}}}``;
-        ``None`` where the equilibrium has no Jacobian (WGAN-GP).
-
-    Examples
-    --------
-    >>> runs = dirac_gan_runs(DIRAC_CONFIGS[:1], steps=10)
-    >>> round(runs["GAN"]["radius"]["simultaneous"], 6)        # sqrt(1 + h²/4)
-    1.00125
-    """
-    from gantheory.gan.dynamics import DiracGAN
-
-    h, steps = float(h), check_positive_int(steps, "steps")
-    out = {}
-    for label, kwargs in configs:
-        model = DiracGAN(**kwargs)
-        row = {"model": model, "eigenvalues": {}, "radius": {}}
-        for method in ("simultaneous", "alternating"):
-            row[method] = model.trajectory(start, h, steps, method=method)
-            try:
-                row["eigenvalues"][method] = model.update_map_eigenvalues(h, method)
-                row["radius"][method] = model.spectral_radius(h, method)
-            except ValueError:  # no Jacobian at the equilibrium (the WGAN-GP penalty's kink)
-                row["eigenvalues"][method] = row["radius"][method] = None
-        out[label] = row
-    return out
-
-
-def plot_dirac_gan(runs=None, *, h=0.1, steps=1000) -> Figure:
+def plot_dirac_gan(runs=None, *, lr=0.1, steps=1000) -> Figure:
     r"""Figure 8: Dirac-GAN vector fields with simultaneous and alternating trajectories, and the update maps' eigenvalues.
 
     Parameters
     ----------
     runs : dict, optional
-        As :func:`dirac_gan_runs` returns; default ``dirac_gan_runs(h=h, steps=steps)``.
-    h, steps
-        Passed to :func:`dirac_gan_runs` when ``runs`` is omitted.
+        As :func:`gantheory.gan.dynamics.dirac_gan_runs` returns; default
+        ``dirac_gan_runs(lr=lr, steps=steps)``.
+    lr, steps
+        Passed to :func:`~gantheory.gan.dynamics.dirac_gan_runs` when ``runs`` is omitted.
 
     Returns
     -------
@@ -758,7 +699,8 @@ def plot_dirac_gan(runs=None, *, h=0.1, steps=1000) -> Figure:
         arrows, the two trajectories from the same start, the equilibrium
         (0, 0)), and a last panel with the eigenvalues of each update map
         against the unit circle: outside, the run spirals out; on it, it
-        cycles; inside, it converges [1]_.
+        cycles; inside, it converges [1]_. A run that diverged (stopped
+        before ``steps``) says so in its legend.
 
     References
     ----------
@@ -766,12 +708,15 @@ def plot_dirac_gan(runs=None, *, h=0.1, steps=1000) -> Figure:
 
     Examples
     --------
+    >>> from gantheory.gan.dynamics import DIRAC_CONFIGS, dirac_gan_runs
     >>> fig = plot_dirac_gan(dirac_gan_runs(DIRAC_CONFIGS[:2], steps=50))
     >>> len(fig.axes)
     3
     """
     if runs is None:
-        runs = dirac_gan_runs(h=h, steps=steps)
+        from gantheory.gan.dynamics import dirac_gan_runs
+
+        runs = dirac_gan_runs(lr=lr, steps=steps)
     if not isinstance(runs, Mapping) or not runs:
         raise TypeError("runs must be a non-empty dict as dirac_gan_runs returns")
     n = len(runs) + 1
@@ -788,14 +733,17 @@ def plot_dirac_gan(runs=None, *, h=0.1, steps=1000) -> Figure:
             speed = np.hypot(vt, vp)
             ax.quiver(T, S, vt / np.where(speed > 0, speed, 1), vp / np.where(speed > 0, speed, 1), color="0.6",
                       angles="xy", scale_units="xy", scale=5.0, width=0.005)  # fmt: skip
-            for i, method in enumerate(("simultaneous", "alternating")):
-                path = np.asarray(_field(row, method, f"runs[{label!r}]"), dtype=float)
+            for i, update in enumerate(("simultaneous", "alternating")):
+                path = np.asarray(_field(row, update, f"runs[{label!r}]"), dtype=float)
                 if path.ndim != 2 or path.shape[1] != 2:
-                    raise ValueError(f"runs[{label!r}][{method!r}] must be a trajectory of shape (steps + 1, 2)")
-                shown = np.where(np.abs(path) <= 2.2, path, np.nan)  # leave the panel rather than run along its edge
-                radius = row["radius"].get(method) if isinstance(row.get("radius"), Mapping) else None
+                    raise ValueError(f"runs[{label!r}][{update!r}] must be a trajectory of shape (steps + 1, 2)")
+                with np.errstate(invalid="ignore"):  # a diverged run may end in NaN: it is not drawn
+                    shown = np.where(np.abs(path) <= 2.2, path, np.nan)  # leave the panel rather than run along its edge
+                radius = row["radius"].get(update) if isinstance(row.get("radius"), Mapping) else None
                 tag = f" (ρ = {radius:.4f})" if radius is not None else ""
-                ax.plot(shown[:, 0], shown[:, 1], label=method + tag, **(curve_style(i, markevery=max(1, len(path) // 12)) | {"linewidth": 1.5, "markersize": 5}))
+                if isinstance(row.get("steps"), int) and len(path) - 1 < row["steps"]:
+                    tag += f", diverged at step {len(path) - 1}"
+                ax.plot(shown[:, 0], shown[:, 1], label=update + tag, **(curve_style(i, markevery=max(1, len(path) // 12)) | {"linewidth": 1.5, "markersize": 5}))
             ax.plot([0], [0], marker="*", markersize=14, color="black", linestyle="none")
             ax.set_xlim(-2.2, 2.2)
             ax.set_ylim(-2.2, 2.2)
@@ -808,8 +756,8 @@ def plot_dirac_gan(runs=None, *, h=0.1, steps=1000) -> Figure:
         eig_ax.plot(np.cos(circle), np.sin(circle), color="0.3", linewidth=1.0, label="unit circle")
         k = 0
         for label, row in runs.items():
-            for i, method in enumerate(("simultaneous", "alternating")):
-                eig = row.get("eigenvalues", {}).get(method) if isinstance(row.get("eigenvalues"), Mapping) else None
+            for i, update in enumerate(("simultaneous", "alternating")):
+                eig = row.get("eigenvalues", {}).get(update) if isinstance(row.get("eigenvalues"), Mapping) else None
                 if eig is None:
                     continue
                 style = curve_style(k)
@@ -842,14 +790,17 @@ def plot_game_spectrum(spectrum=None) -> Figure:
     ----------
     spectrum : GameSpectrum, optional
         As :func:`gantheory.gan.dynamics.game_spectrum` returns (``eigenvalues``,
-        ``eigenvalues_r1``, ``gamma``); default its defaults.
+        ``eigenvalues_r1``, ``r1``); default its defaults.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The eigenvalues in the complex plane: without R1 a pair sits next to
-        the imaginary axis (rotation, as in the Dirac-GAN); R1 moves it into
-        the left half-plane [1]_.
+        The eigenvalues in the complex plane, the rotating pair (largest
+        imaginary part) annotated and its damping ratio
+        :math:`-\mathrm{Re}\,\lambda/|\lambda|` in the title. With
+        ``game_spectrum``'s defaults (seeds 0-19) that pair sits next to the
+        imaginary axis without R1 (damping ratio 0.05-0.15: rotation, as in
+        the Dirac-GAN) and R1 damps it (0.46-0.94) [1]_.
 
     References
     ----------
@@ -857,7 +808,7 @@ def plot_game_spectrum(spectrum=None) -> Figure:
 
     Examples
     --------
-    >>> fig = plot_game_spectrum({"eigenvalues": [-0.01 + 0.1j, -0.01 - 0.1j], "eigenvalues_r1": [-0.1 + 0.05j, -0.1 - 0.05j], "gamma": 1.0})
+    >>> fig = plot_game_spectrum({"eigenvalues": [-0.01 + 0.1j, -0.01 - 0.1j], "eigenvalues_r1": [-0.1 + 0.05j, -0.1 - 0.05j], "r1": 1.0})
     >>> fig.axes[1].get_xlabel()
     'Re λ (growth rate per unit time)'
     """
@@ -867,7 +818,7 @@ def plot_game_spectrum(spectrum=None) -> Figure:
         spectrum = game_spectrum()
     plain = np.asarray(_field(spectrum, "eigenvalues", "spectrum"), dtype=complex).ravel()
     r1 = np.asarray(_field(spectrum, "eigenvalues_r1", "spectrum"), dtype=complex).ravel()
-    gamma = float(_field(spectrum, "gamma", "spectrum"))
+    r1_weight = float(_field(spectrum, "r1", "spectrum"))
     if plain.size == 0 or r1.size == 0 or not (np.isfinite(plain).all() and np.isfinite(r1).all()):
         raise ValueError("spectrum.eigenvalues and .eigenvalues_r1 must be non-empty and finite")
     with _figure(1, 2, size=(13.5, 5.6)) as (fig, (whole, zoom)):
@@ -877,7 +828,7 @@ def plot_game_spectrum(spectrum=None) -> Figure:
             ax.axvspan(0.0, 10.0, color="#D55E00", alpha=0.06)
             ax.plot(plain.real, plain.imag, linestyle="none", marker="o", markersize=11, markerfacecolor="none",
                     markeredgewidth=2, color=_COLORS[0], label="without regularization")  # fmt: skip
-            ax.plot(r1.real, r1.imag, linestyle="none", marker="s", markersize=7, color=_COLORS[1], label=f"with R1 (γ = {gamma:g})")
+            ax.plot(r1.real, r1.imag, linestyle="none", marker="s", markersize=7, color=_COLORS[1], label=f"with R1 (γ = {r1_weight:g})")
             ax.set_xlabel("Re λ (growth rate per unit time)")
             ax.set_ylabel("Im λ (rotation rate per unit time)")
         reach = max(np.abs(np.r_[plain, r1]).max(), 1e-12)
@@ -894,7 +845,9 @@ def plot_game_spectrum(spectrum=None) -> Figure:
                           xytext=(10, dy), color=color, fontsize=12)  # fmt: skip
         zoom.set_title("Near 0: the rotating pair, without and with R1")
         zoom.legend(loc="lower left")
-        fig.suptitle("Game Jacobian of a trained 1-D GAN: R1 moves the rotating eigenvalues into the left half-plane")
+        damping = [-v.real / abs(v) if v != 0 else float("nan") for v in rotating]
+        fig.suptitle(f"Game Jacobian of a trained 1-D GAN: the rotating pair's damping ratio −Re λ/|λ| is "
+                     f"{damping[0]:.2f} without R1, {damping[1]:.2f} with it")  # fmt: skip
     return fig
 
 

@@ -27,7 +27,7 @@ Examples
 p/(p + q)
 >>> d.numeric()(1.0, 3.0)
 0.25
->>> symbolic.dirac_gan_eigenvalues("gan")
+>>> symbolic.dirac_gan_eigenvalues("minimax")
 (-I/2, I/2)
 """
 
@@ -39,6 +39,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 from sympy.codegen.cfunctions import log1p
+
+from gantheory._validation import check_choice
 
 __all__ = [
     "Derivation",
@@ -70,8 +72,8 @@ s2 = sp.Symbol("s2", positive=True)  # sum of its squares
 k = sp.Symbol("k", nonnegative=True, integer=True)  # number of ones
 pi = sp.Symbol("pi", positive=True)  # Bernoulli success probability
 
-COSTS = ("minimax", "non_saturating")
-DIRAC_LOSSES = ("gan", "wgan")
+COSTS = ("minimax", "non_saturating")  # the generator costs of generator_cost (parameter loss=)
+DIRAC_LOSSES = ("minimax", "wgan")  # the Dirac-GAN's zero-sum games: f(t) = log sigmoid(t), or f(t) = t
 
 
 @dataclass(frozen=True)
@@ -363,18 +365,13 @@ def value_at_optimal_discriminator() -> Derivation:
     return Derivation(expr, (p, q))
 
 
-def _check_choice(value, name, choices):
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {choices}, got {value!r}")
-
-
 @functools.cache
-def generator_cost(cost: str = "minimax", wrt: str = "D") -> Derivation:
+def generator_cost(loss: str = "non_saturating", wrt: str = "D") -> Derivation:
     r"""The generator's per-sample cost as a function of D(G(z)) or of the logit.
 
     Parameters
     ----------
-    cost : {"minimax", "non_saturating"}
+    loss : {"non_saturating", "minimax"}
         ``"minimax"``: :math:`\log(1 - D)` (zero-sum game); ``"non_saturating"``:
         :math:`-\log D`.
     wrt : {"D", "logit"}
@@ -403,9 +400,9 @@ def generator_cost(cost: str = "minimax", wrt: str = "D") -> Derivation:
     >>> generator_cost("non_saturating").expr
     -log(D)
     """
-    _check_choice(cost, "cost", COSTS)
-    _check_choice(wrt, "wrt", ("D", "logit"))
-    expr = sp.log(1 - D) if cost == "minimax" else -sp.log(D)
+    check_choice(loss, "loss", COSTS)
+    check_choice(wrt, "wrt", ("D", "logit"))
+    expr = sp.log(1 - D) if loss == "minimax" else -sp.log(D)
     if wrt == "D":
         return Derivation(expr, (D,))
     # softplus forms: log(1 - sigmoid(a)) = -log(1 + e^a), -log sigmoid(a) = log(1 + e^-a)
@@ -414,12 +411,12 @@ def generator_cost(cost: str = "minimax", wrt: str = "D") -> Derivation:
 
 
 @functools.cache
-def generator_cost_slope(cost: str = "minimax", wrt: str = "D") -> Derivation:
+def generator_cost_slope(loss: str = "non_saturating", wrt: str = "D") -> Derivation:
     r"""Derivative of the generator's cost with respect to D(G(z)) or to the logit.
 
     Parameters
     ----------
-    cost : {"minimax", "non_saturating"}
+    loss : {"non_saturating", "minimax"}
         See :func:`generator_cost`.
     wrt : {"D", "logit"}
         Differentiate with respect to ``D`` or to the logit ``a``.
@@ -458,24 +455,26 @@ def generator_cost_slope(cost: str = "minimax", wrt: str = "D") -> Derivation:
     >>> float(generator_cost_slope("non_saturating", wrt="logit").numeric()(-20.0))
     -0.99999...
     """
-    base = generator_cost(cost, wrt)
+    base = generator_cost(loss, wrt)
     (var,) = base.args
     return Derivation(sp.simplify(sp.diff(base.expr, var)), base.args)
 
 
 def _dirac_f(loss):
-    _check_choice(loss, "loss", DIRAC_LOSSES)
-    return -sp.log(1 + sp.exp(-t)) if loss == "gan" else t
+    check_choice(loss, "loss", DIRAC_LOSSES)
+    return -sp.log(1 + sp.exp(-t)) if loss == "minimax" else t
 
 
 @functools.cache
-def dirac_gan_value(loss: str = "gan") -> Derivation:
+def dirac_gan_value(loss: str = "minimax") -> Derivation:
     r"""The Dirac-GAN objective L(θ, ψ) = f(ψθ) + f(0).
 
     Parameters
     ----------
-    loss : {"gan", "wgan"}
-        ``"gan"``: :math:`f(t) = -\log(1 + e^{-t})`; ``"wgan"``: :math:`f(t) = t`.
+    loss : {"minimax", "wgan"}
+        ``"minimax"`` (the GAN's zero-sum game): :math:`f(t) = -\log(1 + e^{-t})`;
+        ``"wgan"``: :math:`f(t) = t`. (The non-saturating generator makes the
+        game non-zero-sum, with no single value: see :class:`gantheory.gan.DiracGAN`.)
 
     Returns
     -------
@@ -505,12 +504,12 @@ def dirac_gan_value(loss: str = "gan") -> Derivation:
 
 
 @functools.cache
-def dirac_gan_vector_field(loss: str = "gan") -> Derivation:
+def dirac_gan_vector_field(loss: str = "minimax") -> Derivation:
     r"""The gradient vector field v(θ, ψ) = (-∂L/∂θ, ∂L/∂ψ) of the Dirac-GAN.
 
     Parameters
     ----------
-    loss : {"gan", "wgan"}
+    loss : {"minimax", "wgan"}
         See :func:`dirac_gan_value`.
 
     Returns
@@ -542,12 +541,12 @@ def dirac_gan_vector_field(loss: str = "gan") -> Derivation:
 
 
 @functools.cache
-def dirac_gan_jacobian(loss: str = "gan", at_equilibrium: bool = False) -> Derivation:
+def dirac_gan_jacobian(loss: str = "minimax", at_equilibrium: bool = False) -> Derivation:
     r"""The Jacobian of the Dirac-GAN vector field, anywhere or at the equilibrium (0, 0).
 
     Parameters
     ----------
-    loss : {"gan", "wgan"}
+    loss : {"minimax", "wgan"}
         See :func:`dirac_gan_value`.
     at_equilibrium : bool
         If true, evaluate at the unique equilibrium :math:`\theta = \psi = 0`.
@@ -565,7 +564,7 @@ def dirac_gan_jacobian(loss: str = "gan", at_equilibrium: bool = False) -> Deriv
 
     .. math:: J = \begin{pmatrix} 0 & -f'(0) \\ f'(0) & 0 \end{pmatrix},
 
-    with :math:`f'(0) = 1/2` for the GAN and :math:`1` for the WGAN.
+    with :math:`f'(0) = 1/2` for the minimax GAN and :math:`1` for the WGAN.
 
     References
     ----------
@@ -575,7 +574,7 @@ def dirac_gan_jacobian(loss: str = "gan", at_equilibrium: bool = False) -> Deriv
     Examples
     --------
     >>> from gantheory.symbolic import dirac_gan_jacobian
-    >>> dirac_gan_jacobian("gan", at_equilibrium=True).expr
+    >>> dirac_gan_jacobian("minimax", at_equilibrium=True).expr
     Matrix([
     [  0, -1/2],
     [1/2,    0]])
@@ -588,19 +587,19 @@ def dirac_gan_jacobian(loss: str = "gan", at_equilibrium: bool = False) -> Deriv
 
 
 @functools.cache
-def dirac_gan_eigenvalues(loss: str = "gan") -> tuple:
+def dirac_gan_eigenvalues(loss: str = "minimax") -> tuple:
     r"""Eigenvalues of the Dirac-GAN Jacobian at the equilibrium: :math:`\pm f'(0)\,i`.
 
     Parameters
     ----------
-    loss : {"gan", "wgan"}
+    loss : {"minimax", "wgan"}
         See :func:`dirac_gan_value`.
 
     Returns
     -------
     tuple of sympy.Expr
         The two eigenvalues, sorted by imaginary part: ``(-I/2, I/2)`` for the
-        GAN, ``(-I, I)`` for the WGAN.
+        minimax GAN, ``(-I, I)`` for the WGAN.
 
     Notes
     -----

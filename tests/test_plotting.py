@@ -205,16 +205,26 @@ def test_vanishing_gradient_refuses_bad_input():
 
 def test_dirac_gan_default_and_given_runs():
     assert_labelled(plotting.plot_dirac_gan(steps=50))
-    runs = plotting.dirac_gan_runs(plotting.DIRAC_CONFIGS[:1], h=0.2, steps=30)
-    # Simultaneous GD on the unregularized Dirac-GAN: update-map eigenvalues 1 ± h f'(0) i (Mescheder et al. 2018).
+    runs = gt.gan.dynamics.dirac_gan_runs(gt.gan.dynamics.DIRAC_CONFIGS[:1], lr=0.2, steps=30)
+    # Simultaneous GD on the unregularized Dirac-GAN: update-map eigenvalues 1 ± lr f'(0) i (Mescheder et al. 2018).
     np.testing.assert_allclose(runs["GAN"]["eigenvalues"]["simultaneous"], [1 - 0.1j, 1 + 0.1j], atol=1e-12)
     assert_labelled(plotting.plot_dirac_gan(runs))
+
+
+def test_dirac_gan_says_which_run_diverged():
+    # The WGAN's simultaneous map has radius sqrt(1 + lr²) = sqrt(10) at lr = 3: out of bounds (1e6) long before step 2000.
+    runs = gt.gan.dynamics.dirac_gan_runs([("WGAN", dict(loss="wgan"))], lr=3.0, steps=2000)
+    k = len(runs["WGAN"]["simultaneous"]) - 1
+    assert k < 2000
+    fig = plotting.plot_dirac_gan(runs)  # no overflow warning (they are errors in the test configuration)
+    labels = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+    assert any(f"diverged at step {k}" in label for label in labels)
 
 
 def test_dirac_gan_refuses_bad_input():
     with pytest.raises(TypeError):
         plotting.plot_dirac_gan([])
-    runs = plotting.dirac_gan_runs(plotting.DIRAC_CONFIGS[:1], steps=5)
+    runs = gt.gan.dynamics.dirac_gan_runs(gt.gan.dynamics.DIRAC_CONFIGS[:1], steps=5)
     runs["GAN"]["simultaneous"] = np.zeros(3)
     with pytest.raises(ValueError, match="trajectory"):
         plotting.plot_dirac_gan(runs)
@@ -224,10 +234,10 @@ def test_dirac_gan_refuses_bad_input():
 
 def test_game_spectrum_default_and_given():
     assert_labelled(plotting.plot_game_spectrum())
-    given = {"eigenvalues": np.array([-0.01 + 0.1j, -0.01 - 0.1j, -2.0]), "eigenvalues_r1": np.array([-0.1 + 0.05j, -0.1 - 0.05j]), "gamma": 1.0}
+    given = {"eigenvalues": np.array([-0.01 + 0.1j, -0.01 - 0.1j, -2.0]), "eigenvalues_r1": np.array([-0.1 + 0.05j, -0.1 - 0.05j]), "r1": 1.0}
     assert_labelled(plotting.plot_game_spectrum(given))
     with pytest.raises(ValueError):
-        plotting.plot_game_spectrum({"eigenvalues": [], "eigenvalues_r1": [1.0], "gamma": 1.0})
+        plotting.plot_game_spectrum({"eigenvalues": [], "eigenvalues_r1": [1.0], "r1": 1.0})
 
 
 # -- 10. ring of 8 and the GIF -------------------------------------------------------------------------

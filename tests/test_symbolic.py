@@ -106,14 +106,14 @@ NUMPY_COSTS = {
 DOMAINS = {"D": st.floats(1e-6, 1 - 1e-6), "logit": st.floats(-30, 30)}
 
 
-@pytest.mark.parametrize("cost, wrt", sorted(NUMPY_COSTS))
+@pytest.mark.parametrize("loss, wrt", sorted(NUMPY_COSTS))
 @given(data=st.data())
-def test_generator_cost_slope_matches_complex_step_derivative(cost, wrt, data):
+def test_generator_cost_slope_matches_complex_step_derivative(loss, wrt, data):
     u = data.draw(DOMAINS[wrt])
-    f = NUMPY_COSTS[cost, wrt]
+    f = NUMPY_COSTS[loss, wrt]
     # the value of the cost itself
-    assert abs(symbolic.generator_cost(cost, wrt).numeric()(u) - f(u)) <= TOL * max(1.0, abs(f(u)))
-    slope = symbolic.generator_cost_slope(cost, wrt).numeric()(u)
+    assert abs(symbolic.generator_cost(loss, wrt).numeric()(u) - f(u)) <= TOL * max(1.0, abs(f(u)))
+    slope = symbolic.generator_cost_slope(loss, wrt).numeric()(u)
     reference = complex_step(f, u)
     assert abs(slope - reference) <= TOL * max(1.0, abs(reference))
 
@@ -127,9 +127,17 @@ def test_minimax_gradient_vanishes_while_non_saturating_stays_strong():
     assert abs(non_saturating + 1) < 1e-12  # -(1 - sigmoid(a)) -> -1
 
 
+def test_generator_cost_defaults_to_the_non_saturating_loss():
+    # the one default loss of the package; -log D written by hand
+    assert symbolic.generator_cost().expr == -sp.log(symbolic.D)
+    assert symbolic.generator_cost_slope(wrt="D").expr == -1 / symbolic.D
+
+
 def test_generator_cost_rejects_unknown_names():
-    with pytest.raises(ValueError, match="cost must be one of"):
+    with pytest.raises(ValueError, match="loss must be one of"):
         symbolic.generator_cost("hinge")
+    with pytest.raises(ValueError, match="loss must be one of"):
+        symbolic.generator_cost(loss="gan")  # the old Dirac-GAN name is not a generator cost
     with pytest.raises(ValueError, match="wrt must be one of"):
         symbolic.generator_cost_slope("minimax", wrt="x")
 
@@ -138,14 +146,14 @@ def test_generator_cost_rejects_unknown_names():
 
 
 def numpy_dirac_value(loss, theta, psi):
-    if loss == "gan":
+    if loss == "minimax":
         return -np.log(1 + np.exp(-psi * theta)) - np.log(2.0)
     return psi * theta
 
 
 def numpy_dirac_field(loss, theta, psi):
     """v = (-psi f'(psi theta), theta f'(psi theta)), with f' written by hand."""
-    fprime = 1 / (1 + np.exp(psi * theta)) if loss == "gan" else 1.0
+    fprime = 1 / (1 + np.exp(psi * theta)) if loss == "minimax" else 1.0
     return np.array([-psi * fprime, theta * fprime])
 
 
@@ -174,7 +182,7 @@ def test_dirac_gan_jacobian_matches_complex_step(loss, theta, psi):
     np.testing.assert_allclose(jac, np.column_stack(columns), rtol=TOL, atol=TOL)
 
 
-@pytest.mark.parametrize("loss, fprime0", [("gan", 0.5), ("wgan", 1.0)])
+@pytest.mark.parametrize("loss, fprime0", [("minimax", 0.5), ("wgan", 1.0)])
 def test_dirac_gan_eigenvalues_are_plus_minus_i_fprime0(loss, fprime0):
     # numeric Jacobian at the equilibrium by complex step, eigenvalues by LAPACK
     columns = [
@@ -189,9 +197,10 @@ def test_dirac_gan_eigenvalues_are_plus_minus_i_fprime0(loss, fprime0):
     np.testing.assert_allclose(at_eq, np.column_stack(columns), atol=TOL)
 
 
-def test_dirac_gan_rejects_unknown_loss():
+@pytest.mark.parametrize("old_name", ["hinge", "gan"])
+def test_dirac_gan_rejects_unknown_loss(old_name):
     with pytest.raises(ValueError, match="loss must be one of"):
-        symbolic.dirac_gan_jacobian("hinge")
+        symbolic.dirac_gan_jacobian(old_name)
 
 
 # -- maximum likelihood ------------------------------------------------------
@@ -230,9 +239,9 @@ def test_gaussian_mle_fit_is_precise_for_data_far_from_the_origin(z, offset):
 
 
 def _logit_derivations():
-    for cost in symbolic.COSTS:
-        yield f"cost {cost}", symbolic.generator_cost(cost, "logit")
-        yield f"slope {cost}", symbolic.generator_cost_slope(cost, "logit")
+    for loss in symbolic.COSTS:
+        yield f"cost {loss}", symbolic.generator_cost(loss, "logit")
+        yield f"slope {loss}", symbolic.generator_cost_slope(loss, "logit")
 
 
 @pytest.mark.parametrize("name, derivation", list(_logit_derivations()), ids=lambda v: v if isinstance(v, str) else "")

@@ -143,9 +143,21 @@ class ReLU(Module):
 
 
 class LeakyReLU(Module):
-    """:math:`x` for :math:`x > 0`, else ``slope`` :math:`\\cdot x`."""
+    """:math:`x` for :math:`x > 0`, else ``slope`` :math:`\\cdot x`.
 
-    def __init__(self, slope=0.2):
+    ``slope`` in [0, 1]; the default 0.01 is :func:`gantheory.autograd.leaky_relu`'s
+    and PyTorch's (``torch.nn.LeakyReLU``). GAN discriminators often use 0.2
+    (Radford et al., DCGAN): pass ``LeakyReLU(0.2)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gantheory.autograd import nn
+    >>> nn.LeakyReLU()(np.array([-2.0, 3.0]))
+    array([-0.02,  3.  ])
+    """
+
+    def __init__(self, slope=0.01):
         self.slope = float(slope)
 
     def forward(self, x):

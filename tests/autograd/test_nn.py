@@ -32,6 +32,17 @@ def test_linear_initialization_is_uniform_on_the_documented_interval(init, bound
     assert w.var() == pytest.approx(bound**2 / 3, rel=0.026)
 
 
+def test_leaky_relu_module_defaults_to_pytorchs_slope():
+    # x for x > 0, else 0.01 x (torch.nn.LeakyReLU's default), the same as the op's default, in the MLP too
+    x = np.linspace(-3.0, 3.0, 13)
+    expected = np.where(x > 0, x, 0.01 * x)
+    np.testing.assert_array_equal(nn.LeakyReLU()(x), expected)
+    np.testing.assert_array_equal(ag.leaky_relu(x), expected)
+    mlp = nn.MLP([1, 3, 1], activation="leaky_relu", rng=0)
+    assert [layer.slope for layer in mlp.layers if isinstance(layer, nn.LeakyReLU)] == [0.01]
+    np.testing.assert_array_equal(nn.LeakyReLU(0.2)(x), np.where(x > 0, x, 0.2 * x))
+
+
 def test_modules_reject_bad_arguments():
     with pytest.raises(ValueError, match="activation"):
         nn.MLP([2, 3], activation="swish")
