@@ -258,6 +258,54 @@ def test_ring_training_and_snapshots(tiny_ring):
         plotting.plot_ring_training({"1-D": one_d})
 
 
+def test_1d_snapshots_draw_the_target_the_samples_and_d_on_one_axis_at_one_scale():
+    target = gt.Mixture([gt.Normal(-2, 0.5), gt.Normal(2, 0.5)])
+    h = gt.gan.train(target, steps=6, batch_size=32, log_every=3, snapshot_every=3, progress=False)
+    fig = plotting.plot_training_snapshots(h, panels=3, target=target)
+    assert_labelled(fig)
+    axes = fig.axes
+    assert len(axes) == 3 and len({ax.get_ylim() for ax in axes}) == 1  # one axis per snapshot, one scale
+    bottom, top = axes[0].get_ylim()
+    assert bottom == 0.0 and top >= 1.0  # D(x) in [0, 1] fits
+    for ax, k in zip(axes, range(3)):
+        data = next(line for line in ax.get_lines() if line.get_label() == "p_data (target)")
+        x, y = data.get_data()
+        np.testing.assert_allclose(y, target.pdf(x))  # the target's density itself
+        d = next(line for line in ax.get_lines() if line.get_label() == "D(x)")
+        np.testing.assert_allclose(d.get_ydata(), 1 / (1 + np.exp(-h.discriminator_grid[k])))
+        lo, hi = ax.get_xlim()  # the generated samples, the target and the grid are all in range
+        samples = h.snapshots[k, :, 0]
+        assert lo <= min(np.percentile(samples, 0.5), h.grid[0, 0], -2.5) and hi >= max(np.percentile(samples, 99.5), h.grid[-1, 0], 2.5)
+    title = fig.get_suptitle()
+    assert "target" in title and "discriminator" in title
+
+
+def test_1d_snapshots_of_a_sample_target_draw_its_histogram():
+    x = gt.Normal(3, 1).sample(400, rng=0)
+    h = gt.gan.train(x, steps=2, batch_size=16, log_every=1, snapshot_every=1, progress=False)
+    fig = plotting.plot_training_snapshots(h, target=x)
+    assert_labelled(fig)
+    stairs = [p for p in fig.axes[0].patches if p.get_label() == "p_data (target)"]
+    assert len(stairs) == 1
+    values, edges, _ = stairs[0].get_data()
+    inside = x[(x >= edges[0]) & (x <= edges[-1])]
+    assert np.sum(values * np.diff(edges)) == pytest.approx(len(inside) / len(x))  # a density: the mass in range
+
+
+def test_2d_snapshots_draw_the_target_sample_and_refuse_a_wrong_target(tiny_ring):
+    ring = gt.ring_of_gaussians(8)
+    fig = plotting.plot_training_snapshots(tiny_ring, panels=2, target=ring)
+    data = [c for c in fig.axes[0].collections if c.get_label() == "data"]
+    assert len(data) == 1 and np.allclose(data[0].get_offsets(), ring.sample(512, rng=0))
+    assert len(plotting.plot_training_snapshots(tiny_ring, panels=5).axes) == 3 + 1  # 3 snapshots and the colour bar
+    with pytest.raises(ValueError, match="1-D but the run is 2-D"):
+        plotting.plot_training_snapshots(tiny_ring, target=gt.Normal(0, 1))
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_training_snapshots(tiny_ring, target=np.zeros((5, 3)))
+    with pytest.raises(TypeError, match="target must be"):
+        plotting.plot_training_snapshots(tiny_ring, target="ring")
+
+
 def test_animation_is_a_small_gif_with_one_frame_per_snapshot(tiny_ring, tmp_path):
     from PIL import Image
 

@@ -95,6 +95,12 @@ positive_float = _number(float, 0.0, "a number > 0")
 
 def main(argv=None) -> int:
     """Run the ``gantheory`` command; return its exit status (2 for bad input)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--version"]:  # answered without building the subcommands, which import the library
+        from gantheory import __version__
+
+        print(f"gantheory {__version__}")
+        return 0
     args = build_parser().parse_args(argv)
     try:
         status = args.run(args)
