@@ -155,7 +155,7 @@ def test_vanishing_gradient_refuses_bad_input():
     with pytest.raises(ValueError, match="n_runs must be >= 1"):
         gradients.vanishing_gradient(n_runs=0)
     for rng in (None, np.random.default_rng(0)):
-        with pytest.raises(TypeError, match="pass an int seed"):
+        with pytest.raises(TypeError, match="rng must be an int seed"):
             gradients.vanishing_gradient(rng=rng)
     with pytest.raises(TypeError, match="seeds"):
         gradients.vanishing_gradient(seeds=(0, 1, 2))  # replaced by rng=0, n_runs=3

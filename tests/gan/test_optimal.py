@@ -181,7 +181,7 @@ def test_discriminator_convergence_refuses_bad_input():
         gt.gan.discriminator_convergence(P, P, lr=-1.0)
     # a recorded run takes an int seed only, so that it can be repeated
     for rng in (None, np.random.default_rng(0), 1.5, True):
-        with pytest.raises(TypeError, match="pass an int seed"):
+        with pytest.raises(TypeError, match="rng must be an int seed"):
             gt.gan.discriminator_convergence(P, P, steps=1, rng=rng)
     with pytest.raises(ValueError, match="rng must be an int seed >= 0"):
         gt.gan.discriminator_convergence(P, P, steps=1, rng=-1)
