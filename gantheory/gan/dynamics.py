@@ -134,8 +134,10 @@ class DiracGAN:
 
     Notes
     -----
-    The field is :math:`v = (-\partial_\theta L_G, -\partial_\psi L_D)`; for the
-    GAN :math:`L_G = L` and :math:`L_D = -L + R(\psi)`; unregularized
+    The field is :math:`v = (-\partial_\theta L_G, -\partial_\psi L_D)` with
+    :math:`L_D = -L + R(\psi)` and :math:`L_G = L` (minimax, WGAN) or
+    :math:`L_G = -f(-\psi\theta)` (non-saturating); unregularized, for the
+    zero-sum games
 
     .. math:: v(\theta, \psi) = \begin{pmatrix} -\psi f'(\psi\theta) \\ \theta f'(\psi\theta) \end{pmatrix},
        \qquad J(0, 0) = \begin{pmatrix} 0 & -f'(0) \\ f'(0) & 0 \end{pmatrix},
@@ -146,8 +148,8 @@ class DiracGAN:
     :math:`f''(0) = -1/4` or 0. Purely imaginary eigenvalues: the
     *linearized* flow circles the equilibrium (a center).
 
-    The nonlinear flow :math:`\dot w = v(w)`, :math:`w = (\theta, \psi)`, does
-    the same for the minimax GAN and the WGAN: :math:`\theta v_\theta + \psi v_\psi
+    The unregularized nonlinear flow :math:`\dot w = v(w)`, :math:`w = (\theta, \psi)`,
+    does the same for the minimax GAN and the WGAN: :math:`\theta v_\theta + \psi v_\psi
     = -u f'(u) + u f'(u) = 0` with :math:`u = \psi\theta`, so
     :math:`\theta^2 + \psi^2` is conserved and every orbit is a circle. The
     non-saturating generator breaks this; its :math:`v_\theta = -\psi\,\sigma(u)`
@@ -166,8 +168,10 @@ class DiracGAN:
     Simultaneous gradient descent with step :math:`\eta` spirals out of the
     center (below) while this sink pulls in; the two balance on an orbit of
     radius about :math:`\sqrt{2\eta}` (:math:`(1 + \eta^2/4)` per step
-    against :math:`\eta r^4/8`): 0.444-0.450 at :math:`\eta` = 0.1, from
-    (1, 1) as from (0.05, 0.05). Alternating steps creep in towards 0.
+    against :math:`\eta r^4/8`): 0.444-0.450 at :math:`\eta` = 0.1 over the
+    last 1000 of :math:`10^4` steps, from (1, 1) as from (0.05, 0.05).
+    Alternating steps follow the flow in: radius 0.089 after :math:`10^4`
+    steps of 0.1 from (1, 1), the flow's at t = 1000.
 
     The regularizers, as the paper defines them, and the eigenvalues of
     :math:`J(0, 0)` they give [1]_:
@@ -580,8 +584,9 @@ class DiracGAN:
         Notes
         -----
         Each step evaluates the closed-form field of :meth:`vector_field`
-        on the current point(s): :math:`10^4` steps take a few tens of
-        milliseconds (a few hundred with instance noise's quadrature).
+        on the current point(s), and checks the bound: :math:`10^4` steps
+        of one start take 0.07-0.15 s on one core here (0.3-0.4 s with
+        instance noise's quadrature).
 
         Examples
         --------
@@ -859,7 +864,9 @@ def game_jacobian(generator, discriminator, real, z, loss="non_saturating", r1=0
     Raises
     ------
     ValueError
-        With more than ``MAX_GAME_PARAMETERS`` = 400 parameters in all (about 10 s at 350 on one core).
+        With more than ``MAX_GAME_PARAMETERS`` = 400 parameters in all. At 359
+        parameters and batches of 64 it takes about 1 s on one core here
+        (0.9 s plain, 1.1 s with R1, 1.3 s WGAN-GP, 3.5 s WGAN-GP with R1).
 
     Notes
     -----
