@@ -110,7 +110,8 @@ def _train(args) -> int:
     plot_training_snapshots(history, target=target).savefig(out / "samples.png")
     print(f"stopped: {stop_message(history)}")
     for name, values in history.metrics.items():
-        print(f"{name}: {values[0]:.4g} at step 0 -> {values[-1]:.4g} at step {history.log_steps[-1]}")
+        last = f"{values[-1]:.4g}" if values[-1] == values[-1] else "NaN (why: metric_notes in history.json)"
+        print(f"{name}: {values[0]:.4g} at step 0 -> {last} at step {history.log_steps[-1]}")
     print(f"wrote {out / 'history.json'} and {out / 'samples.png'}")
     if history.stopped == "completed":
         return 0
