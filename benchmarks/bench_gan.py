@@ -5,9 +5,12 @@ discriminator MLP 2->64->64->1, ReLU, Adam, non-saturating loss, one
 discriminator and one generator step per iteration, on the ring of 8
 Gaussians, at batch sizes 256 and 4096. The PyTorch side is
 ``bench_autograd.torch_setup`` itself (pre-drawn batches, so it pays no
-sampling), while ``gt.gan.train`` runs its whole loop: it samples the
-analytic ring and the noise every step and records both costs and both
-gradient norms. Each is timed in float32 and in float64 (our default).
+sampling), while ``gt.gan.train`` runs its whole loop with its defaults for
+the non-saturating loss (Adam, lr 1e-3, betas (0.5, 0.999), one critic step):
+it samples the analytic ring (2**16 points at a time, whatever ``steps`` is)
+and the noise every step, checks every cost, gradient, parameter and generated
+batch for NaN/inf, keeps a copy of the parameters at the start of each step
+(to undo a stopped step), and records both costs and both gradient norms. Each is timed in float32 and in float64 (our default).
 
 Columns: ``train`` in float64 with logging off (``log_every=0``, two
 snapshots) and with ``log_every=100`` (sliced W1, energy distance and kNN JSD

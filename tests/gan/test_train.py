@@ -301,31 +301,34 @@ def test_a_stop_in_the_generators_half_step_undoes_the_whole_step(error, n_criti
 def test_options_left_at_none_take_the_losss_defaults_and_are_recorded(loss):
     h = small(loss=loss, steps=1, log_every=0)
     defaults = train_module.LOSS_DEFAULTS[loss]
-    assert h.config["optimizer"] == defaults["optimizer"] and h.config["lr"] == defaults["lr"] == h.config["d_lr"]
+    assert h.config["optimizer"] == defaults["optimizer"] and h.config["lr"] == defaults["lr"]
+    assert h.config["d_lr"] == defaults["d_lr"]
     assert h.config["n_critic"] == defaults["n_critic"]
     assert h.config["betas"] == (list(defaults["betas"]) if defaults["optimizer"] == "adam" else None)
     explicit = small(loss=loss, steps=1, log_every=0, optimizer="adam", lr=3e-3, betas=(0.1, 0.2), n_critic=2)
-    assert (explicit.config["optimizer"], explicit.config["lr"], explicit.config["betas"], explicit.config["n_critic"]) == (
-        "adam", 3e-3, [0.1, 0.2], 2)  # fmt: skip
+    assert (explicit.config["optimizer"], explicit.config["lr"], explicit.config["d_lr"], explicit.config["betas"],
+            explicit.config["n_critic"]) == ("adam", 3e-3, 3e-3, [0.1, 0.2], 2)  # a given lr is both players' (d_lr=None)
+    assert small(loss=loss, steps=1, log_every=0, d_lr=2e-3).config["d_lr"] == 2e-3
     assert small(loss=loss, steps=1, log_every=0, update="simultaneous").config["n_critic"] == 1
 
 
-def test_wgan_gp_defaults_are_gulrajani_et_al():
-    assert train_module.LOSS_DEFAULTS["wgan_gp"] == {"optimizer": "adam", "lr": 1e-4, "betas": (0.5, 0.9), "n_critic": 5}
+def test_wgan_gp_defaults_are_gulrajani_et_al_with_a_faster_critic():
+    assert train_module.LOSS_DEFAULTS["wgan_gp"] == {"optimizer": "adam", "lr": 1e-4, "d_lr": 1e-3, "betas": (0.5, 0.9), "n_critic": 5}
     assert losses.LOSSES["wgan_gp"].gradient_penalty == 10.0
     assert train_module.LOSS_DEFAULTS["wgan"]["optimizer"] == "rmsprop" and train_module.LOSS_DEFAULTS["wgan"]["lr"] == 5e-5
 
 
 @pytest.mark.slow
 def test_every_losss_defaults_lower_the_sliced_w1_on_the_ring_for_three_seeds():
-    # 100 steps at batch 64 from the default players (a blob at the origin, sliced W1 ~1.1 from the ring of radius 2).
-    # Bounded: 21 short runs, about 8 s of CPU.
+    # 200 steps at batch 64 from the default players (sliced W1 1.1-1.5 from the ring at step 0). Measured: the end
+    # is 0.25-0.8 times the start (least squares, seed 1: 1.53 -> 1.22, the worst); two evaluation samples of 256
+    # points differ by ~0.1 in sliced W1, so "lower" is asked with a 10% margin. Bounded: 21 short runs, ~10 s of CPU.
     for loss in sorted(losses.LOSSES):
         for rng in (0, 1, 2):
-            h = gt.gan.train(gt.ring_of_gaussians(8), loss=loss, steps=100, batch_size=64, log_every=100, snapshot_every=0,
+            h = gt.gan.train(gt.ring_of_gaussians(8), loss=loss, steps=200, batch_size=64, log_every=200, snapshot_every=0,
                              grid_size=4, rng=rng, progress=False)  # fmt: skip
             start, end = h.metrics["sliced_w1"]
-            assert h.stopped == "completed" and end < 0.8 * start, (loss, rng, start, end)
+            assert h.stopped == "completed" and end < 0.9 * start, (loss, rng, start, end)
 
 
 # ----------------------------------------------------------------------------------------------------------------------
