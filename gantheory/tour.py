@@ -56,14 +56,14 @@ SETTINGS = {
         theta_points=201, estimator_sizes=(100, 300, 1_000, 2_000, 5_000, 10_000), estimator_repeats=10,
         mle_sizes=tuple(np.geomspace(10, 100_000, 9).astype(int)), polish=True,
         convergence_steps=600, critic_steps=600, bernoulli_m=(1, 2, 3, 4, 5, 7, 9, 13, 25, 51, 101, 1001),
-        vanishing=dict(steps=500, log_every=25, rng=0, n_runs=3), dirac_steps=1000, spectrum=dict(steps=300),
+        vanishing=dict(steps=500, log_every=25, rng=0, n_runs=3), dirac_steps=1000, spectrum=dict(),
         ring=dict(steps=2500, batch_size=256, log_every=100, snapshot_every=100),
     ),
     True: dict(
         theta_points=41, estimator_sizes=(100, 300, 1_000, 3_000), estimator_repeats=3,
         mle_sizes=(10, 100, 1_000, 10_000), polish=False,
         convergence_steps=200, critic_steps=200, bernoulli_m=(1, 2, 5, 7, 101, 1001),
-        vanishing=dict(steps=200, log_every=20, rng=0, n_runs=2), dirac_steps=300, spectrum=dict(steps=300),
+        vanishing=dict(steps=200, log_every=20, rng=0, n_runs=2), dirac_steps=300, spectrum=dict(),
         ring=dict(steps=100, batch_size=64, log_every=20, snapshot_every=20),
     ),
 }  # fmt: skip
@@ -462,7 +462,7 @@ def format_report(report: dict) -> str:
         )  # fmt: skip
     if "vanishing" in report:
         r = report["vanishing"]
-        parts.append("Generator gradient norm after k discriminator steps (geometric mean over seeds)\n"
+        parts.append("Generator gradient norm after k discriminator steps (geometric mean over the runs)\n"
                      + _table(["cost"] + [f"k = {k}" for k in r["steps"]], [[c] + v for c, v in r["norms"].items()]))  # fmt: skip
     if "dirac" in report:
         rows = [[label, _complex_pair(v["eigenvalues"]), v["radius_simultaneous"], v["radius_alternating"],
