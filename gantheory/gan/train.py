@@ -543,20 +543,23 @@ class _Game:
         # real batches per sampler call: fixed (not a function of steps), so that a shorter run is a prefix of a longer one
         self.chunk = max(1, POOL_SIZE // batch_size)
         self.pool, self.used = None, self.chunk
+        self.saved = [p.data.copy() for p in (*self.g_params, *self.d_params)]
 
-    def parameters(self):
-        """Copies of both players' parameter values (taken at the start of each step)."""
-        return [p.data.copy() for p in (*self.g_params, *self.d_params)]
+    def save(self):
+        """Copy both players' parameter values (at the start of each step) into buffers kept for the run."""
+        for p, buffer in zip((*self.g_params, *self.d_params), self.saved):
+            np.copyto(buffer, p.data)
 
-    def restore(self, values):
-        """Set both players' parameters back to :meth:`parameters`' copies (a stopped step is undone)."""
-        for p, value in zip((*self.g_params, *self.d_params), values):
-            p.data[...] = value
+    def restore(self):
+        """Set both players' parameters back to the values of the last :meth:`save` (a stopped step is undone)."""
+        for p, buffer in zip((*self.g_params, *self.d_params), self.saved):
+            p.data[...] = buffer
 
     def check_parameters(self):
         """:class:`_NonFinite` if an update left a NaN or inf in a player's parameters."""
         for player, params in (("discriminator", self.d_params), ("generator", self.g_params)):
-            if not all(np.isfinite(p.data).all() for p in params):
+            # one sum per parameter (NaN and inf propagate through it); the exact test only when it is not finite
+            if not math.isfinite(sum(float(p.data.sum()) for p in params)) and not all(np.isfinite(p.data).all() for p in params):
                 raise _NonFinite(f"{player} parameters")
 
     def real(self):
@@ -923,7 +926,7 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
         observe(0, bool(log_every), True, final=True)
         try:
             for t in range(1, steps + 1):
-                start = game.parameters()
+                game.save()
                 try:
                     records[:, t - 1] = step()
                     log = bool(log_every) and t % log_every == 0
@@ -931,7 +934,7 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
                     if log or snapshot:
                         observe(t, log, snapshot)
                 except BaseException:  # a stopped step is undone: the players go back to their state after step t - 1
-                    game.restore(start)
+                    game.restore()
                     raise
                 done = t
                 bar.update(1)
