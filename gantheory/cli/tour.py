@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 
-from gantheory.tour import FORMATS
+from gantheory.tour import FORMATS, STAGES
 
 DEFAULT_OUT = "gantheory-tour"
 
@@ -48,5 +48,5 @@ def add_parser(commands) -> None:
     p.add_argument("--out", default=DEFAULT_OUT, help=f"folder for the figures (default {DEFAULT_OUT}/; --out figures regenerates the repository's)")
     p.add_argument("--format", default="png", choices=FORMATS, help="figure format (default png; the animation is always a GIF)")
     p.add_argument("--quick", action="store_true", help="smaller, faster settings")
-    p.add_argument("--stages", nargs="+", metavar="STAGE", help="run only these stages (default all; an unknown name lists them)")
+    p.add_argument("--stages", nargs="+", metavar="STAGE", help="run only these stages (default all): " + ", ".join(s.name for s in STAGES))
     p.set_defaults(run=_tour)
