@@ -45,6 +45,7 @@ from typing import Callable
 import numpy as np
 
 from gantheory.distributions import Mixture, Normal, ring_of_gaussians
+from gantheory.mle import DEFAULT_BIMODAL
 
 __all__ = ["SETTINGS", "STAGES", "Stage", "tour_report", "run_tour", "format_report", "fmt_number", "stage_files"]
 
@@ -69,8 +70,8 @@ SETTINGS = {
 }  # fmt: skip
 
 TABLE_THETA = (-1.0, -0.5, -0.1, 0.0, 0.1, 0.5, 1.0)
-# The projections' target: two modes of unequal weight.
-BIMODAL, BIMODAL_TEXT = Mixture([Normal(-3.0, 1.0), Normal(3.0, 1.0)], weights=[0.4, 0.6]), "0.4 N(-3, 1) + 0.6 N(3, 1)"
+# The projections' target: two modes of unequal weight (mle.projection_fits' default).
+BIMODAL, BIMODAL_TEXT = DEFAULT_BIMODAL, "0.4 N(-3, 1) + 0.6 N(3, 1)"
 # The optimal-discriminator pair: data P (two modes) against a fixed generator Q.
 OPTIMAL_P, OPTIMAL_P_TEXT = Mixture([Normal(-2.0, 0.5), Normal(2.0, 0.5)]), "0.5 N(-2, 0.5²) + 0.5 N(2, 0.5²)"
 OPTIMAL_Q, OPTIMAL_Q_TEXT = Normal(0.5, 1.0), "N(0.5, 1)"
