@@ -322,3 +322,19 @@ def test_a_slow_row_says_it_is_still_computing(monkeypatch, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "still computing W1 from 8 and 6 points (optimal assignment / LP): 0 s" in err
     assert err.count("still computing") >= 2
+
+
+def test_prepare_out_names_the_files_it_replaces_or_counts_them(tmp_path, capsys):
+    from gantheory.cli import prepare_out
+
+    names = [f"f{i}.png" for i in range(5)]
+    assert prepare_out(tmp_path / "new" / "deeper", names, "tour").is_dir()  # created, parents too
+    assert capsys.readouterr().err == ""
+    for name in names[:2]:
+        (tmp_path / name).write_bytes(b"")
+    prepare_out(tmp_path, names, "tour")
+    assert capsys.readouterr().err == f"gantheory tour: {tmp_path}/ already holds f0.png, f1.png; overwriting\n"
+    for name in names[2:4]:
+        (tmp_path / name).write_bytes(b"")
+    prepare_out(tmp_path, names, "tour")
+    assert "already holds 4 of the 5 files it writes; overwriting" in capsys.readouterr().err

@@ -68,7 +68,8 @@ def prepare_out(path, names, command: str) -> Path:
         raise ValueError(f"--out {str(path)!r}: the folder is not writable")
     existing = [name for name in names if (out / name).exists()]
     if existing:
-        print(f"gantheory {command}: {out}/ already holds {', '.join(existing)}; overwriting", file=sys.stderr)
+        what = ", ".join(existing) if len(existing) <= 3 else f"{len(existing)} of the {len(names)} files it writes"
+        print(f"gantheory {command}: {out}/ already holds {what}; overwriting", file=sys.stderr)
     return out
 
 

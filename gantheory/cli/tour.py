@@ -2,7 +2,9 @@
 
 The stages, their settings and the report are :mod:`gantheory.tour`; this
 module only parses the command line. The figures go to ``--out``
-(default ``gantheory-tour/`` in the current folder, which git ignores);
+(default ``gantheory-tour/`` in the current folder; the repository's
+``.gitignore`` lists it, so a run from the repository root leaves
+``git status`` clean);
 ``--out figures`` regenerates the figures committed with the repository.
 
 Examples
