@@ -21,7 +21,7 @@ al.'s for ``"wgan"``), recorded in ``History.config``.
 
 Nothing is lost to a failure: a metric that cannot be computed is NaN with its
 reason (``History.metric_notes``); a NaN or inf (in a cost, a gradient, the
-parameters or the generated points) or Ctrl-C stops the run, undoes the step
+parameters or a batch of generated points) or Ctrl-C stops the run, undoes the step
 in progress and returns the history so far. :meth:`History.save` and
 :meth:`History.load` write and read it as strict JSON.
 
@@ -775,8 +775,10 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     -------
     History
         Stopped early, with the reason in ``stopped``, on a NaN or inf in a
-        cost, a gradient, the updated parameters or the generated points, or
-        on Ctrl-C (KeyboardInterrupt). The step in which the stop happens is
+        cost, a gradient, the updated parameters or a training batch's
+        generated points, or on Ctrl-C (KeyboardInterrupt). Where a run stops
+        depends on the training alone: logging and snapshots never stop it
+        (non-finite evaluation points give NaN metrics with their reason). The step in which the stop happens is
         undone (each step is atomic): the history, its last snapshot, its last
         metrics and ``history.generator``/``history.discriminator`` all show
         the players after the last completed step.
@@ -894,19 +896,15 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     log_steps, metric_rows, snapshot_steps, snapshots, grids, field_rows = [], [], [], [], [], []
     metric_notes = {}
 
-    def observe(t, log, snapshot, final=False):
+    def observe(t, log, snapshot):
         """Record step t's metrics and snapshot, all at once at the end (an interrupted observation records nothing).
 
-        Inside the loop, non-finite generated points raise :class:`_NonFinite` (the step is then undone);
-        the final observation records whatever it finds (NaN metrics with their reasons) and never raises.
+        It never stops the run: non-finite evaluation points give NaN metrics with their reason, so where a run
+        stops depends on the training alone, never on ``log_every`` or ``snapshot_every``.
         """
         with no_grad():
             x = G(Tensor(z_eval[: max(n_eval if log else 0, n_snapshot if snapshot else 0)])).data
             x_2 = G(Tensor(z_anchor)).data if snapshot and spec.two_generator_batches else None
-        if not final:
-            _check_points(x)
-            if x_2 is not None:
-                _check_points(x_2)
         row = notes = None
         if log:
             row, notes = _metrics(x[:n_eval], reference, dim, analytic, G)
@@ -928,7 +926,7 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     stopped, done = "completed", 0
     bar = tqdm(total=steps, disable=None if progress is None else not progress, desc=f"train {loss}", leave=False)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # non-finite values are caught and stop the run
-        observe(0, bool(log_every), True, final=True)
+        observe(0, bool(log_every), True)
         try:
             for t in range(1, steps + 1):
                 game.save()
@@ -953,7 +951,7 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
             bar.close()
         log_last = bool(log_every) and log_steps[-1] != done
         if log_last or snapshot_steps[-1] != done:
-            observe(done, log_last, snapshot_steps[-1] != done, final=True)
+            observe(done, log_last, snapshot_steps[-1] != done)
 
     config = {
         "target": repr(target) if isinstance(target, Distribution) else f"array of shape {np.shape(target)}",

@@ -248,6 +248,11 @@ def test_diverging_wgan_gp_stops_on_non_finite_generated_points_and_keeps_its_hi
         for step, value in zip(h.log_steps, values):
             assert np.isfinite(value) or any(s == step for s, _ in h.metric_notes.get(name, [])), (name, step)
     json.loads(h.to_json(), parse_constant=pytest.fail)
+    # where it stops depends on the training alone, not on what is logged
+    logged = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", optimizer="sgd", lr=100, n_critic=1, steps=30,
+                          batch_size=32, rng=0, log_every=1, snapshot_every=1, progress=False)  # fmt: skip
+    assert logged.stopped == h.stopped and np.array_equal(logged.d_loss, h.d_loss)
+    assert logged.log_steps.tolist() == list(range(h.steps + 1))
 
 
 class Flaky(nn.Module):
