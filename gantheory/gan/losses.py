@@ -153,7 +153,8 @@ def generator_cost(fake_logits, loss="non_saturating"):
       :math:`L = -\\tfrac12 \\mathbb{E} \\exp(\\sigma^{-1}(D)) = -\\tfrac12 \\mathbb{E}\\, e^{\\ell}`;
       with the optimal discriminator :math:`e^{\\ell} = p/q` and its gradient
       in the generator's parameters is :math:`\\tfrac12 \\nabla \\mathrm{KL}(P\\|Q)`
-      (the ½ of the cost; Goodfellow 2014, "On distinguishability criteria").
+      (the ½ comes from the cost's ½; the direction, that of maximum
+      likelihood, is the point of [2]_).
       It is unbounded below: :math:`e^{\\ell}` exceeds the largest float for
       :math:`\\ell > 709.78` in float64 and :math:`\\ell > 88.72` in float32,
       where the value is :math:`-\\infty` (the true value is not representable;
