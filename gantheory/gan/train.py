@@ -778,10 +778,13 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
         cost, a gradient, the updated parameters or a training batch's
         generated points, or on Ctrl-C (KeyboardInterrupt). Where a run stops
         depends on the training alone: logging and snapshots never stop it
-        (non-finite evaluation points give NaN metrics with their reason). The step in which the stop happens is
-        undone (each step is atomic): the history, its last snapshot, its last
-        metrics and ``history.generator``/``history.discriminator`` all show
-        the players after the last completed step.
+        (non-finite evaluation points give NaN metrics with their reason).
+        The step in which the stop happens is undone (each step is atomic):
+        the history, its last snapshot, its last metrics and
+        ``history.generator``/``history.discriminator`` all show the players
+        after the last completed step. The undoing restores the players'
+        parameters; optimizer instances you passed keep the internal state
+        (moments, step counts) of the undone updates.
 
     Notes
     -----
