@@ -45,8 +45,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-import scipy.optimize
-import scipy.special
+import scipy
 
 from gantheory._rng import as_generator
 from gantheory.distributions import Distribution, Laplace, Mixture, MultivariateNormal, Normal, PointMasses, Uniform

@@ -120,8 +120,9 @@ def _check_positive(dist, k, where):
         count = int(np.count_nonzero(dist == 0))
         raise ValueError(
             f"{count} point(s) have their k-th nearest neighbour (k={k}) {where} at distance 0 "
-            "(repeated values): the kNN estimators assume continuous distributions. "
-            "Increase k above the largest multiplicity, or add a little noise (jitter) to the data"
+            "(repeated values): the kNN estimators assume continuous distributions, and the estimate is undefined here. "
+            "Add a little noise (jitter) to the data or, where you choose k (the k= of gantheory.empirical.kl and "
+            "js_divergence), pass a k above the largest number of repeats of one value"
         )
 
 

@@ -16,7 +16,17 @@ Each phenomenon is a function that returns data; :mod:`gantheory.plotting` draws
 """
 
 from gantheory.gan import dynamics, losses
-from gantheory.gan.dynamics import DiracGAN, GameJacobian, GameSpectrum, game_jacobian, game_spectrum, game_vector_field
+from gantheory.gan.dynamics import (
+    DIRAC_CONFIGS,
+    DIVERGENCE_BOUND,
+    DiracGAN,
+    GameJacobian,
+    GameSpectrum,
+    dirac_gan_runs,
+    game_jacobian,
+    game_spectrum,
+    game_vector_field,
+)
 from gantheory.gan.losses import (
     GENERATOR_COSTS,
     LOSSES,

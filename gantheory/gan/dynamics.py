@@ -55,9 +55,10 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
+import scipy
 
 import gantheory.autograd as ag
+from gantheory._rng import as_seed
 from gantheory._validation import check_choice, check_positive_int
 from gantheory.gan.losses import LOSSES
 from gantheory.gan.train import UPDATES
@@ -273,11 +274,11 @@ class DiracGAN:
 
     def _fp(self, t):
         """f'(t): sigmoid(-t) for the minimax and non-saturating GAN, 1 for the WGAN."""
-        return 0.0 * t + 1.0 if self.loss == "wgan" else expit(-t)  # 0 t + 1: the shape of t, at ufunc speed
+        return 0.0 * t + 1.0 if self.loss == "wgan" else scipy.special.expit(-t)  # 0 t + 1: the shape of t, at ufunc speed
 
     def _fpp(self, t):
         """f''(t): -sigmoid(t) sigmoid(-t) for the minimax and non-saturating GAN, 0 for the WGAN."""
-        return 0.0 * t if self.loss == "wgan" else -expit(t) * expit(-t)
+        return 0.0 * t if self.loss == "wgan" else -scipy.special.expit(t) * scipy.special.expit(-t)
 
     @property
     def f_prime_0(self):
@@ -1022,7 +1023,6 @@ def game_spectrum(loss="non_saturating", r1=1.0, steps=500, lr=1.0, target=(2.0,
     """
     from scipy.special import ndtri
 
-    from gantheory.gan.optimal import _run_seed
     from gantheory.gan.train import AffineGenerator
 
     check_choice(loss, "loss", ("minimax", "non_saturating"))  # the classifier GAN; the defaults of lr suit it
@@ -1031,7 +1031,7 @@ def game_spectrum(loss="non_saturating", r1=1.0, steps=500, lr=1.0, target=(2.0,
         raise ValueError("r1 (the R1 weight γ) must be > 0: the spectrum is compared with and without it")
     steps = check_positive_int(steps, "steps")
     lr = _check_lr(lr)
-    seed = _run_seed(rng)
+    seed = as_seed(rng)
     mu, sigma = (float(v) for v in target)
     if not (np.isfinite(mu) and np.isfinite(sigma) and sigma > 0):
         raise ValueError(f"target must be (mu, sigma) with sigma > 0, got {target!r}")

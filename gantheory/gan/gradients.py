@@ -34,13 +34,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
+import scipy
 
+from gantheory._rng import as_seed
 from gantheory._validation import check_positive_int
 from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution, Normal
 from gantheory.gan import losses
-from gantheory.gan.optimal import _hidden_sizes, _inputs, _run_seed, _train_logged
+from gantheory.gan.optimal import _hidden_sizes, _inputs, _train_logged
 from gantheory.gan.train import AffineGenerator, _grad_norm
 
 __all__ = [
@@ -101,7 +102,7 @@ def _curves_from_logits(a):
         ea, e_minus_a = np.exp(a), np.exp(-a)
         cost = {"minimax": -ops.softplus(a), "non_saturating": ops.softplus(-a), "maximum_likelihood": -ea}
         slope_d = {"minimax": -(1.0 + ea), "non_saturating": -(1.0 + e_minus_a), "maximum_likelihood": -((1.0 + ea) ** 2)}
-    slope_logit = {"minimax": -special.expit(a), "non_saturating": -special.expit(-a), "maximum_likelihood": -ea}
+    slope_logit = {"minimax": -scipy.special.expit(a), "non_saturating": -scipy.special.expit(-a), "maximum_likelihood": -ea}
     return cost, slope_d, slope_logit
 
 
@@ -169,12 +170,12 @@ def generator_cost_curves(d=None, logits=None) -> GeneratorCostCurves:
     if d is None:
         a = np.linspace(-10.0, 10.0, 401) if logits is None else _as_real_vector(logits, "logits")
         cost, slope_d, slope_logit = _curves_from_logits(a)
-        return GeneratorCostCurves(a, special.expit(a), cost, slope_d, slope_logit)
+        return GeneratorCostCurves(a, scipy.special.expit(a), cost, slope_d, slope_logit)
     d = _as_real_vector(d, "d")
     if not bool(((d > 0) & (d < 1)).all()):
         raise ValueError("d must lie in the open interval (0, 1): D(G(z)) = 0 or 1 makes a cost infinite; pass logits for the limits")
     cost, slope_d, slope_logit = _curves_from_d(d)
-    return GeneratorCostCurves(special.logit(d), d, cost, slope_d, slope_logit)
+    return GeneratorCostCurves(scipy.special.logit(d), d, cost, slope_d, slope_logit)
 
 
 def _as_real_vector(values, name):
@@ -274,7 +275,7 @@ def _vanishing_run(seed, target, G, *, sizes, steps, log_every, batch_size, n_fi
     def record_discriminator():
         logits = D(G(z))
         norms = [_generator_gradient_norm(G, losses.generator_cost(logits, cost)) for cost in VANISHING_COSTS[:3]]
-        return (*norms, float(special.expit(logits.data).mean()))
+        return (*norms, float(scipy.special.expit(logits.data).mean()))
 
     critic = nn.MLP(sizes, activation="relu", rng=rng, init="glorot")
     losses.clip_weights(critic, clip)
@@ -436,7 +437,7 @@ def vanishing_gradient(
         raise ValueError(f"target must be 1-D (the frozen generator is the 1-D affine map mu + sigma z), got dim {target.dim}")
     steps, log_every = check_positive_int(steps, "steps"), check_positive_int(log_every, "log_every")
     batch_size, n_fixed = check_positive_int(batch_size, "batch_size"), check_positive_int(n_fixed, "n_fixed")
-    rng, n_runs = _run_seed(rng), check_positive_int(n_runs, "n_runs")
+    rng, n_runs = as_seed(rng), check_positive_int(n_runs, "n_runs")
     sizes = [1, *_hidden_sizes(hidden), 1]
     G = AffineGenerator(generator_loc, generator_scale)  # frozen: no optimizer ever sees its parameters
     runs = [

@@ -44,9 +44,9 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
+import scipy
 
-from gantheory._rng import as_generator
+from gantheory._rng import as_generator, as_seed
 from gantheory._validation import check_positive_int
 from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution
@@ -137,7 +137,7 @@ class OptimalDiscriminator:
 
     def __call__(self, x):
         """:math:`D^*(x) = \\sigma(\\log p(x) - \\log q(x))`."""
-        return special.expit(self.logit(x))
+        return scipy.special.expit(self.logit(x))
 
     def log_d(self, x):
         """:math:`\\log D^*(x) = -\\text{softplus}(-\\text{logit})`, 0 where q = 0."""
@@ -267,15 +267,6 @@ def value_at_optimal_discriminator(P, Q) -> float:
 
 
 # -- experiments: a trained discriminator against D* ---------------------------
-
-
-def _run_seed(rng):
-    """The int seed of a recorded, repeatable run (``rng=`` of the experiments): None and Generators are refused."""
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(f"rng must be an int seed >= 0, got {rng}")
-        return int(rng)
-    raise TypeError(f"rng must be an int seed, got {type(rng).__name__}: pass an int seed (e.g. rng=0) so the run can be repeated")
 
 
 def _hidden_sizes(hidden):
@@ -422,7 +413,7 @@ def discriminator_convergence(P, Q, *, steps=1000, batch_size=256, hidden=(32, 3
     _check_pair(P, Q)
     steps, batch_size = check_positive_int(steps, "steps"), check_positive_int(batch_size, "batch_size")
     log_every, n_eval = check_positive_int(log_every, "log_every"), check_positive_int(n_eval, "n_eval")
-    rng = as_generator(_run_seed(rng))
+    rng = as_generator(as_seed(rng))
     dim = P.dim
     D = nn.MLP([dim, *_hidden_sizes(hidden), 1], activation="relu", rng=rng)
     opt = optim.Adam(D.parameters(), lr=lr)

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -49,7 +48,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from gantheory._rng import as_generator
+from gantheory._rng import as_generator, as_seed
 from gantheory._validation import as_samples, check_positive_int
 from gantheory.autograd import nn, optim
 from gantheory.autograd.tensor import Tensor, grad, no_grad
@@ -433,16 +432,6 @@ def _make_optimizers(optimizer, generator, discriminator, lr, d_lr, betas):
     else:
         raise TypeError(f"optimizer must be a name, a factory f(params, lr) or a pair of Optimizer instances, got {optimizer!r}")
     return (factory(generator.parameters(), lr), factory(discriminator.parameters(), d_lr)), name
-
-
-def _check_rng(rng):
-    """``rng`` as a plain int: a recorded run is repeatable only from a seed."""
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(f"rng must be an int seed >= 0, got {rng}")
-        return int(rng)
-    raise TypeError(f"rng must be an int seed (e.g. rng=0) so that the run can be repeated, got {type(rng).__name__}; "
-                    "None and Generators are not accepted here")  # fmt: skip
 
 
 def _resolve_defaults(loss, optimizer, lr, d_lr, betas, n_critic, update):
@@ -857,7 +846,7 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
     spec = LOSSES[loss]
-    rng = _check_rng(rng)
+    rng = as_seed(rng)
     if update not in UPDATES:
         raise ValueError(f"update must be one of {UPDATES}, got {update!r}")
     optimizer, lr, d_lr, betas, n_critic = _resolve_defaults(loss, optimizer, lr, d_lr, betas, n_critic, update)
