@@ -174,15 +174,24 @@ def plot_parallel_lines(sweep=None, *, theta=None) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
-        Left the divergences (KL's +∞ drawn at the top edge), right their
-        derivatives in θ, the gradient a generator at θ would receive.
+        Left the divergences, with an infinite value (KL off θ = 0) drawn as
+        a hatched band above the finite scale, labelled "= +∞", with arrows
+        pointing off the scale; right their derivatives in θ, the gradient a
+        generator at θ would receive, where they exist (none at θ = 0 for
+        W1, JSD, TV and Cramér; none anywhere for KL), with the Cramér
+        slope's growth :math:`\pm\sqrt{\log(1/|\theta|)}` near 0 dashed.
 
     Notes
     -----
     :math:`P_\theta = \delta_\theta \otimes U[0, 1]`. For θ ≠ 0 the lines are
     disjoint: KL = ∞, JSD = log 2 and TV = 1 whatever θ, so they give a
-    generator at θ no gradient towards 0, while :math:`W_1 = |\theta|` (and
-    the Cramér distance) shrink continuously [1]_.
+    generator at θ no gradient towards 0, while :math:`W_1 = |\theta|` and the
+    Cramér distance :math:`\ell_2 = \sqrt{E/2}` (E the energy distance) shrink
+    continuously [1]_. W1 has slope :math:`\operatorname{sign}\theta` off 0
+    and a kink at 0; :math:`\ell_2 \approx |\theta|\sqrt{\log(1/|\theta|)}`
+    has a slope that grows without bound as θ → 0, with
+    :math:`\ell_2'(\theta)/\sqrt{\log(1/|\theta|)} \to \pm 1`
+    (:func:`gantheory.gan.parallel_lines_sweep`).
 
     References
     ----------
@@ -211,26 +220,57 @@ def plot_parallel_lines(sweep=None, *, theta=None) -> Figure:
             raise ValueError(f"sweep.{key} holds NaN or -inf")
         values[label], slopes[label] = y[order], dy[order]
     finite_max = max(float(np.max(y[np.isfinite(y)], initial=0.0)) for y in values.values())
-    top = 1.15 * max(finite_max, math.log(2.0))
-    with _figure(1, 2, size=(14.0, 5.4)) as (fig, (left, right)):
+    scale = 1.1 * max(finite_max, math.log(2.0))  # the finite values live below this
+    band = (1.06 * scale, 1.22 * scale)  # +inf is drawn in this band, off the finite scale
+    finite_slopes = np.concatenate([s[np.isfinite(s)] for s in slopes.values()] + [np.zeros(1)])
+    slope_top = 1.3 * max(1.0, float(np.max(np.abs(finite_slopes))))
+    with _figure(1, 2, size=(14.0, 5.6)) as (fig, (left, right)):
         for i, label in enumerate(values):
             style = curve_style(i, markevery=0.08)
-            suffix = " (+∞ drawn at the top)" if np.isinf(values[label]).any() else ""
-            _broken_line(left, theta, values[label], top, label + suffix, style)
+            y = values[label]
+            infinite = np.isposinf(y)
+            if infinite.any():
+                # +inf is no number on the axis: a labelled band above the scale, arrows pointing off it
+                left.axhspan(*band, facecolor=style["color"], alpha=0.12, hatch="//", edgecolor=style["color"], linewidth=0)
+                where = theta[infinite]
+                arrows = where[np.linspace(0, where.size - 1, min(where.size, 7)).round().astype(int)]
+                for x in np.unique(arrows):
+                    left.annotate("", xy=(x, band[1]), xytext=(x, band[0]), annotation_clip=False,
+                                  arrowprops={"arrowstyle": "-|>", "color": style["color"], "linewidth": 1.5})
+                finite = ~infinite
+                left.plot(theta[finite], y[finite], linestyle="none", marker=style["marker"], color=style["color"],
+                          markersize=9, clip_on=False)
+                zero = " (0 at θ = 0)" if finite.any() else ""
+                left.plot([], [], color=style["color"], marker=style["marker"], linestyle="none",
+                          label=f"{label} = +∞ for θ ≠ 0{zero}")  # the legend entry of the band
+                left.text(0.5 * (theta[0] + theta[-1]), 0.5 * (band[0] + band[1]), f"{label} = +∞ for θ ≠ 0",
+                          ha="center", va="center", fontsize=11, color=style["color"],
+                          bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
+            else:
+                _broken_line(left, theta, y, band[0], label, style)
             if np.isfinite(slopes[label]).any():  # NaN where the derivative does not exist (KL everywhere)
                 right.plot(theta, slopes[label], label=label, **style)
-        left.set_ylim(0.0, top * 1.03)
+        left.set_ylim(0.0, band[1])
         left.axhline(math.log(2.0), color="0.4", linewidth=0.8, linestyle=":")
         left.annotate("log 2", (theta[0], math.log(2.0)), textcoords="offset points", xytext=(2, 4), color="0.3", fontsize=10)
         left.set_ylabel("divergence (nats; W1, Cramér in units of x)")
         left.set_title("Divergence from P₀")
+        # The Cramér slope grows like ±sqrt(log(1/|θ|)) as θ -> 0: dashed where that is on the scale.
+        near = np.geomspace(math.exp(-slope_top**2), 0.1, 200)
+        growth = np.sqrt(np.log(1.0 / near))
+        growth_lines = [right.plot(sign * near, sign * growth, color="0.25", linewidth=1.2, linestyle=(0, (3, 2)))[0]
+                        for sign in (1.0, -1.0)]
+        right.set_ylim(-slope_top, slope_top)
+        right.annotate("W1: kink at 0\n(slopes −1 | +1)", (0.0, -1.0), textcoords="offset points", xytext=(8, -34),
+                       fontsize=10, color="0.25")
         right.axhline(0.0, color="0.4", linewidth=0.8)
         right.set_ylabel("d divergence / dθ (per unit of θ)")
         right.set_title("Its slope: the generator's gradient (KL: none)")
-        right.legend(*left.get_legend_handles_labels(), loc="upper left", fontsize=10)  # its upper left is empty
+        right.legend(growth_lines[:1], ["±√log(1/|θ|): the Cramér slope → ±∞ as θ → 0"], loc="upper left", fontsize=10)
+        fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncol=5, fontsize=11)
         for ax in (left, right):
             ax.set_xlabel("θ (offset between the lines, units of x)")
-        fig.suptitle("Parallel lines P₀, P_θ: JSD, TV and KL jump at θ = 0; only W1 and Cramér shrink with θ")
+        fig.suptitle("Parallel lines P₀, P_θ: KL = ∞, JSD and TV are flat off θ = 0; W1 and Cramér (= √(E/2)) shrink to 0 with θ")
     return fig
 
 

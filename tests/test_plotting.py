@@ -36,11 +36,34 @@ def test_parallel_lines_default_and_given_sweep():
     np.testing.assert_allclose(w1.get_ydata(), np.abs(w1.get_xdata()))
 
 
-def test_parallel_lines_draws_infinite_kl_at_the_top_edge():
+def test_parallel_lines_draws_infinite_kl_as_infinite_not_as_a_number():
     fig = plotting.plot_parallel_lines(theta=[-0.5, 0.0, 0.5])
-    kl = next(line for line in fig.axes[0].get_lines() if line.get_label().startswith("KL"))
-    y = np.asarray(kl.get_ydata(), dtype=float)
-    assert np.isfinite(y[~np.isnan(y)]).all() and np.nanmax(y) > math.log(2)
+    left = fig.axes[0]
+    # No KL curve at a finite height: its only drawn point is KL = 0 at θ = 0; +∞ is a labelled band above the scale.
+    kl_lines = [line for line in left.get_lines() if line.get_color() == plotting.curve_style(0)["color"] and len(line.get_xdata())]
+    assert [(list(line.get_xdata()), list(line.get_ydata())) for line in kl_lines] == [([0.0], [0.0])]
+    finite_top = max(np.nanmax(line.get_ydata()) for line in left.get_lines() if len(line.get_ydata()))
+    (band,) = left.patches
+    assert band.get_y() > finite_top and band.get_y() + band.get_height() == pytest.approx(left.get_ylim()[1])
+    assert any("= +∞ for θ ≠ 0" in text.get_text() for text in left.texts)
+    arrows = [a for a in left.texts if getattr(a, "arrow_patch", None) is not None]
+    assert arrows and all(a.xy[1] > a.xyann[1] for a in arrows)  # pointing up, off the scale
+    assert all(a.xy[0] != 0.0 for a in arrows)  # none where KL = 0
+
+
+def test_parallel_lines_shows_the_cramer_slope_growing_like_sqrt_log():
+    sweep = gt.gan.parallel_lines_sweep(np.linspace(-1.0, 1.0, 201))
+    fig = plotting.plot_parallel_lines(sweep)
+    right = fig.axes[1]
+    (entry,) = right.get_legend().get_texts()
+    assert "√log(1/|θ|)" in entry.get_text() and "∞" in entry.get_text()
+    growth = [line for line in right.get_lines() if line.get_color() == "0.25"]
+    assert len(growth) == 2
+    for line in growth:  # y = sign(θ) sqrt(log(1/|θ|)), up to the top of the axes (beyond the sweep's largest slope)
+        x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+        np.testing.assert_allclose(y, np.sign(x) * np.sqrt(np.log(1 / np.abs(x))), rtol=1e-12)
+        assert np.max(np.abs(y)) == pytest.approx(right.get_ylim()[1])
+        assert np.max(np.abs(y)) > np.nanmax(np.abs(sweep.d_cramer))
 
 
 def test_parallel_lines_refuses_bad_sweeps():
