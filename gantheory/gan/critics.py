@@ -17,11 +17,15 @@ Three computations, each returning a dataclass of arrays for
   :math:`P_\theta` against :math:`\theta`, with their derivatives.
 
 The lesson: the W1 loss of a finite batch is a biased stand-in for W1, so
-stochastic gradient descent on it converges to the wrong place (the median of
-the batch mean in the Bernoulli case, not p); the *squared* Cramér distance
+stochastic gradient descent on it can converge to the wrong place (in the
+Bernoulli case a median of the batch mean K/m, which is p only when mp is a
+median of Binomial(m, p), e.g. an integer); the *squared* Cramér distance
 :math:`\ell_2^2` has unbiased sample gradients, so its expected sample loss has
 the right minimizer for every batch size. The plain :math:`\ell_2` does not:
-between Bernoullis :math:`\ell_2 = W_1`.
+between Bernoullis :math:`\ell_2 = W_1`. The unbiasedness is that of a fixed
+loss (here no critic is learned): a GAN whose critic (features, kernel) is
+trained on the same samples gets biased generator gradients again, for the
+Cramér/energy critic as for the others (Bińkowski et al. [3]_).
 
 Examples
 --------
@@ -35,6 +39,8 @@ References
    S. Hoyer and R. Munos, "The Cramer distance as a solution to biased
    Wasserstein gradients", arXiv:1705.10743, 2017.
 .. [2] M. Arjovsky, S. Chintala and L. Bottou, "Wasserstein GAN", ICML 2017, Example 1.
+.. [3] M. Bińkowski, D. J. Sutherland, M. Arbel and A. Gretton, "Demystifying
+   MMD GANs", ICLR 2018 (arXiv:1801.01401).
 """
 
 from __future__ import annotations
@@ -174,9 +180,12 @@ def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_00
     .. math:: E\,\ell_2^2 = (\theta - p)^2 + \frac{p(1-p)}{m}, \qquad
               \partial_\theta E\,\ell_2^2 = 2(\theta - p) = \partial_\theta \ell_2^2(P, Q_\theta).
 
-    The :math:`\ell_2^2` sample gradient is unbiased; the W1 one is not: it
-    differs from :math:`\partial_\theta W_1(P, Q_\theta) = \operatorname{sign}(\theta - p)`
-    wherever :math:`\theta` is within the spread of :math:`K/m` of p. Since
+    The :math:`\ell_2^2` sample gradient is unbiased; the W1 one is not: for
+    0 < p < 1 it differs from :math:`\partial_\theta W_1(P, Q_\theta) = \operatorname{sign}(\theta - p)`
+    at every :math:`\theta \ne p` in [0, 1], by at least :math:`\min(p, 1-p)^m`
+    (the chance that K/m lies on the other side of :math:`\theta` is at least
+    that of K = 0 or K = m), by much where :math:`\theta` is within a few
+    :math:`\sqrt{p(1-p)/m}` of p, by an exponentially small amount far from it. Since
     :math:`\ell_2 = W_1` between Bernoullis, the unsquared Cramér distance is
     exactly as biased: the unbiasedness theorem of [1]_ is for :math:`\ell_2^2`.
 
@@ -209,8 +218,8 @@ def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_00
     References
     ----------
     .. [1] M. G. Bellemare et al., "The Cramer distance as a solution to biased
-       Wasserstein gradients", arXiv:1705.10743, 2017: Theorem 1 (biased W1
-       sample gradients, shown with Bernoulli laws) and the unbiased sample
+       Wasserstein gradients", arXiv:1705.10743, 2017: biased W1 sample
+       gradients, shown with Bernoulli laws, and the unbiased sample
        gradients of the Cramér distance.
 
     See Also
@@ -267,8 +276,8 @@ def bernoulli_minimizers(p, m) -> BernoulliMinimizers:
     are the medians of :math:`K/m`, the interval :math:`[k_{lo}/m, k_{hi}/m]`
     with :math:`k_{lo} = \min\{k : F(k) \ge 1/2\}`, :math:`k_{hi} = \min\{k : F(k) > 1/2\}`
     (F the Binomial(m, p) CDF; CDF values within 1e-12 of 1/2 count as equal).
-    It differs from p unless mp is (close to) a median, e.g. an integer: for
-    m = 1 it is 0 when p < 1/2 and 1 when p > 1/2. :math:`E(K/m - \theta)^2 =
+    It contains p only when mp is a median of Binomial(m, p) (e.g. when mp is
+    an integer): for m = 1 it is 0 when p < 1/2 and 1 when p > 1/2. :math:`E(K/m - \theta)^2 =
     (\theta - p)^2 + p(1-p)/m` is minimized at :math:`\theta = p` for every m.
 
     Parameters
@@ -364,8 +373,10 @@ def location_sample_gradients(P, base, theta, m, *, n_batches=2000, h=1e-3, rng=
     the second from :math:`\ell_2^2 = E/2` in 1-D: only the cross term
     :math:`E|X - Y|` of the energy distance moves with :math:`\theta`. Its
     expectation is :math:`E\operatorname{sign}(Y - X) = \partial_\theta \ell_2^2(P, Q_\theta)`
-    for every m (unbiased); the W1 one is not, since the sorted pairs are
-    dependent (it shrinks towards 0 near the optimum). The sum over pairs is
+    for every m (unbiased: the within-batch term :math:`\sum_{j,j'} |y_j - y_{j'}|`
+    does not move with a shift). The W1 one is biased: it pairs the batches'
+    order statistics, not the laws' quantiles, and its expectation shrinks
+    towards 0 near the optimum. The sum over pairs is
     a Mann-Whitney count, :math:`\#\{x_i < y_j\} = \sum_j \mathrm{rank}(y_j) - m(m-1)/2`,
     from one sort of the pooled batch: O(m log m) per batch, vectorized over
     batches. The true gradients are central differences (step ``h``) of
@@ -488,11 +499,21 @@ def parallel_lines_sweep(theta=None) -> ParallelLinesSweep:
     :math:`\theta = 0`. The derivatives are in closed form:
     :math:`W_1' = \operatorname{sign}\theta`, :math:`JSD' = TV' = 0` away from 0,
     :math:`E'(\theta) = 4\theta\big(\operatorname{asinh}(1/|\theta|) - \sqrt{\theta^2+1} + |\theta|\big)`
-    (0 at 0: :math:`E \sim \theta^2 \log(1/|\theta|)`), :math:`\ell_2' = E'/(2\sqrt{2E})`.
+    (0 at 0), :math:`\ell_2' = E'/(2\sqrt{2E})`.
     They are NaN where they do not exist: everywhere for KL (infinite off 0,
-    a jump at 0), and at :math:`\theta = 0` for JSD, TV (jumps), W1 (a kink)
-    and :math:`\ell_2` (infinite slope). Only W1, :math:`\ell_2` and E give
-    a generator a gradient pointing to :math:`\theta = 0`.
+    a jump at 0), and at :math:`\theta = 0` for JSD, TV (jumps), W1 (a kink:
+    one-sided slopes -1 and +1) and :math:`\ell_2` (infinite slope). Near 0,
+    with :math:`L = \log(2/|\theta|)`,
+
+    .. math:: E = \theta^2(2L - 1) + \tfrac43|\theta|^3 + O(\theta^4), \qquad
+              \ell_2'(\theta) = \operatorname{sign}\theta\,\frac{L - 1}{\sqrt{L - 1/2}}\,\big(1 + O(|\theta|)\big),
+
+    so :math:`\ell_2 \approx |\theta|\sqrt{\log(1/|\theta|)}` and its slope
+    diverges like :math:`\sqrt{\log(1/|\theta|)}` (the ratio tends to 1,
+    slowly: 0.92 at :math:`|\theta| = 10^{-2}`, 0.998 at :math:`10^{-100}`);
+    W1 is 1-Lipschitz in :math:`\theta`, :math:`\ell_2` is not, while
+    :math:`E = 2\ell_2^2` has a continuous derivative, 0 at 0. Only W1,
+    :math:`\ell_2` and E give a generator a gradient pointing to :math:`\theta = 0`.
 
     Parameters
     ----------

@@ -259,3 +259,33 @@ def test_parallel_lines_default_grid():
     s = gt.gan.parallel_lines_sweep()
     assert s.theta.shape == (201,) and s.theta[0] == -1 and s.theta[-1] == 1
     assert np.isfinite(s.d_w1[s.theta != 0]).all()
+
+
+def test_parallel_lines_cramer_slope_diverges_like_sqrt_log():
+    # E = t^2 (2L - 1) + 4t^3/3 + O(t^4), L = log(2/t) (series of the closed form; SymPy in chapter 6), so
+    # l2' = E' / (2 sqrt(2E)) = (L - 1) / sqrt(L - 1/2) (1 + O(t)): unbounded, like sqrt(log(1/t)), as t -> 0
+    t = 10.0 ** -np.array([2.0, 4.0, 8.0, 20.0, 50.0, 100.0])
+    s = gt.gan.parallel_lines_sweep(np.concatenate([-t, t]))
+    slope = s.d_cramer[t.size:]
+    np.testing.assert_array_equal(s.d_cramer[: t.size], -slope)  # odd in theta
+    L = np.log(2 / t)
+    assert np.all(np.abs(slope / ((L - 1) / np.sqrt(L - 0.5)) - 1) <= t + 1e-13)
+    ratio = slope / np.sqrt(np.log(1 / t))
+    assert np.all(np.diff(ratio) > 0) and 0.998 < ratio[-1] < 1 and ratio[0] < 0.92
+    assert slope[-1] > 15  # no finite limit: W1's slope is 1 everywhere off 0
+    # and the closed-form slope is the derivative of gt.cramer near 0 too (central differences, step 1e-3 t)
+    for theta in (1e-3, 1e-6):
+        h = 1e-3 * theta
+        fd = (gt.cramer(gt.ParallelLines(0.0), gt.ParallelLines(theta + h)) - gt.cramer(gt.ParallelLines(0.0), gt.ParallelLines(theta - h))) / (2 * h)
+        assert gt.gan.parallel_lines_sweep([theta]).d_cramer[0] == pytest.approx(fd, rel=1e-5)
+
+
+@pytest.mark.parametrize("p", [0.3, 1 - 2**-0.5, 0.5])
+@pytest.mark.parametrize("m", [1, 2, 5])
+def test_expected_w1_gradient_is_biased_at_every_theta_but_p(p, m):
+    # E d/dθ |K/m - θ| = P(K/m < θ) - P(K/m > θ) misses sign(θ - p) by at least P(K = 0) or P(K = m)
+    theta = np.linspace(0.0, 1.0, 41)
+    r = gt.gan.bernoulli_sample_losses(p, m, theta=theta)
+    off = np.abs(theta - p) > 1e-12
+    gap = np.abs(r.w1_grad[0] - np.sign(theta - p))[off]
+    assert np.all(gap >= min(p, 1 - p) ** m - 1e-12)
