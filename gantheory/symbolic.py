@@ -14,6 +14,9 @@ made by :func:`sympy.lambdify` that takes the arguments in that order.
   to D(G(z)) or to the discriminator's logit (the vanishing-gradient story);
 * :func:`dirac_gan_vector_field`, :func:`dirac_gan_jacobian`,
   :func:`dirac_gan_eigenvalues`: the Dirac-GAN of Mescheder et al. (2018);
+  :func:`dirac_gan_update_jacobian` and :func:`dirac_gan_update_eigenvalues`:
+  one step of simultaneous, alternating, extragradient or optimistic
+  gradient descent at its equilibrium, with two step sizes (and R1);
 * :func:`gaussian_mle` and :func:`bernoulli_mle`: maximum-likelihood estimates
   from sufficient statistics.
 
@@ -54,6 +57,8 @@ __all__ = [
     "dirac_gan_vector_field",
     "dirac_gan_jacobian",
     "dirac_gan_eigenvalues",
+    "dirac_gan_update_jacobian",
+    "dirac_gan_update_eigenvalues",
     "gaussian_mle",
     "bernoulli_mle",
 ]
@@ -71,9 +76,13 @@ s1 = sp.Symbol("s1", real=True)  # sum of the sample
 s2 = sp.Symbol("s2", positive=True)  # sum of its squares
 k = sp.Symbol("k", nonnegative=True, integer=True)  # number of ones
 pi = sp.Symbol("pi", positive=True)  # Bernoulli success probability
+lr, d_lr = sp.symbols("lr d_lr", positive=True)  # the generator's and the discriminator's step sizes
+gamma = sp.Symbol("gamma", positive=True)  # the R1 weight
+lam = sp.Symbol("lambda")  # an eigenvalue of an update map
 
 COSTS = ("minimax", "non_saturating")  # the generator costs of generator_cost (parameter loss=)
 DIRAC_LOSSES = ("minimax", "wgan")  # the Dirac-GAN's zero-sum games: f(t) = log sigmoid(t), or f(t) = t
+DIRAC_UPDATES = ("simultaneous", "alternating", "extragradient", "optimistic")  # as gantheory.gan.DiracGAN
 
 
 @dataclass(frozen=True)
@@ -621,6 +630,116 @@ def dirac_gan_eigenvalues(loss: str = "minimax") -> tuple:
     jac = dirac_gan_jacobian(loss, at_equilibrium=True).expr
     eigs = [ev for ev, mult in jac.eigenvals().items() for _ in range(mult)]
     return tuple(sorted(eigs, key=lambda ev: float(sp.im(ev))))
+
+
+@functools.cache
+def dirac_gan_update_jacobian(update: str = "simultaneous", loss: str = "minimax", r1: bool = False) -> Derivation:
+    r"""The Jacobian at the equilibrium of one gradient step on the Dirac-GAN, in the two step sizes.
+
+    Parameters
+    ----------
+    update : {"simultaneous", "alternating", "extragradient", "optimistic"}
+        The update rule, as :meth:`gantheory.gan.DiracGAN.update_map_jacobian`
+        (alternating: one discriminator step per generator step).
+    loss : {"minimax", "wgan"}
+        See :func:`dirac_gan_value`.
+    r1 : bool
+        Add the R1 penalty :math:`\frac{\gamma}{2}\psi^2` to the discriminator's
+        cost (its field gains :math:`-\gamma\psi`).
+
+    Returns
+    -------
+    Derivation
+        ``expr`` a 2×2 (4×4 for ``"optimistic"``: the state is
+        :math:`(w_k, w_{k-1})`) ``ImmutableMatrix`` in ``args = (lr, d_lr)``
+        or ``(lr, d_lr, gamma)``: the generator's and the discriminator's
+        step sizes :math:`\eta_G, \eta_D` (and γ).
+
+    Notes
+    -----
+    With :math:`J` from :func:`dirac_gan_jacobian` at the equilibrium and
+    :math:`H = \mathrm{diag}(\eta_G, \eta_D)`: simultaneous :math:`I + HJ`;
+    alternating the product of the two half-steps' Jacobians (the
+    discriminator's after the generator's); extragradient [1]_
+    :math:`I + HJ(I + HJ)`; optimistic [2]_
+    :math:`\begin{pmatrix} I + 2HJ & -HJ \\ I & 0\end{pmatrix}`.
+
+    References
+    ----------
+    .. [1] G. M. Korpelevich, "The extragradient method for finding saddle
+       points and other problems", Matecon 12, 1976.
+    .. [2] C. Daskalakis, A. Ilyas, V. Syrgkanis, H. Zeng, "Training GANs with
+       optimism", ICLR 2018.
+
+    Examples
+    --------
+    >>> from gantheory.symbolic import dirac_gan_update_jacobian
+    >>> dirac_gan_update_jacobian("alternating", "wgan").expr
+    Matrix([
+    [   1,           -lr],
+    [d_lr, -d_lr*lr + 1]])
+    """
+    check_choice(update, "update", DIRAC_UPDATES)
+    J = sp.Matrix(dirac_gan_jacobian(loss, at_equilibrium=True).expr)
+    if r1:
+        J[1, 1] -= gamma
+    HJ = sp.diag(lr, d_lr) * J
+    eye, zero = sp.eye(2), sp.zeros(2)
+    if update == "simultaneous":
+        M = eye + HJ
+    elif update == "extragradient":
+        M = eye + HJ * (eye + HJ)
+    elif update == "optimistic":
+        M = sp.Matrix(sp.BlockMatrix([[eye + 2 * HJ, -HJ], [eye, zero]]))
+    else:
+        generator_step = sp.Matrix([[1 + HJ[0, 0], HJ[0, 1]], [0, 1]])
+        critic_step = sp.Matrix([[1, 0], [HJ[1, 0], 1 + HJ[1, 1]]])
+        M = critic_step * generator_step
+    return Derivation(sp.ImmutableMatrix(M.applyfunc(sp.expand)), (lr, d_lr, gamma) if r1 else (lr, d_lr))
+
+
+@functools.cache
+def dirac_gan_update_eigenvalues(update: str = "simultaneous", loss: str = "minimax", r1: bool = False) -> tuple:
+    r"""Eigenvalues of :func:`dirac_gan_update_jacobian`, in closed form.
+
+    Parameters
+    ----------
+    update, loss, r1
+        As in :func:`dirac_gan_update_jacobian`.
+
+    Returns
+    -------
+    tuple of sympy.Expr
+        With multiplicity (two, or four for ``"optimistic"``), in the
+        symbols ``lr``, ``d_lr`` (and ``gamma``).
+
+    Notes
+    -----
+    For the optimistic map each eigenvalue μ of :math:`HJ` gives the two
+    roots of :math:`\lambda^2 - (1 + 2\mu)\lambda + \mu = 0`; the function
+    checks that the product of these quadratics is the 4×4 map's
+    characteristic polynomial. Unregularized, with
+    :math:`s = \eta_G\eta_D f'(0)^2`: simultaneous :math:`1 \pm i\sqrt s`;
+    extragradient :math:`1 - s \pm i\sqrt s`; optimistic
+    :math:`\tfrac12\big(1 + 2\mu \pm \sqrt{1 + 4\mu^2}\big)`, :math:`\mu = \pm i\sqrt s`.
+
+    Examples
+    --------
+    >>> from gantheory.symbolic import dirac_gan_update_eigenvalues
+    >>> dirac_gan_update_eigenvalues("extragradient", "wgan")
+    (-I*sqrt(d_lr)*sqrt(lr) - d_lr*lr + 1, I*sqrt(d_lr)*sqrt(lr) - d_lr*lr + 1)
+    """
+    M = sp.Matrix(dirac_gan_update_jacobian(update, loss, r1).expr)
+    if update != "optimistic":
+        eigs = [sp.simplify(ev) for ev, mult in M.eigenvals().items() for _ in range(mult)]
+        return tuple(sorted(eigs, key=sp.default_sort_key))
+    HJ = -M[:2, 2:]
+    mus = [mu for mu, mult in HJ.eigenvals().items() for _ in range(mult)]
+    quadratics = [lam**2 - (1 + 2 * mu) * lam + mu for mu in mus]
+    if sp.simplify(sp.expand(M.charpoly(lam).as_expr() - sp.Mul(*quadratics))) != 0:
+        raise RuntimeError("the optimistic map's characteristic polynomial does not factor into the quadratics")
+    eigs = [sp.simplify(root) for quadratic in quadratics for root in sp.solve(quadratic, lam)]
+    return tuple(sorted(eigs, key=sp.default_sort_key))
 
 
 @functools.cache

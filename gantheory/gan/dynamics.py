@@ -11,8 +11,10 @@ step size, by the spectral radius of the update map (< 1) [1]_.
   :math:`D_\psi(x) = \psi x`), with the minimax, non-saturating and WGAN
   losses and the regularizers R1, R2, WGAN-GP, instance noise and consensus
   optimization; its field on grids, its Jacobian from
-  :mod:`gantheory.autograd`, the eigenvalues, the update maps of simultaneous
-  and alternating gradient descent, and trajectories (weight clipping too);
+  :mod:`gantheory.autograd`, the eigenvalues, the update maps of
+  simultaneous, alternating, extragradient and optimistic gradient descent
+  (each player with its own step size: ``lr`` and ``d_lr``), and
+  trajectories (weight clipping too);
   :func:`dirac_gan_runs` runs a list of them side by side (figure 8);
 * :func:`game_jacobian` and :func:`game_spectrum`: the same analysis for a
   small MLP GAN on a fixed batch, from Hessian-vector products.
@@ -26,7 +28,9 @@ field v        closed forms in NumPy (vectorized: grids and runs)      the autog
 Jacobian       autograd: gradients of the costs (penalties built       :mod:`gantheory.symbolic`, the
                from :math:`\nabla_x D` with ``create_graph``), then    paper's eigenvalues (re-derived
                differentiated again                                    with SymPy), finite differences
-update map     :math:`I + \eta J`, or the product of the half-steps   closed forms in γ, η (``lr``), n_critic
+update map     :math:`I + H J` (:math:`H = \mathrm{diag}(\eta_G,       closed forms in γ, the step sizes,
+               \eta_D)`), the product of the half-steps, or the       n_critic, re-derived with SymPy
+               extragradient and optimistic maps                       (:mod:`gantheory.symbolic`)
 game Jacobian  Hessian-vector products (reverse over reverse)          central finite differences
 =============  ======================================================  ==================================
 
@@ -61,15 +65,16 @@ import gantheory.autograd as ag
 from gantheory._rng import as_seed
 from gantheory._validation import check_choice, check_positive_int
 from gantheory.gan.losses import LOSSES
-from gantheory.gan.train import UPDATES
 
 __all__ = [
-    "DiracGAN", "DIRAC_LOSSES", "DIRAC_REGULARIZERS", "DIRAC_CONFIGS", "DIVERGENCE_BOUND", "dirac_gan_runs",
+    "DiracGAN", "DIRAC_LOSSES", "DIRAC_REGULARIZERS", "DIRAC_UPDATES", "DIRAC_CONFIGS", "DIVERGENCE_BOUND", "dirac_gan_runs",
     "GameJacobian", "game_vector_field", "game_jacobian", "MAX_GAME_PARAMETERS", "GameSpectrum", "game_spectrum",
 ]  # fmt: skip
 
 DIRAC_LOSSES = ("minimax", "non_saturating", "wgan")
 DIRAC_REGULARIZERS = (None, "r1", "r2", "wgan_gp", "instance_noise", "consensus")
+#: The update rules of :meth:`DiracGAN.trajectory` and its update maps (``update=``).
+DIRAC_UPDATES = ("simultaneous", "alternating", "extragradient", "optimistic")
 #: A trajectory stops at the first iterate with |θ| or |ψ| above this (or not finite): it diverged.
 DIVERGENCE_BOUND = 1e6
 
@@ -89,19 +94,39 @@ def _check_nonnegative(value, name):
     return float(value)
 
 
-def _check_lr(lr):
+def _check_lr(lr, name="lr (the step size)"):
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr (the step size) must be a finite number > 0, got {lr!r}")
+        raise ValueError(f"{name} must be a finite number > 0, got {lr!r}")
     return float(lr)
+
+
+def _step_sizes(lr, d_lr):
+    """The generator's and the discriminator's step sizes (``d_lr=None``: the same as ``lr``), validated."""
+    lr = _check_lr(lr, "lr (the generator's step size)")
+    return lr, lr if d_lr is None else _check_lr(d_lr, "d_lr (the discriminator's step size; None: the same as lr)")
 
 
 def _check_update(update, n_critic):
     """Validate the update rule and ``n_critic`` (alternating only); return ``n_critic``."""
-    check_choice(update, "update", UPDATES)
+    check_choice(update, "update", DIRAC_UPDATES)
     n_critic = check_positive_int(n_critic, "n_critic")
-    if update == "simultaneous" and n_critic != 1:
-        raise ValueError("n_critic applies to update='alternating' only; simultaneous steps update both players once")
+    if update != "alternating" and n_critic != 1:
+        raise ValueError(f"n_critic applies to update='alternating' only; update={update!r} moves both players together")
     return n_critic
+
+
+def _update_map(J, lr, d_lr, update, n_critic):
+    r"""The Jacobian at the equilibrium of one step of ``update`` for the field Jacobian ``J`` (see :meth:`DiracGAN.update_map_jacobian`)."""
+    HJ = np.diag([lr, d_lr]) @ J
+    if update == "simultaneous":
+        return np.eye(2) + HJ
+    if update == "extragradient":  # w + H v(w + H v(w)): chain rule at the fixed point
+        return np.eye(2) + HJ @ (np.eye(2) + HJ)
+    if update == "optimistic":  # state (w_k, w_{k-1}): w_{k+1} = w_k + 2 H v(w_k) - H v(w_{k-1})
+        return np.block([[np.eye(2) + 2 * HJ, -HJ], [np.eye(2), np.zeros((2, 2))]])
+    generator_step = np.array([[1 + HJ[0, 0], HJ[0, 1]], [0.0, 1.0]])
+    critic_step = np.array([[1.0, 0.0], [HJ[1, 0], 1 + HJ[1, 1]]])
+    return np.linalg.matrix_power(critic_step, n_critic) @ generator_step
 
 
 class DiracGAN:
@@ -207,18 +232,25 @@ class DiracGAN:
     Step size :math:`\eta` (``lr``), discrete time (:meth:`update_map_eigenvalues`):
     simultaneous GD has the update map :math:`I + \eta J`, eigenvalues
     :math:`1 + \eta\lambda`; unregularized :math:`|1 \pm \eta f'(0) i| = \sqrt{1 + \eta^2 f'(0)^2} > 1`
-    for every η (it spirals out of the equilibrium); with R1,
-    :math:`|1 + \eta\lambda|^2 = 1 - \eta\gamma + \eta^2 f'(0)^2`
-    (for :math:`\gamma \le 2f'(0)`): it converges iff :math:`\eta < \gamma / f'(0)^2`.
+    for every η (it spirals out of the equilibrium); with R1 and
+    :math:`\gamma \le 2f'(0)` (complex or double λ),
+    :math:`|1 + \eta\lambda|^2 = 1 - \eta\gamma + \eta^2 f'(0)^2`: it converges
+    iff :math:`\eta < \gamma / f'(0)^2`. For :math:`\gamma > 2f'(0)` the λ are
+    real and the rule is :math:`\eta < 2 / (\gamma/2 + \sqrt{\gamma^2/4 - f'(0)^2})`,
+    below :math:`\gamma/f'(0)^2` (at γ = 2, f'(0) = 1/2: 1.07, not 8).
     Alternating GD (generator step, then ``n_critic`` discriminator steps)
     unregularized has determinant 1 and trace :math:`2 - \alpha^2`,
-    :math:`\alpha = \sqrt{n_{critic}}\, \eta f'(0)`:
+    :math:`\alpha^2 = n_{critic}\, \eta_G \eta_D f'(0)^2`:
 
     .. math:: \lambda = 1 - \frac{\alpha^2}{2} \pm \sqrt{\Big(1 - \frac{\alpha^2}{2}\Big)^2 - 1},
 
-    on the unit circle for :math:`\alpha \le 2` (it cycles), one outside for
+    a conjugate pair on the unit circle for :math:`\alpha < 2` (it cycles);
+    at :math:`\alpha = 2` the double eigenvalue -1 with a Jordan block (the
+    map is not -I: iterates grow linearly); one outside for
     :math:`\alpha > 2`. With R1 (one critic step) the determinant is
     :math:`1 - \eta\gamma`: radius :math:`\sqrt{1 - \eta\gamma} < 1` while complex.
+    Extragradient and optimistic steps converge for small steps without a
+    regularizer (:meth:`update_map_jacobian`).
 
     References
     ----------
@@ -486,45 +518,77 @@ class DiracGAN:
         return np.sort_complex(np.linalg.eigvals(self.jacobian(0.0, 0.0)).astype(complex))
 
     # -- discrete time: update maps -------------------------------------------------
-    def update_map_jacobian(self, lr, update="simultaneous", n_critic=1):
+    def update_map_jacobian(self, lr, update="simultaneous", n_critic=1, d_lr=None):
         r"""The Jacobian of one step of gradient descent at the equilibrium.
 
         Parameters
         ----------
         lr : float
-            The step size η > 0 (both players).
-        update : {"simultaneous", "alternating"}
-            Simultaneous: :math:`I + \eta J`. Alternating (a generator step,
-            then ``n_critic`` discriminator steps): the product of the
-            half-steps' Jacobians,
-            :math:`\begin{pmatrix}1 & 0\\ \eta J_{21} & 1 + \eta J_{22}\end{pmatrix}^{n_{critic}}
-            \begin{pmatrix}1 + \eta J_{11} & \eta J_{12}\\ 0 & 1\end{pmatrix}`
-            (each half-step fixes the equilibrium, so the chain rule
-            evaluates both there).
+            The generator's step size :math:`\eta_G > 0`.
+        update : {"simultaneous", "alternating", "extragradient", "optimistic"}
+            With :math:`H = \mathrm{diag}(\eta_G, \eta_D)`:
+
+            * simultaneous, :math:`w \leftarrow w + H v(w)`: :math:`I + HJ`;
+            * alternating (a generator step, then ``n_critic``
+              discriminator steps): the product of the half-steps' Jacobians,
+              :math:`\begin{pmatrix}1 & 0\\ \eta_D J_{21} & 1 + \eta_D J_{22}\end{pmatrix}^{n_{critic}}
+              \begin{pmatrix}1 + \eta_G J_{11} & \eta_G J_{12}\\ 0 & 1\end{pmatrix}`
+              (each half-step fixes the equilibrium, so the chain rule
+              evaluates both there);
+            * extragradient [2]_, :math:`w \leftarrow w + H v(w + H v(w))`:
+              :math:`I + HJ + (HJ)^2`;
+            * optimistic [3]_, :math:`w_{k+1} = w_k + 2H v(w_k) - H v(w_{k-1})`:
+              a map of the state :math:`(w_k, w_{k-1})`, the 4 × 4 matrix
+              :math:`\begin{pmatrix} I + 2HJ & -HJ \\ I & 0 \end{pmatrix}`.
         n_critic : int
             Discriminator steps per generator step (alternating only).
+        d_lr : float, optional
+            The discriminator's step size :math:`\eta_D > 0` (two time
+            scales); default ``lr``.
 
         Returns
         -------
-        ndarray, shape (2, 2)
+        ndarray, shape (2, 2), or (4, 4) for ``"optimistic"``
+
+        Notes
+        -----
+        Unregularized, :math:`HJ` has the eigenvalues :math:`\pm i\sqrt{s}`,
+        :math:`s = \eta_G \eta_D f'(0)^2`, and the maps' eigenvalues follow
+        (derived with SymPy in :func:`gantheory.symbolic.dirac_gan_update_eigenvalues`):
+        simultaneous :math:`1 \pm i\sqrt s`, radius :math:`\sqrt{1 + s} > 1`;
+        alternating :math:`1 - s/2 \pm \sqrt{(1 - s/2)^2 - 1}` (``n_critic`` = 1),
+        on the unit circle for :math:`s < 4`; extragradient
+        :math:`1 - s \pm i\sqrt s`, radius :math:`\sqrt{1 - s + s^2} < 1` iff
+        :math:`s < 1`; optimistic :math:`\big(1 \pm \sqrt{1 - 4s}\big)/2 \pm' i\sqrt s`
+        (four roots of :math:`\lambda^2 - (1 + 2\mu)\lambda + \mu = 0`,
+        :math:`\mu = \pm i\sqrt s`), radius below 1 iff :math:`s < 1/3`.
+
+        References
+        ----------
+        .. [1] L. Mescheder, A. Geiger, S. Nowozin, "Which training methods for
+           GANs do actually converge?", ICML 2018, appendix (discrete time).
+        .. [2] G. M. Korpelevich, "The extragradient method for finding saddle
+           points and other problems", Matecon 12, 1976.
+        .. [3] C. Daskalakis, A. Ilyas, V. Syrgkanis, H. Zeng, "Training GANs
+           with optimism", ICLR 2018; P. Mertikopoulos et al., "Optimistic
+           mirror descent in saddle-point problems: going the extra (gradient)
+           mile", ICLR 2019.
 
         Examples
         --------
         >>> DiracGAN("wgan").update_map_jacobian(0.5, "alternating")   # det 1, trace 2 - lr²
         array([[ 1.  , -0.5 ],
                [ 0.5 ,  0.75]])
+        >>> DiracGAN("wgan").update_map_jacobian(0.5, "extragradient")  # 1 - s ± i sqrt(s), s = 1/4
+        array([[ 0.75, -0.5 ],
+               [ 0.5 ,  0.75]])
         """
-        lr = _check_lr(lr)
+        lr, d_lr = _step_sizes(lr, d_lr)
         n_critic = _check_update(update, n_critic)
         self._check_smooth_equilibrium()
-        J = self.jacobian(0.0, 0.0)
-        if update == "simultaneous":
-            return np.eye(2) + lr * J
-        generator_step = np.array([[1 + lr * J[0, 0], lr * J[0, 1]], [0.0, 1.0]])
-        critic_step = np.array([[1.0, 0.0], [lr * J[1, 0], 1 + lr * J[1, 1]]])
-        return np.linalg.matrix_power(critic_step, n_critic) @ generator_step
+        return _update_map(self.jacobian(0.0, 0.0), lr, d_lr, update, n_critic)
 
-    def update_map_eigenvalues(self, lr, update="simultaneous", n_critic=1):
+    def update_map_eigenvalues(self, lr, update="simultaneous", n_critic=1, d_lr=None):
         """Eigenvalues of :meth:`update_map_jacobian` (same arguments), sorted.
 
         Examples
@@ -532,10 +596,10 @@ class DiracGAN:
         >>> DiracGAN("minimax").update_map_eigenvalues(0.2, "simultaneous")    # 1 ± lr f'(0) i
         array([1.-0.1j, 1.+0.1j])
         """
-        M = self.update_map_jacobian(lr, update, n_critic)
+        M = self.update_map_jacobian(lr, update, n_critic, d_lr)
         return np.sort_complex(np.linalg.eigvals(M).astype(complex))
 
-    def spectral_radius(self, lr, update="simultaneous", n_critic=1):
+    def spectral_radius(self, lr, update="simultaneous", n_critic=1, d_lr=None):
         """The largest modulus of the update map's eigenvalues: > 1 spirals out, = 1 cycles, < 1 converges.
 
         Same arguments as :meth:`update_map_jacobian`. A statement about the
@@ -548,11 +612,43 @@ class DiracGAN:
         1.0
         >>> round(DiracGAN("minimax", "r1", gamma=0.5).spectral_radius(0.5, "alternating") ** 2, 12)   # 1 - lr γ
         0.75
+        >>> round(DiracGAN("minimax").spectral_radius(0.2, "extragradient") ** 2, 6)   # 1 - s + s², s = lr² / 4
+        0.9901
         """
-        return float(np.abs(self.update_map_eigenvalues(lr, update, n_critic)).max())
+        return float(np.abs(self.update_map_eigenvalues(lr, update, n_critic, d_lr)).max())
+
+    def spectral_radius_grid(self, lr, d_lr, update="simultaneous", n_critic=1):
+        r"""The spectral radius over a grid of the two step sizes (two time scales).
+
+        Parameters
+        ----------
+        lr, d_lr : array_like of float
+            The generator's step sizes :math:`\eta_G` (columns) and the
+            discriminator's :math:`\eta_D` (rows), each > 0.
+        update, n_critic
+            As in :meth:`update_map_jacobian`.
+
+        Returns
+        -------
+        ndarray, shape ``(len(d_lr), len(lr))``
+            ``out[i, j] = spectral_radius(lr[j], update, n_critic, d_lr=d_lr[i])``;
+            the field's Jacobian is computed once.
+
+        Examples
+        --------
+        >>> radius = DiracGAN("minimax").spectral_radius_grid([0.5, 2.0], [0.5, 8.0], "extragradient")
+        >>> bool(radius[0, 0] < 1 < radius[1, 1])      # s = lr d_lr / 4 below and above 1
+        True
+        """
+        lrs = [_check_lr(v, "lr (the generator's step sizes)") for v in np.atleast_1d(np.asarray(lr, dtype=float))]
+        d_lrs = [_check_lr(v, "d_lr (the discriminator's step sizes)") for v in np.atleast_1d(np.asarray(d_lr, dtype=float))]
+        n_critic = _check_update(update, n_critic)
+        self._check_smooth_equilibrium()
+        J = self.jacobian(0.0, 0.0)
+        return np.array([[np.abs(np.linalg.eigvals(_update_map(J, g, d, update, n_critic))).max() for g in lrs] for d in d_lrs])
 
     # -- trajectories ---------------------------------------------------------------
-    def trajectory(self, start, lr, steps, update="simultaneous", n_critic=1):
+    def trajectory(self, start, lr, steps, update="simultaneous", n_critic=1, d_lr=None):
         r"""Run gradient descent on both players from ``start``, until ``steps`` or until it diverges.
 
         Parameters
@@ -560,16 +656,25 @@ class DiracGAN:
         start : array_like, shape (2,) or (n, 2)
             :math:`(\theta_0, \psi_0)`, or n starting points run side by side.
         lr : float
-            Step size η > 0 (the same for both players).
+            The generator's step size :math:`\eta_G > 0` (and the
+            discriminator's unless ``d_lr`` is given).
         steps : int
             Number of steps (a simultaneous step, or one generator step and
-            ``n_critic`` discriminator steps).
-        update : {"simultaneous", "alternating"}
-            Simultaneous: :math:`x \leftarrow x + \eta\, v(x)`. Alternating: the
-            generator steps first, then the discriminator ``n_critic`` times,
-            each seeing the other's newest value (as the authors' code).
+            ``n_critic`` discriminator steps, or one extragradient or
+            optimistic step).
+        update : {"simultaneous", "alternating", "extragradient", "optimistic"}
+            With :math:`H = \mathrm{diag}(\eta_G, \eta_D)`. Simultaneous:
+            :math:`w \leftarrow w + H v(w)`. Alternating: the generator steps
+            first, then the discriminator ``n_critic`` times, each seeing the
+            other's newest value (as the authors' code). Extragradient:
+            :math:`w \leftarrow w + H v(w + H v(w))` (a look-ahead step, two
+            field evaluations). Optimistic: :math:`w_{k+1} = w_k + 2 H v(w_k)
+            - H v(w_{k-1})`, with :math:`v(w_{-1}) = v(w_0)` (the first step is
+            a simultaneous one). See :meth:`update_map_jacobian`.
         n_critic : int
             Discriminator steps per generator step (alternating only).
+        d_lr : float, optional
+            The discriminator's step size :math:`\eta_D > 0`; default ``lr``.
 
         Returns
         -------
@@ -597,8 +702,11 @@ class DiracGAN:
         >>> run = DiracGAN("wgan").trajectory([1.0, 1.0], lr=3.0, steps=2000)   # |1 ± lr i| = sqrt(10) per step
         >>> len(run) - 1, bool(abs(run[-1]).max() > 1e6)   # sqrt(2) 10^(k/2) > 1e6 first at k = 12: stopped there
         (12, True)
+        >>> run = DiracGAN("wgan").trajectory([1.0, 1.0], lr=0.5, steps=200, update="extragradient")
+        >>> bool(abs(run[-1]).max() < 1e-5)               # radius sqrt(1 - s + s²) = 0.90 per step, s = 1/4
+        True
         """
-        lr = _check_lr(lr)
+        lr, d_lr = _step_sizes(lr, d_lr)
         steps = check_positive_int(steps, "steps")
         n_critic = _check_update(update, n_critic)
         start = np.asarray(start, dtype=float)
@@ -611,17 +719,23 @@ class DiracGAN:
             v_theta, v_psi = (lambda t, p: self._field(t, p)[0]), (lambda t, p: self._field(t, p)[1])
         else:
             v_theta, v_psi = self._v_theta, self._v_psi
+        if update == "optimistic":
+            last = self._field(theta, psi)  # v(w_{-1}) = v(w_0)
         # One step from inside the bound stays finite unless lr is astronomically large; errstate keeps such a
         # step from warning, and the bound check stops the run either way.
         with np.errstate(over="ignore", invalid="ignore"):
             for k in range(1, steps + 1):
-                if update == "simultaneous":  # one evaluation of the whole field (consensus needs both components)
-                    d_theta, d_psi = self._field(theta, psi)
-                    theta, psi = theta + lr * d_theta, self._clip(psi + lr * d_psi)
-                else:
+                if update == "alternating":
                     theta = theta + lr * v_theta(theta, psi)
                     for _ in range(n_critic):
-                        psi = self._clip(psi + lr * v_psi(theta, psi))
+                        psi = self._clip(psi + d_lr * v_psi(theta, psi))
+                else:  # evaluations of the whole field (consensus needs both components)
+                    d_theta, d_psi = self._field(theta, psi)
+                    if update == "extragradient":  # look ahead, then step from w with the field there
+                        d_theta, d_psi = self._field(theta + lr * d_theta, self._clip(psi + d_lr * d_psi))
+                    elif update == "optimistic":
+                        (d_theta, d_psi), last = (2 * d_theta - last[0], 2 * d_psi - last[1]), (d_theta, d_psi)
+                    theta, psi = theta + lr * d_theta, self._clip(psi + d_lr * d_psi)
                 path[k, ..., 0], path[k, ..., 1] = theta, psi
                 if not (np.all(np.abs(theta) <= DIVERGENCE_BOUND) and np.all(np.abs(psi) <= DIVERGENCE_BOUND)):
                     return path[: k + 1]  # diverged (a NaN fails the test too)
