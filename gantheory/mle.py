@@ -5,12 +5,18 @@ with empirical distribution :math:`\hat P`,
 
 .. math:: \arg\max_\theta \sum_i \log Q_\theta(x_i) = \arg\min_\theta \mathrm{KL}(\hat P \,\|\, Q_\theta),
 
-because the average negative log-likelihood is the cross-entropy
-:math:`H(\hat P, Q_\theta) = H(\hat P) + \mathrm{KL}(\hat P \| Q_\theta)` and
-:math:`H(\hat P)` does not depend on :math:`\theta` (exact for discrete data:
-:func:`likelihood_decomposition`). As :math:`n \to \infty` the MLE converges
-to the forward-KL projection :math:`\arg\min_\theta \mathrm{KL}(P \| Q_\theta)`
-of the data distribution :math:`P` (:func:`mle_convergence`).
+for a discrete model, because the average negative log-likelihood is the
+cross-entropy :math:`H(\hat P, Q_\theta) = H(\hat P) + \mathrm{KL}(\hat P \| Q_\theta)`
+and :math:`H(\hat P)` does not depend on :math:`\theta`
+(:func:`likelihood_decomposition`). For a model with a density
+:math:`\mathrm{KL}(\hat P \| Q_\theta) = \infty` for every :math:`\theta`
+(:math:`\hat P` has atoms, :math:`Q_\theta` none), and the statement is about
+the cross-entropy itself: the average NLL is
+:math:`-E_{\hat P} \log q_\theta \to -E_P \log q_\theta = h(P) + \mathrm{KL}(P \| Q_\theta)`
+as :math:`n \to \infty` (h the differential entropy), so the MLE converges to
+the forward-KL projection :math:`\arg\min_\theta \mathrm{KL}(P \| Q_\theta)` of
+the data distribution :math:`P` (:func:`mle_convergence`), with an expected
+excess KL of about :func:`excess_kl_constant` / n for the normal family.
 
 * :func:`fit`: maximum-likelihood fits, closed form for :class:`~gantheory.Normal`,
   :class:`~gantheory.Uniform`, :class:`~gantheory.Laplace`,
@@ -24,7 +30,8 @@ of the data distribution :math:`P` (:func:`mle_convergence`).
   under each criterion, computed with the exact divergences of
   :mod:`gantheory.divergences.exact`; :func:`projection_fits` gives all four;
 * :func:`mle_convergence`: normal MLEs on growing samples approaching the
-  forward-KL projection.
+  forward-KL projection (several independent runs); :func:`excess_kl_constant`:
+  the constant of their expected excess KL, :math:`\tfrac12 + (\kappa - 1)/4`.
 
 Examples
 --------
@@ -65,9 +72,11 @@ __all__ = [
     "js_projection",
     "w1_projection",
     "DEFAULT_BIMODAL",
+    "SYMMETRIC_BIMODAL",
     "projection_fits",
     "mle_convergence",
     "MLEConvergence",
+    "excess_kl_constant",
 ]
 
 DIRECTIONS = ("forward", "reverse")
@@ -796,6 +805,8 @@ def w1_projection(P, family=Normal, *, n_starts: int = 8, polish: bool = True) -
 
 #: The default target of :func:`projection_fits`: two unit-variance modes at -3 and 3, weights 0.4 and 0.6.
 DEFAULT_BIMODAL = Mixture([Normal(-3.0, 1.0), Normal(3.0, 1.0)], weights=[0.4, 0.6])
+#: The target of the MLE's convergence (chapter 2, ``mle_is_kl.png``): ``0.5 N(-3, 1) + 0.5 N(3, 1)``, mean 0, variance 10.
+SYMMETRIC_BIMODAL = Mixture([Normal(-3.0, 1.0), Normal(3.0, 1.0)], weights=[0.5, 0.5])
 
 
 def projection_fits(P=None, *, polish: bool = True) -> dict:
@@ -846,36 +857,105 @@ class MLEConvergence:
     sizes : numpy.ndarray
         Sample sizes n.
     fits : tuple of Normal
-        The MLE on the first n points of one long sample, for each n.
+        The MLE on the first n points of one long sample (the first run), for each n.
     excess_kl : numpy.ndarray
-        :math:`\mathrm{KL}(P\|\hat Q_n) - \mathrm{KL}(P\|Q^*) = \mathrm{KL}(Q^*\|\hat Q_n) \ge 0`.
+        The first run's :math:`\mathrm{KL}(P\|\hat Q_n) - \mathrm{KL}(P\|Q^*) = \mathrm{KL}(Q^*\|\hat Q_n) \ge 0`.
     projection : Projection
         The forward-KL projection :math:`Q^*`.
+    runs : numpy.ndarray
+        Shape ``(n_runs, len(sizes))``: the excess KL of each independent run
+        (row 0 is ``excess_kl``).
+    target : Distribution
+        P.
     """
 
     sizes: np.ndarray
     fits: tuple
     excess_kl: np.ndarray
     projection: Projection
+    runs: np.ndarray = None
+    target: Distribution = None
 
 
-def mle_convergence(P, sizes=(100, 1_000, 10_000, 100_000), family=Normal, *, rng=None) -> MLEConvergence:
-    r"""Fit a normal by maximum likelihood to ever larger samples of ``P``.
+def _central_moment4(P) -> float:
+    """E_P (X - mean)^4 by adaptive quadrature between quantiles of P (tails to infinity included)."""
+    mean = P.mean
+    edges = np.unique(np.concatenate([[-math.inf], P.ppf(np.array([1e-9, 1e-3, 0.05, 0.25, 0.5, 0.75, 0.95, 1 - 1e-3, 1 - 1e-9])), [math.inf]]))
+    total = 0.0
+    for a, b in zip(edges[:-1], edges[1:]):
+        total += scipy.integrate.quad(lambda t: (t - mean) ** 4 * float(P.pdf(t)), a, b, epsabs=0.0, epsrel=1e-10, limit=200)[0]
+    return total
+
+
+def excess_kl_constant(P) -> float:
+    r"""The constant c of the normal MLE's expected excess KL, :math:`E[\mathrm{KL}(Q^*\|\hat Q_n)] \approx c/n`: :math:`c = \tfrac12 + (\kappa - 1)/4`.
+
+    Parameters
+    ----------
+    P : Distribution
+        A 1-D law with a density and a finite fourth moment.
+
+    Returns
+    -------
+    float
+        :math:`\tfrac12 + (\kappa - 1)/4`, where :math:`\kappa = \mu_4/\sigma^4` is
+        the kurtosis of P (3 for a normal, so c = 1).
+
+    Notes
+    -----
+    With :math:`Q^* = N(\mu, \sigma^2)` (P's mean and variance), the MLE
+    :math:`\hat Q_n = N(\hat\mu, \hat\sigma^2)`, :math:`\delta = (\hat\mu - \mu)/\sigma`
+    and :math:`\varepsilon = \hat\sigma^2/\sigma^2 - 1`:
+
+    .. math:: \mathrm{KL}(Q^*\|\hat Q_n) = \tfrac12\Big[\log(1 + \varepsilon) + \frac{1 + \delta^2}{1 + \varepsilon} - 1\Big]
+              = \frac{\delta^2}2 + \frac{\varepsilon^2}4 + O(|\delta|^3 + |\varepsilon|^3),
+
+    and :math:`E\delta^2 = 1/n`, :math:`E\varepsilon^2 = \mathrm{Var}(\hat\sigma^2)/\sigma^4 + O(n^{-2}) = (\kappa - 1)/n + O(n^{-2})`,
+    so :math:`E[\mathrm{KL}(Q^*\|\hat Q_n)] = (\tfrac12 + (\kappa - 1)/4)/n + O(n^{-2})`.
+    For normal P it is :math:`1/n`, the mean of :math:`\chi^2_2/(2n)`. The
+    fourth moment is a quadrature (``scipy.integrate.quad`` between quantiles of P).
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> round(excess_kl_constant(gt.Normal(1.0, 2.0)), 6)
+    1.0
+    >>> round(excess_kl_constant(SYMMETRIC_BIMODAL), 6)     # kappa = 138 / 10^2 = 1.38
+    0.595
+    """
+    P = _check_target(P, Normal, need_density=True)
+    mu4 = _central_moment4(P)
+    if not math.isfinite(mu4):
+        raise ValueError(f"P = {P!r} has no finite fourth moment, so the excess KL has no 1/n constant")
+    return 0.5 + (mu4 / P.var**2 - 1.0) / 4.0
+
+
+def _normal_kl(Q_star, loc, scale):
+    """Closed-form KL(Q* || N(loc, scale^2)), vectorized over loc and scale."""
+    return np.log(scale / Q_star.scale) + (Q_star.scale**2 + (Q_star.loc - loc) ** 2) / (2 * scale**2) - 0.5
+
+
+def mle_convergence(P, sizes=(100, 1_000, 10_000, 100_000), family=Normal, *, rng=None, n_runs: int = 1) -> MLEConvergence:
+    r"""Fit a normal by maximum likelihood to ever larger samples of ``P``, in one or several independent runs.
 
     Parameters
     ----------
     P : Distribution
         A 1-D target with a density and finite variance.
     sizes : sequence of int
-        Increasing sample sizes; the samples are nested prefixes of one draw.
+        Increasing sample sizes; within a run the samples are nested prefixes of one draw.
     family : type
         Only :class:`~gantheory.Normal`.
     rng : None, int or numpy.random.Generator
-        Randomness of the sample.
+        Randomness of the samples; the runs draw one after the other from it
+        (run 0 is the same for every ``n_runs``).
+    n_runs : int
+        Independent runs (one long sample each).
 
     Returns
     -------
     MLEConvergence
+        The first run's fits and excess KL, and every run's excess KL (``runs``).
 
     Notes
     -----
@@ -883,8 +963,9 @@ def mle_convergence(P, sizes=(100, 1_000, 10_000, 100_000), family=Normal, *, rn
     :math:`Q^*` matches moments, so for every normal :math:`Q` the
     Pythagorean identity :math:`\mathrm{KL}(P\|Q) = \mathrm{KL}(P\|Q^*) + \mathrm{KL}(Q^*\|Q)`
     holds; the excess KL of the MLE is therefore the closed-form Gaussian
-    :math:`\mathrm{KL}(Q^*\|\hat Q_n)`, of order :math:`1/n` (asymptotically
-    distributed as :math:`\chi^2_2 / (2n)` when P itself is normal).
+    :math:`\mathrm{KL}(Q^*\|\hat Q_n)`, with expectation about
+    :math:`(\tfrac12 + (\kappa - 1)/4)/n` (:func:`excess_kl_constant`; when P
+    itself is normal, it is asymptotically distributed as :math:`\chi^2_2 / (2n)`).
 
     References
     ----------
@@ -894,16 +975,23 @@ def mle_convergence(P, sizes=(100, 1_000, 10_000, 100_000), family=Normal, *, rn
     Examples
     --------
     >>> import gantheory as gt
-    >>> P = gt.Mixture([gt.Normal(-3, 1), gt.Normal(3, 1)])
-    >>> run = gt.mle.mle_convergence(P, sizes=[100, 100_000], rng=0)
-    >>> bool(run.excess_kl[-1] < 1e-3 < run.excess_kl[0])
-    True
+    >>> run = gt.mle.mle_convergence(SYMMETRIC_BIMODAL, sizes=[100, 100_000], rng=0, n_runs=20)
+    >>> bool(run.excess_kl[-1] < 1e-3 < run.excess_kl[0]), run.runs.shape
+    (True, (20, 2))
     """
     projection = kl_projection(P, family, "forward")
     sizes = np.asarray([check_positive_int(s, "sizes") for s in sizes])
     if sizes.size == 0 or (np.diff(sizes) <= 0).any() or sizes[0] < 2:
         raise ValueError(f"sizes must be increasing integers >= 2, got {sizes.tolist()}")
-    x = P.sample(int(sizes[-1]), rng=as_generator(rng))
+    n_runs = check_positive_int(n_runs, "n_runs")
+    gen = as_generator(rng)
+    x = P.sample(int(sizes[-1]), rng=gen)
     fits = tuple(fit(family, x[:n]) for n in sizes)
     excess = np.array([float(exact.kl(projection.fitted, Q)) for Q in fits])
-    return MLEConvergence(sizes, fits, excess, projection)
+    runs = [excess]
+    for _ in range(n_runs - 1):
+        x = P.sample(int(sizes[-1]), rng=gen) - projection.fitted.loc  # centred: no cancellation in the variance
+        mean = np.cumsum(x)[sizes - 1] / sizes
+        scale = np.sqrt(np.maximum(np.cumsum(x * x)[sizes - 1] / sizes - mean**2, 0.0))
+        runs.append(_normal_kl(projection.fitted, projection.fitted.loc + mean, scale))
+    return MLEConvergence(sizes, fits, excess, projection, np.vstack(runs), P)

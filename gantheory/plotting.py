@@ -11,8 +11,9 @@ Nothing here calls ``pyplot``: figures are built with
 ====================================  ==================================================================
 :func:`plot_parallel_lines`           1. KL, JSD, W1, Cramér, TV against θ (WGAN Example 1), and their slopes
 :func:`plot_estimator_errors`         2. each sample estimator's error against n, with its fitted rate
-:func:`plot_mle_is_kl`                3. average NLL = H(P̂) + KL(P̂‖Q_θ); the MLE converging to the KL projection
+:func:`plot_mle_is_kl`                3. average NLL = cross-entropy; the MLE's excess KL against (½ + (κ−1)/4)/n
 :func:`plot_projections`              4. forward KL, reverse KL, JSD and W1 fits of a normal to two modes
+:func:`plot_js_optima`                4b. every local minimum of the JSD over the normals, with its value
 :func:`plot_optimal_discriminator`    5. D* = p/(p+q) beside a trained D; V(D, G) rising to V(D*, G)
 :func:`plot_generator_costs`          6. generator costs and slopes against D(G(z)) and the logit
 :func:`plot_vanishing_gradient`       7. the generator's gradient norm as D trains, per cost
@@ -61,11 +62,13 @@ __all__ = [
     "plot_estimator_errors",
     "plot_mle_is_kl",
     "plot_projections",
+    "plot_js_optima",
     "plot_optimal_discriminator",
     "plot_generator_costs",
     "plot_vanishing_gradient",
     "plot_dirac_gan",
     "plot_game_spectrum",
+    "plot_step_size_radius",
     "plot_training_snapshots",
     "plot_ring_training",
     "animate_training",
@@ -292,8 +295,11 @@ def plot_estimator_errors(errors=None, **kwargs) -> Figure:
     matplotlib.figure.Figure
         One panel per dimension, 1-D and 2-D (labels ending in ``(2-D)`` go
         to the 2-D panel, any other to the 1-D one), each curve's legend
-        entry with its rate :math:`n^{r}` (:func:`gantheory.divergences.rates.loglog_slope`),
-        and the :math:`n^{-1/2}` guide.
+        entry with its fitted rate :math:`n^{r}` (:func:`gantheory.divergences.rates.loglog_slope`)
+        and, for the labels of :data:`gantheory.divergences.rates.EXPECTED_RATES`,
+        the rate theory gives; an :math:`n^{-1/2}` guide. The title states the
+        range of the fitted rates and the number of repeats (when the rows
+        carry ``"repeats"``).
 
     Examples
     --------
@@ -309,7 +315,8 @@ def plot_estimator_errors(errors=None, **kwargs) -> Figure:
     kinds = list(dict.fromkeys(label.rsplit(" (", 1)[0] for label in errors))  # one style per estimator, in both panels
     panels = ["2-D" if label.endswith("(2-D)") else "1-D" for label in errors]
     dims = sorted(set(panels))
-    with _figure(1, len(dims), size=(6.5 * len(dims) + 0.5, 5.4)) as (fig, axes):
+    fitted = {}
+    with _figure(1, len(dims), size=(7.5 * len(dims) + 0.5, 5.8)) as (fig, axes):
         axes = np.atleast_1d(axes)
         for (label, row), dim in zip(errors.items(), panels):
             n = _vector(_field(row, "sizes", f"errors[{label!r}]"), f"errors[{label!r}]['sizes']")
@@ -317,8 +324,10 @@ def plot_estimator_errors(errors=None, **kwargs) -> Figure:
             if n.shape != err.shape or (n <= 0).any() or (err <= 0).any():
                 raise ValueError(f"errors[{label!r}]: sizes and errors must be positive arrays of one length")
             rate = rates.loglog_slope(n, err)
+            fitted[label] = rate
             kind = label.rsplit(" (", 1)[0]
-            axes[dims.index(dim)].loglog(n, err, label=f"{kind}: ∝ n^{rate:.2f}", **curve_style(kinds.index(kind)))
+            theory = f" (theory {rates.EXPECTED_RATES[label]})" if label in rates.EXPECTED_RATES else ""
+            axes[dims.index(dim)].loglog(n, err, label=f"{kind}: ∝ n^{rate:.2f}{theory}", **curve_style(kinds.index(kind)))
         for ax, dim in zip(axes, dims):
             lo, hi = ax.get_xlim()
             n = np.geomspace(lo, hi, 2)
@@ -328,15 +337,18 @@ def plot_estimator_errors(errors=None, **kwargs) -> Figure:
             ax.set_xlabel("sample size n (points in each of x and y)")
             ax.set_ylabel("RMS error (nats; W1, Cramér: units of x)")
             ax.set_title(f"{dim}: {rates.PROBLEMS[dim]}" if set(errors) <= set(rates.ESTIMATOR_LABELS) else dim)
-            ax.legend(loc="lower left", fontsize=10)
-        fig.suptitle("Sample estimates converge to the exact values; kNN and histograms converge slowest")
+            ax.legend(loc="lower left", fontsize=9)
+        slowest, fastest = max(fitted, key=fitted.get), min(fitted, key=fitted.get)
+        repeats = {row.get("repeats") if isinstance(row, Mapping) else None for row in errors.values()}
+        over = f" over {repeats.pop()} repeats" if len(repeats) == 1 and None not in repeats else ""
+        fig.suptitle(f"RMS error{over} against n: fitted rates from n^{fitted[slowest]:.2f} ({slowest}) to n^{fitted[fastest]:.2f} ({fastest})")
     return fig
 
 
 # -- 3. maximum likelihood is KL minimization ----------------------------------------------
 
 def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
-    r"""Figure 3: the average NLL equals :math:`H(\hat P) + \mathrm{KL}(\hat P\|Q_\theta)`; the MLE converges to the KL projection.
+    r"""Figure 3: the average NLL is a cross-entropy; the normal MLE converges to the forward-KL projection at the predicted rate.
 
     Parameters
     ----------
@@ -345,20 +357,29 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
     thetas : array_like, optional
         Model parameters θ in (0, 1) of :math:`Q_\theta` = Bernoulli(θ); default 199 points.
     convergence : MLEConvergence, optional
-        As :func:`gantheory.mle.mle_convergence` returns; default: the normal
-        MLE for :math:`P = \tfrac12 N(-3, 1) + \tfrac12 N(3, 1)` at n = 10..10⁵, seed 0.
+        As :func:`gantheory.mle.mle_convergence` returns; default: 100 runs
+        (seed 0) of the normal MLE for :data:`gantheory.mle.SYMMETRIC_BIMODAL`,
+        :math:`P = \tfrac12 N(-3, 1) + \tfrac12 N(3, 1)`, at n = 10..10⁵ (about a second).
 
     Returns
     -------
     matplotlib.figure.Figure
-        Left: average NLL and :math:`\mathrm{KL}(\hat P\|Q_\theta) + H(\hat P)`
+        Left: for a discrete model the average NLL (the cross-entropy
+        :math:`H(\hat P, Q_\theta)`) and :math:`H(\hat P) + \mathrm{KL}(\hat P\|Q_\theta)`
         (from :func:`gantheory.mle.likelihood_decomposition`), one curve on the
         other, both minimized at the MLE :math:`\hat\theta = k/n`. Right: the
-        excess KL of the MLE over the projection, with a 1/n guide.
+        excess KL :math:`\mathrm{KL}(Q^*\|\hat Q_n)` of the normal MLE, its mean
+        over the runs with the band between the 10 % and 90 % quantiles of the
+        runs (when ``convergence`` holds several), and the guide
+        :math:`c/n` with :math:`c = \tfrac12 + (\kappa - 1)/4`
+        (:func:`gantheory.mle.excess_kl_constant`) when the target is known;
+        its title names the target P.
 
     Examples
     --------
-    >>> fig = plot_mle_is_kl(x=[0, 1, 1, 0], thetas=[0.25, 0.5, 0.75])
+    >>> import gantheory as gt
+    >>> run = gt.mle.mle_convergence(gt.mle.SYMMETRIC_BIMODAL, sizes=[10, 100], rng=0, n_runs=3)
+    >>> fig = plot_mle_is_kl(x=[0, 1, 1, 0], thetas=[0.25, 0.5, 0.75], convergence=run)
     >>> len(fig.axes)
     2
     """
@@ -371,16 +392,25 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
     if ((thetas <= 0) | (thetas >= 1)).any():
         raise ValueError("thetas must lie strictly between 0 and 1")
     if convergence is None:
-        convergence = mle.mle_convergence(Mixture([Normal(-3, 1), Normal(3, 1)]), sizes=np.geomspace(10, 100_000, 9).astype(int), rng=0)
+        convergence = mle.mle_convergence(mle.SYMMETRIC_BIMODAL, sizes=np.geomspace(10, 100_000, 9).astype(int), rng=0, n_runs=100)
     sizes = _vector(_field(convergence, "sizes", "convergence"), "convergence.sizes", min_size=2)
     excess = _vector(_field(convergence, "excess_kl", "convergence"), "convergence.excess_kl", min_size=2)
     if sizes.shape != excess.shape:
         raise ValueError("convergence.sizes and convergence.excess_kl must have one length")
+
+    def optional(name):
+        return convergence.get(name) if isinstance(convergence, Mapping) else getattr(convergence, name, None)
+
+    runs = optional("runs")
+    runs = excess[None, :] if runs is None else as_float_array(runs, "convergence.runs", np)
+    if runs.ndim != 2 or runs.shape[1] != sizes.size or (runs < 0).any():
+        raise ValueError(f"convergence.runs must be a non-negative array of shape (n_runs, {sizes.size}), got shape {runs.shape}")
+    target = optional("target")
     parts = [mle.likelihood_decomposition(PointMasses([0.0, 1.0], [1.0 - t, t]), x) for t in thetas]
     nll = np.array([d.average_nll for d in parts])
     kl_plus_h = np.array([d.kl + d.entropy for d in parts])
     theta_hat = float(x.mean())
-    with _figure(1, 2, size=(13.0, 5.2)) as (fig, (left, right)):
+    with _figure(1, 2, size=(13.5, 5.4)) as (fig, (left, right)):
         every = 0.1
         left.plot(thetas, nll, label="average NLL  −(1/n) Σ log q_θ(xᵢ)", **curve_style(0, markevery=every))
         left.plot(thetas, kl_plus_h, label="KL(P̂‖Q_θ) + H(P̂)", **(curve_style(1, markevery=(0.05, every)) | {"linewidth": 1.6}))
@@ -390,17 +420,27 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
         left.set_ylim(0.0, min(float(nll.max()), 4 * float(nll.min()) + 1.0))
         left.set_xlabel("θ of the model Q_θ = Bernoulli(θ)")
         left.set_ylabel("nats per sample")
-        left.set_title(f"n = {x.size} coin flips: NLL and KL differ by H(P̂)")
+        left.set_title(f"Discrete model, n = {x.size} coin flips: NLL = H(P̂) + KL(P̂‖Q_θ)")
         left.legend(loc="upper center")
-        projection = convergence.get("projection") if isinstance(convergence, Mapping) else getattr(convergence, "projection", None)
-        fitted = getattr(projection, "fitted", None)
-        right.loglog(sizes, excess, label="KL(P‖Q̂ₙ) − KL(P‖Q*)", **curve_style(2))
-        right.loglog(sizes, excess[0] * sizes[0] / sizes, color="0.5", linewidth=1.2, linestyle=(0, (2, 2)), label="1/n guide")
+        fitted = getattr(optional("projection"), "fitted", None)
+        if runs.shape[0] > 1:
+            mean = runs.mean(axis=0)
+            lo, hi = np.quantile(runs, [0.1, 0.9], axis=0)
+            right.fill_between(sizes, lo, hi, color=_COLORS[2], alpha=0.2, linewidth=0, label=f"10–90 % of the {runs.shape[0]} runs")
+            right.loglog(sizes, mean, label=f"mean over {runs.shape[0]} runs", **curve_style(2))
+        else:
+            right.loglog(sizes, excess, label="one run", **curve_style(2))
+        if target is not None:
+            c = mle.excess_kl_constant(target)
+            right.loglog(sizes, c / sizes, color="0.3", linewidth=1.4, linestyle=(0, (3, 2)), label=f"(½ + (κ − 1)/4)/n = {c:.3g}/n")
+        right.set_xscale("log")
+        right.set_yscale("log")
         right.set_xlabel("sample size n")
-        right.set_ylabel("excess KL of the MLE (nats)")
-        right.set_title("MLE → argmin KL(P‖Q)" + (f" = N({fitted.loc:.2g}, {fitted.scale:.3g}²)" if fitted is not None else ""))
+        right.set_ylabel("excess KL(P‖Q̂ₙ) − KL(P‖Q*) (nats)")
+        law = f"P = {_law_text(target)}: " if target is not None else ""
+        right.set_title(f"{law}normal MLE → Q*" + (f" = N({fitted.loc:.2g}, {fitted.scale:.3g}²)" if fitted is not None else ""), fontsize=12)
         right.legend(loc="lower left")
-        fig.suptitle("Maximum likelihood is KL minimization")
+        fig.suptitle("Average NLL = cross-entropy: H(P̂) + KL(P̂‖Q_θ) for a discrete model; with densities it tends to h(P) + KL(P‖Q_θ)")
     return fig
 
 
@@ -462,6 +502,77 @@ def plot_projections(P=None, fits=None) -> Figure:
         ax.set_xlabel("x")
         ax.set_ylabel("density (1 / units of x)")
         ax.set_title("Fitting one normal to two modes: forward KL covers, reverse KL seeks a mode")
+        ax.legend(loc="upper left", fontsize=10)
+    return fig
+
+
+def _law_text(P) -> str:
+    """A short name of a 1-D law: ``N(0, 1)``, ``0.4 N(-3, 1) + 0.6 N(3, 1)``; the repr for anything else."""
+    if isinstance(P, Normal):
+        return f"N({P.loc:g}, {P.scale:g}²)" if P.scale != 1 else f"N({P.loc:g}, 1)"
+    if isinstance(P, Mixture) and all(isinstance(c, Normal) for c in P.components):
+        return " + ".join(f"{w:g} {_law_text(c)}" for c, w in P._active)
+    return repr(P)
+
+
+def plot_js_optima(P=None, projection=None) -> Figure:
+    r"""Every local minimum of :math:`\mathrm{JSD}(P, N(\mu, \sigma^2))` over the normals, drawn over the target.
+
+    Parameters
+    ----------
+    P : Distribution, optional
+        The 1-D target; default :data:`gantheory.mle.DEFAULT_BIMODAL`, ``0.4 N(-3, 1) + 0.6 N(3, 1)``.
+    projection : Projection, optional
+        As :func:`gantheory.mle.js_projection` returns; default
+        ``js_projection(P, polish=False)`` (about half a second).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The target's density, and one curve per local minimum with its JSD
+        (nats), best first; a minimum is called "on one mode" when its
+        μ ± 2σ leaves out some component mean of a mixture target, and
+        "covering" otherwise.
+
+    Notes
+    -----
+    JSD is what the original GAN's generator minimizes when its discriminator
+    is optimal (Goodfellow et al. 2014). For the well-separated modes of the
+    default target it has a local minimum on each mode besides the covering
+    fit, so descent can stop on one mode: mode seeking, which JSD shares with
+    reverse KL (Huszár 2015), is the link to a GAN's mode collapse. On the default target the minima are the covering
+    :math:`N(0.59, 3.06^2)` at 0.129, the +3 mode at 0.163 and the −3 mode at 0.272.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> fig = plot_js_optima(gt.Mixture([gt.Normal(-3, 1), gt.Normal(3, 1)], [0.4, 0.6]))
+    >>> len(fig.axes[0].get_lines())        # three local minima
+    3
+    """
+    P = mle.DEFAULT_BIMODAL if P is None else P
+    if not isinstance(P, Distribution) or P.dim != 1:
+        raise TypeError(f"P must be a 1-D gantheory Distribution, got {P!r}")
+    if projection is None:
+        projection = mle.js_projection(P, polish=False)
+    if not hasattr(projection, "optima") or not projection.optima:
+        raise TypeError(f"projection must be a Projection as gantheory.mle.js_projection returns, got {type(projection).__name__}")
+    means = [c.mean for c, _ in P._active] if isinstance(P, Mixture) else [P.mean]
+    lo, hi = P.ppf(1e-4), P.ppf(1 - 1e-4)
+    width = hi - lo
+    x = np.linspace(lo - 0.3 * width, hi + 0.3 * width, 600)
+    with _figure(size=(9.5, 5.4)) as (fig, ax):
+        ax.fill_between(x, P.pdf(x), color="0.8", label=f"target P = {_law_text(P)}")
+        for i, (Q, value) in enumerate(projection.optima):
+            covering = all(abs(m - Q.loc) <= 2 * Q.scale for m in means)
+            where = "covering" if covering else f"on the mode at {min(means, key=lambda m: abs(m - Q.loc)):g}"
+            best = " (global)" if i == 0 else ""
+            ax.plot(x, Q.pdf(x), label=f"N({Q.loc:.2f}, {Q.scale:.2f}²), {where}: JSD {value:.3f}{best}", **curve_style(i, markevery=40))
+        ax.set_ylim(0.0, 1.45 * max(line.get_ydata().max() for line in ax.get_lines()))  # room for the legend
+        ax.set_xlabel("x")
+        ax.set_ylabel("density (1 / units of x)")
+        k = len(projection.optima)
+        ax.set_title(f"JSD over the normals: {k} local minim{'a' if k > 1 else 'um'}" + (" — descent can stop on one mode" if k > 1 else ""))
         ax.legend(loc="upper left", fontsize=10)
     return fig
 
@@ -586,13 +697,17 @@ def plot_generator_costs(curves=None) -> Figure:
     matplotlib.figure.Figure
         Three panels: the costs and the magnitude of their slopes against
         D(G(z)), and the slope with respect to the discriminator's logit
-        (the factor in the generator's gradient), log scale. When the
-        discriminator rejects the samples (D(G(z)) → 0) the minimax and
-        maximum-likelihood slopes in the logit vanish, the non-saturating one does not.
+        (the factor in the generator's gradient), log scale. Against D the
+        minimax and maximum-likelihood slopes are 1 at D = 0 (not flat); what
+        vanishes when the discriminator rejects the samples (D(G(z)) → 0) is
+        their slope in the logit, :math:`D` and :math:`e^a`; the
+        non-saturating one tends to 1. The maximum-likelihood slope grows
+        without bound as D → 1: a few samples taken for real carry most of
+        its gradient [1]_.
 
     References
     ----------
-    .. [1] I. Goodfellow, "NIPS 2016 tutorial: generative adversarial networks", arXiv:1701.00160, Figure 16.
+    .. [1] I. Goodfellow, "NIPS 2016 tutorial: generative adversarial networks", arXiv:1701.00160, section 3.2.6.
 
     Examples
     --------
@@ -623,18 +738,25 @@ def plot_generator_costs(curves=None) -> Figure:
             right.semilogy(logits, np.abs(slope_logit), label=label, **style)
         left.set_ylim(-10, 5)
         left.set_ylabel("generator cost per sample (nats)")
-        left.set_title("Costs (Goodfellow's Figure 16)")
+        left.set_title("Costs (Goodfellow's tutorial, §3.2.6)")
         middle.set_ylabel("|d cost / d D(G(z))| (nats per unit of D)")
-        middle.set_title("Slopes in D: minimax is flattest at D ≈ 0")
+        middle.set_title(_slope_at_zero_title(d, tables["slope_d"]))
         right.set_ylabel("|d cost / d logit| (nats per nat of logit)")
         right.set_xlabel("discriminator logit a, D(G(z)) = σ(a)")
-        right.set_title("Slopes in the logit: minimax vanishes as a → −∞")
+        right.set_title("Slopes in the logit: minimax and ML vanish as a → −∞")
         for ax in (left, middle):
             ax.set_xlabel(xlabel)
         for ax in (left, middle, right):
             ax.legend(loc="best", fontsize=10)
-        fig.suptitle("Generator costs: the minimax cost saturates where the generator is losing")
+        fig.suptitle("Generator costs: the minimax and maximum-likelihood gradients vanish in the logit where the generator is losing")
     return fig
+
+
+def _slope_at_zero_title(d, slope_d):
+    """The middle panel's title: each cost's |slope in D| at the smallest D drawn (1 for minimax and ML at D = 0)."""
+    at = int(np.argmin(d))
+    values = ", ".join(f"{name.replace('_', '-')} {abs(float(np.asarray(v)[at])):.3g}" for name, v in slope_d.items())
+    return f"Slopes in D at D = {float(d[at]):.3g}: {values}"
 
 
 # -- 7. the vanishing gradient -------------------------------------------------------------------
@@ -817,8 +939,23 @@ def plot_dirac_gan(runs=None, *, lr=0.1, steps=1000) -> Figure:
         eig_ax.legend(loc="center left", fontsize=7.5)
         for ax in axes[n:]:
             ax.set_visible(False)
-        fig.suptitle("The Dirac-GAN: gradient descent circles or spirals out unless the discriminator is regularized")
+        fig.suptitle(_dirac_verdict(runs))
     return fig
+
+
+def _dirac_verdict(runs):
+    """The Dirac-GAN figure's title: which configurations' runs (both rules) end within 1% of their start's distance from (0, 0)."""
+    converged, not_converged = [], []
+    for label, row in runs.items():
+        paths = [np.asarray(row[update], dtype=float) for update in ("simultaneous", "alternating")]
+        ends = all(len(p) - 1 == row.get("steps", len(p) - 1) and np.hypot(*p[-1]) < 0.01 * np.hypot(*p[0]) for p in paths)
+        (converged if ends else not_converged).append(label)
+    parts = []
+    if converged:
+        parts.append(f"{', '.join(converged)} converge (both rules end within 1% of the start's distance)")
+    if not_converged:
+        parts.append(f"{', '.join(not_converged)} do not")
+    return "The Dirac-GAN: " + ";\n".join(parts)
 
 
 # -- 9. the spectrum of a small game ---------------------------------------------------------------
@@ -888,6 +1025,79 @@ def plot_game_spectrum(spectrum=None) -> Figure:
         damping = [-v.real / abs(v) if v != 0 else float("nan") for v in rotating]
         fig.suptitle(f"Game Jacobian of a trained 1-D GAN: the rotating pair's damping ratio −Re λ/|λ| is "
                      f"{damping[0]:.2f} without R1, {damping[1]:.2f} with it")  # fmt: skip
+    return fig
+
+
+def plot_step_size_radius(model=None, *, lr=None, d_lr=None, updates=None) -> Figure:
+    r"""The Dirac-GAN's spectral radius over the two step sizes (two time scales), one heatmap per update rule.
+
+    Parameters
+    ----------
+    model : gantheory.gan.DiracGAN, optional
+        Default the unregularized minimax GAN, ``DiracGAN("minimax")``.
+    lr, d_lr : array_like of float, optional
+        The generator's step sizes :math:`\eta_G` (x axis) and the
+        discriminator's :math:`\eta_D` (y axis); default 61 values each,
+        log-spaced from 0.01 to 10.
+    updates : sequence of str, optional
+        Update rules (:data:`gantheory.gan.dynamics.DIRAC_UPDATES`, the default).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per rule: :meth:`~gantheory.gan.DiracGAN.spectral_radius_grid`
+        on log axes, one colour scale centred at 1 (blue: below 1, the
+        iteration converges near the equilibrium; red: above 1, it moves
+        away), the contour ρ = 1, and in each title the share of the grid
+        with ρ < 1. Unregularized the radius depends on
+        :math:`s = \eta_G\eta_D f'(0)^2` only: simultaneous steps are above 1
+        everywhere, alternating ones on 1 for :math:`s < 4`, extragradient
+        below 1 for :math:`s < 1`, optimistic for :math:`s < 1/3` [1]_ [2]_.
+
+    References
+    ----------
+    .. [1] L. Mescheder, A. Geiger and S. Nowozin, "Which training methods for GANs do actually converge?", ICML 2018.
+    .. [2] C. Daskalakis, A. Ilyas, V. Syrgkanis and H. Zeng, "Training GANs with optimism", ICLR 2018.
+
+    Examples
+    --------
+    >>> fig = plot_step_size_radius(lr=[0.1, 1.0], d_lr=[0.1, 1.0], updates=["extragradient"])
+    >>> fig.axes[0].get_title()
+    'extragradient: ρ < 1 on 100% of the grid'
+    """
+    from matplotlib.colors import TwoSlopeNorm
+
+    from gantheory.gan.dynamics import DIRAC_UPDATES, DiracGAN
+
+    model = DiracGAN("minimax") if model is None else model
+    if not isinstance(model, DiracGAN):
+        raise TypeError(f"model must be a gantheory.gan.DiracGAN, got {type(model).__name__}")
+    lrs = np.logspace(-2, 1, 61) if lr is None else _vector(lr, "lr")
+    d_lrs = np.logspace(-2, 1, 61) if d_lr is None else _vector(d_lr, "d_lr")
+    updates = list(DIRAC_UPDATES if updates is None else updates)
+    if not updates:
+        raise ValueError("updates must name at least one update rule")
+    radii = {update: model.spectral_radius_grid(lrs, d_lrs, update) for update in updates}
+    values = np.concatenate([r.ravel() for r in radii.values()])
+    norm = TwoSlopeNorm(vcenter=1.0, vmin=min(values.min(), 0.99), vmax=max(min(values.max(), 3.0), 1.01))
+    ncols = min(4, len(updates))
+    nrows = math.ceil(len(updates) / ncols)
+    with _figure(nrows, ncols, size=(4.4 * ncols + 1.0, 4.2 * nrows)) as (fig, axes):
+        axes = np.atleast_1d(axes).ravel()
+        for ax, (update, radius) in zip(axes, radii.items()):
+            mesh = ax.pcolormesh(lrs, d_lrs, np.minimum(radius, norm.vmax), cmap="RdBu_r", norm=norm, shading="nearest")
+            if radius.shape[0] > 1 and radius.shape[1] > 1 and radius.min() < 1 < radius.max():
+                ax.contour(lrs, d_lrs, radius, levels=[1.0], colors="black", linewidths=1.2)
+            for scale, size in ((ax.set_xscale, lrs.size), (ax.set_yscale, d_lrs.size)):
+                if size > 1:
+                    scale("log")
+            ax.set_xlabel("lr (generator's step η_G)")
+            ax.set_ylabel("d_lr (discriminator's step η_D)")
+            ax.set_title(f"{update}: ρ < 1 on {100 * np.mean(radius < 1 - 1e-12):.0f}% of the grid", fontsize=11)
+        for ax in axes[len(updates):]:
+            ax.set_visible(False)
+        fig.colorbar(mesh, ax=list(axes[: len(updates)]), label="spectral radius ρ of one step (< 1: converges nearby)")
+        fig.suptitle(f"{model}: the spectral radius over the two step sizes (black: ρ = 1)", fontsize=12)
     return fig
 
 

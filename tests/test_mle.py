@@ -398,3 +398,47 @@ def test_projections_of_a_symmetric_bimodal_find_every_local_minimum(name, proje
 def test_reverse_kl_of_a_law_with_bounded_support_is_refused():
     with pytest.raises(ValueError, match="infinite for every normal"):
         mle.kl_projection(gt.Uniform(0.0, 1.0), direction="reverse")
+
+
+# -- the expected excess KL of the normal MLE: (1/2 + (kappa - 1)/4) / n -------------------------
+
+
+@pytest.mark.parametrize(
+    "P, kappa",
+    [
+        (gt.Normal(1.0, 2.0), 3.0),
+        # 0.5 N(-3, 1) + 0.5 N(3, 1): variance 10, E X^4 = 3^4 + 6 * 3^2 + 3 = 138
+        (mle.SYMMETRIC_BIMODAL, 138.0 / 100.0),
+        (gt.Uniform(-1.0, 1.0), 9.0 / 5.0),  # E X^4 = 1/5, Var = 1/3
+        (gt.Laplace(0.0, 1.0), 6.0),  # E X^4 = 4! b^4 = 24, Var = 2 b^2
+    ],
+)
+def test_excess_kl_constant_is_one_half_plus_kurtosis_minus_one_over_four(P, kappa):
+    assert mle.excess_kl_constant(P) == pytest.approx(0.5 + (kappa - 1) / 4, rel=1e-7)
+
+
+@pytest.mark.parametrize("P", [mle.SYMMETRIC_BIMODAL, gt.Normal(0.0, 3.0)])
+def test_mean_excess_kl_of_many_runs_matches_the_constant_over_n(P):
+    # Monte Carlo: 2000 independent samples of n = 1000; n * KL(Q* || Q_n) has a standard deviation of
+    # order one, so its mean is within 4 standard errors of c = 1/2 + (kappa - 1)/4 up to the O(1/n) rest
+    n, n_runs = 1000, 2000
+    run = mle.mle_convergence(P, sizes=[n], rng=31, n_runs=n_runs)
+    scaled = n * run.runs[:, 0]
+    se = scaled.std(ddof=1) / math.sqrt(n_runs)
+    assert abs(scaled.mean() - mle.excess_kl_constant(P)) <= 4 * se + 5.0 / n
+
+
+def test_each_run_is_the_mle_of_its_own_sample():
+    P = mle.SYMMETRIC_BIMODAL
+    run = mle.mle_convergence(P, sizes=[10, 100, 1000], rng=5, n_runs=3)
+    assert run.runs.shape == (3, 3) and run.target is P
+    np.testing.assert_array_equal(run.runs[0], run.excess_kl)
+    # the runs draw one after the other from the generator: refit the third sample with fit and gt.kl
+    gen = np.random.default_rng(5)
+    samples = [P.sample(1000, rng=gen) for _ in range(3)]
+    for n, value in zip(run.sizes, run.runs[2]):
+        assert value == pytest.approx(gt.kl(run.projection.fitted, mle.fit(gt.Normal, samples[2][:n])), rel=1e-8, abs=1e-14)
+    with pytest.raises(ValueError, match="n_runs"):
+        mle.mle_convergence(P, sizes=[10, 100], n_runs=0)
+    with pytest.raises(ValueError, match="fourth moment|infinite|atoms"):
+        mle.excess_kl_constant(gt.PointMasses([0.0, 1.0]))

@@ -109,6 +109,7 @@ def test_estimator_errors_refuses_bad_input(bad, error):
 
 # -- 3. MLE = KL ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_mle_is_kl_default_and_given_data():
     assert_labelled(plotting.plot_mle_is_kl())
     run = gt.mle.mle_convergence(gt.Normal(0, 2), sizes=[10, 100, 1000], rng=1)
@@ -356,3 +357,61 @@ def test_bernoulli_bias_refuses_bad_input():
     bad = {k: getattr(losses, k) for k in ("p", "m", "theta", "cramer2")} | {"w1": np.zeros((1, 3))}
     with pytest.raises(ValueError, match="shape"):
         plotting.plot_bernoulli_bias(bad)
+
+
+# -- chapters 1 and 2: estimator rates, the MLE's excess KL, the JSD's local minima -----------------
+
+def test_estimator_errors_title_states_the_range_of_fitted_rates_and_the_legend_the_theory():
+    errors = rates.estimator_errors(sizes=[50, 100, 200], repeats=2, rng=1)
+    fig = plotting.plot_estimator_errors(errors)
+    fitted = {label: row["rate"] for label, row in errors.items()}
+    slowest, fastest = max(fitted, key=fitted.get), min(fitted, key=fitted.get)
+    title = fig._suptitle.get_text()
+    assert "over 2 repeats" in title
+    assert f"n^{fitted[slowest]:.2f} ({slowest})" in title and f"n^{fitted[fastest]:.2f} ({fastest})" in title
+    texts = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert any(t.startswith("histogram JSD:") and "theory n^-1/3" in t for t in texts)
+
+
+def test_mle_is_kl_draws_the_mean_over_runs_and_the_predicted_constant_over_n():
+    run = gt.mle.mle_convergence(gt.mle.SYMMETRIC_BIMODAL, sizes=[10, 100, 1000], rng=2, n_runs=5)
+    fig = plotting.plot_mle_is_kl(convergence=run)
+    assert_labelled(fig)
+    right = fig.axes[1]
+    lines = {line.get_label(): line for line in right.get_lines()}
+    np.testing.assert_allclose(lines["mean over 5 runs"].get_ydata(), run.runs.mean(axis=0), rtol=1e-12)
+    # the guide: (1/2 + (kappa - 1)/4)/n with kappa = 138/100 for 0.5 N(-3, 1) + 0.5 N(3, 1)
+    guide = next(line for label, line in lines.items() if label.startswith("(½ + (κ − 1)/4)/n"))
+    np.testing.assert_allclose(guide.get_ydata(), 0.595 / np.array([10, 100, 1000]), rtol=1e-7)
+    assert "P = 0.5 N(-3, 1) + 0.5 N(3, 1)" in right.get_title()
+    assert "cross-entropy" in fig._suptitle.get_text()
+
+
+def test_mle_is_kl_refuses_runs_of_the_wrong_shape():
+    with pytest.raises(ValueError, match="runs"):
+        plotting.plot_mle_is_kl(convergence={"sizes": [10, 100], "excess_kl": [0.1, 0.01], "runs": [[0.1, 0.01, 0.001]]})
+
+
+def test_js_optima_draws_every_local_minimum_with_its_jsd():
+    import scipy.stats
+
+    P = gt.mle.DEFAULT_BIMODAL
+    projection = gt.mle.js_projection(P, polish=False)
+    fig = plotting.plot_js_optima(P, projection)
+    assert_labelled(fig)
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == len(projection.optima) == 3
+    x = lines[0].get_xdata()
+    for line, (Q, value) in zip(lines, projection.optima):
+        # each curve is its normal's density, and its legend gives the JSD recomputed by gt.js_divergence
+        np.testing.assert_allclose(line.get_ydata(), scipy.stats.norm(Q.loc, Q.scale).pdf(x), rtol=1e-9)
+        assert f"JSD {gt.js_divergence(P, Q):.3f}" in line.get_label()
+    labels = [line.get_label() for line in lines]
+    assert "covering" in labels[0] and "on the mode at 3" in labels[1] and "on the mode at -3" in labels[2]
+
+
+def test_js_optima_refuses_bad_input():
+    with pytest.raises(TypeError, match="P"):
+        plotting.plot_js_optima(gt.ring_of_gaussians(8))
+    with pytest.raises(TypeError, match="projection"):
+        plotting.plot_js_optima(None, gt.Normal())
