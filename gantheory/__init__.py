@@ -35,6 +35,7 @@ from gantheory.distributions import (
 )
 from gantheory.divergences import exact
 from gantheory.divergences.exact import cramer, energy_distance, js_distance, js_divergence, kl, tv, w1
+from gantheory.divergences.exact import frechet_distance, mmd, w2, wp
 
 # -- autograd (autograd/) --
 from gantheory import autograd
