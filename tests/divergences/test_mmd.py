@@ -1,0 +1,199 @@
+"""MMD and KID: exact values between Gaussian mixtures, the estimators and the permutation test.
+
+Truths: the V-statistic of point masses (exact MMD between discrete laws is
+that finite sum), the factorization of the Gaussian kernel over coordinates,
+1-D quadrature of the Gaussian integral, the energy distance (the distance
+kernel), brute-force permutations, and the estimators' means over seeds
+against the exact value with a tolerance from their spread.
+"""
+
+import math
+import tracemalloc
+
+import numpy as np
+import pytest
+import scipy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import gantheory as gt
+from gantheory.divergences._kernels import median_bandwidth
+
+
+def _kernel_mean_1d_quad(mu, var, ell):
+    """E exp(-Z^2 / 2 ell^2), Z ~ N(mu, var), by quadrature."""
+    s = math.sqrt(var)
+    f = lambda z: math.exp(-0.5 * z * z / ell**2) * scipy.stats.norm.pdf(z, mu, s)
+    return scipy.integrate.quad(f, mu - 40 * s, mu + 40 * s, epsabs=0, epsrel=1e-13, limit=200)[0]
+
+
+def test_exact_gaussian_kernel_mmd_between_normals_matches_quadrature():
+    P, Q, ell = gt.Normal(0.3, 1.2), gt.Normal(-1.0, 0.7), 0.8
+    expected = _kernel_mean_1d_quad(0, 2 * 1.44, ell) + _kernel_mean_1d_quad(0, 2 * 0.49, ell) - 2 * _kernel_mean_1d_quad(1.3, 1.44 + 0.49, ell)
+    assert gt.mmd(P, Q, bandwidth=ell) == pytest.approx(expected, rel=1e-11)
+
+
+def test_exact_gaussian_kernel_mmd_factorizes_over_independent_coordinates():
+    # k(x, y) = k1(x1, y1) k1(x2, y2) and independent coordinates: each E k is a product of 1-D kernel means
+    ell = 1.3
+    P = gt.Product(gt.Normal(0.0, 1.0), gt.Normal(1.0, 0.5))
+    Q = gt.MultivariateNormal([0.5, -0.5], [[0.3, 0.0], [0.0, 2.0]])
+
+    def ek(m1, v1, m2, v2):  # 1-D E k(X, Y)
+        return ell / math.sqrt(ell**2 + v1 + v2) * math.exp(-0.5 * (m1 - m2) ** 2 / (ell**2 + v1 + v2))
+
+    pp = ek(0, 1, 0, 1) * ek(1, 0.25, 1, 0.25)
+    qq = ek(0.5, 0.3, 0.5, 0.3) * ek(-0.5, 2, -0.5, 2)
+    pq = ek(0, 1, 0.5, 0.3) * ek(1, 0.25, -0.5, 2)
+    assert gt.mmd(P, Q, bandwidth=ell) == pytest.approx(pp + qq - 2 * pq, rel=1e-13)
+
+
+@pytest.mark.parametrize("kernel", ["gaussian", "cubic", "distance"])
+def test_exact_mmd_between_point_masses_is_the_v_statistic(kernel):
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(7, 2)), rng.normal(1.0, 1.0, size=(5, 2))
+    bandwidth = 0.9 if kernel == "gaussian" else None
+    exact = gt.mmd(gt.PointMasses(x), gt.PointMasses(y), kernel=kernel, bandwidth=bandwidth)
+    assert exact == pytest.approx(gt.empirical.mmd(x, y, kernel, bandwidth, unbiased=False), rel=1e-12)
+
+
+def test_distance_kernel_gives_the_energy_distance_exactly():
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(300, 2)), rng.normal(0.5, 1.0, size=(200, 2))
+    for unbiased in (True, False):
+        assert gt.empirical.mmd(x, y, "distance", unbiased=unbiased) == pytest.approx(gt.empirical.energy_distance(x, y, unbiased=unbiased), rel=1e-12)
+    P, Q = gt.ring_of_gaussians(4), gt.MultivariateNormal([0.0, 0.0], np.eye(2))
+    assert gt.mmd(P, Q, kernel="distance") == gt.energy_distance(P, Q)
+
+
+def test_cubic_kernel_sees_only_the_first_three_moments():
+    # N(0, 1) and the two-point law +-1 share E X, E X^2 and E X^3: MMD 0 under the cubic kernel, not under the Gaussian one
+    P, Q = gt.Normal(0.0, 1.0), gt.PointMasses([-1.0, 1.0])
+    assert gt.mmd(P, Q, kernel="cubic") == 0.0
+    # Gaussian kernel, l = 1: E k(X, X') = 1/sqrt(3), E k(Y, Y') = (1 + e^-2)/2, E k(X, +-1) = e^(-1/4)/sqrt(2)
+    expected = 1 / math.sqrt(3) + (1 + math.exp(-2)) / 2 - 2 * math.exp(-0.25) / math.sqrt(2)
+    assert gt.mmd(P, Q, kernel="gaussian", bandwidth=1.0) == pytest.approx(expected, rel=1e-13) and expected > 0.04
+    # the moment formula against the expansion E(XY + 1)^3 = 1 + 3 EX EY + 3 EX^2 EY^2 + EX^3 EY^3 in 1-D
+    A, B = gt.Normal(0.5, 1.0), gt.Normal(-0.2, 2.0)
+    m = lambda mu, s: (mu, mu**2 + s**2, mu**3 + 3 * mu * s**2)
+    (a1, a2, a3), (b1, b2, b3) = m(0.5, 1.0), m(-0.2, 2.0)
+    K = lambda u, v: 1 + 3 * u[0] * v[0] + 3 * u[1] * v[1] + u[2] * v[2]
+    assert gt.mmd(A, B, kernel="cubic") == pytest.approx(K((a1, a2, a3), (a1, a2, a3)) + K((b1, b2, b3), (b1, b2, b3)) - 2 * K((a1, a2, a3), (b1, b2, b3)), rel=1e-12)
+
+
+normals_2d = st.builds(
+    lambda m0, m1, s0, s1, r: gt.MultivariateNormal([m0, m1], [[s0 * s0, r * s0 * s1], [r * s0 * s1, s1 * s1]]),
+    st.floats(-3, 3), st.floats(-3, 3), st.floats(0.2, 2), st.floats(0.2, 2), st.floats(-0.9, 0.9),
+)
+
+
+@settings(max_examples=40)
+@given(P=normals_2d, Q=normals_2d, R=normals_2d, ell=st.floats(0.3, 3.0))
+def test_exact_mmd_is_a_metric_on_gaussians(P, Q, R, ell):
+    pq, qp = gt.mmd(P, Q, bandwidth=ell), gt.mmd(Q, P, bandwidth=ell)
+    assert pq >= 0.0 and pq == pytest.approx(qp, rel=1e-12, abs=1e-15)
+    assert gt.mmd(P, P, bandwidth=ell) == 0.0
+    if not np.allclose(P.mean, Q.mean, atol=1e-3) or not np.allclose(P.cov, Q.cov, atol=1e-3):
+        assert pq > 0.0  # characteristic kernel: distinct laws are at positive distance
+    d = lambda A, B: math.sqrt(gt.mmd(A, B, bandwidth=ell))
+    assert d(P, R) <= d(P, Q) + d(Q, R) + 1e-7
+
+
+def test_estimators_converge_to_the_exact_value_within_their_spread():
+    P, Q, ell, n, runs = gt.MultivariateNormal([0, 0], np.eye(2)), gt.MultivariateNormal([0.5, 0], [[1.0, 0.3], [0.3, 0.8]]), 1.0, 400, 30
+    exact = gt.mmd(P, Q, bandwidth=ell)
+    u, v, lin = [], [], []
+    for seed in range(runs):
+        x, y = P.sample(n, rng=seed), Q.sample(n, rng=1000 + seed)
+        u.append(gt.empirical.mmd(x, y, bandwidth=ell))
+        v.append(gt.empirical.mmd(x, y, bandwidth=ell, unbiased=False))
+        lin.append(gt.empirical.mmd(x, y, bandwidth=ell, linear_time=True))
+    for values in (u, lin):  # unbiased: the mean within 4 standard errors
+        assert abs(np.mean(values) - exact) < 4 * np.std(values) / math.sqrt(runs)
+    # the V-statistic's bias (E k(X,X) - E k(X,X'))/n + (same for Y)/n, E k(X,X) = 1
+    bias = ((1 - gt.exact._gaussian_kernel_mean(*[gt.exact._gaussian_mixture(P)] * 2, ell)) + (1 - gt.exact._gaussian_kernel_mean(*[gt.exact._gaussian_mixture(Q)] * 2, ell))) / n
+    assert abs(np.mean(v) - exact - bias) < 4 * np.std(v) / math.sqrt(runs)
+    assert np.std(lin) > np.std(u)  # the linear-time estimator pays in variance
+
+
+def test_kid_is_the_mean_of_subset_u_statistics_and_unbiased_for_the_cubic_mmd():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(300, 2)), rng.normal(0.3, 1.0, size=(300, 2))
+    result = gt.empirical.kid(x, y, n_subsets=5, subset_size=100, rng=9)
+    gen = np.random.default_rng(9)
+    values = []
+    for _ in range(5):
+        xs, ys = x[gen.choice(300, 100, replace=False)], y[gen.choice(300, 100, replace=False)]
+        values.append(gt.empirical.mmd(xs, ys, "cubic"))
+    assert result.value == pytest.approx(np.mean(values), rel=1e-12)
+    assert result.std == pytest.approx(np.std(values), rel=1e-12) and result.std_error == pytest.approx(np.std(values) / math.sqrt(5), rel=1e-12)
+    # unbiased at small n: the mean of KIDs of n = 50 samples over seeds vs the exact cubic MMD
+    P, Q = gt.MultivariateNormal([0, 0], np.eye(2)), gt.MultivariateNormal([0.3, 0.0], np.eye(2))
+    exact = gt.mmd(P, Q, kernel="cubic")
+    kids = [gt.empirical.kid(P.sample(50, rng=s), Q.sample(50, rng=100 + s), n_subsets=1, subset_size=50).value for s in range(200)]
+    assert abs(np.mean(kids) - exact) < 4 * np.std(kids) / math.sqrt(200)
+
+
+def test_permutation_test_matches_brute_force_relabellings():
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(12, 2)), rng.normal(0.4, 1.0, size=(9, 2))
+    result = gt.empirical.mmd_test(x, y, n_permutations=60, rng=11)
+    assert result.statistic == pytest.approx(gt.empirical.mmd(x, y), rel=1e-12)
+    z, gen, exceed = np.vstack([x, y]), np.random.default_rng(11), 0
+    for _ in range(60):
+        idx = gen.permutation(21)[:12]
+        xs, ys = z[np.sort(idx)], z[np.setdiff1d(np.arange(21), idx)]
+        exceed += gt.empirical.mmd(xs, ys, bandwidth=result.bandwidth) >= result.statistic - 1e-15
+    assert result.p_value == pytest.approx((1 + exceed) / 61)
+
+
+def test_permutation_test_p_values_are_valid_under_the_null_and_small_under_a_shift():
+    p_null = [gt.empirical.mmd_test(*np.random.default_rng(s).normal(size=(2, 40, 2)), n_permutations=99, rng=s).p_value for s in range(40)]
+    assert np.mean(np.array(p_null) <= 0.1) <= 0.1 + 3 * math.sqrt(0.09 / 40)  # P(p <= 0.1) <= 0.1, up to 3 binomial s.d.
+    rng = np.random.default_rng(6)
+    assert gt.empirical.mmd_test(rng.normal(size=(60, 2)), rng.normal(1.0, 1.0, size=(60, 2)), n_permutations=99).p_value == 0.01
+
+
+def test_chunks_bound_the_memory_and_do_not_change_the_value():
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(3000, 2)), rng.normal(size=(2500, 2))
+    whole = gt.empirical.mmd(x, y, bandwidth=1.0, chunk_size=3000)
+    tracemalloc.start()
+    chunked = gt.empirical.mmd(x, y, bandwidth=1.0, chunk_size=100)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert chunked == pytest.approx(whole, rel=1e-10, abs=1e-15)
+    assert peak < 4 * 8 * 100 * 3000  # a few blocks of 100 x 3000, never the 3000 x 3000 matrix (72 MB)
+
+
+def test_median_heuristic_is_the_median_pairwise_distance():
+    x, y = np.array([[0.0], [1.0]]), np.array([[3.0], [7.0]])
+    assert median_bandwidth(np.vstack([x, y])) == np.median([1, 3, 7, 2, 6, 4])
+    assert gt.empirical.mmd(x, y) == gt.empirical.mmd(x, y, bandwidth=3.5)
+
+
+def test_bad_input_raises_naming_the_argument():
+    x, y = np.zeros((5, 2)), np.ones((5, 2))
+    with pytest.raises(ValueError, match="bandwidth must be finite and > 0"):
+        gt.empirical.mmd(x, y, bandwidth=0.0)
+    with pytest.raises(ValueError, match="bandwidth must be finite and > 0"):
+        gt.mmd(gt.Normal(0, 1), gt.Normal(1, 1), bandwidth=-1.0)
+    with pytest.raises(ValueError, match="kernel must be one of"):
+        gt.empirical.mmd(x, y, kernel="laplacian")
+    with pytest.raises(ValueError, match="bandwidth applies to the kernels"):
+        gt.empirical.mmd(x, y, kernel="cubic", bandwidth=1.0)
+    with pytest.raises(ValueError, match="x has 1 point; the unbiased MMD"):
+        gt.empirical.mmd(x[:1], y)
+    assert gt.empirical.mmd(x[:1], y, unbiased=False) >= 0
+    with pytest.raises(ValueError, match="same dimension"):
+        gt.empirical.mmd(x, np.ones((5, 3)))
+    with pytest.raises(ValueError, match="bandwidth is required"):
+        gt.mmd(gt.Normal(0, 1), gt.Normal(1, 1))
+    with pytest.raises(NotImplementedError, match="kernel='imq' has no exact route"):
+        gt.mmd(gt.Normal(0, 1), gt.Normal(1, 1), kernel="imq")
+    with pytest.raises(NotImplementedError, match="exact routes cover"):
+        gt.mmd(gt.Uniform(0, 1), gt.Normal(1, 1), bandwidth=1.0)
+    with pytest.raises(ValueError, match="linear-time estimator is unbiased"):
+        gt.empirical.mmd(x, y, unbiased=False, linear_time=True)
+    with pytest.raises(ValueError, match="KID needs at least 2 points"):
+        gt.empirical.kid(x[:1], y)
