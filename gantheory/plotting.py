@@ -1448,7 +1448,7 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
 # -- 11. Wasserstein vs Cramér -----------------------------------------------------------------
 
 def plot_bernoulli_bias(losses=None, minimizers=None) -> Figure:
-    r"""Figure 11: Bellemare et al.'s Bernoulli example: the expected sample losses of W1 and of Cramér², and their minimizers against m.
+    r"""Figure 11: a Bernoulli example of biased W1 sample gradients (Bellemare et al.): the expected sample losses of W1 and of Cramér², and their minimizers against m.
 
     Parameters
     ----------

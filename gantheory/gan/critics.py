@@ -3,7 +3,8 @@ r"""Wasserstein vs Cramér critics: biased and unbiased sample gradients, and th
 Three computations, each returning a dataclass of arrays for
 :mod:`gantheory.plotting` and the notebooks:
 
-* :func:`bernoulli_sample_losses` -- Bellemare et al.'s Bernoulli example [1]_:
+* :func:`bernoulli_sample_losses` -- a Bernoulli example of the biased W1
+  sample gradients of Bellemare et al. [1]_:
   the expected *sample* loss :math:`E\,d(\hat P_m, Q_\theta)` and its gradient
   for :math:`d = W_1` and :math:`d = \ell_2^2`, exactly (by enumerating the
   binomial outcomes of an m-sample batch) or by Monte Carlo;
@@ -164,8 +165,9 @@ def _bernoulli_counts(rng, m: int, p: float, n_batches: int) -> np.ndarray:
 def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_000, rng=None) -> BernoulliSampleLosses:
     r"""Expected W1 and squared-Cramér losses of an m-sample batch from Bernoulli(p) against Bernoulli(θ).
 
-    Bellemare et al.'s example [1]_: the target :math:`P = B(p)` is seen only
-    through a batch of m samples, whose empirical law is :math:`\hat P_m = B(K/m)`
+    A Bernoulli instance of Bellemare et al.'s biased W1 gradients [1]_: the
+    target :math:`P = B(p)` is seen only through a batch of m samples, whose
+    empirical law is :math:`\hat P_m = B(K/m)`
     with :math:`K \sim \mathrm{Binomial}(m, p)`; the model :math:`Q_\theta = B(\theta)`
     is exact. Between Bernoullis :math:`F - G = \theta - a` on :math:`[0, 1)`, so
 
