@@ -96,3 +96,27 @@ def test_notebook_executes(path, kernel_env, tmp_path):
                 if out.output_type == "stream" and out.name == "stderr" and "RuntimeWarning" in out.text]  # fmt: skip
     assert not warnings, f"{path.name} emitted RuntimeWarnings:\n" + "\n".join(warnings)
     print(f"{path.name}: {elapsed:.1f} s")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_ends_with_exercises_whose_hidden_solutions_assert(path):
+    """The exercises convention: a "## Exercises" cell, then per exercise a "### Exercise <chapter>.<k>: <title>" cell and
+    ONE code cell tagged "solution", hidden in Jupyter, that asserts its answer; at least two, and nothing after them."""
+    import re
+
+    nb = nbformat.read(path, as_version=4)
+    chapter = int(path.name[:2])
+    heads = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown" and cell.source.strip() == "## Exercises"]
+    assert len(heads) == 1, f"{path.name}: needs exactly one markdown cell '## Exercises' (found {len(heads)})"
+    rest = nb.cells[heads[0] + 1:]
+    assert len(rest) >= 4 and len(rest) % 2 == 0, (
+        f"{path.name}: after '## Exercises' expected pairs of (exercise, solution) cells, at least two, found {len(rest)} cells")
+    for k, (task, sol) in enumerate(zip(rest[::2], rest[1::2]), start=1):
+        where = f"{path.name}, exercise {chapter}.{k}"
+        assert task.cell_type == "markdown" and re.match(rf"### Exercise {chapter}\.{k}: \S", task.source), (
+            f"{where}: the cell should start '### Exercise {chapter}.{k}: <title>', got {task.source[:60]!r}")
+        assert sol.cell_type == "code", f"{where}: the cell after the task must be the solution's code cell"
+        assert "solution" in sol.metadata.get("tags", []), f'{where}: tag the solution cell "solution" (metadata tags)'
+        assert sol.metadata.get("jupyter", {}).get("source_hidden") is True, f"{where}: hide the solution (metadata jupyter.source_hidden)"
+        assert sol.source.startswith("# Solution (hidden in Jupyter: click to expand)"), f"{where}: start the solution with its comment line"
+        assert re.search(r"^\s*assert\b", sol.source, flags=re.MULTILINE), f"{where}: the solution must assert its answer"
