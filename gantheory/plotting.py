@@ -738,12 +738,12 @@ def plot_generator_costs(curves=None) -> Figure:
             right.semilogy(logits, np.abs(slope_logit), label=label, **style)
         left.set_ylim(-10, 5)
         left.set_ylabel("generator cost per sample (nats)")
-        left.set_title("Costs (Goodfellow's tutorial, §3.2.6)")
+        left.set_title("Costs (Goodfellow's tutorial, §3.2.6)", fontsize=11)
         middle.set_ylabel("|d cost / d D(G(z))| (nats per unit of D)")
-        middle.set_title(_slope_at_zero_title(d, tables["slope_d"]))
+        middle.set_title(_slope_at_zero_title(d, tables["slope_d"]), fontsize=11)
         right.set_ylabel("|d cost / d logit| (nats per nat of logit)")
         right.set_xlabel("discriminator logit a, D(G(z)) = σ(a)")
-        right.set_title("Slopes in the logit: minimax and ML vanish as a → −∞")
+        right.set_title("Slopes in the logit: minimax and\nmaximum likelihood vanish as a → −∞", fontsize=11)
         for ax in (left, middle):
             ax.set_xlabel(xlabel)
         for ax in (left, middle, right):
@@ -756,7 +756,7 @@ def _slope_at_zero_title(d, slope_d):
     """The middle panel's title: each cost's |slope in D| at the smallest D drawn (1 for minimax and ML at D = 0)."""
     at = int(np.argmin(d))
     values = ", ".join(f"{name.replace('_', '-')} {abs(float(np.asarray(v)[at])):.3g}" for name, v in slope_d.items())
-    return f"Slopes in D at D = {float(d[at]):.3g}: {values}"
+    return f"Slopes in D at D = {float(d[at]):.3g}:\n{values}"
 
 
 # -- 7. the vanishing gradient -------------------------------------------------------------------
@@ -939,7 +939,7 @@ def plot_dirac_gan(runs=None, *, lr=0.1, steps=1000) -> Figure:
         eig_ax.legend(loc="center left", fontsize=7.5)
         for ax in axes[n:]:
             ax.set_visible(False)
-        fig.suptitle(_dirac_verdict(runs))
+        fig.suptitle(_dirac_verdict(runs), fontsize=12)
     return fig
 
 
@@ -950,12 +950,12 @@ def _dirac_verdict(runs):
         paths = [np.asarray(row[update], dtype=float) for update in ("simultaneous", "alternating")]
         ends = all(len(p) - 1 == row.get("steps", len(p) - 1) and np.hypot(*p[-1]) < 0.01 * np.hypot(*p[0]) for p in paths)
         (converged if ends else not_converged).append(label)
-    parts = []
+    lines = ["The Dirac-GAN, both update rules from one start"]
     if converged:
-        parts.append(f"{', '.join(converged)} converge (both rules end within 1% of the start's distance)")
+        lines.append(f"converge (end within 1% of the start's distance from (0, 0)): {', '.join(converged)}")
     if not_converged:
-        parts.append(f"{', '.join(not_converged)} do not")
-    return "The Dirac-GAN: " + ";\n".join(parts)
+        lines.append(f"do not: {', '.join(not_converged)}")
+    return "\n".join(lines)
 
 
 # -- 9. the spectrum of a small game ---------------------------------------------------------------
@@ -1077,26 +1077,33 @@ def plot_step_size_radius(model=None, *, lr=None, d_lr=None, updates=None) -> Fi
     updates = list(DIRAC_UPDATES if updates is None else updates)
     if not updates:
         raise ValueError("updates must name at least one update rule")
-    radii = {update: model.spectral_radius_grid(lrs, d_lrs, update) for update in updates}
+    radii = {}
+    for update in updates:  # rounding puts a radius of exactly 1 (alternating steps) at 1 ± 1e-16: draw it as 1
+        radius = model.spectral_radius_grid(lrs, d_lrs, update)
+        radii[update] = np.where(np.abs(radius - 1) < 1e-9, 1.0, radius)
     values = np.concatenate([r.ravel() for r in radii.values()])
     norm = TwoSlopeNorm(vcenter=1.0, vmin=min(values.min(), 0.99), vmax=max(min(values.max(), 3.0), 1.01))
     ncols = min(4, len(updates))
     nrows = math.ceil(len(updates) / ncols)
-    with _figure(nrows, ncols, size=(4.4 * ncols + 1.0, 4.2 * nrows)) as (fig, axes):
+    with _figure(nrows, ncols, size=(4.4 * ncols + 1.5, 4.2 * nrows)) as (fig, axes):
         axes = np.atleast_1d(axes).ravel()
         for ax, (update, radius) in zip(axes, radii.items()):
             mesh = ax.pcolormesh(lrs, d_lrs, np.minimum(radius, norm.vmax), cmap="RdBu_r", norm=norm, shading="nearest")
-            if radius.shape[0] > 1 and radius.shape[1] > 1 and radius.min() < 1 < radius.max():
+            if radius.shape[0] > 1 and radius.shape[1] > 1 and radius.min() < 1 < radius.max():  # ρ = 1 between them
                 ax.contour(lrs, d_lrs, radius, levels=[1.0], colors="black", linewidths=1.2)
+            ax.plot([], [], color="black", linewidth=1.2, label="ρ = 1")
+            ax.legend(loc="lower left", fontsize=9)
             for scale, size in ((ax.set_xscale, lrs.size), (ax.set_yscale, d_lrs.size)):
                 if size > 1:
                     scale("log")
             ax.set_xlabel("lr (generator's step η_G)")
             ax.set_ylabel("d_lr (discriminator's step η_D)")
-            ax.set_title(f"{update}: ρ < 1 on {100 * np.mean(radius < 1 - 1e-12):.0f}% of the grid", fontsize=11)
+            on_circle = f", ρ = 1 on {100 * np.mean(radius == 1):.0f}%" if (radius == 1).any() else ""
+            ax.set_title(f"{update}: ρ < 1 on {100 * np.mean(radius < 1):.0f}%{on_circle} of the grid", fontsize=11)
         for ax in axes[len(updates):]:
             ax.set_visible(False)
-        fig.colorbar(mesh, ax=list(axes[: len(updates)]), label="spectral radius ρ of one step (< 1: converges nearby)")
+        fig.colorbar(mesh, ax=list(axes[: len(updates)]), label="spectral radius ρ (< 1: converges)",
+                     extend="max" if values.max() > norm.vmax else "neither")  # fmt: skip
         fig.suptitle(f"{model}: the spectral radius over the two step sizes (black: ρ = 1)", fontsize=12)
     return fig
 

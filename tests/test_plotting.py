@@ -156,9 +156,15 @@ def test_generator_costs_default_and_given_curves():
     curves = gt.gan.generator_cost_curves(logits=np.linspace(-5, 5, 11))
     fig = plotting.plot_generator_costs(curves)
     assert_labelled(fig)
-    # The minimax slope in the logit is -D = -sigmoid(a) (Goodfellow 2016, section 3.2.3): drawn as its magnitude.
+    # The minimax slope in the logit is -D = -sigmoid(a) (Goodfellow 2016, section 3.2.6): drawn as its magnitude.
     minimax = fig.axes[2].get_lines()[0]
     np.testing.assert_allclose(minimax.get_ydata(), 1 / (1 + np.exp(-minimax.get_xdata())), rtol=1e-12)
+
+
+def test_generator_costs_title_gives_the_slopes_in_d_near_zero():
+    # |d/dD log(1 - D)| = 1/(1 - D) and |d/dD (-D/(1-D))| = 1/(1-D)²: both 1 at D = 0 (not flat); -log D: 1/D
+    title = plotting.plot_generator_costs(gt.gan.generator_cost_curves(d=[1e-4, 0.5])).axes[1].get_title()
+    assert title == "Slopes in D at D = 0.0001:\nminimax 1, non-saturating 1e+04, maximum-likelihood 1"
 
 
 def test_generator_costs_refuse_bad_input():
@@ -233,6 +239,17 @@ def test_dirac_gan_default_and_given_runs():
     # Simultaneous GD on the unregularized Dirac-GAN: update-map eigenvalues 1 ± lr f'(0) i (Mescheder et al. 2018).
     np.testing.assert_allclose(runs["GAN"]["eigenvalues"]["simultaneous"], [1 - 0.1j, 1 + 0.1j], atol=1e-12)
     assert_labelled(plotting.plot_dirac_gan(runs))
+
+
+def test_dirac_gan_title_names_the_configurations_that_converge():
+    runs = gt.gan.dynamics.dirac_gan_runs(lr=0.1, steps=1000)
+    title = plotting.plot_dirac_gan(runs)._suptitle.get_text()
+    # converged: both runs end within 1% of the start's distance from (0, 0); measured independently here
+    named = next(line for line in title.split("\n") if line.startswith("converge")).split("): ", 1)[1].split(", ")
+    for label, row in runs.items():
+        ends = [np.hypot(*row[u][-1]) < 0.01 * np.hypot(*row[u][0]) for u in ("simultaneous", "alternating")]
+        assert (label in named) == all(ends), label
+    assert "GAN + R1 (γ = 0.3)" in named and "WGAN-GP (γ = 0.3)" not in named and "GAN" not in named
 
 
 def test_dirac_gan_says_which_run_diverged():
@@ -415,3 +432,28 @@ def test_js_optima_refuses_bad_input():
         plotting.plot_js_optima(gt.ring_of_gaussians(8))
     with pytest.raises(TypeError, match="projection"):
         plotting.plot_js_optima(None, gt.Normal())
+
+
+# -- the Dirac-GAN's spectral radius over the two step sizes ---------------------------------------
+
+def test_step_size_radius_draws_the_grid_radius():
+    model = gt.gan.DiracGAN("minimax")
+    lrs, d_lrs = np.logspace(-1, 1, 7), np.logspace(-1, 1, 5)
+    fig = plotting.plot_step_size_radius(model, lr=lrs, d_lr=d_lrs)
+    assert_labelled(fig)
+    # extragradient converges iff s = lr d_lr f'(0)² < 1 (closed form, derived in gantheory.symbolic): the title's share
+    s = np.outer(d_lrs, lrs) / 4
+    titles = [ax.get_title() for ax in fig.axes[:4]]
+    assert titles[2] == f"extragradient: ρ < 1 on {100 * np.mean(s < 1):.0f}% of the grid"
+    assert titles[0] == "simultaneous: ρ < 1 on 0% of the grid"  # sqrt(1 + s) > 1 everywhere
+    mesh = fig.axes[2].collections[0]
+    np.testing.assert_allclose(np.asarray(mesh.get_array()).reshape(5, 7), np.minimum(np.sqrt(1 - s + s**2), 3.0), rtol=1e-12)
+
+
+def test_step_size_radius_refuses_bad_input():
+    with pytest.raises(TypeError, match="DiracGAN"):
+        plotting.plot_step_size_radius("minimax")
+    with pytest.raises(ValueError, match="updates"):
+        plotting.plot_step_size_radius(updates=[])
+    with pytest.raises(ValueError, match="d_lr"):
+        plotting.plot_step_size_radius(lr=[0.1], d_lr=[-1.0])

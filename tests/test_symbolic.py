@@ -288,3 +288,60 @@ def test_import_gantheory_does_not_import_sympy_until_symbolic_is_used():
         "assert 'sympy' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+
+
+# -- the Dirac-GAN's update maps (two step sizes, R1) -------------------------------------------
+
+
+def test_alternating_cycles_for_h_f_prime_below_two_and_has_a_jordan_block_at_two():
+    # lr = d_lr = h, f'(0) = 1/2: det 1, trace 2 - h²/4; complex pair (on the unit circle) iff h f'(0) < 2
+    h = sp.Symbol("h", positive=True)
+    M = sp.Matrix(symbolic.dirac_gan_update_jacobian("alternating", "minimax").expr.subs({symbolic.lr: h, symbolic.d_lr: h}))
+    assert sp.simplify(M.det() - 1) == 0 and sp.simplify(M.trace() - (2 - h**2 / 4)) == 0
+    discriminant = sp.factor(M.trace() ** 2 - 4 * M.det())  # < 0: a complex pair of modulus sqrt(det) = 1
+    complex_pair = sp.solve_univariate_inequality(discriminant < 0, h, relational=False)
+    assert complex_pair.intersect(sp.Interval.open(0, sp.oo)) == sp.Interval.open(0, 4)  # h > 0
+    at_two = M.subs(h, 4)  # h f'(0) = 2
+    assert at_two.eigenvals() == {-1: 2}
+    assert at_two != -sp.eye(2)  # not diagonalizable: a Jordan block, so iterates grow linearly
+    P, J = at_two.jordan_form()
+    assert J == sp.Matrix([[-1, 1], [0, -1]])
+
+
+def test_r1_step_rule_holds_for_gamma_up_to_two_f_prime_only():
+    # simultaneous GD with R1: |1 + hλ|² = 1 - hγ + h²a² while λ is complex (γ <= 2a); above, the λ are real and the
+    # rule h < γ/a² fails: the true threshold is 2/(γ/2 + sqrt(γ²/4 - a²)).
+    a = sp.Rational(1, 2)
+    h = sp.Symbol("h", positive=True)
+    derivation = symbolic.dirac_gan_update_jacobian("simultaneous", "minimax", r1=True)
+    M = sp.Matrix(derivation.expr.subs({symbolic.lr: h, symbolic.d_lr: h}))
+    assert sp.simplify(M.det() - (1 - h * symbolic.gamma + h**2 * a**2)) == 0  # = |λ|² for a conjugate pair
+    for gamma in (sp.Rational(3, 10), sp.Rational(1, 1)):  # γ <= 2a = 1: radius < 1 iff h < γ/a²
+        radius = lambda value: max(abs(complex(e)) for e in M.subs({symbolic.gamma: gamma, h: value}).eigenvals())  # noqa: E731
+        assert radius(0.99 * gamma / a**2) < 1 < radius(1.01 * gamma / a**2)
+    gamma = 2  # γ > 2a: real eigenvalues; h = 4 < γ/a² = 8 diverges already
+    radius = lambda value: max(abs(complex(e)) for e in M.subs({symbolic.gamma: gamma, h: value}).eigenvals())  # noqa: E731
+    threshold = 2 / (gamma / 2 + np.sqrt(gamma**2 / 4 - 0.25))
+    assert radius(4) > 1 and radius(0.99 * threshold) < 1 < radius(1.01 * threshold)
+
+
+@pytest.mark.parametrize("loss, a2", [("minimax", sp.Rational(1, 4)), ("wgan", 1)])
+def test_update_eigenvalues_closed_forms_in_s(loss, a2):
+    s = symbolic.lr * symbolic.d_lr * a2
+    simultaneous = symbolic.dirac_gan_update_eigenvalues("simultaneous", loss)
+    extragradient = symbolic.dirac_gan_update_eigenvalues("extragradient", loss)
+    for values, modulus2 in [(simultaneous, 1 + s), (extragradient, 1 - s + s**2)]:
+        for value in values:
+            assert sp.simplify(sp.expand(value * sp.conjugate(value)) - modulus2) == 0
+    optimistic = symbolic.dirac_gan_update_eigenvalues("optimistic", loss)
+    assert len(optimistic) == 4
+    for lr_value, d_value in [(0.3, 0.7), (1.0, 2.0), (2.0, 3.0)]:  # numeric against the 4x4 map's eigenvalues
+        M = symbolic.dirac_gan_update_jacobian("optimistic", loss).expr.subs({symbolic.lr: lr_value, symbolic.d_lr: d_value})
+        numeric = np.linalg.eigvals(np.array(M, dtype=float))
+        closed = np.array([complex(v.subs({symbolic.lr: lr_value, symbolic.d_lr: d_value})) for v in optimistic])
+        assert all(np.abs(numeric - c).min() < 1e-9 for c in closed)
+
+
+def test_update_jacobian_refuses_unknown_rules():
+    with pytest.raises(ValueError, match="update must be one of"):
+        symbolic.dirac_gan_update_jacobian("jacobi")

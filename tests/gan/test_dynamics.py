@@ -251,7 +251,7 @@ def test_simultaneous_gd_spectral_radius_exceeds_one(loss, lr):
 @pytest.mark.parametrize("loss", DIRAC_LOSSES)
 @pytest.mark.parametrize("lr, n_critic", [(0.1, 1), (1.0, 1), (1.0, 5), (3.0, 1), (5.0, 1), (1.0, 30)])
 def test_alternating_gd_eigenvalues(loss, lr, n_critic):
-    # det 1, trace 2 - α², α = sqrt(n_critic) lr f'(0): on the unit circle iff α <= 2.
+    # det 1, trace 2 - α², α = sqrt(n_critic) lr f'(0): a pair on the unit circle for α < 2, one outside for α > 2.
     alpha2 = n_critic * (lr * A[loss]) ** 2
     c = 1 - alpha2 / 2
     root = np.sqrt(complex(c * c - 1))
@@ -427,14 +427,132 @@ def test_bad_construction_is_refused(kwargs, match):
 
 def test_bad_run_arguments_are_refused():
     model = DiracGAN()
-    with pytest.raises(ValueError, match="lr \\(the step size\\)"):
+    with pytest.raises(ValueError, match="lr \\(the generator's step size\\)"):
         model.trajectory([1.0, 1.0], lr=0.0, steps=10)
+    with pytest.raises(ValueError, match="d_lr \\(the discriminator's step size"):
+        model.spectral_radius(0.1, d_lr=-1.0)
+    with pytest.raises(ValueError, match="n_critic applies"):
+        model.trajectory([1.0, 1.0], lr=0.1, steps=10, update="extragradient", n_critic=2)
     with pytest.raises(ValueError, match="start must be"):
         model.trajectory([1.0, 1.0, 1.0], lr=0.1, steps=10)
     with pytest.raises(ValueError, match="update must be"):
         model.spectral_radius(0.1, "jacobi")
     with pytest.raises(ValueError, match="n_critic applies"):
         model.trajectory([1.0, 1.0], lr=0.1, steps=10, n_critic=3)
+
+
+# -- two time scales, extragradient and optimistic updates -------------------------------------
+def unregularized_update_eigenvalues(update, s):
+    """The closed forms in s = lr d_lr f'(0)² (derived by hand from HJ's eigenvalues ±i sqrt(s); SymPy checks them below)."""
+    mu = np.array([-1j, 1j]) * np.sqrt(s)
+    if update == "simultaneous":
+        values = 1 + mu
+    elif update == "extragradient":
+        values = 1 + mu + mu**2
+    elif update == "optimistic":  # roots of λ² - (1 + 2μ)λ + μ
+        root = np.sqrt(1 + 4 * mu**2 + 0j)
+        values = np.concatenate([(1 + 2 * mu + root) / 2, (1 + 2 * mu - root) / 2])
+    else:  # alternating, one critic step
+        c = 1 - s / 2
+        values = c + np.array([-1, 1]) * np.sqrt(complex(c * c - 1))
+    return np.sort_complex(values)
+
+
+@pytest.mark.parametrize("loss", DIRAC_LOSSES)
+@pytest.mark.parametrize("update", ["simultaneous", "alternating", "extragradient", "optimistic"])
+@pytest.mark.parametrize("lr, d_lr", [(0.1, 0.1), (0.3, 1.7), (2.0, 0.4), (1.1, 0.9), (3.0, 2.5)])  # no double roots (s = 1/4, 4)
+def test_update_map_eigenvalues_match_the_closed_forms(loss, update, lr, d_lr):
+    s = lr * d_lr * A[loss] ** 2
+    got = DiracGAN(loss).update_map_eigenvalues(lr, update, d_lr=d_lr)
+    expected = unregularized_update_eigenvalues(update, s)
+    # as multisets: each expected eigenvalue has a computed one within 1e-9 (sorting ties at equal real parts is fragile)
+    assert got.size == expected.size and all(np.abs(got - e).min() < 1e-9 for e in expected)
+    assert all(np.abs(expected - g).min() < 1e-9 for g in got)
+
+
+@pytest.mark.parametrize("update", ["simultaneous", "alternating", "extragradient", "optimistic"])
+@pytest.mark.parametrize("regularizer, gamma", [(None, 0.0), ("r1", 0.3), ("r1", 2.0), ("consensus", 0.3)])
+def test_sympy_update_maps_match_the_autograd_ones(update, regularizer, gamma):
+    # SymPy's maps (from the symbolic Jacobian, R1 as -γ in J22) against the autograd's, at several step sizes
+    for lr, d_lr in [(0.2, 0.2), (0.7, 1.9)]:
+        model = DiracGAN("minimax", regularizer, gamma)
+        got = model.update_map_jacobian(lr, update, d_lr=d_lr)
+        if regularizer == "consensus":  # J - γ JᵀJ: compare through the numeric Jacobian instead of SymPy
+            J = np.array([[0.0, -0.5], [0.5, 0.0]])
+            J = J - gamma * J.T @ J
+            np.testing.assert_allclose(model.jacobian(), J, atol=1e-12)
+            continue
+        M = symbolic.dirac_gan_update_jacobian(update, "minimax", r1=regularizer == "r1")
+        values = (lr, d_lr, gamma) if regularizer == "r1" else (lr, d_lr)
+        expected = np.array(M.expr.subs(dict(zip(M.args, values))), dtype=float)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("update", ["simultaneous", "alternating", "extragradient", "optimistic"])
+@pytest.mark.parametrize("regularizer, gamma", [(None, 0.0), ("r1", 0.3), ("instance_noise", 0.5), ("consensus", 0.3)])
+def test_trajectories_follow_the_update_map_near_the_equilibrium(update, regularizer, gamma):
+    # Near (0, 0) the run is the linear map iterated: the map is the Jacobian of the step the run takes.
+    model = DiracGAN("minimax", regularizer, gamma)
+    lr, d_lr, eps = 0.4, 0.9, 1e-6
+    start = eps * np.array([1.0, -0.5])
+    M = model.update_map_jacobian(lr, update, d_lr=d_lr)
+    state = np.concatenate([start, start]) if update == "optimistic" else start  # v(w_{-1}) = v(w_0): w_{-1} = w_0
+    path = model.trajectory(start, lr=lr, steps=20, update=update, d_lr=d_lr)
+    for k in range(1, 21):
+        state = M @ state
+        np.testing.assert_allclose(path[k], state[:2], rtol=0, atol=1e-9 * eps)
+
+
+@pytest.mark.parametrize("loss", ["minimax", "wgan"])
+@pytest.mark.parametrize("update", ["extragradient", "optimistic"])
+def test_extragradient_and_optimistic_converge_where_simultaneous_gd_spirals_out(loss, update):
+    model, lr = DiracGAN(loss), 0.2
+    assert model.spectral_radius(lr, "simultaneous") > 1 > model.spectral_radius(lr, update)
+    assert radius(model.trajectory([1.0, 1.0], lr=lr, steps=5_000, update=update))[-1] < 1e-6
+    assert radius(model.trajectory([1.0, 1.0], lr=lr, steps=5_000))[-1] > 2 * np.sqrt(2)  # more than twice out
+
+
+@pytest.mark.parametrize("loss", ["minimax", "wgan"])
+def test_convergence_thresholds_in_s(loss):
+    # extragradient converges iff s < 1, optimistic iff s < 1/3 (s = lr d_lr f'(0)²); bisect the numeric radius
+    a, model = A[loss], DiracGAN(loss)
+    for update, threshold in [("extragradient", 1.0), ("optimistic", 1 / 3)]:
+        lo, hi = 1e-3, 10.0
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if model.spectral_radius(mid, update, d_lr=2 * mid) < 1 else (lo, mid)
+        assert 2 * lo * lo * a * a == pytest.approx(threshold, rel=1e-9)
+
+
+def test_spectral_radius_grid_is_the_pointwise_radius():
+    model = DiracGAN("minimax", "r1", gamma=0.3)
+    lrs, d_lrs = [0.1, 0.5, 2.0], [0.2, 1.5]
+    for update in ["simultaneous", "alternating", "extragradient", "optimistic"]:
+        grid_radius = model.spectral_radius_grid(lrs, d_lrs, update)
+        assert grid_radius.shape == (2, 3)
+        for i, d in enumerate(d_lrs):
+            for j, g in enumerate(lrs):
+                assert grid_radius[i, j] == pytest.approx(model.spectral_radius(g, update, d_lr=d), abs=1e-14)
+    with pytest.raises(ValueError, match="d_lr"):
+        model.spectral_radius_grid([0.1], [0.0])
+
+
+def test_two_time_scale_alternating_radius_depends_on_the_product_of_the_steps():
+    # det 1, trace 2 - s: the radius is 1 for s < 4 whatever the split between lr and d_lr
+    model = DiracGAN("minimax")
+    for lr, d_lr in [(0.1, 10.0), (1.0, 1.0), (4.0, 0.25), (3.0, 5.0)]:
+        s = lr * d_lr / 4
+        rho = model.spectral_radius(lr, "alternating", d_lr=d_lr)
+        assert (rho == pytest.approx(1.0, abs=1e-12)) if s < 4 else rho > 1
+
+
+def test_alternating_at_alpha_two_grows_linearly():
+    # α = lr f'(0) = 2: the double eigenvalue -1 with a Jordan block, so |w_k| grows like k, neither cycles nor explodes
+    model = DiracGAN("wgan")
+    assert np.allclose(model.update_map_eigenvalues(2.0, "alternating"), [-1, -1], atol=1e-7)
+    assert not np.allclose(model.update_map_jacobian(2.0, "alternating"), -np.eye(2))
+    r = radius(model.trajectory([1.0, 0.0], lr=2.0, steps=1_000, update="alternating"))
+    assert r[1000] / r[500] == pytest.approx(2.0, rel=0.01)
 
 
 # -- the game Jacobian of a small MLP GAN -------------------------------------------------------

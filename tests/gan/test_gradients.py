@@ -159,3 +159,37 @@ def test_vanishing_gradient_refuses_bad_input():
             gradients.vanishing_gradient(rng=rng)
     with pytest.raises(TypeError, match="seeds"):
         gradients.vanishing_gradient(seeds=(0, 1, 2))  # replaced by rng=0, n_runs=3
+
+
+# -- the share of the slope carried by the top samples ----------------------------------
+
+
+@pytest.mark.parametrize("mu", [1.0, 2.0])
+@pytest.mark.parametrize("top", [0.01, 0.05])
+def test_maximum_likelihood_share_matches_the_lognormal_closed_form(mu, top):
+    # P = N(0, 1), Q = N(mu, 1): the logit of D* is a = -mu x + mu²/2, so the ML slope e^a = p/q is lognormal on Q and
+    # the share of E[e^a] carried by the top fraction (the smallest z) is Φ(mu - Φ^{-1}(1 - top)) (a Gaussian tilt).
+    from scipy.special import ndtr, ndtri
+
+    n = 200_000
+    x = mu + ndtri((np.arange(n) + 0.5) / n)  # a quantile grid of Q: a deterministic quadrature
+    share = gradients.slope_share(-mu * x + mu**2 / 2, "maximum_likelihood", top)
+    assert share == pytest.approx(ndtr(mu - ndtri(1 - top)), abs=0.003)
+
+
+def test_non_saturating_share_is_below_the_fraction():
+    # -(1 - D) is smallest where D is largest: the top samples by D carry less than their number
+    x = 2.0 + np.random.default_rng(0).standard_normal(10_000)
+    logits = -2.0 * x + 2.0
+    assert gradients.slope_share(logits, "non_saturating", 0.01) < 0.01
+    assert gradients.slope_share(logits, "maximum_likelihood", 0.01) > 0.1
+    assert gradients.slope_share(logits, "minimax", 1.0) == pytest.approx(1.0)
+
+
+def test_slope_share_refuses_bad_input():
+    with pytest.raises(ValueError, match="loss must be one of"):
+        gradients.slope_share([0.0, 1.0], "wgan")
+    with pytest.raises(ValueError, match="top must be a fraction"):
+        gradients.slope_share([0.0, 1.0], top=0.0)
+    with pytest.raises(ValueError, match="logits contains NaN"):
+        gradients.slope_share([np.nan, 1.0])
