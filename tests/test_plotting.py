@@ -369,6 +369,13 @@ def test_bernoulli_bias_default_and_given():
     np.testing.assert_allclose(fig.axes[0].get_lines()[0].get_ydata(), 0.7 * (1 - theta) + 0.3 * theta, atol=1e-12)
 
 
+def test_bernoulli_bias_title_counts_the_sizes_whose_w1_minimizer_misses_p():
+    # p = 0.3: the median of Binomial(m, 0.3) is 0.3m exactly when 0.3m is an integer (m = 10, 20), otherwise off p
+    losses = gt.gan.bernoulli_sample_losses(0.3, [1, 2], theta=np.linspace(0, 1, 11))
+    fig = plotting.plot_bernoulli_bias(losses, gt.gan.bernoulli_minimizers(0.3, [1, 2, 3, 10, 20]))
+    assert "misses p = 0.3 for 3 of 5 batch sizes" in fig._suptitle.get_text()
+
+
 def test_bernoulli_bias_refuses_bad_input():
     losses = gt.gan.bernoulli_sample_losses(0.3, [1, 2], theta=[0.0, 0.5, 1.0])
     bad = {k: getattr(losses, k) for k in ("p", "m", "theta", "cramer2")} | {"w1": np.zeros((1, 3))}
