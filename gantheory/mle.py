@@ -1,22 +1,22 @@
 r"""Maximum likelihood, and projections of a distribution onto a parametric family.
 
-Maximum likelihood is KL minimization: for a sample :math:`x_1, \dots, x_n`
-with empirical distribution :math:`\hat P`,
+Maximum likelihood minimizes the cross-entropy: for a sample
+:math:`x_1, \dots, x_n` with empirical distribution :math:`\hat P`, the average
+negative log-likelihood is :math:`H(\hat P, Q_\theta) = -E_{\hat P} \log q_\theta`.
+For a discrete model it splits as :math:`H(\hat P) + \mathrm{KL}(\hat P \| Q_\theta)`,
+and :math:`H(\hat P)` does not depend on :math:`\theta`, so
 
-.. math:: \arg\max_\theta \sum_i \log Q_\theta(x_i) = \arg\min_\theta \mathrm{KL}(\hat P \,\|\, Q_\theta),
+.. math:: \arg\max_\theta \sum_i \log Q_\theta(x_i) = \arg\min_\theta \mathrm{KL}(\hat P \,\|\, Q_\theta)
 
-for a discrete model, because the average negative log-likelihood is the
-cross-entropy :math:`H(\hat P, Q_\theta) = H(\hat P) + \mathrm{KL}(\hat P \| Q_\theta)`
-and :math:`H(\hat P)` does not depend on :math:`\theta`
 (:func:`likelihood_decomposition`). For a model with a density
 :math:`\mathrm{KL}(\hat P \| Q_\theta) = \infty` for every :math:`\theta`
-(:math:`\hat P` has atoms, :math:`Q_\theta` none), and the statement is about
-the cross-entropy itself: the average NLL is
-:math:`-E_{\hat P} \log q_\theta \to -E_P \log q_\theta = h(P) + \mathrm{KL}(P \| Q_\theta)`
-as :math:`n \to \infty` (h the differential entropy), so the MLE converges to
-the forward-KL projection :math:`\arg\min_\theta \mathrm{KL}(P \| Q_\theta)` of
-the data distribution :math:`P` (:func:`mle_convergence`), with an expected
-excess KL of about :func:`excess_kl_constant` / n for the normal family.
+(:math:`\hat P` has atoms, :math:`Q_\theta` none); the statement is then the
+population limit :math:`H(\hat P, Q_\theta) \to -E_P \log q_\theta = h(P) + \mathrm{KL}(P \| Q_\theta)`
+as :math:`n \to \infty` (h the differential entropy). For the normal family the
+MLE (the sample mean and variance) converges to the forward-KL projection
+:math:`\arg\min_\theta \mathrm{KL}(P \| Q_\theta)` of the data distribution
+:math:`P` (:func:`mle_convergence`), with an expected excess KL of about
+:func:`excess_kl_constant` / n.
 
 * :func:`fit`: maximum-likelihood fits, closed form for :class:`~gantheory.Normal`,
   :class:`~gantheory.Uniform`, :class:`~gantheory.Laplace`,
@@ -432,8 +432,10 @@ def likelihood_decomposition(Q, x) -> NLLDecomposition:
 
     :math:`H(\hat P)` does not depend on the model, so maximizing the
     likelihood minimizes :math:`\mathrm{KL}(\hat P\|Q_\theta)`. For a model
-    with a density the split needs differential entropies and is not exact
-    for an empirical :math:`\hat P`, so ``Q`` must be discrete.
+    with a density there is no such split: :math:`\hat P` has atoms and
+    :math:`Q_\theta` none, so :math:`\mathrm{KL}(\hat P\|Q_\theta) = \infty`;
+    the average NLL is still the cross-entropy, and it tends to
+    :math:`h(P) + \mathrm{KL}(P\|Q_\theta)` as n grows. So ``Q`` must be discrete.
 
     References
     ----------
