@@ -32,8 +32,8 @@ gives the histograms about :math:`n^{1/3}` bins per coordinate):
   the RMS error falls like :math:`n^{-1/2}`;
 * kNN KL and kNN JSD: Wang, Kulkarni and Verdú (2009) prove consistency, not a
   rate; both are sums of Kozachenko-Leonenko kNN log-density averages, whose
-  bias is negligible against :math:`n^{-1/2}` in d ≤ 2 (Berrett, Samworth and
-  Yuan 2019), so :math:`n^{-1/2}` is the rate to expect;
+  bias in d ≤ 2 is typically negligible against :math:`n^{-1/2}` (Berrett,
+  Samworth and Yuan 2019), so :math:`n^{-1/2}` is the rate to expect;
 * histogram JSD: a sampling bias of order B/n for B bins (the plug-in entropy's
   :math:`(B - 1)/(2n)`, Miller 1955; Paninski 2003) plus a binning bias of order
   :math:`h^2`: in 1-D both are of order :math:`n^{-2/3}` and the standard deviation
