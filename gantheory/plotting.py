@@ -787,7 +787,7 @@ def plot_vanishing_gradient(result=None) -> Figure:
 
     References
     ----------
-    .. [1] M. Arjovsky and L. Bottou, "Towards principled methods for training generative adversarial networks", ICLR 2017, Figures 2 and 3.
+    .. [1] M. Arjovsky and L. Bottou, "Towards principled methods for training generative adversarial networks", ICLR 2017, section 2.
 
     Examples
     --------

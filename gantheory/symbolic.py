@@ -396,7 +396,7 @@ def generator_cost(loss: str = "non_saturating", wrt: str = "D") -> Derivation:
     -----
     The notes' generator losses carry a factor ½ (and an expectation over z);
     it scales costs and slopes alike and is left out here, as in Goodfellow's
-    tutorial [1]_ (Figure 16).
+    tutorial [1]_ (section 3.2.6).
 
     References
     ----------

@@ -29,7 +29,7 @@ Jacobian       autograd: gradients of the costs (penalties built       :mod:`gan
                from :math:`\nabla_x D` with ``create_graph``), then    paper's eigenvalues (re-derived
                differentiated again                                    with SymPy), finite differences
 update map     :math:`I + H J` (:math:`H = \mathrm{diag}(\eta_G,       closed forms in γ, the step sizes,
-               \eta_D)`), the product of the half-steps, or the       n_critic, re-derived with SymPy
+               \eta_D)`), the product of the half-steps, or the        n_critic, re-derived with SymPy
                extragradient and optimistic maps                       (:mod:`gantheory.symbolic`)
 game Jacobian  Hessian-vector products (reverse over reverse)          central finite differences
 =============  ======================================================  ==================================

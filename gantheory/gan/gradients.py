@@ -67,7 +67,7 @@ class GeneratorCostCurves:
     r"""Each generator cost and its slope, as functions of :math:`D(G(z))` and of the logit.
 
     Made by :func:`generator_cost_curves`. Costs are per generated sample,
-    without the factor ½ of the losses (as in Goodfellow's tutorial, Figure 16).
+    without the factor ½ of the losses (as in Goodfellow's tutorial, section 3.2.6).
 
     Attributes
     ----------
@@ -154,7 +154,7 @@ def generator_cost_curves(d=None, logits=None) -> GeneratorCostCurves:
     References
     ----------
     .. [1] I. Goodfellow, "NIPS 2016 tutorial: generative adversarial
-       networks", arXiv:1701.00160, section 3.2.3 and Figure 16.
+       networks", arXiv:1701.00160, sections 3.2.2-3.2.4 (the three costs) and 3.2.6 (compared).
     .. [2] M. Arjovsky, L. Bottou, "Towards principled methods for training
        generative adversarial networks", ICLR 2017.
 
@@ -223,7 +223,7 @@ def slope_share(logits, loss="maximum_likelihood", top=0.01) -> float:
     >>> round(slope_share(logits, "maximum_likelihood", top=0.25), 4)   # e^3 / (e^3 + 1 + e^-1 + e^-2)
     0.9304
     >>> round(slope_share(logits, "non_saturating", top=0.25), 4)
-    0.0185
+    0.022
     """
     if loss not in CURVE_COSTS:
         raise ValueError(f"loss must be one of {list(CURVE_COSTS)}, got {loss!r}")
@@ -438,8 +438,12 @@ def vanishing_gradient(
     :math:`-e^{a}` vanish exponentially and their gradients collapse
     (Arjovsky & Bottou [1]_, Theorem 2.4 and Figure 2), while the
     non-saturating slope tends to :math:`-1`: its gradient does not vanish;
-    it grows with :math:`\|\nabla_x a\|` as the discriminator sharpens, like
-    the :math:`-\log D` curves of their Figure 3. A WGAN critic with clipped
+    its norm grows with :math:`\|\nabla_x a\|` as the discriminator
+    sharpens. Norms are not comparable across costs (each has its own
+    scale), and a surviving gradient is not a sound one: Arjovsky & Bottou's
+    objection to :math:`-\log D` is that at :math:`D^*` its expected gradient
+    is that of :math:`\mathrm{KL}(Q\|P) - 2\,\mathrm{JSD}(P, Q)`, and that a
+    noisy discriminator makes its updates centred-Cauchy distributed. A WGAN critic with clipped
     weights (``"wgan"``), trained separately with RMSProp on
     :func:`~gantheory.gan.losses.wasserstein_critic_cost` [2]_, gives a
     gradient of :func:`~gantheory.gan.losses.wasserstein_generator_cost`
