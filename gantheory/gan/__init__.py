@@ -69,5 +69,6 @@ from gantheory.gan.gradients import (
     GeneratorCostCurves,
     VanishingGradient,
     generator_cost_curves,
+    slope_share,
     vanishing_gradient,
 )
