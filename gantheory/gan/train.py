@@ -9,7 +9,9 @@ JSD and W1 of the generated normal from the target); at ``snapshot_every``
 steps the generated samples, the discriminator on a grid and the direction in
 which the generator's cost pushes each sample (the data of a training
 animation). The trained players stay on the history (``history.generator``,
-``history.discriminator``).
+``history.discriminator``). :class:`Game` is the game one update at a time
+(what :func:`train` steps): ``discriminator_step``, ``generator_step``,
+``step`` and ``history``.
 
 The data flow is direct: target -> batches -> :mod:`gantheory.gan.losses` ->
 gradients -> optimizer steps -> history. One seed, ``rng`` (an int), fixes
@@ -56,7 +58,7 @@ from gantheory.distributions import Distribution, Normal
 from gantheory.divergences import empirical, exact
 from gantheory.gan.losses import LOSSES, clip_weights, cramer_critic, gradient_penalty
 
-__all__ = ["train", "History", "AffineGenerator", "default_generator", "default_discriminator", "OPTIMIZERS", "UPDATES",
+__all__ = ["train", "Game", "History", "AffineGenerator", "default_generator", "default_discriminator", "OPTIMIZERS", "UPDATES",
            "LOSS_DEFAULTS"]  # fmt: skip
 
 OPTIMIZERS = {"adam": optim.Adam, "sgd": optim.SGD, "rmsprop": optim.RMSProp}
@@ -197,6 +199,11 @@ class History:
         For each metric that could not be computed at some logged step, the
         ``(step, reason)`` pairs; its value there is NaN (e.g. the kNN JSD
         when several generated points coincide). A metric never ends a run.
+    manifold : ndarray, shape (n_snapshots, 2, 9, 41, dim)
+        The generator's manifold at each snapshot: the image under G of a
+        latent grid (two families of 9 lines of 41 points over [-2.5, 2.5] in
+        the first two latent coordinates, the others 0; one line for a 1-D
+        latent), to be drawn as lines. Empty in histories saved before it existed.
     generator, discriminator : Module or None
         The trained players, in the state the last snapshot shows (not
         serialized; ``None`` after :meth:`from_json`).
@@ -223,6 +230,7 @@ class History:
     generator_field: np.ndarray
     stopped: str = "completed"
     metric_notes: dict = field(default_factory=dict)
+    manifold: np.ndarray = field(default_factory=lambda: np.empty((0, 2, 9, 41, 1)))
     generator: Any = field(default=None, repr=False, compare=False)
     discriminator: Any = field(default=None, repr=False, compare=False)
 
@@ -458,7 +466,7 @@ def _resolve_defaults(loss, optimizer, lr, d_lr, betas, n_critic, update):
 # ==============================================================================
 # One step of the game
 # ==============================================================================
-class _NonFinite(Exception):
+class _NonFinite(FloatingPointError):
     """A cost, gradient, parameter or generated point is NaN or inf (the step is then undone)."""
 
 
@@ -523,29 +531,146 @@ def _constant(params):
             p.requires_grad = True
 
 
-class _Game:
-    """The players, their optimizers and the batches: one call to ``step`` is one training step."""
+class Game:
+    """The GAN game, one update at a time: the object :func:`train` steps.
 
-    def __init__(self, spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, rng, dtype):
+    It holds the two players, their optimizers, the stream of training batches
+    and the fixed evaluation data, built from :func:`train`'s options (same
+    names, same per-loss defaults, same validation). :meth:`step` is one
+    training step of :func:`train`; with ``update="alternating"`` it is
+    ``n_critic`` calls of :meth:`discriminator_step` then one of
+    :meth:`generator_step`, and those can be called by hand to watch the game
+    one update at a time. :meth:`history` records the current state (a final
+    snapshot, and metrics if asked) and returns a :class:`History` of the
+    steps so far: a game stepped by hand through ``k`` full steps gives the
+    same costs, bit for bit, as ``train(steps=k)`` with the same options.
+
+    Parameters
+    ----------
+    target : Distribution or array_like
+        As in :func:`train`.
+    generator, discriminator, loss, optimizer, lr, d_lr, betas, batch_size, n_critic, update, latent_dim, n_eval, n_snapshot, grid_size, rng, dtype
+        As in :func:`train`.
+
+    Attributes
+    ----------
+    generator, discriminator : Module
+        The players (trained in place).
+    steps : int
+        Completed full steps (generator updates, with ``update="alternating"``).
+    config : dict
+        The resolved options (those of ``History.config`` but ``steps``,
+        ``log_every`` and ``snapshot_every``, which :meth:`history` adds).
+
+    Notes
+    -----
+    A full step's discriminator cost in the history is that of its last
+    discriminator update; a :meth:`generator_step` with no discriminator
+    update since the previous one records NaN for it. A step's updates are not
+    undone here when one of them gives a NaN or inf (:func:`train` undoes the
+    whole step): the method raises ``FloatingPointError`` naming it.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> game = Game(gt.ring_of_gaussians(8), batch_size=32, n_snapshot=16, grid_size=8)
+    >>> d_cost, d_norm = game.discriminator_step()    # one update of D
+    >>> g_cost, g_norm = game.generator_step()        # one of G: step 1 is complete
+    >>> game.steps, game.history().snapshot_steps.tolist()
+    (1, [1])
+    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=1, batch_size=32, n_snapshot=16, grid_size=8, progress=False)
+    >>> bool(h.g_loss[0] == g_cost and h.d_loss[0] == d_cost)
+    True
+    """
+
+    def __init__(self, target, *, generator=None, discriminator=None, loss="non_saturating", optimizer=None, lr=None,
+                 d_lr=None, betas=None, batch_size=256, n_critic=None, update="alternating", latent_dim=None, n_eval=256,
+                 n_snapshot=256, grid_size=None, rng=0, dtype=np.float64):  # fmt: skip
+        if loss not in LOSSES:
+            raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+        spec = LOSSES[loss]
+        rng = as_seed(rng)
+        if update not in UPDATES:
+            raise ValueError(f"update must be one of {UPDATES}, got {update!r}")
+        optimizer, lr, d_lr, betas, n_critic = _resolve_defaults(loss, optimizer, lr, d_lr, betas, n_critic, update)
+        batch_size = check_positive_int(batch_size, "batch_size")
+        n_critic = check_positive_int(n_critic, "n_critic")
+        n_eval = check_positive_int(n_eval, "n_eval")
+        n_snapshot = check_positive_int(n_snapshot, "n_snapshot")
+        if update == "simultaneous" and n_critic != 1:
+            raise ValueError("n_critic > 1 needs update='alternating' (simultaneous updates take one step each)")
+        if not lr > 0:
+            raise ValueError(f"lr must be > 0, got {lr}")
+        if not d_lr > 0:
+            raise ValueError(f"d_lr must be > 0, got {d_lr}")
+        if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}")
+        dtype = np.dtype(dtype).type
+        dim, sample_target, sample_reference, analytic = _target_sampler(target, dtype)
+        grid_size = (128 if dim == 1 else 32) if grid_size is None else check_positive_int(grid_size, "grid_size")
+        seeds = np.random.SeedSequence(rng).spawn(4)  # G init, D init, training batches, evaluation
+        G, D, latent_dim = _make_players(generator, discriminator, dim, latent_dim, spec,
+                                         [as_generator(np.random.default_rng(s)) for s in seeds[:2]], dtype)  # fmt: skip
+        (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr, betas)
+        if opt_name == "instances":  # the optimizers' own settings are the ones in use
+            lr, d_lr, betas = opt_g.lr, opt_d.lr, None
         self.spec, self.G, self.D, self.opt_g, self.opt_d = spec, G, D, opt_g, opt_d
-        self.sample_target, self.latent_dim, self.batch_size, self.n_critic, self.rng = sample_target, latent_dim, batch_size, n_critic, rng
+        self.sample_target, self.latent_dim, self.batch_size, self.n_critic = sample_target, latent_dim, batch_size, n_critic
+        self.rng, self.update, self.dtype, self.dim, self.analytic = np.random.default_rng(seeds[2]), update, dtype, dim, analytic
         self.n_fake = 2 if spec.two_generator_batches else 1
         self.d_params, self.g_params = D.parameters(), G.parameters()
-        self.dtype = dtype
         # real batches per sampler call: fixed (not a function of steps), so that a shorter run is a prefix of a longer one
         self.chunk = max(1, POOL_SIZE // batch_size)
         self.pool, self.used = None, self.chunk
         self.saved = [p.data.copy() for p in (*self.g_params, *self.d_params)]
+        self.saved_steps = 0
+        self.records, self.pending_d = [], None
+        # the fixed evaluation data (their own stream: logging never touches the training batches)
+        eval_rng = np.random.default_rng(seeds[3])
+        self.n_eval, self.n_snapshot = n_eval, n_snapshot
+        self.reference = sample_reference(n_eval, eval_rng)
+        self.z_eval = eval_rng.standard_normal((max(n_eval, n_snapshot), latent_dim)).astype(dtype)
+        self.z_anchor = eval_rng.standard_normal((n_snapshot, latent_dim)).astype(dtype)
+        self.snapshot_real = sample_target(n_snapshot, eval_rng)
+        self.grid = _grid(self.reference, dim, grid_size).astype(dtype)
+        self.grid_size = grid_size
+        self.z_manifold = _latent_grid(latent_dim).astype(dtype)
+        self.log_steps, self.metric_rows, self.snapshot_steps, self.snapshots, self.grids, self.field_rows = [], [], [], [], [], []
+        self.manifolds, self.metric_notes = [], {}
+        self.config = {
+            "target": repr(target) if isinstance(target, Distribution) else f"array of shape {np.shape(target)}",
+            "dim": dim, "loss": loss, "optimizer": opt_name, "lr": float(lr), "d_lr": float(d_lr),
+            "betas": None if betas is None else [float(b) for b in betas], "batch_size": batch_size, "steps": None,
+            "n_critic": n_critic, "update": update, "latent_dim": int(latent_dim), "log_every": None,
+            "snapshot_every": None, "n_eval": n_eval, "n_snapshot": n_snapshot, "grid_size": grid_size,
+            "rng": rng, "dtype": np.dtype(dtype).name, "generator": type(G).__name__, "discriminator": type(D).__name__,
+        }  # fmt: skip
 
+    @property
+    def generator(self):
+        return self.G
+
+    @property
+    def discriminator(self):
+        return self.D
+
+    @property
+    def steps(self):
+        return len(self.records)
+
+    # -- undoing a step ----------------------------------------------------------------
     def save(self):
         """Copy both players' parameter values (at the start of each step) into buffers kept for the run."""
         for p, buffer in zip((*self.g_params, *self.d_params), self.saved):
             np.copyto(buffer, p.data)
+        self.saved_steps = self.steps
 
     def restore(self):
-        """Set both players' parameters back to the values of the last :meth:`save` (a stopped step is undone)."""
+        """Set both players' parameters (and the step count) back to the last :meth:`save` (a stopped step is undone)."""
         for p, buffer in zip((*self.g_params, *self.d_params), self.saved):
             p.data[...] = buffer
+        del self.records[self.saved_steps:]
+        self.pending_d = None
 
     def check_parameters(self):
         """:class:`_NonFinite` if an update left a NaN or inf in a player's parameters."""
@@ -554,6 +679,7 @@ class _Game:
             if not math.isfinite(sum(float(p.data.sum()) for p in params)) and not all(np.isfinite(p.data).all() for p in params):
                 raise _NonFinite(f"{player} parameters")
 
+    # -- batches -------------------------------------------------------------------------
     def real(self):
         """The next batch of target samples (drawn ``chunk`` batches at a time: one sampler call, not one per step)."""
         if self.used == self.chunk:
@@ -570,7 +696,18 @@ class _Game:
         n = self.batch_size
         return (fake[:n], fake[n:]) if self.n_fake == 2 else (fake, None)
 
+    # -- the updates -----------------------------------------------------------------------
+    def _one_player(self):
+        if self.update != "alternating":
+            raise ValueError("one player at a time needs update='alternating'; a simultaneous game moves by step()")
+
     def discriminator_step(self):
+        """One update of the discriminator on a fresh batch; returns its ``(cost, gradient norm)``.
+
+        The cost includes the gradient penalty where the loss has one, and the
+        weights are clipped after the update for ``"wgan"``.
+        """
+        self._one_player()
         real = self.real()
         with no_grad():
             fake = _check_points(self.G(Tensor(self.noise())).data)
@@ -581,9 +718,17 @@ class _Game:
         self.opt_d.step()
         if self.spec.clip:
             clip_weights(self.D, self.spec.clip)
+        self.pending_d = result
         return result
 
     def generator_step(self):
+        """One update of the generator against the current discriminator; returns its ``(cost, gradient norm)``.
+
+        It completes a full step: the step's costs and gradient norms (the last
+        discriminator update's, NaN if there was none since the previous
+        generator update) are recorded, and ``steps`` grows by one.
+        """
+        self._one_player()
         real = self.real() if self.n_fake == 2 else None
         fake = self.G(Tensor(self.noise()))
         _check_points(fake.data)
@@ -593,17 +738,24 @@ class _Game:
         cost.backward()
         result = _finite(cost, _grad_norm(self.g_params), "generator")
         self.opt_g.step()
+        self.check_parameters()
+        d_cost, d_norm = self.pending_d if self.pending_d is not None else (math.nan, math.nan)
+        self.pending_d = None
+        self.records.append((d_cost, result[0], d_norm, result[1]))
         return result
 
-    def alternating(self):
-        for _ in range(self.n_critic):
-            d_cost, d_norm = self.discriminator_step()
-        g_cost, g_norm = self.generator_step()
-        self.check_parameters()
-        return d_cost, g_cost, d_norm, g_norm
+    def step(self):
+        """One training step of :func:`train`; returns ``(d_cost, g_cost, d_norm, g_norm)``.
 
-    def simultaneous(self):
-        """Both gradients at the same parameters and batches, then both updates."""
+        Alternating: ``n_critic`` :meth:`discriminator_step` calls, then one
+        :meth:`generator_step`. Simultaneous: both gradients at the same
+        parameters and batches, then both updates.
+        """
+        if self.update == "alternating":
+            for _ in range(self.n_critic):
+                self.discriminator_step()
+            self.generator_step()
+            return self.records[-1]
         real = self.real()
         fake = self.G(Tensor(self.noise()))
         fake_d, fake_d2 = self.split(_check_points(fake.data))
@@ -621,7 +773,93 @@ class _Game:
         if self.spec.clip:
             clip_weights(self.D, self.spec.clip)
         self.check_parameters()
-        return d_cost, g_cost, d_norm, g_norm
+        self.records.append((d_cost, g_cost, d_norm, g_norm))
+        return self.records[-1]
+
+    # -- observing -------------------------------------------------------------------------
+    def observe(self, log=True, snapshot=True):
+        """Record the current step's metrics and/or snapshot (all at once: an interrupted observation records nothing).
+
+        It never stops the run: non-finite evaluation points give NaN metrics
+        with their reason, so where a run stops depends on the training alone.
+        """
+        t, spec, G, D = self.steps, self.spec, self.G, self.D
+        n = max(self.n_eval if log else 0, self.n_snapshot if snapshot else 0)
+        with no_grad():  # one pass of G over the evaluation noise and the latent grid
+            both = G(Tensor(np.concatenate([self.z_eval[:n], self.z_manifold]) if snapshot else self.z_eval[:n])).data
+            x = both[:n]
+            x_2 = G(Tensor(self.z_anchor)).data if snapshot and spec.two_generator_batches else None
+        row = notes = None
+        if log:
+            row, notes = _metrics(x[: self.n_eval], self.reference, self.dim, self.analytic, G)
+        if snapshot:
+            shot = x[: self.n_snapshot]
+            d_grid = _critic_values(spec, D, self.grid, shot, x_2).reshape((self.grid_size,) * self.dim)
+            g_field = _generator_field(spec, D, self.snapshot_real, shot, x_2)
+            manifold = both[n:].reshape(*_LATENT_GRID_SHAPE, self.dim)
+        if log:
+            self.log_steps.append(t)
+            self.metric_rows.append(row)
+            for name, reason in notes.items():
+                self.metric_notes.setdefault(name, []).append((t, reason))
+        if snapshot:
+            self.snapshot_steps.append(t)
+            self.snapshots.append(shot)
+            self.grids.append(d_grid)
+            self.field_rows.append(g_field)
+            self.manifolds.append(manifold)
+        return row
+
+    def history(self, *, stopped="completed", log=None, **config):
+        """The :class:`History` of the steps so far, after recording the current state.
+
+        A snapshot of the current step is taken unless the last one is of it;
+        the metrics too when ``log`` is true (default: when any were logged
+        before and the last is not of this step). ``config`` entries update
+        ``History.config`` (:func:`train` adds ``steps``, ``log_every`` and
+        ``snapshot_every``; by default ``steps`` is the steps so far).
+        """
+        t = self.steps
+        if log is None:
+            log = bool(self.log_steps) and self.log_steps[-1] != t
+        snapshot = not self.snapshot_steps or self.snapshot_steps[-1] != t
+        if log or snapshot:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                self.observe(log, snapshot)
+        records = np.array(self.records, dtype=np.float64).reshape(-1, 4).T
+        names = list(self.metric_rows[0]) if self.metric_rows else []
+        return History(
+            config={**self.config, "steps": t, **config},
+            d_loss=records[0].copy(), g_loss=records[1].copy(), d_grad_norm=records[2].copy(), g_grad_norm=records[3].copy(),
+            log_steps=np.asarray(self.log_steps, dtype=np.int64),
+            metrics={k: np.array([row[k] for row in self.metric_rows], dtype=np.float64) for k in names},
+            snapshot_steps=np.asarray(self.snapshot_steps, dtype=np.int64),
+            snapshots=np.stack(self.snapshots), grid=self.grid, discriminator_grid=np.stack(self.grids),
+            generator_field=np.stack(self.field_rows), stopped=stopped, metric_notes={k: list(v) for k, v in self.metric_notes.items()},
+            manifold=np.stack(self.manifolds), generator=self.G, discriminator=self.D,
+        )  # fmt: skip
+
+
+_LATENT_GRID_SHAPE = (2, 9, 41)  # two families of 9 lines, 41 points each
+
+
+def _latent_grid(latent_dim, radius=2.5):
+    """The latent grid whose image is the generator's manifold: shape ``(2 * 9 * 41, latent_dim)``.
+
+    Two families of 9 lines over ``[-radius, radius]`` (99% of the N(0, 1) mass per axis) in the first two latent
+    coordinates, the others 0. A 1-D latent gives one line, repeated.
+    """
+    families, lines, points = _LATENT_GRID_SHAPE
+    levels, t = np.linspace(-radius, radius, lines), np.linspace(-radius, radius, points)
+    z = np.zeros((families, lines, points, latent_dim))
+    z[0, :, :, 0] = t
+    z[1, :, :, 0] = levels[:, None]
+    if latent_dim > 1:
+        z[0, :, :, 1] = levels[:, None]
+        z[1, :, :, 1] = t
+    else:
+        z[1, :, :, 0] = t
+    return z.reshape(-1, latent_dim)
 
 
 # ==============================================================================
@@ -843,124 +1081,37 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     >>> {k: w.config[k] for k in ("optimizer", "lr", "betas", "n_critic", "rng")}
     {'optimizer': 'adam', 'lr': 0.0001, 'betas': [0.5, 0.9], 'n_critic': 5, 'rng': 0}
     """
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
-    spec = LOSSES[loss]
-    rng = as_seed(rng)
-    if update not in UPDATES:
-        raise ValueError(f"update must be one of {UPDATES}, got {update!r}")
-    optimizer, lr, d_lr, betas, n_critic = _resolve_defaults(loss, optimizer, lr, d_lr, betas, n_critic, update)
     steps = check_positive_int(steps, "steps")
-    batch_size = check_positive_int(batch_size, "batch_size")
-    n_critic = check_positive_int(n_critic, "n_critic")
-    n_eval = check_positive_int(n_eval, "n_eval")
-    n_snapshot = check_positive_int(n_snapshot, "n_snapshot")
-    if update == "simultaneous" and n_critic != 1:
-        raise ValueError("n_critic > 1 needs update='alternating' (simultaneous updates take one step each)")
     log_every = check_positive_int(log_every, "log_every") if log_every else 0
     snapshot_every = max(steps // 10, 1) if snapshot_every is None else (check_positive_int(snapshot_every, "snapshot_every") if snapshot_every else 0)
-    if not lr > 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-    if not d_lr > 0:
-        raise ValueError(f"d_lr must be > 0, got {d_lr}")
-
-    if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}")
-    dtype = np.dtype(dtype).type
-    dim, sample_target, sample_reference, analytic = _target_sampler(target, dtype)
-    grid_size = (128 if dim == 1 else 32) if grid_size is None else check_positive_int(grid_size, "grid_size")
-    seeds = np.random.SeedSequence(rng).spawn(4)  # G init, D init, training batches, evaluation
-    G, D, latent_dim = _make_players(generator, discriminator, dim, latent_dim, spec, [as_generator(np.random.default_rng(s)) for s in seeds[:2]], dtype)
-    (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr, betas)
-    if opt_name == "instances":  # the optimizers' own settings are the ones in use
-        lr, d_lr, betas = opt_g.lr, opt_d.lr, None
-    game = _Game(spec, G, D, opt_g, opt_d, sample_target, latent_dim, batch_size, n_critic, np.random.default_rng(seeds[2]), dtype)
-    step = game.simultaneous if update == "simultaneous" else game.alternating
-
-    eval_rng = np.random.default_rng(seeds[3])
-    reference = sample_reference(n_eval, eval_rng)
-    z_eval = eval_rng.standard_normal((max(n_eval, n_snapshot), latent_dim)).astype(dtype)
-    z_anchor = eval_rng.standard_normal((n_snapshot, latent_dim)).astype(dtype)
-    snapshot_real = sample_target(n_snapshot, eval_rng)
-    grid = _grid(reference, dim, grid_size).astype(dtype)
-
-    records = np.full((4, steps), np.nan)
-    log_steps, metric_rows, snapshot_steps, snapshots, grids, field_rows = [], [], [], [], [], []
-    metric_notes = {}
-
-    def observe(t, log, snapshot):
-        """Record step t's metrics and snapshot, all at once at the end (an interrupted observation records nothing).
-
-        It never stops the run: non-finite evaluation points give NaN metrics with their reason, so where a run
-        stops depends on the training alone, never on ``log_every`` or ``snapshot_every``.
-        """
-        with no_grad():
-            x = G(Tensor(z_eval[: max(n_eval if log else 0, n_snapshot if snapshot else 0)])).data
-            x_2 = G(Tensor(z_anchor)).data if snapshot and spec.two_generator_batches else None
-        row = notes = None
-        if log:
-            row, notes = _metrics(x[:n_eval], reference, dim, analytic, G)
-        if snapshot:
-            shot = x[:n_snapshot]
-            d_grid = _critic_values(spec, D, grid, shot, x_2).reshape((grid_size,) * dim)
-            g_field = _generator_field(spec, D, snapshot_real, shot, x_2)
-        if log:
-            log_steps.append(t)
-            metric_rows.append(row)
-            for name, reason in notes.items():
-                metric_notes.setdefault(name, []).append((t, reason))
-        if snapshot:
-            snapshot_steps.append(t)
-            snapshots.append(shot)
-            grids.append(d_grid)
-            field_rows.append(g_field)
+    game = Game(target, generator=generator, discriminator=discriminator, loss=loss, optimizer=optimizer, lr=lr, d_lr=d_lr,
+                betas=betas, batch_size=batch_size, n_critic=n_critic, update=update, latent_dim=latent_dim, n_eval=n_eval,
+                n_snapshot=n_snapshot, grid_size=grid_size, rng=rng, dtype=dtype)  # fmt: skip
 
     stopped, done = "completed", 0
     bar = tqdm(total=steps, disable=None if progress is None else not progress, desc=f"train {loss}", leave=False)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # non-finite values are caught and stop the run
-        observe(0, bool(log_every), True)
+        game.observe(bool(log_every), True)
         try:
             for t in range(1, steps + 1):
                 game.save()
                 try:
-                    records[:, t - 1] = step()
+                    game.step()
                     log = bool(log_every) and t % log_every == 0
                     snapshot = bool(snapshot_every) and t % snapshot_every == 0
-                    if log or snapshot:
-                        observe(t, log, snapshot)
+                    row = game.observe(log, snapshot) if log or snapshot else None
                 except BaseException:  # a stopped step is undone: the players go back to their state after step t - 1
                     game.restore()
                     raise
                 done = t
                 bar.update(1)
-                if log:
-                    bar.set_postfix({k: f"{v:.3g}" for k, v in list(metric_rows[-1].items())[:2]}, refresh=False)
+                if row is not None:
+                    bar.set_postfix({k: f"{v:.3g}" for k, v in list(row.items())[:2]}, refresh=False)
         except _NonFinite as exc:
             stopped = f"non-finite {exc} at step {done + 1}"
         except KeyboardInterrupt:
             stopped = f"interrupted at step {done + 1}"
         finally:
             bar.close()
-        log_last = bool(log_every) and log_steps[-1] != done
-        if log_last or snapshot_steps[-1] != done:
-            observe(done, log_last, snapshot_steps[-1] != done)
-
-    config = {
-        "target": repr(target) if isinstance(target, Distribution) else f"array of shape {np.shape(target)}",
-        "dim": dim, "loss": loss, "optimizer": opt_name, "lr": float(lr), "d_lr": float(d_lr),
-        "betas": None if betas is None else [float(b) for b in betas], "batch_size": batch_size, "steps": steps,
-        "n_critic": n_critic, "update": update, "latent_dim": int(latent_dim), "log_every": log_every,
-        "snapshot_every": snapshot_every, "n_eval": n_eval, "n_snapshot": n_snapshot, "grid_size": grid_size,
-        "rng": rng, "dtype": np.dtype(dtype).name, "generator": type(G).__name__, "discriminator": type(D).__name__,
-    }  # fmt: skip
-    names = list(metric_rows[0]) if metric_rows else []
-    return History(
-        config=config,
-        d_loss=records[0, :done].copy(), g_loss=records[1, :done].copy(),
-        d_grad_norm=records[2, :done].copy(), g_grad_norm=records[3, :done].copy(),
-        log_steps=np.asarray(log_steps, dtype=np.int64),
-        metrics={k: np.array([row[k] for row in metric_rows], dtype=np.float64) for k in names},
-        snapshot_steps=np.asarray(snapshot_steps, dtype=np.int64),
-        snapshots=np.stack(snapshots), grid=grid, discriminator_grid=np.stack(grids), generator_field=np.stack(field_rows),
-        stopped=stopped, metric_notes=metric_notes, generator=G, discriminator=D,
-    )  # fmt: skip
+    return game.history(stopped=stopped, log=bool(log_every) and game.log_steps[-1] != done, steps=steps,
+                        log_every=log_every, snapshot_every=snapshot_every)  # fmt: skip

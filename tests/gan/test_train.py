@@ -118,7 +118,7 @@ def test_huge_learning_rate_stops_on_non_finite_values_and_keeps_the_history():
 
 def test_keyboard_interrupt_returns_the_history_so_far(monkeypatch):
     calls = {"n": 0}
-    original = train_module._Game.alternating
+    original = train_module.Game.step
 
     def interrupted_at_the_fifth_step(self):
         calls["n"] += 1
@@ -126,7 +126,7 @@ def test_keyboard_interrupt_returns_the_history_so_far(monkeypatch):
             raise KeyboardInterrupt
         return original(self)
 
-    monkeypatch.setattr(train_module._Game, "alternating", interrupted_at_the_fifth_step)
+    monkeypatch.setattr(train_module.Game, "step", interrupted_at_the_fifth_step)
     h = small(steps=100)
     assert h.stopped == "interrupted at step 5" and h.steps == 4
     assert h.log_steps[-1] == h.snapshot_steps[-1] == 4
@@ -389,3 +389,59 @@ def test_float32_draws_the_same_batches_and_noise_as_float64():
     np.testing.assert_allclose(h32.d_loss, h64.d_loss, rtol=1e-5)
     np.testing.assert_allclose(h32.g_loss, h64.g_loss, rtol=1e-5)
     np.testing.assert_allclose(h32.snapshots[0], h64.snapshots[0], rtol=1e-5, atol=1e-6)
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# The game one update at a time
+# ----------------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("loss, update", [("non_saturating", "alternating"), ("wgan_gp", "alternating"),
+                                          ("cramer", "alternating"), ("minimax", "simultaneous")])  # fmt: skip
+def test_a_game_stepped_by_hand_gives_trains_costs_bit_for_bit(loss, update):
+    options = dict(loss=loss, update=update, batch_size=32, n_snapshot=32, grid_size=8, rng=3)
+    k = 6
+    h = gt.gan.train(gt.ring_of_gaussians(8), steps=k, log_every=0, snapshot_every=0, progress=False, **options)
+    game = train_module.Game(gt.ring_of_gaussians(8), **options)
+    for _ in range(k):
+        if update == "simultaneous":
+            game.step()
+        else:
+            for _ in range(game.n_critic):
+                game.discriminator_step()
+            game.generator_step()
+    mine = game.history()
+    assert game.steps == mine.steps == k
+    for name in ("d_loss", "g_loss", "d_grad_norm", "g_grad_norm"):
+        np.testing.assert_array_equal(getattr(mine, name), getattr(h, name), err_msg=name)
+    np.testing.assert_array_equal(mine.snapshots[-1], h.snapshots[-1])
+    np.testing.assert_array_equal(mine.manifold[-1], h.manifold[-1])
+    for a, b in zip(game.generator.parameters(), h.generator.parameters()):
+        np.testing.assert_array_equal(a.data, b.data)
+
+
+def test_a_generator_step_without_a_discriminator_step_records_nan_for_d():
+    game = train_module.Game(gt.ring_of_gaussians(8), batch_size=16, n_snapshot=8, grid_size=4)
+    game.generator_step()
+    game.discriminator_step()
+    game.discriminator_step()
+    d_cost, _ = game.discriminator_step()
+    game.generator_step()
+    h = game.history()
+    assert np.isnan(h.d_loss[0]) and h.d_loss[1] == d_cost and h.steps == 2
+    assert h.snapshot_steps.tolist() == [2] and h.config["steps"] == 2
+
+
+def test_one_player_at_a_time_needs_alternating_updates():
+    game = train_module.Game(gt.ring_of_gaussians(8), update="simultaneous", batch_size=16)
+    with pytest.raises(ValueError, match="update='alternating'"):
+        game.discriminator_step()
+
+
+def test_the_manifold_is_the_generators_image_of_the_latent_grid():
+    h = small(steps=2)
+    z = train_module._latent_grid(2)
+    with gt.autograd.no_grad():
+        image = h.generator(Tensor(z)).data
+    np.testing.assert_allclose(h.manifold[-1].reshape(-1, 2), image, rtol=0, atol=1e-12)
+    assert h.manifold.shape == (len(h.snapshot_steps), 2, 9, 41, 2)
+    # lines: the first family varies z1 along each line at fixed z2, the second the other way round
+    np.testing.assert_array_equal(z.reshape(2, 9, 41, 2)[0, 3, :, 1], np.full(41, z.reshape(2, 9, 41, 2)[0, 3, 0, 1]))
