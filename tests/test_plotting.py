@@ -464,3 +464,42 @@ def test_step_size_radius_refuses_bad_input():
         plotting.plot_step_size_radius(updates=[])
     with pytest.raises(ValueError, match="d_lr"):
         plotting.plot_step_size_radius(lr=[0.1], d_lr=[-1.0])
+
+
+# -- evaluating GANs (plot_fid_bias, plot_witness, plot_mode_collapse) ------------------------
+
+
+def test_plot_fid_bias_draws_the_excess_and_counts_in_its_title():
+    from gantheory.divergences import evaluation
+
+    result = evaluation.fid_bias(np.zeros(3), np.eye(3), np.full(3, 0.5), 2 * np.eye(3), sizes=(20, 40, 80), repeats=4, rng=1)
+    fig = plotting.plot_fid_bias(result)
+    left, right = fig.axes[:2]
+    excess = result["fid"].mean(axis=1) - result["fid_exact"]
+    np.testing.assert_allclose(left.get_lines()[0].get_ydata(), np.where(excess > 0, excess, np.nan))
+    above = int(np.sum(excess > 0))
+    assert f"at {above} of 3 sizes" in fig._suptitle.get_text()
+
+
+def test_plot_witness_draws_the_library_curves():
+    import gantheory as gt
+    from gantheory.divergences import evaluation
+
+    t = np.linspace(-3, 3, 31)
+    curves = evaluation.witness_curves(gt.Normal(-1, 1), gt.Normal(1, 0.5), t, bandwidth=0.7)
+    fig = plotting.plot_witness(curves)
+    twin = fig.axes[1]
+    np.testing.assert_allclose(twin.get_lines()[0].get_ydata(), curves["d_star"])
+    np.testing.assert_allclose(twin.get_lines()[1].get_ydata(), curves["witness"])
+    assert f"{curves['mmd']:.3f}" in fig._suptitle.get_text()
+
+
+def test_plot_mode_collapse_names_the_largest_and_smallest_growth():
+    from gantheory.divergences import evaluation
+
+    table = evaluation.mode_collapse_table(n=200, dropped=(1, 4), repeats=3, rng=2)
+    fig = plotting.plot_mode_collapse(table)
+    snr = table.signal_to_noise
+    best, worst = max(snr, key=lambda k: snr[k][1]), min(snr, key=lambda k: snr[k][1])
+    assert f"{best} grows most" in fig._suptitle.get_text() and f"{worst} least" in fig._suptitle.get_text()
+    assert len(fig.axes[0].get_lines()) == len(table.names)

@@ -197,3 +197,20 @@ def test_bad_input_raises_naming_the_argument():
         gt.empirical.mmd(x, y, unbiased=False, linear_time=True)
     with pytest.raises(ValueError, match="KID needs at least 2 points"):
         gt.empirical.kid(x[:1], y)
+
+
+def test_witness_integrates_to_mmd_squared_and_mode_collapse_exact_columns():
+    from gantheory.divergences import evaluation
+
+    P, Q = gt.Mixture([gt.Normal(-2, 0.5), gt.Normal(2, 0.5)]), gt.Normal(0.5, 1.0)
+    curves = evaluation.witness_curves(P, Q, [0.0], bandwidth=1.0)
+    f = lambda u: evaluation.witness_curves(P, Q, [u], 1.0)["witness"][0] * curves["mmd"] * (P.pdf(u) - Q.pdf(u))
+    assert scipy.integrate.quad(f, -12, 12, limit=200)[0] == pytest.approx(gt.mmd(P, Q, bandwidth=1.0), rel=1e-9)
+    table = evaluation.mode_collapse_table(n=50, dropped=(2,), repeats=2, rng=0)
+    G = evaluation.collapsed_ring(2)
+    assert len(G.components) == 6 and np.allclose(G.weights, 1 / 6)
+    # FID between the mixtures' Gaussian fits: the ring's fit is N(0, (2 + 0.02^2) I) by symmetry
+    assert table.exact["FID"][0] == 0.0
+    assert table.exact["FID"][1] == pytest.approx(gt.frechet_distance(np.zeros(2), (4 / 2 + 0.02**2) * np.eye(2), G.mean, G.cov), rel=1e-12)
+    assert table.exact["MMD"][1] == gt.mmd(gt.ring_of_gaussians(8), G, bandwidth=0.5)
+    assert np.isnan(table.exact["W1"]).all() and table.samples["W2"].shape == (2, 2)
