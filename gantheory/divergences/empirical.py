@@ -9,8 +9,11 @@ themselves) and how it behaves as an *estimate* of the distance between the
 distributions the samples came from.
 
 ========================  =====================================================
-exact for the clouds      :func:`w1` (sorting in 1-D; assignment or LP in d-D),
-                          :func:`cramer`, :func:`energy_distance`
+exact for the clouds      :func:`w1`, :func:`w2` (sorting in 1-D; assignment or
+                          LP in d-D), :func:`cramer`, :func:`energy_distance`
+kernel statistics         :func:`mmd` (U-, V- and linear-time), :func:`kid`,
+                          :func:`mmd_test` (permutation p-value)
+Gaussian fits             :func:`frechet_distance_from_samples` (the FID formula)
 Monte Carlo over slices   :func:`sliced_w1`, :func:`sliced_cramer`
 estimates of densities    :func:`kl`, :func:`js_divergence` (kNN),
                           :func:`histogram` (plug-in pmfs for :mod:`gantheory.discrete`)

@@ -15,7 +15,10 @@ in this order:
    Uniform/Uniform, Laplace/Laplace, products (KL adds up over independent
    coordinates; a shared marginal drops out of every f-divergence and of W1),
    the parallel lines, energy distance between Gaussian mixtures and point
-   masses in 1-D and 2-D.
+   masses in 1-D and 2-D; W2 between normals (the Bures form of
+   :func:`frechet_distance`, any dimension); MMD between Gaussian mixtures
+   (Gaussian kernel), by moments (cubic kernel) and by characteristic
+   functions in 1-D (:func:`mmd`).
 
 Otherwise ``method="auto"`` falls back to numerical integration:
 

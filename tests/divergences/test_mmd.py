@@ -233,3 +233,16 @@ def test_spectral_route_matches_the_gaussian_closed_form_and_double_quadrature()
     g = lambda x, y: math.exp(-0.5 * (x - y) ** 2)
     expected = dbl(lambda y, x: g(x, y), 0, 1, 0, 1) + dbl(lambda y, x: g(x, y) / 2.25, 0.5, 2, 0.5, 2) - 2 * dbl(lambda y, x: g(x, y) / 1.5, 0, 1, 0.5, 2)
     assert gt.mmd(U, W, bandwidth=1.0) == pytest.approx(expected, rel=1e-9)
+
+
+def test_u_statistic_error_falls_as_n_to_the_minus_half():
+    # P != Q: the U-statistic is unbiased with variance O(1/n), so its RMS error falls like n^-1/2
+    from gantheory.divergences.rates import loglog_slope
+
+    P, Q, ell = gt.Normal(0.0, 1.0), gt.Normal(0.5, 1.0), 1.0
+    exact = gt.mmd(P, Q, bandwidth=ell)
+    sizes, rms = (100, 400, 1600), []
+    for n in sizes:
+        errors = [gt.empirical.mmd(P.sample(n, rng=s), Q.sample(n, rng=500 + s), bandwidth=ell) - exact for s in range(12)]
+        rms.append(math.sqrt(np.mean(np.square(errors))))
+    assert -0.75 < loglog_slope(sizes, rms) < -0.3

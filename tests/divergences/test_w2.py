@@ -207,3 +207,15 @@ def test_negative_eigenvalues_within_the_tolerance_are_clipped_with_a_warning():
 def test_w2_refuses_2d_pairs_without_an_exact_route():
     with pytest.raises(NotImplementedError, match="empirical.w2"):
         gt.w2(gt.ring_of_gaussians(4), gt.MultivariateNormal([0, 0], np.eye(2)))
+
+
+def test_sample_w2_in_1d_converges_to_the_exact_value():
+    # N(0, 1) vs N(1, 2): W2 = sqrt(1 + 1); sorting W2 of n points each, RMS error over seeds shrinks with n
+    P, Q = gt.Normal(0.0, 1.0), gt.Normal(1.0, 2.0)
+    exact = gt.w2(P, Q)
+    rms = []
+    for n in (100, 1000, 10000):
+        errors = [gt.empirical.w2(P.sample(n, rng=s), Q.sample(n, rng=100 + s)) - exact for s in range(10)]
+        rms.append(math.sqrt(np.mean(np.square(errors))))
+    assert exact == pytest.approx(math.sqrt(2.0), rel=1e-15)
+    assert rms[2] < rms[1] < rms[0] and rms[2] < 0.05
