@@ -1126,15 +1126,22 @@ def _snapshots(history, name="history") -> dict:
     if len(values) != len(samples) or push.shape != samples.shape:
         raise ValueError(f"{name}: discriminator_grid and generator_field must have one entry per snapshot")
     loss = config.get("loss", "") if isinstance(config, Mapping) else ""
+    manifold = history.get("manifold") if isinstance(history, Mapping) else getattr(history, "manifold", None)
+    manifold = None if manifold is None else np.asarray(manifold, dtype=float)
+    if manifold is not None and (manifold.ndim != 5 or len(manifold) != len(samples) or manifold.shape[-1] != samples.shape[2]):
+        manifold = None  # a history saved before the manifold was recorded: drawn without it
     if loss in _CLASSIFIER_LOSSES:
         from scipy.special import expit
 
         values, label, limits = expit(values), "D(x)", (0.0, 1.0)
+        bar = 'D(x) = probability of "real"'
     else:  # a critic's values drift as it trains: centre and scale each snapshot
         centred = values - np.nanmedian(values.reshape(len(values), -1), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
         scale = np.nanmax(np.abs(centred.reshape(len(values), -1)), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
         values, label, limits = centred / np.where(scale > 0, scale, 1.0), "critic (centred, scaled per snapshot)", (-1.0, 1.0)
-    return dict(steps=steps, samples=samples, grid=grid, values=values, push=push, loss=loss, label=label, limits=limits)
+        bar = f"{loss + ' ' if loss else ''}critic: a score, not a probability\n(centred, scaled per panel; high = real)"
+    return dict(steps=steps, samples=samples, grid=grid, values=values, push=push, loss=loss, label=label, limits=limits,
+                bar=bar, manifold=manifold)  # fmt: skip
 
 
 def _target_points(target, dim=2, n=512):
@@ -1167,17 +1174,23 @@ def _draw_snapshot(ax, snap, k, *, arrows=64, target=None):
     """Draw 2-D snapshot ``k``: the discriminator's heatmap, the target sample, the generated samples and their push."""
     g = snap["values"].shape[-1]
     gx, gy = snap["grid"][:, 0].reshape(g, g), snap["grid"][:, 1].reshape(g, g)
-    mesh = ax.pcolormesh(gx, gy, snap["values"][k], cmap="RdBu_r", vmin=snap["limits"][0], vmax=snap["limits"][1], shading="auto")
+    # Gouraud shading interpolates between the grid's values: no blocks, whatever grid_size the run used
+    mesh = ax.pcolormesh(gx, gy, snap["values"][k], cmap="RdBu_r", vmin=snap["limits"][0], vmax=snap["limits"][1], shading="gouraud")
     if target is not None:
-        ax.scatter(target[:, 0], target[:, 1], s=22, marker="o", color="#009E73", edgecolors="white", linewidths=0.4, label="data")
+        ax.scatter(target[:, 0], target[:, 1], s=34, marker="o", color="#009E73", edgecolors="white", linewidths=0.5, label="data")
+    if snap.get("manifold") is not None:  # the image under G of a latent grid: where G can put points, and how it folds
+        lines = snap["manifold"][k].reshape(-1, snap["manifold"].shape[-2], 2)
+        for i, line in enumerate(lines):
+            ax.plot(line[:, 0], line[:, 1], color="#4B0082", linewidth=0.7, alpha=0.55, zorder=2,
+                    label="G's manifold (image of a latent grid)" if i == 0 else None)  # fmt: skip
     x = snap["samples"][k]
-    ax.scatter(x[:, 0], x[:, 1], s=7, color="black", label="G(z)")
+    ax.scatter(x[:, 0], x[:, 1], s=9, color="black", label="G(z)", zorder=2.5)
     every = max(len(x) // max(int(arrows), 1), 1)
     p = snap["push"][k, ::every]
     scale = np.nanmax(np.linalg.norm(p, axis=1)) if np.isfinite(p).any() else 0.0
     scale = scale if scale > 0 else 1.0
     ax.quiver(x[::every, 0], x[::every, 1], p[:, 0] / scale, p[:, 1] / scale, color="#E69F00", angles="xy",
-              scale_units="xy", scale=1.0 / (0.12 * np.ptp(gx)), width=0.008, zorder=3, label="push")  # fmt: skip
+              scale_units="xy", scale=1.0 / (0.12 * np.ptp(gx)), width=0.008, zorder=3, label="push (normalized per panel)")  # fmt: skip
     ax.set_xlim(gx.min(), gx.max())
     ax.set_ylim(gy.min(), gy.max())
     ax.set_aspect("equal")
@@ -1207,12 +1220,19 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
     -------
     Figure
         In 2-D: :math:`D(x) = \sigma(\text{logit})` for the classifier costs (the
-        critic's value, centred and scaled per snapshot, otherwise) as a heatmap,
-        the data (a sample of the target, green), the generated samples (black)
-        and their arrows. In 1-D, on one axis at one scale for every panel: the
-        target's density :math:`p_\text{data}` (its pdf, or a histogram of its
-        samples), a histogram of the generated samples :math:`p_g`, and
-        :math:`D(x)` (or the scaled critic). The x-range covers the discriminator's
+        critic's value, centred and scaled per snapshot, otherwise: a score, not
+        a probability, as the colour bar says) as a heatmap (Gouraud-shaded),
+        the data (a sample of the target, green), the generator's manifold (the
+        image of a latent grid, ``History.manifold``, purple lines), the
+        generated samples (black) and their arrows (lengths normalized per
+        panel). In 1-D, as Figure 1 of Goodfellow et al. 2014, on one axis at
+        one scale for every panel: the target's density :math:`p_\text{data}`
+        (its pdf, or a histogram of its samples), a histogram of the generated
+        samples :math:`p_g`, :math:`D(x)` (or the scaled critic) and, for the
+        classifier costs, :math:`D^* = p_\text{data}/(p_\text{data} + p_g)`
+        dashed, with :math:`p_g` a Gaussian KDE of the snapshot's samples (and
+        :math:`p_\text{data}` the target's pdf, or a KDE of its samples), drawn
+        where :math:`p_\text{data} + p_g` exceeds 0.1% of its peak. The x-range covers the discriminator's
         grid, the target and the generated samples (0.5-99.5 percentiles).
 
     Examples
@@ -1256,6 +1276,16 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
         else:
             p_data = None
         p_g = [density(samples[k, :, 0][np.isfinite(samples[k, :, 0])]) for k in chosen]
+        # D* = p_data / (p_data + p_g) (Goodfellow et al. 2014, Figure 1), p_g by a Gaussian KDE of the snapshot's samples
+        xs_star = np.linspace(lo, hi, 400)
+        if snap["loss"] in _CLASSIFIER_LOSSES and (p_data is not None):
+            p_star = target.pdf(xs_star) if p_data[0] == "curve" else _kde(points[:, 0], xs_star)
+            d_star = [_optimal_from_densities(p_star, _kde(samples[k, :, 0], xs_star)) for k in chosen]
+            for d, k in zip(d_star, chosen):  # drawn where there is mass: p_data + p_g above 0.1% of its peak
+                total = p_star + _kde(samples[k, :, 0], xs_star)
+                d[~(total > 1e-3 * np.nanmax(total, initial=0.0))] = np.nan
+        else:
+            d_star = [None] * len(chosen)
         top = max([1.0, float(np.max(values[chosen]))] + ([float(np.max(p_data[2]))] if p_data else []))
         top = 1.08 * max(top, min(max(float(p.max()) for p in p_g), 3.0 * top))  # a collapsed p_g is cut at 3x the rest
         bottom = 0.0 if snap["limits"][0] == 0.0 else -1.08
@@ -1269,13 +1299,16 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
                 mesh = _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
             else:
                 if p_data is not None:
-                    style = dict(color="black", linestyle="--", linewidth=1.8, label="p_data (target)")
+                    style = dict(color="black", linestyle=":", linewidth=2.0, label="p_data (target)")
                     if p_data[0] == "curve":
                         ax.plot(p_data[1], p_data[2], **style)
                     else:
                         ax.stairs(p_data[2], p_data[1], **style)
                 ax.stairs(p_g[i], edges, fill=True, color=_COLORS[0], alpha=0.45, label="p_g (histogram of G(z))")
                 ax.plot(grid[:, 0], values[k], label=snap["label"], **curve_style(1, markevery=0.1))
+                if d_star[i] is not None:
+                    ax.plot(xs_star, d_star[i], color=_COLORS[3], linestyle="--", linewidth=1.8,
+                            label="D* = p_data / (p_data + p_g), p_g by KDE")  # fmt: skip
                 ax.set_xlim(lo, hi)
                 ax.set_ylim(bottom, top)
                 ax.set_xlabel("x")
@@ -1284,8 +1317,9 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), markerscale=2 if dim == 2 else 1)
         if dim == 2:
-            fig.colorbar(mesh, ax=list(axes[: len(chosen)]), label=snap["label"], shrink=0.8)
-            fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): samples over the discriminator (heatmap), arrows = generator's push")
+            fig.colorbar(mesh, ax=list(axes[: len(chosen)]), shrink=0.8).set_label(snap["bar"], fontsize=9)
+            fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): samples over the discriminator (heatmap); "
+                         "arrows = the generator's push, lengths normalized per panel")  # fmt: skip
         else:
             fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): the target, the generated samples and the discriminator")
     return fig
@@ -1317,8 +1351,11 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
     Returns
     -------
     matplotlib.figure.Figure
-        Rows of snapshots (the discriminator's heatmap, the data, the
-        generated samples and arrows), then three panels of history: both
+        Rows of snapshots (the discriminator's heatmap with a colour bar per
+        row: :math:`D(x)` in [0, 1] for the classifier losses, the critic's
+        centred and scaled score for ``"least_squares"``, ``"wgan"``,
+        ``"wgan_gp"`` and ``"cramer"``; the data, the generator's manifold,
+        the generated samples and arrows normalized per panel), then three panels of history: both
         players' costs (moving average), the sliced W1 to the target, and
         the kNN JSD estimate.
 
@@ -1349,7 +1386,7 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
                 mesh = _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
                 ax.set_title(f"{label}: step {int(snap['steps'][k])}", fontsize=12)
             row_axes[0].legend(loc="lower left", fontsize=9, markerscale=2)
-            sub.colorbar(mesh, ax=list(row_axes), label=snap["label"], shrink=0.9)
+            sub.colorbar(mesh, ax=list(row_axes), shrink=0.9).set_label(snap["bar"], fontsize=9)
         cost_ax, w1_ax, js_ax = subfigs[-1].subplots(1, 3)
         for i, (label, h) in enumerate(histories.items()):
             style = curve_style(i, markevery=0.1)
@@ -1377,14 +1414,17 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
         js_ax.set_title("JSD to the data (kNN estimate; log 2 = disjoint)", fontsize=12)
         js_ax.axhline(math.log(2.0), color="0.4", linewidth=0.8, linestyle=":")
         js_ax.legend(loc="lower left")
-        fig.suptitle("A 2-D GAN learning the ring of 8 Gaussians: heatmap = discriminator, arrows = the generator's push")
+        fig.suptitle("2-D GANs over training: heatmap = discriminator (see each row's colour bar), "
+                     "arrows = the generator's push (lengths normalized per panel)")  # fmt: skip
     return fig
 
 
 def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 72, arrows: int = 48, size=(10.0, 5.2)):
     r"""The animated GIF of 2-D GAN training: samples moving over the discriminator's heatmap, with the generator's push.
 
-    In the spirit of GAN Lab [1]_: one panel per run, one frame per snapshot of the histories.
+    In the spirit of GAN Lab [1]_: one panel per run, one frame per snapshot of the histories, each panel as
+    :func:`plot_training_snapshots` draws it (heatmap, data, the generator's manifold, samples, arrows normalized per
+    panel) with its own colour bar: :math:`D(x)` in [0, 1] for the classifier losses, the critic's scaled score otherwise.
 
     Parameters
     ----------
@@ -1435,9 +1475,15 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
     points = _target_points(target, 2)
     path = Path(path)
     with matplotlib.rc_context(STYLE | {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "figure.titlesize": 12}):
+        from matplotlib.cm import ScalarMappable
+        from matplotlib.colors import Normalize
+
         fig = Figure(figsize=size)
         axes = np.atleast_1d(fig.subplots(1, len(snaps)))
-        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.11, top=0.86, wspace=0.18)  # fixed: frames must not jump
+        fig.subplots_adjust(left=0.06, right=0.92, bottom=0.11, top=0.86, wspace=0.3)  # fixed: frames must not jump
+        for ax, snap in zip(axes, snaps.values()):  # made once (ax.clear() in a frame leaves a colour bar's own axes alone)
+            bar = fig.colorbar(ScalarMappable(Normalize(*snap["limits"]), cmap="RdBu_r"), ax=ax, shrink=0.8, pad=0.02)
+            bar.set_label(snap["bar"], fontsize=7)
 
         def frame(k):
             for ax, (label, snap) in zip(axes, snaps.items()):
@@ -1447,9 +1493,29 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
             return []
 
         frame(0)
-        fig.suptitle("GAN training: samples (black) over the discriminator (red = \"real\"), arrows = generator's push")
+        fig.suptitle("GAN training: G(z) (black), G's manifold (purple) and the data (green) over the discriminator;\n"
+                     "arrows = the generator's push, lengths normalized per panel", fontsize=10)  # fmt: skip
         FuncAnimation(fig, frame, frames=frames, blit=False).save(path, writer=PillowWriter(fps=fps), dpi=dpi)
     return path
+
+
+def _kde(x, at):
+    """A Gaussian KDE (Scott's bandwidth) of the finite values of ``x`` at ``at``; NaN where it is undefined (no spread)."""
+    from scipy.stats import gaussian_kde
+
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size < 2 or np.ptp(x) == 0:
+        return np.full(np.shape(at), np.nan)
+    return gaussian_kde(x)(at)
+
+
+def _optimal_from_densities(p, q):
+    """:math:`p / (p + q)`, NaN where both vanish."""
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    total = p + q
+    return np.divide(p, total, out=np.full(total.shape, np.nan), where=total > 0)
+
 
 
 # -- evaluating GANs: FID's bias, the MMD witness, mode collapse ---------------------------

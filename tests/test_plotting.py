@@ -503,3 +503,60 @@ def test_plot_mode_collapse_names_the_largest_and_smallest_growth():
     best, worst = max(snr, key=lambda k: snr[k][1]), min(snr, key=lambda k: snr[k][1])
     assert f"{best} grows most" in fig._suptitle.get_text() and f"{worst} least" in fig._suptitle.get_text()
     assert len(fig.axes[0].get_lines()) == len(table.names)
+
+
+# -- the 2-D lab's drawing: manifold, colour bars per loss, D* in 1-D ----------------------------------
+
+def test_2d_snapshots_draw_the_generators_manifold_and_a_colour_bar_per_loss(tiny_ring):
+    fig = plotting.plot_training_snapshots(tiny_ring, panels=2)
+    lines = [line for line in fig.axes[0].get_lines() if line.get_color() == "#4B0082"]
+    assert len(lines) == 2 * 9  # both families of latent lines
+    np.testing.assert_array_equal(np.stack([line.get_xydata() for line in lines]), tiny_ring.manifold[0].reshape(18, 41, 2))
+    assert fig.axes[-1].get_label() == "<colorbar>" and 'probability of "real"' in fig.axes[-1].get_ylabel()
+    assert "normalized per panel" in fig.get_suptitle()
+    critic = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", steps=2, batch_size=16, log_every=0, progress=False)
+    fig = plotting.plot_ring_training({"classifier": tiny_ring, "critic": critic}, panels=2)
+    bars = [ax.get_ylabel() for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert 'probability of "real"' in bars[0] and "not a probability" in bars[1] and "wgan_gp" in bars[1]
+
+
+def test_a_history_without_a_manifold_is_drawn_without_it(tiny_ring):
+    old = dict(vars(tiny_ring))
+    old["manifold"] = np.empty((0, 2, 9, 41, 2))
+    fig = plotting.plot_training_snapshots(old, panels=2)
+    assert not [line for line in fig.axes[0].get_lines() if line.get_color() == "#4B0082"]
+
+
+def test_1d_snapshots_draw_d_star_from_the_target_and_a_kde_of_the_samples():
+    from scipy.stats import gaussian_kde
+
+    target = gt.Normal(2.0, 0.5)
+    h = gt.gan.train(target, generator="affine", steps=4, batch_size=32, log_every=2, snapshot_every=2, progress=False)
+    fig = plotting.plot_training_snapshots(h, panels=3, target=target)
+    for ax, k in zip(fig.axes, range(3)):
+        star = next(line for line in ax.get_lines() if line.get_label().startswith("D* = "))
+        x, y = star.get_data()
+        p, q = target.pdf(x), gaussian_kde(h.snapshots[k, :, 0])(x)
+        drawn = np.isfinite(y)
+        assert drawn.sum() > 100
+        np.testing.assert_allclose(y[drawn], (p / (p + q))[drawn], rtol=1e-12)
+
+
+def test_the_animation_has_a_colour_bar_per_panel_and_no_red_means_real_claim(tiny_ring, tmp_path, monkeypatch):
+    import matplotlib.figure
+
+    saved = {}
+    original = matplotlib.figure.Figure.suptitle
+
+    def spy(self, text, **kw):
+        saved["title"] = text
+        saved["fig"] = self
+        return original(self, text, **kw)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "suptitle", spy)
+    critic = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", steps=4, batch_size=16, log_every=0, snapshot_every=2,
+                          progress=False)  # fmt: skip
+    plotting.animate_training({"a": tiny_ring, "b": critic}, tmp_path / "ring.gif", dpi=20)
+    bars = [ax.get_ylabel() for ax in saved["fig"].axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 2 and "probability" in bars[0] and "not a probability" in bars[1]
+    assert "red" not in saved["title"] and "normalized per panel" in saved["title"]
