@@ -11,6 +11,7 @@ function                                what                                    
 :func:`optimal_discriminator`           :math:`D^* = p/(p+q)` as a function        exact, in log space
 :func:`value_at_optimal_discriminator`  :math:`V(D^*, G)`                          1-D quadrature; sums over atoms
 :func:`discriminator_convergence`       :math:`V(D, G)` of a trained MLP vs steps  training on our autograd
+:func:`value_estimate`                  :math:`\hat V(D, G)` of any discriminator  fresh samples, ± standard error
 ======================================  =========================================  ===============================
 
 The value function of the game (Goodfellow et al. 2014) is
@@ -59,6 +60,7 @@ __all__ = [
     "value_at_optimal_discriminator",
     "DiscriminatorConvergence",
     "discriminator_convergence",
+    "value_estimate",
 ]
 
 LOG4 = math.log(4.0)
@@ -291,6 +293,11 @@ def _logits(D, x):
         return D(x).data.reshape(-1)
 
 
+def _value_terms(real_logits, fake_logits):
+    r"""The terms of :math:`\hat V`: :math:`\log D(x_i)` and :math:`\log(1 - D(y_j))` from the logits, by the stable primitive."""
+    return ops.log_sigmoid(real_logits), ops.log_sigmoid(-fake_logits)
+
+
 def _mean_and_se(terms_p, terms_q):
     """Mean of E_P[a] + E_Q[b] from two independent samples, and its standard error."""
     value = terms_p.mean() + terms_q.mean()
@@ -429,7 +436,7 @@ def discriminator_convergence(P, Q, *, steps=1000, batch_size=256, hidden=(32, 3
 
     def record():
         real, fake = _logits(D, x_eval), _logits(D, y_eval)
-        terms_p, terms_q = ops.log_sigmoid(real), ops.log_sigmoid(-fake)  # log D(x), log(1 - D(y))
+        terms_p, terms_q = _value_terms(real, fake)
         value = -2.0 * float(losses.discriminator_cost(real, fake))
         return (value, _mean_and_se(terms_p, terms_q)[1], *_mean_and_se(terms_p - star_p, terms_q - star_q))
 
@@ -442,3 +449,67 @@ def discriminator_convergence(P, Q, *, steps=1000, batch_size=256, hidden=(32, 3
     plane = P.dim == 2 and P.reference == "lebesgue"
     value_optimal = -LOG4 + 2.0 * exact.js_divergence(P, Q) if plane else value_at_optimal_discriminator(P, Q)
     return DiscriminatorConvergence(t, value, value_se, gap, gap_se, value_optimal)
+
+
+def value_estimate(D, P, Q, *, n=20_000, rng=None):
+    r"""The value :math:`\hat V(D, G)` of a given discriminator on fresh samples, and its standard error.
+
+    Since :math:`V(D, G) \le V(D^*, G) = -\log 4 + 2\,\mathrm{JSD}(P, Q)` for
+    every :math:`D` (Goodfellow et al. 2014, Proposition 1 and Theorem 1),
+    any discriminator gives a lower bound on the JSD,
+    :math:`\mathrm{JSD}(P, Q) \ge (V(D, G) + \log 4)/2`, estimated here up to
+    sampling error.
+
+    Parameters
+    ----------
+    D : callable
+        The discriminator's logits: an :mod:`gantheory.autograd` Module (or any
+        callable) mapping an ``(n, dim)`` array to ``n`` logits, with
+        :math:`D(x) = \sigma(\text{logit})` (e.g. ``History.discriminator`` of a
+        classifier loss).
+    P, Q : Distribution
+        The data distribution and the generator's, of one dimension.
+    n : int
+        Samples of each law (independent of whatever ``D`` was trained on).
+    rng : None, int or numpy Generator
+        The samples' randomness.
+
+    Returns
+    -------
+    (float, float)
+        :math:`\hat V(D, G) = \frac1n\sum_i \log D(x_i) + \frac1n\sum_j \log(1 - D(y_j))`
+        (unbiased for :math:`V(D, G)`) and its standard error
+        :math:`\sqrt{s_P^2/n + s_Q^2/n}`.
+
+    Examples
+    --------
+    >>> import math
+    >>> import numpy as np
+    >>> import gantheory as gt
+    >>> P, Q = gt.Normal(0, 1), gt.Normal(1, 1)
+    >>> half = lambda x: np.zeros(len(x))           # D = 1/2 everywhere: V = -log 4 exactly
+    >>> value, se = gt.gan.optimal.value_estimate(half, P, Q, n=100, rng=0)
+    >>> bool(abs(value + math.log(4)) < 1e-12), se
+    (True, 0.0)
+    """
+    if not callable(D):
+        raise TypeError(f"D must be a callable returning logits (an autograd Module, say), got {type(D).__name__}")
+    for name, law in (("P", P), ("Q", Q)):
+        if not isinstance(law, Distribution):
+            raise TypeError(f"{name} must be a gantheory Distribution, got {type(law).__name__}")
+    if P.dim != Q.dim:
+        raise ValueError(f"P and Q must have one dimension, got {P.dim} and {Q.dim}")
+    n = check_positive_int(n, "n")
+    if n < 2:
+        raise ValueError("n must be at least 2 (the standard error needs two samples)")
+    rng = as_generator(rng)
+    x, y = _inputs(P.sample(n, rng), P.dim), _inputs(Q.sample(n, rng), Q.dim)
+    real, fake = (np.asarray(getattr(out, "data", out), dtype=np.float64).reshape(-1) for out in (_call(D, x), _call(D, y)))
+    if real.shape != (n,) or fake.shape != (n,):
+        raise ValueError(f"D must return one logit per point, got {real.shape[0]} for {n} points")
+    return _mean_and_se(*_value_terms(real, fake))
+
+
+def _call(D, x):
+    with no_grad():
+        return D(x)

@@ -11,6 +11,8 @@ from scipy.special import expit, log_expit
 
 import gantheory as gt
 from gantheory import symbolic
+from gantheory.autograd import nn, optim
+from gantheory.gan import losses
 from gantheory.strategies import dist_locs, dist_scales, normal_dists
 
 LOG4 = math.log(4.0)
@@ -192,3 +194,51 @@ def test_discriminator_convergence_is_repeatable_from_its_int_seed():
     a, b, c = (gt.gan.discriminator_convergence(P, Q, steps=10, log_every=5, n_eval=200, rng=r) for r in (3, np.int64(3), 4))
     np.testing.assert_array_equal(a.value, b.value)
     assert not np.array_equal(a.value, c.value)
+
+
+# -- value_estimate: V̂(D, G) of any discriminator, a lower bound on the JSD --------------------------------------
+
+
+def test_value_estimate_of_the_optimal_discriminator_is_v_star_within_its_error():
+    P, Q = gt.Mixture([gt.Normal(-2.0, 0.5), gt.Normal(2.0, 0.5)]), gt.Normal(0.5, 1.0)
+    star = gt.gan.optimal_discriminator(P, Q)
+    exact_value = -math.log(4) + 2 * gt.js_divergence(P, Q)
+    for seed in range(3):
+        value, se = gt.gan.optimal.value_estimate(lambda x: star.logit(x[:, 0]), P, Q, n=20_000, rng=seed)
+        assert 0 < se < 0.02 and abs(value - exact_value) < 4 * se
+
+
+def test_value_estimate_of_a_constant_discriminator_is_exact():
+    # D = sigma(c) everywhere: V = log sigma(c) + log(1 - sigma(c)) for every sample, so the standard error is 0
+    c = 0.7
+    value, se = gt.gan.optimal.value_estimate(lambda x: np.full(len(x), c), gt.Normal(0, 1), gt.Normal(3, 2), n=50, rng=1)
+    assert se < 1e-15 and value == pytest.approx(math.log(expit(c)) + math.log(expit(-c)), abs=1e-14)
+
+
+def test_a_trained_discriminators_value_is_a_lower_bound_on_the_jsd():
+    P, Q = gt.Normal(0.0, 1.0), gt.Normal(1.5, 0.7)
+    D = nn.MLP([1, 16, 16, 1], rng=0)
+    opt = optim.Adam(D.parameters(), lr=1e-2)
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        opt.zero_grad()
+        losses.discriminator_cost(D(P.sample(128, rng).reshape(-1, 1)), D(Q.sample(128, rng).reshape(-1, 1))).backward()
+        opt.step()
+    value, se = gt.gan.optimal.value_estimate(D, P, Q, n=20_000, rng=1)
+    jsd = gt.js_divergence(P, Q)
+    assert value <= -math.log(4) + 2 * jsd + 3 * se          # Theorem 1: V(D, G) <= V(D*, G)
+    assert (value + math.log(4)) / 2 > 0.5 * jsd              # and a trained D gets most of the way
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(D="D"), TypeError, "D must be a callable"),
+    (dict(P=np.zeros(3)), TypeError, "P must be a gantheory Distribution"),
+    (dict(Q=gt.ring_of_gaussians(8)), ValueError, "one dimension"),
+    (dict(n=1), ValueError, "at least 2"),
+    (dict(D=lambda x: np.zeros(3)), ValueError, "one logit per point"),
+])  # fmt: skip
+def test_value_estimate_refuses_bad_input(kwargs, error, message):
+    args = dict(D=lambda x: np.zeros(len(x)), P=gt.Normal(0, 1), Q=gt.Normal(1, 1), n=10)
+    args.update(kwargs)
+    with pytest.raises(error, match=message):
+        gt.gan.optimal.value_estimate(args.pop("D"), args.pop("P"), args.pop("Q"), **args)
