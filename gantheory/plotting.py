@@ -1305,7 +1305,7 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
                     else:
                         ax.stairs(p_data[2], p_data[1], **style)
                 ax.stairs(p_g[i], edges, fill=True, color=_COLORS[0], alpha=0.45, label="p_g (histogram of G(z))")
-                ax.plot(grid[:, 0], values[k], label=snap["label"], **curve_style(1, markevery=0.1))
+                ax.plot(grid[:, 0], values[k], label=snap["label"], **(curve_style(1, markevery=0.1) | {"linestyle": "-"}))
                 if d_star[i] is not None:
                     ax.plot(xs_star, d_star[i], color=_COLORS[3], linestyle="--", linewidth=1.8,
                             label="D* = p_data / (p_data + p_g), p_g by KDE")  # fmt: skip
@@ -1318,7 +1318,7 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
         fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), markerscale=2 if dim == 2 else 1)
         if dim == 2:
             fig.colorbar(mesh, ax=list(axes[: len(chosen)]), shrink=0.8).set_label(snap["bar"], fontsize=9)
-            fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): samples over the discriminator (heatmap); "
+            fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): samples over the discriminator (heatmap);\n"
                          "arrows = the generator's push, lengths normalized per panel")  # fmt: skip
         else:
             fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): the target, the generated samples and the discriminator")
