@@ -40,6 +40,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from contextlib import contextmanager
@@ -531,6 +532,17 @@ def _constant(params):
             p.requires_grad = True
 
 
+def _quiet(method):
+    """Run ``method`` without NumPy's overflow/invalid warnings: non-finite values are caught and raised as :class:`_NonFinite`."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Game:
     """The GAN game, one update at a time: the object :func:`train` steps.
 
@@ -568,7 +580,8 @@ class Game:
     discriminator update; a :meth:`generator_step` with no discriminator
     update since the previous one records NaN for it. A step's updates are not
     undone here when one of them gives a NaN or inf (:func:`train` undoes the
-    whole step): the method raises ``FloatingPointError`` naming it.
+    whole step): the method raises ``FloatingPointError`` naming it (the
+    cost, gradient, parameters or generated points, and the player).
 
     Examples
     --------
@@ -701,6 +714,7 @@ class Game:
         if self.update != "alternating":
             raise ValueError("one player at a time needs update='alternating'; a simultaneous game moves by step()")
 
+    @_quiet
     def discriminator_step(self):
         """One update of the discriminator on a fresh batch; returns its ``(cost, gradient norm)``.
 
@@ -721,6 +735,7 @@ class Game:
         self.pending_d = result
         return result
 
+    @_quiet
     def generator_step(self):
         """One update of the generator against the current discriminator; returns its ``(cost, gradient norm)``.
 
@@ -744,6 +759,7 @@ class Game:
         self.records.append((d_cost, result[0], d_norm, result[1]))
         return result
 
+    @_quiet
     def step(self):
         """One training step of :func:`train`; returns ``(d_cost, g_cost, d_norm, g_norm)``.
 

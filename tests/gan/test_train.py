@@ -445,3 +445,11 @@ def test_the_manifold_is_the_generators_image_of_the_latent_grid():
     assert h.manifold.shape == (len(h.snapshot_steps), 2, 9, 41, 2)
     # lines: the first family varies z1 along each line at fixed z2, the second the other way round
     np.testing.assert_array_equal(z.reshape(2, 9, 41, 2)[0, 3, :, 1], np.full(41, z.reshape(2, 9, 41, 2)[0, 3, 0, 1]))
+
+
+def test_a_hand_stepped_update_that_diverges_raises_floating_point_error_naming_it():
+    game = train_module.Game(gt.ring_of_gaussians(8), loss="maximum_likelihood", optimizer="sgd", lr=1e200, batch_size=16)
+    with pytest.raises(FloatingPointError, match="non-finite|discriminator|generator"):
+        for _ in range(50):
+            game.step()
+    assert game.steps < 50
