@@ -4,7 +4,8 @@
   non-saturating, maximum likelihood, least squares), Wasserstein critics
   (weight clipping, gradient penalty) and the Cramér/energy critic;
 * :mod:`~gantheory.gan.train`: the training loop and its ``History``
-  (per-loss defaults, atomic steps, ``History.save``/``History.load``);
+  (per-loss defaults, atomic steps, ``History.save``/``History.load``) and
+  ``Game``, the same game stepped one player's update at a time;
 * :mod:`~gantheory.gan.optimal`: the optimal discriminator, V(D*, G) and a
   discriminator trained towards D*;
 * :mod:`~gantheory.gan.gradients`: the generator cost curves and the
@@ -42,7 +43,7 @@ from gantheory.gan.losses import (
 )
 
 # train() shadows its module's name here: gt.gan.train is the function (the module is sys.modules["gantheory.gan.train"])
-from gantheory.gan.train import LOSS_DEFAULTS, AffineGenerator, History, train
+from gantheory.gan.train import LOSS_DEFAULTS, AffineGenerator, Game, History, train
 from gantheory.gan import critics
 from gantheory.gan.critics import (
     BernoulliMinimizers,
@@ -61,6 +62,7 @@ from gantheory.gan.optimal import (
     discriminator_convergence,
     optimal_discriminator,
     value_at_optimal_discriminator,
+    value_estimate,
 )
 from gantheory.gan import gradients
 from gantheory.gan.gradients import (
