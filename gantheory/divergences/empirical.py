@@ -1144,7 +1144,7 @@ def kid(x, y, *, n_subsets=100, subset_size=1000, rng=0) -> KID:
     x, y : array_like of shape (n, d) and (m, d)
         Samples (features), at least 2 points each.
     n_subsets : int, default 100
-        Number of subsets (as the reference implementation).
+        Number of subsets.
     subset_size : int, default 1000
         Points drawn without replacement from each sample per subset (capped
         at min(n, m)).
@@ -1155,8 +1155,8 @@ def kid(x, y, *, n_subsets=100, subset_size=1000, rng=0) -> KID:
     KID
         ``value``: the mean of the subsets' unbiased MMD² with
         :math:`k(x, y) = (x^\top y/d + 1)^3`; ``std``: the standard deviation
-        of the subsets' values (what Bińkowski et al.'s code reports beside
-        the mean); ``std_error``: ``std / sqrt(n_subsets)``, the standard
+        of the subsets' values (the spread that KID implementations
+        print beside the mean); ``std_error``: ``std / sqrt(n_subsets)``, the standard
         error of the mean *if* the subsets were independent (they share
         points, so it understates the sampling error of the full samples).
 
