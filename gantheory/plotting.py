@@ -1619,7 +1619,8 @@ def plot_witness(curves=None, **kwargs) -> Figure:
         twin.set_ylabel("D*, witness")
         lines = ax.get_lines() + twin.get_lines()[:2]
         ax.legend(lines, [line.get_label() for line in lines], loc="upper left", fontsize=9)
-        fig.suptitle(f"The MMD witness is a smooth p − q (MMD = {float(_field(curves, 'mmd', 'curves')):.3f}); D* is near 0 or 1 where one density dominates")
+        fig.suptitle(f"The MMD witness is a smoothed p − q (MMD = {float(_field(curves, 'mmd', 'curves')):.3f});\n"
+                     "D* is near 0 or 1 where one density dominates")
     return fig
 
 

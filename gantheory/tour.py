@@ -12,14 +12,17 @@ stage               figures                                     numbers in the r
 ==================  ==========================================  ===========================================
 ``parallel_lines``  ``parallel_lines``                          KL, JSD, TV, W1, Cramér at seven θ
 ``estimators``      ``estimator_errors``                        fitted rate of each estimator's RMS error
-``mle``             ``mle_is_kl``, ``projections``              MLE vs argmin KL; KL/JSD/W1 normal fits
+``mle``             ``mle_is_kl``, ``projections``,             MLE vs argmin KL, n x excess KL vs its
+                    ``js_optima``                               constant; KL/JSD/W1 normal fits
 ``optimal``         ``optimal_discriminator``                   V(D*, G) vs -log 4 + 2 JSD; V(D, G) trained
 ``vanishing``       ``vanishing_gradient``                      generator gradient norms after k D steps
-``dirac``           ``dirac_gan``                               eigenvalues, spectral radii, end points
+``dirac``           ``dirac_gan``, ``dirac_step_sizes``         eigenvalues, spectral radii, end points
 ``spectrum``        ``game_spectrum``                           the rotating pair without and with R1
 ``ring``            ``ring_training``, ``ring_training.gif``    sliced W1 and kNN JSD of two losses
 ``costs``           ``generator_costs``                         cost slopes in the logit
 ``bernoulli``       ``wasserstein_vs_cramer``                   minimizers of the expected sample losses
+``evaluation``      ``fid_bias``, ``mmd_witness``,              FID's bias rate in n; each distance's growth
+                    ``mode_collapse_distances``                 over its noise when one mode is dropped
 ==================  ==========================================  ===========================================
 
 The stages train small matrices (256 x 64 at most), where BLAS threads only
@@ -54,24 +57,27 @@ FORMATS = ("png", "svg", "pdf")
 # Settings of the full tour (False) and of --quick (True).
 SETTINGS = {
     False: dict(
-        theta_points=201, estimator_sizes=(100, 300, 1_000, 2_000, 5_000, 10_000), estimator_repeats=10,
-        mle_sizes=tuple(np.geomspace(10, 100_000, 9).astype(int)), polish=True,
+        theta_points=201, estimator_sizes=(100, 300, 1_000, 2_000, 5_000, 10_000), estimator_repeats=20,
+        mle_sizes=tuple(np.geomspace(10, 100_000, 9).astype(int)), mle_runs=100, polish=True,
         convergence_steps=600, critic_steps=600, bernoulli_m=(1, 2, 3, 4, 5, 7, 9, 13, 25, 51, 101, 1001),
         vanishing=dict(steps=500, log_every=25, rng=0, n_runs=3), dirac_steps=1000, spectrum=dict(),
         ring=dict(steps=2500, batch_size=256, log_every=100, snapshot_every=100),
+        evaluation=dict(fid_repeats=20, collapse=dict(n=1000, repeats=5)),
     ),
     True: dict(
         theta_points=41, estimator_sizes=(100, 300, 1_000, 3_000), estimator_repeats=3,
-        mle_sizes=(10, 100, 1_000, 10_000), polish=False,
+        mle_sizes=(10, 100, 1_000, 10_000), mle_runs=20, polish=False,
         convergence_steps=200, critic_steps=200, bernoulli_m=(1, 2, 5, 7, 101, 1001),
         vanishing=dict(steps=200, log_every=20, rng=0, n_runs=2), dirac_steps=300, spectrum=dict(),
         ring=dict(steps=100, batch_size=64, log_every=20, snapshot_every=20),
+        evaluation=dict(fid_repeats=10, collapse=dict(n=500, repeats=3)),
     ),
 }  # fmt: skip
 
 TABLE_THETA = (-1.0, -0.5, -0.1, 0.0, 0.1, 0.5, 1.0)
 # The projections' target: two modes of unequal weight (mle.projection_fits' default).
 BIMODAL, BIMODAL_TEXT = DEFAULT_BIMODAL, "0.4 N(-3, 1) + 0.6 N(3, 1)"
+SYMMETRIC_TEXT = "0.5 N(-3, 1) + 0.5 N(3, 1)"  # mle.SYMMETRIC_BIMODAL, the MLE convergence run's law
 # The optimal-discriminator pair: data P (two modes) against a fixed generator Q.
 OPTIMAL_P, OPTIMAL_P_TEXT = Mixture([Normal(-2.0, 0.5), Normal(2.0, 0.5)]), "0.5 N(-2, 0.5²) + 0.5 N(2, 0.5²)"
 OPTIMAL_Q, OPTIMAL_Q_TEXT = Normal(0.5, 1.0), "N(0.5, 1)"
@@ -116,8 +122,10 @@ def _estimators(s):
 def _mle(s):
     from gantheory import mle
 
-    return dict(P=BIMODAL, convergence=mle.mle_convergence(BIMODAL, sizes=s["mle_sizes"], rng=0),
-                fits=mle.projection_fits(BIMODAL, polish=s["polish"]))  # fmt: skip
+    # the MLE's excess KL on the symmetric mixture (its constant is 0.595), the projections on the unequal one
+    convergence = mle.mle_convergence(mle.SYMMETRIC_BIMODAL, sizes=s["mle_sizes"], rng=0, n_runs=s["mle_runs"])
+    return dict(P=BIMODAL, convergence=convergence, fits=mle.projection_fits(BIMODAL, polish=s["polish"]),
+                constant=mle.excess_kl_constant(mle.SYMMETRIC_BIMODAL))  # fmt: skip
 
 
 def _mle_report(data):
@@ -125,7 +133,8 @@ def _mle_report(data):
     mle_fit, projection = run.fits[-1], run.projection.fitted
     fits = {name: {"loc": p.fitted.loc, "scale": p.fitted.scale, "divergence": p.divergence} for name, p in data["fits"].items()}
     return {"n": int(run.sizes[-1]), "mle_loc": mle_fit.loc, "mle_scale": mle_fit.scale, "kl_projection_loc": projection.loc,
-            "kl_projection_scale": projection.scale, "excess_kl": float(run.excess_kl[-1]), "fits": fits}  # fmt: skip
+            "kl_projection_scale": projection.scale, "excess_kl": float(run.excess_kl[-1]), "fits": fits,
+            "n_excess_kl_mean": float(run.sizes[-1] * run.runs[:, -1].mean()), "excess_kl_constant": data["constant"]}  # fmt: skip
 
 
 def _costs(s):
@@ -239,6 +248,27 @@ def _ring_draw(data):
     return {"ring_training": plotting.plot_ring_training(data["runs"], target=data["target"]), "ring_training.gif": gif}
 
 
+# The evaluation pair (chapter 9): two 8-D Gaussians, the second with a covariance of random directions.
+EVAL_DIM = 8
+
+
+def _evaluation(s):
+    from gantheory.divergences import evaluation
+
+    A = np.random.default_rng(0).normal(size=(EVAL_DIM, EVAL_DIM)) / math.sqrt(EVAL_DIM)
+    fid = evaluation.fid_bias(np.zeros(EVAL_DIM), np.eye(EVAL_DIM), np.full(EVAL_DIM, 0.25), np.eye(EVAL_DIM) + A @ A.T,
+                              repeats=s["evaluation"]["fid_repeats"], rng=0)  # fmt: skip
+    witness = evaluation.witness_curves(OPTIMAL_P, OPTIMAL_Q, np.linspace(-5.0, 5.0, 401), bandwidth=1.0)
+    return dict(fid=fid, witness=witness, collapse=evaluation.mode_collapse_table(rng=0, **s["evaluation"]["collapse"]))
+
+
+def _evaluation_report(data):
+    fid, table = data["fid"], data["collapse"]
+    one = {name: float(v[list(table.dropped).index(1)]) for name, v in table.signal_to_noise.items()}
+    return {"fid_exact": float(fid["fid_exact"]), "fid_bias_slope": float(fid["fid_bias_slope"]),
+            "fid_extrapolated": float(fid["fid_extrapolated"]), "one_dropped_signal_to_noise": one, "n": table.n}  # fmt: skip
+
+
 def _plot(function_name, *args, **kwargs):
     from gantheory import plotting
 
@@ -250,14 +280,16 @@ STAGES = [
           lambda d: {"parallel_lines": _plot("plot_parallel_lines", d["sweep"])}),
     Stage("estimators", "2 exact vs empirical", ("estimator_errors",), _estimators, lambda d: {k: v["rate"] for k, v in d.items()},
           lambda d: {"estimator_errors": _plot("plot_estimator_errors", d)}),
-    Stage("mle", "3-4 MLE = KL, projections", ("mle_is_kl", "projections"), _mle, _mle_report,
+    Stage("mle", "3-4 MLE = KL, projections", ("mle_is_kl", "projections", "js_optima"), _mle, _mle_report,
           lambda d: {"mle_is_kl": _plot("plot_mle_is_kl", convergence=d["convergence"]),
-                     "projections": _plot("plot_projections", d["P"], d["fits"])}),
+                     "projections": _plot("plot_projections", d["P"], d["fits"]),
+                     "js_optima": _plot("plot_js_optima", d["P"], d["fits"]["JSD"])}),
     Stage("optimal", "5 optimal discriminator", ("optimal_discriminator",), _optimal, _optimal_report,
           lambda d: {"optimal_discriminator": _plot("plot_optimal_discriminator", d["P"], d["Q"], d["convergence"], d["history"])}),
     Stage("vanishing", "7 vanishing gradient", ("vanishing_gradient",), _vanishing, _vanishing_report,
           lambda d: {"vanishing_gradient": _plot("plot_vanishing_gradient", d)}),
-    Stage("dirac", "8 Dirac-GAN", ("dirac_gan",), _dirac, _dirac_report, lambda d: {"dirac_gan": _plot("plot_dirac_gan", d)}),
+    Stage("dirac", "8 Dirac-GAN", ("dirac_gan", "dirac_step_sizes"), _dirac, _dirac_report,
+          lambda d: {"dirac_gan": _plot("plot_dirac_gan", d), "dirac_step_sizes": _plot("plot_step_size_radius")}),
     Stage("spectrum", "9 game spectrum", ("game_spectrum",), _spectrum, _spectrum_report,
           lambda d: {"game_spectrum": _plot("plot_game_spectrum", d)}),
     Stage("ring", "10 ring of 8", ("ring_training", "ring_training.gif"), _ring, _ring_report, _ring_draw),
@@ -265,6 +297,9 @@ STAGES = [
           lambda d: {"generator_costs": _plot("plot_generator_costs", d["curves"])}),
     Stage("bernoulli", "11 Wasserstein vs Cramér", ("wasserstein_vs_cramer",), _bernoulli, _bernoulli_report,
           lambda d: {"wasserstein_vs_cramer": _plot("plot_bernoulli_bias", d["losses"], d["minimizers"])}),
+    Stage("evaluation", "12 evaluating GANs", ("fid_bias", "mmd_witness", "mode_collapse_distances"), _evaluation, _evaluation_report,
+          lambda d: {"fid_bias": _plot("plot_fid_bias", d["fid"]), "mmd_witness": _plot("plot_witness", d["witness"]),
+                     "mode_collapse_distances": _plot("plot_mode_collapse", d["collapse"])}),
 ]  # fmt: skip
 
 
@@ -296,7 +331,7 @@ def stage_files(stages=None, fmt="png") -> list[str]:
     Examples
     --------
     >>> stage_files(["mle", "ring"], fmt="svg")
-    ['mle_is_kl.svg', 'projections.svg', 'ring_training.svg', 'ring_training.gif']
+    ['mle_is_kl.svg', 'projections.svg', 'js_optima.svg', 'ring_training.svg', 'ring_training.gif']
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
@@ -446,10 +481,12 @@ def format_report(report: dict) -> str:
     if "mle" in report:
         r = report["mle"]
         parts.append(
-            f"MLE = KL projection (P = {BIMODAL_TEXT})\n"
+            f"MLE = KL projection (P = {SYMMETRIC_TEXT})\n"
             + _table(["", "loc", "scale"], [[f"MLE, n = {r['n']}", r["mle_loc"], r["mle_scale"]],
                                             ["argmin KL(P||Q)", r["kl_projection_loc"], r["kl_projection_scale"]]])
-            + f"\nexcess KL of the MLE: {fmt_number(r['excess_kl'])} nats\n"
+            + f"\nexcess KL of the MLE: {fmt_number(r['excess_kl'])} nats (run 0); n x its mean over the runs "
+            f"{fmt_number(r['n_excess_kl_mean'])}, predicted 1/2 + (kurtosis - 1)/4 = {fmt_number(r['excess_kl_constant'])}\n"
+            + f"Normal fits to P = {BIMODAL_TEXT}\n"
             + _table(["criterion", "loc", "scale", "divergence"], [[k, v["loc"], v["scale"], v["divergence"]] for k, v in r["fits"].items()])
         )  # fmt: skip
     if "optimal" in report:
@@ -487,4 +524,11 @@ def format_report(report: dict) -> str:
         r = report["bernoulli"]
         parts.append(f"Bernoulli(p = {fmt_number(r['p'])}): minimizers of the expected sample loss over theta\n"
                      + _table(["m", "W1 (low)", "W1 (high)", "Cramér^2"], [list(row) for row in zip(r["m"], r["w1_low"], r["w1_high"], r["cramer2"])]))  # fmt: skip
+    if "evaluation" in report:
+        r = report["evaluation"]
+        ranked = sorted(r["one_dropped_signal_to_noise"].items(), key=lambda kv: -kv[1])
+        parts.append(f"Evaluating GANs: FID between two {EVAL_DIM}-D Gaussians {fmt_number(r['fid_exact'])}; its excess from n samples "
+                     f"falls like n^{fmt_number(r['fid_bias_slope'])} (theory n^-1); extrapolated in 1/n: {fmt_number(r['fid_extrapolated'])}\n"
+                     f"Ring of 8 with one mode dropped, n = {r['n']}: growth over the sampling noise\n"
+                     + _table(["distance", "growth / noise"], [list(kv) for kv in ranked]))  # fmt: skip
     return "\n\n".join(parts)

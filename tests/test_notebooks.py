@@ -20,7 +20,7 @@ nbformat = pytest.importorskip("nbformat", reason='the notebooks extra: pip inst
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-CHAPTERS = ("01_", "02_", "03_", "04_", "05_", "06_")
+CHAPTERS = ("01_", "02_", "03_", "04_", "05_", "06_", "09_")  # 07 and 08 (mode collapse, the critic) are still to come
 
 # Per-cell limit; the whole notebook must stay far below it (about 10 s each on a free core).
 CELL_TIMEOUT_S = 120
@@ -28,7 +28,7 @@ CELL_TIMEOUT_S = 120
 
 def test_one_notebook_per_chapter():
     names = [path.name for path in NOTEBOOKS]
-    assert [name[:3] for name in names] == list(CHAPTERS), f"expected one notebook per chapter 01..06, found {names}"
+    assert [name[:3] for name in names] == list(CHAPTERS), f"expected one notebook per chapter {CHAPTERS}, found {names}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

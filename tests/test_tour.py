@@ -14,7 +14,8 @@ from gantheory.tour import fmt_number
 EXPECTED = {
     "parallel_lines.png", "estimator_errors.png", "mle_is_kl.png", "projections.png", "optimal_discriminator.png",
     "vanishing_gradient.png", "dirac_gan.png", "game_spectrum.png", "ring_training.png", "ring_training.gif",
-    "generator_costs.png", "wasserstein_vs_cramer.png",
+    "generator_costs.png", "wasserstein_vs_cramer.png", "js_optima.png", "dirac_step_sizes.png",
+    "fid_bias.png", "mmd_witness.png", "mode_collapse_distances.png",
 }  # fmt: skip
 
 
@@ -71,8 +72,10 @@ def test_quick_tour_prints_the_library_values(quick_run):
     assert fmt_number(r1.spectral_radius(tour.DIRAC_LR, "simultaneous")) in row and fmt_number(r1.spectral_radius(tour.DIRAC_LR, "alternating")) in row
     # Unregularized simultaneous GD: radius sqrt(1 + lr² f'(0)²) > 1.
     assert fmt_number(math.sqrt(1 + tour.DIRAC_LR**2 / 4)) in _line(text, "GAN ", "Dirac")
-    # MLE vs the forward-KL projection: the moment match of 0.4 N(-3, 1) + 0.6 N(3, 1) (mean 0.6, variance 10 - 0.36).
-    assert _line(text, "argmin KL(P||Q)").split()[-2:] == [fmt_number(0.6), fmt_number(math.sqrt(9.64))]
+    # MLE vs the forward-KL projection: the moment match of 0.5 N(-3, 1) + 0.5 N(3, 1) (mean 0, variance 1 + 9).
+    assert _line(text, "argmin KL(P||Q)").split()[-2:] == [fmt_number(0.0), fmt_number(math.sqrt(10.0))]
+    # n x the MLE's mean excess KL against (1/2 + (kurtosis - 1)/4): E x^4 = 81 + 6 * 9 + 3 = 138, E x^2 = 10, kurtosis 1.38.
+    assert _line(text, "excess KL of the MLE").split()[-1] == fmt_number(0.5 + (1.38 - 1) / 4)
     # Bernoulli: the W1 minimizer is a median of K/m, K ~ Binomial(m, p) (scipy), the Cramér² one is p.
     for m in tour.SETTINGS[True]["bernoulli_m"]:
         row = _line(text, f"{m} ", "Bernoulli").split()
@@ -101,8 +104,10 @@ def test_report_equals_the_library_with_small_settings():
     report = tour.tour_report(quick=True, stages=["parallel_lines", "mle", "bernoulli", "ring"], settings=small)
     assert report["parallel_lines"]["W1"] == [abs(t) for t in tour.TABLE_THETA]
     P = tour.BIMODAL
-    run = gt.mle.mle_convergence(P, sizes=(10, 100), rng=0)
+    run = gt.mle.mle_convergence(gt.mle.SYMMETRIC_BIMODAL, sizes=(10, 100), rng=0, n_runs=tour.SETTINGS[True]["mle_runs"])
     assert report["mle"]["mle_loc"] == run.fits[-1].loc and report["mle"]["excess_kl"] == run.excess_kl[-1]
+    assert report["mle"]["n_excess_kl_mean"] == 100 * run.runs[:, -1].mean()
+    assert report["mle"]["excess_kl_constant"] == gt.mle.excess_kl_constant(gt.mle.SYMMETRIC_BIMODAL)
     reverse = gt.mle.kl_projection(P, direction="reverse", polish=False)
     assert report["mle"]["fits"]["reverse KL(Q‖P)"]["divergence"] == reverse.divergence
     assert report["bernoulli"]["w1_low"] == gt.gan.bernoulli_minimizers(tour.BERNOULLI_P, [1, 3]).w1_low.tolist()
@@ -170,3 +175,14 @@ def test_the_default_output_folder_is_ignored_by_git():
 
     root = pathlib.Path(__file__).resolve().parents[1]
     assert f"/{cli_tour.DEFAULT_OUT}/" in (root / ".gitignore").read_text().splitlines()
+
+
+def test_evaluation_report_equals_the_library():
+    small = dict(evaluation=dict(fid_repeats=2, collapse=dict(n=200, repeats=2)))
+    r = tour.tour_report(quick=True, stages=["evaluation"], settings=small)["evaluation"]
+    A = np.random.default_rng(0).normal(size=(tour.EVAL_DIM, tour.EVAL_DIM)) / math.sqrt(tour.EVAL_DIM)
+    d = tour.EVAL_DIM
+    assert r["fid_exact"] == gt.frechet_distance(np.zeros(d), np.eye(d), np.full(d, 0.25), np.eye(d) + A @ A.T)
+    table = gt.divergences.evaluation.mode_collapse_table(rng=0, n=200, repeats=2)
+    assert r["one_dropped_signal_to_noise"] == {k: float(v[list(table.dropped).index(1)]) for k, v in table.signal_to_noise.items()}
+    assert r["n"] == 200 and -2.0 < r["fid_bias_slope"] < 0.0
