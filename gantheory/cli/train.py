@@ -134,7 +134,7 @@ def add_parser(commands) -> None:
     p.add_argument("--generator", default="mlp", choices=["mlp", "affine"], help="MLP (default) or the 1-D affine G(z) = mu + sigma z")
     p.add_argument("--optimizer", default=None, choices=sorted(OPTIMIZERS), help="default: the loss's (see gantheory.gan.train)")
     p.add_argument("--lr", type=positive_float, default=None, help="generator learning rate (default: the loss's)")
-    p.add_argument("--d-lr", type=positive_float, default=None, help="discriminator learning rate (default: --lr)")
+    p.add_argument("--d-lr", type=positive_float, default=None, help="discriminator learning rate (default: --lr if given, else the loss's)")
     p.add_argument("--batch-size", type=positive_int, default=256, help="default 256")
     p.add_argument("--steps", type=positive_int, default=5000, help="training steps (default 5000)")
     p.add_argument("--n-critic", type=positive_int, default=None, help="discriminator steps per generator step (default: the loss's)")
