@@ -15,44 +15,41 @@ Examples
 2.0
 """
 
-from gantheory import backend
-from gantheory.divergences import discrete, empirical
-
-# -- analytic distributions and exact divergences (distributions.py, divergences/exact.py) --
-from gantheory.distributions import (
-    Dirac,
-    Distribution,
-    Laplace,
-    Mixture,
-    MultivariateNormal,
-    Normal,
-    ParallelLines,
-    PointMasses,
-    Product,
-    Uniform,
-    grid_of_gaussians,
-    ring_of_gaussians,
-)
-from gantheory.divergences import exact
-from gantheory.divergences.exact import cramer, energy_distance, js_distance, js_divergence, kl, tv, w1
-from gantheory.divergences.exact import frechet_distance, mmd, w2, wp
-
-# -- autograd (autograd/) --
-from gantheory import autograd
-
-# -- maximum likelihood (mle.py); symbolic derivations (symbolic.py) are imported on first use: SymPy is slow to import --
-from gantheory import mle
-
-# -- the GAN and its theory (gan/) --
-from gantheory import gan
+import importlib
 
 __version__ = "0.1.0"
 
+# The public names and the module each comes from. They are imported on first use (PEP 562), so that
+# `import gantheory` and `gantheory --version` stay fast; `gt.kl` or `from gantheory import Normal` load
+# what they need. SymPy (gantheory.symbolic) is the slowest of them.
+_SUBMODULES = {
+    "backend": "gantheory.backend", "discrete": "gantheory.divergences.discrete", "empirical": "gantheory.divergences.empirical",
+    "exact": "gantheory.divergences.exact", "divergences": "gantheory.divergences", "distributions": "gantheory.distributions",
+    "autograd": "gantheory.autograd", "mle": "gantheory.mle", "gan": "gantheory.gan", "symbolic": "gantheory.symbolic",
+    "plotting": "gantheory.plotting", "tour": "gantheory.tour",
+}  # fmt: skip
+_NAMES = {
+    "gantheory.distributions": ("Dirac", "Distribution", "Laplace", "Mixture", "MultivariateNormal", "Normal", "ParallelLines",
+                                "PointMasses", "Product", "Uniform", "grid_of_gaussians", "ring_of_gaussians"),
+    "gantheory.divergences.exact": ("cramer", "energy_distance", "js_distance", "js_divergence", "kl", "tv", "w1",
+                                    "frechet_distance", "mmd", "w2", "wp"),
+}  # fmt: skip
+_ORIGIN = {name: module for module, names in _NAMES.items() for name in names}
+
+__all__ = sorted([*_SUBMODULES, *_ORIGIN])
+
 
 def __getattr__(name):
-    """Import :mod:`gantheory.symbolic` (and with it SymPy) only when ``gt.symbolic`` is first used."""
-    if name == "symbolic":
-        import importlib
+    """Import a public name's module on first use, and keep the name here."""
+    if name in _SUBMODULES:
+        value = importlib.import_module(_SUBMODULES[name])
+    elif name in _ORIGIN:
+        value = getattr(importlib.import_module(_ORIGIN[name]), name)
+    else:
+        raise AttributeError(f"module 'gantheory' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
-        return importlib.import_module("gantheory.symbolic")
-    raise AttributeError(f"module 'gantheory' has no attribute {name!r}")
+
+def __dir__():
+    return sorted([*globals(), *__all__])
