@@ -38,6 +38,7 @@ Examples
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -1117,23 +1118,14 @@ def _paired(kernel, a, b, bandwidth):
     return 1.0 / np.sqrt(1.0 + sq / bandwidth**2)
 
 
-class KID(tuple):
-    """KID estimate: ``(value, std, std_error, n_subsets, subset_size)``, a named tuple (see :func:`kid`)."""
+class KID(NamedTuple):
+    """KID estimate (see :func:`kid`)."""
 
-    __slots__ = ()
-    _fields = ("value", "std", "std_error", "n_subsets", "subset_size")
-
-    def __new__(cls, value, std, std_error, n_subsets, subset_size):
-        return tuple.__new__(cls, (value, std, std_error, n_subsets, subset_size))
-
-    value = property(lambda self: self[0])
-    std = property(lambda self: self[1])
-    std_error = property(lambda self: self[2])
-    n_subsets = property(lambda self: self[3])
-    subset_size = property(lambda self: self[4])
-
-    def __repr__(self):
-        return f"KID(value={self.value!r}, std={self.std!r}, std_error={self.std_error!r}, n_subsets={self.n_subsets}, subset_size={self.subset_size})"
+    value: float
+    std: float
+    std_error: float
+    n_subsets: int
+    subset_size: int
 
 
 def kid(x, y, *, n_subsets=100, subset_size=1000, rng=0) -> KID:
@@ -1198,22 +1190,13 @@ def kid(x, y, *, n_subsets=100, subset_size=1000, rng=0) -> KID:
     return KID(float(values.mean()), std, std / math.sqrt(n_subsets), n_subsets, size)
 
 
-class MMDTest(tuple):
-    """Permutation test result: ``(statistic, p_value, n_permutations, bandwidth)`` (see :func:`mmd_test`)."""
+class MMDTest(NamedTuple):
+    """Permutation test result (see :func:`mmd_test`)."""
 
-    __slots__ = ()
-    _fields = ("statistic", "p_value", "n_permutations", "bandwidth")
-
-    def __new__(cls, statistic, p_value, n_permutations, bandwidth):
-        return tuple.__new__(cls, (statistic, p_value, n_permutations, bandwidth))
-
-    statistic = property(lambda self: self[0])
-    p_value = property(lambda self: self[1])
-    n_permutations = property(lambda self: self[2])
-    bandwidth = property(lambda self: self[3])
-
-    def __repr__(self):
-        return f"MMDTest(statistic={self.statistic!r}, p_value={self.p_value!r}, n_permutations={self.n_permutations}, bandwidth={self.bandwidth!r})"
+    statistic: float
+    p_value: float
+    n_permutations: int
+    bandwidth: float
 
 
 MMD_TEST_MAX_POINTS = 6000  # the pooled kernel matrix (N^2 floats: 288 MB at 6000) is kept for the permutations
