@@ -59,6 +59,23 @@ def test_frechet_distance_matches_mpmath_at_50_digits(kind, seed):
     assert gt.frechet_distance(mu1, c1, mu2, c2) == pytest.approx(expected, rel=1e-12)
 
 
+@pytest.mark.parametrize("d, conditioning, gram", [(8, 1.0, True), (8, 1e-8, False), (901, 1.0, False)])
+def test_frechet_route_choice_bounds_the_smallest_singular_value_and_agrees_with_the_svd(d, conditioning, gram):
+    from gantheory.divergences.exact import _bures_squared, _gram_can_pass, _nuclear_norm, _smallest_singular_value_bound
+
+    rng = np.random.default_rng(d)
+    c1 = _rotation(rng, d) @ np.diag(np.geomspace(1.0, conditioning, d)) @ _rotation(rng, d).T if conditioning != 1.0 else np.eye(d) + 0.1 * np.diag(rng.random(d))
+    c1 = 0.5 * (c1 + c1.T)
+    c2 = np.diag(1.0 + rng.random(d))
+    L1, L2 = np.linalg.cholesky(c1), np.linalg.cholesky(c2)
+    C = L1.T @ L2
+    smallest = np.linalg.svd(C, compute_uv=False)[-1]
+    assert _smallest_singular_value_bound(L1, L2) >= smallest * (1 - 1e-12)  # an upper bound: ||C v|| / ||v|| for a unit v
+    assert _gram_can_pass(C, L1, L2) is gram
+    by_svd = np.sum(np.trace(c1) + np.trace(c2)) - 2.0 * _nuclear_norm(C, try_gram=False)
+    assert _bures_squared(c1, c2) == pytest.approx(max(0.0, by_svd), rel=1e-12, abs=1e-12 * np.trace(c1 + c2))
+
+
 def test_frechet_distance_of_equal_rank_deficient_gaussians_is_zero_to_rounding():
     c1, _, mu, _ = _covariances("rank_deficient", 3)
     value = gt.frechet_distance(mu, c1, mu, c1)
