@@ -64,7 +64,8 @@ def test_frechet_route_choice_bounds_the_smallest_singular_value_and_agrees_with
     from gantheory.divergences.exact import _bures_squared, _gram_can_pass, _nuclear_norm, _smallest_singular_value_bound
 
     rng = np.random.default_rng(d)
-    c1 = _rotation(rng, d) @ np.diag(np.geomspace(1.0, conditioning, d)) @ _rotation(rng, d).T if conditioning != 1.0 else np.eye(d) + 0.1 * np.diag(rng.random(d))
+    Q = _rotation(rng, d)
+    c1 = Q @ np.diag(np.geomspace(1.0, conditioning, d) * (1.0 + 0.1 * rng.random(d))) @ Q.T
     c1 = 0.5 * (c1 + c1.T)
     c2 = np.diag(1.0 + rng.random(d))
     L1, L2 = np.linalg.cholesky(c1), np.linalg.cholesky(c2)
