@@ -65,11 +65,11 @@ SETTINGS = {
         evaluation=dict(fid_repeats=20, collapse=dict(n=1000, repeats=5)),
     ),
     True: dict(
-        theta_points=41, estimator_sizes=(100, 300, 1_000, 3_000), estimator_repeats=3,
+        theta_points=41, estimator_sizes=(100, 300, 1_000), estimator_repeats=5,
         mle_sizes=(10, 100, 1_000, 10_000), mle_runs=20, polish=False,
         convergence_steps=200, critic_steps=200, bernoulli_m=(1, 2, 5, 7, 101, 1001),
         vanishing=dict(steps=200, log_every=20, rng=0, n_runs=2), dirac_steps=300, spectrum=dict(),
-        ring=dict(steps=100, batch_size=64, log_every=20, snapshot_every=20),
+        ring=dict(steps=100, batch_size=64, log_every=20, snapshot_every=25),
         evaluation=dict(fid_repeats=10, collapse=dict(n=500, repeats=3)),
     ),
 }  # fmt: skip
