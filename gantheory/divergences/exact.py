@@ -1407,6 +1407,106 @@ def _mmd_spectral_1d(P, Q, kernel, bandwidth):
     return max(0.0, value)
 
 
+def _characteristic_function_2d(D, w1, w2):
+    r""":math:`E e^{i(\omega_1 X_1 + \omega_2 X_2)}` of a 2-D law at frequencies (``w1``, ``w2``), arrays of one shape; None when not analytic.
+
+    Products of 1-D laws with characteristic functions (the product of the
+    marginals' :math:`\varphi`), bivariate normals
+    :math:`e^{i\omega^\top\mu - \omega^\top\Sigma\omega/2}`, point masses and
+    mixtures of these (the weighted sum).
+    """
+    if isinstance(D, Product):
+        fx, fy = _characteristic_function(D.marginal_x, w1), _characteristic_function(D.marginal_y, w2)
+        return None if fx is None or fy is None else fx * fy
+    if isinstance(D, MultivariateNormal):
+        if D.dim != 2:
+            return None
+        (m1, m2), c = D.mean, D.cov
+        quad = c[0, 0] * w1 * w1 + 2.0 * c[0, 1] * w1 * w2 + c[1, 1] * w2 * w2
+        return np.exp(1j * (w1 * m1 + w2 * m2) - 0.5 * quad)
+    if isinstance(D, PointMasses):
+        phase = np.multiply.outer(w1, D._atoms[:, 0]) + np.multiply.outer(w2, D._atoms[:, 1])
+        return np.exp(1j * phase) @ D._masses
+    if isinstance(D, Mixture):
+        parts = [_characteristic_function_2d(c, w1, w2) for c, _ in D._active]
+        if any(p is None for p in parts):
+            return None
+        return sum(wc * p for p, (_, wc) in zip(parts, D._active))
+    return None
+
+
+# The 2-D spectral route: the radial integral stops where the neglected tail is at most 4 exp(-50) < 1e-21 (see _mmd_spectral_2d).
+_SPECTRAL_2D_REACH = {"gaussian": 10.0, "imq": 50.0}
+_ANGLES_START, _ANGLES_MAX = 16, 2**15
+
+
+def _mmd_spectral_2d(P, Q, kernel, bandwidth):
+    r""":math:`\mathrm{MMD}^2 = \int_{\mathbb R^2} |\varphi_P - \varphi_Q|^2 \Lambda(\omega)\,d\omega` in polar coordinates; None without characteristic functions.
+
+    Returns ``(value, error)``. :math:`\Lambda` is radial: :math:`\Lambda(\omega)\,|\omega| = w(r)` with
+    :math:`w(r) = \ell^2 r e^{-\ell^2 r^2/2}/(2\pi)` (Gaussian kernel) or
+    :math:`\ell e^{-\ell r}/(2\pi)` (inverse multiquadric: its 2-D Fourier
+    transform is :math:`2\pi\ell e^{-\ell|\omega|}/|\omega|`, and
+    :math:`\ell\int_0^\infty e^{-\ell r}J_0(rs)\,dr = (1 + s^2/\ell^2)^{-1/2}`).
+    Both integrate to :math:`1/(2\pi)`, so with the angular integral
+    :math:`I(r) = \int_0^{2\pi}|\Delta\varphi|^2\,d\theta \le 8\pi` the tail beyond
+    :math:`\ell R` = 10 (Gaussian) or 50 (IMQ) is below :math:`4e^{-50}`.
+
+    * angles: :math:`|\Delta\varphi|^2` is even in :math:`\omega`, so
+      :math:`I(r) = 2\int_0^\pi`, by the trapezoidal rule (spectrally accurate for a smooth
+      periodic integrand) with N = 16, 32, ... points until two successive
+      rules agree to 1e-13 relative or 1e-18 absolute (at most 2^15 points);
+      their difference bounds the error of the finer one;
+    * radius: :func:`scipy.integrate.quad` on [0, R] to 1e-10 relative.
+
+    The error returned adds QUADPACK's estimate, the angular differences
+    (integrated against :math:`w`: at most their largest relative value
+    times the result, or their largest absolute value divided by
+    :math:`\pi`) and the tail bound.
+    """
+    zero = np.zeros(1)
+    if _characteristic_function_2d(P, zero, zero) is None or _characteristic_function_2d(Q, zero, zero) is None:
+        return None
+    ell = bandwidth
+    if kernel == "gaussian":
+        weight = lambda r: ell * ell * r * math.exp(-0.5 * (ell * r) ** 2) / (2.0 * math.pi)  # noqa: E731
+    else:
+        weight = lambda r: ell * math.exp(-ell * r) / (2.0 * math.pi)  # noqa: E731
+    worst = {"rel": 0.0, "abs": 0.0}
+    cache = {}
+
+    def gap_squared(r, n):
+        if n not in cache:
+            theta = (np.arange(n) + 0.5) * (math.pi / n)  # midpoints: the levels n, 2n share no nodes, but each rule is exact for periodic trig. polynomials of degree < 2n
+            cache[n] = (np.cos(theta), np.sin(theta))
+        c, s_ = cache[n]
+        gap = _characteristic_function_2d(P, r * c, r * s_) - _characteristic_function_2d(Q, r * c, r * s_)
+        return 2.0 * (math.pi / n) * float(np.sum(gap.real**2 + gap.imag**2))  # 2 x the trapezoidal rule on [0, pi)
+
+    def angular(r):
+        n = _ANGLES_START
+        coarse = gap_squared(r, n)
+        while True:
+            fine = gap_squared(r, 2 * n)
+            diff = abs(fine - coarse)
+            n *= 2
+            if diff <= 1e-13 * fine or diff <= 1e-18 or n >= _ANGLES_MAX:
+                break
+            coarse = fine
+        worst["abs"] = max(worst["abs"], diff)
+        if fine > 0:
+            worst["rel"] = max(worst["rel"], diff / fine)
+        return fine
+
+    reach = _SPECTRAL_2D_REACH[kernel] / ell
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scipy.integrate.IntegrationWarning)
+        value, error = scipy.integrate.quad(lambda r: weight(r) * angular(r), 0.0, reach, epsabs=1e-16, epsrel=1e-10, limit=2000)
+    value = max(0.0, value)
+    angular_error = min(worst["rel"] * value, worst["abs"] / math.pi) if worst["rel"] < math.inf else worst["abs"] / math.pi
+    return value, error + angular_error + 4.0 * math.exp(-50.0)
+
+
 def mmd(P, Q, kernel="gaussian", bandwidth=None) -> float:
     r"""Squared maximum mean discrepancy :math:`\mathrm{MMD}^2_k(P, Q)` between analytic distributions, exact.
 
@@ -1457,6 +1557,27 @@ def mmd(P, Q, kernel="gaussian", bandwidth=None) -> float:
       :math:`\ell K_0(\ell|\omega|)/\pi`), one :func:`scipy.integrate.quad`
       of a non-negative integrand (no cancellation) to 1e-10 relative; an
       :class:`AccuracyWarning` above :math:`\max(10^{-8}\mathrm{MMD}^2, 10^{-12})`.
+    * ``"gaussian"`` and ``"imq"`` between other 2-D laws (products
+      ``gt.Product`` of the 1-D laws above, bivariate normals, point masses
+      and mixtures of these: :math:`\varphi` of a product is the product of
+      the marginals', of a mixture the weighted sum): the same integral over
+      the plane in polar coordinates, with the radial spectral densities
+      :math:`\Lambda(\omega) = \ell^2 e^{-\ell^2|\omega|^2/2}/(2\pi)` (Gaussian) and
+      :math:`\ell e^{-\ell|\omega|}/(2\pi|\omega|)` (inverse multiquadric; its
+      inverse transform is :math:`\ell\int_0^\infty e^{-\ell r}J_0(r\|x\|)\,dr = (1 + \|x\|^2/\ell^2)^{-1/2}`).
+      Angles by the trapezoidal rule (spectrally accurate on a periodic
+      integrand), the number of points doubled until two rules agree to
+      1e-13 relative; radius by :func:`scipy.integrate.quad` to 1e-10
+      relative up to :math:`\ell|\omega|` = 10 (Gaussian) or 50 (IMQ), where the
+      neglected tail is below :math:`4e^{-50}`. The error estimate adds
+      QUADPACK's, the two angular rules' difference and the tail bound; an
+      :class:`AccuracyWarning` says when it exceeds
+      :math:`\max(10^{-8}\mathrm{MMD}^2, 10^{-12})`. Between Gaussian mixtures the
+      Gaussian kernel takes the closed form above instead.
+    * :math:`\mathrm{MMD}_k` is a metric on probability laws (0 only for
+      P = Q) when k is characteristic: true of the Gaussian and inverse
+      multiquadric kernels, whose spectral measures have full support
+      (Sriperumbudur et al. 2010).
 
     Other pairs raise ``NotImplementedError``; estimate them from samples
     with :func:`gantheory.empirical.mmd`.
@@ -1470,6 +1591,9 @@ def mmd(P, Q, kernel="gaussian", bandwidth=None) -> float:
     .. [3] D. Sejdinovic, B. Sriperumbudur, A. Gretton and K. Fukumizu,
        "Equivalence of distance-based and RKHS-based statistics in
        hypothesis testing", Ann. Statist. 41(5), 2013.
+    .. [4] B. K. Sriperumbudur, A. Gretton, K. Fukumizu, B. Schölkopf and
+       G. R. G. Lanckriet, "Hilbert space embeddings and metrics on
+       probability measures", JMLR 11, 2010.
 
     Examples
     --------
@@ -1482,6 +1606,11 @@ def mmd(P, Q, kernel="gaussian", bandwidth=None) -> float:
     True
     >>> gt.mmd(gt.Normal(0, 1), gt.PointMasses([-1.0, 1.0]), kernel="cubic")   # same mean, variance, third moment
     0.0
+    >>> square = gt.Product(gt.Uniform(-1, 1), gt.Uniform(-1, 1))             # 2-D, by the spectral cubature
+    >>> value = gt.mmd(square, gt.Dirac([0.0, 0.0]), kernel="imq", bandwidth=1.0)
+    >>> atom = gt.mmd(gt.Dirac([0.0, 0.0]), gt.Dirac([1.0, 0.0]), kernel="imq", bandwidth=1.0)   # 2 - 2 / sqrt(2)
+    >>> round(value, 6), abs(atom - (2 - math.sqrt(2))) < 1e-12
+    (0.120894, True)
     """
     _pair(P, Q, "auto")
     from gantheory.divergences._kernels import check_kernel
@@ -1495,13 +1624,22 @@ def mmd(P, Q, kernel="gaussian", bandwidth=None) -> float:
         return 0.0
     gP, gQ = _gaussian_mixture(P), _gaussian_mixture(Q)
     if kernel == "imq" or (kernel == "gaussian" and (gP is None or gQ is None)):
-        value = _mmd_spectral_1d(P, Q, kernel, bandwidth) if P.dim == 1 else None
+        if P.dim == 1:
+            value = _mmd_spectral_1d(P, Q, kernel, bandwidth)
+        else:
+            found = _mmd_spectral_2d(P, Q, kernel, bandwidth)
+            value = None
+            if found is not None:
+                value, error = found
+                if error > max(1e-8 * value, 1e-12):
+                    warnings.warn(f"MMD spectral cubature error estimate {error:.2e} for MMD^2 = {value:.6g}", AccuracyWarning, stacklevel=2)
         if value is not None:
             return value
         raise NotImplementedError(
-            f"mmd between {P!r} and {Q!r} with kernel={kernel!r}: the exact routes cover 1-D normals, uniforms, Laplace laws, point masses "
-            "and their mixtures (characteristic functions), 2-D mixtures of normals and point masses (Gaussian kernel), the 'cubic' kernel "
-            "on mixtures of normals and point masses, and the energy distance's cases ('distance'); estimate it with gantheory.empirical.mmd"
+            f"mmd between {P!r} and {Q!r} with kernel={kernel!r}: the exact routes cover, for the 'gaussian' and 'imq' kernels, 1-D normals, "
+            "uniforms, Laplace laws, point masses and their mixtures, and 2-D products of these 1-D laws, bivariate normals, point masses and "
+            "their mixtures (characteristic functions); the 'cubic' kernel on mixtures of normals and point masses; and the energy distance's "
+            "cases ('distance'); estimate it with gantheory.empirical.mmd"
         )
     if gP is None or gQ is None:
         raise NotImplementedError(
