@@ -1460,7 +1460,8 @@ def _mmd_spectral_2d(P, Q, kernel, bandwidth):
       :math:`I(r) = 2\int_0^\pi`, by the trapezoidal rule (spectrally accurate for a smooth
       periodic integrand) with N = 16, 32, ... points until two successive
       rules agree to 1e-13 relative or 1e-18 absolute (at most 2^15 points);
-      their difference bounds the error of the finer one;
+      their difference is the error estimate of the finer one (conservative
+      once the rules converge geometrically, as they do here);
     * radius: :func:`scipy.integrate.quad` on [0, R] to 1e-10 relative.
 
     The error returned adds QUADPACK's estimate, the angular differences
@@ -1507,7 +1508,7 @@ def _mmd_spectral_2d(P, Q, kernel, bandwidth):
         warnings.simplefilter("ignore", scipy.integrate.IntegrationWarning)
         value, error = scipy.integrate.quad(lambda r: weight(r) * angular(r), 0.0, reach, epsabs=1e-16, epsrel=1e-10, limit=2000)
     value = max(0.0, value)
-    angular_error = min(worst["rel"] * value, worst["abs"] / math.pi) if worst["rel"] < math.inf else worst["abs"] / math.pi
+    angular_error = min(worst["rel"] * value, worst["abs"] / math.pi)
     return value, error + angular_error + 4.0 * math.exp(-50.0)
 
 

@@ -314,3 +314,12 @@ def test_2d_spectral_route_warns_when_its_error_estimate_exceeds_the_tolerance(m
     monkeypatch.setattr(gt.exact, "_ANGLES_MAX", 32)
     with pytest.warns(gt.exact.AccuracyWarning, match="spectral cubature error estimate"):
         gt.mmd(gt.Dirac([20.0, 0.0]), gt.PointMasses([[0.0, 20.0], [1.0, 1.0]]), kernel="imq", bandwidth=1.0)
+
+
+def test_2d_gaussian_kernel_mmd_between_parallel_lines_is_the_closed_form():
+    # P_0 = (0, Z), P_t = (t, Z'): E k factorizes, MMD^2 = 2 (1 - exp(-t^2 / 2l^2)) E exp(-(Z - Z')^2 / 2l^2), Z, Z' ~ U[0, 1] independent
+    t, ell = 0.5, 0.7
+    a = 1.0 / (math.sqrt(2.0) * ell)
+    uniform_mean = math.sqrt(math.pi) / a * math.erf(a) - (1.0 - math.exp(-a * a)) / (a * a)  # int_0^1 int_0^1 exp(-a^2 (x - y)^2)
+    expected = 2.0 * (1.0 - math.exp(-0.5 * t * t / ell**2)) * uniform_mean
+    assert gt.mmd(gt.ParallelLines(0.0), gt.ParallelLines(t), bandwidth=ell) == pytest.approx(expected, rel=1e-10)
