@@ -1115,7 +1115,9 @@ def frechet_distance(mu1, cov1, mu2, cov2) -> float:
     ``sqrtm`` formula in one run of ``benchmarks/bench_eval.py`` (1.8-2.1 s
     against 10.5-13.1 s, on well-conditioned, ill-conditioned full-rank and
     rank-deficient covariances; OpenBLAS on 2 threads, a shared 2-core
-    machine). O(d^3) time, O(d^2) memory. The result
+    machine), 4.6-6.5x in a second run on the busier machine (the singular
+    covariances, which need two symmetric eigendecompositions, at the low
+    end). O(d^3) time, O(d^2) memory. The result
     still subtracts traces: when the two Gaussians nearly agree its absolute
     error is about :math:`\varepsilon\,d\,\operatorname{tr}\Sigma`.
 
