@@ -1624,13 +1624,13 @@ def plot_witness(curves=None, **kwargs) -> Figure:
     return fig
 
 
-def plot_mode_collapse(table=None, **kwargs) -> Figure:
+def plot_dropped_modes(table=None, **kwargs) -> Figure:
     r"""Which distance sees mode collapse: each distance's growth over its sampling noise, per dropped mode.
 
     Parameters
     ----------
-    table : ModeCollapseTable, optional
-        As :func:`gantheory.divergences.evaluation.mode_collapse_table`
+    table : DroppedModesTable, optional
+        As :func:`gantheory.divergences.evaluation.dropped_modes_table`
         returns; computed with ``kwargs`` when omitted.
 
     Returns
@@ -1642,14 +1642,14 @@ def plot_mode_collapse(table=None, **kwargs) -> Figure:
     Examples
     --------
     >>> from gantheory.divergences import evaluation
-    >>> fig = plot_mode_collapse(evaluation.mode_collapse_table(n=100, dropped=(2,), repeats=2))
+    >>> fig = plot_dropped_modes(evaluation.dropped_modes_table(n=100, dropped=(2,), repeats=2))
     >>> fig.axes[0].get_yscale()
     'log'
     """
     if table is None:
         from gantheory.divergences import evaluation
 
-        table = evaluation.mode_collapse_table(**kwargs)
+        table = evaluation.dropped_modes_table(**kwargs)
     snr = _field(table, "signal_to_noise", "table")
     dropped = np.asarray(_field(table, "dropped", "table"))
     keep = dropped > 0

@@ -259,7 +259,7 @@ def _evaluation(s):
     fid = evaluation.fid_bias(np.zeros(EVAL_DIM), np.eye(EVAL_DIM), np.full(EVAL_DIM, 0.25), np.eye(EVAL_DIM) + A @ A.T,
                               repeats=s["evaluation"]["fid_repeats"], rng=0)  # fmt: skip
     witness = evaluation.witness_curves(OPTIMAL_P, OPTIMAL_Q, np.linspace(-5.0, 5.0, 401), bandwidth=1.0)
-    return dict(fid=fid, witness=witness, collapse=evaluation.mode_collapse_table(rng=0, **s["evaluation"]["collapse"]))
+    return dict(fid=fid, witness=witness, collapse=evaluation.dropped_modes_table(rng=0, **s["evaluation"]["collapse"]))
 
 
 def _evaluation_report(data):
@@ -299,7 +299,7 @@ STAGES = [
           lambda d: {"wasserstein_vs_cramer": _plot("plot_bernoulli_bias", d["losses"], d["minimizers"])}),
     Stage("evaluation", "12 evaluating GANs", ("fid_bias", "mmd_witness", "mode_collapse_distances"), _evaluation, _evaluation_report,
           lambda d: {"fid_bias": _plot("plot_fid_bias", d["fid"]), "mmd_witness": _plot("plot_witness", d["witness"]),
-                     "mode_collapse_distances": _plot("plot_mode_collapse", d["collapse"])}),
+                     "mode_collapse_distances": _plot("plot_dropped_modes", d["collapse"])}),
 ]  # fmt: skip
 
 

@@ -466,7 +466,7 @@ def test_step_size_radius_refuses_bad_input():
         plotting.plot_step_size_radius(lr=[0.1], d_lr=[-1.0])
 
 
-# -- evaluating GANs (plot_fid_bias, plot_witness, plot_mode_collapse) ------------------------
+# -- evaluating GANs (plot_fid_bias, plot_witness, plot_dropped_modes) ------------------------
 
 
 def test_plot_fid_bias_draws_the_excess_and_counts_in_its_title():
@@ -494,11 +494,11 @@ def test_plot_witness_draws_the_library_curves():
     assert f"{curves['mmd']:.3f}" in fig._suptitle.get_text()
 
 
-def test_plot_mode_collapse_names_the_largest_and_smallest_growth():
+def test_plot_dropped_modes_names_the_largest_and_smallest_growth():
     from gantheory.divergences import evaluation
 
-    table = evaluation.mode_collapse_table(n=200, dropped=(1, 4), repeats=3, rng=2)
-    fig = plotting.plot_mode_collapse(table)
+    table = evaluation.dropped_modes_table(n=200, dropped=(1, 4), repeats=3, rng=2)
+    fig = plotting.plot_dropped_modes(table)
     snr = table.signal_to_noise
     best, worst = max(snr, key=lambda k: snr[k][1]), min(snr, key=lambda k: snr[k][1])
     assert f"{best} grows most" in fig._suptitle.get_text() and f"{worst} least" in fig._suptitle.get_text()

@@ -183,6 +183,6 @@ def test_evaluation_report_equals_the_library():
     A = np.random.default_rng(0).normal(size=(tour.EVAL_DIM, tour.EVAL_DIM)) / math.sqrt(tour.EVAL_DIM)
     d = tour.EVAL_DIM
     assert r["fid_exact"] == gt.frechet_distance(np.zeros(d), np.eye(d), np.full(d, 0.25), np.eye(d) + A @ A.T)
-    table = gt.divergences.evaluation.mode_collapse_table(rng=0, n=200, repeats=2)
+    table = gt.divergences.evaluation.dropped_modes_table(rng=0, n=200, repeats=2)
     assert r["one_dropped_signal_to_noise"] == {k: float(v[list(table.dropped).index(1)]) for k, v in table.signal_to_noise.items()}
     assert r["n"] == 200 and -2.0 < r["fid_bias_slope"] < 0.0

@@ -8,7 +8,7 @@ r"""Evaluating GANs: the experiments behind chapter 9, each returning data (draw
   :math:`f(t) = E_P k(X, t) - E_Q k(Y, t)` (exact, Gaussian kernel, mixtures
   of normals on the line) beside the optimal discriminator
   :math:`D^* = p/(p + q)`.
-* :func:`mode_collapse_table`: which distance sees a generator that drops 1,
+* :func:`dropped_modes_table`: which distance sees a generator that drops 1,
   2 or 4 of the ring's 8 modes -- exact values between the mixtures where
   an exact route exists, and estimates from n samples with their sampling
   noise.
@@ -36,7 +36,7 @@ from gantheory.divergences import empirical, exact
 from gantheory.divergences._laws import _gaussian_mixture
 from gantheory.divergences.rates import loglog_slope
 
-__all__ = ["fid_bias", "witness_curves", "mode_collapse_table", "ModeCollapseTable", "DISTANCES"]
+__all__ = ["fid_bias", "witness_curves", "dropped_modes_table", "DroppedModesTable", "DISTANCES"]
 
 DISTANCES = ("FID", "KID", "MMD", "W1", "W2", "energy", "kNN JSD")
 
@@ -158,8 +158,8 @@ def witness_curves(P, Q, t, bandwidth) -> dict:
 
 
 @dataclasses.dataclass
-class ModeCollapseTable:
-    """What :func:`mode_collapse_table` returns.
+class DroppedModesTable:
+    """What :func:`dropped_modes_table` returns.
 
     Attributes
     ----------
@@ -209,7 +209,7 @@ def collapsed_ring(dropped: int, modes: int = 8):
     return Mixture(kept, np.full(len(kept), 1.0 / len(kept)))
 
 
-def mode_collapse_table(n=1000, dropped=(1, 2, 4), repeats=5, bandwidth=0.5, rng=0) -> ModeCollapseTable:
+def dropped_modes_table(n=1000, dropped=(1, 2, 4), repeats=5, bandwidth=0.5, rng=0) -> DroppedModesTable:
     r"""Which distance sees mode collapse: the ring of 8 against generators that drop modes.
 
     Parameters
@@ -228,7 +228,7 @@ def mode_collapse_table(n=1000, dropped=(1, 2, 4), repeats=5, bandwidth=0.5, rng
 
     Returns
     -------
-    ModeCollapseTable
+    DroppedModesTable
         Exact values (FID between the mixtures' Gaussian fits; KID as the
         cubic-kernel MMD²; MMD²; the energy distance) and sample estimates
         (:func:`gantheory.empirical.frechet_distance_from_samples`,
@@ -268,4 +268,4 @@ def mode_collapse_table(n=1000, dropped=(1, 2, 4), repeats=5, bandwidth=0.5, rng
             samples["W2"][i, r] = empirical.w2(x, y)
             samples["energy"][i, r] = empirical.energy_distance(x, y)
             samples["kNN JSD"][i, r] = empirical.js_divergence(x, y)
-    return ModeCollapseTable(dropped, DISTANCES, exact_values, samples, n)
+    return DroppedModesTable(dropped, DISTANCES, exact_values, samples, n)

@@ -207,7 +207,7 @@ def test_witness_integrates_to_mmd_squared_and_mode_collapse_exact_columns():
     curves = evaluation.witness_curves(P, Q, [0.0], bandwidth=1.0)
     f = lambda u: evaluation.witness_curves(P, Q, [u], 1.0)["witness"][0] * curves["mmd"] * (P.pdf(u) - Q.pdf(u))
     assert scipy.integrate.quad(f, -12, 12, limit=200)[0] == pytest.approx(gt.mmd(P, Q, bandwidth=1.0), rel=1e-9)
-    table = evaluation.mode_collapse_table(n=50, dropped=(2,), repeats=2, rng=0)
+    table = evaluation.dropped_modes_table(n=50, dropped=(2,), repeats=2, rng=0)
     G = evaluation.collapsed_ring(2)
     assert len(G.components) == 6 and np.allclose(G.weights, 1 / 6)
     # FID between the mixtures' Gaussian fits: the ring's fit is N(0, (2 + 0.02^2) I) by symmetry
