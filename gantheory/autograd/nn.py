@@ -1,4 +1,5 @@
-"""Neural-network building blocks: ``Module``, ``Linear``, ``Sequential``, ``MLP``, activations.
+"""Neural-network building blocks: ``Module``, ``Linear``, ``Sequential``, ``MLP``, activations,
+``SpectralNorm``.
 
 A :class:`Module` finds its parameters by looking at its attributes: every
 Tensor that requires grad is a parameter, every sub-module (also inside lists
@@ -22,10 +23,11 @@ import numpy as np
 
 from gantheory._rng import as_generator
 from gantheory.autograd import ops
-from gantheory.autograd.tensor import Tensor
+from gantheory.autograd.tensor import Tensor, _xp
 from gantheory._validation import check_positive_int
 
-__all__ = ["Module", "Linear", "Sequential", "MLP", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ACTIVATIONS"]
+__all__ = ["Module", "Linear", "Sequential", "MLP", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ACTIVATIONS",
+           "SpectralNorm", "spectral_norm"]  # fmt: skip
 
 
 class Module:
@@ -43,6 +45,8 @@ class Module:
     >>> [name for name, _ in Affine().named_parameters()]
     ['scale.weight', 'scale.bias']
     """
+
+    training = True  # switched by train() / eval(); only modules with state that changes in training use it
 
     def forward(self, x):
         raise NotImplementedError(f"{type(self).__name__} must define forward(x)")
@@ -64,6 +68,27 @@ class Module:
         for p in self.parameters():
             p.grad = None
 
+    def modules(self):
+        """Yield this module and every sub-module (also inside lists and tuples), depth first."""
+        yield self
+        for value in vars(self).values():
+            yield from _modules_of(value)
+
+    def train(self, mode=True):
+        """Set training mode (``mode=True``) or evaluation mode on this module and all sub-modules.
+
+        Only modules with state that training updates care: a :class:`SpectralNorm`
+        advances its power iteration on each call in training mode and keeps its
+        singular vectors fixed in evaluation mode. Returns the module.
+        """
+        for m in self.modules():
+            m.training = bool(mode)
+        return self
+
+    def eval(self):
+        """Evaluation mode: ``train(False)``. Returns the module."""
+        return self.train(False)
+
 
 def _named_parameters_of(value, name):
     if isinstance(value, Tensor) and value.requires_grad:
@@ -73,6 +98,14 @@ def _named_parameters_of(value, name):
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
             yield from _named_parameters_of(item, f"{name}.{i}")
+
+
+def _modules_of(value):
+    if isinstance(value, Module):
+        yield from value.modules()
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _modules_of(item)
 
 
 class Linear(Module):
@@ -238,3 +271,163 @@ class MLP(Sequential):
             if k < len(sizes) - 2:
                 layers.append(ACTIVATIONS[activation]())
         super().__init__(*layers)
+
+
+def _unit(v, xp):
+    """``v / ||v||`` (a zero vector stays zero: the 1e-12 floor PyTorch's ``normalize`` also uses)."""
+    return v / max(float(xp.sqrt((v * v).sum())), 1e-12)
+
+
+class SpectralNorm(Module):
+    """Spectral normalization of a :class:`Linear` layer (Miyato et al. 2018): ``x (W / σ(W)) + b``.
+
+    :math:`\\sigma(W)`, the largest singular value of ``W``, is estimated by
+    power iteration with a persistent pair of singular vectors: each call in
+    training mode first does ``n_power_iterations`` steps of it, then uses the
+    estimate :math:`\\hat\\sigma = \\tilde v^\\top W \\tilde u`. The normalized layer
+    is then 1-Lipschitz (in the Euclidean norm) up to the estimate's error, and an
+    MLP of such layers and 1-Lipschitz activations is 1-Lipschitz.
+
+    Parameters
+    ----------
+    layer : Linear
+        The layer to normalize; its ``weight`` and ``bias`` stay the trained
+        parameters (``parameters()`` lists them and nothing else).
+    n_power_iterations : int
+        Power-iteration steps per call in training mode (1 in the paper).
+    rng : None, int or numpy.random.Generator
+        Randomness for the starting vector :math:`\\tilde u \\sim N(0, I)`.
+
+    Attributes
+    ----------
+    u, v : array
+        Buffers, not parameters: the estimated right and left singular vectors of
+        ``W`` (shapes ``(out_features,)`` and ``(in_features,)``; ``W`` is stored
+        as (in, out), see :class:`Linear`).
+    sigma : float
+        The last estimate :math:`\\hat\\sigma`.
+
+    Raises
+    ------
+    TypeError
+        If ``layer`` is not a :class:`Linear` (e.g. an activation, which has no weight).
+
+    Notes
+    -----
+    With ``W`` of shape (in, out), one step of power iteration [1]_ (Algorithm 1) is
+
+    .. math:: \\tilde v \\leftarrow W \\tilde u / \\|W \\tilde u\\|_2, \\qquad
+              \\tilde u \\leftarrow W^\\top \\tilde v / \\|W^\\top \\tilde v\\|_2,
+
+    and :math:`\\hat\\sigma = \\tilde v^\\top W \\tilde u \\to \\sigma_1(W)` geometrically,
+    at the rate :math:`(\\sigma_2/\\sigma_1)^2` per step. Since ``W`` changes little
+    per optimizer step, one step per call keeps the estimate close. The vectors are
+    constants of the graph: the gradient flows through
+    :math:`\\hat\\sigma = \\tilde v^\\top W \\tilde u` only, whose gradient is
+    :math:`\\tilde v \\tilde u^\\top`, as in [1]_ (and ``torch.nn.utils.spectral_norm``).
+    Each call in training mode advances the iteration, so a training step that calls
+    the critic on real and on fake batches separately advances it twice (PyTorch
+    behaves the same); call :meth:`~Module.eval` to freeze ``u`` and ``v``
+    (evaluation, gradient checks).
+
+    References
+    ----------
+    .. [1] T. Miyato, T. Kataoka, M. Koyama, Y. Yoshida, "Spectral normalization
+       for generative adversarial networks", ICLR 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gantheory.autograd import nn
+    >>> layer = nn.SpectralNorm(nn.Linear(3, 4, rng=0), rng=0)
+    >>> [name for name, _ in layer.named_parameters()]
+    ['layer.weight', 'layer.bias']
+    >>> for _ in range(50):
+    ...     _ = layer(np.zeros((1, 3)))
+    >>> bool(np.isclose(layer.sigma, np.linalg.svd(layer.layer.weight.data, compute_uv=False)[0]))
+    True
+    """
+
+    def __init__(self, layer, n_power_iterations=1, rng=None):
+        if not isinstance(layer, Linear):
+            raise TypeError(f"SpectralNorm normalizes the weight of a Linear layer; got {type(layer).__name__}, "
+                            "which has no weight matrix (wrap the Linear layers only, or use spectral_norm(model))")  # fmt: skip
+        self.n_power_iterations = check_positive_int(n_power_iterations, "n_power_iterations")
+        self.layer = layer
+        w = layer.weight.data
+        xp = _xp(w)
+        u = xp.asarray(as_generator(rng).standard_normal(w.shape[1]), dtype=w.dtype)
+        self.u = _unit(u, xp)
+        self.v = _unit(w @ self.u, xp)
+        self.sigma = float(self.v @ w @ self.u)
+
+    def power_iteration(self, n=None):
+        """Advance the power iteration ``n`` steps (``n_power_iterations`` by default); return :math:`\\hat\\sigma`."""
+        w = self.layer.weight.data
+        xp = _xp(w)
+        for _ in range(self.n_power_iterations if n is None else check_positive_int(n, "n")):
+            self.v = _unit(w @ self.u, xp)
+            self.u = _unit(w.T @ self.v, xp)
+        self.sigma = float(self.v @ w @ self.u)
+        return self.sigma
+
+    def normalized_weight(self):
+        """:math:`W / \\hat\\sigma` as a Tensor, differentiable in ``W`` (``u``, ``v`` constants)."""
+        w = self.layer.weight
+        sigma = ops.matmul(ops.matmul(self.v, w), self.u)
+        return w / sigma
+
+    def forward(self, x):
+        if self.training:
+            self.power_iteration()
+        w = self.normalized_weight()
+        if self.layer.bias is None:
+            return ops.matmul(x, w)
+        return ops.linear(x, w, self.layer.bias)
+
+
+def spectral_norm(module, n_power_iterations=1, rng=None):
+    """Wrap every :class:`Linear` inside ``module`` in a :class:`SpectralNorm`, in place; return it.
+
+    Parameters
+    ----------
+    module : Linear, Sequential or MLP
+        A bare ``Linear`` is returned wrapped; a ``Sequential`` (an ``MLP``) has
+        each of its ``Linear`` layers replaced by a wrapped one, so its parameters
+        (the same Tensors) keep their order, renamed ``layers.0.layer.weight``, ...
+    n_power_iterations : int
+        See :class:`SpectralNorm`.
+    rng : None, int or numpy.random.Generator
+        One generator draws every layer's starting vector, in order.
+
+    Raises
+    ------
+    TypeError
+        If ``module`` holds no ``Linear`` layer, naming its type.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gantheory.autograd import nn
+    >>> critic = nn.spectral_norm(nn.MLP([1, 16, 1], rng=0), rng=0)
+    >>> [type(layer).__name__ for layer in critic.layers]
+    ['SpectralNorm', 'ReLU', 'SpectralNorm']
+    >>> critic(np.zeros((4, 1))).shape
+    (4, 1)
+    """
+    gen = as_generator(rng)
+    if isinstance(module, Linear):
+        return SpectralNorm(module, n_power_iterations, rng=gen)
+    if isinstance(module, Sequential):
+        wrapped = 0
+        for i, layer in enumerate(module.layers):
+            if isinstance(layer, Linear):
+                module.layers[i] = SpectralNorm(layer, n_power_iterations, rng=gen)
+                wrapped += 1
+            elif isinstance(layer, Sequential) and any(isinstance(m, Linear) for m in layer.modules()):
+                spectral_norm(layer, n_power_iterations, rng=gen)
+                wrapped += 1
+        if wrapped:
+            return module
+    raise TypeError(f"spectral_norm found no Linear layer to normalize in {type(module).__name__}; "
+                    "pass a Linear, Sequential or MLP")  # fmt: skip
