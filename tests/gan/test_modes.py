@@ -1,0 +1,123 @@
+"""Tests of gantheory.gan.modes: mode_coverage on hand-made samples, bad input, the mode-collapse table."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import scipy.special
+
+import gantheory as gt
+from gantheory.gan.modes import ModeCoverage, mode_coverage
+
+RING = gt.ring_of_gaussians(8)  # radius 2, sd 0.02
+GRID = gt.grid_of_gaussians(5)  # spacing 2, sd 0.05
+
+
+def centres(target):
+    return np.array([c.mean for c in target.components])
+
+
+def at(target, counts, offset=(0.0, 0.0)):
+    """``counts[i]`` copies of mode i's centre, shifted by ``offset``."""
+    return np.repeat(centres(target) + np.asarray(offset), counts, axis=0)
+
+
+def test_known_counts_on_the_ring():
+    counts = [5, 0, 3, 0, 0, 7, 1, 0]
+    far = np.array([[0.0, 0.0], [10.0, 10.0], [1.0, 1.0]])  # no mode within 3 sd = 0.06
+    c = mode_coverage(np.concatenate([at(RING, counts), far]), RING)
+    assert isinstance(c, ModeCoverage)
+    assert c.counts == tuple(counts)
+    assert (c.n, c.modes, c.n_modes) == (19, 4, 8)
+    assert c.high_quality == pytest.approx(16 / 19, rel=1e-15)
+    q = np.array(counts) / 16
+    assert c.reverse_kl == pytest.approx(scipy.special.rel_entr(q, np.full(8, 1 / 8)).sum(), rel=1e-12)
+
+
+def test_the_threshold_is_n_sd_standard_deviations_of_the_nearest_mode():
+    sd = 0.02
+    inside = at(RING, [1] * 8, offset=(2.99 * sd, 0.0))
+    outside = at(RING, [1] * 8, offset=(0.0, 3.01 * sd))
+    c = mode_coverage(np.concatenate([inside, outside]), RING)
+    assert c.counts == (1,) * 8 and c.high_quality == 0.5
+    assert mode_coverage(outside, RING, n_sd=3.02).counts == (1,) * 8  # the radius follows n_sd
+    assert mode_coverage(outside, RING, n_sd=2.0).modes == 0
+
+
+def test_none_near_any_mode():
+    x = np.random.default_rng(0).uniform(-0.5, 0.5, size=(100, 2))  # inside the ring, > 1.3 from every mode
+    c = mode_coverage(x, RING)
+    assert c.counts == (0,) * 8 and c.modes == 0 and c.high_quality == 0.0
+    assert math.isnan(c.reverse_kl)  # no histogram to compare
+
+
+def test_all_at_one_mode_gives_log_k():
+    for target, k in ((RING, 8), (GRID, 25)):
+        counts = np.zeros(k, dtype=int)
+        counts[3] = 50
+        c = mode_coverage(at(target, counts), target)
+        assert c.modes == 1 and c.high_quality == 1.0 and c.counts[3] == 50
+        assert c.reverse_kl == pytest.approx(math.log(k), rel=1e-14)
+
+
+def test_target_samples_cover_every_mode():
+    # a sample of the target itself: P(|X - mu| > 3 sd) = exp(-9/2) = 1.1% for an isotropic 2-D normal
+    for target in (RING, GRID):
+        c = mode_coverage(target.sample(5000, rng=1), target)
+        assert c.modes == c.n_modes
+        assert abs(c.high_quality - (1 - math.exp(-4.5))) < 4 * math.sqrt(0.011 / 5000)
+        assert c.reverse_kl < 0.01
+
+
+def test_min_count_requires_that_many_samples_per_mode():
+    c = mode_coverage(at(RING, [5, 1, 2, 0, 0, 0, 0, 0]), RING, min_count=2)
+    assert c.modes == 2 and c.counts == (5, 1, 2, 0, 0, 0, 0, 0)
+
+
+def test_unequal_weights_and_scales_and_1d():
+    target = gt.Mixture([gt.Normal(-3.0, 0.1), gt.Normal(3.0, 1.0)], weights=[0.2, 0.8])
+    x = np.array([-3.0, -2.75, -2.69, 3.0, 5.9, 6.1])  # -2.69 is 3.1 sd from -3; 6.1 is 3.1 sd from 3
+    c = mode_coverage(x, target)
+    assert c.counts == (2, 2) and c.modes == 2 and c.high_quality == pytest.approx(4 / 6)
+    assert c.reverse_kl == pytest.approx(scipy.special.rel_entr([0.5, 0.5], [0.2, 0.8]).sum(), rel=1e-12)
+    assert mode_coverage(x[:, None], target).counts == (2, 2)
+
+
+def test_zero_weight_mode_hit_gives_infinite_reverse_kl():
+    target = gt.Mixture([gt.Normal(0.0, 1.0), gt.Normal(10.0, 1.0)], weights=[1.0, 0.0])
+    assert mode_coverage([10.0], target).reverse_kl == math.inf
+
+
+def test_chunks_give_the_same_counts():
+    x = GRID.sample(3 * (2**20 // 25) + 7, rng=2)  # more than one chunk
+    c = mode_coverage(x, GRID)
+    d = np.linalg.norm(x[:, None, :] - centres(GRID)[None], axis=-1)
+    nearest = d.argmin(1)
+    expected = np.bincount(nearest[d.min(1) <= 3 * 0.05], minlength=25)
+    assert c.counts == tuple(expected.tolist())
+
+
+@pytest.mark.parametrize(
+    ("samples", "target", "kwargs", "error", "match"),
+    [
+        (np.zeros((3, 2)), gt.MultivariateNormal([0, 0], np.eye(2)), {}, TypeError, "target must be a gantheory Mixture"),
+        (np.zeros((3, 2)), gt.Mixture([gt.MultivariateNormal([0, 0], [[1.0, 0.0], [0.0, 2.0]])]), {}, ValueError, "not isotropic"),
+        (np.zeros((3, 2)), gt.Mixture([gt.MultivariateNormal([0, 0], [[1.0, 0.5], [0.5, 1.0]])]), {}, ValueError, "not isotropic"),
+        (np.zeros(3), gt.Mixture([gt.Uniform(0, 1)]), {}, TypeError, "component 0 is a Uniform"),
+        (np.zeros((3, 3)), RING, {}, ValueError, r"samples must have shape \(n, 2\)"),
+        (np.zeros(3), RING, {}, ValueError, r"samples must have shape \(n, 2\)"),
+        (np.zeros((3, 2)), gt.Mixture([gt.Normal(0, 1)]), {}, ValueError, r"samples must have shape \(n, 1\)"),
+        (np.zeros((0, 2)), RING, {}, ValueError, "samples is empty"),
+        (np.array([[0.0, np.nan]]), RING, {}, ValueError, "samples contains NaN"),
+        ([["a", "b"]], RING, {}, TypeError, "samples must hold real numbers"),
+        (np.zeros((3, 2)), RING, {"n_sd": 0}, ValueError, "n_sd must be a finite number > 0"),
+        (np.zeros((3, 2)), RING, {"n_sd": math.inf}, ValueError, "n_sd must be a finite number > 0"),
+        (np.zeros((3, 2)), RING, {"n_sd": "3"}, TypeError, "n_sd must be a real number"),
+        (np.zeros((3, 2)), RING, {"min_count": 0}, ValueError, "min_count must be >= 1"),
+    ],
+)
+def test_bad_input(samples, target, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        mode_coverage(samples, target, **kwargs)
