@@ -32,6 +32,7 @@ True
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,9 +41,10 @@ import scipy
 from gantheory._rng import as_seed
 from gantheory._validation import check_positive_int
 from gantheory.autograd import nn, no_grad, ops, optim
-from gantheory.distributions import Distribution, Normal
+from gantheory.distributions import Distribution, Laplace, Mixture, Normal
 from gantheory.gan import losses
-from gantheory.gan.optimal import _hidden_sizes, _inputs, _train_logged
+from gantheory.divergences import exact
+from gantheory.gan.optimal import _hidden_sizes, _inputs, _train_logged, optimal_discriminator
 from gantheory.gan.train import AffineGenerator, _grad_norm
 
 __all__ = [
@@ -53,6 +55,9 @@ __all__ = [
     "VANISHING_COSTS",
     "VanishingGradient",
     "vanishing_gradient",
+    "effective_objective",
+    "EffectiveGradients",
+    "effective_gradients",
 ]
 
 #: The generator costs of :func:`generator_cost_curves`, named as in :data:`gantheory.gan.losses.GENERATOR_COSTS`.
@@ -513,3 +518,252 @@ def vanishing_gradient(
     norms = {cost: np.array([run[1][:, k] for run in runs]) for k, cost in enumerate(VANISHING_COSTS[:3])}
     norms["wgan"] = np.array([run[2][:, 0] for run in runs])
     return VanishingGradient(runs[0][0], norms, np.array([run[1][:, 3] for run in runs]), rng)
+
+
+# -- what each generator cost minimizes at D* ----------------------------------
+
+
+def effective_objective(P, Q, loss) -> float:
+    r"""The divergence whose gradient a generator cost follows when the discriminator is at :math:`D^*`.
+
+    Parameters
+    ----------
+    P : Distribution
+        The data distribution (1-D, with a density).
+    Q : Distribution
+        The generator's distribution, of the same ``dim``.
+    loss : {"minimax", "non_saturating", "maximum_likelihood"}
+        The generator cost (:data:`CURVE_COSTS`).
+
+    Returns
+    -------
+    float
+        ``"minimax"``: :math:`2\,\mathrm{JSD}(P, Q)`; ``"non_saturating"``:
+        :math:`\mathrm{KL}(Q\|P) - 2\,\mathrm{JSD}(P, Q)`;
+        ``"maximum_likelihood"``: :math:`\mathrm{KL}(P\|Q)`; each by the exact
+        functions :func:`gantheory.js_divergence` and :func:`gantheory.kl`
+        (closed forms, else quadrature to 1e-8 relative).
+
+    Notes
+    -----
+    Up to constants that do not move with the generator: the minimax cost's
+    objective at :math:`D^*` is :math:`V(D^*, G) = 2\,\mathrm{JSD} - \log 4`
+    (Goodfellow et al. 2014, Theorem 1). What :func:`effective_gradients`
+    checks is the *gradient*: with :math:`D^*` held fixed at the current
+    generator, each cost's expected gradient is the gradient of this
+    objective there (see its Notes for the sources).
+
+    Examples
+    --------
+    >>> import math
+    >>> import gantheory as gt
+    >>> from gantheory.gan import gradients
+    >>> P, Q = gt.Normal(0, 1), gt.Normal(1, 1)
+    >>> gradients.effective_objective(P, Q, "maximum_likelihood")     # KL(P||Q) = 1/2
+    0.5
+    >>> ns = gradients.effective_objective(P, Q, "non_saturating")
+    >>> bool(abs(ns - (0.5 - 2 * gt.js_divergence(P, Q))) < 1e-15)
+    True
+    """
+    if loss not in CURVE_COSTS:
+        raise ValueError(f"loss must be one of {list(CURVE_COSTS)}, got {loss!r}")
+    if loss == "maximum_likelihood":
+        return exact.kl(P, Q)
+    jsd2 = 2.0 * exact.js_divergence(P, Q)
+    return jsd2 if loss == "minimax" else exact.kl(Q, P) - jsd2
+
+
+@dataclass(frozen=True)
+class EffectiveGradients:
+    r"""Each generator cost's expected gradient at :math:`D^*` beside the gradient of its effective objective.
+
+    Made by :func:`effective_gradients`. The generator is
+    :math:`G(z) = \mu + \sigma z`, :math:`z \sim N(0, 1)`; gradients are
+    with respect to :math:`(\mu, \sigma)`, arrays of shape ``(2,)``.
+
+    Attributes
+    ----------
+    target : Distribution
+        The data distribution :math:`P`.
+    mu, sigma : float
+        The generator's parameters at which everything is taken.
+    h : float
+        The relative step of the central differences (steps :math:`h\sigma`).
+    expected_gradient : dict of str to ndarray
+        ``expected_gradient[loss]`` for ``loss`` in :data:`CURVE_COSTS`: the
+        expected gradient of the per-sample cost :math:`c(a(G(z)))` with
+        :math:`D = D^*` held fixed, by quadrature over z.
+    objective_gradient : dict of str to ndarray
+        The central differences of :func:`effective_objective` in
+        :math:`\mu` and :math:`\sigma`.
+    objective : dict of str to float
+        :func:`effective_objective` at :math:`(\mu, \sigma)`.
+    """
+
+    target: Distribution
+    mu: float
+    sigma: float
+    h: float
+    expected_gradient: dict
+    objective_gradient: dict
+    objective: dict
+
+    def error(self, loss) -> float:
+        """Largest absolute difference between the two gradients of ``loss`` (over the two parameters)."""
+        return float(np.max(np.abs(self.expected_gradient[loss] - self.objective_gradient[loss])))
+
+
+def _score(P, x: float) -> float:
+    """:math:`d \\log p / dx` of a Normal, a Laplace or a Mixture of them, in closed form."""
+    if isinstance(P, Normal):
+        return -(x - P.loc) / P.scale**2
+    if isinstance(P, Laplace):
+        return -float(np.sign(x - P.loc)) / P.scale
+    log_p = float(P.logpdf(x))
+    return sum(math.exp(math.log(w) + float(c.logpdf(x)) - log_p) * _score(c, x) for c, w in zip(P.components, P.weights) if w > 0)
+
+
+def _check_smooth_target(P):
+    """P: a 1-D Normal, Laplace or Mixture of them (a density positive everywhere, differentiable but at finitely many points)."""
+    laws = P.components if isinstance(P, Mixture) else [P]
+    if not isinstance(P, Distribution) or not all(isinstance(c, (Normal, Laplace)) for c in laws):
+        raise TypeError(
+            f"P must be a 1-D gt.Normal, gt.Laplace or a gt.Mixture of them, got {P!r}: the generator's gradient at D* "
+            "needs log p differentiable and finite everywhere (a uniform's D* jumps at its ends, and KL(Q||P) is infinite)"
+        )
+
+
+def effective_gradients(P, mu, sigma, *, h=1e-4) -> EffectiveGradients:
+    r"""What each generator cost minimizes at :math:`D^*`: its expected gradient beside the gradient of its effective objective.
+
+    Parameters
+    ----------
+    P : Distribution
+        The 1-D data distribution: a :class:`~gantheory.distributions.Normal`,
+        :class:`~gantheory.distributions.Laplace` or a
+        :class:`~gantheory.distributions.Mixture` of them (a density that is
+        positive everywhere, so that :math:`D^*` is smooth and every
+        divergence below finite).
+    mu, sigma : float
+        The affine generator :math:`G(z) = \mu + \sigma z`,
+        :math:`Q_\theta = N(\mu, \sigma^2)`, :math:`\sigma > 0`.
+    h : float
+        Relative step of the central differences, in (0, 0.1]: the steps
+        are :math:`h\sigma` in :math:`\mu` and in :math:`\sigma`.
+
+    Returns
+    -------
+    EffectiveGradients
+
+    Notes
+    -----
+    Freeze the discriminator at the optimum for the current generator,
+    :math:`D^* = \sigma(a)`, :math:`a = \log p - \log q_{\theta_0}`
+    (:func:`~gantheory.gan.optimal.optimal_discriminator`). The generator's
+    gradient of the per-sample cost :math:`c(a(G_\theta(z)))` of
+    :func:`generator_cost_curves` (without the ½ of the losses) is, by the
+    chain rule through :math:`x = \mu + \sigma z`,
+
+    .. math:: \nabla_{(\mu, \sigma)}\, \mathbb{E}_z\, c(a(G_\theta(z)))
+              = \mathbb{E}_z\big[c'(a(x))\, a'(x)\, (1, z)\big],
+              \qquad a'(x) = \frac{d \log p}{dx} + \frac{x - \mu}{\sigma^2},
+
+    computed here by 1-D quadrature over :math:`x = \mu + \sigma z`
+    (QUADPACK on the pieces between the laws' break points, as the exact
+    divergences are; the score :math:`d\log p/dx` in closed form), not by
+    sampling. With :math:`c'(a)\,q = -D^* q`, :math:`-(1 - D^*)\,q` and
+    :math:`-e^{a} q = -p` the integrands stay finite in the tails. They are
+    compared with central differences of :func:`effective_objective`,
+    computed by independent code (:func:`gantheory.kl`,
+    :func:`gantheory.js_divergence`):
+
+    ==========================  =====================================================  =====================================
+    cost                        expected gradient at :math:`D^*` is the gradient of    source
+    ==========================  =====================================================  =====================================
+    ``"minimax"``               :math:`2\,\mathrm{JSD}(P, Q_\theta)` (:math:`+\,`const)  Goodfellow et al. 2014, Theorem 1 [1]_
+    ``"non_saturating"``        :math:`\mathrm{KL}(Q_\theta\|P) - 2\,\mathrm{JSD}(P, Q_\theta)`  Arjovsky & Bottou 2017, Theorem 2.5 [2]_
+    ``"maximum_likelihood"``    :math:`\mathrm{KL}(P\|Q_\theta)`                        Goodfellow 2016, §3.2.4 [3]_
+    ==========================  =====================================================  =====================================
+
+    The minimax row is the envelope theorem (:math:`D^*` maximizes
+    :math:`V`, so moving it changes :math:`V(D^*, G)` only to second order).
+    The non-saturating cost :math:`-\log D` follows a *reverse* KL, which
+    charges little for missing modes and much for mass where :math:`P` has
+    none, minus a JSD, whose sign pushes :math:`Q` away from :math:`P`: this
+    is Arjovsky & Bottou's explanation of mode dropping under it. The
+    maximum-likelihood cost :math:`-e^{a} = -D/(1-D)` follows the forward KL,
+    the objective of maximum likelihood (Goodfellow 2016, §3.2.4; with the
+    ½ of :math:`J^{(G)}`, half of it).
+
+    Accuracy: the quadratures are kept to 1e-8 relative; the central
+    differences have truncation error :math:`O(h^2)` and carry the
+    divergences' quadrature error divided by :math:`2h\sigma`. Measured on
+    the targets of the tests (normals, a Laplace, bimodal mixtures): with
+    the default :math:`h = 10^{-4}` the two gradients differ by at most
+    4e-7 absolute and 1.3e-7 relative to their largest component, and the difference shrinks about
+    100 times when :math:`h` shrinks 10 times (from 1e-2 to 1e-3): it is the
+    differences' truncation, not the quadrature. One call takes 0.1-0.6 s
+    (12 exact divergences and 6 quadratures).
+
+    References
+    ----------
+    .. [1] I. Goodfellow et al., "Generative adversarial nets", NeurIPS 2014,
+       Proposition 1 and Theorem 1.
+    .. [2] M. Arjovsky, L. Bottou, "Towards principled methods for training
+       generative adversarial networks", ICLR 2017, Theorem 2.5.
+    .. [3] I. Goodfellow, "NIPS 2016 tutorial: generative adversarial
+       networks", arXiv:1701.00160, section 3.2.4.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> from gantheory.gan import gradients
+    >>> r = gradients.effective_gradients(gt.Normal(0, 1), 1.0, 1.0)
+    >>> r.expected_gradient["maximum_likelihood"].round(9)          # KL(P||Q) = log s + (1 + mu^2)/(2 s^2) - 1/2
+    array([ 1., -1.])
+    >>> r.expected_gradient["non_saturating"].round(6), r.objective_gradient["non_saturating"].round(6)
+    (array([0.602027, 0.198986]), array([0.602027, 0.198986]))
+    >>> all(r.error(loss) < 1e-7 for loss in gradients.CURVE_COSTS)
+    True
+    """
+    _check_smooth_target(P)
+    if P.dim != 1:
+        raise ValueError(f"P must be 1-D, got dim {P.dim}")
+    mu, sigma = _finite(mu, "mu"), _finite(sigma, "sigma")
+    if sigma <= 0:
+        raise ValueError(f"sigma must be positive (the generator's scale), got {sigma}")
+    if isinstance(h, bool) or not isinstance(h, (int, float)) or not 0 < h <= 0.1:
+        raise ValueError(f"h must be a relative step in (0, 0.1], got {h!r}")
+    Q = Normal(mu, sigma)
+    D = optimal_discriminator(P, Q)
+    weights = {  # c'(a) q as log |.|: the sign of every slope is -1
+        "minimax": lambda x, lq: lq + float(D.log_d(x)),
+        "non_saturating": lambda x, lq: lq + float(D.log_one_minus_d(x)),
+        "maximum_likelihood": lambda x, lq: float(P.logpdf(x)),
+    }
+
+    def integrand(loss, k):
+        def f(x):
+            lq = float(Q.logpdf(x))
+            z = (x - mu) / sigma
+            return -math.exp(weights[loss](x, lq)) * (_score(P, x) + z / sigma) * (1.0 if k == 0 else z)
+
+        return f
+
+    expected = {
+        loss: np.array([exact._quad_pieces(integrand(loss, k), exact._union(P, Q), (P, Q)) for k in (0, 1)]) for loss in CURVE_COSTS
+    }
+    step = h * sigma
+    shifted = {(k, s): Normal(mu + s * step * (k == 0), sigma + s * step * (k == 1)) for k in (0, 1) for s in (1, -1)}
+    values = {key: {loss: effective_objective(P, Qk, loss) for loss in CURVE_COSTS} for key, Qk in shifted.items()}
+    objective_gradient = {
+        loss: np.array([(values[(k, 1)][loss] - values[(k, -1)][loss]) / (2.0 * step) for k in (0, 1)]) for loss in CURVE_COSTS
+    }
+    objective = {loss: effective_objective(P, Q, loss) for loss in CURVE_COSTS}
+    return EffectiveGradients(P, mu, sigma, float(h), expected, objective_gradient, objective)
+
+
+def _finite(value, name) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
+        raise TypeError(f"{name} must be a finite real number, got {value!r}")
+    return float(value)
