@@ -2,8 +2,13 @@
 
 Each follows PyTorch's update formulas exactly (``torch.optim``, version 2.x
 documentation, whose pseudocode is reproduced in each docstring), so results
-can be compared step by step. Updates happen in place on the parameters' raw
-arrays, outside any graph.
+can be compared step by step. :meth:`Optimizer.step` updates the parameters'
+raw arrays in place, outside any graph. :meth:`Optimizer.functional_step` is
+the same update recorded on the graph: it returns new parameter Tensors built
+with autograd operations from (possibly graph-carrying) gradients and a copy
+of the optimizer's state (:meth:`Optimizer.functional_state`), so that a
+quantity computed after several updates can be differentiated through them
+(the unrolled GAN of :func:`gantheory.gan.train`, ``unroll=k``).
 
 Examples
 --------
@@ -23,9 +28,22 @@ from __future__ import annotations
 
 import math
 
-from gantheory.autograd.tensor import Tensor, _data, _xp
+from gantheory.autograd.tensor import Primitive, Tensor, _data, _xp
 
 __all__ = ["Optimizer", "SGD", "Adam", "RMSProp"]
+
+
+def _safe_sqrt_vjp(g, ans, x):
+    # d sqrt(x)/dx = 1 / (2 sqrt(x)); at x = 0 (a moment that never saw a nonzero gradient) the 0 subgradient is used,
+    # so that a zero cotangent there gives 0, not 0 * inf = NaN. Written with primitives: it is differentiated again
+    # when the unrolled updates are.
+    zero = _data(ans) == 0
+    return g / (2 * ans + zero.astype(_data(ans).dtype)) * (~zero).astype(_data(ans).dtype)
+
+
+# sqrt of an optimizer's second moment in the recorded update: the value of sqrt, a VJP finite at 0
+_safe_sqrt = Primitive("safe_sqrt", lambda x: _xp(x).sqrt(x))
+_safe_sqrt.defvjp(_safe_sqrt_vjp)
 
 
 class Optimizer:
@@ -63,6 +81,59 @@ class Optimizer:
 
     def _update(self, k, w, g):
         raise NotImplementedError
+
+    #: Whether :meth:`functional_step` is implemented (the update can be recorded on the graph).
+    records_updates = False
+
+    def functional_state(self):
+        """A copy of the optimizer's state for :meth:`functional_step` (the optimizer itself is not changed).
+
+        Returns
+        -------
+        list
+            One entry per parameter (its buffers and step count, as arrays and ints).
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot record its update on the graph (no functional_state)")
+
+    def functional_step(self, params, grads, state):
+        """The update as graph operations: ``(new_params, new_state)``, nothing changed in place.
+
+        Parameters
+        ----------
+        params : list of Tensor
+            The current parameter values, one per optimizer parameter (Tensors
+            that may carry a graph, e.g. earlier results of this method).
+        grads : list of Tensor, array or None
+            Their gradients (Tensors from a ``create_graph=True`` backward pass,
+            so that the result can be differentiated through the update);
+            ``None`` leaves that parameter and its state unchanged, as
+            :meth:`step` skips a parameter without a gradient.
+        state : list
+            From :meth:`functional_state` or a previous call (not modified).
+
+        Returns
+        -------
+        (list of Tensor, list)
+            The updated parameters and state. With the same gradients, the
+            values are those :meth:`step` would write, bit for bit.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot record its update on the graph; "
+                                  "SGD, Adam and RMSProp can (functional_step)")  # fmt: skip
+
+    def _functional(self, params, grads, state, update):
+        if not (len(params) == len(grads) == len(state) == len(self.params)):
+            raise ValueError(f"params, grads and state must have one entry per parameter ({len(self.params)}), "
+                             f"got {len(params)}, {len(grads)}, {len(state)}")  # fmt: skip
+        new_params, new_state = [], []
+        for p, g, st in zip(params, grads, state):
+            if g is None:
+                new_params.append(p)
+                new_state.append(st)
+            else:
+                p, st = update(p, g, st)
+                new_params.append(p)
+                new_state.append(st)
+        return new_params, new_state
 
 
 def _check_unit_interval(value, name):
@@ -118,6 +189,33 @@ class SGD(Optimizer):
                 b += g
             g = g + self.momentum * b if self.nesterov else b
         w -= self.lr * g
+
+    records_updates = True
+
+    def functional_state(self):
+        """The momentum buffers, copied (``None`` before a parameter's first update, or without momentum)."""
+        return [None if b is None else b.copy() for b in self.buffers]
+
+    def functional_step(self, params, grads, state):
+        """:meth:`step` recorded on the graph (see :meth:`Optimizer.functional_step`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> w = Tensor(np.array([2.0]), requires_grad=True)
+        >>> opt = SGD([w], lr=0.1)
+        >>> g = 2 * w                                     # the gradient of w², a Tensor of w
+        >>> (w1,), _ = opt.functional_step([w], [g], opt.functional_state())
+        >>> w1.data, w1.backward(), w.grad               # w1 = w - 0.1 * 2w = 0.8 w
+        (array([1.6]), None, array([0.8]))
+        """
+        def update(p, g, b):
+            if self.momentum:
+                b = g if b is None else b * self.momentum + g
+                g = g + self.momentum * b if self.nesterov else b
+            return p - self.lr * g, b
+
+        return self._functional(params, grads, state, update)
 
 
 class Adam(Optimizer):
@@ -177,6 +275,40 @@ class Adam(Optimizer):
         denom += self.eps
         w -= step_size * (m / denom)
 
+    records_updates = True
+
+    def functional_state(self):
+        """Per parameter ``(m, v, t)``: the moments, copied, and the step count."""
+        return [(m.copy(), v.copy(), t) for m, v, t in zip(self.m, self.v, self.t)]
+
+    def functional_step(self, params, grads, state):
+        """:meth:`step` recorded on the graph (see :meth:`Optimizer.functional_step`).
+
+        The square root of :math:`v_t` has the derivative 0 where
+        :math:`v_t = 0` (a parameter that never had a nonzero gradient), where
+        the exact one is infinite; the update itself is 0 there.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> w = Tensor(np.array([1.0]), requires_grad=True)
+        >>> opt = Adam([w], lr=0.1)
+        >>> (w1,), state = opt.functional_step([w], [5 * w], opt.functional_state())
+        >>> w1.data, state[0][2]                         # as step(): ~lr * sign(g); t = 1
+        (array([0.9]), 1)
+        """
+        b1, b2, eps, lr = self.beta1, self.beta2, self.eps, self.lr
+
+        def update(p, g, st):
+            m, v, t = st
+            t += 1
+            m = m * b1 + (1 - b1) * g
+            v = v * b2 + (1 - b2) * (g * g)
+            denom = _safe_sqrt(v) / math.sqrt(1 - b2**t) + eps
+            return p - lr / (1 - b1**t) * (m / denom), (m, v, t)
+
+        return self._functional(params, grads, state, update)
+
 
 class RMSProp(Optimizer):
     """RMSProp, as ``torch.optim.RMSprop`` (not centered).
@@ -227,3 +359,37 @@ class RMSProp(Optimizer):
             b += direction
             direction = b
         w -= self.lr * direction
+
+    records_updates = True
+
+    def functional_state(self):
+        """Per parameter ``(s, b)``: the mean square and the momentum buffer (``None`` without momentum), copied."""
+        buffers = self.buffers if self.momentum else [None] * len(self.s)
+        return [(s.copy(), None if b is None else b.copy()) for s, b in zip(self.s, buffers)]
+
+    def functional_step(self, params, grads, state):
+        """:meth:`step` recorded on the graph (see :meth:`Optimizer.functional_step`).
+
+        As in :meth:`Adam.functional_step`, :math:`\\sqrt{s_t}` has the derivative 0 where :math:`s_t = 0`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> w = Tensor(np.array([1.0]), requires_grad=True)
+        >>> opt = RMSProp([w], lr=0.01, alpha=0.99)
+        >>> (w1,), _ = opt.functional_step([w], [2 * w], opt.functional_state())
+        >>> w1.data                                      # as step()
+        array([0.9])
+        """
+        alpha, mu, eps, lr = self.alpha, self.momentum, self.eps, self.lr
+
+        def update(p, g, st):
+            s, b = st
+            s = s * alpha + (1 - alpha) * (g * g)
+            direction = g / (_safe_sqrt(s) + eps)
+            if mu:
+                b = b * mu + direction
+                direction = b
+            return p - lr * direction, (s, b)
+
+        return self._functional(params, grads, state, update)

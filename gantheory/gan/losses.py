@@ -40,12 +40,12 @@ from typing import Callable
 
 from gantheory._rng import as_generator
 from gantheory.autograd import ops
-from gantheory.autograd.tensor import _data, grad
+from gantheory.autograd.tensor import Tensor, _data, grad
 
 __all__ = [
     "GENERATOR_COSTS", "LOSSES", "Loss",
     "discriminator_cost", "generator_cost", "least_squares_discriminator_cost",
-    "wasserstein_critic_cost", "wasserstein_generator_cost", "clip_weights", "gradient_penalty",
+    "wasserstein_critic_cost", "wasserstein_generator_cost", "clip_weights", "gradient_penalty", "r1_penalty",
     "cramer_critic", "cramer_critic_cost", "cramer_generator_cost",
 ]  # fmt: skip
 
@@ -289,10 +289,13 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0):
         Maps a batch of samples ``(n, d)`` to scores ``(n,)`` or ``(n, 1)``
         (a Module, or any function of autograd operations).
     real, fake : array or Tensor, shape (n, d) or (n,)
-        Real and generated batches of the same shape; only their values are
-        used (the penalty trains the critic, not the generator). Batches of
-        shape (n,) are 1-D samples: the critic gets them as (n, 1), as a
-        :class:`~gantheory.autograd.nn.Module` expects.
+        Real and generated batches of the same shape. Arrays, and Tensors
+        that carry no graph, give a penalty that depends on the critic alone
+        (its training); a ``fake`` Tensor that carries the generator's graph
+        keeps it through the interpolates (the unrolled discriminator updates
+        of :func:`gantheory.gan.train` differentiate the penalty in the
+        generator's parameters). Batches of shape (n,) are 1-D samples: the
+        critic gets them as (n, 1), as a :class:`~gantheory.autograd.nn.Module` expects.
     rng : None, int or numpy.random.Generator
         Randomness for the interpolation weights.
     weight : float
@@ -330,7 +333,8 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0):
     >>> gradient_penalty(critic, np.ones((4, 2)), np.zeros((4, 2)), rng=0).item()
     160.0
     """
-    real, fake = _data(real), _data(fake)
+    real = _data(real)
+    fake = fake if isinstance(fake, Tensor) and fake.requires_grad else _data(fake)
     if real.shape != fake.shape:
         raise ValueError(f"real and fake must have the same shape, got {real.shape} and {fake.shape}")
     if real.ndim == 1:  # 1-D samples as a batch of 1-D points
@@ -340,6 +344,63 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0):
     input_grad = grad(lambda x: ops.sum(critic(x)), create_graph=True)(interpolates)
     norms = ops.norm(input_grad, axis=tuple(range(1, input_grad.ndim)))
     return weight * ops.mean((norms - 1.0) ** 2)
+
+
+def r1_penalty(critic, real, gamma):
+    """The R1 penalty :math:`\\tfrac{\\gamma}{2}\\, \\mathbb{E}_{x \\sim P} \\|\\nabla_x D(x)\\|_2^2` on real data.
+
+    Parameters
+    ----------
+    critic : callable
+        Maps a batch ``(n, d)`` to its raw outputs ``(n,)`` or ``(n, 1)``: the
+        logits for the classifier losses (before the sigmoid, Mescheder et
+        al.'s :math:`D_\\psi`), the scores for the Wasserstein critics.
+    real : array or Tensor, shape (n, d) or (n,)
+        A batch of real samples (only their values are used).
+    gamma : float
+        :math:`\\gamma \\ge 0`.
+
+    Returns
+    -------
+    Tensor
+        The scalar penalty, differentiable w.r.t. the critic's parameters
+        (a double backward, as :func:`gradient_penalty`).
+
+    Notes
+    -----
+    The zero-centred gradient penalty on the data distribution of [1]_ (their
+    :math:`R_1(\\psi) = \\frac{\\gamma}{2} \\mathbb{E}_{p_D(x)} \\|\\nabla D_\\psi(x)\\|^2`),
+    estimated on the batch:
+
+    .. math:: R_1 = \\frac{\\gamma}{2} \\frac1n \\sum_i \\|\\nabla_x D(x_i)\\|_2^2 .
+
+    Unlike WGAN-GP's :func:`gradient_penalty` it pulls the gradient to 0, not
+    to norm 1, and only on real data; near a Nash equilibrium where the
+    generator matches the data it makes the game locally convergent [1]_ (the
+    Dirac-GAN chapter shows this). As in :func:`gradient_penalty`, each
+    output must depend only on its own sample for the rows of the gradient
+    of the summed outputs to be per-sample gradients.
+
+    References
+    ----------
+    .. [1] L. Mescheder, A. Geiger, S. Nowozin, "Which training methods for
+       GANs do actually converge?", ICML 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gantheory.autograd import nn
+    >>> critic = nn.Linear(2, 1, rng=0)
+    >>> critic.weight.data[:] = [[3.0], [4.0]]            # ||grad D||² = 25 everywhere
+    >>> r1_penalty(critic, np.ones((4, 2)), gamma=0.1).item()   # 0.1 / 2 * 25
+    1.25
+    """
+    real = _data(real)
+    if real.ndim == 1:
+        real = real.reshape(-1, 1)
+    input_grad = grad(lambda x: ops.sum(critic(x)), create_graph=True)(real)
+    squares = ops.sum(input_grad * input_grad, axis=tuple(range(1, input_grad.ndim)))
+    return (0.5 * gamma) * ops.mean(squares)
 
 
 # ==============================================================================

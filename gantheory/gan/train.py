@@ -43,6 +43,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import numbers
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -54,14 +55,15 @@ from tqdm.auto import tqdm
 
 from gantheory._rng import as_generator, as_seed
 from gantheory._validation import as_samples, check_positive_int
-from gantheory.autograd import nn, optim
-from gantheory.autograd.tensor import Tensor, grad, no_grad
-from gantheory.distributions import Distribution, Normal
+from gantheory.autograd import nn, ops, optim
+from gantheory.autograd.tensor import Tensor, _backprop, grad, no_grad
+from gantheory.distributions import Distribution, Mixture, Normal
 from gantheory.divergences import empirical, exact
-from gantheory.gan.losses import LOSSES, clip_weights, cramer_critic, gradient_penalty
+from gantheory.gan.losses import LOSSES, clip_weights, cramer_critic, gradient_penalty, r1_penalty
+from gantheory.gan.modes import mode_coverage
 
 __all__ = ["train", "Game", "History", "AffineGenerator", "default_generator", "default_discriminator", "OPTIMIZERS", "UPDATES",
-           "LOSS_DEFAULTS"]  # fmt: skip
+           "LOSS_DEFAULTS", "append_minibatch_std"]  # fmt: skip
 
 OPTIMIZERS = {"adam": optim.Adam, "sgd": optim.SGD, "rmsprop": optim.RMSProp}
 UPDATES = ("alternating", "simultaneous")
@@ -148,6 +150,65 @@ def default_discriminator(dim, outputs=1, rng=None, dtype=np.float64):
     (5, 1)
     """
     return nn.MLP([dim, *HIDDEN, outputs], activation="relu", rng=rng, dtype=dtype)
+
+
+MINIBATCH_STD_EPS = 1e-8  # inside the square root, as Karras et al.'s code
+
+
+def append_minibatch_std(x, reference=None):
+    """Append the minibatch standard-deviation feature to each row of ``x`` (Karras et al. 2018).
+
+    Parameters
+    ----------
+    x : array or Tensor, shape (n, w)
+        A batch of the discriminator's inputs.
+    reference : array or Tensor, shape (m, w), optional
+        The batch whose spread is measured (default ``x`` itself); used to
+        draw the discriminator on a grid with the feature of a given batch.
+
+    Returns
+    -------
+    array or Tensor, shape (n, w + 1)
+        ``x`` with the column :math:`s = \\frac1w \\sum_j \\sqrt{\\mathrm{Var}_i(x_{ij}) + 10^{-8}}`
+        (the variance over the batch, divided by the batch size) appended,
+        the same in every row. A Tensor keeps the gradient through
+        :math:`s`: each output then depends on the whole batch.
+
+    Notes
+    -----
+    Karras et al. [1]_ (Section 3) compute the standard deviation of each
+    feature over the minibatch, average these over the features to a single
+    value, and concatenate it to every sample as one more feature; the
+    :math:`10^{-8}` is that of their code. They insert it near the end of the
+    discriminator; :func:`train` (``minibatch_std=True``) appends it to the
+    discriminator's input instead, for two reasons: there it works with any
+    discriminator Module, whose first layer only needs one more input; and
+    for 2-D points the input coordinates are the features whose spread a
+    collapsed generator lacks (a batch at one mode of the ring has
+    :math:`s` near the mode's standard deviation, the target's batches near
+    the ring's radius / :math:`\\sqrt 2`). They compute it over groups of 4
+    samples in their code; this uses the whole batch, as their paper states.
+
+    References
+    ----------
+    .. [1] T. Karras, T. Aila, S. Laine, J. Lehtinen, "Progressive growing of
+       GANs for improved quality, stability, and variation", ICLR 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[0.0, 0.0], [2.0, 4.0]])
+    >>> append_minibatch_std(x)              # std over the batch: 1 and 2, mean 1.5
+    array([[0. , 0. , 1.5],
+           [2. , 4. , 1.5]])
+    """
+    ref = x if reference is None else reference
+    centred = ref - ops.mean(ref, axis=0, keepdims=True)
+    spread = ops.mean(ops.sqrt(ops.mean(centred * centred, axis=0) + MINIBATCH_STD_EPS))
+    column = ops.broadcast_to(ops.reshape(spread, shape=(1, 1)), shape=(x.shape[0], 1))
+    if not isinstance(column, Tensor) and isinstance(x, Tensor):
+        column = Tensor(column)
+    return ops.concatenate([x, column], axis=1)
 
 
 # ==============================================================================
@@ -396,7 +457,7 @@ def _target_sampler(target, dtype):
             lambda n, rng: data[rng.choice(len(data), size=min(n, len(data)), replace=False)], None)  # fmt: skip
 
 
-def _make_players(generator, discriminator, dim, latent_dim, spec, seeds, dtype):
+def _make_players(generator, discriminator, dim, latent_dim, spec, seeds, dtype, d_inputs=None):
     if generator is None or generator == "mlp":
         latent_dim = dim if latent_dim is None else check_positive_int(latent_dim, "latent_dim")
         generator = default_generator(latent_dim, dim, rng=seeds[0], dtype=dtype)
@@ -415,14 +476,20 @@ def _make_players(generator, discriminator, dim, latent_dim, spec, seeds, dtype)
     if probe.shape != (2, dim):
         raise ValueError(f"the generator maps latent_dim={latent_dim} noise to shape {probe.shape[1:]} but the target is {dim}-D; "
                          "pass a generator with output width equal to the target's dimension (or fix latent_dim)")  # fmt: skip
+    d_inputs = dim if d_inputs is None else d_inputs  # pack * dim, + 1 with the minibatch-std feature
     if discriminator is None:
-        discriminator = default_discriminator(dim, spec.critic_outputs, rng=seeds[1], dtype=dtype)
+        discriminator = default_discriminator(d_inputs, spec.critic_outputs, rng=seeds[1], dtype=dtype)
     elif not isinstance(discriminator, nn.Module):
         raise TypeError(f"discriminator must be None or an autograd.nn.Module, got {type(discriminator).__name__}")
-    with no_grad():
-        out = discriminator(Tensor(np.zeros((2, dim), dtype=dtype)))
+    try:
+        with no_grad():
+            out = discriminator(Tensor(np.zeros((2, d_inputs), dtype=dtype)))
+    except ValueError as exc:
+        if d_inputs == dim:
+            raise
+        raise ValueError(f"the discriminator must take inputs of width {d_inputs} (pack * dim, + 1 with minibatch_std): {exc}") from exc
     if out.shape[0] != 2 or (not spec.two_generator_batches and out.size != 2):
-        raise ValueError(f"the discriminator maps {dim}-D points to shape {out.shape[1:]}; loss={spec.name!r} needs one output per point")
+        raise ValueError(f"the discriminator maps {d_inputs}-wide inputs to shape {out.shape[1:]}; loss={spec.name!r} needs one output per input")
     return generator, discriminator, latent_dim
 
 
@@ -442,6 +509,36 @@ def _make_optimizers(optimizer, generator, discriminator, lr, d_lr, betas):
     else:
         raise TypeError(f"optimizer must be a name, a factory f(params, lr) or a pair of Optimizer instances, got {optimizer!r}")
     return (factory(generator.parameters(), lr), factory(discriminator.parameters(), d_lr)), name
+
+
+def _check_remedies(unroll, pack, minibatch_std, r1, batch_size):
+    """Validate the options ``unroll``, ``pack``, ``minibatch_std`` and ``r1``; return them as int, int, bool, float."""
+    if isinstance(unroll, bool) or not isinstance(unroll, numbers.Integral):
+        raise TypeError(f"unroll must be an int >= 0 (discriminator updates to unroll; 0 for none), got {unroll!r}")
+    if unroll < 0:
+        raise ValueError(f"unroll must be >= 0 (discriminator updates to unroll; 0 for none), got {unroll}")
+    pack = check_positive_int(pack, "pack")
+    if batch_size % pack:
+        raise ValueError(f"pack={pack} needs a batch_size divisible by it (the discriminator sees packs of {pack} samples), "
+                         f"got batch_size={batch_size}; use batch_size={batch_size - batch_size % pack or pack}")  # fmt: skip
+    if not isinstance(minibatch_std, (bool, np.bool_)):
+        raise TypeError(f"minibatch_std must be True or False, got {minibatch_std!r}")
+    if isinstance(r1, bool) or not isinstance(r1, numbers.Real):
+        raise TypeError(f"r1 must be a number >= 0 (the R1 penalty's weight gamma), got {r1!r}")
+    if not (math.isfinite(r1) and r1 >= 0):
+        raise ValueError(f"r1 must be a finite number >= 0 (the R1 penalty's weight gamma; 0 for none), got {r1}")
+    return int(unroll), pack, bool(minibatch_std), float(r1)
+
+
+def _mode_target(analytic, reference):
+    """``analytic`` if :func:`~gantheory.gan.modes.mode_coverage` applies to it (a mixture of isotropic normals), else None."""
+    if not isinstance(analytic, Mixture):
+        return None
+    try:
+        mode_coverage(reference.astype(np.float64), analytic)
+    except (TypeError, ValueError):
+        return None
+    return analytic
 
 
 def _resolve_defaults(loss, optimizer, lr, d_lr, betas, n_critic, update):
@@ -496,8 +593,8 @@ def _check_points(x):
     return x
 
 
-def _critic_cost(spec, D, real, fake, fake_2, rng):
-    """The discriminator's cost (with its penalty) on raw batches; fakes carry no graph."""
+def _critic_cost(spec, D, real, fake, fake_2, rng, r1=0.0):
+    """The discriminator's cost (with its penalties) on its inputs (packed batches); fakes carry no graph but when unrolling."""
     if spec.two_generator_batches:
         anchor = D(fake_2)
         cost = spec.discriminator_cost(D(real), D(fake), anchor)
@@ -507,7 +604,70 @@ def _critic_cost(spec, D, real, fake, fake_2, rng):
         critic = D
     if spec.gradient_penalty:
         cost = cost + gradient_penalty(critic, real, fake, rng=rng, weight=spec.gradient_penalty)
+    if r1:
+        cost = cost + r1_penalty(critic, real, r1)
     return cost
+
+
+def _pack(x, m):
+    """Rows of ``m`` consecutive samples concatenated: ``(n, d) -> (n / m, m d)`` (arrays, Tensors; ``None`` stays)."""
+    if x is None or m == 1:
+        return x
+    return x.reshape(x.shape[0] // m, m * x.shape[1])
+
+
+def _clip(p, c):
+    """:func:`~gantheory.gan.losses.clip_weights` on the graph: ``p`` clipped to [-c, c] (gradient 1 inside, 0 outside)."""
+    return p - ops.relu(p - c) + ops.relu(-p - c)
+
+
+def _parameter_slots(module):
+    """``(container, key)`` of each of ``module``'s parameters, in ``parameters()`` order: where to put a substitute."""
+    slots = []
+
+    def visit(value, container, key):
+        if isinstance(value, Tensor) and value.requires_grad:
+            slots.append((container, key))
+        elif isinstance(value, nn.Module):
+            for name, item in vars(value).items():
+                visit(item, value, name)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                visit(item, value, i)
+        elif isinstance(value, tuple) and any(True for _ in _parameters_in(value)):
+            raise TypeError("unroll needs the discriminator's parameters in attributes or lists (they are substituted "
+                            "by their unrolled values); this one keeps some in a tuple")  # fmt: skip
+
+    visit(module, None, None)
+    return slots
+
+
+def _parameters_in(value):
+    return nn._named_parameters_of(value, "")
+
+
+@contextmanager
+def _substituted(slots, tensors):
+    """The module's parameters replaced by ``tensors`` (its unrolled values) inside the block, restored after."""
+    originals = [_slot_get(c, k) for c, k in slots]
+    for (c, k), t in zip(slots, tensors):
+        _slot_set(c, k, t)
+    try:
+        yield
+    finally:
+        for (c, k), t in zip(slots, originals):
+            _slot_set(c, k, t)
+
+
+def _slot_get(container, key):
+    return container[key] if isinstance(container, list) else getattr(container, key)
+
+
+def _slot_set(container, key, value):
+    if isinstance(container, list):
+        container[key] = value
+    else:
+        setattr(container, key, value)
 
 
 def _generator_cost(spec, D, real, fake, fake_2):
@@ -562,7 +722,7 @@ class Game:
     ----------
     target : Distribution or array_like
         As in :func:`train`.
-    generator, discriminator, loss, optimizer, lr, d_lr, betas, batch_size, n_critic, update, latent_dim, n_eval, n_snapshot, grid_size, rng, dtype
+    generator, discriminator, loss, optimizer, lr, d_lr, betas, batch_size, n_critic, update, unroll, pack, minibatch_std, r1, latent_dim, n_eval, n_snapshot, grid_size, rng, dtype
         As in :func:`train`.
 
     Attributes
@@ -598,8 +758,9 @@ class Game:
     """
 
     def __init__(self, target, *, generator=None, discriminator=None, loss="non_saturating", optimizer=None, lr=None,
-                 d_lr=None, betas=None, batch_size=256, n_critic=None, update="alternating", latent_dim=None, n_eval=256,
-                 n_snapshot=256, grid_size=None, rng=0, dtype=np.float64):  # fmt: skip
+                 d_lr=None, betas=None, batch_size=256, n_critic=None, update="alternating", unroll=0, pack=1,
+                 minibatch_std=False, r1=0.0, latent_dim=None, n_eval=256, n_snapshot=256, grid_size=None, rng=0,
+                 dtype=np.float64):  # fmt: skip
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
         spec = LOSSES[loss]
@@ -620,14 +781,24 @@ class Game:
         if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
             raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}")
         dtype = np.dtype(dtype).type
+        unroll, pack, minibatch_std, r1 = _check_remedies(unroll, pack, minibatch_std, r1, batch_size)
         dim, sample_target, sample_reference, analytic = _target_sampler(target, dtype)
         grid_size = (128 if dim == 1 else 32) if grid_size is None else check_positive_int(grid_size, "grid_size")
         seeds = np.random.SeedSequence(rng).spawn(4)  # G init, D init, training batches, evaluation
         G, D, latent_dim = _make_players(generator, discriminator, dim, latent_dim, spec,
-                                         [as_generator(np.random.default_rng(s)) for s in seeds[:2]], dtype)  # fmt: skip
+                                         [as_generator(np.random.default_rng(s)) for s in seeds[:2]], dtype,
+                                         d_inputs=pack * dim + int(minibatch_std))  # fmt: skip
         (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr, betas)
         if opt_name == "instances":  # the optimizers' own settings are the ones in use
             lr, d_lr, betas = opt_g.lr, opt_d.lr, None
+        if unroll and not getattr(opt_d, "records_updates", False):
+            raise TypeError(f"unroll={unroll} differentiates through the discriminator's optimizer updates, but "
+                            f"{type(opt_d).__name__} cannot record its update on the graph (no functional_step); "
+                            "use optimizer 'adam', 'sgd' or 'rmsprop' (or an Optimizer with records_updates = True), or unroll=0")  # fmt: skip
+        self.unroll, self.pack, self.minibatch_std, self.r1 = unroll, pack, minibatch_std, r1
+        self.d_slots = _parameter_slots(D) if unroll else None
+        if unroll and [_slot_get(c, k) for c, k in self.d_slots] != D.parameters():
+            raise TypeError("unroll could not locate the discriminator's parameters to substitute their unrolled values")
         self.spec, self.G, self.D, self.opt_g, self.opt_d = spec, G, D, opt_g, opt_d
         self.sample_target, self.latent_dim, self.batch_size, self.n_critic = sample_target, latent_dim, batch_size, n_critic
         self.rng, self.update, self.dtype, self.dim, self.analytic = np.random.default_rng(seeds[2]), update, dtype, dim, analytic
@@ -651,11 +822,13 @@ class Game:
         self.z_manifold = _latent_grid(latent_dim).astype(dtype)
         self.log_steps, self.metric_rows, self.snapshot_steps, self.snapshots, self.grids, self.field_rows = [], [], [], [], [], []
         self.manifolds, self.metric_notes = [], {}
+        self.modes_target = _mode_target(analytic, self.reference)
         self.config = {
             "target": repr(target) if isinstance(target, Distribution) else f"array of shape {np.shape(target)}",
             "dim": dim, "loss": loss, "optimizer": opt_name, "lr": float(lr), "d_lr": float(d_lr),
             "betas": None if betas is None else [float(b) for b in betas], "batch_size": batch_size, "steps": None,
-            "n_critic": n_critic, "update": update, "latent_dim": int(latent_dim), "log_every": None,
+            "n_critic": n_critic, "update": update, "unroll": unroll, "pack": pack, "minibatch_std": minibatch_std,
+            "r1": r1, "latent_dim": int(latent_dim), "log_every": None,
             "snapshot_every": None, "n_eval": n_eval, "n_snapshot": n_snapshot, "grid_size": grid_size,
             "rng": rng, "dtype": np.dtype(dtype).name, "generator": type(G).__name__, "discriminator": type(D).__name__,
         }  # fmt: skip
@@ -726,7 +899,7 @@ class Game:
         real = self.real()
         with no_grad():
             fake = _check_points(self.G(Tensor(self.noise())).data)
-        cost = _critic_cost(self.spec, self.D, real, *self.split(fake), self.rng)
+        cost = self._critic_cost(real, fake)
         self.opt_d.zero_grad()
         cost.backward()
         result = _finite(cost, _grad_norm(self.d_params), "discriminator")
@@ -748,10 +921,7 @@ class Game:
         real = self.real() if self.n_fake == 2 else None
         fake = self.G(Tensor(self.noise()))
         _check_points(fake.data)
-        with _constant(self.d_params):
-            cost = _generator_cost(self.spec, self.D, real, *self.split(fake))
-        self.opt_g.zero_grad()
-        cost.backward()
+        cost = self._generator_backward(real, fake)
         result = _finite(cost, _grad_norm(self.g_params), "generator")
         self.opt_g.step()
         self.check_parameters()
@@ -775,14 +945,10 @@ class Game:
             return self.records[-1]
         real = self.real()
         fake = self.G(Tensor(self.noise()))
-        fake_d, fake_d2 = self.split(_check_points(fake.data))
-        d_cost = _critic_cost(self.spec, self.D, real, fake_d, fake_d2, self.rng)
+        d_cost = self._critic_cost(real, _check_points(fake.data))
         self.opt_d.zero_grad()
         d_cost.backward()
-        with _constant(self.d_params):
-            g_cost = _generator_cost(self.spec, self.D, real, *self.split(fake))
-        self.opt_g.zero_grad()
-        g_cost.backward()
+        g_cost = self._generator_backward(real, fake)
         d_cost, d_norm = _finite(d_cost, _grad_norm(self.d_params), "discriminator")
         g_cost, g_norm = _finite(g_cost, _grad_norm(self.g_params), "generator")
         self.opt_d.step()
@@ -793,14 +959,98 @@ class Game:
         self.records.append((d_cost, g_cost, d_norm, g_norm))
         return self.records[-1]
 
+    def critic(self, x, reference=None):
+        """The discriminator on its inputs ``x`` (packed rows), with the minibatch-std feature (of ``reference``) if on."""
+        if self.minibatch_std:
+            x = append_minibatch_std(x, reference)
+        return self.D(x)
+
+    def _critic_cost(self, real, fake):
+        """The discriminator's cost on a real batch and a generated batch (``n_fake`` batches), packed."""
+        fake, fake_2 = self.split(fake)
+        m = self.pack
+        return _critic_cost(self.spec, self.critic, _pack(real, m), _pack(fake, m), _pack(fake_2, m), self.rng, self.r1)
+
+    def _generator_backward(self, real, fake):
+        """The generator's cost on ``fake`` (a Tensor carrying G's graph), its gradients accumulated in G's parameters.
+
+        Against the current discriminator, or with ``unroll=k`` against the discriminator after ``k`` further updates
+        of its optimizer (fresh batches, recorded on the graph), differentiated through them.
+        """
+        m = self.pack
+        self.opt_g.zero_grad()
+        with _constant(self.d_params):
+            if not self.unroll:
+                cost = _generator_cost(self.spec, self.critic, _pack(real, m), *(_pack(f, m) for f in self.split(fake)))
+                cost.backward()
+                return cost
+            # The unrolled updates' generated batches enter as leaves cut from G's graph, so that the recorded backward
+            # passes of D stay within D's graph; their gradients are sent through G in one plain backward pass at the end.
+            reals, noises = [], []
+            for _ in range(self.unroll):
+                reals.append(self.real())
+                noises.append(self.noise())
+            fakes = self.G(Tensor(np.concatenate(noises)))
+            _check_points(fakes.data)
+            leaves = [Tensor(f, requires_grad=True) for f in np.split(fakes.data, self.unroll)]
+            params = [Tensor(p.data, requires_grad=True) for p in self.d_params]
+            state = self.opt_d.functional_state()
+            for real_j, fake_j in zip(reals, leaves):
+                with _substituted(self.d_slots, params):
+                    d_cost = self._critic_cost(real_j, fake_j)
+                grads = _backprop(d_cost, Tensor(np.ones_like(d_cost.data)), True, targets=params)
+                params, state = self.opt_d.functional_step(params, grads, state)
+                if self.spec.clip:
+                    params = [_clip(p, self.spec.clip) for p in params]
+            with _substituted(self.d_slots, params):
+                cost = _generator_cost(self.spec, self.critic, _pack(real, m), *(_pack(f, m) for f in self.split(fake)))
+            cost.backward()
+            cotangent = np.concatenate([np.zeros_like(leaf.data) if leaf.grad is None else leaf.grad for leaf in leaves])
+            fakes.backward(cotangent)
+        return cost
+
     # -- observing -------------------------------------------------------------------------
+    def _critic_values(self, fake, fake_2):
+        """The discriminator's raw output at the grid points (the Cramér critic averaged over the generated anchors).
+
+        With ``pack=m`` each grid point is a pack of ``m`` copies of it; with the minibatch-std feature, that of the
+        (packed) snapshot batch ``fake``.
+        """
+        m = self.pack
+        points = np.tile(self.grid, (1, m)) if m > 1 else self.grid
+        reference = _pack(_padded(fake, m), m)
+        with no_grad():
+            h = self.critic(Tensor(points), reference).data
+            if not self.spec.two_generator_batches:
+                return h.reshape(-1)
+            anchors = self.critic(Tensor(_pack(_padded(fake_2, m), m))).data
+        distances = np.linalg.norm(h[:, None, :] - anchors[None, :, :], axis=-1).mean(axis=1)
+        return distances - np.linalg.norm(h, axis=-1)
+
+    def _generator_field(self, fake, fake_2):
+        """:math:`-P\\, \\partial L_G / \\partial x` at the generated points ``fake``: each point's pack's cost gradient.
+
+        ``P`` is the number of packs (``n`` without packing); with ``pack=m`` the points are packed in consecutive
+        groups of ``m``, the last completed by the first points (their gradients taken from their own pack).
+        """
+        m, n = self.pack, len(fake)
+        real = _pack(_padded(self.snapshot_real, m), m) if self.spec.two_generator_batches else None
+        anchors = None if fake_2 is None else Tensor(_pack(_padded(fake_2, m), m))
+        padded = _padded(fake, m)
+
+        def cost(x):
+            return _generator_cost(self.spec, self.critic, real, _pack(x, m), anchors) * (len(padded) // m)
+
+        with _constant(self.d_params):  # only the gradient in x is wanted
+            return -grad(cost)(padded)[:n]
+
     def observe(self, log=True, snapshot=True):
         """Record the current step's metrics and/or snapshot (all at once: an interrupted observation records nothing).
 
         It never stops the run: non-finite evaluation points give NaN metrics
         with their reason, so where a run stops depends on the training alone.
         """
-        t, spec, G, D = self.steps, self.spec, self.G, self.D
+        t, spec, G = self.steps, self.spec, self.G
         n = max(self.n_eval if log else 0, self.n_snapshot if snapshot else 0)
         with no_grad():  # one pass of G over the evaluation noise and the latent grid
             both = G(Tensor(np.concatenate([self.z_eval[:n], self.z_manifold]) if snapshot else self.z_eval[:n])).data
@@ -808,11 +1058,11 @@ class Game:
             x_2 = G(Tensor(self.z_anchor)).data if snapshot and spec.two_generator_batches else None
         row = notes = None
         if log:
-            row, notes = _metrics(x[: self.n_eval], self.reference, self.dim, self.analytic, G)
+            row, notes = _metrics(x[: self.n_eval], self.reference, self.dim, self.analytic, G, self.modes_target)
         if snapshot:
             shot = x[: self.n_snapshot]
-            d_grid = _critic_values(spec, D, self.grid, shot, x_2).reshape((self.grid_size,) * self.dim)
-            g_field = _generator_field(spec, D, self.snapshot_real, shot, x_2)
+            d_grid = self._critic_values(shot, x_2).reshape((self.grid_size,) * self.dim)
+            g_field = self._generator_field(shot, x_2)
             manifold = both[n:].reshape(*_LATENT_GRID_SHAPE, self.dim)
         if log:
             self.log_steps.append(t)
@@ -888,10 +1138,12 @@ def _js_knn(x, reference):
     return empirical.js_divergence(x, reference, k=5)
 
 
-def _metrics(x, reference, dim, analytic, G):
+def _metrics(x, reference, dim, analytic, G, modes_target=None):
     """``(values, notes)``: the distances of ``x`` (generated) from the fixed target sample, and exact ones if known.
 
-    A metric that cannot be computed is NaN, with the reason in ``notes``: no metric ever ends a run.
+    With ``modes_target`` (a mixture of isotropic normals) also ``modes``, ``high_quality`` and ``reverse_kl`` of
+    :func:`~gantheory.gan.modes.mode_coverage` (3 standard deviations). A metric that cannot be computed is NaN, with
+    the reason in ``notes``: no metric ever ends a run.
     """
     x64, reference = x.astype(np.float64), reference.astype(np.float64)
     flat = (lambda a: a[:, 0]) if dim == 1 else (lambda a: a)  # noqa: E731
@@ -902,6 +1154,11 @@ def _metrics(x, reference, dim, analytic, G):
     if analytic is not None and isinstance(G, AffineGenerator):
         metrics["exact_js"] = lambda: exact.js_divergence(G.distribution(), analytic)
         metrics["exact_w1"] = lambda: exact.w1(G.distribution(), analytic)
+    if modes_target is not None:
+        coverage = functools.cache(lambda: mode_coverage(x64, modes_target, n_sd=3))
+        metrics["modes"] = lambda: coverage().modes
+        metrics["high_quality"] = lambda: coverage().high_quality
+        metrics["reverse_kl"] = lambda: _reverse_kl(coverage())
     values, notes = {}, {}
     for name, compute in metrics.items():
         if not np.isfinite(x64).all():
@@ -914,6 +1171,12 @@ def _metrics(x, reference, dim, analytic, G):
     return values, notes
 
 
+def _reverse_kl(coverage):
+    if math.isnan(coverage.reverse_kl):
+        raise ValueError("no generated point lies within 3 standard deviations of a mode: the mode histogram is empty")
+    return coverage.reverse_kl
+
+
 def _grid(reference, dim, grid_size):
     low, high = reference.min(axis=0), reference.max(axis=0)
     pad = 0.5 * (high - low) + 1e-3
@@ -924,31 +1187,20 @@ def _grid(reference, dim, grid_size):
     return np.stack([gx.ravel(), gy.ravel()], axis=1)
 
 
-def _critic_values(spec, D, points, fake, fake_2):
-    """The discriminator's raw output at ``points`` (the Cramér critic averaged over the generated anchors)."""
-    with no_grad():
-        if not spec.two_generator_batches:
-            return D(Tensor(points)).data.reshape(-1)
-        h, anchors = D(Tensor(points)).data, D(Tensor(fake_2)).data
-        distances = np.linalg.norm(h[:, None, :] - anchors[None, :, :], axis=-1).mean(axis=1)
-        return distances - np.linalg.norm(h, axis=-1)
-
-
-def _generator_field(spec, D, real, fake, fake_2):
-    """:math:`-n\\, \\partial L_G / \\partial x` at the generated points ``fake``."""
-    def cost(x):
-        return _generator_cost(spec, D, real, x, None if fake_2 is None else Tensor(fake_2)) * len(fake)
-
-    with _constant(D.parameters()):  # only the gradient in x is wanted
-        return -grad(cost)(fake)
+def _padded(x, m):
+    """``x`` with its first rows repeated at the end to a multiple of ``m`` rows (``None`` stays)."""
+    if x is None or len(x) % m == 0:
+        return x
+    return np.concatenate([x, x[: m - len(x) % m]])
 
 
 # ==============================================================================
 # The training loop
 # ==============================================================================
 def train(target, *, generator=None, discriminator=None, loss="non_saturating", optimizer=None, lr=None, d_lr=None,
-          betas=None, batch_size=256, steps=2000, n_critic=None, update="alternating", latent_dim=None, log_every=100,
-          snapshot_every=None, n_eval=256, n_snapshot=256, grid_size=None, rng=0, dtype=np.float64, progress=None):  # fmt: skip
+          betas=None, batch_size=256, steps=2000, n_critic=None, update="alternating", unroll=0, pack=1,
+          minibatch_std=False, r1=0.0, latent_dim=None, log_every=100, snapshot_every=None, n_eval=256, n_snapshot=256,
+          grid_size=None, rng=0, dtype=np.float64, progress=None):  # fmt: skip
     """Train a GAN on ``target`` and return its :class:`History`.
 
     Parameters
@@ -991,6 +1243,28 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
         Alternating: ``n_critic`` discriminator steps, then a generator step
         against the updated discriminator. Simultaneous: both gradients at the
         same parameters and batch, then both updates.
+    unroll : int
+        ``k >= 0``: the generator's cost is taken against the discriminator
+        after ``k`` further updates of its optimizer, differentiated through
+        them (Metz et al. [4]_; 0, the default, for the plain game). See Notes.
+    pack : int
+        ``m >= 1``: the discriminator sees ``m`` samples concatenated
+        (PacGAN, Lin et al. [5]_): its inputs have width ``m * dim`` (the
+        default discriminator is built so), every batch is cut into
+        ``batch_size / m`` packs of consecutive samples, and ``batch_size``
+        must be divisible by ``m``. 1 (default): no packing.
+    minibatch_std : bool
+        Append the minibatch standard-deviation feature of Karras et al. [6]_
+        to the discriminator's input (:func:`append_minibatch_std`: the
+        coordinates' standard deviations over the batch, averaged, one more
+        input column; with ``pack`` over the packed batch). The default
+        discriminator gets the extra input. False (default): none.
+    r1 : float
+        :math:`\\gamma \\ge 0`: add the zero-centred R1 penalty
+        :math:`\\frac{\\gamma}{2}\\mathbb{E}_P\\|\\nabla_x D(x)\\|^2` on each real
+        batch to the discriminator's cost (Mescheder et al. [7]_;
+        :func:`~gantheory.gan.losses.r1_penalty`, on the logits or scores, on
+        top of the loss's own penalty if it has one). 0 (default): none.
     latent_dim : int, optional
         Noise dimension (default: the target's dimension for the MLP, 1 for
         the affine generator, else read from the generator's first layer).
@@ -1059,6 +1333,38 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     ``"cramer"``, whose critic carries the same gradient penalty, takes the
     same settings. A given ``lr`` is both players' unless ``d_lr`` is given.
 
+    **Remedies for mode collapse** (``unroll``, ``pack``, ``minibatch_std``,
+    ``r1``) combine with each other and with every loss, and are recorded in
+    ``History.config`` under their names. At their defaults the run is the
+    plain one, bit for bit.
+
+    *Unrolling* [4]_: with :math:`D_0` the discriminator the generator's
+    update would face (after the step's ``n_critic`` updates, alternating; the
+    current one, simultaneous), :math:`D_{j+1}` is :math:`D_j` after one
+    update of the discriminator's optimizer (its state copied: Adam's moments
+    and step counts, momentum buffers) on a fresh real batch and a fresh
+    generated batch, with the loss's penalties and clipping. The generator
+    minimizes its cost against :math:`D_k`, and its gradient flows through
+    the ``k`` updates (through the generated batches in each update's
+    gradient: second derivatives, third with a gradient penalty) by the
+    optimizers' :meth:`~gantheory.autograd.optim.Optimizer.functional_step`.
+    The discriminator keeps only its own update(s): the unrolled ones are
+    discarded. It needs an optimizer that can record its update on the graph
+    (SGD, Adam, RMSProp); any other raises TypeError naming ``unroll``. A
+    step then costs about ``k + 1`` times the discriminator's double
+    backward (see the timings below). The snapshots' generator field is
+    taken against :math:`D_0`.
+
+    *Mode metrics.* When the target is a mixture of isotropic normals (such
+    as :func:`gantheory.ring_of_gaussians` and
+    :func:`gantheory.grid_of_gaussians`), ``History.metrics`` also holds, at
+    every logged step, ``"modes"`` (modes covered), ``"high_quality"`` (the
+    share of samples within 3 standard deviations of a mode) and
+    ``"reverse_kl"`` (of the high-quality samples' mode histogram to the
+    mixture's weights) of :func:`gantheory.gan.modes.mode_coverage` with
+    ``n_sd=3``, on the ``n_eval`` evaluation samples; ``"reverse_kl"`` is NaN
+    with its reason when no sample is within 3 standard deviations of a mode.
+
     **Metrics never end a run.** One that cannot be computed at a logged step
     (the kNN JSD when generated points coincide, say) is NaN there, with its
     reason in ``History.metric_notes``.
@@ -1089,14 +1395,28 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
        adversarial networks", ICML 2017 (Algorithm 1).
     .. [3] I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville,
        "Improved training of Wasserstein GANs", NeurIPS 2017 (Algorithm 1).
+    .. [4] L. Metz, B. Poole, D. Pfau, J. Sohl-Dickstein, "Unrolled generative
+       adversarial networks", ICLR 2017.
+    .. [5] Z. Lin, A. Khetan, G. Fanti, S. Oh, "PacGAN: the power of two
+       samples in generative adversarial networks", NeurIPS 2018.
+    .. [6] T. Karras, T. Aila, S. Laine, J. Lehtinen, "Progressive growing of
+       GANs for improved quality, stability, and variation", ICLR 2018.
+    .. [7] L. Mescheder, A. Geiger, S. Nowozin, "Which training methods for
+       GANs do actually converge?", ICML 2018.
 
     Examples
     --------
     >>> import gantheory as gt
     >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=20, batch_size=64, log_every=10, snapshot_every=10,
     ...                  progress=False)
-    >>> h.d_loss.shape, h.snapshots.shape, h.discriminator_grid.shape, sorted(h.metrics)
-    ((20,), (3, 256, 2), (3, 32, 32), ['energy_distance', 'js_knn', 'sliced_w1'])
+    >>> h.d_loss.shape, h.snapshots.shape, h.discriminator_grid.shape, sorted(h.metrics)[:3]
+    ((20,), (3, 256, 2), (3, 32, 32), ['energy_distance', 'high_quality', 'js_knn'])
+    >>> h.metrics["modes"].shape                      # modes covered at steps 0, 10, 20
+    (3,)
+    >>> p = gt.gan.train(gt.ring_of_gaussians(8), steps=2, batch_size=16, pack=2, minibatch_std=True, unroll=1,
+    ...                  r1=1.0, log_every=0, progress=False)
+    >>> p.discriminator.layers[0].weight.shape[0], p.config["unroll"], p.config["r1"]   # 2 * 2 + 1 inputs
+    (5, 1, 1.0)
     >>> w = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", steps=2, batch_size=16, log_every=0, progress=False)
     >>> {k: w.config[k] for k in ("optimizer", "lr", "betas", "n_critic", "rng")}
     {'optimizer': 'adam', 'lr': 0.0001, 'betas': [0.5, 0.9], 'n_critic': 5, 'rng': 0}
@@ -1105,8 +1425,9 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     log_every = check_positive_int(log_every, "log_every") if log_every else 0
     snapshot_every = max(steps // 10, 1) if snapshot_every is None else (check_positive_int(snapshot_every, "snapshot_every") if snapshot_every else 0)
     game = Game(target, generator=generator, discriminator=discriminator, loss=loss, optimizer=optimizer, lr=lr, d_lr=d_lr,
-                betas=betas, batch_size=batch_size, n_critic=n_critic, update=update, latent_dim=latent_dim, n_eval=n_eval,
-                n_snapshot=n_snapshot, grid_size=grid_size, rng=rng, dtype=dtype)  # fmt: skip
+                betas=betas, batch_size=batch_size, n_critic=n_critic, update=update, unroll=unroll, pack=pack,
+                minibatch_std=minibatch_std, r1=r1, latent_dim=latent_dim, n_eval=n_eval, n_snapshot=n_snapshot,
+                grid_size=grid_size, rng=rng, dtype=dtype)  # fmt: skip
 
     stopped, done = "completed", 0
     bar = tqdm(total=steps, disable=None if progress is None else not progress, desc=f"train {loss}", leave=False)

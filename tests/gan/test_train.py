@@ -76,7 +76,8 @@ def test_history_has_the_documented_shapes():
     assert h.snapshot_steps.tolist() == [0, 6, 12]
     assert h.snapshots.shape == h.generator_field.shape == (3, 32, 2)
     assert h.grid.shape == (64, 2) and h.discriminator_grid.shape == (3, 8, 8)
-    assert set(h.metrics) == {"sliced_w1", "energy_distance", "js_knn"}
+    # the ring of 8 is a mixture of isotropic normals: the mode metrics of issue 17 join the distances
+    assert set(h.metrics) == {"sliced_w1", "energy_distance", "js_knn", "modes", "high_quality", "reverse_kl"}
     assert all(v.shape == (4,) for v in h.metrics.values())
 
 
@@ -208,7 +209,11 @@ def test_a_metric_that_cannot_be_computed_is_nan_with_its_reason_and_the_run_goe
     assert all("kNN JSD is undefined" in reason for _, reason in h.metric_notes["js_knn"])
     # the other metrics are computed: W1-type distances of a point mass are finite and positive
     assert np.all(np.isfinite(h.metrics["sliced_w1"])) and np.all(h.metrics["sliced_w1"] > 0)
-    assert set(h.metric_notes) == {"js_knn"}
+    # (0.3, -0.2) is near no mode of the ring (radius 2): no mode covered, no high-quality sample, and the reverse KL of
+    # the empty mode histogram is NaN with its reason (the mode metrics of issue 17)
+    assert np.all(h.metrics["modes"] == 0) and np.all(h.metrics["high_quality"] == 0)
+    assert np.all(np.isnan(h.metrics["reverse_kl"])) and all("histogram is empty" in r for _, r in h.metric_notes["reverse_kl"])
+    assert set(h.metric_notes) == {"js_knn", "reverse_kl"}
     assert History.from_json(h.to_json()).metric_notes == h.metric_notes
 
 
