@@ -100,7 +100,10 @@ class Generator:
     critic : callable or None
         The optimal critic :math:`T^* = f'(e^d)` as a function of the log-ratio d.
     conjugate : callable or None
-        :math:`f^*(t) = \sup_u\,[ut - f(u)]`, ``inf`` outside its domain.
+        :math:`f^*(t) = \sup_{u \ge 0}\,[ut - f(u)]`, ``inf`` outside its domain; for ``"pearson"``,
+        Nowozin et al.'s :math:`t^2/4 + t` (the conjugate of :math:`(u - 1)^2` on the whole
+        line), which is the sup over u >= 0 for t >= -2 and above it (-1) for t < -2, so
+        :math:`E_P T - E_Q f^*(T)` stays a lower bound.
     domain : tuple of float
         The interval where :math:`f^*` is finite (its ends: open where f* is inf there).
     activation, conjugate_activation : callable or None
@@ -359,12 +362,12 @@ def _pointwise(g: Generator, lp, lq):
     lp, lq = np.broadcast_arrays(np.asarray(lp, dtype=float), np.asarray(lq, dtype=float))
     fp, fq = lp > -np.inf, lq > -np.inf
     both = fp & fq
-    d = np.where(both, lp - lq, 0.0)
+    d = np.subtract(lp, lq, out=np.zeros(lp.shape), where=both)
     low = both & (d <= 0)
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         wp, wq = np.exp(np.where(fp, lp, -np.inf)), np.exp(np.where(fq, lq, -np.inf))
-        out = np.where(low, wq * g.lower(np.where(low, d, 0.0)), 0.0)
-        out = np.where(both & ~low, wp * g.upper(np.where(low, 1.0, d)), out)
+        out = np.where(low & (wq > 0), wq * g.lower(np.where(low, d, 0.0)), 0.0)
+        out = np.where(both & ~low & (wp > 0), wp * g.upper(np.where(low, 1.0, d)), out)
         out = np.where(fp & ~fq & (wp > 0), wp * g.upper_limit, out)
         out = np.where(fq & ~fp & (wq > 0), wq * g.lower_limit, out)
     return out
