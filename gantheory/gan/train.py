@@ -593,9 +593,18 @@ def _check_points(x):
     return x
 
 
-def _critic_cost(spec, D, real, fake, fake_2, rng, r1=0.0):
-    """The discriminator's cost (with its penalties) on its inputs (packed batches); fakes carry no graph but when unrolling."""
-    if spec.two_generator_batches:
+def _critic_cost(spec, D, real, fake, fake_2, rng, r1=0.0, joint=False):
+    """The discriminator's cost (with its penalties) on its inputs (packed batches); fakes carry no graph but when unrolling.
+
+    ``joint``: D sees the real and generated batches as one (fewer graph nodes; for the unrolled updates, where the
+    values may differ from two passes by rounding, and not with a batch statistic such as the minibatch-std feature).
+    """
+    if joint and not spec.two_generator_batches:
+        n = real.shape[0]
+        out = D(ops.concatenate([real, fake]))
+        cost = spec.discriminator_cost(out[:n], out[n:])
+        critic = D
+    elif spec.two_generator_batches:
         anchor = D(fake_2)
         cost = spec.discriminator_cost(D(real), D(fake), anchor)
         critic = lambda x: cramer_critic(D(x), anchor)  # noqa: E731
@@ -657,6 +666,42 @@ def _substituted(slots, tensors):
     finally:
         for (c, k), t in zip(slots, originals):
             _slot_set(c, k, t)
+
+
+def _cut(tree):
+    """``tree`` (a list or tuple, nested) with each Tensor replaced by a new leaf of the same value (cut from its graph)."""
+    if isinstance(tree, Tensor):
+        return Tensor._make(tree.data, None, (), None, ()) if not tree.requires_grad else _leaf(tree.data)
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(_cut(item) for item in tree)
+    return tree
+
+
+def _leaf(data):
+    t = Tensor._make(data, None, (), None, ())
+    t.requires_grad = True
+    return t
+
+
+def _tensors_in(tree):
+    """The Tensors in ``tree`` (nested lists and tuples), in order."""
+    if isinstance(tree, Tensor):
+        return [tree]
+    if isinstance(tree, (list, tuple)):
+        return [t for item in tree for t in _tensors_in(item)]
+    return []
+
+
+def _backward_many(outputs, cotangents):
+    """Accumulate the vector-Jacobian product of several outputs (``None`` cotangents skipped) into their leaves."""
+    total = None
+    for out, g in zip(outputs, cotangents):
+        if g is None or not out.requires_grad:
+            continue
+        term = ops.sum(out * g)
+        total = term if total is None else total + term
+    if total is not None:
+        total.backward()
 
 
 def _slot_get(container, key):
@@ -965,11 +1010,12 @@ class Game:
             x = append_minibatch_std(x, reference)
         return self.D(x)
 
-    def _critic_cost(self, real, fake):
+    def _critic_cost(self, real, fake, joint=False):
         """The discriminator's cost on a real batch and a generated batch (``n_fake`` batches), packed."""
         fake, fake_2 = self.split(fake)
         m = self.pack
-        return _critic_cost(self.spec, self.critic, _pack(real, m), _pack(fake, m), _pack(fake_2, m), self.rng, self.r1)
+        joint = joint and not self.minibatch_std
+        return _critic_cost(self.spec, self.critic, _pack(real, m), _pack(fake, m), _pack(fake_2, m), self.rng, self.r1, joint)
 
     def _generator_backward(self, real, fake):
         """The generator's cost on ``fake`` (a Tensor carrying G's graph), its gradients accumulated in G's parameters.
@@ -984,28 +1030,36 @@ class Game:
                 cost = _generator_cost(self.spec, self.critic, _pack(real, m), *(_pack(f, m) for f in self.split(fake)))
                 cost.backward()
                 return cost
-            # The unrolled updates' generated batches enter as leaves cut from G's graph, so that the recorded backward
-            # passes of D stay within D's graph; their gradients are sent through G in one plain backward pass at the end.
+            # Reverse mode over the unrolled updates, one segment at a time. Each update's inputs enter as leaves cut
+            # from what came before: D's parameters and optimizer state, and its generated batch (cut from G's graph).
+            # Its recorded backward pass (create_graph) then stays within the update, and the final cost's gradient is
+            # carried back segment by segment, then through G in one plain backward pass: the work grows linearly in k.
             reals, noises = [], []
             for _ in range(self.unroll):
                 reals.append(self.real())
                 noises.append(self.noise())
             fakes = self.G(Tensor(np.concatenate(noises)))
             _check_points(fakes.data)
-            leaves = [Tensor(f, requires_grad=True) for f in np.split(fakes.data, self.unroll)]
+            fake_leaves = [Tensor(f, requires_grad=True) for f in np.split(fakes.data, self.unroll)]
             params = [Tensor(p.data, requires_grad=True) for p in self.d_params]
             state = self.opt_d.functional_state()
-            for real_j, fake_j in zip(reals, leaves):
+            segments = []  # (outputs of the update, the leaves that stand for them in the next one)
+            for real_j, fake_j in zip(reals, fake_leaves):
                 with _substituted(self.d_slots, params):
-                    d_cost = self._critic_cost(real_j, fake_j)
+                    d_cost = self._critic_cost(real_j, fake_j, joint=True)
                 grads = _backprop(d_cost, Tensor(np.ones_like(d_cost.data)), True, targets=params)
-                params, state = self.opt_d.functional_step(params, grads, state)
+                new_params, new_state = self.opt_d.functional_step(params, grads, state)
                 if self.spec.clip:
-                    params = [_clip(p, self.spec.clip) for p in params]
+                    new_params = [_clip(p, self.spec.clip) for p in new_params]
+                outputs = [p for p in new_params if isinstance(p, Tensor)] + _tensors_in(new_state)
+                params, state = _cut(new_params), _cut(new_state)
+                segments.append((outputs, [p for p in params if isinstance(p, Tensor)] + _tensors_in(state)))
             with _substituted(self.d_slots, params):
                 cost = _generator_cost(self.spec, self.critic, _pack(real, m), *(_pack(f, m) for f in self.split(fake)))
             cost.backward()
-            cotangent = np.concatenate([np.zeros_like(leaf.data) if leaf.grad is None else leaf.grad for leaf in leaves])
+            for outputs, leaves in reversed(segments):
+                _backward_many(outputs, [leaf.grad for leaf in leaves])
+            cotangent = np.concatenate([np.zeros_like(leaf.data) if leaf.grad is None else leaf.grad for leaf in fake_leaves])
             fakes.backward(cotangent)
         return cost
 
