@@ -277,6 +277,90 @@ def plot_parallel_lines(sweep=None, *, theta=None) -> Figure:
     return fig
 
 
+# (attribute of gantheory.gan.critics.WeakConvergence, label) in drawing order.
+WEAK_CONVERGENCE_CURVES = (("kl", "KL(P‖P_n)"), ("reverse_kl", "KL(P_n‖P)"), ("js_divergence", "JSD"), ("tv", "TV"), ("w1", "W1"))
+
+
+def plot_weak_convergence(result=None) -> Figure:
+    r"""Divergences along a weakly converging sequence :math:`P_n \to P` against n: only W1 goes to 0.
+
+    Parameters
+    ----------
+    result : gantheory.gan.critics.WeakConvergence, optional
+        As :func:`gantheory.gan.critics.weak_convergence` returns (attributes
+        ``family``, ``n``, ``kl``, ``reverse_kl``, ``js_divergence``, ``tv``,
+        ``w1``); its default (:math:`\delta_{1/n} \to \delta_0`, n = 1...100)
+        when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel, n on a log axis: JSD, TV and W1 as curves, an infinite
+        KL as a hatched band above the finite scale, labelled "= +∞".
+
+    Notes
+    -----
+    :math:`\delta_{1/n} \to \delta_0` weakly, and so do the parallel lines
+    :math:`P_{1/n} \to P_0`; yet the supports stay disjoint, so KL stays
+    infinite, JSD at log 2 and TV at 1, while :math:`W_1 = 1/n`
+    (Arjovsky et al. [1]_, Theorem 2 and Example 1).
+
+    References
+    ----------
+    .. [1] M. Arjovsky, S. Chintala and L. Bottou, "Wasserstein GAN", ICML 2017.
+
+    Examples
+    --------
+    >>> fig = plot_weak_convergence()
+    >>> fig.axes[0].get_xscale()
+    'log'
+    """
+    if result is None:
+        from gantheory.gan.critics import weak_convergence
+
+        result = weak_convergence()
+    n = _vector(_field(result, "n", "result"), "result.n", min_size=2)
+    family = str(_field(result, "family", "result"))
+    values = {}
+    for key, label in WEAK_CONVERGENCE_CURVES:
+        y = np.asarray(_field(result, key, "result"), dtype=float)
+        if y.shape != n.shape:
+            raise ValueError(f"result.{key} must have the shape of result.n {n.shape}, got {y.shape}")
+        if np.isnan(y).any() or np.isneginf(y).any():
+            raise ValueError(f"result.{key} holds NaN or -inf")
+        values[label] = y
+    finite_max = max(float(np.max(y[np.isfinite(y)], initial=0.0)) for y in values.values())
+    scale = 1.1 * max(finite_max, 1.0)
+    band = (1.06 * scale, 1.24 * scale)  # +inf is drawn in this band, off the finite scale
+    names = {"dirac": ("δ(1/n)", "δ(0)"), "parallel_lines": ("the lines P(θ = 1/n)", "P(θ = 0)")}
+    term, limit = names.get(family, ("P_n", "P"))
+    infinite_labels = []
+    with _figure(size=(9.0, 5.4)) as (fig, ax):
+        for i, (label, y) in enumerate(values.items()):
+            style = curve_style(i, markevery=0.1)
+            if np.isposinf(y).all():
+                infinite_labels.append(label)
+                continue
+            shown = np.where(np.isfinite(y), y, band[0])  # (+inf at some n only: drawn on the band's edge)
+            ax.plot(n, shown, label=label, clip_on=False, **style)
+        if infinite_labels:
+            text = ", ".join(infinite_labels) + " = +∞ for every n"
+            ax.axhspan(*band, facecolor="0.5", alpha=0.15, hatch="//", edgecolor="0.4", linewidth=0, label=text)
+            ax.text(math.sqrt(n[0] * n[-1]), 0.5 * (band[0] + band[1]), text, ha="center", va="center", fontsize=11, color="0.2",
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
+        ax.axhline(math.log(2.0), color="0.4", linewidth=0.8, linestyle=":")
+        ax.annotate("log 2", (n[-1], math.log(2.0)), textcoords="offset points", xytext=(-30, 6), color="0.3", fontsize=10)
+        ax.set_xscale("log")
+        ax.set_ylim(0.0, band[1])
+        ax.set_xlabel("n (the sequence's index)")
+        ax.set_ylabel("divergence from the limit (nats; W1 in units of x)")
+        ax.legend(loc="center right", bbox_to_anchor=(1.0, 0.32), fontsize=10)
+        w1_last = values["W1"][-1]
+        ax.set_title(f"{term} → {limit} weakly: W1 falls to {w1_last:.3g} at n = {n[-1]:g};\n"
+                     "KL, JSD and TV do not move (the supports stay disjoint)", fontsize=12)
+    return fig
+
+
 # -- 2. exact vs empirical ---------------------------------------------------------------
 
 def plot_estimator_errors(errors=None, **kwargs) -> Figure:

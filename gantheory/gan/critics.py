@@ -53,7 +53,7 @@ import numpy as np
 
 from gantheory._rng import as_generator
 from gantheory._validation import as_float_array, check_positive_int
-from gantheory.distributions import Distribution, Laplace, Mixture, Normal, ParallelLines, Uniform
+from gantheory.distributions import Dirac, Distribution, Laplace, Mixture, Normal, ParallelLines, Uniform
 from gantheory.divergences import exact
 
 __all__ = [
@@ -65,6 +65,9 @@ __all__ = [
     "bernoulli_minimizers",
     "location_sample_gradients",
     "parallel_lines_sweep",
+    "WEAK_CONVERGENCE_FAMILIES",
+    "WeakConvergence",
+    "weak_convergence",
 ]
 
 _MC_CHUNK = 1 << 22  # Bernoulli draws held in memory at once by the Monte Carlo route
@@ -569,3 +572,124 @@ def parallel_lines_sweep(theta=None) -> ParallelLinesSweep:
         "d_tv": np.where(off, 0.0, np.nan),
     }
     return ParallelLinesSweep(theta=theta, **values, **derivatives)
+
+
+# -- weak convergence (Arjovsky et al., Theorems 1-2) -------------------------
+
+#: The sequences of :func:`weak_convergence`.
+WEAK_CONVERGENCE_FAMILIES = ("dirac", "parallel_lines")
+
+
+@dataclass(frozen=True)
+class WeakConvergence:
+    r"""Divergences between the limit :math:`P` and the n-th term :math:`P_n` of a weakly converging sequence (see :func:`weak_convergence`).
+
+    ``kl`` is :math:`KL(P \| P_n)`, ``reverse_kl`` is :math:`KL(P_n \| P)`;
+    every array has shape ``(len(n),)``.
+    """
+
+    family: str
+    n: np.ndarray
+    kl: np.ndarray
+    reverse_kl: np.ndarray
+    js_divergence: np.ndarray
+    tv: np.ndarray
+    w1: np.ndarray
+
+
+def _positive_ints(n_values, name: str) -> np.ndarray:
+    arr = np.atleast_1d(np.asarray(n_values))
+    if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be a positive int or a non-empty 1-D sequence of them, got {n_values!r}")
+    if (arr < 1).any():
+        raise ValueError(f"{name} must hold positive ints (the sequence's index n >= 1), got minimum {arr.min()}")
+    return arr.astype(np.int64)
+
+
+def weak_convergence(n_values=None, family="dirac") -> WeakConvergence:
+    r"""KL both ways, JSD, TV and W1 along a sequence that converges weakly: :math:`\delta_{1/n} \to \delta_0`, or the parallel lines at θ = 1/n.
+
+    Parameters
+    ----------
+    n_values : int or sequence of int, optional
+        Indices n >= 1 of the sequence; default 1, 2, ..., 100.
+    family : {"dirac", "parallel_lines"}
+        ``"dirac"``: :math:`P_n = \delta_{1/n}` (:class:`gantheory.Dirac`) and
+        :math:`P = \delta_0`; ``"parallel_lines"``: :math:`P_n = P_{1/n}` and
+        :math:`P = P_0`, with :math:`P_\theta = \delta_\theta \otimes U[0, 1]`
+        (:class:`gantheory.ParallelLines`, Arjovsky et al.'s Example 1).
+
+    Returns
+    -------
+    WeakConvergence
+        Computed by the exact functions :func:`gantheory.kl`,
+        :func:`gantheory.js_divergence`, :func:`gantheory.tv` and
+        :func:`gantheory.w1`, one call each per n, nothing hard-coded. For
+        every n: :math:`KL = \infty` both ways, :math:`JSD = \log 2`,
+        :math:`TV = 1` (the supports are disjoint), while :math:`W_1 = 1/n \to 0`.
+
+    Notes
+    -----
+    :math:`P_n \to P` weakly (in distribution): :math:`E f(X_n) \to E f(X)` for
+    every bounded continuous f, since :math:`f(1/n) \to f(0)`. Of the four,
+    only :math:`W_1` sees it; the others stay at their maximum, so a
+    generator trained on them gets no signal that it is getting closer.
+
+    **The hierarchy** (Arjovsky et al. [1]_, Theorem 2, stated for
+    distributions on a *compact* metric space X, all limits as n → ∞):
+
+    1. :math:`\mathrm{TV}(P_n, P) \to 0 \iff \mathrm{JSD}(P_n, P) \to 0`;
+    2. :math:`W_1(P_n, P) \to 0 \iff P_n \to P` in distribution;
+    3. :math:`\mathrm{KL}(P_n\|P) \to 0` or :math:`\mathrm{KL}(P\|P_n) \to 0` implies (1);
+    4. (1) implies (2).
+
+    So KL ⇒ JS/TV ⇒ W1 ⇔ weak convergence, and the example shows that none of
+    the arrows reverses. The conditions: KL ⇒ TV holds on any space
+    (Pinsker, :math:`\mathrm{TV} \le \sqrt{\mathrm{KL}/2}`), and so does
+    JS ⇔ TV (:math:`\mathrm{JSD} \le \mathrm{TV} \log 2` and
+    :math:`\mathrm{JSD} \ge \tfrac12 \mathrm{TV}^2`, from Pinsker against
+    the midpoint). TV ⇒ W1 needs **bounded support**:
+    :math:`W_1 \le \operatorname{diam}(X)\,\mathrm{TV}`; on the whole line
+    :math:`P_n = (1 - \tfrac1n)\delta_0 + \tfrac1n\delta_n` has
+    :math:`\mathrm{TV}(P_n, \delta_0) = 1/n \to 0` and
+    :math:`\mathrm{KL}(\delta_0\|P_n) = -\log(1 - 1/n) \to 0`, yet
+    :math:`W_1 = 1` for every n. Likewise on an unbounded space
+    :math:`W_1 \to 0` is weak convergence *plus* convergence of the first
+    moments (Villani [2]_, Chapter 6: :math:`W_p` metrizes weak convergence
+    in the space of laws with finite p-th moments).
+
+    References
+    ----------
+    .. [1] M. Arjovsky, S. Chintala and L. Bottou, "Wasserstein GAN", ICML 2017,
+       Example 1, Theorems 1 and 2.
+    .. [2] C. Villani, *Optimal Transport, Old and New*, Springer, 2009, Chapter 6.
+
+    See Also
+    --------
+    parallel_lines_sweep, gantheory.plotting.plot_weak_convergence
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> r = gt.gan.critics.weak_convergence([1, 2, 10])
+    >>> r.w1.tolist(), r.tv.tolist(), r.kl.tolist()
+    ([1.0, 0.5, 0.1], [1.0, 1.0, 1.0], [inf, inf, inf])
+    >>> r.js_divergence.round(6).tolist()
+    [0.693147, 0.693147, 0.693147]
+    >>> gt.gan.critics.weak_convergence([4], family="parallel_lines").w1.tolist()
+    [0.25]
+    """
+    if family not in WEAK_CONVERGENCE_FAMILIES:
+        raise ValueError(f"family must be one of {list(WEAK_CONVERGENCE_FAMILIES)}, got {family!r}")
+    n = np.arange(1, 101) if n_values is None else _positive_ints(n_values, "n_values")
+    make = Dirac if family == "dirac" else ParallelLines
+    P = make(0.0)
+    terms = [make(1.0 / float(k)) for k in n]
+    functions = {
+        "kl": lambda Q: exact.kl(P, Q),
+        "reverse_kl": lambda Q: exact.kl(Q, P),
+        "js_divergence": lambda Q: exact.js_divergence(P, Q),
+        "tv": lambda Q: exact.tv(P, Q),
+        "w1": lambda Q: exact.w1(P, Q),
+    }
+    return WeakConvergence(family=family, n=n, **{name: np.array([f(Q) for Q in terms]) for name, f in functions.items()})
