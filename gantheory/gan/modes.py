@@ -5,6 +5,11 @@ normals (:func:`gantheory.ring_of_gaussians`, :func:`gantheory.grid_of_gaussians
 how many generated samples land near each mode: the modes covered, the share
 of high-quality samples and the reverse KL of the generated mode histogram to
 the mixture's weights (Srivastava et al. 2017, VEEGAN; Lin et al. 2018, PacGAN).
+:func:`mode_collapse_table` trains GANs with several remedies (options of
+:func:`gantheory.gan.train`: ``unroll``, ``pack``, ``minibatch_std``, ``r1``,
+the losses) on such targets over several seeds and tabulates those numbers
+(:data:`METHODS`, :data:`TARGETS`); ``benchmarks/bench_modes.py`` prints the
+table beside the published rows.
 
 Examples
 --------
@@ -21,14 +26,17 @@ from __future__ import annotations
 
 import math
 import numbers
+import time
 from dataclasses import dataclass
 
 import numpy as np
+from tqdm.auto import tqdm
 
+from gantheory._rng import as_seed
 from gantheory._validation import as_samples, check_positive_int
-from gantheory.distributions import Mixture, MultivariateNormal, Normal
+from gantheory.distributions import Mixture, MultivariateNormal, Normal, grid_of_gaussians, ring_of_gaussians
 
-__all__ = ["ModeCoverage", "mode_coverage"]
+__all__ = ["ModeCoverage", "mode_coverage", "ModeCollapseRow", "ModeCollapseTable", "mode_collapse_table", "METHODS", "TARGETS"]
 
 ISOTROPY_RTOL = 1e-9  # a component's covariance must be s^2 I within this (relative to s^2)
 
@@ -238,3 +246,232 @@ def mode_coverage(samples, target, n_sd=3, *, min_count=1) -> ModeCoverage:
         n_sd=n_sd,
         min_count=min_count,
     )
+
+
+# ==============================================================================
+# The mode-collapse table
+# ==============================================================================
+TARGETS = {"ring of 8": ring_of_gaussians(8), "grid of 25": grid_of_gaussians(5)}
+"""The two benchmark targets: ``gt.ring_of_gaussians(8)`` (radius 2, sd 0.02) and ``gt.grid_of_gaussians(5)`` (spacing 2, sd 0.05)."""
+
+METHODS = {
+    "non-saturating": {"loss": "non_saturating"},
+    "minimax": {"loss": "minimax"},
+    "WGAN-GP": {"loss": "wgan_gp"},
+    "R1": {"loss": "non_saturating", "r1": 1.0},
+    "unrolled-5": {"loss": "non_saturating", "unroll": 5},
+    "PacGAN-2": {"loss": "non_saturating", "pack": 2},
+    "minibatch-std": {"loss": "non_saturating", "minibatch_std": True},
+}
+"""The methods of :func:`mode_collapse_table`: name -> keyword options of :func:`gantheory.gan.train`."""
+
+
+@dataclass(frozen=True)
+class ModeCollapseRow:
+    """One method on one target over several seeds (a row of :class:`ModeCollapseTable`).
+
+    Attributes
+    ----------
+    method, target : str
+        Their names.
+    options : dict
+        The keyword options of :func:`gantheory.gan.train` (``steps`` included).
+    seeds : tuple of int
+        The runs' ``rng`` (each run is ``gt.gan.train(target, rng=seed, **options)``).
+    coverage : tuple of ModeCoverage
+        Per run, :func:`mode_coverage` of the generated samples after training.
+    seconds : tuple of float
+        Per run, the wall-clock seconds of :func:`gantheory.gan.train`.
+    stopped : tuple of str
+        Per run, ``History.stopped`` (``"completed"`` unless a NaN/inf stopped it).
+    """
+
+    method: str
+    target: str
+    options: dict
+    seeds: tuple
+    coverage: tuple
+    seconds: tuple
+    stopped: tuple
+
+    def values(self, name) -> np.ndarray:
+        """Per run, ``"modes"``, ``"high_quality"``, ``"reverse_kl"`` or ``"seconds"``."""
+        if name == "seconds":
+            return np.array(self.seconds, dtype=np.float64)
+        if name not in ("modes", "high_quality", "reverse_kl"):
+            raise ValueError(f"name must be one of ('modes', 'high_quality', 'reverse_kl', 'seconds'), got {name!r}")
+        return np.array([getattr(c, name) for c in self.coverage], dtype=np.float64)
+
+    def mean(self, name) -> float:
+        """The mean over the runs of :meth:`values` (NaN if a run's value is NaN)."""
+        return float(np.mean(self.values(name)))
+
+    def sd(self, name) -> float:
+        """The sample standard deviation (``ddof=1``) over the runs of :meth:`values`; 0 for one run."""
+        v = self.values(name)
+        return float(np.std(v, ddof=1)) if len(v) > 1 else 0.0
+
+    @property
+    def n_modes(self) -> int:
+        return self.coverage[0].n_modes
+
+
+@dataclass(frozen=True)
+class ModeCollapseTable:
+    """What :func:`mode_collapse_table` returns: rows (method x target), printable as a table.
+
+    Attributes
+    ----------
+    rows : tuple of ModeCollapseRow
+        In the order method, then target.
+    n_samples : int
+        Generated samples counted per run.
+    n_sd : float
+        The high-quality radius in standard deviations.
+    """
+
+    rows: tuple
+    n_samples: int
+    n_sd: float
+
+    def row(self, method, target) -> ModeCollapseRow:
+        """The row of ``method`` on ``target`` (by name)."""
+        for r in self.rows:
+            if r.method == method and r.target == target:
+                return r
+        raise KeyError(f"no row for method {method!r} on target {target!r}")
+
+    def to_text(self) -> str:
+        """The table as text: mean +- sd over the seeds of each number."""
+        head = ("method", "target", "modes", "high quality %", "reverse KL", "s / run", "steps")
+        lines = []
+        for r in self.rows:
+            hq = 100 * r.values("high_quality")
+            flag = "" if all(s == "completed" for s in r.stopped) else " *"
+            lines.append((
+                r.method + flag, r.target,
+                f"{r.mean('modes'):.1f} ± {r.sd('modes'):.1f} / {r.n_modes}",
+                f"{hq.mean():.1f} ± {(np.std(hq, ddof=1) if len(hq) > 1 else 0.0):.1f}",
+                f"{r.mean('reverse_kl'):.3f} ± {r.sd('reverse_kl'):.3f}",
+                f"{r.mean('seconds'):.1f}",
+                str(r.options.get("steps", "")),
+            ))  # fmt: skip
+        widths = [max(len(x[i]) for x in [head, *lines]) for i in range(len(head))]
+        fmt = lambda row: "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))  # noqa: E731
+        n_runs = len(self.rows[0].seeds) if self.rows else 0
+        out = [fmt(head), "  ".join("-" * w for w in widths), *map(fmt, lines)]
+        out.append(f"mean ± sd over {n_runs} seeds; {self.n_samples} generated samples per run; high quality: within "
+                   f"{self.n_sd:g} sd of the nearest mode.")  # fmt: skip
+        if any(not all(s == "completed" for s in r.stopped) for r in self.rows):
+            out.append("* a run stopped early (NaN/inf): counted at its last finite step.")
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+_TABLE_SETS = {"rng", "log_every", "snapshot_every", "n_snapshot", "progress"}  # train options the table sets itself
+
+
+def run_seeds(rng, n_runs) -> tuple:
+    """The int seeds of ``n_runs`` runs: ``np.random.SeedSequence(rng).spawn(n_runs)``, each as a 32-bit int."""
+    return tuple(int(s.generate_state(1)[0]) for s in np.random.SeedSequence(as_seed(rng)).spawn(check_positive_int(n_runs, "n_runs")))
+
+
+def mode_collapse_table(targets=None, methods=None, *, steps=2000, rng=0, n_runs=3, n_samples=2500, n_sd=3,
+                        dtype=np.float32, progress=None) -> ModeCollapseTable:  # fmt: skip
+    r"""Train each method on each target over several seeds, and count the modes it covers.
+
+    Each run is ``gt.gan.train(target, steps=steps, rng=seed, dtype=dtype, **options)``
+    (an option ``steps`` in a method's options overrides ``steps``); its
+    generator then draws ``n_samples`` points from fixed noise, which
+    :func:`mode_coverage` counts.
+
+    Parameters
+    ----------
+    targets : dict of str to Mixture, optional
+        Named mixtures of isotropic normals; default :data:`TARGETS` (the ring
+        of 8 and the grid of 25).
+    methods : dict of str to dict, optional
+        Named keyword options of :func:`gantheory.gan.train` (``loss``,
+        ``unroll``, ``pack``, ``minibatch_std``, ``r1``, ``lr``, ``batch_size``,
+        ``steps``...); default :data:`METHODS`.
+    steps : int
+        Training steps of each run, unless a method's options give its own.
+        (``dtype`` likewise.)
+    rng : int
+        The seed of the table: the runs' seeds are
+        ``np.random.SeedSequence(rng).spawn(n_runs)`` (as ints, in
+        ``row.seeds``), the same for every method and target.
+    n_runs : int
+        Runs (seeds) per method and target.
+    n_samples : int
+        Generated samples counted per run (2500 as in VEEGAN and PacGAN).
+    n_sd : float
+        The high-quality radius of :func:`mode_coverage`.
+    dtype : {numpy.float32, numpy.float64}
+        Of the runs (float32 by default: faster, and the counts do not need more).
+    progress : None or bool
+        A tqdm bar over the runs: ``None`` shows it on a terminal only.
+
+    Returns
+    -------
+    ModeCollapseTable
+        ``rows`` (method x target) with per-run coverage and seconds; ``print``
+        it for mean ± sd over the seeds.
+
+    Notes
+    -----
+    Timings are wall-clock seconds of the training call on the machine as
+    loaded when it ran. The metrics are those of :func:`mode_coverage`
+    (VEEGAN's and PacGAN's); those papers average 5 and 10 runs.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> from gantheory.gan.modes import mode_collapse_table
+    >>> table = mode_collapse_table({"ring": gt.ring_of_gaussians(8)}, {"vanilla": {}}, steps=20, n_runs=2,
+    ...                             n_samples=500, progress=False)
+    >>> row = table.row("vanilla", "ring")
+    >>> len(row.coverage), row.coverage[0].n, row.n_modes, row.stopped
+    (2, 500, 8, ('completed', 'completed'))
+    >>> print(table.to_text().splitlines()[0].split())
+    ['method', 'target', 'modes', 'high', 'quality', '%', 'reverse', 'KL', 's', '/', 'run', 'steps']
+    """
+    from gantheory.gan.train import train  # here: gantheory.gan.train imports this module for its metrics
+
+    targets = dict(TARGETS if targets is None else targets)
+    methods = dict(METHODS if methods is None else methods)
+    if not targets or not all(isinstance(k, str) for k in targets):
+        raise TypeError("targets must be a non-empty dict of names to mixtures, e.g. {'ring': gt.ring_of_gaussians(8)}")
+    for name, target in targets.items():
+        _isotropic_modes(target)  # a clear error before any training
+    if not methods or not all(isinstance(k, str) and isinstance(v, dict) for k, v in methods.items()):
+        raise TypeError("methods must be a non-empty dict of names to dicts of gt.gan.train options, e.g. {'R1': {'r1': 1.0}}")
+    for method, options in methods.items():
+        taken = sorted(set(options) & _TABLE_SETS)
+        if taken:
+            raise ValueError(f"methods[{method!r}] sets {taken}, which mode_collapse_table sets itself (rng from its rng and n_runs)")
+    steps, n_samples = check_positive_int(steps, "steps"), check_positive_int(n_samples, "n_samples")
+    seeds = run_seeds(rng, n_runs)
+    bar = tqdm(total=len(methods) * len(targets) * len(seeds), disable=None if progress is None else not progress,
+               desc="mode collapse table", leave=False)  # fmt: skip
+    rows = []
+    try:
+        for method, options in methods.items():
+            options = {"steps": steps, "dtype": dtype, **options}
+            for tname, target in targets.items():
+                coverage, seconds, stopped = [], [], []
+                for seed in seeds:
+                    bar.set_postfix_str(f"{method} on {tname}, rng={seed}", refresh=True)
+                    start = time.perf_counter()
+                    h = train(target, rng=seed, log_every=0, snapshot_every=0, n_snapshot=n_samples,
+                              progress=False, **options)  # fmt: skip
+                    seconds.append(time.perf_counter() - start)
+                    coverage.append(mode_coverage(h.snapshots[-1], target, n_sd))
+                    stopped.append(h.stopped)
+                    bar.update(1)
+                rows.append(ModeCollapseRow(method, tname, options, seeds, tuple(coverage), tuple(seconds), tuple(stopped)))
+    finally:
+        bar.close()
+    return ModeCollapseTable(tuple(rows), n_samples, float(n_sd))
