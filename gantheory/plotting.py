@@ -1927,5 +1927,5 @@ def plot_variational_bound(runs=None, *, steps=600) -> Figure:
             bottom.set_ylabel("critic T(x)")
             bottom.set_title(f"The learned critic and f′(p/q) for f = {name}")
             bottom.legend(loc="best", fontsize=10)
-        fig.suptitle("f-GAN variational bounds rise to D_f " + ("and stay below it (within 3 s.e.)" if all(verdicts) else "(some records exceed D_f + 3 s.e.)"))
+        fig.suptitle("f-GAN variational bounds rise towards D_f " + ("and stay below it (within 3 s.e.)" if all(verdicts) else "(some records exceed D_f + 3 s.e.)"))
     return fig
