@@ -8,24 +8,21 @@ critic :math:`f'(p/q)`, the f-GAN output activation :math:`g_f` and
 :func:`gantheory.gan.fgan.variational_bound`), and the name of its
 perspective dual :math:`f^\circ(u) = u f(1/u)`.
 
-================== ===================================== ==================================== ========================
-name               :math:`f(u)`                          :math:`D_f(P\|Q)`                    :math:`f^\circ` (dual)
-================== ===================================== ==================================== ========================
-kl                 :math:`u\log u`                       KL(P‖Q)                              reverse_kl
-reverse_kl         :math:`-\log u`                       KL(Q‖P)                              kl
-pearson            :math:`(u-1)^2`                       :math:`\int (p-q)^2/q`               neyman
-neyman             :math:`(1-u)^2/u`                     :math:`\int (p-q)^2/p`               pearson
-squared_hellinger  :math:`\tfrac12(\sqrt u-1)^2`         :math:`1-\int\sqrt{pq}`              itself
-total_variation    :math:`\tfrac12|u-1|`                 :math:`\tfrac12\int|p-q|`            itself
-jensen_shannon     :math:`\tfrac12[u\log u-(u+1)\log\frac{u+1}2]` JSD(P, Q)                   itself
-gan                :math:`u\log u-(u+1)\log(u+1)`        :math:`2\,\mathrm{JSD}-\log 4`       itself
-================== ===================================== ==================================== ========================
+* ``"kl"``: :math:`f(u) = u\log u`, KL(P‖Q); dual ``"reverse_kl"``.
+* ``"reverse_kl"``: :math:`-\log u`, KL(Q‖P); dual ``"kl"``.
+* ``"pearson"``: :math:`(u - 1)^2`, :math:`\int (p - q)^2/q`; dual ``"neyman"``.
+* ``"neyman"``: :math:`(1 - u)^2/u`, :math:`\int (p - q)^2/p`; dual ``"pearson"``.
+* ``"squared_hellinger"``: :math:`\tfrac12(\sqrt u - 1)^2`, :math:`1 - \int\sqrt{pq}`; self-dual.
+* ``"total_variation"``: :math:`\tfrac12|u - 1|`, :math:`\tfrac12\int|p - q|`; self-dual.
+* ``"jensen_shannon"``: :math:`\tfrac12[u\log u - (u + 1)\log\tfrac{u + 1}{2}]`, JSD(P, Q); self-dual.
+* ``"gan"``: :math:`u\log u - (u + 1)\log(u + 1)`, :math:`2\,\mathrm{JSD}(P, Q) - \log 4`; self-dual.
 
 Where the conventions differ from Nowozin et al.'s Table 1 (their
-generators, as used by the public f-GAN implementations that cite it;
-their table itself could not be read here): **squared_hellinger** is half of
+generators and Table 2's conjugates and activations as the public f-GAN
+implementations that cite them use them; the tests check every conjugate
+against a brute-force Legendre transform): **squared_hellinger** is half of
 their :math:`(\sqrt u - 1)^2`, so that it equals :math:`1 - \int\sqrt{pq}`
-(in [0, 1]; Le Cam's and Tsybakov's :math:`H^2` is twice it);
+(in [0, 1]; Tsybakov's (2009) :math:`H^2 = \int(\sqrt p - \sqrt q)^2` is twice it);
 **jensen_shannon** is half of their :math:`u\log u - (u+1)\log\frac{u+1}2`
 (whose conjugate :math:`-\log(2 - e^t)` gives :math:`2\,\mathrm{JSD}`), so that
 it equals :func:`gantheory.js_divergence`. The conjugates and activations
@@ -63,6 +60,7 @@ from typing import Callable
 import numpy as np
 
 from gantheory import autograd as ag
+from gantheory._validation import as_pmf, check_same_shape
 from gantheory.distributions import Distribution, Product
 from gantheory.divergences import discrete, exact
 from gantheory.divergences._cubature import integrate_plane
@@ -377,10 +375,6 @@ def _pointwise(g: Generator, lp, lq):
 
 
 def _pmf_route(p, q, g: Generator, name):
-    p = np.asarray(p, dtype=float)
-    q = np.asarray(q, dtype=float)
-    from gantheory._validation import as_pmf, check_same_shape
-
     p, q = as_pmf(p, "P", np), as_pmf(q, "Q", np)
     check_same_shape(p, q, ("P", "Q"))
     if name == "kl":
