@@ -280,8 +280,8 @@ def clip_weights(module, c=0.01):
         p.data.clip(-c, c, out=p.data)
 
 
-def gradient_penalty(critic, real, fake, rng=None, weight=10.0):
-    """The WGAN-GP penalty :math:`\\lambda\\, \\mathbb{E} (\\|\\nabla_{\\hat x} f(\\hat x)\\|_2 - 1)^2`.
+def gradient_penalty(critic, real, fake, rng=None, weight=10.0, one_sided=False):
+    """The WGAN-GP penalty :math:`\\lambda\\, \\mathbb{E} (\\|\\nabla_{\\hat x} f(\\hat x)\\|_2 - 1)^2`, or its one-sided form.
 
     Parameters
     ----------
@@ -300,6 +300,11 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0):
         Randomness for the interpolation weights.
     weight : float
         :math:`\\lambda` (10 in the paper).
+    one_sided : bool
+        Penalize only gradient norms above 1,
+        :math:`\\lambda\\, \\mathbb{E} \\max(0, \\|\\nabla_{\\hat x} f(\\hat x)\\|_2 - 1)^2`
+        (the Lipschitz penalty of Petzka et al. [2]_), instead of every
+        deviation from 1.
 
     Returns
     -------
@@ -319,10 +324,16 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0):
     sample (no batch statistics), so that the gradient of the summed scores
     holds each sample's gradient in its row.
 
+    The one-sided form [2]_ asks only for what the Kantorovich-Rubinstein
+    duality needs, a critic that is 1-Lipschitz (gradient norms at most 1),
+    where the two-sided one also pushes norms below 1 up.
+
     References
     ----------
     .. [1] I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville,
        "Improved training of Wasserstein GANs", NeurIPS 2017.
+    .. [2] H. Petzka, A. Fischer, D. Lukovnikov, "On the regularization of
+       Wasserstein GANs", ICLR 2018.
 
     Examples
     --------
@@ -332,6 +343,9 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0):
     >>> critic.weight.data[:] = [[3.0], [4.0]]            # ||grad f|| = 5 everywhere
     >>> gradient_penalty(critic, np.ones((4, 2)), np.zeros((4, 2)), rng=0).item()
     160.0
+    >>> critic.weight.data[:] = [[0.3], [0.4]]            # ||grad f|| = 0.5: only the two-sided form penalizes it
+    >>> [round(gradient_penalty(critic, np.ones((4, 2)), np.zeros((4, 2)), one_sided=s).item(), 12) for s in (False, True)]
+    [2.5, 0.0]
     """
     real = _data(real)
     fake = fake if isinstance(fake, Tensor) and fake.requires_grad else _data(fake)
@@ -343,7 +357,8 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0):
     interpolates = eps * real + (1 - eps) * fake
     input_grad = grad(lambda x: ops.sum(critic(x)), create_graph=True)(interpolates)
     norms = ops.norm(input_grad, axis=tuple(range(1, input_grad.ndim)))
-    return weight * ops.mean((norms - 1.0) ** 2)
+    excess = ops.relu(norms - 1.0) if one_sided else norms - 1.0
+    return weight * ops.mean(excess**2)
 
 
 def r1_penalty(critic, real, gamma):
@@ -530,6 +545,9 @@ class Loss:
         Clip the critic's weights to [-clip, clip] after each of its steps.
     gradient_penalty : float or None
         Add :func:`gradient_penalty` with this weight to the critic's cost.
+    one_sided : bool
+        The penalty's one-sided form (Petzka et al. 2018); no registered loss
+        uses it, :func:`gantheory.gan.train` sets it (``one_sided=True``).
     two_generator_batches : bool
         The costs take two independent generated batches (Cramér).
     critic_outputs : int
@@ -543,6 +561,7 @@ class Loss:
     gradient_penalty: float | None = None
     two_generator_batches: bool = False
     critic_outputs: int = 1
+    one_sided: bool = False
 
 
 LOSSES = {

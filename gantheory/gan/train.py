@@ -40,6 +40,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -530,6 +531,28 @@ def _check_remedies(unroll, pack, minibatch_std, r1, batch_size):
     return int(unroll), pack, bool(minibatch_std), float(r1)
 
 
+def _lipschitz_options(spec, spectral_norm, clip, gradient_penalty, one_sided):
+    """The loss ``spec`` with the critic's constraint options applied (``None``: the loss's own); and ``spectral_norm``."""
+    if not isinstance(spectral_norm, (bool, np.bool_)):
+        raise TypeError(f"spectral_norm must be True or False, got {spectral_norm!r}")
+    if not isinstance(one_sided, (bool, np.bool_)):
+        raise TypeError(f"one_sided must be True or False, got {one_sided!r}")
+    values = {}
+    for name, value, meaning in (("clip", clip, "the weight-clipping bound c"),
+                                 ("gradient_penalty", gradient_penalty, "the gradient penalty's weight lambda")):  # fmt: skip
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{name} must be None (the loss's default) or a number >= 0 ({meaning}; 0 for none), got {value!r}")
+        if not (math.isfinite(value) and value >= 0):
+            raise ValueError(f"{name} must be None (the loss's default) or a finite number >= 0 ({meaning}; 0 for none), got {value}")
+        values[name] = float(value) or None
+    spec = dataclasses.replace(spec, **values, one_sided=bool(one_sided))
+    if spec.one_sided and not spec.gradient_penalty:
+        raise ValueError(f"one_sided=True shapes a gradient penalty, and loss={spec.name!r} has none: pass gradient_penalty=10.0 (say)")
+    return spec, bool(spectral_norm)
+
+
 def _mode_target(analytic, reference):
     """``analytic`` if :func:`~gantheory.gan.modes.mode_coverage` applies to it (a mixture of isotropic normals), else None."""
     if not isinstance(analytic, Mixture):
@@ -612,7 +635,7 @@ def _critic_cost(spec, D, real, fake, fake_2, rng, r1=0.0, joint=False):
         cost = spec.discriminator_cost(D(real), D(fake))
         critic = D
     if spec.gradient_penalty:
-        cost = cost + gradient_penalty(critic, real, fake, rng=rng, weight=spec.gradient_penalty)
+        cost = cost + gradient_penalty(critic, real, fake, rng=rng, weight=spec.gradient_penalty, one_sided=spec.one_sided)
     if r1:
         cost = cost + r1_penalty(critic, real, r1)
     return cost
@@ -704,6 +727,19 @@ def _backward_many(outputs, cotangents):
         total.backward()
 
 
+@contextmanager
+def _evaluation(module):
+    """``module`` and its sub-modules in evaluation mode inside the block (spectral norms' vectors fixed), restored after."""
+    modes = [(m, m.training) for m in module.modules()] if isinstance(module, nn.Module) else []
+    for m, _ in modes:
+        m.training = False
+    try:
+        yield
+    finally:
+        for m, mode in modes:
+            m.training = mode
+
+
 def _slot_get(container, key):
     return container[key] if isinstance(container, list) else getattr(container, key)
 
@@ -767,7 +803,7 @@ class Game:
     ----------
     target : Distribution or array_like
         As in :func:`train`.
-    generator, discriminator, loss, optimizer, lr, d_lr, betas, batch_size, n_critic, update, unroll, pack, minibatch_std, r1, latent_dim, n_eval, n_snapshot, grid_size, rng, dtype
+    generator, discriminator, loss, optimizer, lr, d_lr, betas, batch_size, n_critic, update, unroll, pack, minibatch_std, r1, spectral_norm, clip, gradient_penalty, one_sided, latent_dim, n_eval, n_snapshot, grid_size, rng, dtype
         As in :func:`train`.
 
     Attributes
@@ -804,8 +840,8 @@ class Game:
 
     def __init__(self, target, *, generator=None, discriminator=None, loss="non_saturating", optimizer=None, lr=None,
                  d_lr=None, betas=None, batch_size=256, n_critic=None, update="alternating", unroll=0, pack=1,
-                 minibatch_std=False, r1=0.0, latent_dim=None, n_eval=256, n_snapshot=256, grid_size=None, rng=0,
-                 dtype=np.float64):  # fmt: skip
+                 minibatch_std=False, r1=0.0, spectral_norm=False, clip=None, gradient_penalty=None, one_sided=False,
+                 latent_dim=None, n_eval=256, n_snapshot=256, grid_size=None, rng=0, dtype=np.float64):  # fmt: skip
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
         spec = LOSSES[loss]
@@ -827,12 +863,15 @@ class Game:
             raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}")
         dtype = np.dtype(dtype).type
         unroll, pack, minibatch_std, r1 = _check_remedies(unroll, pack, minibatch_std, r1, batch_size)
+        spec, spectral_norm = _lipschitz_options(spec, spectral_norm, clip, gradient_penalty, one_sided)
         dim, sample_target, sample_reference, analytic = _target_sampler(target, dtype)
         grid_size = (128 if dim == 1 else 32) if grid_size is None else check_positive_int(grid_size, "grid_size")
-        seeds = np.random.SeedSequence(rng).spawn(4)  # G init, D init, training batches, evaluation
+        seeds = np.random.SeedSequence(rng).spawn(5)  # G init, D init, training batches, evaluation, spectral norm
         G, D, latent_dim = _make_players(generator, discriminator, dim, latent_dim, spec,
                                          [as_generator(np.random.default_rng(s)) for s in seeds[:2]], dtype,
                                          d_inputs=pack * dim + int(minibatch_std))  # fmt: skip
+        if spectral_norm:
+            D = nn.spectral_norm(D, rng=np.random.default_rng(seeds[4]))
         (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr, betas)
         if opt_name == "instances":  # the optimizers' own settings are the ones in use
             lr, d_lr, betas = opt_g.lr, opt_d.lr, None
@@ -873,7 +912,8 @@ class Game:
             "dim": dim, "loss": loss, "optimizer": opt_name, "lr": float(lr), "d_lr": float(d_lr),
             "betas": None if betas is None else [float(b) for b in betas], "batch_size": batch_size, "steps": None,
             "n_critic": n_critic, "update": update, "unroll": unroll, "pack": pack, "minibatch_std": minibatch_std,
-            "r1": r1, "latent_dim": int(latent_dim), "log_every": None,
+            "r1": r1, "spectral_norm": spectral_norm, "clip": spec.clip, "gradient_penalty": spec.gradient_penalty,
+            "one_sided": spec.one_sided, "latent_dim": int(latent_dim), "log_every": None,
             "snapshot_every": None, "n_eval": n_eval, "n_snapshot": n_snapshot, "grid_size": grid_size,
             "rng": rng, "dtype": np.dtype(dtype).name, "generator": type(G).__name__, "discriminator": type(D).__name__,
         }  # fmt: skip
@@ -1044,18 +1084,19 @@ class Game:
             params = [Tensor(p.data, requires_grad=True) for p in self.d_params]
             state = self.opt_d.functional_state()
             segments = []  # (outputs of the update, the leaves that stand for them in the next one)
-            for real_j, fake_j in zip(reals, fake_leaves):
+            with _evaluation(self.D):  # a spectral norm's singular vectors stay those of the actual D
+                for real_j, fake_j in zip(reals, fake_leaves):
+                    with _substituted(self.d_slots, params):
+                        d_cost = self._critic_cost(real_j, fake_j, joint=True)
+                    grads = _backprop(d_cost, Tensor(np.ones_like(d_cost.data)), True, targets=params)
+                    new_params, new_state = self.opt_d.functional_step(params, grads, state)
+                    if self.spec.clip:
+                        new_params = [_clip(p, self.spec.clip) for p in new_params]
+                    outputs = [p for p in new_params if isinstance(p, Tensor)] + _tensors_in(new_state)
+                    params, state = _cut(new_params), _cut(new_state)
+                    segments.append((outputs, [p for p in params if isinstance(p, Tensor)] + _tensors_in(state)))
                 with _substituted(self.d_slots, params):
-                    d_cost = self._critic_cost(real_j, fake_j, joint=True)
-                grads = _backprop(d_cost, Tensor(np.ones_like(d_cost.data)), True, targets=params)
-                new_params, new_state = self.opt_d.functional_step(params, grads, state)
-                if self.spec.clip:
-                    new_params = [_clip(p, self.spec.clip) for p in new_params]
-                outputs = [p for p in new_params if isinstance(p, Tensor)] + _tensors_in(new_state)
-                params, state = _cut(new_params), _cut(new_state)
-                segments.append((outputs, [p for p in params if isinstance(p, Tensor)] + _tensors_in(state)))
-            with _substituted(self.d_slots, params):
-                cost = _generator_cost(self.spec, self.critic, _pack(real, m), *(_pack(f, m) for f in self.split(fake)))
+                    cost = _generator_cost(self.spec, self.critic, _pack(real, m), *(_pack(f, m) for f in self.split(fake)))
             cost.backward()
             for outputs, leaves in reversed(segments):
                 _backward_many(outputs, [leaf.grad for leaf in leaves])
@@ -1115,8 +1156,9 @@ class Game:
             row, notes = _metrics(x[: self.n_eval], self.reference, self.dim, self.analytic, G, self.modes_target)
         if snapshot:
             shot = x[: self.n_snapshot]
-            d_grid = self._critic_values(shot, x_2).reshape((self.grid_size,) * self.dim)
-            g_field = self._generator_field(shot, x_2)
+            with _evaluation(self.D):  # observing never advances a spectral norm's power iteration
+                d_grid = self._critic_values(shot, x_2).reshape((self.grid_size,) * self.dim)
+                g_field = self._generator_field(shot, x_2)
             manifold = both[n:].reshape(*_LATENT_GRID_SHAPE, self.dim)
         if log:
             self.log_steps.append(t)
@@ -1253,8 +1295,9 @@ def _padded(x, m):
 # ==============================================================================
 def train(target, *, generator=None, discriminator=None, loss="non_saturating", optimizer=None, lr=None, d_lr=None,
           betas=None, batch_size=256, steps=2000, n_critic=None, update="alternating", unroll=0, pack=1,
-          minibatch_std=False, r1=0.0, latent_dim=None, log_every=100, snapshot_every=None, n_eval=256, n_snapshot=256,
-          grid_size=None, rng=0, dtype=np.float64, progress=None):  # fmt: skip
+          minibatch_std=False, r1=0.0, spectral_norm=False, clip=None, gradient_penalty=None, one_sided=False,
+          latent_dim=None, log_every=100, snapshot_every=None, n_eval=256, n_snapshot=256, grid_size=None, rng=0,
+          dtype=np.float64, progress=None):  # fmt: skip
     """Train a GAN on ``target`` and return its :class:`History`.
 
     Parameters
@@ -1319,6 +1362,24 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
         batch to the discriminator's cost (Mescheder et al. [7]_;
         :func:`~gantheory.gan.losses.r1_penalty`, on the logits or scores, on
         top of the loss's own penalty if it has one). 0 (default): none.
+    spectral_norm : bool
+        Wrap the discriminator's Linear layers in
+        :class:`~gantheory.autograd.nn.SpectralNorm` (Miyato et al. [8]_,
+        :func:`~gantheory.autograd.nn.spectral_norm`; one power-iteration step
+        per call in training; the discriminator is in evaluation mode, its
+        singular vectors fixed, in the unrolled updates and the snapshots).
+        Any discriminator that :func:`~gantheory.autograd.nn.spectral_norm`
+        accepts (a Linear, a Sequential, an MLP). False (default): none.
+    clip, gradient_penalty : float, optional
+        The critic's Lipschitz constraints, for any loss: clip its weights to
+        :math:`[-c, c]` after each update (Arjovsky et al. [2]_), and add the
+        gradient penalty of weight :math:`\\lambda` (Gulrajani et al. [3]_,
+        :func:`~gantheory.gan.losses.gradient_penalty`). ``None`` (default):
+        the loss's own (clip 0.01 for ``"wgan"``, :math:`\\lambda = 10` for
+        ``"wgan_gp"`` and ``"cramer"``, none otherwise); 0: none.
+    one_sided : bool
+        Use the gradient penalty's one-sided form (Petzka et al. [9]_), which
+        penalizes only gradient norms above 1; needs a gradient penalty.
     latent_dim : int, optional
         Noise dimension (default: the target's dimension for the MLP, 1 for
         the affine generator, else read from the generator's first layer).
@@ -1457,6 +1518,10 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
        GANs for improved quality, stability, and variation", ICLR 2018.
     .. [7] L. Mescheder, A. Geiger, S. Nowozin, "Which training methods for
        GANs do actually converge?", ICML 2018.
+    .. [8] T. Miyato, T. Kataoka, M. Koyama, Y. Yoshida, "Spectral
+       normalization for generative adversarial networks", ICLR 2018.
+    .. [9] H. Petzka, A. Fischer, D. Lukovnikov, "On the regularization of
+       Wasserstein GANs", ICLR 2018.
 
     Examples
     --------
@@ -1480,8 +1545,9 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     snapshot_every = max(steps // 10, 1) if snapshot_every is None else (check_positive_int(snapshot_every, "snapshot_every") if snapshot_every else 0)
     game = Game(target, generator=generator, discriminator=discriminator, loss=loss, optimizer=optimizer, lr=lr, d_lr=d_lr,
                 betas=betas, batch_size=batch_size, n_critic=n_critic, update=update, unroll=unroll, pack=pack,
-                minibatch_std=minibatch_std, r1=r1, latent_dim=latent_dim, n_eval=n_eval, n_snapshot=n_snapshot,
-                grid_size=grid_size, rng=rng, dtype=dtype)  # fmt: skip
+                minibatch_std=minibatch_std, r1=r1, spectral_norm=spectral_norm, clip=clip, gradient_penalty=gradient_penalty,
+                one_sided=one_sided, latent_dim=latent_dim, n_eval=n_eval, n_snapshot=n_snapshot, grid_size=grid_size,
+                rng=rng, dtype=dtype)  # fmt: skip
 
     stopped, done = "completed", 0
     bar = tqdm(total=steps, disable=None if progress is None else not progress, desc=f"train {loss}", leave=False)

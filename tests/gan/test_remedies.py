@@ -33,7 +33,8 @@ def same_history(a, b):
 @pytest.mark.parametrize("loss", ["non_saturating", "wgan_gp", "cramer"])
 def test_options_at_their_neutral_values_reproduce_the_plain_run_bit_for_bit(loss):
     plain = gt.gan.train(RING, loss=loss, **SMALL)
-    neutral = gt.gan.train(RING, loss=loss, unroll=0, pack=1, minibatch_std=False, r1=0.0, **SMALL)
+    neutral = gt.gan.train(RING, loss=loss, unroll=0, pack=1, minibatch_std=False, r1=0.0, spectral_norm=False, clip=None,
+                           gradient_penalty=None, one_sided=False, **SMALL)  # fmt: skip
     assert same_history(plain, neutral)
     for p, q in zip(plain.discriminator.parameters(), neutral.discriminator.parameters()):
         assert np.array_equal(p.data, q.data)
@@ -107,12 +108,12 @@ def test_an_optimizer_that_cannot_record_its_update_is_refused_by_unroll():
 # ----------------------------------------------------------------------------------------------------------------------
 # Unrolling: the gradient against finite differences of the unrolled cost
 # ----------------------------------------------------------------------------------------------------------------------
-def _tiny_game(optimizer, k, r1=0.0, loss="non_saturating"):
+def _tiny_game(optimizer, k, r1=0.0, loss="non_saturating", spectral_norm=False):
     G = nn.MLP([2, 4, 2], activation="tanh", rng=1)
     D = nn.MLP([2, 5, 1], activation="tanh", rng=2)
     lr = 0.05 if loss == "non_saturating" else 0.002  # "wgan": steps smaller than its clip 0.01
     game = Game(RING, generator=G, discriminator=D, loss=loss, optimizer=optimizer, lr=lr, batch_size=8, unroll=k,
-                r1=r1, n_critic=1, n_eval=8, n_snapshot=8, grid_size=2, rng=3)  # fmt: skip
+                r1=r1, n_critic=1, spectral_norm=spectral_norm, n_eval=8, n_snapshot=8, grid_size=2, rng=3)  # fmt: skip
     for _ in range(2):  # the optimizers' state (Adam's moments, momentum buffers) is no longer the initial one
         game.step()
     return game
@@ -128,6 +129,7 @@ def _unrolled_cost_by_copies(game, theta, r1):
     for p, value in zip(G.parameters(), theta):
         p.data[...] = value
     D, opt = copy.deepcopy((game.D, game.opt_d))  # together: the copy's optimizer updates the copied parameters
+    D.eval()  # the unrolled updates keep a spectral norm's singular vectors fixed
     z = game.noise()
     batches = [(game.real(), game.noise()) for _ in range(game.unroll)]
     wgan = game.spec.name == "wgan"
@@ -194,6 +196,17 @@ def _check_unrolled_gradient(game, r1):
     plain.rng.bit_generator.state, plain.used = copy.deepcopy(stream)
     plain.generator_step()
     assert not np.allclose([np.ravel(p.grad) for p in plain.g_params][0], autograd[0].ravel(), rtol=1e-3)
+
+
+def test_unrolled_gradient_through_spectrally_normalized_layers():
+    game = _tiny_game("adam", 2, spectral_norm=True)
+    assert [type(layer).__name__ for layer in game.D.layers] == ["SpectralNorm", "Tanh", "SpectralNorm"]
+    u = [layer.u.copy() for layer in game.D.layers[::2]]
+    _check_unrolled_gradient(game, r1=0.0)
+    # the unrolled generator step (its unrolled updates and its cost against them) leaves the power iteration alone ...
+    assert all(np.array_equal(a, layer.u) for a, layer in zip(u, game.D.layers[::2]))
+    game.discriminator_step()  # ... which a pass of D in training mode advances
+    assert not np.array_equal(u[0], game.D.layers[0].u)
 
 
 def test_unroll_leaves_the_discriminators_update_alone():
@@ -297,6 +310,49 @@ def test_r1_penalty_closed_form_for_a_linear_critic():
 
 
 # ----------------------------------------------------------------------------------------------------------------------
+# The critic's Lipschitz constraints: spectral_norm, clip, gradient_penalty (two- or one-sided)
+# ----------------------------------------------------------------------------------------------------------------------
+def test_spectral_norm_makes_each_layer_about_1_lipschitz_and_observing_does_not_touch_it():
+    h = gt.gan.train(RING, spectral_norm=True, **{**SMALL, "steps": 30})
+    assert h.config["spectral_norm"] is True
+    for layer in h.discriminator.layers[::2]:
+        assert type(layer).__name__ == "SpectralNorm"
+        top = np.linalg.svd(layer.normalized_weight().data, compute_uv=False)[0]
+        assert top == pytest.approx(1.0, abs=0.05)  # W / sigma-hat: the power iteration's estimate after 30 steps
+    quiet = gt.gan.train(RING, spectral_norm=True, **{**SMALL, "steps": 30, "log_every": 0, "snapshot_every": 0})
+    np.testing.assert_array_equal(h.d_loss, quiet.d_loss)  # logging and snapshots never advance the iteration
+    np.testing.assert_array_equal(h.g_loss, quiet.g_loss)
+
+
+def test_clip_bounds_the_weights_of_any_loss_and_the_loss_defaults_stay():
+    h = gt.gan.train(RING, clip=0.05, **SMALL)
+    weights = np.concatenate([np.abs(p.data).ravel() for p in h.discriminator.parameters()])
+    assert h.config["clip"] == 0.05 and weights.max() == 0.05 and np.mean(weights == 0.05) > 0.3  # the bound binds
+    assert gt.gan.train(RING, **SMALL).config["clip"] is None
+    wgan = gt.gan.train(RING, loss="wgan", **SMALL)
+    assert wgan.config["clip"] == 0.01 and wgan.config["gradient_penalty"] is None
+    assert same_history(wgan, gt.gan.train(RING, loss="wgan", clip=0.01, **SMALL))
+    unclipped = gt.gan.train(RING, loss="wgan", clip=0, **SMALL)
+    assert unclipped.config["clip"] is None and max(np.abs(p.data).max() for p in unclipped.discriminator.parameters()) > 0.01
+
+
+def test_gradient_penalty_defaults_and_the_one_sided_form():
+    gp = gt.gan.train(RING, loss="wgan_gp", **SMALL)
+    assert gp.config["gradient_penalty"] == 10.0 and gp.config["one_sided"] is False
+    assert same_history(gp, gt.gan.train(RING, loss="wgan_gp", gradient_penalty=10.0, **SMALL))
+    lp = gt.gan.train(RING, loss="wgan_gp", one_sided=True, **SMALL)
+    assert lp.config["one_sided"] is True and not np.array_equal(lp.d_loss, gp.d_loss)
+    ns = gt.gan.train(RING, gradient_penalty=1.0, one_sided=True, **SMALL)  # a penalty for a classifier loss too
+    assert ns.config["gradient_penalty"] == 1.0 and not np.array_equal(ns.d_loss, gt.gan.train(RING, **SMALL).d_loss)
+    # one-sided: no penalty where the critic's gradient norms are below 1 (a linear critic of slope 0.5)
+    critic = nn.Linear(2, 1, rng=0)
+    critic.weight.data[:] = [[0.3], [0.4]]
+    real, fake = RING.sample(16, rng=0), RING.sample(16, rng=1)
+    assert losses.gradient_penalty(critic, real, fake, rng=0, one_sided=True).item() == 0.0
+    assert losses.gradient_penalty(critic, real, fake, rng=0).item() == pytest.approx(10 * 0.25)
+
+
+# ----------------------------------------------------------------------------------------------------------------------
 # Bad values
 # ----------------------------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("option", "error", "match"), [
@@ -312,6 +368,13 @@ def test_r1_penalty_closed_form_for_a_linear_critic():
     (dict(r1="1"), TypeError, "r1 must be a number"),
     (dict(minibatch_std=1), TypeError, "minibatch_std must be True or False"),
     (dict(pack=2, discriminator=nn.MLP([2, 4, 1], rng=0)), ValueError, "width 4"),
+    (dict(spectral_norm=1), TypeError, "spectral_norm must be True or False"),
+    (dict(clip=-0.01), ValueError, "clip must be None .* or a finite number >= 0"),
+    (dict(clip=math.nan), ValueError, "clip must be None"),
+    (dict(clip="0.01"), TypeError, "clip must be None"),
+    (dict(gradient_penalty=-1.0), ValueError, "gradient_penalty must be None"),
+    (dict(one_sided=True), ValueError, "one_sided=True shapes a gradient penalty.*gradient_penalty="),
+    (dict(one_sided="yes"), TypeError, "one_sided must be True or False"),
 ])  # fmt: skip
 def test_bad_values_name_the_argument(option, error, match):
     with pytest.raises(error, match=match):
