@@ -15,6 +15,8 @@ Nothing here calls ``pyplot``: figures are built with
 :func:`plot_projections`              4. forward KL, reverse KL, JSD and W1 fits of a normal to two modes
 :func:`plot_js_optima`                4b. every local minimum of the JSD over the normals, with its value
 :func:`plot_optimal_discriminator`    5. D* = p/(p+q) beside a trained D; V(D, G) rising to V(D*, G)
+:func:`plot_critics`                  5b. WGAN Figure 2: the saturated D* beside f* and Lipschitz critics
+:func:`plot_critic_convergence`       5c. dual estimates of W1, Lipschitz constants and learned critics per constraint
 :func:`plot_generator_costs`          6. generator costs and slopes against D(G(z)) and the logit
 :func:`plot_vanishing_gradient`       7. the generator's gradient norm as D trains, per cost
 :func:`plot_dirac_gan`                8. Dirac-GAN fields, trajectories, update-map eigenvalues
@@ -64,6 +66,8 @@ __all__ = [
     "plot_projections",
     "plot_js_optima",
     "plot_optimal_discriminator",
+    "plot_critics",
+    "plot_critic_convergence",
     "plot_generator_costs",
     "plot_vanishing_gradient",
     "plot_dirac_gan",
@@ -761,6 +765,172 @@ def plot_optimal_discriminator(P=None, Q=None, convergence=None, trained=None) -
             ax.set_title("V(D, G) climbs towards V(D*, G), from below")
             ax.legend(loc="lower right", fontsize=10)
         fig.suptitle("The optimal discriminator D* = p/(p + q), and the value it attains")
+    return fig
+
+
+# -- the critic's side: WGAN's Figure 2 and Lipschitz constraints ---------------------------------
+
+_SLOPE_FLOOR = 1e-20  # slopes below this are drawn at it (log axis)
+
+
+def _median_slope_between(land, slopes, statistic=np.median):
+    """A statistic (the median) of |slope| between the two laws' means (where the generator's samples must travel)."""
+    a, b = sorted((float(land.P.mean), float(land.Q.mean)))
+    between = (land.grid >= a) & (land.grid <= b)
+    return float(statistic(slopes[between] if between.any() else slopes))
+
+
+def plot_critics(landscape=None, **kwargs) -> Figure:
+    r"""WGAN's Figure 2: the saturated optimal discriminator beside :math:`f^*` and trained Lipschitz critics.
+
+    Parameters
+    ----------
+    landscape : CriticLandscape, optional
+        As :func:`gantheory.gan.duality.critic_landscape` returns; computed with
+        ``**kwargs`` when not given (default: :math:`N(3, 0.5^2)` against
+        :math:`N(-3, 0.5^2)`, four critics, 1000 steps).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Top: the densities, :math:`D^* = p/(p+q)` (right axis) and the critics
+        (left axis, each shifted to match :math:`f^*`). Bottom: the slopes
+        :math:`|dD^*/dx|` and :math:`|f'|` on a log axis (values below
+        :math:`10^{-20}` drawn at :math:`10^{-20}`), each critic labelled with its
+        median slope between the two means.
+
+    References
+    ----------
+    .. [1] M. Arjovsky, S. Chintala, L. Bottou, "Wasserstein generative
+       adversarial networks", ICML 2017, Figure 2.
+
+    Examples
+    --------
+    >>> fig = plot_critics(critics=["spectral_norm"], steps=100, log_every=100, n_eval=500)
+    >>> fig.axes[1].get_yscale()
+    'log'
+    """
+    if landscape is None:
+        from gantheory.gan.duality import critic_landscape
+
+        landscape = critic_landscape(**kwargs)
+    elif kwargs:
+        raise TypeError(f"pass either a landscape or the settings to compute one, not both (got {sorted(kwargs)})")
+    x = _vector(_field(landscape, "grid", "landscape"), "landscape.grid", min_size=2)
+    critics, slopes = _field(landscape, "critics", "landscape"), _field(landscape, "critic_slopes", "landscape")
+    fake_slope, w1 = float(_field(landscape, "fake_slope", "landscape")), float(_field(landscape, "w1", "landscape"))
+    with _figure(2, 1, size=(9.5, 9.0), sharex=True) as (fig, (top, bottom)):
+        right = top.twinx()
+        right.grid(False)
+        scale = 0.35 / max(landscape.p.max(), landscape.q.max())
+        right.fill_between(x, landscape.p * scale, color="0.80", linewidth=0, label="p, data (scaled)")
+        right.fill_between(x, landscape.q * scale, color=_COLORS[4], alpha=0.35, linewidth=0, label="q, generator (scaled)")
+        right.plot(x, landscape.discriminator, color="0.2", linewidth=2.6, label="D* = p/(p+q) (right axis)")
+        right.set_ylim(-0.02, 1.02)
+        right.set_ylabel("D*(x); densities (scaled)")
+        top.set_zorder(right.get_zorder() + 1)
+        top.patch.set_visible(False)
+        top.plot(x, landscape.optimal, label="f* (exact, slope ±1)", **curve_style(0, markevery=0.1))
+        for i, (label, f) in enumerate(critics.items(), start=1):
+            top.plot(x, f, label=label, **(curve_style(i, markevery=0.1) | {"linewidth": 1.8}))
+        top.set_ylabel("critic f(x) (shifted to match f*)")
+        top.set_title(f"Critics between laws W1 = {w1:g} apart, and D*")
+        handles = top.get_legend_handles_labels()
+        extra = right.get_legend_handles_labels()
+        top.legend(handles[0] + extra[0], handles[1] + extra[1], loc="upper left", fontsize=9)
+        bottom.plot(x, np.maximum(landscape.discriminator_slope, _SLOPE_FLOOR), color="0.2", linewidth=2.6,
+                    label=f"|dD*/dx| (≤ {fake_slope:.0e} on q's central 98%)")  # fmt: skip
+        bottom.axhline(1.0, label="|f*′| = 1", **(curve_style(0) | {"marker": None}))
+        lowest = []
+        for i, (label, s) in enumerate(slopes.items(), start=1):
+            median = _median_slope_between(landscape, s)
+            lowest.append(_median_slope_between(landscape, s, np.min))
+            bottom.plot(x, np.maximum(s, _SLOPE_FLOOR), label=f"{label}: median {median:.2g}", **(curve_style(i, markevery=0.1) | {"linewidth": 1.8}))
+        bottom.set_yscale("log")
+        bottom.set_ylim(_SLOPE_FLOOR / 3, 30)
+        bottom.set_xlim(x[0], x[-1])
+        bottom.set_xlabel("x")
+        bottom.set_ylabel("|slope| (log scale)")
+        bottom.set_title("The gradient the generator's samples receive")
+        bottom.legend(loc="lower left", fontsize=9)
+        fig.suptitle(f"D* saturates: its slope is ≤ {fake_slope:.0e} where the generator's mass is;\n"
+                     + (f"every critic's slope between the means stays ≥ {min(lowest):.0e}" if lowest else ""))  # fmt: skip
+    return fig
+
+
+def plot_critic_convergence(runs=None, **kwargs) -> Figure:
+    r"""The dual estimate of :math:`W_1` against training steps under each Lipschitz constraint, and what each critic learns.
+
+    Parameters
+    ----------
+    runs : dict of str to CriticConvergence, optional
+        As :func:`gantheory.gan.duality.compare_constraints` returns (one pair
+        of laws); computed with ``**kwargs`` when not given (default: the modes
+        :math:`N(\pm 0.5, 0.15^2)` against :math:`N(0, 0.15^2)`, whose :math:`f^*`
+        is a V, four critics, 1000 steps).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: :math:`\mathbb{E}_P f - \mathbb{E}_Q f` on held-out samples (±2
+        s.e.) against steps, beside the exact :math:`W_1`. Middle: the measured
+        Lipschitz constant :math:`\max|f'|` (log axis), beside 1. Right: each
+        critic at the end (shifted to match :math:`f^*`) beside :math:`f^*`.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> fig = plot_critic_convergence(P=gt.Normal(1, 1), Q=gt.Normal(0, 1), critics=["spectral_norm"], steps=50, log_every=25, n_eval=500)
+    >>> fig.axes[1].get_yscale()
+    'log'
+    """
+    if runs is None:
+        from gantheory.distributions import Mixture as _Mixture
+        from gantheory.gan.duality import compare_constraints
+
+        P = kwargs.pop("P", _Mixture([Normal(-0.5, 0.15), Normal(0.5, 0.15)], [0.5, 0.5]))
+        Q = kwargs.pop("Q", Normal(0.0, 0.15))
+        runs = compare_constraints(P, Q, **kwargs)
+    elif kwargs:
+        raise TypeError(f"pass either runs or the settings to compute them, not both (got {sorted(kwargs)})")
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError(f"runs must be a non-empty dict of label -> CriticConvergence, got {type(runs).__name__}")
+    first = next(iter(runs.values()))
+    w1 = float(_field(first, "w1", "runs"))
+    grid = _vector(_field(first, "grid", "runs"), "grid", min_size=2)
+    with _figure(1, 3, size=(18.0, 5.6)) as (fig, (est, lip, shape)):
+        est.axhline(w1, label=f"exact W1 = {w1:.4g}", **(curve_style(0) | {"marker": None}))
+        lip.axhline(1.0, label="1-Lipschitz", **(curve_style(0) | {"marker": None}))
+        shape.plot(grid, _vector(_field(first, "optimal", "runs"), "optimal"), label="f* (exact)", **curve_style(0, markevery=0.1))
+        verdicts = []
+        for i, (label, run) in enumerate(runs.items(), start=1):
+            steps = _vector(_field(run, "steps", label), f"{label}.steps")
+            value = _vector(_field(run, "estimate", label), f"{label}.estimate")
+            se = _vector(_field(run, "estimate_se", label), f"{label}.estimate_se")
+            k = _vector(_field(run, "lipschitz", label), f"{label}.lipschitz")
+            style = curve_style(i, markevery=0.1)
+            est.fill_between(steps, value - 2 * se, value + 2 * se, color=style["color"], alpha=0.2, linewidth=0)
+            est.plot(steps, value, label=f"{label}: {value[-1] / w1:.3g} W1", **style)
+            lip.plot(steps, k, label=f"{label}: K = {k[-1]:.3g}", **style)
+            shape.plot(grid, np.asarray(_field(run, "critic", label))[-1], label=label, **(style | {"linewidth": 1.8}))
+            below = k <= 1
+            verdicts.append(bool(np.all(value[below] <= w1 + 3 * se[below])))
+        est.set_ylim(-0.3 * w1, 1.4 * w1)
+        est.set_xlabel("critic training steps")
+        est.set_ylabel("E_P f − E_Q f (held-out samples)")
+        est.set_title("Dual estimates (±2 s.e.) beside W1")
+        est.legend(loc="lower right", fontsize=9)
+        lip.set_yscale("log")
+        lip.set_xlabel("critic training steps")
+        lip.set_ylabel("measured Lipschitz constant max |f′|")
+        lip.set_title("How Lipschitz each critic is")
+        lip.legend(loc="lower right", fontsize=9)
+        shape.set_xlabel("x")
+        shape.set_ylabel("f(x) at the end (shifted to match f*)")
+        shape.set_title("What each critic learned, beside f*")
+        shape.legend(loc="best", fontsize=9)
+        fig.suptitle("Kantorovich–Rubinstein duality: a K-Lipschitz critic estimates at most K·W1; "
+                     + ("every estimate with K ≤ 1 stays ≤ W1 + 3 s.e." if all(verdicts) else "some estimate with K ≤ 1 exceeds W1 + 3 s.e."))  # fmt: skip
     return fig
 
 

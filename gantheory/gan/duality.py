@@ -410,16 +410,22 @@ def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.0
     the estimate may exceed :math:`W_1` by sampling error only.
 
     Weight clipping bounds the Lipschitz constant of the ReLU MLP by the product
-    of the layers' spectral norms, at most :math:`c^3\sqrt{h_1}\,h_1^{1/2} h_2^{1/2}\sqrt{h_2}`
-    for two hidden layers of widths :math:`h_1, h_2` (each :math:`h \times h'`
-    matrix with entries in :math:`[-c, c]` has spectral norm :math:`\le c\sqrt{h h'}`):
-    :math:`1.0 \times 10^{-3}` for ``c = 0.01`` and widths 32, far below 1, so the
-    clipped critic can reach at most about a thousandth of :math:`W_1` [1]_. The
-    gradient penalty [2]_ asks for :math:`|f'| = 1` between the samples, where
-    :math:`f^*` has it; the one-sided penalty [3]_ only for :math:`|f'| \le 1`;
-    spectral normalization [4]_ divides each layer by (an estimate of) its
-    spectral norm, so the network is 1-Lipschitz by construction, but it reaches
-    slope 1 only where its layers align.
+    of the layers' spectral norms, and an :math:`h \times h'` matrix with entries
+    in :math:`[-c, c]` has spectral norm :math:`\le c\sqrt{h h'}`: for two hidden
+    layers of widths :math:`h_1, h_2` the bound is
+    :math:`c\sqrt{h_1} \cdot c\sqrt{h_1 h_2} \cdot c\sqrt{h_2} = c^3 h_1 h_2`,
+    :math:`1.024 \times 10^{-3}` for ``c = 0.01`` and widths 32: the clipped critic
+    can reach about a thousandth of :math:`W_1` at most [1]_. The gradient
+    penalty [2]_ asks for :math:`|f'| = 1` on random interpolates, the one-sided
+    penalty [3]_ only for :math:`|f'| \le 1`; both are soft, and their optimum
+    overestimates :math:`W_1` by about :math:`W_1/(2\lambda)` relative
+    (:func:`penalty_optimum`). Spectral normalization [4]_ divides each layer by
+    (an estimate of) its spectral norm, so the network is 1-Lipschitz by
+    construction, but a ReLU network of such layers reaches slope 1 only where its
+    layers align: :math:`|x| = \text{relu}(x) + \text{relu}(-x)` needs a first
+    layer :math:`(1, -1)` and a last :math:`(1, 1)^\top`, each of spectral norm
+    :math:`\sqrt 2`, so normalized they give :math:`|x|/2`, and a V-shaped
+    :math:`f^*` is learned with about half its slope.
 
     References
     ----------
@@ -602,8 +608,10 @@ def critic_label(constraint, c=0.01, penalty=10.0):
     _check_constraint(constraint)
     if constraint == "weight_clipping":
         return f"clipping c = {c:g}"
-    if constraint in ("gradient_penalty", "one_sided_penalty"):
-        return f"{constraint.replace('_', ' ')} λ = {penalty:g}"
+    if constraint == "gradient_penalty":
+        return f"gradient penalty λ = {penalty:g}"
+    if constraint == "one_sided_penalty":
+        return f"one-sided penalty λ = {penalty:g}"
     return constraint.replace("_", " ")
 
 
