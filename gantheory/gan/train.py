@@ -57,7 +57,7 @@ from tqdm.auto import tqdm
 from gantheory._rng import as_generator, as_seed
 from gantheory._validation import as_samples, check_positive_int
 from gantheory.autograd import nn, ops, optim
-from gantheory.autograd.tensor import Tensor, _backprop, grad, no_grad
+from gantheory.autograd.tensor import Primitive, Tensor, _backprop, grad, no_grad
 from gantheory.distributions import Distribution, Mixture, Normal
 from gantheory.divergences import empirical, exact
 from gantheory.gan.losses import LOSSES, clip_weights, cramer_critic, gradient_penalty, r1_penalty
@@ -716,15 +716,19 @@ def _tensors_in(tree):
 
 
 def _backward_many(outputs, cotangents):
-    """Accumulate the vector-Jacobian product of several outputs (``None`` cotangents skipped) into their leaves."""
-    total = None
-    for out, g in zip(outputs, cotangents):
-        if g is None or not out.requires_grad:
-            continue
-        term = ops.sum(out * g)
-        total = term if total is None else total + term
-    if total is not None:
-        total.backward()
+    """Accumulate the vector-Jacobian product of several outputs (``None`` cotangents skipped) into their leaves.
+
+    One backward pass from a node that joins the outputs and hands each its cotangent (:data:`_JOIN`).
+    """
+    pairs = [(out, g) for out, g in zip(outputs, cotangents) if g is not None and out.requires_grad]
+    if pairs:
+        _JOIN(*(out for out, _ in pairs), cotangents=tuple(g for _, g in pairs)).backward()
+
+
+# A node whose value is 0 and whose VJP hands argument i the array cotangents[i]: a backward pass from it is the sum of
+# the outputs' vector-Jacobian products, without a multiplication and a sum per output.
+_JOIN = Primitive("join", lambda *xs, cotangents: np.zeros(()))
+_JOIN.defvjp_argnum(lambda i, g, ans, *xs, cotangents: cotangents[i])
 
 
 @contextmanager
