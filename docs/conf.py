@@ -1,0 +1,115 @@
+"""Sphinx configuration of the gantheory site (build: docs/build.sh, or see docs/README.md).
+
+The site builds offline: MathJax is served from a copy taken from the npm registry (no CDN), the
+intersphinx inventories are files in docs/_inv/, the chapters' outputs come from the test run's
+executed copies or from an execution here (cached). What is generated before reading is in
+docs/_ext/gantheory_site.py.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS / "_ext"))
+sys.path.insert(0, str(DOCS.parent))
+
+import gantheory  # noqa: E402
+import gantheory_site  # noqa: E402
+
+project = "gantheory"
+author = "the gantheory authors"
+copyright = "2026, the gantheory authors"
+release = version = gantheory.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "myst_nb",
+    "sphinxarg.ext",
+    "gantheory_site",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
+root_doc = "index"
+exclude_patterns = ["_build", "_generated", "_inv", "_ext", "README.md", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]
+templates_path = ["_templates"]
+
+# -- the reference ---------------------------------------------------------------------------------------------------------
+autosummary_generate = True
+autosummary_imported_members = False
+autodoc_default_options = {"member-order": "bysource"}
+autodoc_typehints = "none"  # the numpydoc Parameters sections say the types
+numpydoc_show_class_members = False  # the class template lists the members (no stub page per method)
+numpydoc_class_members_toctree = False
+numpydoc_validation_checks = set()  # numpydoc's style checks are not what -W guards here
+numpydoc_xref_param_type = True
+numpydoc_xref_ignore = {"optional", "default", "of", "or", "and", "shape", "array_like", "callable", "sequence", "iterable", "mapping"}
+numpydoc_xref_aliases = {
+    "array_like": "numpy.typing.ArrayLike",  # numpydoc's default is a term of NumPy's glossary, whose inventory is missing here
+    "array-like": "numpy.typing.ArrayLike",
+    "Generator": "numpy.random.Generator",
+    "ndarray": "numpy.ndarray",
+    "Figure": "matplotlib.figure.Figure",
+    "Axes": "matplotlib.axes.Axes",
+    "Tensor": "gantheory.autograd.tensor.Tensor",
+    "Distribution": "gantheory.distributions.Distribution",
+}
+
+# -- intersphinx: the inventories are files in the repository (the build has no network but the package registries) ------
+# docs/_inv/README.md says where each comes from; a project whose inventory is missing is left out (plain text, no warning).
+_INVENTORIES = {
+    "python": "https://docs.python.org/3",
+    "numpy": "https://numpy.org/doc/stable",
+    "scipy": "https://docs.scipy.org/doc/scipy",
+    "matplotlib": "https://matplotlib.org/stable",
+    "sympy": "https://docs.sympy.org/latest",
+}
+intersphinx_mapping = {name: (url, str(DOCS / "_inv" / f"{name}.inv")) for name, url in _INVENTORIES.items() if (DOCS / "_inv" / f"{name}.inv").exists()}
+intersphinx_disabled_reftypes = ["*"]  # only explicit cross-references to the mapped projects
+
+# -- the course (myst-nb; gantheory_site has already executed the notebooks, so execution is off) ---------------------------
+nb_execution_mode = "off"
+nb_output_stderr = "remove"  # progress bars and library warnings on stderr are not part of the text
+nb_merge_streams = True
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
+myst_heading_anchors = 3
+myst_dmath_double_inline = True
+
+# -- math: MathJax 3 served from _static/mathjax/ (a copy fetched from the npm registry at build time, never a CDN) ---------
+html_static_path = ["_static", str(gantheory_site.mathjax_static())]
+mathjax_path = "mathjax/tex-chtml.js"
+mathjax3_config = {"options": {"enableMenu": True}, "loader": {"load": []}}
+
+# -- HTML ------------------------------------------------------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = "gantheory"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "navbar_align": "left",
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+    "secondary_sidebar_items": ["page-toc", "sourcelink"],
+}
+html_context = {"default_mode": "light"}  # the theme's light/dark switch starts on light (an empty mode logs a console error)
+html_favicon = "_static/favicon.svg"
+html_css_files = ["gantheory.css"]
+# Pages with no section navigation: no left sidebar (the theory map's wide tables get the room).
+html_sidebars = {"index": [], "theory_map": [], "gallery": [], "tour": [], "about": []}
+html_show_sourcelink = True
+html_last_updated_fmt = None
+html_extra_path = []
+
+suppress_warnings = [
+    "mystnb.unknown_mime_type",  # e.g. a widget's leftover MIME type in an output bundle that also has text/plain
+]
+
+# Warnings are errors (-W): nitpicky stays off, so a type name in a docstring that is not in an inventory is plain text;
+# broken explicit references (:func:`...`, {doc}, toctree entries) and failing notebooks still fail the build.
+nitpicky = False
+
+os.environ.setdefault("MPLBACKEND", "Agg")
