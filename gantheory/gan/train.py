@@ -249,10 +249,15 @@ class History:
         The discriminator's raw output on ``grid``: the logit (D = sigmoid of
         it) for the classifier costs, the critic's value for ``"wgan"``,
         ``"wgan_gp"``, ``"least_squares"``, and the Cramér critic averaged over
-        the snapshot's generated samples for ``"cramer"``.
+        the snapshot's generated samples for ``"cramer"``. With ``pack=m``, at
+        a pack of ``m`` copies of each grid point; with ``minibatch_std``, with
+        the feature of the snapshot's generated batch.
     generator_field : ndarray, shape (n_snapshots, n_snapshot, dim)
         :math:`-n\\,\\partial L_G / \\partial x` at each snapshot sample: the
-        direction (and strength) in which the generator's cost moves it.
+        direction (and strength) in which the generator's cost moves it (with
+        ``pack=m``, the gradient of its pack's cost, the snapshot packed in
+        consecutive groups of ``m``; against the current discriminator, not an
+        unrolled one).
     stopped : str
         ``"completed"``, ``"interrupted at step k"``, or the non-finite
         quantity and its step (``"non-finite discriminator loss at step 17"``,
@@ -270,7 +275,9 @@ class History:
         latent), to be drawn as lines. Empty in histories saved before it existed.
     generator, discriminator : Module or None
         The trained players, in the state the last snapshot shows (not
-        serialized; ``None`` after :meth:`from_json`).
+        serialized; ``None`` after :meth:`from_json`). The discriminator is
+        the network itself: with ``pack=m`` it takes packs of ``m`` points
+        (width ``m * dim``), with ``minibatch_std`` one more input column.
 
     Examples
     --------
@@ -666,7 +673,7 @@ def _parameter_slots(module):
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 visit(item, value, i)
-        elif isinstance(value, tuple) and any(True for _ in _parameters_in(value)):
+        elif isinstance(value, tuple) and _has_parameters(value):
             raise TypeError("unroll needs the discriminator's parameters in attributes or lists (they are substituted "
                             "by their unrolled values); this one keeps some in a tuple")  # fmt: skip
 
@@ -674,8 +681,12 @@ def _parameter_slots(module):
     return slots
 
 
-def _parameters_in(value):
-    return nn._named_parameters_of(value, "")
+def _has_parameters(value):
+    if isinstance(value, Tensor):
+        return value.requires_grad
+    if isinstance(value, nn.Module):
+        return bool(value.parameters())
+    return isinstance(value, (list, tuple)) and any(_has_parameters(item) for item in value)
 
 
 @contextmanager
@@ -694,16 +705,10 @@ def _substituted(slots, tensors):
 def _cut(tree):
     """``tree`` (a list or tuple, nested) with each Tensor replaced by a new leaf of the same value (cut from its graph)."""
     if isinstance(tree, Tensor):
-        return Tensor._make(tree.data, None, (), None, ()) if not tree.requires_grad else _leaf(tree.data)
+        return Tensor(tree.data, requires_grad=tree.requires_grad)
     if isinstance(tree, (list, tuple)):
         return type(tree)(_cut(item) for item in tree)
     return tree
-
-
-def _leaf(data):
-    t = Tensor._make(data, None, (), None, ())
-    t.requires_grad = True
-    return t
 
 
 def _tensors_in(tree):
@@ -885,7 +890,7 @@ class Game:
                             "use optimizer 'adam', 'sgd' or 'rmsprop' (or an Optimizer with records_updates = True), or unroll=0")  # fmt: skip
         self.unroll, self.pack, self.minibatch_std, self.r1 = unroll, pack, minibatch_std, r1
         self.d_slots = _parameter_slots(D) if unroll else None
-        if unroll and [_slot_get(c, k) for c, k in self.d_slots] != D.parameters():
+        if unroll and any(_slot_get(c, k) is not p for (c, k), p in zip(self.d_slots, D.parameters(), strict=True)):
             raise TypeError("unroll could not locate the discriminator's parameters to substitute their unrolled values")
         self.spec, self.G, self.D, self.opt_g, self.opt_d = spec, G, D, opt_g, opt_d
         self.sample_target, self.latent_dim, self.batch_size, self.n_critic = sample_target, latent_dim, batch_size, n_critic
@@ -1469,10 +1474,12 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     optimizers' :meth:`~gantheory.autograd.optim.Optimizer.functional_step`.
     The discriminator keeps only its own update(s): the unrolled ones are
     discarded. It needs an optimizer that can record its update on the graph
-    (SGD, Adam, RMSProp); any other raises TypeError naming ``unroll``. A
-    step then costs about ``k + 1`` times the discriminator's double
-    backward (see the timings below). The snapshots' generator field is
-    taken against :math:`D_0`.
+    (SGD, Adam, RMSProp); any other raises TypeError naming ``unroll``. The
+    work grows linearly in ``k`` (reverse mode over the updates, one at a
+    time): measured in CPU time on the ring of 8 at batch 256 with the
+    default players, one BLAS thread and float32, about 930 steps/s plain,
+    190 with ``unroll=1`` and 66 with ``unroll=5`` (float64: 610, 130, 51).
+    The snapshots' generator field is taken against :math:`D_0`.
 
     *Mode metrics.* When the target is a mixture of isotropic normals (such
     as :func:`gantheory.ring_of_gaussians` and
