@@ -192,8 +192,9 @@ def optimal_critic(P, Q, *, n_knots=1024) -> KantorovichPotential:
 
     References
     ----------
-    .. [1] C. Villani, *Optimal transport, old and new*, Springer 2009, Remark 6.5
-       (Kantorovich–Rubinstein duality).
+    .. [1] C. Villani, *Optimal transport, old and new*, Springer 2009
+       (the Kantorovich–Rubinstein duality), as used by Arjovsky et al., "Wasserstein
+       generative adversarial networks", ICML 2017.
     .. [2] S. S. Vallender, "Calculation of the Wasserstein distance between
        probability distributions on the line", Theory Probab. Appl. 18, 1974.
 
