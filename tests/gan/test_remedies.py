@@ -108,12 +108,13 @@ def test_an_optimizer_that_cannot_record_its_update_is_refused_by_unroll():
 # ----------------------------------------------------------------------------------------------------------------------
 # Unrolling: the gradient against finite differences of the unrolled cost
 # ----------------------------------------------------------------------------------------------------------------------
-def _tiny_game(optimizer, k, r1=0.0, loss="non_saturating", spectral_norm=False):
+def _tiny_game(optimizer, k, r1=0.0, loss="non_saturating", spectral_norm=False, pack=1, minibatch_std=False):
     G = nn.MLP([2, 4, 2], activation="tanh", rng=1)
-    D = nn.MLP([2, 5, 1], activation="tanh", rng=2)
+    D = nn.MLP([2 * pack + minibatch_std, 5, 1], activation="tanh", rng=2)
     lr = 0.05 if loss == "non_saturating" else 0.002  # "wgan": steps smaller than its clip 0.01
     game = Game(RING, generator=G, discriminator=D, loss=loss, optimizer=optimizer, lr=lr, batch_size=8, unroll=k,
-                r1=r1, n_critic=1, spectral_norm=spectral_norm, n_eval=8, n_snapshot=8, grid_size=2, rng=3)  # fmt: skip
+                r1=r1, n_critic=1, spectral_norm=spectral_norm, pack=pack, minibatch_std=minibatch_std, n_eval=8,
+                n_snapshot=8, grid_size=2, rng=3)  # fmt: skip
     for _ in range(2):  # the optimizers' state (Adam's moments, momentum buffers) is no longer the initial one
         game.step()
     return game
@@ -128,8 +129,13 @@ def _unrolled_cost_by_copies(game, theta, r1):
     G = copy.deepcopy(game.G)
     for p, value in zip(G.parameters(), theta):
         p.data[...] = value
-    D, opt = copy.deepcopy((game.D, game.opt_d))  # together: the copy's optimizer updates the copied parameters
-    D.eval()  # the unrolled updates keep a spectral norm's singular vectors fixed
+    net, opt = copy.deepcopy((game.D, game.opt_d))  # together: the copy's optimizer updates the copied parameters
+    net.eval()  # the unrolled updates keep a spectral norm's singular vectors fixed
+    m, std = game.pack, game.minibatch_std
+
+    def D(x):  # packs of m consecutive points, then the minibatch-std column
+        x = x.reshape(len(x) // m, -1)
+        return net(append_minibatch_std(x) if std else x)
     z = game.noise()
     batches = [(game.real(), game.noise()) for _ in range(game.unroll)]
     wgan = game.spec.name == "wgan"
@@ -142,7 +148,7 @@ def _unrolled_cost_by_copies(game, theta, r1):
         cost.backward()
         opt.step()
         if wgan:
-            losses.clip_weights(D, 0.01)
+            losses.clip_weights(net, 0.01)
     fake = D(G(Tensor(z)).data)
     return (losses.wasserstein_generator_cost(fake) if wgan else losses.generator_cost(fake, "non_saturating")).item()
 
@@ -151,6 +157,10 @@ def _unrolled_cost_by_copies(game, theta, r1):
 @pytest.mark.parametrize("k", [1, 2])
 def test_unrolled_generator_gradient_matches_finite_differences_of_the_unrolled_cost(optimizer, k):
     _check_unrolled_gradient(_tiny_game(optimizer, k), r1=0.0)
+
+
+def test_unrolled_gradient_with_packing_and_the_minibatch_std_feature():
+    _check_unrolled_gradient(_tiny_game("adam", 2, pack=2, minibatch_std=True), r1=0.0)
 
 
 def test_unrolled_gradient_through_the_r1_penalty_third_derivatives():
