@@ -839,7 +839,7 @@ def plot_critics(landscape=None, **kwargs) -> Figure:
         extra = right.get_legend_handles_labels()
         top.legend(handles[0] + extra[0], handles[1] + extra[1], loc="upper left", fontsize=9)
         bottom.plot(x, np.maximum(landscape.discriminator_slope, _SLOPE_FLOOR), color="0.2", linewidth=2.6,
-                    label=f"|dD*/dx| (≤ {fake_slope:.0e} on q's central 98%)")  # fmt: skip
+                    label=f"|dD*/dx| (≤ {fake_slope:.2g} on q's central 98%)")  # fmt: skip
         bottom.axhline(1.0, label="|f*′| = 1", **(curve_style(0) | {"marker": None}))
         lowest = []
         for i, (label, s) in enumerate(slopes.items(), start=1):
@@ -847,7 +847,8 @@ def plot_critics(landscape=None, **kwargs) -> Figure:
             lowest.append(_median_slope_between(landscape, s, np.min))
             bottom.plot(x, np.maximum(s, _SLOPE_FLOOR), label=f"{label}: median {median:.2g}", **(curve_style(i, markevery=0.1) | {"linewidth": 1.8}))
         bottom.set_yscale("log")
-        bottom.set_ylim(_SLOPE_FLOOR / 3, 30)
+        shown = np.concatenate([landscape.discriminator_slope, *slopes.values()])
+        bottom.set_ylim(max(_SLOPE_FLOOR, shown[shown > 0].min(initial=1.0)) / 3, 30)
         bottom.set_xlim(x[0], x[-1])
         bottom.set_xlabel("x")
         bottom.set_ylabel("|slope| (log scale)")
