@@ -13,6 +13,8 @@ function                        what                                            
 :func:`generator_cost_curves`   each generator cost and its slope against D and a        exact, stable forms
 :func:`slope_share`             the share of a batch's slope carried by its top samples  exact, on the batch given
 :func:`vanishing_gradient`      a frozen generator's gradient norm as D trains, per cost  training on our autograd
+:func:`effective_gradients`     each cost's expected gradient at D* and the divergence    quadrature; central
+                                it follows (:func:`effective_objective`)                  differences of exact ones
 ==============================  =======================================================  ===========================
 
 The figures come from :func:`gantheory.plotting.plot_generator_costs` and
@@ -55,10 +57,8 @@ __all__ = [
     "VANISHING_COSTS",
     "VanishingGradient",
     "vanishing_gradient",
-    "effective_objective",
-    "EffectiveGradients",
-    "effective_gradients",
 ]
+# effective_objective, EffectiveGradients, effective_gradients join __all__ when gantheory.gan re-exports them
 
 #: The generator costs of :func:`generator_cost_curves`, named as in :data:`gantheory.gan.losses.GENERATOR_COSTS`.
 CURVE_COSTS = ("minimax", "non_saturating", "maximum_likelihood")
