@@ -191,3 +191,23 @@ def test_the_landscape_shows_a_saturated_discriminator_and_a_critic_with_slope_1
     between = (x > -3) & (x < 3)
     assert np.median(sn[between]) > 0.9
     np.testing.assert_allclose(land.optimal, land.optimal[0] + (x - x[0]), atol=1e-9)  # f* = x + const here
+
+
+# -- the figures say what their data show ----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_figures_titles_follow_the_data():
+    from gantheory import plotting
+
+    far = critic_landscape(critics=["spectral_norm"], steps=30, log_every=30, n_eval=500)
+    near = critic_landscape(gt.Normal(0.5, 0.5), gt.Normal(-0.5, 0.5), critics=["spectral_norm"], steps=30, log_every=30, n_eval=500)
+    assert plotting.plot_critics(far)._suptitle.get_text().startswith("D* saturates")
+    assert plotting.plot_critics(near)._suptitle.get_text().startswith("D* does not saturate")
+    runs = compare_constraints(*SHIFT, ["spectral_norm"], steps=30, log_every=10, n_eval=500)
+    title = plotting.plot_critic_convergence(runs)._suptitle.get_text()
+    run = runs["spectral norm"]
+    below = run.lipschitz <= 1
+    assert ("every estimate with K ≤ 1 stays" in title) == bool(np.all(run.estimate[below] <= run.w1 + 3 * run.estimate_se[below]))
+    with pytest.raises(TypeError, match="either runs or the settings"):
+        plotting.plot_critic_convergence(runs, steps=10)
