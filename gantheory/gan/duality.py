@@ -278,15 +278,6 @@ def _slopes(critic, x):
     return grad(lambda t: ops.sum(critic(t)))(x.reshape(-1, 1)).reshape(-1)
 
 
-def _one_sided_penalty(critic, real, fake, rng, weight):
-    """Petzka et al.'s penalty :math:`\\lambda\\,\\mathbb{E}\\max(0, \\|\\nabla f(\\hat x)\\| - 1)^2` on random interpolates."""
-    eps = rng.random((real.shape[0], 1))
-    interpolates = eps * real + (1 - eps) * fake
-    slopes = grad(lambda t: ops.sum(critic(t)), create_graph=True)(interpolates)
-    excess = ops.relu(ops.norm(slopes, axis=1) - 1.0)
-    return weight * ops.mean(excess * excess)
-
-
 def _aligned(f, target, weights):
     """``f`` shifted by the constant that minimizes the weighted squared distance to ``target``."""
     w = weights if weights.sum() > 0 else np.ones_like(weights)
@@ -481,10 +472,9 @@ def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.0
         opt.zero_grad()
         scores = critic(np.concatenate([x, y]))  # one call: one power-iteration step per update under spectral_norm
         cost = losses.wasserstein_critic_cost(scores[:batch_size], scores[batch_size:])
-        if constraint == "gradient_penalty":
-            cost = cost + losses.gradient_penalty(critic, x, y, rng=gen, weight=penalty)
-        elif constraint == "one_sided_penalty":
-            cost = cost + _one_sided_penalty(critic, x, y, gen, penalty)
+        if constraint in ("gradient_penalty", "one_sided_penalty"):
+            one_sided = constraint == "one_sided_penalty"
+            cost = cost + losses.gradient_penalty(critic, x, y, rng=gen, weight=penalty, one_sided=one_sided)
         cost.backward()
         opt.step()
         if constraint == "weight_clipping":
