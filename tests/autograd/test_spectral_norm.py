@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import gantheory.autograd as ag
-from gantheory.autograd import Tensor, check_grads, nn, optim
+from gantheory.autograd import check_grads, nn, optim
 
 
 def top_singular_value(w):
