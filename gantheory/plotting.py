@@ -851,7 +851,7 @@ def plot_critics(landscape=None, **kwargs) -> Figure:
         bottom.set_ylim(max(_SLOPE_FLOOR, shown[shown > 0].min(initial=1.0)) / 3, 30)
         bottom.set_xlim(x[0], x[-1])
         bottom.set_xlabel("x")
-        bottom.set_ylabel("|slope| (log scale)")
+        bottom.set_ylabel("|slope| (log; < 1e-20 drawn at 1e-20)")
         bottom.set_title("The gradient the generator's samples receive")
         bottom.legend(loc="lower left", fontsize=9)
         verdict = (f"D* saturates: its slope is ≤ {fake_slope:.0e} where the generator's mass is" if fake_slope < 1e-3
