@@ -255,13 +255,13 @@ TARGETS = {"ring of 8": ring_of_gaussians(8), "grid of 25": grid_of_gaussians(5)
 """The two benchmark targets: ``gt.ring_of_gaussians(8)`` (radius 2, sd 0.02) and ``gt.grid_of_gaussians(5)`` (spacing 2, sd 0.05)."""
 
 METHODS = {
-    "non-saturating": {"loss": "non_saturating"},
-    "minimax": {"loss": "minimax"},
-    "WGAN-GP": {"loss": "wgan_gp"},
-    "R1": {"loss": "non_saturating", "r1": 1.0},
-    "unrolled-5": {"loss": "non_saturating", "unroll": 5},
-    "PacGAN-2": {"loss": "non_saturating", "pack": 2},
-    "minibatch-std": {"loss": "non_saturating", "minibatch_std": True},
+    "non-saturating": {"loss": "non_saturating", "lr": 2e-4, "steps": 20000},
+    "minimax": {"loss": "minimax", "lr": 2e-4, "steps": 20000},
+    "WGAN-GP": {"loss": "wgan_gp", "steps": 4000},
+    "R1": {"loss": "non_saturating", "r1": 0.1, "lr": 2e-4, "steps": 20000},
+    "unrolled-5": {"loss": "non_saturating", "unroll": 5, "steps": 600},
+    "PacGAN-2": {"loss": "non_saturating", "pack": 2, "lr": 2e-4, "steps": 20000},
+    "minibatch-std": {"loss": "non_saturating", "minibatch_std": True, "lr": 2e-4, "steps": 20000},
 }
 """The methods of :func:`mode_collapse_table`: name -> keyword options of :func:`gantheory.gan.train`."""
 
@@ -282,6 +282,9 @@ class ModeCollapseRow:
         Per run, :func:`mode_coverage` of the generated samples after training.
     seconds : tuple of float
         Per run, the wall-clock seconds of :func:`gantheory.gan.train`.
+    cpu_seconds : tuple of float
+        Per run, its CPU seconds (:func:`time.process_time`; with BLAS on one
+        thread, what the run costs on a core of its own).
     stopped : tuple of str
         Per run, ``History.stopped`` (``"completed"`` unless a NaN/inf stopped it).
     """
@@ -292,14 +295,15 @@ class ModeCollapseRow:
     seeds: tuple
     coverage: tuple
     seconds: tuple
+    cpu_seconds: tuple
     stopped: tuple
 
     def values(self, name) -> np.ndarray:
-        """Per run, ``"modes"``, ``"high_quality"``, ``"reverse_kl"`` or ``"seconds"``."""
-        if name == "seconds":
-            return np.array(self.seconds, dtype=np.float64)
+        """Per run, ``"modes"``, ``"high_quality"``, ``"reverse_kl"``, ``"seconds"`` or ``"cpu_seconds"``."""
+        if name in ("seconds", "cpu_seconds"):
+            return np.array(getattr(self, name), dtype=np.float64)
         if name not in ("modes", "high_quality", "reverse_kl"):
-            raise ValueError(f"name must be one of ('modes', 'high_quality', 'reverse_kl', 'seconds'), got {name!r}")
+            raise ValueError(f"name must be one of ('modes', 'high_quality', 'reverse_kl', 'seconds', 'cpu_seconds'), got {name!r}")
         return np.array([getattr(c, name) for c in self.coverage], dtype=np.float64)
 
     def mean(self, name) -> float:
@@ -343,7 +347,7 @@ class ModeCollapseTable:
 
     def to_text(self) -> str:
         """The table as text: mean +- sd over the seeds of each number."""
-        head = ("method", "target", "modes", "high quality %", "reverse KL", "s / run", "steps")
+        head = ("method", "target", "modes", "high quality %", "reverse KL", "s / run", "CPU s / run", "steps")
         lines = []
         for r in self.rows:
             hq = 100 * r.values("high_quality")
@@ -354,6 +358,7 @@ class ModeCollapseTable:
                 f"{hq.mean():.1f} ± {(np.std(hq, ddof=1) if len(hq) > 1 else 0.0):.1f}",
                 f"{r.mean('reverse_kl'):.3f} ± {r.sd('reverse_kl'):.3f}",
                 f"{r.mean('seconds'):.1f}",
+                f"{r.mean('cpu_seconds'):.1f}",
                 str(r.options.get("steps", "")),
             ))  # fmt: skip
         widths = [max(len(x[i]) for x in [head, *lines]) for i in range(len(head))]
@@ -422,8 +427,8 @@ def mode_collapse_table(targets=None, methods=None, *, steps=2000, rng=0, n_runs
 
     Notes
     -----
-    Timings are wall-clock seconds of the training call on the machine as
-    loaded when it ran. The metrics are those of :func:`mode_coverage`
+    Timings are the wall-clock seconds of the training call on the machine as
+    loaded when it ran, and its CPU seconds (what it costs on a free core). The metrics are those of :func:`mode_coverage`
     (VEEGAN's and PacGAN's); those papers average 5 and 10 runs.
 
     Examples
@@ -436,7 +441,7 @@ def mode_collapse_table(targets=None, methods=None, *, steps=2000, rng=0, n_runs
     >>> len(row.coverage), row.coverage[0].n, row.n_modes, row.stopped
     (2, 500, 8, ('completed', 'completed'))
     >>> print(table.to_text().splitlines()[0].split())
-    ['method', 'target', 'modes', 'high', 'quality', '%', 'reverse', 'KL', 's', '/', 'run', 'steps']
+    ['method', 'target', 'modes', 'high', 'quality', '%', 'reverse', 'KL', 's', '/', 'run', 'CPU', 's', '/', 'run', 'steps']
     """
     from gantheory.gan.train import train  # here: gantheory.gan.train imports this module for its metrics
 
@@ -461,17 +466,18 @@ def mode_collapse_table(targets=None, methods=None, *, steps=2000, rng=0, n_runs
         for method, options in methods.items():
             options = {"steps": steps, "dtype": dtype, **options}
             for tname, target in targets.items():
-                coverage, seconds, stopped = [], [], []
+                coverage, seconds, cpu, stopped = [], [], [], []
                 for seed in seeds:
                     bar.set_postfix_str(f"{method} on {tname}, rng={seed}", refresh=True)
-                    start = time.perf_counter()
+                    start, start_cpu = time.perf_counter(), time.process_time()
                     h = train(target, rng=seed, log_every=0, snapshot_every=0, n_snapshot=n_samples,
                               progress=False, **options)  # fmt: skip
                     seconds.append(time.perf_counter() - start)
+                    cpu.append(time.process_time() - start_cpu)
                     coverage.append(mode_coverage(h.snapshots[-1], target, n_sd))
                     stopped.append(h.stopped)
                     bar.update(1)
-                rows.append(ModeCollapseRow(method, tname, options, seeds, tuple(coverage), tuple(seconds), tuple(stopped)))
+                rows.append(ModeCollapseRow(method, tname, options, seeds, tuple(coverage), tuple(seconds), tuple(cpu), tuple(stopped)))
     finally:
         bar.close()
     return ModeCollapseTable(tuple(rows), n_samples, float(n_sd))
