@@ -11,15 +11,12 @@ On the line the supremum is attained by an explicit potential
 (:func:`optimal_critic`); a neural critic must be kept Lipschitz by a
 constraint, and :func:`critic_convergence` measures how each constraint does.
 
-======================================  ==============================================  ===========================
-function                                what                                            how
-======================================  ==============================================  ===========================
-:func:`optimal_critic`                  the Kantorovich potential :math:`f^*` in 1-D    exact (CDF sign changes)
-:func:`critic_convergence`              a trained critic vs steps: dual estimate,        training on our autograd
-                                        Lipschitz constant, :math:`f` beside :math:`f^*`
-:func:`critic_landscape`                WGAN's Figure 2: :math:`D^*`, :math:`f^*` and   exact + trained critics
-                                        trained critics between far-apart laws
-======================================  ==============================================  ===========================
+* :func:`optimal_critic`: the Kantorovich potential :math:`f^*` between 1-D laws, exact (the sign changes of :math:`F_Q - F_P`);
+* :func:`critic_convergence`: a critic trained under one constraint, against steps: the dual estimate, the measured
+  Lipschitz constant, the learned :math:`f` beside :math:`f^*`;
+* :func:`penalty_optimum`: the dual value of the best critic under a gradient penalty (quadrature, normal mixtures);
+* :func:`compare_constraints`: one :func:`critic_convergence` run per constraint, with one seed;
+* :func:`critic_landscape`: WGAN's Figure 2 as data: :math:`D^*`, :math:`f^*` and trained critics between far-apart laws.
 
 Every function returns data; the figures are
 :func:`gantheory.plotting.plot_critics` and
