@@ -677,13 +677,13 @@ def effective_gradients(P, mu, sigma, *, h=1e-4) -> EffectiveGradients:
     computed by independent code (:func:`gantheory.kl`,
     :func:`gantheory.js_divergence`):
 
-    ==========================  =====================================================  =====================================
-    cost                        expected gradient at :math:`D^*` is the gradient of    source
-    ==========================  =====================================================  =====================================
-    ``"minimax"``               :math:`2\,\mathrm{JSD}(P, Q_\theta)` (:math:`+\,`const)  Goodfellow et al. 2014, Theorem 1 [1]_
-    ``"non_saturating"``        :math:`\mathrm{KL}(Q_\theta\|P) - 2\,\mathrm{JSD}(P, Q_\theta)`  Arjovsky & Bottou 2017, Theorem 2.5 [2]_
-    ``"maximum_likelihood"``    :math:`\mathrm{KL}(P\|Q_\theta)`                        Goodfellow 2016, §3.2.4 [3]_
-    ==========================  =====================================================  =====================================
+    ========================  ===============================================================  ========================================
+    cost                      expected gradient at :math:`D^*` is the gradient of              source
+    ========================  ===============================================================  ========================================
+    ``"minimax"``             :math:`2\,\mathrm{JSD}(P, Q_\theta)` + a constant                Goodfellow et al. 2014, Theorem 1 [1]_
+    ``"non_saturating"``      :math:`\mathrm{KL}(Q_\theta\|P) - 2\,\mathrm{JSD}(P, Q_\theta)`  Arjovsky & Bottou 2017, Theorem 2.5 [2]_
+    ``"maximum_likelihood"``  :math:`\mathrm{KL}(P\|Q_\theta)`                                 Goodfellow 2016, §3.2.4 [3]_
+    ========================  ===============================================================  ========================================
 
     The minimax row is the envelope theorem (:math:`D^*` maximizes
     :math:`V`, so moving it changes :math:`V(D^*, G)` only to second order).
