@@ -708,7 +708,7 @@ class LearnedCriticGradients:
 
     Attributes
     ----------
-    theta, m, n_batches, width
+    theta, m, n_batches, width : ndarray, int, int, float
         The generator locations, the batch size, the number of batches and
         the feature width w.
     center : ndarray
