@@ -33,6 +33,7 @@ _NAMES = {
                                 "PointMasses", "Product", "Uniform", "grid_of_gaussians", "ring_of_gaussians"),
     "gantheory.divergences.exact": ("cramer", "energy_distance", "js_distance", "js_divergence", "kl", "tv", "w1",
                                     "frechet_distance", "mmd", "w2", "wp"),
+    "gantheory.divergences.f_divergences": ("f_divergence",),
 }  # fmt: skip
 _ORIGIN = {name: module for module, names in _NAMES.items() for name in names}
 

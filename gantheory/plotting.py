@@ -77,6 +77,10 @@ __all__ = [
     "plot_ring_training",
     "animate_training",
     "plot_bernoulli_bias",
+    "plot_fid_bias",
+    "plot_witness",
+    "plot_dropped_modes",
+    "plot_variational_bound",
 ]
 
 # -- the house style ------------------------------------------------------------------

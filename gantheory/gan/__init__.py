@@ -11,7 +11,8 @@
 * :mod:`~gantheory.gan.gradients`: the generator cost curves and the
   vanishing-gradient experiment;
 * :mod:`~gantheory.gan.dynamics`: the Dirac-GAN and the game Jacobian (Nash dynamics);
-* :mod:`~gantheory.gan.critics`: Wasserstein vs Cramér sample gradients, the parallel-lines sweep.
+* :mod:`~gantheory.gan.critics`: Wasserstein vs Cramér sample gradients, the parallel-lines sweep;
+* :mod:`~gantheory.gan.fgan`: the f-GAN variational lower bound on an f-divergence.
 
 Each phenomenon is a function that returns data; :mod:`gantheory.plotting` draws it.
 """
@@ -74,3 +75,5 @@ from gantheory.gan.gradients import (
     slope_share,
     vanishing_gradient,
 )
+from gantheory.gan import fgan
+from gantheory.gan.fgan import VariationalBound, variational_bound
