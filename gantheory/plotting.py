@@ -61,6 +61,7 @@ __all__ = [
     "STYLE",
     "curve_style",
     "plot_parallel_lines",
+    "plot_weak_convergence",
     "plot_estimator_errors",
     "plot_mle_is_kl",
     "plot_projections",

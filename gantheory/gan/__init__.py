@@ -8,10 +8,11 @@
   ``Game``, the same game stepped one player's update at a time;
 * :mod:`~gantheory.gan.optimal`: the optimal discriminator, V(D*, G) and a
   discriminator trained towards D*;
-* :mod:`~gantheory.gan.gradients`: the generator cost curves and the
-  vanishing-gradient experiment;
+* :mod:`~gantheory.gan.gradients`: the generator cost curves, the
+  vanishing-gradient experiment, what each cost minimizes at D*;
 * :mod:`~gantheory.gan.dynamics`: the Dirac-GAN and the game Jacobian (Nash dynamics);
-* :mod:`~gantheory.gan.critics`: Wasserstein vs Cramér sample gradients, the parallel-lines sweep;
+* :mod:`~gantheory.gan.critics`: Wasserstein vs Cramér sample gradients, the parallel-lines sweep,
+  weak convergence, a critic trained on the batch;
 * :mod:`~gantheory.gan.fgan`: the f-GAN variational lower bound on an f-divergence.
 
 Each phenomenon is a function that returns data; :mod:`gantheory.plotting` draws it.
@@ -49,7 +50,12 @@ from gantheory.gan import critics
 from gantheory.gan.critics import (
     BernoulliMinimizers,
     BernoulliSampleLosses,
+    LearnedCriticGradients,
     LocationGradients,
+    WEAK_CONVERGENCE_FAMILIES,
+    WeakConvergence,
+    learned_critic_gradients,
+    weak_convergence,
     ParallelLinesSweep,
     bernoulli_minimizers,
     bernoulli_sample_losses,
@@ -69,6 +75,9 @@ from gantheory.gan import gradients
 from gantheory.gan.gradients import (
     CURVE_COSTS,
     VANISHING_COSTS,
+    EffectiveGradients,
+    effective_gradients,
+    effective_objective,
     GeneratorCostCurves,
     VanishingGradient,
     generator_cost_curves,

@@ -51,6 +51,9 @@ from gantheory.gan.train import AffineGenerator, _grad_norm
 
 __all__ = [
     "CURVE_COSTS",
+    "EffectiveGradients",
+    "effective_gradients",
+    "effective_objective",
     "GeneratorCostCurves",
     "generator_cost_curves",
     "slope_share",
@@ -58,7 +61,6 @@ __all__ = [
     "VanishingGradient",
     "vanishing_gradient",
 ]
-# effective_objective, EffectiveGradients, effective_gradients join __all__ when gantheory.gan re-exports them
 
 #: The generator costs of :func:`generator_cost_curves`, named as in :data:`gantheory.gan.losses.GENERATOR_COSTS`.
 CURVE_COSTS = ("minimax", "non_saturating", "maximum_likelihood")

@@ -149,7 +149,7 @@ def generator_cost(fake_logits, loss="non_saturating"):
       confidently): it *saturates*.
     * ``"non_saturating"``, the heuristic of [1]_:
       :math:`L = -\\tfrac12 \\mathbb{E} \\log D = \\tfrac12 \\mathbb{E}\\,\\text{softplus}(-\\ell)`.
-    * ``"maximum_likelihood"`` [2]_ (§3.2.3):
+    * ``"maximum_likelihood"`` [2]_ (§3.2.4):
       :math:`L = -\\tfrac12 \\mathbb{E} \\exp(\\sigma^{-1}(D)) = -\\tfrac12 \\mathbb{E}\\, e^{\\ell}`;
       with the optimal discriminator :math:`e^{\\ell} = p/q` and its gradient
       in the generator's parameters is :math:`\\tfrac12 \\nabla \\mathrm{KL}(P\\|Q)`
