@@ -5,7 +5,10 @@
   (weight clipping, gradient penalty) and the Cramér/energy critic;
 * :mod:`~gantheory.gan.train`: the training loop and its ``History``
   (per-loss defaults, atomic steps, ``History.save``/``History.load``) and
-  ``Game``, the same game stepped one player's update at a time;
+  ``Game``, the same game stepped one player's update at a time; the remedies
+  for mode collapse (``unroll``, ``pack``, ``minibatch_std``, ``r1``) and the
+  critic's Lipschitz constraints (``spectral_norm``, ``clip``,
+  ``gradient_penalty``, ``one_sided``) as options of both;
 * :mod:`~gantheory.gan.optimal`: the optimal discriminator, V(D*, G) and a
   discriminator trained towards D*;
 * :mod:`~gantheory.gan.gradients`: the generator cost curves, the
@@ -40,12 +43,13 @@ from gantheory.gan.losses import (
     generator_cost,
     gradient_penalty,
     least_squares_discriminator_cost,
+    r1_penalty,
     wasserstein_critic_cost,
     wasserstein_generator_cost,
 )
 
 # train() shadows its module's name here: gt.gan.train is the function (the module is sys.modules["gantheory.gan.train"])
-from gantheory.gan.train import LOSS_DEFAULTS, AffineGenerator, Game, History, train
+from gantheory.gan.train import LOSS_DEFAULTS, AffineGenerator, Game, History, append_minibatch_std, train
 from gantheory.gan import critics
 from gantheory.gan.critics import (
     BernoulliMinimizers,
