@@ -361,8 +361,12 @@ def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.0
     hidden : int or sequence of int
         Hidden widths of the ReLU MLP ``1 -> hidden... -> 1``.
     lr : float
-        Adam's learning rate (betas (0.5, 0.9), as Gulrajani et al.), the same for
-        every constraint so that only the constraint differs.
+        Adam's learning rate, the same for every constraint so that only the
+        constraint differs (not the papers' own optimizers: RMSProp at 5e-5 for
+        clipping would need far more steps).
+    betas : (float, float)
+        Adam's moment decay rates (PyTorch's defaults; Gulrajani et al.'s
+        (0.5, 0.9) made the last logged estimates noisier in our runs).
     batch_size : int
         Samples of each law per step.
     log_every : int
