@@ -365,7 +365,7 @@ def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.0
         constraint differs (not the papers' own optimizers: RMSProp at 5e-5 for
         clipping would need far more steps).
     betas : (float, float)
-        Adam's moment decay rates (default: PyTorch's; Gulrajani et al. use (0.5, 0.9)).
+        Adam's moment decay rates (default: PyTorch's).
     batch_size : int
         Samples of each law per step.
     log_every : int
