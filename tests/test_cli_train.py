@@ -31,6 +31,25 @@ def test_train_command_writes_history_and_figure(tmp_path, capsys):
     assert "stopped: completed after 6 steps" in printed and "sliced_w1" in printed
 
 
+def test_train_command_passes_the_remedies_and_constraints_to_train(tmp_path):
+    out = tmp_path / "run"
+    options = ["--steps", "4", "--batch-size", "16", "--log-every", "2", "--snapshot-every", "2"]
+    assert main(["train", *options, "--unroll", "1", "--pack", "2", "--minibatch-std", "--r1", "0.5", "--spectral-norm",
+                 "--out", str(out), "--quiet"]) == 0  # fmt: skip
+    h = History.load(out / "history.json")
+    again = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=2, snapshot_every=2, rng=0, progress=False,
+                         unroll=1, pack=2, minibatch_std=True, r1=0.5, spectral_norm=True)  # fmt: skip
+    assert h == again and {h.config[k] for k in ("unroll", "pack")} == {1, 2} and h.config["r1"] == 0.5
+    assert "modes" in h.metrics  # the ring is a mixture of isotropic normals: mode coverage is recorded
+
+
+def test_a_pack_that_does_not_divide_the_batch_is_refused_before_anything_is_printed(tmp_path, capsys):
+    assert main(["train", "--pack", "3", "--batch-size", "16", "--out", str(tmp_path / "run")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "--pack 3 needs a --batch-size divisible by it" in captured.err
+    assert not (tmp_path / "run").exists()
+
+
 def test_train_command_reads_a_sample_file(tmp_path):
     path = tmp_path / "x.npy"
     np.save(path, gt.Normal(3, 1).sample(200, rng=0))
@@ -41,7 +60,8 @@ def test_train_command_reads_a_sample_file(tmp_path):
 @pytest.mark.parametrize(
     ("option", "value"),
     [("--steps", "-5"), ("--steps", "0"), ("--batch-size", "0"), ("--lr", "-1e-3"), ("--lr", "nan"), ("--d-lr", "inf"),
-     ("--n-critic", "0"), ("--log-every", "-1"), ("--snapshot-every", "2.5"), ("--loss", "hinge")],
+     ("--n-critic", "0"), ("--log-every", "-1"), ("--snapshot-every", "2.5"), ("--loss", "hinge"), ("--unroll", "-1"),
+     ("--pack", "0"), ("--r1", "-1"), ("--r1", "nan")],
 )  # fmt: skip
 def test_bad_numbers_are_refused_before_anything_is_printed(option, value, tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:

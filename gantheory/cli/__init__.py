@@ -73,15 +73,16 @@ def prepare_out(path, names, command: str) -> Path:
     return out
 
 
-def _number(kind, minimum, what):
-    """An argparse type: a number of ``kind`` that is at least ``minimum`` (greater, for floats)."""
+def _number(kind, minimum, what, strict=None):
+    """An argparse type: a finite number of ``kind`` that is at least ``minimum`` (greater, if ``strict``: default for floats)."""
+    strict = kind is float if strict is None else strict
 
     def parse(text):
         try:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}") from None
-        if not (value >= minimum if kind is int else math.isfinite(value) and value > minimum):
+        if not (math.isfinite(value) and (value > minimum if strict else value >= minimum)):
             raise argparse.ArgumentTypeError(f"must be {what}, got {text}")
         return value
 
@@ -92,6 +93,7 @@ def _number(kind, minimum, what):
 positive_int = _number(int, 1, "a whole number >= 1")
 count = _number(int, 0, "a whole number >= 0")
 positive_float = _number(float, 0.0, "a number > 0")
+non_negative_float = _number(float, 0.0, "a number >= 0", strict=False)
 
 
 def main(argv=None) -> int:

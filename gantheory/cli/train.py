@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gantheory.cli import count, positive_float, positive_int, prepare_out
+from gantheory.cli import count, non_negative_float, positive_float, positive_int, prepare_out
 
 DEFAULT_TARGET = "ring_of_gaussians(8)"
 FILES = ("history.json", "samples.png")
@@ -67,6 +67,8 @@ def _check(args, target) -> None:
         raise ValueError(f"--target must be 1-D or 2-D, got a {dim}-D target")
     if args.generator == "affine" and dim != 1:
         raise ValueError(f"--generator affine is for 1-D targets; this target is {dim}-D (use --generator mlp)")
+    if args.batch_size % args.pack:
+        raise ValueError(f"--pack {args.pack} needs a --batch-size divisible by it, got {args.batch_size}")
 
 
 def stop_message(history) -> str:
@@ -104,6 +106,7 @@ def _train(args) -> int:
             target, generator=args.generator, loss=args.loss, optimizer=args.optimizer, lr=args.lr, d_lr=args.d_lr,
             batch_size=args.batch_size, steps=args.steps, n_critic=args.n_critic, update=args.update,
             log_every=args.log_every, snapshot_every=args.snapshot_every, rng=args.seed,
+            unroll=args.unroll, pack=args.pack, minibatch_std=args.minibatch_std, r1=args.r1, spectral_norm=args.spectral_norm,
             progress=False if args.quiet else None,
         )  # fmt: skip
     history.save(out / "history.json")
@@ -141,6 +144,11 @@ def add_parser(commands) -> None:
     p.add_argument("--update", default="alternating", choices=list(UPDATES), help="default alternating")
     p.add_argument("--log-every", type=count, default=100, help="steps between metrics (default 100; 0 for none)")
     p.add_argument("--snapshot-every", type=count, default=None, help="steps between snapshots (default steps // 10; 0: first and last only)")
+    p.add_argument("--unroll", type=count, default=0, help="unrolled discriminator updates in the generator's cost (Metz et al.; default 0)")
+    p.add_argument("--pack", type=positive_int, default=1, help="samples the discriminator sees side by side (PacGAN; default 1)")
+    p.add_argument("--minibatch-std", action="store_true", help="the batch's mean standard deviation as one more discriminator input")
+    p.add_argument("--r1", type=non_negative_float, default=0.0, help="R1 penalty weight gamma on real data (default 0)")
+    p.add_argument("--spectral-norm", action="store_true", help="spectral normalization of the discriminator's layers")
     p.add_argument("--seed", type=int, default=0, help="fixes the whole run (default 0)")
     p.add_argument("--out", default="run", help="output folder (default run/; files of the same name in it are replaced)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
