@@ -16,6 +16,7 @@
 * :mod:`~gantheory.gan.dynamics`: the Dirac-GAN and the game Jacobian (Nash dynamics);
 * :mod:`~gantheory.gan.critics`: Wasserstein vs Cramér sample gradients, the parallel-lines sweep,
   weak convergence, a critic trained on the batch;
+* :mod:`~gantheory.gan.duality`: the Kantorovich potential, Lipschitz critics, the penalized critic's optimum;
 * :mod:`~gantheory.gan.fgan`: the f-GAN variational lower bound on an f-divergence.
 
 Each phenomenon is a function that returns data; :mod:`gantheory.plotting` draws it.
@@ -90,3 +91,15 @@ from gantheory.gan.gradients import (
 )
 from gantheory.gan import fgan
 from gantheory.gan.fgan import VariationalBound, variational_bound
+from gantheory.gan import duality
+from gantheory.gan.duality import (
+    CONSTRAINTS,
+    CriticConvergence,
+    CriticLandscape,
+    KantorovichPotential,
+    compare_constraints,
+    critic_convergence,
+    critic_landscape,
+    optimal_critic,
+    penalty_optimum,
+)
