@@ -23,6 +23,10 @@ stage               figures                                     numbers in the r
 ``bernoulli``       ``wasserstein_vs_cramer``                   minimizers of the expected sample losses
 ``evaluation``      ``fid_bias``, ``mmd_witness``,              FID's bias rate in n; each distance's growth
                     ``mode_collapse_distances``                 over its noise when one mode is dropped
+``weak``            ``weak_convergence``                        KL, JSD, TV and W1 between δ_0 and δ_1/n
+``critics``         ``critics``, ``critic_convergence``         D*'s slope under the fake mass (WGAN Fig. 2);
+                                                                each constraint's estimate / W1 and its K
+``fgan``            ``variational_bound``                       the f-GAN bound vs the exact KL and 2 JSD - log 4
 ==================  ==========================================  ===========================================
 
 The stages train small matrices (256 x 64 at most), where BLAS threads only
@@ -63,6 +67,7 @@ SETTINGS = {
         vanishing=dict(steps=500, log_every=25, rng=0, n_runs=3), dirac_steps=1000, spectrum=dict(),
         ring=dict(steps=2500, batch_size=256, log_every=100, snapshot_every=100),
         evaluation=dict(fid_repeats=20, collapse=dict(n=1000, repeats=5)),
+        critics=dict(steps=800, n_eval=5000), fgan_steps=600,
     ),
     True: dict(
         theta_points=41, estimator_sizes=(100, 300, 1_000), estimator_repeats=5,
@@ -71,6 +76,7 @@ SETTINGS = {
         vanishing=dict(steps=200, log_every=20, rng=0, n_runs=2), dirac_steps=300, spectrum=dict(),
         ring=dict(steps=100, batch_size=64, log_every=20, snapshot_every=25),
         evaluation=dict(fid_repeats=10, collapse=dict(n=500, repeats=3)),
+        critics=dict(steps=200, n_eval=4000), fgan_steps=300,
     ),
 }  # fmt: skip
 
@@ -269,6 +275,46 @@ def _evaluation_report(data):
             "fid_extrapolated": float(fid["fid_extrapolated"]), "one_dropped_signal_to_noise": one, "n": table.n}  # fmt: skip
 
 
+def _weak(s):
+    from gantheory.gan.critics import weak_convergence
+
+    return weak_convergence()
+
+
+def _weak_report(w):
+    return {"n_last": int(w.n[-1]), "kl": float(w.kl[-1]), "js_divergence": float(w.js_divergence[-1]), "tv": float(w.tv[-1]),
+            "w1": float(w.w1[-1])}  # fmt: skip
+
+
+# The critics' pair (chapter 8): two modes N(±0.5, 0.15²) against N(0, 0.15²), whose Kantorovich potential f* is a V.
+CRITIC_P, CRITIC_Q = Mixture([Normal(-0.5, 0.15), Normal(0.5, 0.15)]), Normal(0.0, 0.15)
+
+
+def _critics(s):
+    from gantheory.gan.duality import compare_constraints, critic_landscape
+
+    return dict(landscape=critic_landscape(rng=0, **s["critics"]), runs=compare_constraints(CRITIC_P, CRITIC_Q, rng=0, **s["critics"]))
+
+
+def _critics_report(data):
+    land = data["landscape"]
+    return {"figure2_w1": float(land.w1), "figure2_dstar_fake_slope": float(land.fake_slope),
+            "w1": float(next(iter(data["runs"].values())).w1),
+            "estimate_over_w1": {label: float(r.estimate[-1] / r.w1) for label, r in data["runs"].items()},
+            "lipschitz": {label: float(r.lipschitz[-1]) for label, r in data["runs"].items()}}  # fmt: skip
+
+
+def _fgan(s):
+    from gantheory.gan.fgan import variational_bound
+
+    return [variational_bound(Normal(0.0, 1.0), Normal(1.0, 1.0), f, steps=s["fgan_steps"], rng=0, log_every=50, n_eval=5_000)
+            for f in ("kl", "gan")]  # fmt: skip
+
+
+def _fgan_report(runs):
+    return {r.f: {"bound": float(r.bound[-1]), "se": float(r.se[-1]), "exact": float(r.exact)} for r in runs}
+
+
 def _plot(function_name, *args, **kwargs):
     from gantheory import plotting
 
@@ -300,6 +346,12 @@ STAGES = [
     Stage("evaluation", "12 evaluating GANs", ("fid_bias", "mmd_witness", "mode_collapse_distances"), _evaluation, _evaluation_report,
           lambda d: {"fid_bias": _plot("plot_fid_bias", d["fid"]), "mmd_witness": _plot("plot_witness", d["witness"]),
                      "mode_collapse_distances": _plot("plot_dropped_modes", d["collapse"])}),
+    Stage("weak", "13 weak convergence", ("weak_convergence",), _weak, _weak_report,
+          lambda d: {"weak_convergence": _plot("plot_weak_convergence", d)}),
+    Stage("critics", "14 Lipschitz critics", ("critics", "critic_convergence"), _critics, _critics_report,
+          lambda d: {"critics": _plot("plot_critics", d["landscape"]), "critic_convergence": _plot("plot_critic_convergence", d["runs"])}),
+    Stage("fgan", "15 f-GAN bound", ("variational_bound",), _fgan, _fgan_report,
+          lambda d: {"variational_bound": _plot("plot_variational_bound", d)}),
 ]  # fmt: skip
 
 
@@ -531,4 +583,17 @@ def format_report(report: dict) -> str:
                      f"falls like n^{fmt_number(r['fid_bias_slope'])} (theory n^-1); extrapolated in 1/n: {fmt_number(r['fid_extrapolated'])}\n"
                      f"Ring of 8 with one mode dropped, n = {r['n']}: growth over the sampling noise\n"
                      + _table(["distance", "growth / noise"], [list(kv) for kv in ranked]))  # fmt: skip
+    if "weak" in report:
+        r = report["weak"]
+        parts.append(f"Weak convergence: delta(1/n) -> delta(0); at n = {r['n_last']}\n"
+                     + _table(["KL", "JSD", "TV", "W1"], [[r["kl"], r["js_divergence"], r["tv"], r["w1"]]]))  # fmt: skip
+    if "critics" in report:
+        r = report["critics"]
+        parts.append(f"Lipschitz critics: D*'s largest slope under the generator's mass, N(+-3, 0.5^2) (W1 = {fmt_number(r['figure2_w1'])}): "
+                     f"{fmt_number(r['figure2_dstar_fake_slope'])}\n"
+                     f"Dual estimates of W1 = {fmt_number(r['w1'])} between 0.5 N(+-0.5, 0.15^2) and N(0, 0.15^2), and the critics' Lipschitz constants K\n"
+                     + _table(["critic", "estimate / W1", "K"], [[k, v, r["lipschitz"][k]] for k, v in r["estimate_over_w1"].items()]))  # fmt: skip
+    if "fgan" in report:
+        parts.append("f-GAN lower bound E_P T - E_Q f*(T) between N(0, 1) and N(1, 1), last record\n"
+                     + _table(["f", "bound", "s.e.", "exact D_f"], [[f, v["bound"], v["se"], v["exact"]] for f, v in report["fgan"].items()]))  # fmt: skip
     return "\n\n".join(parts)

@@ -15,7 +15,8 @@ EXPECTED = {
     "parallel_lines.png", "estimator_errors.png", "mle_is_kl.png", "projections.png", "optimal_discriminator.png",
     "vanishing_gradient.png", "dirac_gan.png", "game_spectrum.png", "ring_training.png", "ring_training.gif",
     "generator_costs.png", "wasserstein_vs_cramer.png", "js_optima.png", "dirac_step_sizes.png",
-    "fid_bias.png", "mmd_witness.png", "mode_collapse_distances.png",
+    "fid_bias.png", "mmd_witness.png", "mode_collapse_distances.png", "weak_convergence.png", "critics.png",
+    "critic_convergence.png", "variational_bound.png",
 }  # fmt: skip
 
 
@@ -186,3 +187,19 @@ def test_evaluation_report_equals_the_library():
     table = gt.divergences.evaluation.dropped_modes_table(rng=0, n=200, repeats=2)
     assert r["one_dropped_signal_to_noise"] == {k: float(v[list(table.dropped).index(1)]) for k, v in table.signal_to_noise.items()}
     assert r["n"] == 200 and -2.0 < r["fid_bias_slope"] < 0.0
+
+
+def test_weak_critics_and_fgan_reports_equal_the_library():
+    small = dict(critics=dict(steps=20, n_eval=500, log_every=10), fgan_steps=20)
+    r = tour.tour_report(quick=True, stages=["weak", "critics", "fgan"], settings=small)
+    # delta(1/100) vs delta(0): KL infinite, JSD log 2, TV 1 (disjoint supports), W1 = 1/100
+    assert r["weak"] == {"n_last": 100, "kl": math.inf, "js_divergence": math.log(2), "tv": 1.0, "w1": 0.01}
+    assert r["critics"]["w1"] == gt.w1(tour.CRITIC_P, tour.CRITIC_Q) and r["critics"]["figure2_w1"] == pytest.approx(6.0, rel=1e-9)
+    runs = gt.gan.compare_constraints(tour.CRITIC_P, tour.CRITIC_Q, rng=0, **small["critics"])
+    assert r["critics"]["estimate_over_w1"] == {k: float(v.estimate[-1] / v.w1) for k, v in runs.items()}
+    assert r["critics"]["figure2_dstar_fake_slope"] < 1e-12  # D* saturates where the generator's mass is (WGAN Fig. 2)
+    kl = gt.gan.variational_bound(gt.Normal(0, 1), gt.Normal(1, 1), "kl", steps=20, rng=0, log_every=50, n_eval=5_000)
+    assert r["fgan"]["kl"] == {"bound": float(kl.bound[-1]), "se": float(kl.se[-1]), "exact": 0.5}
+    assert r["fgan"]["gan"]["exact"] == pytest.approx(2 * gt.js_divergence(gt.Normal(0, 1), gt.Normal(1, 1)) - math.log(4), abs=1e-12)
+    text = tour.format_report(r)
+    assert "f-GAN lower bound" in text and "Lipschitz critics" in text and "Weak convergence" in text
