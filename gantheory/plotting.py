@@ -25,6 +25,7 @@ Nothing here calls ``pyplot``: figures are built with
 :func:`plot_bernoulli_bias`           11. W1 vs Cramér² expected sample losses and minimizers
 :func:`plot_training_snapshots`       one run's snapshots (``gantheory train``)
 :func:`animate_training`              the training GIF (samples over the discriminator, with arrows)
+:func:`plot_mode_collapse`            10b. methods × steps over the modes; modes covered, high quality
 ====================================  ==================================================================
 
 The data come from the library (figure 2 from
@@ -77,6 +78,7 @@ __all__ = [
     "plot_training_snapshots",
     "plot_ring_training",
     "animate_training",
+    "plot_mode_collapse",
     "plot_bernoulli_bias",
     "plot_fid_bias",
     "plot_witness",
@@ -1593,6 +1595,28 @@ def _moving_average(y, window):
     return np.convolve(y, np.ones(window) / window, mode="valid"), window
 
 
+def _modes_text(count, x):
+    """``", 6/8 modes"``: the modes ``x`` covers, counted by ``count`` (:func:`_mode_counter`); ``""`` without one."""
+    c = None if count is None else count(x)
+    return "" if c is None else f", {c.modes}/{c.n_modes} modes"
+
+
+def _modes_against_steps(log_steps, metrics, snap, count):
+    """``(steps, modes covered, last)`` of a 2-D run, or None when they cannot be had.
+
+    From ``History.metrics["modes"]`` at the log steps when it was recorded (a mixture target), else counted with
+    ``count`` (:func:`_mode_counter`) on each snapshot; ``last`` is the count of the last snapshot (None without ``count``).
+    """
+    last = None if count is None else count(snap["samples"][-1])
+    modes = metrics.get("modes") if isinstance(metrics, Mapping) else None
+    if modes is not None and len(modes) == len(log_steps) and len(modes):
+        return np.asarray(log_steps), np.asarray(modes, dtype=float), last
+    if count is None:
+        return None
+    counted = [count(x) for x in snap["samples"]]
+    return snap["steps"], np.array([np.nan if c is None else c.modes for c in counted], dtype=float), last
+
+
 def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int = 48) -> Figure:
     r"""Figure 10: 2-D GANs over training (one row per loss) and their histories.
 
@@ -1604,7 +1628,9 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
     panels : int
         Snapshots per row, evenly spaced from the first to the last.
     target : Distribution, optional
-        The 2-D target, whose sample is drawn under the generated one.
+        The 2-D target, whose sample is drawn under the generated one. When
+        it is a mixture of isotropic normals (the ring of 8), the snapshots'
+        modes are counted on it (:func:`gantheory.gan.modes.mode_coverage`).
     arrows : int
         Generated samples per panel that get an arrow (the generator's push
         :math:`-n\,\partial L_G / \partial x`, normalized per panel).
@@ -1616,17 +1642,26 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
         row: :math:`D(x)` in [0, 1] for the classifier losses, the critic's
         centred and scaled score for ``"least_squares"``, ``"wgan"``,
         ``"wgan_gp"`` and ``"cramer"``; the data, the generator's manifold,
-        the generated samples and arrows normalized per panel), then three panels of history: both
-        players' costs (moving average), the sliced W1 to the target, and
-        the kNN JSD estimate.
+        the generated samples and arrows normalized per panel; with a mixture
+        ``target``, each panel's title gives the modes its samples cover),
+        then three panels of history: both players' costs (moving average),
+        the sliced W1 to the target, and the modes covered against steps:
+        ``History.metrics["modes"]`` where the run recorded it (trained on a
+        mixture), else counted on each snapshot with a mixture ``target``; with
+        a mixture ``target`` each run's legend entry gives its last snapshot's
+        modes, high-quality share and the fewest high-quality samples on one
+        mode (a mode with 1 sample counts as covered).
 
     Examples
     --------
     >>> import gantheory as gt
-    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=2, snapshot_every=2, progress=False)
-    >>> fig = plot_ring_training({"non-saturating": h}, panels=2)
+    >>> ring = gt.ring_of_gaussians(8)
+    >>> h = gt.gan.train(ring, steps=4, batch_size=16, log_every=2, snapshot_every=2, progress=False)
+    >>> fig = plot_ring_training({"non-saturating": h}, panels=2, target=ring)
     >>> fig.axes[-1].get_ylabel()
-    'JSD estimate (nats, kNN)'
+    'modes covered (of 8)'
+    >>> [float(y) for y in fig.axes[-1].get_lines()[0].get_ydata()] == h.metrics["modes"].tolist()
+    True
     """
     if not isinstance(histories, Mapping) or not histories:
         raise TypeError("histories must be a non-empty mapping {label: History}")
@@ -1636,6 +1671,7 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
         if snap["samples"].shape[2] != 2:
             raise ValueError(f"histories[{label!r}] is not a 2-D run")
     points = _target_points(target, 2)
+    count = None if target is None else _mode_counter(target)
     rows = len(snaps)
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(3.4 * panels + 1.6, 3.6 * rows + 4.0), layout="constrained")
@@ -1645,10 +1681,11 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
             row_axes = np.atleast_1d(sub.subplots(1, len(chosen)))
             for ax, k in zip(row_axes, chosen):
                 mesh = _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
-                ax.set_title(f"{label}: step {int(snap['steps'][k])}", fontsize=12)
+                ax.set_title(f"{label}: step {int(snap['steps'][k])}{_modes_text(count, snap['samples'][k])}", fontsize=12)
             row_axes[0].legend(loc="lower left", fontsize=9, markerscale=2)
             sub.colorbar(mesh, ax=list(row_axes), shrink=0.9).set_label(snap["bar"], fontsize=9)
-        cost_ax, w1_ax, js_ax = subfigs[-1].subplots(1, 3)
+        cost_ax, w1_ax, modes_ax = subfigs[-1].subplots(1, 3)
+        n_modes = None
         for i, (label, h) in enumerate(histories.items()):
             style = curve_style(i, markevery=0.1)
             for key, dashes in (("g_loss", style["linestyle"]), ("d_loss", ":")):
@@ -1659,9 +1696,15 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
                                  label=f"{label}: {'G' if key == 'g_loss' else 'D'}")  # fmt: skip
             steps = np.asarray(_field(h, "log_steps", f"histories[{label!r}]"))
             metrics = _field(h, "metrics", f"histories[{label!r}]")
-            for ax, key in ((w1_ax, "sliced_w1"), (js_ax, "js_knn")):
-                if key in metrics and len(metrics[key]) == len(steps):
-                    ax.plot(steps, metrics[key], label=label, **style)
+            if "sliced_w1" in metrics and len(metrics["sliced_w1"]) == len(steps):
+                w1_ax.plot(steps, metrics["sliced_w1"], label=label, **style)
+            drawn = _modes_against_steps(steps, metrics, snaps[label], count)
+            if drawn is not None:
+                at, modes, last = drawn
+                n_modes = n_modes if last is None else last.n_modes
+                end = "" if last is None else \
+                    f" (last snapshot: {last.modes}/{last.n_modes}, {100 * last.high_quality:.0f}% HQ, fewest {min(last.counts)} of {last.n})"  # fmt: skip
+                modes_ax.plot(at, modes, label=label + end, **style)
         cost_ax.set_xlabel("training step")
         cost_ax.set_ylabel("cost (moving average of 50 steps)")
         cost_ax.set_title("Players' costs (solid/dashed: G, dotted: D)", fontsize=12)
@@ -1670,11 +1713,17 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
         w1_ax.set_ylabel("sliced W1 to the data (units of x)")
         w1_ax.set_title("Distance to the data", fontsize=12)
         w1_ax.legend(loc="upper right")
-        js_ax.set_xlabel("training step")
-        js_ax.set_ylabel("JSD estimate (nats, kNN)")
-        js_ax.set_title("JSD to the data (kNN estimate; log 2 = disjoint)", fontsize=12)
-        js_ax.axhline(math.log(2.0), color="0.4", linewidth=0.8, linestyle=":")
-        js_ax.legend(loc="lower left")
+        modes_ax.set_xlabel("training step")
+        modes_ax.set_ylabel("modes covered" + ("" if n_modes is None else f" (of {n_modes})"))
+        modes_ax.set_title("Modes covered (≥ 1 sample within 3 sd)", fontsize=12)
+        if n_modes is not None:
+            modes_ax.axhline(n_modes, color="0.4", linewidth=0.8, linestyle=":")
+            modes_ax.set_ylim(-0.3, 1.5 * n_modes)  # room above the curves for the legend
+        if modes_ax.get_lines():
+            modes_ax.legend(loc="upper left", fontsize=8)
+        else:
+            modes_ax.text(0.5, 0.5, "no mode counts: pass a mixture target\n(or train on one: History.metrics['modes'])",
+                          transform=modes_ax.transAxes, ha="center", va="center", fontsize=10)  # fmt: skip
         fig.suptitle("2-D GANs over training: heatmap = discriminator (see each row's colour bar), "
                      "arrows = the generator's push (lengths normalized per panel)")  # fmt: skip
     return fig
@@ -1686,6 +1735,8 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
     In the spirit of GAN Lab [1]_: one panel per run, one frame per snapshot of the histories, each panel as
     :func:`plot_training_snapshots` draws it (heatmap, data, the generator's manifold, samples, arrows normalized per
     panel) with its own colour bar: :math:`D(x)` in [0, 1] for the classifier losses, the critic's scaled score otherwise.
+    With a mixture ``target`` (the ring of 8), each panel's title gives the modes the frame's samples cover
+    (:func:`gantheory.gan.modes.mode_coverage`: a mode is covered by one sample within 3 of its standard deviations).
 
     Parameters
     ----------
@@ -1694,7 +1745,8 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
     path : str or Path
         Where to write the GIF.
     target : Distribution, optional
-        The 2-D target, whose sample is drawn under the generated one.
+        The 2-D target, whose sample is drawn under the generated one; a mixture of isotropic normals also has its
+        modes counted in each frame.
     fps, dpi : int
         Frames per second and resolution (the size of the file grows with ``dpi²`` and the frames).
     arrows : int
@@ -1715,8 +1767,9 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
     Examples
     --------
     >>> import tempfile, pathlib, gantheory as gt
-    >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=0, snapshot_every=2, progress=False)
-    >>> out = animate_training(h, pathlib.Path(tempfile.mkdtemp()) / "ring.gif", dpi=30)
+    >>> ring = gt.ring_of_gaussians(8)
+    >>> h = gt.gan.train(ring, steps=4, batch_size=16, log_every=0, snapshot_every=2, progress=False)
+    >>> out = animate_training(h, pathlib.Path(tempfile.mkdtemp()) / "ring.gif", target=ring, dpi=30)
     >>> out.read_bytes()[:6]
     b'GIF89a'
     """
@@ -1734,6 +1787,7 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
         raise ValueError("animate_training needs 2-D runs")
     fps, dpi = check_positive_int(fps, "fps"), check_positive_int(dpi, "dpi")
     points = _target_points(target, 2)
+    count = None if target is None else _mode_counter(target)
     path = Path(path)
     with matplotlib.rc_context(STYLE | {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "figure.titlesize": 12}):
         from matplotlib.cm import ScalarMappable
@@ -1750,7 +1804,7 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
             for ax, (label, snap) in zip(axes, snaps.items()):
                 ax.clear()
                 _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
-                ax.set_title(f"{label + ': ' if label else ''}step {int(snap['steps'][k])}")
+                ax.set_title(f"{label + ': ' if label else ''}step {int(snap['steps'][k])}{_modes_text(count, snap['samples'][k])}")
             return []
 
         frame(0)
@@ -1758,6 +1812,188 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
                      "arrows = the generator's push, lengths normalized per panel", fontsize=10)  # fmt: skip
         FuncAnimation(fig, frame, frames=frames, blit=False).save(path, writer=PillowWriter(fps=fps), dpi=dpi)
     return path
+
+
+# -- 10b. mode collapse: Metz et al.'s mixture figure, counted -----------------------------------------
+
+def _mode_counter(target, n_sd=3):
+    """``x -> ModeCoverage`` of :func:`gantheory.gan.modes.mode_coverage` on ``target``, or None if it cannot count ``target``.
+
+    Non-finite rows of ``x`` are left out of the count (a run's last snapshot is finite; this only guards the drawing);
+    ``None`` is returned for a snapshot with no finite row.
+    """
+    from gantheory.gan.modes import mode_coverage
+
+    try:
+        mode_coverage(np.zeros((1, getattr(target, "dim", 1))), target, n_sd)
+    except (TypeError, ValueError):
+        return None
+
+    def count(x):
+        x = np.asarray(x, dtype=float)
+        x = x[np.isfinite(x).reshape(len(x), -1).all(axis=1)]
+        return mode_coverage(x, target, n_sd) if len(x) else None
+
+    return count
+
+
+def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure:
+    r"""Mode collapse as Metz et al. draw it, counted: samples over the modes (methods × training steps), modes covered and high-quality share.
+
+    Parameters
+    ----------
+    histories : mapping
+        ``{method: History}``: 2-D runs of :func:`gantheory.gan.train` on
+        ``target`` with snapshots (``snapshot_every``), e.g. one per method of
+        :data:`gantheory.gan.modes.METHODS`. A
+        :class:`~gantheory.gan.modes.ModeCollapseTable` holds no snapshots and
+        is refused.
+    target : Mixture
+        The mixture of isotropic normals the runs were trained on
+        (:func:`gantheory.ring_of_gaussians`, :func:`gantheory.grid_of_gaussians`).
+    columns : int
+        Snapshots drawn per method, evenly spaced from the first to the last.
+    n_sd : float
+        The high-quality radius of :func:`~gantheory.gan.modes.mode_coverage`
+        (3 standard deviations, as VEEGAN and PacGAN).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left, one row per method and one column per chosen snapshot: the
+        generated samples (the run's fixed noise, ``History.snapshots``) in the
+        method's colour over the target's mode centres (open circles), each
+        panel titled with its step and the modes it covers; samples outside
+        the target's extent (plus a margin) are clipped. Right, for every
+        snapshot of every run: the modes covered and the share of high-quality
+        samples (within ``n_sd`` standard deviations of the nearest mode),
+        both counted with :func:`~gantheory.gan.modes.mode_coverage` on the
+        same samples as the panels. The title names the methods that cover
+        every mode at their last snapshot, and the modes and high-quality
+        share of the others (as counted, not assumed).
+
+    Notes
+    -----
+    The layout is that of Metz et al.'s [1]_ 2-D mixture experiment
+    (Sec. 3.1): a row per method, the generator's samples at increasing
+    training steps, where a standard GAN visits the modes one after another
+    and the unrolled GAN spreads over all of them. (That figure is a heatmap
+    of the generator's distribution; in arXiv:1611.02163v4 Figure 1 is the
+    unrolled computation graph and the mixture figure comes after it.) The
+    counts are VEEGAN's and PacGAN's measures (see
+    :func:`~gantheory.gan.modes.mode_coverage`): a mode is covered by one
+    high-quality sample, so a mode holding 1 of 256 samples counts as covered.
+
+    References
+    ----------
+    .. [1] L. Metz, B. Poole, D. Pfau and J. Sohl-Dickstein, "Unrolled
+       generative adversarial networks", ICLR 2017.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> ring = gt.ring_of_gaussians(8)
+    >>> runs = {name: gt.gan.train(ring, steps=4, batch_size=16, log_every=0, snapshot_every=2, progress=False, **options)
+    ...         for name, options in {"non-saturating": {}, "R1": {"r1": 0.1}}.items()}
+    >>> fig = plot_mode_collapse(runs, ring, columns=3)
+    >>> [ax.get_title() for ax in fig.axes[:3]]          # doctest: +ELLIPSIS
+    ['step 0: ... / 8 modes', 'step 2: ... / 8 modes', 'step 4: ... / 8 modes']
+    >>> fig.axes[-2].get_ylabel(), fig.axes[-1].get_ylabel()
+    ('modes covered (of 8)', 'high-quality samples (%)')
+    """
+    if not isinstance(histories, Mapping):
+        if hasattr(histories, "rows") and hasattr(histories, "to_text"):
+            raise TypeError("histories: a ModeCollapseTable holds no snapshots; pass {method: History} of runs with "
+                            "snapshot_every > 0 (e.g. gt.gan.train(target, snapshot_every=..., **METHODS[name]))")  # fmt: skip
+        raise TypeError(f"histories must be a non-empty mapping {{method: History}}, got {type(histories).__name__}")
+    if not histories:
+        raise TypeError("histories must be a non-empty mapping {method: History}")
+    count = _mode_counter(target, n_sd)
+    if count is None:
+        from gantheory.gan.modes import mode_coverage
+
+        mode_coverage(np.zeros((1, getattr(target, "dim", 1))), target, n_sd)  # raises the error that says what is wrong
+    columns = check_positive_int(columns, "columns")
+    runs = {}
+    for method, h in histories.items():
+        name = f"histories[{method!r}]"
+        steps = np.asarray(_field(h, "snapshot_steps", name))
+        samples = np.asarray(_field(h, "snapshots", name), dtype=float)
+        if samples.ndim != 3 or len(samples) == 0 or len(steps) != len(samples):
+            raise ValueError(f"{name} needs snapshots of shape (snapshots, n, dim), one per step: train it with snapshot_every > 0 "
+                             f"(got shape {samples.shape})")  # fmt: skip
+        if samples.shape[2] != target.dim:
+            raise ValueError(f"{name} is a {samples.shape[2]}-D run but target is {target.dim}-D")
+        runs[method] = dict(steps=steps, samples=samples, coverage=[count(x) for x in samples])
+    centres = np.array([c.mean for c in target.components], dtype=float).reshape(len(target.components), -1)
+    k = len(centres)
+    lo, hi = centres.min(axis=0), centres.max(axis=0)
+    margin = np.maximum(0.3 * (hi - lo), 0.5)
+    lo, hi = lo - margin, hi + margin
+
+    def modes_of(c):
+        return np.nan if c is None else c.modes
+
+    def share_of(c):
+        return np.nan if c is None else 100.0 * c.high_quality
+
+    rows = len(runs)
+    ncols = min(columns, max(len(r["steps"]) for r in runs.values()))
+    with matplotlib.rc_context(STYLE | {"axes.titlesize": 10, "axes.labelsize": 10, "xtick.labelsize": 8, "ytick.labelsize": 8}):
+        fig = Figure(figsize=(2.15 * ncols + 6.8, max(2.1 * rows + 1.9, 7.0)), layout="constrained")
+        left, right = fig.subfigures(1, 2, width_ratios=[2.15 * ncols, 6.4])
+        grid = left.subplots(rows, ncols, squeeze=False)
+        for i, (method, run) in enumerate(runs.items()):
+            style = curve_style(i)
+            chosen = np.unique(np.linspace(0, len(run["steps"]) - 1, min(ncols, len(run["steps"]))).round().astype(int))
+            for j in range(ncols):
+                ax = grid[i, j]
+                if j >= len(chosen):
+                    ax.set_axis_off()
+                    continue
+                s = chosen[j]
+                x = run["samples"][s]
+                ax.scatter(centres[:, 0], centres[:, 1], s=60, facecolors="none", edgecolors="black", linewidths=1.0,
+                           label="mode centres", zorder=3)  # fmt: skip
+                ax.scatter(x[:, 0], x[:, 1], s=4, color=style["color"], alpha=0.6, label=f"G(z), {method}", zorder=2)
+                cov = run["coverage"][s]
+                ax.set_title(f"step {int(run['steps'][s])}: {'?' if cov is None else cov.modes} / {k} modes")
+                ax.set_xlim(lo[0], hi[0])
+                ax.set_ylim(lo[1], hi[1])
+                ax.set_aspect("equal")
+                ax.grid(False)
+                ax.set_xlabel("x₁", labelpad=0)
+                ax.set_ylabel(f"{method}\nx₂" if j == 0 else "x₂", labelpad=0, fontweight="bold" if j == 0 else None)
+        handles = [grid[0, 0].collections[0]] + [grid[i, 0].collections[1] for i in range(rows)]
+        left.legend(handles, [h.get_label() for h in handles], loc="outside lower center", ncols=min(len(handles), 4),
+                    fontsize=9, markerscale=2.5)  # fmt: skip
+        modes_ax, share_ax = right.subplots(2, 1, sharex=True)
+        for i, (method, run) in enumerate(runs.items()):
+            style = curve_style(i, markevery=max(1, len(run["steps"]) // 8))
+            modes_ax.plot(run["steps"], [modes_of(c) for c in run["coverage"]], label=method, **style)
+            share_ax.plot(run["steps"], [share_of(c) for c in run["coverage"]], label=method, **style)
+        modes_ax.axhline(k, color="0.4", linewidth=0.8, linestyle=":")
+        modes_ax.set_ylim(-0.3, k + 0.6)
+        modes_ax.set_ylabel(f"modes covered (of {k})")
+        modes_ax.set_title(f"Modes covered (≥ 1 sample within {n_sd:g} sd)")
+        modes_ax.set_xlabel("training step")
+        modes_ax.legend(loc="lower right", fontsize=8)
+        share_ax.set_ylim(-3, 103)
+        share_ax.set_ylabel("high-quality samples (%)")
+        share_ax.set_title(f"High quality: within {n_sd:g} sd of the nearest mode")
+        share_ax.set_xlabel("training step")
+        n = runs[next(iter(runs))]["samples"].shape[1]
+        last = {method: run["coverage"][-1] for method, run in runs.items()}
+        full = [f"{m} ({100 * c.high_quality:.0f}% HQ)" for m, c in last.items() if c is not None and c.modes == k]
+        rest = [f"{m} {modes_of(c)}/{k} ({share_of(c):.0f}% HQ)" for m, c in last.items() if c is None or c.modes < k]
+        verdict = (f"all {k} modes covered by {', '.join(full)}" if full else f"no method covers all {k} modes") + \
+            (f"; not by {', '.join(rest)}" if rest and full else f": {', '.join(rest)}" if rest else "")  # fmt: skip
+        import textwrap
+
+        verdict = textwrap.fill(f"At the last snapshot ({n} samples): {verdict}", width=int(11 * fig.get_figwidth()))
+        fig.suptitle(f"Mode collapse on {k} modes: the samples over training (one row per method), modes covered and "
+                     f"high-quality share\n{verdict}", fontsize=12)  # fmt: skip
+    return fig
 
 
 def _kde(x, at):
