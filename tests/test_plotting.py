@@ -291,12 +291,95 @@ def tiny_ring():
 def test_ring_training_and_snapshots(tiny_ring):
     fig = plotting.plot_ring_training({"non-saturating": tiny_ring, "again": tiny_ring}, panels=2, target=gt.ring_of_gaussians(8))
     assert_labelled(fig)
+    assert "JSD" not in " ".join(ax.get_ylabel() + ax.get_title() for ax in fig.axes)  # the kNN JSD panel is gone
     assert_labelled(plotting.plot_training_snapshots(tiny_ring, panels=2, target=gt.ring_of_gaussians(8)))
     with pytest.raises(TypeError):
         plotting.plot_ring_training([])
     one_d = gt.gan.train(gt.Normal(0, 1), steps=2, batch_size=8, log_every=0, progress=False)
     with pytest.raises(ValueError, match="2-D"):
         plotting.plot_ring_training({"1-D": one_d})
+
+
+def _centre_samples(ring, per_mode):
+    """Points exactly on the ring's mode centres, ``per_mode[i]`` of them on mode i: counts known by construction."""
+    centres = np.array([c.mean for c in ring.components])
+    return np.repeat(centres, per_mode, axis=0)
+
+
+def _fake_history(tiny_ring, snapshots, metrics=None):
+    """tiny_ring's fields with hand-made snapshots (and, optionally, hand-made metrics at the log steps)."""
+    h = dict(vars(tiny_ring))
+    n = len(snapshots)
+    h.update(snapshots=np.stack(snapshots), snapshot_steps=np.arange(n) * 10, manifold=np.empty((0, 2, 9, 41, 2)),
+             discriminator_grid=np.repeat(tiny_ring.discriminator_grid[:1], n, axis=0),
+             generator_field=np.zeros((n,) + snapshots[0].shape))  # fmt: skip
+    h["metrics"] = {k: v for k, v in tiny_ring.metrics.items() if k not in ("modes", "high_quality", "reverse_kl")}
+    h["metrics"].update(metrics or {})
+    return h
+
+
+def test_ring_training_counts_modes_from_the_metric_else_from_the_snapshots(tiny_ring):
+    ring = gt.ring_of_gaussians(8)
+    # Recorded: the panel draws History.metrics["modes"] at the log steps, as recorded.
+    fig = plotting.plot_ring_training({"run": tiny_ring}, panels=2, target=ring)
+    line = fig.axes[-1].get_lines()[0]
+    np.testing.assert_array_equal(line.get_xdata(), tiny_ring.log_steps)
+    np.testing.assert_array_equal(line.get_ydata(), tiny_ring.metrics["modes"])
+    assert fig.axes[-1].get_ylabel() == "modes covered (of 8)"
+    # Not recorded: counted on the snapshots; 1, 3 then 7 modes by construction, the last with 1 sample on mode 7.
+    snaps = [_centre_samples(ring, [16] + [0] * 7), _centre_samples(ring, [8, 4, 4] + [0] * 5), _centre_samples(ring, [2] * 6 + [0, 1])]
+    snaps = [np.concatenate([x, np.full((16 - len(x), 2), 9.0)]) for x in snaps]  # padded with points far from every mode
+    fig = plotting.plot_ring_training({"run": _fake_history(tiny_ring, snaps)}, panels=3, target=ring)
+    line = fig.axes[-1].get_lines()[0]
+    np.testing.assert_array_equal(line.get_xdata(), [0, 10, 20])
+    np.testing.assert_array_equal(line.get_ydata(), [1, 3, 7])
+    assert line.get_label() == "run (last snapshot: 7/8, 81% HQ, fewest 0 of 16)"  # 13 of 16 samples on a mode
+    assert [ax.get_title() for ax in fig.axes[:3]] == ["run: step 0, 1/8 modes", "run: step 10, 3/8 modes", "run: step 20, 7/8 modes"]
+    # Neither (no metric, no mixture target): no curve, and the panel says why.
+    fig = plotting.plot_ring_training({"run": _fake_history(tiny_ring, snaps)}, panels=2)
+    assert not fig.axes[-1].get_lines() and "pass a mixture target" in fig.axes[-1].texts[0].get_text()
+
+
+def test_mode_collapse_figure_counts_what_it_draws_and_titles_the_verdict(tiny_ring):
+    ring = gt.ring_of_gaussians(8)
+    full = [_centre_samples(ring, [2] * 8), _centre_samples(ring, [3, 1] + [2] * 6)]
+    collapsed = [_centre_samples(ring, [8, 8] + [0] * 6), _centre_samples(ring, [16] + [0] * 7)]
+    fig = plotting.plot_mode_collapse({"spread": _fake_history(tiny_ring, full), "collapsed": _fake_history(tiny_ring, collapsed)},
+                                      ring, columns=2)  # fmt: skip
+    assert_labelled(fig)
+    titles = [ax.get_title() for ax in fig.axes[:4]]
+    assert titles == ["step 0: 8 / 8 modes", "step 10: 8 / 8 modes", "step 0: 2 / 8 modes", "step 10: 1 / 8 modes"]
+    modes_ax, share_ax = fig.axes[-2], fig.axes[-1]
+    assert [list(line.get_ydata()) for line in modes_ax.get_lines() if line.get_label() in ("spread", "collapsed")] == [[8, 8], [2, 1]]
+    np.testing.assert_allclose(share_ax.get_lines()[0].get_ydata(), [100.0, 100.0])
+    title = " ".join(fig.get_suptitle().split())
+    assert "all 8 modes covered by spread (100% HQ); not by collapsed 1/8 (100% HQ)" in title
+    # the samples drawn are the snapshots
+    np.testing.assert_array_equal(fig.axes[1].collections[1].get_offsets(), full[1])
+    # nothing covers every mode: the title says so
+    fig = plotting.plot_mode_collapse({"collapsed": _fake_history(tiny_ring, collapsed)}, ring, columns=5)
+    assert "no method covers all 8 modes: collapsed 1/8" in " ".join(fig.get_suptitle().split())
+
+
+def test_mode_collapse_figure_refuses_bad_input(tiny_ring):
+    ring = gt.ring_of_gaussians(8)
+    from gantheory.gan.modes import mode_collapse_table
+
+    table = mode_collapse_table({"ring": ring}, {"vanilla": {}}, steps=2, n_runs=1, n_samples=20, progress=False)
+    with pytest.raises(TypeError, match="holds no snapshots"):
+        plotting.plot_mode_collapse(table, ring)
+    with pytest.raises(TypeError, match="non-empty mapping"):
+        plotting.plot_mode_collapse({}, ring)
+    with pytest.raises(TypeError, match="Mixture"):
+        plotting.plot_mode_collapse({"a": tiny_ring}, gt.Normal(0, 1))
+    with pytest.raises(ValueError, match="columns"):
+        plotting.plot_mode_collapse({"a": tiny_ring}, ring, columns=0)
+    no_snapshots = gt.gan.train(ring, steps=2, batch_size=8, log_every=0, snapshot_every=0, n_snapshot=8, progress=False)
+    no_snapshots = dict(vars(no_snapshots), snapshots=np.empty((0, 8, 2)), snapshot_steps=np.empty(0))
+    with pytest.raises(ValueError, match="snapshot_every"):
+        plotting.plot_mode_collapse({"a": no_snapshots}, ring)
+    with pytest.raises(ValueError, match="2-D run but target is 1-D"):
+        plotting.plot_mode_collapse({"a": tiny_ring}, gt.Mixture([gt.Normal(-1, 0.1), gt.Normal(1, 0.1)]))
 
 
 def test_1d_snapshots_draw_the_target_the_samples_and_d_on_one_axis_at_one_scale():
@@ -353,6 +436,7 @@ def test_animation_is_a_small_gif_with_one_frame_per_snapshot(tiny_ring, tmp_pat
     path = plotting.animate_training({"a": tiny_ring}, tmp_path / "ring.gif", dpi=30)
     assert path.read_bytes()[:6] == b"GIF89a" and path.stat().st_size < 3 * 2**20
     assert Image.open(path).n_frames == len(tiny_ring.snapshot_steps)
+    assert plotting.animate_training({"a": tiny_ring}, tmp_path / "ring.gif", dpi=30, target=gt.ring_of_gaussians(8)) == path
     with pytest.raises(ValueError):
         plotting.animate_training({"a": tiny_ring}, tmp_path / "x.gif", fps=0)
 
@@ -560,3 +644,23 @@ def test_the_animation_has_a_colour_bar_per_panel_and_no_red_means_real_claim(ti
     bars = [ax.get_ylabel() for ax in saved["fig"].axes if ax.get_label() == "<colorbar>"]
     assert len(bars) == 2 and "probability" in bars[0] and "not a probability" in bars[1]
     assert "red" not in saved["title"] and "normalized per panel" in saved["title"]
+
+
+def test_each_animation_frame_titles_the_modes_its_samples_cover(tiny_ring, tmp_path, monkeypatch):
+    import matplotlib.axes
+
+    titles = []
+    original = matplotlib.axes.Axes.set_title
+
+    def spy(self, label, *args, **kw):
+        titles.append(label)
+        return original(self, label, *args, **kw)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "set_title", spy)
+    ring = gt.ring_of_gaussians(8)
+    snaps = [_centre_samples(ring, [16] + [0] * 7), _centre_samples(ring, [4, 4, 4, 4] + [0] * 4), _centre_samples(ring, [2] * 8)]
+    plotting.animate_training({"a": _fake_history(tiny_ring, snaps)}, tmp_path / "ring.gif", target=ring, dpi=20)
+    assert set(titles) == {"a: step 0, 1/8 modes", "a: step 10, 4/8 modes", "a: step 20, 8/8 modes"}
+    titles.clear()
+    plotting.animate_training({"a": _fake_history(tiny_ring, snaps)}, tmp_path / "ring.gif", dpi=20)  # no target: no count
+    assert set(titles) == {"a: step 0", "a: step 10", "a: step 20"}
