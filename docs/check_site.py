@@ -1,7 +1,7 @@
 """Check the built site in a real browser: headless Chromium (Debian's ``chromium`` package) over the DevTools protocol.
 
-Serves ``docs/_build/html`` on 127.0.0.1 (a free port) and loads the index, a chapter, the theory map and an API
-page. For each it checks that
+Serves ``docs/_build/html`` on 127.0.0.1 (a free port) and loads the index, a chapter, the theory map, an API page
+and the gallery. For each it checks that
 
 * MathJax has typeset the math: MathJax's output elements (``mjx-container``) are present where the page has
   math, and no raw ``$$``, ``\\(`` or ``\\[`` is left in the text outside code;
@@ -273,7 +273,7 @@ def static_checks(html: Path) -> list[str]:
 
 
 def pick_pages(html: Path) -> list[tuple[str, bool]]:
-    """(page, whether it must have typeset math): the index, a chapter, the theory map, an API page."""
+    """(page, whether it must have typeset math): the index, a chapter, the theory map, an API page, the gallery."""
     chapters = sorted(p.name for p in (html / "chapters").glob("*.html"))
     chapter = next((c for c in chapters if c.startswith("03_")), chapters[0] if chapters else None)
     api = "api/modules/generated/gantheory.gan.optimal.value_at_optimal_discriminator.html"
@@ -282,6 +282,7 @@ def pick_pages(html: Path) -> list[tuple[str, bool]]:
         pages.insert(1, (f"chapters/{chapter}", True))
     if (html / api).exists():
         pages.append((api, True))
+    pages.append(("gallery.html", False))
     return pages
 
 

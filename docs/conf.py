@@ -62,14 +62,13 @@ numpydoc_xref_aliases = {
 # -- intersphinx: the inventories are files in the repository (the build has no network but the package registries) ------
 # docs/_inv/README.md says where each comes from; a project whose inventory is missing is left out (plain text, no warning).
 _INVENTORIES = {
-    "python": "https://docs.python.org/3",
+    "python": "https://docs.python.org/3.11",
     "numpy": "https://numpy.org/doc/stable",
-    "scipy": "https://docs.scipy.org/doc/scipy",
+    "scipy": "https://docs.scipy.org/doc/scipy-1.10.1",
     "matplotlib": "https://matplotlib.org/stable",
     "sympy": "https://docs.sympy.org/latest",
 }
 intersphinx_mapping = {name: (url, str(DOCS / "_inv" / f"{name}.inv")) for name, url in _INVENTORIES.items() if (DOCS / "_inv" / f"{name}.inv").exists()}
-intersphinx_disabled_reftypes = ["*"]  # only explicit cross-references to the mapped projects
 
 # -- the course (myst-nb; gantheory_site has already executed the notebooks, so execution is off) ---------------------------
 nb_execution_mode = "off"
