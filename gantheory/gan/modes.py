@@ -38,6 +38,7 @@ from gantheory.distributions import Mixture, MultivariateNormal, Normal, grid_of
 
 __all__ = ["ModeCoverage", "mode_coverage", "ModeCollapseRow", "ModeCollapseTable", "mode_collapse_table", "METHODS", "TARGETS"]
 
+CHUNK_ENTRIES = 2**20  # samples x modes distances held at once by mode_coverage
 ISOTROPY_RTOL = 1e-9  # a component's covariance must be s^2 I within this (relative to s^2)
 
 
@@ -229,7 +230,7 @@ def mode_coverage(samples, target, n_sd=3, *, min_count=1) -> ModeCoverage:
 
     n = len(x)
     counts = np.zeros(k, dtype=np.int64)
-    chunk = max(1, 2**20 // k)  # bounded memory: a chunk's distance matrix holds about 1M entries
+    chunk = max(1, CHUNK_ENTRIES // k)  # bounded memory
     for start in range(0, n, chunk):
         part = x[start : start + chunk]
         dist2 = ((part[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1)
@@ -445,13 +446,13 @@ def mode_collapse_table(targets=None, methods=None, *, steps=2000, rng=0, n_runs
     """
     from gantheory.gan.train import train  # here: gantheory.gan.train imports this module for its metrics
 
-    targets = dict(TARGETS if targets is None else targets)
-    methods = dict(METHODS if methods is None else methods)
-    if not targets or not all(isinstance(k, str) for k in targets):
+    targets = TARGETS if targets is None else targets
+    methods = METHODS if methods is None else methods
+    if not isinstance(targets, dict) or not targets or not all(isinstance(k, str) for k in targets):
         raise TypeError("targets must be a non-empty dict of names to mixtures, e.g. {'ring': gt.ring_of_gaussians(8)}")
     for name, target in targets.items():
         _isotropic_modes(target)  # a clear error before any training
-    if not methods or not all(isinstance(k, str) and isinstance(v, dict) for k, v in methods.items()):
+    if not isinstance(methods, dict) or not methods or not all(isinstance(k, str) and isinstance(v, dict) for k, v in methods.items()):
         raise TypeError("methods must be a non-empty dict of names to dicts of gt.gan.train options, e.g. {'R1': {'r1': 1.0}}")
     for method, options in methods.items():
         taken = sorted(set(options) & _TABLE_SETS)

@@ -90,8 +90,11 @@ def test_zero_weight_mode_hit_gives_infinite_reverse_kl():
     assert mode_coverage([10.0], target).reverse_kl == math.inf
 
 
-def test_chunks_give_the_same_counts():
-    x = GRID.sample(3 * (2**20 // 25) + 7, rng=2)  # more than one chunk
+def test_chunks_give_the_same_counts(monkeypatch):
+    import gantheory.gan.modes as modes
+
+    x = GRID.sample(2000, rng=2)
+    monkeypatch.setattr(modes, "CHUNK_ENTRIES", 25 * 300)  # chunks of 300 samples: 7 chunks, the last of 200
     c = mode_coverage(x, GRID)
     d = np.linalg.norm(x[:, None, :] - centres(GRID)[None], axis=-1)
     nearest = d.argmin(1)
@@ -121,3 +124,68 @@ def test_chunks_give_the_same_counts():
 def test_bad_input(samples, target, kwargs, error, match):
     with pytest.raises(error, match=match):
         mode_coverage(samples, target, **kwargs)
+
+
+# -- the mode-collapse table -------------------------------------------------------------------------------------
+
+
+def test_table_rows_seeds_and_text():
+    from gantheory.gan.modes import mode_collapse_table, run_seeds
+
+    methods = {"vanilla": {}, "PacGAN-2": {"pack": 2, "steps": 5}}
+    table = mode_collapse_table({"ring": RING}, methods, steps=3, n_runs=2, n_samples=300, progress=False)
+    assert [(r.method, r.target) for r in table.rows] == [("vanilla", "ring"), ("PacGAN-2", "ring")]
+    seeds = run_seeds(0, 2)
+    assert seeds == tuple(int(s.generate_state(1)[0]) for s in np.random.SeedSequence(0).spawn(2))
+    row = table.row("vanilla", "ring")
+    assert row.seeds == seeds and row.options["steps"] == 3 and table.row("PacGAN-2", "ring").options["steps"] == 5
+    # each run is gt.gan.train(target, rng=seed, **options): recount its final samples independently
+    h = gt.gan.train(RING, rng=seeds[1], steps=3, dtype=np.float32, log_every=0, snapshot_every=0, n_snapshot=300, progress=False)
+    assert row.coverage[1] == mode_coverage(h.snapshots[-1], RING)
+    modes = np.array([c.modes for c in row.coverage], dtype=float)
+    assert row.mean("modes") == modes.mean() and row.sd("modes") == pytest.approx(modes.std(ddof=1))
+    assert all(s > 0 for s in row.seconds) and all(s >= 0 for s in row.cpu_seconds)
+    text = table.to_text()
+    assert str(table) == text and "vanilla" in text and "PacGAN-2" in text and "over 2 seeds" in text
+    assert f"{row.mean('modes'):.1f} ± {row.sd('modes'):.1f} / 8" in text
+    with pytest.raises(KeyError, match="no row"):
+        table.row("vanilla", "grid")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"targets": {"normal": gt.Normal(0, 1)}}, TypeError, "target must be a gantheory Mixture"),
+        ({"targets": [RING]}, TypeError, "targets must be a non-empty dict"),
+        ({"methods": {"bad": "pack"}}, TypeError, "methods must be a non-empty dict"),
+        ({"methods": {"bad": {"rng": 3}}}, ValueError, r"methods\['bad'\] sets \['rng'\]"),
+        ({"n_runs": 0}, ValueError, "n_runs must be >= 1"),
+        ({"rng": None}, TypeError, "rng must be an int seed"),
+    ],
+)
+def test_table_bad_input(kwargs, error, match):
+    from gantheory.gan.modes import mode_collapse_table
+
+    args = {"targets": {"ring": RING}, "methods": {"vanilla": {}}, "steps": 1, "n_runs": 1, "progress": False, **kwargs}
+    with pytest.raises(error, match=match):
+        mode_collapse_table(**args)
+
+
+@pytest.mark.slow
+def test_packing_covers_more_ring_modes_than_vanilla():
+    """PacGAN-2 covers all 8 ring modes where vanilla non-saturating training drops two (seed 2, 3000 steps).
+
+    Measured at 3000 steps (lr 2e-4, float32, 2500 evaluation samples) over seeds 0-5: vanilla covers
+    8, 8, 6, 7, 7, 8 modes and PacGAN-2 all 8 on every seed; the high-quality share is 0.03-0.18 for vanilla and
+    0.33-0.46 for PacGAN-2. So the mode count differs on half the seeds (never in vanilla's favour); the
+    high-quality share on all six. About 8 s of CPU for the two runs.
+    """
+    runs = {
+        name: gt.gan.train(RING, rng=2, steps=3000, lr=2e-4, dtype=np.float32, log_every=3000, n_eval=2500,
+                           snapshot_every=0, grid_size=4, progress=False, **options)
+        for name, options in (("vanilla", {}), ("PacGAN-2", {"pack": 2}))
+    }  # fmt: skip
+    modes = {k: int(h.metrics["modes"][-1]) for k, h in runs.items()}
+    quality = {k: float(h.metrics["high_quality"][-1]) for k, h in runs.items()}
+    assert modes["PacGAN-2"] == 8 and modes["vanilla"] < 8, modes
+    assert quality["PacGAN-2"] > 2 * quality["vanilla"], quality
