@@ -160,9 +160,9 @@ def mode_coverage(samples, target, n_sd=3, *, min_count=1) -> ModeCoverage:
     and [2]_:
 
     * **High quality** ([1]_, synthetic data): "within three standard deviations
-      of the nearest mode". [2]_ uses the same threshold; its code
-      (``MetricLogger`` in ``fjxmlzn/PacGAN``) measures the distance in
-      standard deviations, :math:`\|x - \mu_i\| / s_i`, and picks the nearest
+      of the nearest mode". [2]_'s code uses the same threshold
+      (``dis_thre=3`` in ``MetricLogger``, ``fjxmlzn/PacGAN``); it measures
+      the distance in standard deviations, :math:`\|x - \mu_i\| / s_i`, and picks the nearest
       mode in those units, which is the same mode as the Euclidean nearest
       when all scales are equal (the ring and the grid). Here the nearest
       centre is Euclidean, as [1]_ words it.
@@ -171,15 +171,18 @@ def mode_coverage(samples, target, n_sd=3, *, min_count=1) -> ModeCoverage:
       [2]_'s code counts the modes with a nonzero count, the same thing.
       Raise ``min_count`` for a stricter notion (a single stray sample then
       no longer covers a mode).
-    * **Reverse KL** ([2]_): the KL divergence from the generated distribution
-      over the modes (the normalized ``counts``, high-quality samples only)
-      to the true one (the weights, uniform for the ring and the grid):
-      :math:`\mathrm{KL}(q\|w)`. It is *reverse* because the generated law is
-      in the first slot. It sees how evenly the covered modes are filled,
-      which the mode count does not; it does not see the low-quality samples,
-      which ``high_quality`` does. [1]_ does not report it.
-    * [3]_ shows mode collapse on the ring qualitatively (its Figure 1) and
-      counts modes on stacked MNIST only; it gives no 2-D counts.
+    * **Reverse KL** ([2]_, Table 1, "reverse KL"): here the KL divergence
+      from the generated distribution over the modes (the normalized
+      ``counts``, high-quality samples only) to the true one (the weights,
+      uniform for the ring and the grid), :math:`\mathrm{KL}(q\|w)`: *reverse*
+      because the generated law is in the first slot. The formula behind [2]_'s
+      column could not be checked (its code's ``MetricLogger`` logs the
+      per-mode counts and a JSD of the normalized counts to the uniform
+      weights, not a KL); [1]_ reports no KL for the 2-D targets. It sees how
+      evenly the covered modes are filled, which the mode count does not; it
+      does not see the low-quality samples, which ``high_quality`` does.
+    * [3]_ introduced the ring benchmark and shows its collapse, and
+      unrolling's remedy, as pictures of the samples, not as these counts.
 
     The papers count 2500 generated samples per trained model ([1]_), at the
     end of training, averaged over 5 ([1]_) or 10 ([2]_) runs. Cost
@@ -195,7 +198,7 @@ def mode_coverage(samples, target, n_sd=3, *, min_count=1) -> ModeCoverage:
        samples in generative adversarial networks", NeurIPS 2018, synthetic-data
        experiments; code: github.com/fjxmlzn/PacGAN.
     .. [3] L. Metz, B. Poole, D. Pfau and J. Sohl-Dickstein, "Unrolled
-       generative adversarial networks", ICLR 2017, Sec. 3.1 and Figure 1.
+       generative adversarial networks", ICLR 2017 (the ring of Gaussians).
 
     Examples
     --------
