@@ -181,8 +181,8 @@ def mode_coverage(samples, target, n_sd=3, *, min_count=1) -> ModeCoverage:
       weights, not a KL); [1]_ reports no KL for the 2-D targets. It sees how
       evenly the covered modes are filled, which the mode count does not; it
       does not see the low-quality samples, which ``high_quality`` does.
-    * [3]_ introduced the ring benchmark and shows its collapse, and
-      unrolling's remedy, as pictures of the samples, not as these counts.
+    * [3]_ trains on the ring and shows its collapse, and unrolling's
+      remedy, as pictures of the samples; the counts above come from [1]_.
 
     The papers count 2500 generated samples per trained model ([1]_), at the
     end of training, averaged over 5 ([1]_) or 10 ([2]_) runs. Cost
