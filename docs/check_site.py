@@ -19,6 +19,7 @@ passes, 1 otherwise, 2 when Chromium or the built site is missing.
 Usage::
 
     python docs/check_site.py [--html docs/_build/html] [--out docs/_build/screenshots] [--chromium /usr/bin/chromium]
+                              [--pages PAGE ...]
 """
 
 from __future__ import annotations
@@ -290,6 +291,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--html", type=Path, default=DOCS / "_build" / "html", help="the built site (default docs/_build/html)")
     parser.add_argument("--out", type=Path, default=DOCS / "_build" / "screenshots", help="folder for the screenshots")
+    parser.add_argument("--pages", nargs="+", metavar="PAGE", help="pages to load instead (paths under --html, e.g. tour.html)")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium", help="the browser (Debian's chromium)")
     args = parser.parse_args(argv)
     if not (args.html / "index.html").exists():
@@ -321,7 +323,8 @@ def main(argv=None) -> int:
         for domain in ("Page", "Runtime", "Log"):
             dev.call(f"{domain}.enable")
         dev.call("Emulation.setDeviceMetricsOverride", width=WIDTH, height=HEIGHT, deviceScaleFactor=1, mobile=False)
-        for path, expect_math in pick_pages(args.html):
+        pages = [(p, False) for p in args.pages] if args.pages else pick_pages(args.html)
+        for path, expect_math in pages:
             problems += check_page(dev, base, path, args.out, expect_math)
     finally:
         if dev is not None:
