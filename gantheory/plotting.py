@@ -1966,7 +1966,7 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
                 ax.set_ylabel(f"{method}\nx₂" if j == 0 else "x₂", labelpad=0, fontweight="bold" if j == 0 else None)
         handles = [grid[0, 0].collections[0]] + [grid[i, 0].collections[1] for i in range(rows)]
         left.legend(handles, [h.get_label() for h in handles], loc="outside lower center", ncols=min(len(handles), 4),
-                    fontsize=9, markerscale=2.5)  # fmt: skip
+                    fontsize=9, markerscale=2)  # fmt: skip
         modes_ax, share_ax = right.subplots(2, 1, sharex=True)
         for i, (method, run) in enumerate(runs.items()):
             style = curve_style(i, markevery=max(1, len(run["steps"]) // 8))
