@@ -1809,7 +1809,8 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
 
         frame(0)
         fig.suptitle("GAN training: G(z) (black), G's manifold (purple) and the data (green) over the discriminator;\n"
-                     "arrows = the generator's push, lengths normalized per panel", fontsize=10)  # fmt: skip
+                     "arrows = the generator's push, lengths normalized per panel"
+                     + ("; modes: those with ≥ 1 sample within 3 sd" if count is not None else ""), fontsize=10)  # fmt: skip
         FuncAnimation(fig, frame, frames=frames, blit=False).save(path, writer=PillowWriter(fps=fps), dpi=dpi)
     return path
 
