@@ -20,7 +20,7 @@ nbformat = pytest.importorskip("nbformat", reason='the notebooks extra: pip inst
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-CHAPTERS = ("01_", "02_", "03_", "04_", "05_", "06_", "08_", "09_")  # 07 (mode collapse) is still to come
+CHAPTERS = ("01_", "02_", "03_", "04_", "05_", "06_", "07_", "08_", "09_")
 
 # Per-cell limit; the whole notebook must stay far below it (about 10 s each on a free core).
 CELL_TIMEOUT_S = 120
