@@ -18,7 +18,9 @@ stage               figures                                     numbers in the r
 ``vanishing``       ``vanishing_gradient``                      generator gradient norms after k D steps
 ``dirac``           ``dirac_gan``, ``dirac_step_sizes``         eigenvalues, spectral radii, end points
 ``spectrum``        ``game_spectrum``                           the rotating pair without and with R1
-``ring``            ``ring_training``, ``ring_training.gif``    sliced W1 and kNN JSD of two losses
+``ring``            ``ring_training``, ``ring_training.gif``    sliced W1 and modes covered under two losses
+``modes``           ``mode_collapse``                           modes covered and high-quality share at the
+                                                                end, vanilla and remedies (Metz et al.)
 ``costs``           ``generator_costs``                         cost slopes in the logit
 ``bernoulli``       ``wasserstein_vs_cramer``                   minimizers of the expected sample losses
 ``evaluation``      ``fid_bias``, ``mmd_witness``,              FID's bias rate in n; each distance's growth
@@ -68,6 +70,7 @@ SETTINGS = {
         ring=dict(steps=2500, batch_size=256, log_every=100, snapshot_every=100),
         evaluation=dict(fid_repeats=20, collapse=dict(n=1000, repeats=5)),
         critics=dict(steps=800, n_eval=5000), fgan_steps=600,
+        modes=dict(methods=("non-saturating", "PacGAN-2", "R1 (γ = 0.1)", "minibatch-std"), steps=3000, n_snapshot=2500, snapshot_every=600),
     ),
     True: dict(
         theta_points=41, estimator_sizes=(100, 300, 1_000), estimator_repeats=5,
@@ -77,6 +80,7 @@ SETTINGS = {
         ring=dict(steps=100, batch_size=64, log_every=20, snapshot_every=25),
         evaluation=dict(fid_repeats=10, collapse=dict(n=500, repeats=3)),
         critics=dict(steps=200, n_eval=4000), fgan_steps=300,
+        modes=dict(methods=("non-saturating", "PacGAN-2"), steps=3000, n_snapshot=1000, snapshot_every=1000),
     ),
 }  # fmt: skip
 
@@ -241,8 +245,34 @@ def _ring(s):
 
 def _ring_report(data):
     return {label: {"sliced_w1_first": float(h.metrics["sliced_w1"][0]), "sliced_w1_last": float(h.metrics["sliced_w1"][-1]),
-                    "js_knn_last": float(h.metrics["js_knn"][-1]), "steps": h.steps, "stopped": h.stopped}
+                    "modes_last": int(h.metrics["modes"][-1]), "high_quality_last": float(h.metrics["high_quality"][-1]),
+                    "steps": h.steps, "stopped": h.stopped}
             for label, h in data["runs"].items()}  # fmt: skip
+
+
+# The mode-collapse runs (chapter 7): the ring of 8, non-saturating loss at lr 2e-4, float32, seed 2, with one remedy each.
+MODE_METHODS = {"non-saturating": {}, "PacGAN-2": {"pack": 2}, "R1 (γ = 0.1)": {"r1": 0.1}, "minibatch-std": {"minibatch_std": True}}
+MODE_SEED = 2
+
+
+def _modes(s):
+    from gantheory.gan import train
+
+    m = s["modes"]
+    return dict(target=RING, runs={name: train(RING, rng=MODE_SEED, lr=2e-4, batch_size=256, steps=m["steps"], dtype=np.float32,
+                                               log_every=m["snapshot_every"], snapshot_every=m["snapshot_every"],
+                                               n_snapshot=m["n_snapshot"], progress=False, **MODE_METHODS[name])
+                                   for name in m["methods"]})  # fmt: skip
+
+
+def _modes_report(data):
+    from gantheory.gan.modes import mode_coverage
+
+    def last(h):
+        c = mode_coverage(h.snapshots[-1], data["target"])
+        return {"modes": int(c.modes), "high_quality": float(c.high_quality), "steps": h.steps}
+
+    return {name: last(h) for name, h in data["runs"].items()}
 
 
 def _ring_draw(data):
@@ -346,6 +376,8 @@ STAGES = [
     Stage("evaluation", "12 evaluating GANs", ("fid_bias", "mmd_witness", "mode_collapse_distances"), _evaluation, _evaluation_report,
           lambda d: {"fid_bias": _plot("plot_fid_bias", d["fid"]), "mmd_witness": _plot("plot_witness", d["witness"]),
                      "mode_collapse_distances": _plot("plot_dropped_modes", d["collapse"])}),
+    Stage("modes", "10b mode collapse", ("mode_collapse",), _modes, _modes_report,
+          lambda d: {"mode_collapse": _plot("plot_mode_collapse", d["runs"], d["target"])}),
     Stage("weak", "13 weak convergence", ("weak_convergence",), _weak, _weak_report,
           lambda d: {"weak_convergence": _plot("plot_weak_convergence", d)}),
     Stage("critics", "14 Lipschitz critics", ("critics", "critic_convergence"), _critics, _critics_report,
@@ -565,9 +597,13 @@ def format_report(report: dict) -> str:
                      + _table(["", "rotating pair", "max Re"], [["without R1", _complex_pair([r["rotating"]]), r["max_real"]],
                                                                 ["with R1", _complex_pair([r["rotating_r1"]]), r["max_real_r1"]]]))  # fmt: skip
     if "ring" in report:
-        parts.append(f"2-D GAN on the {RING_TEXT}: sliced W1 to the data, first and last; kNN JSD last\n"
-                     + _table(["loss", "steps", "sliced W1 first", "sliced W1 last", "JSD (kNN) last"],
-                              [[k, v["steps"], v["sliced_w1_first"], v["sliced_w1_last"], v["js_knn_last"]] for k, v in report["ring"].items()]))  # fmt: skip
+        parts.append(f"2-D GAN on the {RING_TEXT}: sliced W1 to the data, first and last; modes covered and high-quality share last\n"
+                     + _table(["loss", "steps", "sliced W1 first", "sliced W1 last", "modes", "high quality"],
+                              [[k, v["steps"], v["sliced_w1_first"], v["sliced_w1_last"], v["modes_last"], v["high_quality_last"]]
+                               for k, v in report["ring"].items()]))  # fmt: skip
+    if "modes" in report:
+        parts.append(f"Mode collapse on the {RING_TEXT} (seed {MODE_SEED}): modes covered (a sample within 3 sd) and the high-quality share, last snapshot\n"
+                     + _table(["method", "steps", "modes", "high quality"], [[k, v["steps"], v["modes"], v["high_quality"]] for k, v in report["modes"].items()]))  # fmt: skip
     if "costs" in report:
         r = report["costs"]
         parts.append("Generator cost slopes in the logit a (D(G(z)) = sigmoid(a))\n"

@@ -16,7 +16,7 @@ EXPECTED = {
     "vanishing_gradient.png", "dirac_gan.png", "game_spectrum.png", "ring_training.png", "ring_training.gif",
     "generator_costs.png", "wasserstein_vs_cramer.png", "js_optima.png", "dirac_step_sizes.png",
     "fid_bias.png", "mmd_witness.png", "mode_collapse_distances.png", "weak_convergence.png", "critics.png",
-    "critic_convergence.png", "variational_bound.png",
+    "critic_convergence.png", "variational_bound.png", "mode_collapse.png",
 }  # fmt: skip
 
 
@@ -203,3 +203,16 @@ def test_weak_critics_and_fgan_reports_equal_the_library():
     assert r["fgan"]["gan"]["exact"] == pytest.approx(2 * gt.js_divergence(gt.Normal(0, 1), gt.Normal(1, 1)) - math.log(4), abs=1e-12)
     text = tour.format_report(r)
     assert "f-GAN lower bound" in text and "Lipschitz critics" in text and "Weak convergence" in text
+
+
+def test_modes_and_ring_reports_count_modes_as_the_library_does():
+    small = dict(modes=dict(methods=("non-saturating", "PacGAN-2"), steps=20, n_snapshot=300, snapshot_every=10),
+                 ring=dict(steps=4, batch_size=16, log_every=2, snapshot_every=2))  # fmt: skip
+    r = tour.tour_report(quick=True, stages=["ring", "modes"], settings=small)
+    h = gt.gan.train(tour.RING, rng=tour.MODE_SEED, lr=2e-4, batch_size=256, steps=20, dtype=np.float32, log_every=10,
+                     snapshot_every=10, n_snapshot=300, progress=False, pack=2)  # fmt: skip
+    c = gt.gan.mode_coverage(h.snapshots[-1], tour.RING)
+    assert r["modes"]["PacGAN-2"] == {"modes": c.modes, "high_quality": c.high_quality, "steps": 20}
+    ring = gt.gan.train(tour.RING, loss="wgan_gp", rng=0, progress=False, **small["ring"])
+    assert r["ring"]["WGAN-GP"]["modes_last"] == ring.metrics["modes"][-1]
+    assert "Mode collapse on the ring of 8" in tour.format_report(r)

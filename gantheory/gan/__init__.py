@@ -16,6 +16,7 @@
 * :mod:`~gantheory.gan.dynamics`: the Dirac-GAN and the game Jacobian (Nash dynamics);
 * :mod:`~gantheory.gan.critics`: Wasserstein vs Cramér sample gradients, the parallel-lines sweep,
   weak convergence, a critic trained on the batch;
+* :mod:`~gantheory.gan.modes`: mode coverage (modes covered, high-quality share, reverse KL) and the mode-collapse table;
 * :mod:`~gantheory.gan.duality`: the Kantorovich potential, Lipschitz critics, the penalized critic's optimum;
 * :mod:`~gantheory.gan.fgan`: the f-GAN variational lower bound on an f-divergence.
 
@@ -103,3 +104,5 @@ from gantheory.gan.duality import (
     optimal_critic,
     penalty_optimum,
 )
+from gantheory.gan import modes
+from gantheory.gan.modes import ModeCollapseRow, ModeCollapseTable, ModeCoverage, mode_collapse_table, mode_coverage
