@@ -9,7 +9,8 @@ and the gallery. For each it checks that
 * the browser's console and log have no errors, and the server answered no request with an error status
   (a missing file such as a MathJax font would show up there);
 
-and saves a screenshot of each page (``docs/_build/screenshots/<page>.png``, or ``--out``). It also checks,
+and saves a screenshot of each page (``docs/_build/screenshots/<page>.png``, or ``--out``). It searches the site
+with Sphinx's own search page (offline, from the index built with the site) and checks that results show. It also checks,
 without the browser, that every ``<img>`` of every built page points to a file that exists, and that every
 chapter page shows at least one figure.
 
@@ -256,6 +257,32 @@ def check_page(dev: DevTools, base: str, path: str, out: Path, expect_math: bool
     return [f"{path}: {p}" for p in problems]
 
 
+SEARCH_RESULTS = r"""
+(async () => {
+  // Sphinx's search runs after its index loads and shows results one by one, then a summary: wait up to 15 s for it
+  for (let i = 0; i < 150; i++) {
+    const summary = document.querySelector(".search-summary");
+    if (summary && /\d/.test(summary.innerText)) break;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  const items = document.querySelectorAll("#search-results li, ul.search li");
+  return Array.from(items).map(li => li.innerText.split("\n")[0]);
+})()
+"""
+
+
+def check_search(dev: DevTools, base: str, out: Path, query: str = "wasserstein") -> list[str]:
+    """Sphinx's own search, offline: the search page finds pages for a query."""
+    dev.events.clear()
+    dev.call("Page.navigate", url=f"{base}/search.html?q={query}")
+    dev.wait_for("Page.loadEventFired")
+    hits = dev.evaluate(SEARCH_RESULTS, await_promise=True)
+    shot = dev.call("Page.captureScreenshot", format="png")
+    (out / "search.png").write_bytes(base64.b64decode(shot["data"]))
+    print(f"search.html?q={query}: {len(hits)} results, the first {hits[:4]}; screenshot {out / 'search.png'}")
+    return [] if hits else [f"search for {query!r} found nothing"]
+
+
 def static_checks(html: Path) -> list[str]:
     """Every <img> of every page points to a file; every chapter page shows at least one figure."""
     problems = []
@@ -326,6 +353,8 @@ def main(argv=None) -> int:
         pages = [(p, False) for p in args.pages] if args.pages else pick_pages(args.html)
         for path, expect_math in pages:
             problems += check_page(dev, base, path, args.out, expect_math)
+        if not args.pages:
+            problems += check_search(dev, base, args.out)
     finally:
         if dev is not None:
             dev.ws.close()
