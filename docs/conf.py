@@ -92,14 +92,15 @@ html_theme_options = {
     "navbar_align": "left",
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
-    "secondary_sidebar_items": ["page-toc", "sourcelink"],
+    "secondary_sidebar_items": ["page-toc"],
 }
 html_context = {"default_mode": "light"}  # the theme's light/dark switch starts on light (an empty mode logs a console error)
 html_favicon = "_static/favicon.svg"
 html_css_files = ["gantheory.css"]
 # Pages with no section navigation: no left sidebar (the theory map's wide tables get the room).
 html_sidebars = {"index": [], "theory_map": [], "gallery": [], "tour": [], "about": []}
-html_show_sourcelink = True
+html_copy_source = False  # no _sources/ copy (11 MB of executed notebooks): each chapter links its notebook to download
+html_show_sourcelink = False
 html_last_updated_fmt = None
 html_extra_path = []
 
