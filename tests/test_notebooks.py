@@ -21,6 +21,8 @@ nbformat = pytest.importorskip("nbformat", reason='the notebooks extra: pip inst
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 CHAPTERS = ("01_", "02_", "03_", "04_", "05_", "06_", "07_", "08_", "09_")
+# Each executed chapter is kept here (git-ignored): the documentation site (docs/) shows these runs instead of running them again.
+EXECUTED_DIR = Path(os.environ.get("GANTHEORY_EXECUTED_NOTEBOOKS", NOTEBOOK_DIR.parent / "build" / "executed-notebooks"))
 
 # Per-cell limit; the whole notebook must stay far below it (about 10 s each on a free core).
 CELL_TIMEOUT_S = 120
@@ -95,6 +97,8 @@ def test_notebook_executes(path, kernel_env, tmp_path):
     warnings = [out.text for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
                 if out.output_type == "stream" and out.name == "stderr" and "RuntimeWarning" in out.text]  # fmt: skip
     assert not warnings, f"{path.name} emitted RuntimeWarnings:\n" + "\n".join(warnings)
+    EXECUTED_DIR.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, EXECUTED_DIR / path.name)
     print(f"{path.name}: {elapsed:.1f} s")
 
 

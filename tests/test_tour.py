@@ -44,12 +44,13 @@ def test_quick_tour_writes_every_figure_and_a_small_gif(quick_run):
     status, text, out = quick_run
     assert status == 0
     written = {p.name for p in out.iterdir()}
-    assert written == EXPECTED
+    assert written == EXPECTED | {"report.txt"}
+    assert (out / "report.txt").read_text() in text  # the printed report, also kept beside the figures
     for name in EXPECTED - {"ring_training.gif"}:
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     gif = (out / "ring_training.gif").read_bytes()
     assert gif[:6] == b"GIF89a" and len(gif) < 3 * 2**20
-    assert f"wrote {len(EXPECTED)} files" in text
+    assert f"wrote {len(EXPECTED) + 1} files" in text
     assert set(tour.stage_files()) == EXPECTED
 
 

@@ -26,6 +26,7 @@ import time
 from gantheory.tour import FORMATS, STAGES
 
 DEFAULT_OUT = "gantheory-tour"
+REPORT = "report.txt"
 
 
 def _tour(args) -> int:
@@ -33,10 +34,12 @@ def _tour(args) -> int:
     from gantheory.cli import prepare_out
 
     start = time.perf_counter()
-    out = prepare_out(args.out, tour.stage_files(args.stages, args.format), "tour")  # before any work
+    out = prepare_out(args.out, [*tour.stage_files(args.stages, args.format), REPORT], "tour")  # before any work
     result = tour.run_tour(out, args.format, args.quick, args.stages)
-    print(tour.format_report(result["report"]))
-    print(f"\nwrote {len(result['files'])} files into {out}/ in {time.perf_counter() - start:.1f} s")
+    text = tour.format_report(result["report"])
+    (out / REPORT).write_text(text + "\n")  # the numbers behind these figures (the documentation site shows it)
+    print(text)
+    print(f"\nwrote {len(result['files']) + 1} files into {out}/ in {time.perf_counter() - start:.1f} s")
     return 0
 
 
