@@ -224,7 +224,7 @@ def gaussian_params(draw):
 
 @st.composite
 def autograd_arrays(draw, shape, low=-2.0, high=2.0, min_abs=0.0):
-    """A float64 array of ``shape`` with entries in [low, high] and |entry| >= ``min_abs``.
+    """A float64 array of ``shape`` with entries in [low, high] and ``|entry| >= min_abs``.
 
     ``min_abs`` keeps points away from kinks (relu, abs at 0), where central
     differences straddle the kink and disagree with any one-sided derivative.

@@ -61,6 +61,8 @@ __all__ = [
     "dirac_gan_update_eigenvalues",
     "gaussian_mle",
     "bernoulli_mle",
+    "softplus",
+    "sigmoid",
 ]
 
 # One set of symbols, shared by every derivation (the glossary of STYLE.md).

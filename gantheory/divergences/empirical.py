@@ -68,6 +68,8 @@ __all__ = [
     "mmd",
     "kid",
     "mmd_test",
+    "KID",
+    "MMDTest",
 ]
 
 LOG2 = math.log(2.0)

@@ -36,7 +36,7 @@ from gantheory.divergences import empirical, exact
 from gantheory.divergences._laws import _gaussian_mixture
 from gantheory.divergences.rates import loglog_slope
 
-__all__ = ["fid_bias", "witness_curves", "dropped_modes_table", "DroppedModesTable", "DISTANCES"]
+__all__ = ["fid_bias", "witness_curves", "collapsed_ring", "dropped_modes_table", "DroppedModesTable", "DISTANCES"]
 
 DISTANCES = ("FID", "KID", "MMD", "W1", "W2", "energy", "kNN JSD")
 
@@ -203,7 +203,32 @@ class DroppedModesTable:
 
 
 def collapsed_ring(dropped: int, modes: int = 8):
-    """The ring of ``modes`` Gaussians without its first ``dropped`` modes, the rest re-weighted equally."""
+    """The ring of ``modes`` Gaussians without its first ``dropped`` modes, the rest re-weighted equally.
+
+    A generator that has collapsed onto part of the ring
+    (:func:`gantheory.distributions.ring_of_gaussians`), as
+    :func:`dropped_modes_table` compares it with the whole ring.
+
+    Parameters
+    ----------
+    dropped : int
+        How many modes to leave out (the first ones of the ring).
+    modes : int
+        Modes of the whole ring.
+
+    Returns
+    -------
+    Mixture
+        The ``modes - dropped`` kept components, each with weight
+        ``1 / (modes - dropped)``.
+
+    Examples
+    --------
+    >>> from gantheory.divergences.evaluation import collapsed_ring
+    >>> G = collapsed_ring(2)
+    >>> len(G.components), float(G.weights.sum())
+    (6, 1.0)
+    """
     ring = ring_of_gaussians(modes)
     kept = ring.components[dropped:]
     return Mixture(kept, np.full(len(kept), 1.0 / len(kept)))

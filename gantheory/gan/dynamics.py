@@ -75,7 +75,7 @@ DIRAC_LOSSES = ("minimax", "non_saturating", "wgan")
 DIRAC_REGULARIZERS = (None, "r1", "r2", "wgan_gp", "instance_noise", "consensus")
 #: The update rules of :meth:`DiracGAN.trajectory` and its update maps (``update=``).
 DIRAC_UPDATES = ("simultaneous", "alternating", "extragradient", "optimistic")
-#: A trajectory stops at the first iterate with |θ| or |ψ| above this (or not finite): it diverged.
+#: A trajectory stops at the first iterate with :math:`|\theta|` or :math:`|\psi|` above this (or not finite): it diverged.
 DIVERGENCE_BOUND = 1e6
 
 # Instance noise: expectations over ε = σz, z ~ N(0, 1), by the trapezoidal rule on
@@ -1107,7 +1107,7 @@ def game_spectrum(loss="non_saturating", r1=1.0, steps=500, lr=1.0, target=(2.0,
     * the trained point is within 0.01 of μ and 0.03 of σ (loc +0.001 to
       +0.009 off, scale -0.001 to +0.027 off);
     * without R1 the rotating pair sits next to the imaginary axis: Re
-      -0.012 to -0.003, |Im| 0.055 to 0.15, damping ratio 0.05-0.15 (the
+      -0.012 to -0.003, ``|Im|`` 0.055 to 0.15, damping ratio 0.05-0.15 (the
       rotation of the Dirac-GAN); another complex pair can even have a
       slightly positive real part (+0.0004 and +0.001 for seeds 6 and 10);
     * with γ = 1 the rotation is damped: the rotating pair has Re -0.10 to

@@ -7,15 +7,15 @@ gradient depends on its cost. With :math:`D = \sigma(a)`, a generator cost
 :math:`\tfrac12 \mathbb{E}_z\, c'(a)\, \nabla_\theta a(G(z))`, and the
 factor :math:`c'(a)` decides.
 
-==============================  =======================================================  ===========================
-function                        what                                                     how
-==============================  =======================================================  ===========================
-:func:`generator_cost_curves`   each generator cost and its slope against D and a        exact, stable forms
-:func:`slope_share`             the share of a batch's slope carried by its top samples  exact, on the batch given
+==============================  ========================================================  ===========================
+function                        what                                                      how
+==============================  ========================================================  ===========================
+:func:`generator_cost_curves`   each generator cost and its slope against D and a         exact, stable forms
+:func:`slope_share`             the share of a batch's slope carried by its top samples   exact, on the batch given
 :func:`vanishing_gradient`      a frozen generator's gradient norm as D trains, per cost  training on our autograd
 :func:`effective_gradients`     each cost's expected gradient at D* and the divergence    quadrature; central
                                 it follows (:func:`effective_objective`)                  differences of exact ones
-==============================  =======================================================  ===========================
+==============================  ========================================================  ===========================
 
 The figures come from :func:`gantheory.plotting.plot_generator_costs` and
 :func:`gantheory.plotting.plot_vanishing_gradient`.

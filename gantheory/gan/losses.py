@@ -9,17 +9,17 @@ never as ``log(sigmoid(...))``, so values and gradients stay finite at logits
 of ±1000. Each cost is a mean over the batch: an unbiased estimate of the
 expectation it is named after.
 
-=========================  =====================================================  =======================
-name (``LOSSES``)          discriminator / critic cost                            generator cost
-=========================  =====================================================  =======================
-``"minimax"``              :func:`discriminator_cost` (J)                         −J's fake term
-``"non_saturating"``       :func:`discriminator_cost`                             −½E log D(G(z))
-``"maximum_likelihood"``   :func:`discriminator_cost`                             −½E exp σ⁻¹(D(G(z)))
-``"least_squares"``        :func:`least_squares_discriminator_cost`               ½E (D(G(z)) − 1)²
-``"wgan"``                 :func:`wasserstein_critic_cost` + :func:`clip_weights` −E f(G(z))
+=========================  ==========================================================  =============================
+name (``LOSSES``)          discriminator / critic cost                                 generator cost
+=========================  ==========================================================  =============================
+``"minimax"``              :func:`discriminator_cost` (J)                              −J's fake term
+``"non_saturating"``       :func:`discriminator_cost`                                  −½E log D(G(z))
+``"maximum_likelihood"``   :func:`discriminator_cost`                                  −½E exp σ⁻¹(D(G(z)))
+``"least_squares"``        :func:`least_squares_discriminator_cost`                    ½E (D(G(z)) − 1)²
+``"wgan"``                 :func:`wasserstein_critic_cost` + :func:`clip_weights`      −E f(G(z))
 ``"wgan_gp"``              :func:`wasserstein_critic_cost` + :func:`gradient_penalty`  −E f(G(z))
-``"cramer"``               :func:`cramer_critic_cost` + :func:`gradient_penalty`  :func:`cramer_generator_cost`
-=========================  =====================================================  =======================
+``"cramer"``               :func:`cramer_critic_cost` + :func:`gradient_penalty`       :func:`cramer_generator_cost`
+=========================  ==========================================================  =============================
 
 Examples
 --------
