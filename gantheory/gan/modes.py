@@ -270,15 +270,20 @@ METHODS = {
 """The methods of :func:`mode_collapse_table`: name -> keyword options of :func:`gantheory.gan.train`.
 
 The players are train's defaults for all (MLPs 2-64-64, ReLU, batch 256). The
-budget is time, not steps: each method takes the steps that cost about 25-45 s
-of CPU on the ring (measured CPU ms per step, float32: non-saturating ~1.5,
-minimax ~1.7, PacGAN-2 ~1.1, minibatch-std ~1.4, R1 ~2.4, WGAN-GP ~6.7 with its
-5 critic steps, unrolled-5 ~50), so unrolling gets 600 steps where the plain
-losses get 20000. The classifier losses take Adam's lr 2e-4 for both players
-(1e-3, train's default, gave lower high-quality shares in 10000-step ring runs:
-45-68% against 64-80%); unrolled-5 keeps 1e-3 for its 600 steps; WGAN-GP keeps
-:data:`~gantheory.gan.train.LOSS_DEFAULTS`. R1's gamma = 0.1 (gamma = 1 gave
-30% high quality against 62% after 8000 ring steps, seed 0).
+budget is time, not steps: each method takes the steps that cost 20-46 s of
+CPU per run (``benchmarks/bench_modes.py``, float32, one BLAS thread; CPU ms
+per step: PacGAN-2 1.0, minimax 1.3, non-saturating 1.6, minibatch-std 1.7,
+R1 2.3, WGAN-GP 7.5 with its 5 critic steps, unrolled-5 45), so unrolling gets
+600 steps where the plain losses get 20000. The classifier losses take Adam's
+lr 2e-4 for both players (train's default 1e-3 gave lower high-quality shares
+in 10000-step non-saturating ring runs: 45%, 68%, 68% for seeds 0-2, against
+80% and 64% with 2e-4 for seeds 0 and 1); unrolled-5 keeps 1e-3 for its 600
+steps; WGAN-GP keeps :data:`~gantheory.gan.train.LOSS_DEFAULTS`. R1's
+gamma = 0.1 (gamma = 1 gave 30% high quality against 62% after 8000 ring
+steps, seed 0). With Adam's lr falling linearly from 1e-3 to 0 instead (train
+has no schedule; ``bench_modes.py --goal``), the non-saturating loss and
+PacGAN-2 keep all 8 ring modes with 90.6-95.4% high-quality samples (3 seeds
+each; PacGAN-2 95.0-95.4%).
 """
 
 
