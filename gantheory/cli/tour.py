@@ -5,7 +5,7 @@ module only parses the command line. The figures go to ``--out``
 (default ``gantheory-tour/`` in the current folder; the repository's
 ``.gitignore`` lists it, so a run from the repository root leaves
 ``git status`` clean);
-``--out figures`` regenerates the figures committed with the repository.
+``--out figures`` regenerates the figures committed with the repository; ``report.txt`` beside them holds the printed report.
 
 Examples
 --------
@@ -15,7 +15,7 @@ Examples
 ...     main(["tour", "--quick", "--stages", "bernoulli", "--out", out])   # doctest: +ELLIPSIS
 Bernoulli(p = 0.3): minimizers of the expected sample loss over theta
 ...
-wrote 1 files into ... in ... s
+wrote 2 files into ... in ... s
 0
 """
 
