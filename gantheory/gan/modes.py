@@ -263,7 +263,7 @@ METHODS = {
     "minimax": {"loss": "minimax", "lr": 2e-4, "steps": 20000},
     "WGAN-GP": {"loss": "wgan_gp", "steps": 4000},
     "R1": {"loss": "non_saturating", "r1": 0.1, "lr": 2e-4, "steps": 20000},
-    "unrolled-5": {"loss": "non_saturating", "unroll": 5, "steps": 600},
+    "unrolled-5": {"loss": "non_saturating", "unroll": 5, "steps": 2000},
     "PacGAN-2": {"loss": "non_saturating", "pack": 2, "lr": 2e-4, "steps": 20000},
     "minibatch-std": {"loss": "non_saturating", "minibatch_std": True, "lr": 2e-4, "steps": 20000},
 }
@@ -273,11 +273,11 @@ The players are train's defaults for all (MLPs 2-64-64, ReLU, batch 256). The
 budget is time, not steps: each method takes the steps that cost 20-46 s of
 CPU per run (``benchmarks/bench_modes.py``, float32, one BLAS thread; CPU ms
 per step: PacGAN-2 1.0, minimax 1.3, non-saturating 1.6, minibatch-std 1.7,
-R1 2.3, WGAN-GP 7.5 with its 5 critic steps, unrolled-5 45), so unrolling gets
-600 steps where the plain losses get 20000. The classifier losses take Adam's
+R1 2.3, WGAN-GP 7.5 with its 5 critic steps, unrolled-5 about 13), so
+unrolling gets 2000 steps where the plain losses get 20000. The classifier losses take Adam's
 lr 2e-4 for both players (train's default 1e-3 gave lower high-quality shares
 in 10000-step non-saturating ring runs: 45%, 68%, 68% for seeds 0-2, against
-80% and 64% with 2e-4 for seeds 0 and 1); unrolled-5 keeps 1e-3 for its 600
+80% and 64% with 2e-4 for seeds 0 and 1); unrolled-5 keeps 1e-3 for its 2000
 steps; WGAN-GP keeps :data:`~gantheory.gan.train.LOSS_DEFAULTS`. R1's
 gamma = 0.1 (gamma = 1 gave 30% high quality against 62% after 8000 ring
 steps, seed 0). With Adam's lr falling linearly from 1e-3 to 0 instead (train
