@@ -211,6 +211,7 @@ class Sigmoid(Module):
         return ops.sigmoid(x)
 
 
+#: The ``activation=`` names :class:`MLP` takes, and their module classes.
 ACTIVATIONS = {"relu": ReLU, "leaky_relu": LeakyReLU, "tanh": Tanh, "sigmoid": Sigmoid}
 
 

@@ -38,6 +38,7 @@ from gantheory.divergences.rates import loglog_slope
 
 __all__ = ["fid_bias", "witness_curves", "collapsed_ring", "dropped_modes_table", "DroppedModesTable", "DISTANCES"]
 
+#: The distances :func:`dropped_modes_table` compares, in its order.
 DISTANCES = ("FID", "KID", "MMD", "W1", "W2", "energy", "kNN JSD")
 
 

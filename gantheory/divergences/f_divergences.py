@@ -163,6 +163,7 @@ def _f_conj(t, ok, formula):
 
 _js_lower = lambda d: 0.5 * (np.exp(d) * (LOG2 - _softplus(-d)) + (LOG2 - _softplus(d)))  # noqa: E731
 
+#: Each named :math:`f`-divergence (the ``f`` names this module takes) and its :class:`Generator`.
 GENERATORS: dict[str, Generator] = {
     g.name: g
     for g in (

@@ -71,7 +71,9 @@ __all__ = [
     "GameJacobian", "game_vector_field", "game_jacobian", "MAX_GAME_PARAMETERS", "GameSpectrum", "game_spectrum",
 ]  # fmt: skip
 
+#: The ``loss=`` names :class:`DiracGAN` takes.
 DIRAC_LOSSES = ("minimax", "non_saturating", "wgan")
+#: The ``regularizer=`` names :class:`DiracGAN` takes (``None``: no regularizer).
 DIRAC_REGULARIZERS = (None, "r1", "r2", "wgan_gp", "instance_noise", "consensus")
 #: The update rules of :meth:`DiracGAN.trajectory` and its update maps (``update=``).
 DIRAC_UPDATES = ("simultaneous", "alternating", "extragradient", "optimistic")
@@ -807,6 +809,7 @@ def dirac_gan_runs(configs=DIRAC_CONFIGS, *, lr=0.1, steps=1000, start=(1.0, 1.0
 # ======================================================================================
 # Beyond the toy: the Jacobian of a small real game
 # ======================================================================================
+#: The most parameters (both players together) :func:`game_jacobian` builds its dense Jacobian for.
 MAX_GAME_PARAMETERS = 400  # dense n × n Jacobian: n backward passes and an O(n³) eigensolve
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "cramer_critic", "cramer_critic_cost", "cramer_generator_cost",
 ]  # fmt: skip
 
+#: The generator costs of the classifier GANs that :func:`generator_cost` takes as ``loss=``.
 GENERATOR_COSTS = ("minimax", "non_saturating", "maximum_likelihood", "least_squares")
 
 
@@ -564,6 +565,7 @@ class Loss:
     one_sided: bool = False
 
 
+#: Each ``loss=`` name of :func:`gantheory.gan.train.train` and its :class:`Loss` (the table at the top of this page).
 LOSSES = {
     "minimax": Loss("minimax", discriminator_cost, _minimax),
     "non_saturating": Loss("non_saturating", discriminator_cost, _non_saturating),

@@ -66,7 +66,9 @@ from gantheory.gan.modes import mode_coverage
 __all__ = ["train", "Game", "History", "AffineGenerator", "default_generator", "default_discriminator", "OPTIMIZERS", "UPDATES",
            "LOSS_DEFAULTS", "append_minibatch_std"]  # fmt: skip
 
+#: The ``optimizer=`` names :func:`train` takes, and their :mod:`gantheory.autograd.optim` classes.
 OPTIMIZERS = {"adam": optim.Adam, "sgd": optim.SGD, "rmsprop": optim.RMSProp}
+#: The update rules :func:`train` takes as ``update=``.
 UPDATES = ("alternating", "simultaneous")
 HIDDEN = (64, 64)
 POOL_SIZE = 2**16  # target points drawn at once for the training batches (a fixed number: see train's reproducibility note)
