@@ -13,12 +13,12 @@ table beside the published rows.
 
 Examples
 --------
->>> import numpy as np
+>>> import math
 >>> import gantheory as gt
 >>> from gantheory.gan.modes import mode_coverage
 >>> ring = gt.ring_of_gaussians(8)
 >>> c = mode_coverage(ring.sample(2500, rng=0), ring)    # the target itself
->>> c.modes, c.n_modes, round(c.high_quality, 3), round(1 - np.exp(-9 / 2), 3)   # a 2-D normal within 3 sd
+>>> c.modes, c.n_modes, round(c.high_quality, 3), round(1 - math.exp(-9 / 2), 3)   # a 2-D normal within 3 sd
 (8, 8, 0.993, 0.989)
 """
 
