@@ -419,8 +419,18 @@ def resolve_reexport(app, env, node, contnode):
     return resolved
 
 
+def drop_type_docstring(app, what, name, obj, options, lines):
+    """autodoc-process-docstring: a module constant without a ``#:`` comment would show its type's docstring
+    ("Built-in immutable sequence." for a tuple, ``dict()``'s for a dict): show nothing instead."""
+    if what in ("data", "attribute") and lines and not inspect.isclass(obj) and not callable(obj):
+        own = inspect.getdoc(type(obj)) or ""
+        if own and "\n".join(lines).strip() == own.strip():
+            lines.clear()
+
+
 def setup(app):
     app.connect("missing-reference", resolve_reexport)
+    app.connect("autodoc-process-docstring", drop_type_docstring)
     from sphinx.ext import autosummary
 
     # autosummary ends a summary line at the first period: "w.r.t." would cut one inside ``...`` (unbalanced markup)
