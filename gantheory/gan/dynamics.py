@@ -1071,9 +1071,10 @@ def game_spectrum(loss="non_saturating", r1=1.0, steps=500, lr=1.0, target=(2.0,
     :math:`G(z) = a + b z` started at :math:`(a, b) = (\mu - 1, 1)`; a
     discriminator MLP ``1 -> hidden -> 1`` with tanh. The batch is fixed and
     noise-free: :math:`z_i = \Phi^{-1}((i + 1/2)/n)` and
-    :math:`x_i = \mu + \sigma z_i`, so :math:`G = ` target reproduces the data
-    batch exactly and the population equilibrium is an equilibrium of this
-    finite game too. Training is ``steps`` simultaneous gradient steps
+    :math:`x_i = \mu + \sigma z_i`, so :math:`G` at the target,
+    :math:`(a, b) = (\mu, \sigma)`, reproduces the data batch exactly and
+    the population equilibrium is an equilibrium of this finite game too.
+    Training is ``steps`` simultaneous gradient steps
     :math:`w \leftarrow w + \eta\, v(w)` on the R1-regularized field (which
     converges [1]_); then :func:`game_jacobian` is evaluated there with and
     without R1.
