@@ -23,9 +23,10 @@ falling linearly from 1e-3 to 0 over 20000 steps (``linear_decay_adam``, an
 optimizer factory passed to ``train``, which has no lr schedule of its own):
 the setting that reaches the issue's ring goal.
 
-Run: ``python benchmarks/bench_modes.py`` (about 25 minutes of CPU: 11 per
-target; ``--targets "ring of 8"`` for one target; ``--quick`` for a smoke run
-with few steps, whose numbers mean little; ``--goal`` about 5 minutes of CPU).
+Run: ``python benchmarks/bench_modes.py`` (about 22 minutes of CPU, 11 per
+target, 20-46 s per run; the wall time is longer on a shared machine;
+``--targets "ring of 8"`` for one target; ``--quick`` for a smoke run with few
+steps, whose numbers mean little; ``--goal`` about 8 minutes of CPU).
 """
 
 from __future__ import annotations
