@@ -97,7 +97,7 @@ html_theme_options = {
 html_context = {"default_mode": "light"}  # the theme's light/dark switch starts on light (an empty mode logs a console error)
 html_favicon = "_static/favicon.svg"
 html_css_files = ["gantheory.css"]
-html_js_files = ["gantheory.js"]  # chapter figures open at full size when clicked
+html_js_files = ["gantheory.js"]  # the chapters' and the gallery's figures open at full size when clicked
 # Pages with no section navigation: no left sidebar (the theory map's wide tables get the room).
 html_sidebars = {"index": [], "theory_map": [], "gallery": [], "tour": [], "about": []}
 html_copy_source = False  # no _sources/ copy (11 MB of executed notebooks): each chapter links its notebook to download
