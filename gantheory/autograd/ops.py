@@ -77,22 +77,27 @@ def _cast(mask, like):
 # ==============================================================================
 # Arithmetic (binary rules broadcast, so each one calls unbroadcast)
 # ==============================================================================
+#: ``x + y`` (NumPy broadcasting; each input's gradient is summed back to its shape).
 add = Primitive("add", lambda x, y: x + y)
 add.defvjp(lambda g, ans, x, y: unbroadcast(g, x),
            lambda g, ans, x, y: unbroadcast(g, y))  # fmt: skip
 
+#: ``x - y`` (NumPy broadcasting).
 sub = Primitive("sub", lambda x, y: x - y)
 sub.defvjp(lambda g, ans, x, y: unbroadcast(g, x),
            lambda g, ans, x, y: unbroadcast(-g, y))  # fmt: skip
 
+#: ``x * y``, elementwise (NumPy broadcasting).
 mul = Primitive("mul", lambda x, y: x * y)
 mul.defvjp(lambda g, ans, x, y: unbroadcast(g * y, x),
            lambda g, ans, x, y: unbroadcast(g * x, y))  # fmt: skip
 
+#: ``x / y``, elementwise (NumPy broadcasting).
 div = Primitive("div", lambda x, y: x / y)
 div.defvjp(lambda g, ans, x, y: unbroadcast(g / y, x),
            lambda g, ans, x, y: unbroadcast(-g * ans / y, y))  # d(x/y)/dy = -(x/y)/y  # fmt: skip
 
+#: ``-x``.
 neg = Primitive("neg", lambda x: -x)
 neg.defvjp(lambda g, ans, x: -g)
 
@@ -109,6 +114,7 @@ def _power_vjp_exponent(g, ans, x, y):
     return unbroadcast(g * ans * log_x, y)
 
 
+#: ``x ** y``, elementwise; the gradient in ``y``, :math:`x^y \log x`, is taken as 0 where :math:`x \le 0`.
 power = Primitive("power", lambda x, y: x**y)
 power.defvjp(lambda g, ans, x, y: unbroadcast(g * y * x ** (y - 1), x),
              _power_vjp_exponent)  # fmt: skip
@@ -140,6 +146,7 @@ def _matmul_vjp_y(g, ans, x, y):
     return gy if y2 is y else gy.reshape(y.shape)
 
 
+#: ``x @ y``, with 1-D operands promoted as :func:`numpy.matmul` does and batches broadcast.
 matmul = Primitive("matmul", lambda x, y: x @ y)
 matmul.defvjp(_matmul_vjp_x, _matmul_vjp_y)
 
@@ -156,6 +163,7 @@ def _linear_forward(x, weight, bias):
 
 # x @ W + b as one node: the affine layer. The same rules as matmul and add,
 # but one output array and one graph node fewer per layer.
+#: ``x @ weight + bias`` as one node: the affine layer (the rules of ``matmul`` and ``add``, one array fewer).
 linear = Primitive("linear", _linear_forward)
 linear.defvjp(lambda g, ans, x, weight, bias: _matmul_vjp_x(g, ans, x, weight),
               lambda g, ans, x, weight, bias: _matmul_vjp_y(g, ans, x, weight),
@@ -182,9 +190,11 @@ def _sum_vjp(g, ans, x, axis=None, keepdims=False):
     return broadcast_to(g, shape=x.shape)
 
 
+#: ``x.sum(axis, keepdims)``.
 sum = Primitive("sum", lambda x, axis=None, keepdims=False: x.sum(axis=axis, keepdims=keepdims))
 sum.defvjp(_sum_vjp)
 
+#: ``x.reshape(shape)``.
 reshape = Primitive("reshape", lambda x, shape: x.reshape(shape))
 reshape.defvjp(lambda g, ans, x, shape: g.reshape(x.shape))
 
@@ -198,9 +208,11 @@ def _inverse_permutation(axes, ndim):
     return tuple(inverse)
 
 
+#: ``x.transpose(axes)``.
 transpose = Primitive("transpose", lambda x, axes=None: x.transpose(axes))
 transpose.defvjp(lambda g, ans, x, axes=None: g.transpose(_inverse_permutation(axes, x.ndim)))
 
+#: ``numpy.broadcast_to(x, shape)``; its gradient sums back to ``x``'s shape.
 broadcast_to = Primitive("broadcast_to", lambda x, shape: _xp(x).broadcast_to(x, shape))
 broadcast_to.defvjp(lambda g, ans, x, shape: unbroadcast(g, x))
 
@@ -243,9 +255,11 @@ def _scatter_add_forward(g, index, shape):
     return out
 
 
+#: ``x[index]``, any NumPy index; its gradient is :data:`scatter_add`.
 getitem = Primitive("getitem", lambda x, index: x[index])
 getitem.defvjp(lambda g, ans, x, index: scatter_add(g, index=index, shape=x.shape))
 
+#: Add ``g`` into zeros of ``shape`` at ``index`` (repeated positions accumulate): the adjoint of indexing.
 scatter_add = Primitive("scatter_add", _scatter_add_forward)  # the adjoint of indexing
 scatter_add.defvjp(lambda g, ans, x, index, shape: g[index])
 
@@ -297,15 +311,19 @@ def stack(tensors, axis=0):
 # ==============================================================================
 # Elementwise functions
 # ==============================================================================
+#: :math:`e^x`, elementwise.
 exp = Primitive("exp", lambda x: _xp(x).exp(x))
 exp.defvjp(lambda g, ans, x: g * ans)
 
+#: :math:`\log x`, elementwise.
 log = Primitive("log", lambda x: _xp(x).log(x))
 log.defvjp(lambda g, ans, x: g / x)
 
+#: :math:`\sqrt x`, elementwise.
 sqrt = Primitive("sqrt", lambda x: _xp(x).sqrt(x))
 sqrt.defvjp(lambda g, ans, x: g / (2 * ans))
 
+#: :math:`|x|`, elementwise; the subgradient at 0 is 0.
 abs = Primitive("abs", lambda x: _xp(x).abs(x))
 abs.defvjp(lambda g, ans, x: g * _xp(_data(x)).sign(_data(x)))
 
@@ -316,10 +334,12 @@ def _maximum_share(mine, other, ans, like):
     return _cast(mine == ans, like) - 0.5 * _cast(mine == other, like)
 
 
+#: ``numpy.maximum(x, y)``; at ties each input gets half the gradient (PyTorch's subgradient).
 maximum = Primitive("maximum", lambda x, y: _xp(x).maximum(x, y))
 maximum.defvjp(lambda g, ans, x, y: unbroadcast(g * _maximum_share(_data(x), _data(y), _data(ans), g), x),
                lambda g, ans, x, y: unbroadcast(g * _maximum_share(_data(y), _data(x), _data(ans), g), y))  # fmt: skip
 
+#: :math:`\max(x, 0)`; the subgradient at 0 is 0.
 relu = Primitive("relu", lambda x: _xp(x).maximum(x, 0))
 relu.defvjp(lambda g, ans, x: g * (_data(ans) > 0))  # subgradient 0 at x = 0
 
@@ -337,20 +357,25 @@ def _leaky_relu_slope(x, slope, like):
     return factor
 
 
+#: :math:`x` for :math:`x > 0`, else ``slope`` :math:`\cdot x` (``slope`` in [0, 1], default 0.01 as in PyTorch).
 leaky_relu = Primitive("leaky_relu", _leaky_relu_forward)
 leaky_relu.defvjp(lambda g, ans, x, slope=0.01: g * _leaky_relu_slope(x, slope, g))
 
+#: :math:`\tanh x`, elementwise.
 tanh = Primitive("tanh", lambda x: _xp(x).tanh(x))
 tanh.defvjp(lambda g, ans, x: g * (1 - ans * ans))
 
+#: :math:`1/(1 + e^{-x})`, as ``scipy.special.expit`` (stable for any ``x``).
 sigmoid = Primitive("sigmoid", lambda x: special(_xp(x)).expit(x))  # expit is stable for any x
 sigmoid.defvjp(lambda g, ans, x: g * (ans * (1 - ans)))
 
 # softplus(x) = log(1 + e^x) = logaddexp(0, x): never overflows; its derivative is sigmoid(x).
+#: :math:`\log(1 + e^x)`, as ``logaddexp(0, x)`` (never overflows); its derivative is the sigmoid.
 softplus = Primitive("softplus", lambda x: _xp(x).logaddexp(0, x))
 softplus.defvjp(lambda g, ans, x: g * sigmoid(x))
 
 # log_sigmoid(x) = -softplus(-x); its derivative is sigmoid(-x) = 1 - sigmoid(x).
+#: :math:`\log \sigma(x) = -\operatorname{softplus}(-x)` (finite for any ``x``).
 log_sigmoid = Primitive("log_sigmoid", lambda x: -_xp(x).logaddexp(0, -x))
 log_sigmoid.defvjp(lambda g, ans, x: g * sigmoid(-x))
 
@@ -362,6 +387,8 @@ def _inverse_permutation_along(index, axis):
     return _xp(index).argsort(index, axis=axis)
 
 
+#: ``numpy.take_along_axis(x, index, axis)`` for a permutation ``index``; its gradient applies the inverse
+#: permutation (see :func:`sort`).
 permute_along_axis = Primitive("permute_along_axis", lambda x, index, axis: _xp(x).take_along_axis(x, index, axis=axis))
 permute_along_axis.defvjp(lambda g, ans, x, index, axis: permute_along_axis(g, index=_inverse_permutation_along(index, axis), axis=axis))
 
@@ -392,5 +419,6 @@ def _norm_vjp(g, ans, x, axis=None, keepdims=False):
     return g * x / safe
 
 
+#: The Euclidean norm :math:`\lVert x\rVert_2` along ``axis`` (all axes by default); the subgradient at 0 is 0.
 norm = Primitive("norm", lambda x, axis=None, keepdims=False: _xp(x).sqrt((x * x).sum(axis=axis, keepdims=keepdims)))
 norm.defvjp(_norm_vjp)
