@@ -421,8 +421,9 @@ def resolve_reexport(app, env, node, contnode):
 
 def drop_type_docstring(app, what, name, obj, options, lines):
     """autodoc-process-docstring: a module constant without a ``#:`` comment would show its type's docstring
-    ("Built-in immutable sequence." for a tuple, ``dict()``'s for a dict): show nothing instead."""
-    if what in ("data", "attribute") and lines and not inspect.isclass(obj) and not callable(obj):
+    ("Built-in immutable sequence." for a tuple, ``dict()``'s for a dict, the class's for an instance such as an
+    autograd primitive): show nothing instead. Runs before numpydoc rewrites the lines."""
+    if what in ("data", "attribute") and lines and not inspect.isclass(obj) and not inspect.isroutine(obj):
         own = inspect.getdoc(type(obj)) or ""
         if own and "\n".join(lines).strip() == own.strip():
             lines.clear()
@@ -430,7 +431,7 @@ def drop_type_docstring(app, what, name, obj, options, lines):
 
 def setup(app):
     app.connect("missing-reference", resolve_reexport)
-    app.connect("autodoc-process-docstring", drop_type_docstring)
+    app.connect("autodoc-process-docstring", drop_type_docstring, priority=100)
     from sphinx.ext import autosummary
 
     # autosummary ends a summary line at the first period: "w.r.t." would cut one inside ``...`` (unbalanced markup)
