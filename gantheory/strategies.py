@@ -86,7 +86,9 @@ __all__ = [
 # -- numbers, pmfs and samples ------------------------------------------------
 # Moderate magnitudes: wide enough to exercise scaling, small enough that
 # float64 round-off stays far below the tolerances the tests assert.
+#: Floats in [-1000, 1000], never NaN or infinite.
 finite_floats = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False)
+#: Floats in [0.001, 1000].
 positive_floats = st.floats(min_value=1e-3, max_value=1e3, allow_nan=False, allow_infinity=False)
 
 
