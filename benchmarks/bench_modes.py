@@ -18,7 +18,8 @@ Then it prints the published rows, as checked in the authors' repositories
 github.com/fjxmlzn/PacGAN), with each paper's target scale and training
 length as far as they could be checked; "not verified" where they could not.
 
-``--goal`` runs instead the non-saturating loss, PacGAN-2 and minibatch-std with Adam's lr
+``--goal`` runs instead the non-saturating loss, PacGAN-2, minibatch-std and
+minibatch-std with R1 (gamma 0.3) with Adam's lr
 falling linearly from 1e-3 to 0 over 20000 steps (``linear_decay_adam``, an
 optimizer factory passed to ``train``, which has no lr schedule of its own):
 the setting that reaches the issue's ring goal.
@@ -70,6 +71,8 @@ GOAL_METHODS = {
     "PacGAN-2, lr 1e-3 -> 0": {"loss": "non_saturating", "pack": 2, "lr": 1e-3, "steps": GOAL_STEPS, "optimizer": linear_decay_adam(GOAL_STEPS)},
     "minibatch-std, lr 1e-3 -> 0": {"loss": "non_saturating", "minibatch_std": True, "lr": 1e-3, "steps": GOAL_STEPS,
                                     "optimizer": linear_decay_adam(GOAL_STEPS)},
+    "minibatch-std + R1 0.3, lr 1e-3 -> 0": {"loss": "non_saturating", "minibatch_std": True, "r1": 0.3, "lr": 1e-3,
+                                             "steps": GOAL_STEPS, "optimizer": linear_decay_adam(GOAL_STEPS)},
 }  # fmt: skip
 
 # Published rows: (method, ring modes / 8, ring high quality %, ring reverse KL, grid modes / 25, grid high quality %,
