@@ -60,7 +60,7 @@ __all__ = ["SETTINGS", "STAGES", "Stage", "tour_report", "run_tour", "format_rep
 
 FORMATS = ("png", "svg", "pdf")
 
-# Settings of the full tour (False) and of --quick (True).
+#: Settings of the full tour (key False) and of --quick (key True).
 SETTINGS = {
     False: dict(
         theta_points=201, estimator_sizes=(100, 300, 1_000, 2_000, 5_000, 10_000), estimator_repeats=20,
@@ -351,6 +351,7 @@ def _plot(function_name, *args, **kwargs):
     return getattr(plotting, function_name)(*args, **kwargs)
 
 
+#: The tour's stages, in order: each a :class:`Stage`.
 STAGES = [
     Stage("parallel_lines", "1 parallel lines", ("parallel_lines",), _parallel_lines, _parallel_lines_report,
           lambda d: {"parallel_lines": _plot("plot_parallel_lines", d["sweep"])}),
