@@ -386,7 +386,7 @@ class ModeCollapseTable:
         fmt = lambda row: "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))  # noqa: E731
         n_runs = len(self.rows[0].seeds) if self.rows else 0
         out = [fmt(head), "  ".join("-" * w for w in widths), *map(fmt, lines)]
-        out.append(f"mean ± sd over {n_runs} seeds; {self.n_samples} generated samples per run; high quality: within "
+        out.append(f"mean ± sd over {n_runs} seed{'s' if n_runs != 1 else ''}; {self.n_samples} generated samples per run; high quality: within "
                    f"{self.n_sd:g} sd of the nearest mode.")  # fmt: skip
         if any(not all(s == "completed" for s in r.stopped) for r in self.rows):
             out.append("* a run stopped early (NaN/inf): counted at its last finite step.")
