@@ -36,7 +36,7 @@ from gantheory._rng import as_seed
 from gantheory._validation import as_samples, check_positive_int
 from gantheory.distributions import Mixture, MultivariateNormal, Normal, grid_of_gaussians, ring_of_gaussians
 
-__all__ = ["ModeCoverage", "mode_coverage", "ModeCollapseRow", "ModeCollapseTable", "mode_collapse_table", "METHODS", "TARGETS"]
+__all__ = ["ModeCoverage", "mode_coverage", "ModeCollapseRow", "ModeCollapseTable", "mode_collapse_table", "METHODS", "TARGETS", "run_seeds"]
 
 CHUNK_ENTRIES = 2**20  # samples x modes distances held at once by mode_coverage
 ISOTROPY_RTOL = 1e-9  # a component's covariance must be s^2 I within this (relative to s^2)
