@@ -787,6 +787,16 @@ def _median_slope_between(land, slopes, statistic=np.median):
     return float(statistic(slopes[between] if between.any() else slopes))
 
 
+def _bound(value, direction):
+    """``value`` to one significant digit, rounded ``"up"`` or ``"down"`` so that a printed bound stays true (e.g. 1.2e-18 -> 2e-18 up)."""
+    if not value > 0 or not math.isfinite(value):
+        return f"{value:.0e}"
+    exponent = math.floor(math.log10(value))
+    digit = value / 10.0**exponent
+    digit = math.ceil(digit - 1e-12) if direction == "up" else math.floor(digit + 1e-12)
+    return f"{digit:.0f}e{exponent:+03d}" if digit < 10 else f"1e{exponent + 1:+03d}"
+
+
 def plot_critics(landscape=None, **kwargs) -> Figure:
     r"""WGAN's Figure 2: the saturated optimal discriminator beside :math:`f^*` and trained Lipschitz critics.
 
@@ -861,9 +871,9 @@ def plot_critics(landscape=None, **kwargs) -> Figure:
         bottom.set_ylabel("|slope| (log; < 1e-20 drawn at 1e-20)")
         bottom.set_title("The gradient the generator's samples receive")
         bottom.legend(loc="lower left", fontsize=9)
-        verdict = (f"D* saturates: its slope is ≤ {fake_slope:.0e} where the generator's mass is" if fake_slope < 1e-3
+        verdict = (f"D* saturates: its slope is ≤ {_bound(fake_slope, 'up')} where the generator's mass is" if fake_slope < 1e-3
                    else f"D* does not saturate: its slope reaches {fake_slope:.2g} on the generator's mass")  # fmt: skip
-        fig.suptitle(verdict + (f";\nevery critic's slope between the means stays ≥ {min(lowest):.0e}" if lowest else ""))
+        fig.suptitle(verdict + (f";\nevery critic's slope between the means stays ≥ {_bound(min(lowest), 'down')}" if lowest else ""))
     return fig
 
 

@@ -309,14 +309,19 @@ def _train_logged(update, record, sample_real, sample_fake, *, steps, log_every,
     """Call ``update(real, fake)`` on fresh batches ``steps`` times and ``record()`` at step 0, every ``log_every`` steps and after the last.
 
     Returns the logged steps (shape ``(k,)``) and the records as rows of an array (shape ``(k, m)``).
+    BLAS runs on one thread meanwhile (``threadpoolctl``), as in :func:`gantheory.gan.train`: the matrices are
+    small, and OpenBLAS's threads made these loops several times slower.
     """
+    from threadpoolctl import threadpool_limits
+
     logged, rows = [], []
-    for t in range(steps + 1):
-        if t % log_every == 0 or t == steps:
-            logged.append(t)
-            rows.append(record())
-        if t < steps:
-            update(sample_real(batch_size), sample_fake(batch_size))
+    with threadpool_limits(limits=1, user_api="blas"):
+        for t in range(steps + 1):
+            if t % log_every == 0 or t == steps:
+                logged.append(t)
+                rows.append(record())
+            if t < steps:
+                update(sample_real(batch_size), sample_fake(batch_size))
     return np.array(logged), np.array(rows, dtype=np.float64)
 
 
