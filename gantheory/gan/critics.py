@@ -354,6 +354,15 @@ def _shifted(D: Distribution, t: float) -> Distribution:
     raise TypeError(f"base must be a 1-D Normal, Laplace, Uniform or a Mixture of them, got {D!r}")
 
 
+def _check_location_family(P, base, theta, m):
+    """Validate the location-family experiments' inputs; return ``theta`` as a grid and ``m`` as an int."""
+    for name, D in (("P", P), ("base", base)):
+        if not isinstance(D, Distribution) or D.dim != 1 or D.reference != "lebesgue":
+            raise TypeError(f"{name} must be a 1-D gantheory distribution with a density, got {D!r}")
+    _shifted(base, 0.0)  # raises TypeError for a family it cannot move
+    return _grid(theta, "theta", None), check_positive_int(m, "m")
+
+
 def _batch_gradients(x: np.ndarray, z: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
     """Per-batch gradients in ``t`` of W1 and l2^2 between rows of ``x`` and of ``t + z`` (shape (batches, m), no ties)."""
     m = x.shape[1]
@@ -427,12 +436,7 @@ def location_sample_gradients(P, base, theta, m, *, n_batches=2000, h=1e-3, rng=
     >>> bool(abs(r.cramer2_grad[0] - r.cramer2_true_grad[0]) < 4 * r.cramer2_grad_se[0])
     True
     """
-    for name, D in (("P", P), ("base", base)):
-        if not isinstance(D, Distribution) or D.dim != 1 or D.reference != "lebesgue":
-            raise TypeError(f"{name} must be a 1-D gantheory distribution with a density, got {D!r}")
-    _shifted(base, 0.0)  # raises TypeError for a family it cannot move
-    theta = _grid(theta, "theta", None)
-    m = check_positive_int(m, "m")
+    theta, m = _check_location_family(P, base, theta, m)
     n_batches = _check_batches(n_batches)
     if not (isinstance(h, (int, float)) and h > 0):
         raise ValueError(f"h must be a positive number, got {h!r}")
@@ -911,12 +915,7 @@ def learned_critic_gradients(P, base, theta, m, *, width=1.0, n_batches=3000, n_
     >>> bool(r.bias[0] < -4 * r.bias_se[0])                                          # trained on the batch: biased
     True
     """
-    for name, D in (("P", P), ("base", base)):
-        if not isinstance(D, Distribution) or D.dim != 1 or D.reference != "lebesgue":
-            raise TypeError(f"{name} must be a 1-D gantheory distribution with a density, got {D!r}")
-    _shifted(base, 0.0)  # raises TypeError for a family it cannot move
-    theta = _grid(theta, "theta", None)
-    m = check_positive_int(m, "m")
+    theta, m = _check_location_family(P, base, theta, m)
     if m < 2:
         raise ValueError("m must be at least 2: the U-statistic's within-batch terms need pairs")
     if isinstance(width, bool) or not isinstance(width, (int, float)) or not (width > 0 and math.isfinite(width)):
