@@ -490,15 +490,21 @@ def _gauss_legendre_cells(g, cells, nodes, weights, width):
     return out
 
 
-def _plane_cubature(name, g, P, Q, rtol, atol):
-    """Adaptive tensor Gauss-Legendre cubature of g over the plane: (value, error estimate, evaluations)."""
+def _plane_cubature(name, g, P, Q, rtol, atol, extra_lines=None):
+    """Adaptive tensor Gauss-Legendre cubature of g over the plane: (value, error estimate, evaluations).
+
+    The start grid's lines are P's and Q's (:func:`_grid_lines`) and ``extra_lines`` (xs, ys), such as
+    lines through the integrand's own peak where it lies far from both laws' mass.
+    """
     lines = (_grid_lines(P), _grid_lines(Q))
     if lines[0] is None or lines[1] is None:
         raise NotImplementedError(
             f"{name} between {P!r} and {Q!r}: the 2-D cubature handles bivariate normals, products of "
             "Normal/Uniform/Laplace and their mixtures; discretize with gt.PointMasses or estimate from samples with gantheory.empirical"
         )
-    xs, ys = (np.unique(np.concatenate([lines[0][i], lines[1][i]])) for i in (0, 1))
+    if extra_lines is not None:
+        lines = lines + (tuple(np.asarray(v, dtype=float) for v in extra_lines),)
+    xs, ys = (np.unique(np.concatenate([part[i] for part in lines])) for i in (0, 1))
     width = _terms(P) + _terms(Q)
     cost = 5 * 36 * (xs.size - 1) * (ys.size - 1) * width  # the start grid: a 6 x 6 rule on each cell and its quarters
     if cost > MAX_EVALUATIONS:
@@ -551,14 +557,16 @@ def _integrate(name, P, Q, rtol, atol):
     return _checked(name, value, error, evaluations, rtol, atol)
 
 
-def integrate_plane(name, g, P, Q, rtol=None, atol=None):
+def integrate_plane(name, g, P, Q, rtol=None, atol=None, extra_lines=None):
     """The integral of ``g`` over the plane by the adaptive Gauss-Legendre cubature, on the break lines of P and Q.
 
     For integrands other than the divergences' own (e.g. the value function
     of :func:`gantheory.gan.value_at_optimal_discriminator`): ``g`` maps
     points of shape (N, 2) to values of shape (N,). Same bound on the work
     and the same ``AccuracyWarning`` as the divergences; ``name`` labels the
-    messages.
+    messages. The start grid has lines through P's and Q's modes and scales,
+    and ``extra_lines`` = (xs, ys) where given: the integral covers the box
+    they span, so a caller whose integrand has mass elsewhere passes lines there.
 
     Examples
     --------
@@ -570,7 +578,7 @@ def integrate_plane(name, g, P, Q, rtol=None, atol=None):
     """
     rtol = RTOL_2D if rtol is None else rtol
     atol = ATOL_2D if atol is None else atol
-    return _checked(name, *_plane_cubature(name, g, P, Q, rtol, atol), rtol, atol)
+    return _checked(name, *_plane_cubature(name, g, P, Q, rtol, atol, extra_lines), rtol, atol)
 
 
 def _checked(name, value, error, evaluations, rtol, atol):
