@@ -1,10 +1,12 @@
 """Kantorovich-Rubinstein duality: the exact 1-D potential against the exact W1 by quadrature of the
 densities, and trained critics under each Lipschitz constraint against W1 and their Lipschitz bounds."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from scipy import integrate
+from scipy import integrate, stats
 
 import gantheory as gt
 from gantheory.gan.duality import (
@@ -163,6 +165,35 @@ def test_the_penalty_optimum_against_nested_quadrature_and_its_bounds():
         assert (v3 - w1) == pytest.approx((v10 - w1) * 10.0 / 3.0, rel=1e-10)
     with pytest.raises(TypeError, match="Mixture of Normals"):
         penalty_optimum(gt.Uniform(0, 1), gt.Normal())
+
+
+def test_the_penalty_optimum_between_scales_1e4_apart_against_a_smooth_reparametrized_quadrature():
+    # N(0, 0.01) against N(0, 100): the audit's case, 3e-4 off on a fixed 4,001-point grid. The reference is
+    # independent: with equal means, s(e)^2 = e^2 sp^2 + (1 - e)^2 sq^2 = A (e - e0)^2 + c, and e - e0 = sqrt(c / A) sinh v
+    # turns rho(x) into the smooth integral of exp(-x^2 / (2 c cosh^2 v)) / sqrt(2 pi A); the x integral runs in log x.
+    sp, sq = 0.01, 100.0
+    A = sp**2 + sq**2
+    e0, c = sq**2 / A, (sp * sq) ** 2 / A
+    v0, v1 = np.arcsinh(-e0 / np.sqrt(c / A)), np.arcsinh((1 - e0) / np.sqrt(c / A))
+
+    def rho(x):
+        return integrate.quad(lambda v: np.exp(-x * x / (2 * c * np.cosh(v) ** 2)), v0, v1, epsabs=0, epsrel=1e-13, limit=200)[0] / np.sqrt(2 * np.pi * A)
+
+    def integrand(t):  # x = e^t > 0; the integrand is even in x
+        x = np.exp(t)
+        d = stats.norm.sf(x, 0, sp) - stats.norm.sf(x, 0, sq)
+        return d * d / rho(x) * x
+
+    excess = 2 * integrate.quad(integrand, np.log(1e-8), np.log(1200.0), epsabs=0, epsrel=1e-12, limit=400)[0]
+    reference = (sq - sp) * np.sqrt(2 / np.pi) + excess / 20.0  # W1 between centred normals: |sq - sp| sqrt(2 / pi)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # converged: no AccuracyWarning
+        assert penalty_optimum(gt.Normal(0.0, sp), gt.Normal(0.0, sq), 10.0) == pytest.approx(reference, rel=1e-9)
+    # far-apart narrow laws: between the means D = 1 and rho = 1 / 100, so the excess is 100^2 / (2 lambda) up to the ends,
+    # where D^2 / rho ~ 100 Phi(x / sd): their first-order terms cancel (int_-inf^0 Phi = int_0^inf (1 - Phi)), leaving (sd / 100)^2
+    assert penalty_optimum(gt.Normal(100.0, 0.01), gt.Normal(0.0, 0.01), 10.0) == pytest.approx(100.0 + 1e4 / 20.0, rel=1e-6)
+    with pytest.raises(ValueError, match="rtol"):
+        penalty_optimum(*SHIFT, rtol=0.0)
 
 
 @pytest.mark.slow
