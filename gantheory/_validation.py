@@ -48,13 +48,34 @@ def as_float_array(a, name: str, xp):
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} could not be read as an array of real numbers: {exc}") from None
     kind = arr.dtype.kind
+    if kind == "O":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype object (elements: {_element_types(arr)}); "
+                        f"{_object_hint(arr, name)}")  # fmt: skip
     if kind not in "iuf":
         what = {"b": "booleans", "c": "complex numbers"}.get(kind, f"dtype {arr.dtype}")
-        raise TypeError(f"{name} must hold real numbers (int or float), got {what}; convert it with np.asarray({name}, dtype=float)")
+        hint = f"np.real({name}) or np.abs({name})" if kind == "c" else f"np.asarray({name}, dtype=float)"
+        raise TypeError(f"{name} must hold real numbers (int or float), got {what}; convert it with {hint}")
     arr = arr.astype(xp.float64, copy=False)
     if not bool(xp.isfinite(arr).all()):
         raise ValueError(f"{name} contains NaN or inf; remove or replace those values first")
     return arr
+
+
+def _element_types(arr) -> str:
+    """The type names of an object array's elements, at most three, for a message."""
+    names = list(dict.fromkeys(type(v).__name__ for v in arr.ravel()[:1000]))
+    return ", ".join(names[:3]) + (", ..." if len(names) > 3 else "") if names else "empty"
+
+
+def _object_hint(arr, name) -> str:
+    """How to turn an object array into numbers: a fix that works, checked here, or what to pass instead."""
+    if any(type(v).__name__ == "Tensor" for v in arr.ravel()[:1000]):
+        return "pass the Tensor itself (np.asarray(tensor) and tensor.numpy() give its values), not an array built from its rows"
+    try:
+        np.asarray(arr, dtype=np.float64)
+    except (TypeError, ValueError):
+        return "pass an array of numbers (lists of numbers, or a NumPy array of int or float)"
+    return f"convert it with np.asarray({name}, dtype=float)"
 
 
 def as_samples(x, name: str, xp, ndims: tuple[int, ...] = (1,)):

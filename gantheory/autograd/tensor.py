@@ -285,6 +285,53 @@ class Tensor:
         """The values as a NumPy array (copied from the device for CuPy)."""
         return to_numpy(self.data)
 
+    def __array__(self, dtype=None, copy=None):
+        """The values as a NumPy array: ``np.asarray(t)`` is ``t.numpy()``, not an array of 0-d Tensors.
+
+        It is what NumPy calls for ``np.asarray``, ``np.array`` and the
+        functions that convert their inputs first (``np.concatenate``,
+        ``np.quantile``), and what lets every function of the library that
+        takes samples take a Tensor. The result holds the values only, cut
+        from the graph (as ``t.data``): gradients do not flow through NumPy.
+        NumPy's ufuncs (``np.exp(t)``, ``array * t``) are not converted: they
+        defer to the Tensor's own operators (``__array_ufunc__ = None``), which
+        record the graph; and the reductions that call a method of the same
+        name (``np.mean(t)`` calls ``t.mean``) are the Tensor's. Use
+        :mod:`gantheory.autograd.ops` for the others.
+
+        Parameters
+        ----------
+        dtype : dtype, optional
+            Convert to this dtype.
+        copy : None or bool
+            NumPy 2's protocol: ``None`` copies only when needed; ``True``
+            always; ``False`` never (``ValueError`` where a copy is needed:
+            a conversion of dtype, or CuPy data, which only a copy brings to
+            the host).
+
+        Notes
+        -----
+        No ``__array_namespace__``: that would claim the array API standard's
+        whole namespace for Tensors, and the autograd implements only the
+        operations it differentiates.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> t = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True) * 2
+        >>> np.asarray(t)
+        array([[2., 4.],
+               [6., 8.]])
+        >>> float(np.quantile(t, 0.5)), np.asarray(t, dtype=np.float32).dtype
+        (5.0, dtype('float32'))
+        """
+        host = to_numpy(self.data)
+        if copy is False and host is not self.data:
+            raise ValueError("a CuPy Tensor's values reach NumPy only by a copy: use np.asarray(t) or t.numpy(), not copy=False")
+        if copy is None:
+            return np.asarray(host, dtype=dtype)
+        return np.array(host, dtype=dtype, copy=copy)
+
     def item(self):
         """The value of a one-element tensor as a Python float."""
         return self.data.item()

@@ -204,3 +204,41 @@ def test_integer_and_boolean_data_work_at_every_entry_point(data):
     # mixed: an integer constant against a float tensor, and an int tensor in an op with a float one
     np.testing.assert_array_equal(ag.grad(lambda t: (t * np.asarray(data)).sum())(x), x)
     assert (Tensor(data) + Tensor(x)).dtype == np.float64
+
+
+def test_asarray_of_a_tensor_is_its_float_array_not_an_array_of_tensors():
+    # issue 26: np.asarray(G(z)) gave an object array of 0-d Tensors
+    G = nn.MLP([2, 8, 2], rng=0)
+    out = G(np.ones((5, 2)))  # records a graph: requires_grad
+    arr = np.asarray(out)
+    assert arr.dtype == np.float64 and arr.shape == (5, 2)
+    np.testing.assert_array_equal(arr, out.data)
+    assert np.asarray(out, dtype=np.float32).dtype == np.float32
+    assert np.asarray(out, copy=False) is out.data  # no copy where none is needed
+    assert np.array(out, copy=True) is not out.data
+    with pytest.raises(ValueError):
+        np.asarray(out, dtype=np.float32, copy=False)  # a dtype change needs a copy
+    np.testing.assert_array_equal(np.concatenate([out, np.zeros((1, 2))])[:5], out.data)
+
+
+def test_array_conversion_leaves_the_graph_and_ufunc_deferral_intact():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = np.array([3.0, 4.0]) * x  # the ufunc still defers to Tensor.__rmul__, recording the graph
+    assert isinstance(y, Tensor)
+    _ = np.asarray(y)  # converting does not cut y from its graph
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 4.0])
+    with pytest.raises(TypeError):
+        np.exp(x)  # a ufunc is not silently applied to the values
+
+
+def test_sample_functions_take_tensors():
+    import gantheory as gt
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=50), rng.normal(1.0, 1.0, size=60)
+    # the sorted-samples W1 by its definition, against the function fed Tensors
+    assert gt.empirical.w1(Tensor(x), Tensor(y)) == gt.empirical.w1(x, y)
+    ring = gt.ring_of_gaussians(8)
+    pts = ring.sample(100, rng=0)
+    assert gt.gan.mode_coverage(Tensor(pts), ring) == gt.gan.mode_coverage(pts, ring)

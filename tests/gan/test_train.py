@@ -134,11 +134,12 @@ def test_keyboard_interrupt_returns_the_history_so_far(monkeypatch):
     assert h.generator is not None
 
 
-def test_json_round_trip_keeps_everything_but_the_players():
+def test_json_round_trip_keeps_everything_and_rebuilds_the_players():
     h = small(target=gt.Normal(0, 1), generator="affine")
     h2 = History.from_json(h.to_json())
     assert_same_history(h, h2)
-    assert h2.generator is None and h2.log_steps.dtype == np.int64
+    assert h2.generator is not h.generator and h2.generator.distribution() == h.generator.distribution()
+    assert h2.log_steps.dtype == np.int64
 
 
 def test_array_targets_and_optimizer_forms_are_accepted():
@@ -374,7 +375,69 @@ def test_save_and_load(tmp_path):
     path = h.save(tmp_path / "history.json")
     assert path == tmp_path / "history.json" and path.read_text(encoding="utf-8") == h.to_json()
     loaded = History.load(str(path))
-    assert loaded == h and loaded.generator is None
+    assert loaded == h and loaded.generator.distribution() == h.generator.distribution()
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# Sampling a trained generator (issue 26)
+# ----------------------------------------------------------------------------------------------------------------------
+def relu_mlp(params, z):
+    """The default generator's forward pass written out in NumPy: Linear, ReLU, Linear, ReLU, Linear."""
+    h = z
+    for i in (0, 2, 4):
+        h = h @ params[f"layers.{i}.weight"] + params[f"layers.{i}.bias"]
+        h = np.maximum(h, 0.0) if i < 4 else h
+    return h
+
+
+def test_sample_draws_from_the_affine_generator_mu_plus_sigma_z():
+    h = small(target=gt.Normal(2.0, 0.5), generator="affine", lr=0.05, steps=20)
+    mu, sigma = float(h.generator.loc.data[0]), float(h.generator.scale.data[0])
+    z = np.random.default_rng(5).standard_normal((1000, 1))[:, 0]  # the noise History.sample draws for rng=5
+    x = h.sample(1000, rng=5)
+    assert x.shape == (1000,) and x.dtype == np.float64
+    np.testing.assert_allclose(x, mu + sigma * z, rtol=0, atol=1e-14)
+
+
+def test_a_loaded_history_samples_as_the_run_did_and_the_weights_are_the_forward_pass(tmp_path):
+    h = small(steps=8)
+    x = h.sample(3000, rng=1)
+    z = np.random.default_rng(1).standard_normal((3000, h.config["latent_dim"]))
+    np.testing.assert_allclose(x, relu_mlp(h.weights["generator"]["parameters"], z), rtol=1e-12, atol=1e-12)
+    loaded = History.load(h.save(tmp_path / "history.json"))
+    assert loaded == h
+    np.testing.assert_array_equal(loaded.sample(3000, rng=1), x)  # rebuilt from the JSON: the same points, bit for bit
+    # the saved weights are the trained players' values, not references to them
+    for name, p in h.generator.named_parameters():
+        np.testing.assert_array_equal(loaded.weights["generator"]["parameters"][name], p.data)
+
+
+def test_a_spectral_norm_and_minibatch_std_discriminator_is_rebuilt_with_its_singular_vectors():
+    h = small(steps=3, spectral_norm=True, minibatch_std=True, pack=2)
+    loaded = History.from_json(h.to_json())
+    x = np.random.default_rng(0).normal(size=(7, 5))  # packs of 2 points in 2-D, + the feature column
+    with gt.autograd.no_grad():
+        a, b = h.discriminator.eval()(x).data, loaded.discriminator.eval()(x).data
+    np.testing.assert_array_equal(a, b)
+
+
+def test_a_history_saved_without_weights_loads_and_sample_says_what_to_do():
+    h = small(steps=2)
+    raw = json.loads(h.to_json())
+    del raw["weights"]  # a file written before the weights were saved
+    old = History.from_json(json.dumps(raw))
+    assert old.generator is None and old.weights == {}
+    with pytest.raises(ValueError, match=r"saved without the players' weights.*snapshots\[-1\] holds 32 generated points"):
+        old.sample(10)
+
+
+def test_a_custom_generator_keeps_its_weights_and_sample_says_how_to_use_them():
+    h = small(generator=PointGenerator([0.3, -0.2]), lr=1e-6, steps=2)
+    np.testing.assert_array_equal(h.sample(3, rng=0), np.asarray(h.generator.b.data)[None, :].repeat(3, axis=0))
+    loaded = History.from_json(h.to_json())
+    assert loaded.generator is None and set(loaded.weights["generator"]["parameters"]) == {"b"}
+    with pytest.raises(ValueError, match=r"PointGenerator.*weights\['generator'\]\['parameters'\]"):
+        loaded.sample(3)
 
 
 # ----------------------------------------------------------------------------------------------------------------------
