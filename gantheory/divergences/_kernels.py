@@ -72,25 +72,33 @@ def check_kernel(kernel, bandwidth):
 
 
 def median_bandwidth(z) -> float:
-    r"""The median heuristic: the median of the pairwise Euclidean distances :math:`\|z_i - z_j\|`, i < j.
+    r"""The median heuristic: the median distance :math:`\|z_i - z_j\|` between distinct points of the pooled sample.
 
-    Taken over the pooled sample ``z`` (shape (N, d)), or over every
-    ``ceil(N / 1000)``-th point of it when N > 1000 (at most 1000 points:
-    499,500 pairs, deterministic). Gretton et al. (2012) use this median
-    as the Gaussian kernel's :math:`\ell`. Falls back to 1.0 when all
-    points coincide.
+    Taken over the pairs i < j with :math:`z_i \ne z_j` of the pooled sample
+    ``z`` (shape (N, d)), or of every ``ceil(N / 1000)``-th point of it when
+    N > 1000 (at most 1000 points: 499,500 pairs, deterministic). Gretton et
+    al. (2012) use this median as the Gaussian kernel's :math:`\ell`. Falls
+    back to 1.0 when all points coincide.
+
+    Notes
+    -----
+    Pairs of equal points (distance 0) are left out, each other pair counts
+    once: on discrete or integer data, where more than half of the pairs may
+    tie at 0, the median over all pairs would be 0 (and the bandwidth a
+    fallback in the data's units); over distinct points it scales with the
+    data, ``median_bandwidth(c * z) = c * median_bandwidth(z)``.
 
     Examples
     --------
     >>> median_bandwidth(np.array([[0.0], [1.0], [3.0]]))    # distances 1, 2, 3
     2.0
+    >>> median_bandwidth(np.array([[0.0], [0.0], [0.0], [1.0], [3.0]]))  # 1, 1, 1, 3, 3, 3, 2; the three 0s left out
+    2.0
     """
     step = -(-z.shape[0] // MEDIAN_POINTS)
-    sub = z[::step]
-    if sub.shape[0] < 2:
-        return 1.0
-    value = float(np.median(scipy.spatial.distance.pdist(sub)))
-    return value if value > 0 else 1.0
+    distances = scipy.spatial.distance.pdist(z[::step])
+    distances = distances[distances > 0]
+    return float(np.median(distances)) if distances.size else 1.0
 
 
 def kernel_block(kernel, a, b, bandwidth):

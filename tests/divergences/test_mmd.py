@@ -175,6 +175,22 @@ def test_median_heuristic_is_the_median_pairwise_distance():
     assert gt.empirical.mmd(x, y) == gt.empirical.mmd(x, y, bandwidth=3.5)
 
 
+def test_median_heuristic_on_integer_data_is_over_distinct_points_and_scales_with_the_units():
+    # counts in 2-D with ~80% of the pairs tied at distance 0: the median over all pairs would be 0
+    rng = np.random.default_rng(3)
+    x, y = rng.binomial(2, 0.05, size=(150, 2)).astype(float), rng.binomial(2, 0.1, size=(150, 2)).astype(float)
+    z = np.vstack([x, y])
+    full = np.sqrt(((z[:, None, :] - z[None, :, :]) ** 2).sum(axis=-1))  # brute force, every ordered pair
+    upper = full[np.triu_indices(len(z), k=1)]
+    assert np.mean(upper == 0) > 0.5
+    expected = np.median(upper[upper > 0])  # the median over pairs of distinct points
+    assert expected > 0
+    assert median_bandwidth(z) == pytest.approx(expected, rel=1e-15)
+    assert median_bandwidth(10.0 * z) == pytest.approx(10.0 * expected, rel=1e-15)  # centimetres to millimetres: x10
+    assert gt.empirical.mmd(x, y) == pytest.approx(gt.empirical.mmd(x, y, bandwidth=float(expected)), rel=1e-12)
+    assert median_bandwidth(np.full((5, 2), 7.0)) == 1.0  # all points equal: the fallback
+
+
 def test_bad_input_raises_naming_the_argument():
     x, y = np.zeros((5, 2)), np.ones((5, 2))
     with pytest.raises(ValueError, match="bandwidth must be finite and > 0"):
