@@ -40,6 +40,11 @@ __all__ = ["ModeCoverage", "mode_coverage", "ModeCollapseRow", "ModeCollapseTabl
 
 CHUNK_ENTRIES = 2**20  # samples x modes distances held at once by mode_coverage
 ISOTROPY_RTOL = 1e-9  # a component's covariance must be s^2 I within this (relative to s^2)
+#: A sample at distance r from its mode's centre is high quality when r <= n_sd s (1 + BOUNDARY_RTOL): points placed
+#: at exactly n_sd standard deviations count, whatever the rounding of their coordinates (about 1e-16 of the centre's
+#: norm) and of the distance.
+BOUNDARY_RTOL = 1e-9
+ASSIGNMENTS = ("euclidean", "standardized")
 
 
 @dataclass(frozen=True)
@@ -116,13 +121,15 @@ def _reverse_kl(counts, weights) -> float:
     return float(np.sum(q[hit] * np.log(q[hit] / weights[hit])))
 
 
-def mode_coverage(samples, target, n_sd=3, *, min_count=1) -> ModeCoverage:
-    r"""Count the modes of ``target`` that generated ``samples`` cover, and how well.
+def mode_coverage(samples, target, n_sd=3, *, min_count=1, assign="euclidean") -> ModeCoverage:
+    r"""Count the modes of ``target`` that ``samples`` cover, each sample assigned to its nearest mode centre (Euclidean by default).
 
-    Each sample is assigned to the mode whose centre is nearest (Euclidean);
-    it is *high quality* when it lies within ``n_sd`` standard deviations of
-    that centre. A mode is *covered* when at least ``min_count`` high-quality
-    samples are assigned to it.
+    Each sample is assigned to the mode whose centre is nearest: in Euclidean
+    distance by default, in standard deviations of each mode with
+    ``assign="standardized"`` (which differs only when the scales differ); it
+    is *high quality* when it lies within ``n_sd`` standard deviations of that
+    centre, the boundary included. A mode is *covered* when at least
+    ``min_count`` high-quality samples are assigned to it.
 
     Parameters
     ----------
@@ -138,6 +145,13 @@ def mode_coverage(samples, target, n_sd=3, *, min_count=1) -> ModeCoverage:
         The high-quality radius in standard deviations (3 in [1]_ and [2]_).
     min_count : int, keyword-only
         High-quality samples a mode needs to be covered (1, as [1]_ and [2]_'s code).
+    assign : {"euclidean", "standardized"}, keyword-only
+        The nearest mode: smallest :math:`\|x - \mu_i\|` (default, [1]_'s
+        wording) or smallest :math:`\|x - \mu_i\| / s_i` ([2]_'s code). The
+        same for equal scales (the ring, the grid); with unequal ones a
+        sample between a wide and a narrow mode can be many of the narrow
+        one's standard deviations from it yet within the wide one's:
+        ``"standardized"`` then assigns it to the wide mode, as high quality.
 
     Returns
     -------
@@ -152,7 +166,8 @@ def mode_coverage(samples, target, n_sd=3, *, min_count=1) -> ModeCoverage:
         is not real numbers; ``min_count`` is not an int.
     ValueError
         A component is not isotropic; ``samples`` is empty, holds NaN or inf,
-        or has the wrong dimension; ``n_sd`` is not a finite number > 0.
+        or has the wrong dimension; ``n_sd`` is not a finite number > 0;
+        ``assign`` is not one of its names.
 
     Notes
     -----
@@ -165,7 +180,13 @@ def mode_coverage(samples, target, n_sd=3, *, min_count=1) -> ModeCoverage:
       the distance in standard deviations, :math:`\|x - \mu_i\| / s_i`, and picks the nearest
       mode in those units, which is the same mode as the Euclidean nearest
       when all scales are equal (the ring and the grid). Here the nearest
-      centre is Euclidean, as [1]_ words it.
+      centre is Euclidean, as [1]_ words it, unless ``assign="standardized"``.
+    * **The boundary** is included: :math:`\|x - \mu_i\| \le n_{sd}\, s_i`,
+      tested as :math:`\|x - \mu_i\|^2 \le (n_{sd}\, s_i)^2 (1 + 10^{-9})^2`
+      (:data:`BOUNDARY_RTOL`), so that points placed at exactly ``n_sd``
+      standard deviations count despite rounding (without the allowance,
+      only 53 of 128 such points on the ring did). A point farther than
+      :math:`10^{-9}` of the radius outside is not high quality.
     * **Modes captured** ([1]_): "the number of mixture components whose mean
       is nearest to at least one high quality sample", i.e. ``min_count=1``;
       [2]_'s code counts the modes with a nonzero count, the same thing.
@@ -230,6 +251,9 @@ def mode_coverage(samples, target, n_sd=3, *, min_count=1) -> ModeCoverage:
     if not (math.isfinite(n_sd) and n_sd > 0):
         raise ValueError(f"n_sd must be a finite number > 0 (3 in the papers), got {n_sd}")
     min_count = check_positive_int(min_count, "min_count")
+    if assign not in ASSIGNMENTS:
+        raise ValueError(f"assign must be one of {ASSIGNMENTS} (the nearest mode in distance, or in its standard deviations), got {assign!r}")
+    radius2 = (n_sd * scales * (1 + BOUNDARY_RTOL)) ** 2  # the boundary included, with an allowance for rounding
 
     n = len(x)
     counts = np.zeros(k, dtype=np.int64)
@@ -237,8 +261,8 @@ def mode_coverage(samples, target, n_sd=3, *, min_count=1) -> ModeCoverage:
     for start in range(0, n, chunk):
         part = x[start : start + chunk]
         dist2 = ((part[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1)
-        nearest = dist2.argmin(axis=1)
-        good = dist2[np.arange(len(part)), nearest] <= (n_sd * scales[nearest]) ** 2
+        nearest = (dist2 / scales**2 if assign == "standardized" else dist2).argmin(axis=1)
+        good = dist2[np.arange(len(part)), nearest] <= radius2[nearest]
         counts += np.bincount(nearest[good], minlength=k)
     return ModeCoverage(
         counts=tuple(int(c) for c in counts),

@@ -73,6 +73,8 @@ OPTIMIZERS = {"adam": optim.Adam, "sgd": optim.SGD, "rmsprop": optim.RMSProp}
 UPDATES = ("alternating", "simultaneous")
 HIDDEN = (64, 64)
 POOL_SIZE = 2**16  # target points drawn at once for the training batches (a fixed number: see train's reproducibility note)
+MODE_SAMPLES = 2500  # generated points of the logged mode metrics, at least (the papers' count: VEEGAN, PacGAN)
+JS_FLOOR_REPEATS = 10  # data-against-data kNN JSDs whose largest is the logged noise floor
 
 _CLASSIFIER = {"optimizer": "adam", "lr": 1e-3, "d_lr": 1e-3, "betas": (0.5, 0.999), "n_critic": 1}  # beta1 = 0.5 as DCGAN
 LOSS_DEFAULTS = {
@@ -238,10 +240,17 @@ class History:
         fixed target sample; for a sample target, ``min(n_eval, n)`` of its
         points drawn without replacement): ``"w1"`` (1-D, by sorting) or
         ``"sliced_w1"`` (2-D, 64 directions), ``"energy_distance"``,
-        ``"js_knn"`` (kNN estimate, k = 5); for an affine generator on an
-        analytic 1-D target also ``"exact_js"`` and ``"exact_w1"`` of
-        :math:`N(\\mu, |\\sigma|)` from the target. NaN where a metric cannot
-        be computed, with the reason in ``metric_notes``.
+        ``"js_knn"`` (kNN estimate, k = 5, clipped at 0) and beside it
+        ``"js_knn_floor"``, its noise floor at this sample size (the same at
+        every step: the largest of 10 data-against-data values,
+        :meth:`Game.js_knn_floor`; a ``js_knn`` at or below it does not tell
+        the generated points from the target's); for an affine generator on
+        an analytic 1-D target also ``"exact_js"`` and ``"exact_w1"`` of
+        :math:`N(\\mu, |\\sigma|)` from the target; for a mixture of isotropic
+        normals ``"modes"``, ``"high_quality"`` and ``"reverse_kl"`` of
+        :func:`~gantheory.gan.modes.mode_coverage` on ``max(2500, n_eval)``
+        generated points (see :func:`train`'s Notes). NaN where a metric
+        cannot be computed, with the reason in ``metric_notes``.
     snapshot_steps : ndarray of int
     snapshots : ndarray, shape (n_snapshots, n_snapshot, dim)
         Generated samples from a fixed noise batch.
@@ -418,7 +427,7 @@ class History:
         ``"inf"`` or ``"-inf"``. :meth:`from_json` reads it back exactly. The
         players are saved as ``weights`` (their parameter values and
         architecture), from which :meth:`from_json` rebuilds them: a saved run
-        can be sampled (:meth:`sample`). The default players add about 70 kB.
+        can be sampled (:meth:`sample`). The default players add about 0.2 MB.
 
         Examples
         --------
@@ -1069,7 +1078,8 @@ class Game:
         spec, spectral_norm = _lipschitz_options(spec, spectral_norm, clip, gradient_penalty, one_sided)
         dim, sample_target, sample_reference, analytic = _target_sampler(target, dtype)
         grid_size = (128 if dim == 1 else 32) if grid_size is None else check_positive_int(grid_size, "grid_size")
-        seeds = np.random.SeedSequence(rng).spawn(5)  # G init, D init, training batches, evaluation, spectral norm
+        # G init, D init, training batches, evaluation, spectral norm, the mode metrics' noise, the kNN JSD's noise floor
+        seeds = np.random.SeedSequence(rng).spawn(7)
         G, D, latent_dim = _make_players(generator, discriminator, dim, latent_dim, spec,
                                          [as_generator(np.random.default_rng(s)) for s in seeds[:2]], dtype,
                                          d_inputs=pack * dim + int(minibatch_std))  # fmt: skip
@@ -1110,6 +1120,12 @@ class Game:
         self.log_steps, self.metric_rows, self.snapshot_steps, self.snapshots, self.grids, self.field_rows = [], [], [], [], [], []
         self.manifolds, self.metric_notes = [], {}
         self.modes_target = _mode_target(analytic, self.reference)
+        # the mode metrics' noise: the evaluation noise, then more of it up to max(MODE_SAMPLES, n_eval) rows
+        self.n_mode_samples = max(MODE_SAMPLES, n_eval)
+        extra = max(0, self.n_mode_samples - len(self.z_eval))
+        z_more = np.random.default_rng(seeds[5]).standard_normal((extra, latent_dim)).astype(dtype)
+        self.z_modes = np.concatenate([self.z_eval, z_more]) if self.modes_target is not None else self.z_eval
+        self.sample_reference, self.floor_seed, self.floor = sample_reference, seeds[6], None
         self.config = {
             "target": repr(target) if isinstance(target, Distribution) else f"array of shape {np.shape(target)}",
             "dim": dim, "loss": loss, "optimizer": opt_name, "lr": float(lr), "d_lr": float(d_lr),
@@ -1350,19 +1366,21 @@ class Game:
         """
         t, spec, G = self.steps, self.spec, self.G
         n = max(self.n_eval if log else 0, self.n_snapshot if snapshot else 0)
-        with no_grad():  # one pass of G over the evaluation noise and the latent grid
-            both = G(Tensor(np.concatenate([self.z_eval[:n], self.z_manifold]) if snapshot else self.z_eval[:n])).data
+        m = max(n, self.n_mode_samples) if log and self.modes_target is not None else n  # noise rows through G
+        with no_grad():  # one pass of G over the evaluation noise (its first n rows) and the latent grid
+            both = G(Tensor(np.concatenate([self.z_modes[:m], self.z_manifold]) if snapshot else self.z_modes[:m])).data
             x = both[:n]
             x_2 = G(Tensor(self.z_anchor)).data if snapshot and spec.two_generator_batches else None
         row = notes = None
         if log:
-            row, notes = _metrics(x[: self.n_eval], self.reference, self.dim, self.analytic, G, self.modes_target)
+            row, notes = _metrics(x[: self.n_eval], self.reference, self.dim, self.analytic, G, self.modes_target,
+                                  both[: self.n_mode_samples], self.js_knn_floor)  # fmt: skip
         if snapshot:
             shot = x[: self.n_snapshot]
             with _evaluation(self.D):  # observing never advances a spectral norm's power iteration
                 d_grid = self._critic_values(shot, x_2).reshape((self.grid_size,) * self.dim)
                 g_field = self._generator_field(shot, x_2)
-            manifold = both[n:].reshape(*_LATENT_GRID_SHAPE, self.dim)
+            manifold = both[m:].reshape(*_LATENT_GRID_SHAPE, self.dim)
         if log:
             self.log_steps.append(t)
             self.metric_rows.append(row)
@@ -1375,6 +1393,31 @@ class Game:
             self.field_rows.append(g_field)
             self.manifolds.append(manifold)
         return row
+
+    def js_knn_floor(self):
+        """The kNN JSD's noise floor at this run's evaluation size: data against data (computed once, then kept).
+
+        The largest of :data:`JS_FLOOR_REPEATS` values of the logged
+        estimator between two independent target samples of ``n_eval`` points
+        each (for a sample target, two disjoint halves of at most ``2 n_eval``
+        of its points drawn without replacement), from a stream of its own.
+        Raises the estimator's error where it cannot be computed (the metric
+        is then NaN with that reason).
+        """
+        if self.floor is None:
+            rng = np.random.default_rng(self.floor_seed)
+            try:
+                values = []
+                for _ in range(JS_FLOOR_REPEATS):
+                    pool = self.sample_reference(2 * self.n_eval, rng).astype(np.float64)
+                    half = len(pool) // 2
+                    values.append(_js_knn(pool[:half], pool[half : 2 * half]))
+                self.floor = max(values)
+            except ValueError as exc:
+                self.floor = exc
+        if isinstance(self.floor, Exception):
+            raise self.floor
+        return self.floor
 
     def history(self, *, stopped="completed", log=None, **config):
         """The :class:`History` of the steps so far, after recording the current state.
@@ -1438,12 +1481,13 @@ def _js_knn(x, reference):
     return empirical.js_divergence(x, reference, k=5)
 
 
-def _metrics(x, reference, dim, analytic, G, modes_target=None):
+def _metrics(x, reference, dim, analytic, G, modes_target=None, x_modes=None, js_floor=None):
     """``(values, notes)``: the distances of ``x`` (generated) from the fixed target sample, and exact ones if known.
 
     With ``modes_target`` (a mixture of isotropic normals) also ``modes``, ``high_quality`` and ``reverse_kl`` of
-    :func:`~gantheory.gan.modes.mode_coverage` (3 standard deviations). A metric that cannot be computed is NaN, with
-    the reason in ``notes``: no metric ever ends a run.
+    :func:`~gantheory.gan.modes.mode_coverage` (3 standard deviations) on ``x_modes`` (more generated points, ``x``
+    first). ``js_floor``: a callable giving the kNN JSD's noise floor (``js_knn_floor``). A metric that cannot be
+    computed is NaN, with the reason in ``notes``: no metric ever ends a run.
     """
     x64, reference = x.astype(np.float64), reference.astype(np.float64)
     flat = (lambda a: a[:, 0]) if dim == 1 else (lambda a: a)  # noqa: E731
@@ -1451,17 +1495,21 @@ def _metrics(x, reference, dim, analytic, G, modes_target=None):
         {"sliced_w1": lambda: empirical.sliced_w1(x64, reference, n_projections=64, rng=0)}  # fmt: skip
     metrics["energy_distance"] = lambda: empirical.energy_distance(flat(x64), flat(reference))
     metrics["js_knn"] = lambda: _js_knn(x64, reference)
+    if js_floor is not None:
+        metrics["js_knn_floor"] = js_floor
     if analytic is not None and isinstance(G, AffineGenerator):
         metrics["exact_js"] = lambda: exact.js_divergence(G.distribution(), analytic)
         metrics["exact_w1"] = lambda: exact.w1(G.distribution(), analytic)
     if modes_target is not None:
-        coverage = functools.cache(lambda: mode_coverage(x64, modes_target, n_sd=3))
+        x_modes = x64 if x_modes is None else x_modes.astype(np.float64)
+        coverage = functools.cache(lambda: mode_coverage(x_modes, modes_target, n_sd=3))
         metrics["modes"] = lambda: coverage().modes
         metrics["high_quality"] = lambda: coverage().high_quality
         metrics["reverse_kl"] = lambda: _reverse_kl(coverage())
     values, notes = {}, {}
+    finite = {False: bool(np.isfinite(x64).all()), True: x_modes is None or bool(np.isfinite(x_modes).all())}
     for name, compute in metrics.items():
-        if not np.isfinite(x64).all():
+        if name != "js_knn_floor" and not finite[name in ("modes", "high_quality", "reverse_kl")]:
             values[name], notes[name] = math.nan, "the generated points are not all finite"
             continue
         try:
@@ -1566,6 +1614,17 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
         batch to the discriminator's cost (Mescheder et al. [7]_;
         :func:`~gantheory.gan.losses.r1_penalty`, on the logits or scores, on
         top of the loss's own penalty if it has one). 0 (default): none.
+        The batch estimate is :math:`\\frac{\\gamma}{2}\\frac1n\\sum_i
+        \\|\\partial_{x_i} \\sum_j D(x_j)\\|^2`, the gradient of the
+        batch's summed output. Without ``minibatch_std`` each output depends
+        on its own sample only and that is the per-sample
+        :math:`\\|\\nabla_x D(x_i)\\|^2`; with ``minibatch_std``, whose feature
+        ties every output to the whole batch, it includes the cross-sample
+        terms :math:`\\partial D(x_j) / \\partial x_i` through the feature
+        (StyleGAN2's practice [10]_: its R1 differentiates the summed logits of a
+        discriminator with a minibatch-std layer), and differs from the
+        per-sample penalty with the feature held fixed (by 27% on the
+        default players at batch 16, as a test measures).
     spectral_norm : bool
         Wrap the discriminator's Linear layers in
         :class:`~gantheory.autograd.nn.SpectralNorm` (Miyato et al. [8]_,
@@ -1683,8 +1742,20 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     share of samples within 3 standard deviations of a mode) and
     ``"reverse_kl"`` (of the high-quality samples' mode histogram to the
     mixture's weights) of :func:`gantheory.gan.modes.mode_coverage` with
-    ``n_sd=3``, on the ``n_eval`` evaluation samples; ``"reverse_kl"`` is NaN
-    with its reason when no sample is within 3 standard deviations of a mode.
+    ``n_sd=3``, on ``max(2500, n_eval)`` generated points (:data:`MODE_SAMPLES`,
+    the count of the VEEGAN and PacGAN experiments; fixed
+    noise whose first rows are the evaluation and snapshot noise, so a
+    snapshot's points are among them). On the 256 points of the other
+    metrics a 25-mode grid reads as fewer modes than it covers: the count
+    grows with the sample. ``"reverse_kl"`` is NaN with its reason when no
+    sample is within 3 standard deviations of a mode.
+
+    *The kNN JSD's noise floor.* ``"js_knn"`` between two samples of the
+    *same* law is not 0 but a random value (often clipped to exactly 0): at
+    256 points on the ring of 8 it ranges up to about 0.06. ``"js_knn_floor"``
+    is the largest of :data:`JS_FLOOR_REPEATS` (10) such data-against-data
+    values at the run's evaluation size; a ``js_knn`` at or below it is noise,
+    not evidence of a fit. Computed once per run, from a stream of its own.
 
     **Metrics never end a run.** One that cannot be computed at a logged step
     (the kNN JSD when generated points coincide, say) is NaN there, with its
@@ -1728,6 +1799,9 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
        normalization for generative adversarial networks", ICLR 2018.
     .. [9] H. Petzka, A. Fischer, D. Lukovnikov, "On the regularization of
        Wasserstein GANs", ICLR 2018.
+    .. [10] T. Karras, S. Laine, M. Aittala, J. Hellsten, J. Lehtinen, T. Aila,
+       "Analyzing and improving the image quality of StyleGAN", CVPR 2020
+       (code: ``training/loss.py``, the R1 term on the summed real logits).
 
     Examples
     --------

@@ -46,6 +46,46 @@ def test_the_threshold_is_n_sd_standard_deviations_of_the_nearest_mode():
     assert mode_coverage(outside, RING, n_sd=2.0).modes == 0
 
 
+def test_points_placed_at_exactly_n_sd_count_and_points_just_outside_do_not():
+    # Issue 24: 128 points at exactly 3 sd around a ring mode; float rounding used to leave 75 of them out
+    angle = np.linspace(0.0, 2 * np.pi, 128, endpoint=False)
+    ring_of_points = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    for target, sd in ((RING, 0.02), (GRID, 0.05)):
+        for i in (0, 3):
+            centre = centres(target)[i]
+            on = centre + 3 * sd * ring_of_points
+            assert mode_coverage(on, target).counts[i] == 128
+            assert mode_coverage(centre + 3 * sd * (1 + 1e-7) * ring_of_points, target).counts[i] == 0
+            assert mode_coverage(centre + 2 * sd * ring_of_points, target, n_sd=2).counts[i] == 128
+
+
+def test_standardized_assignment_picks_the_nearest_mode_in_its_own_standard_deviations():
+    # a wide mode at 0 (sd 1) and a narrow one at 1 (sd 0.01). x = 0.6: 0.4 from the narrow centre (40 of its sd),
+    # 0.6 from the wide one (0.6 of its sd). Euclidean: the narrow mode, not high quality; standardized: the wide one.
+    target = gt.Mixture([gt.Normal(0.0, 1.0), gt.Normal(1.0, 0.01)])
+    x = np.array([0.6, 1.0, 1.02])
+    euclid, standard = mode_coverage(x, target), mode_coverage(x, target, assign="standardized")
+    assert euclid.counts == (0, 2) and euclid.high_quality == pytest.approx(2 / 3)
+    # 1.02 is 2 sd from the narrow mode and 1.02 sd from the wide one: standardized, the wide mode takes it
+    assert standard.counts == (2, 1) and standard.high_quality == 1.0
+    ring = mode_coverage(RING.sample(500, rng=0), RING)  # equal scales: the same assignment
+    assert mode_coverage(RING.sample(500, rng=0), RING, assign="standardized") == ring
+
+
+def test_generator_output_tensors_are_samples_and_an_array_of_tensors_gets_a_fix_that_works():
+    # Issue 26: np.asarray(G(z)) was an object array of 0-d Tensors, and the hint np.asarray(samples, dtype=float) failed
+    from gantheory.autograd import Tensor, nn
+
+    G = nn.MLP([2, 8, 2], rng=0)
+    out = G(np.random.default_rng(0).normal(size=(50, 2)))
+    assert mode_coverage(out, RING) == mode_coverage(out.data, RING) == mode_coverage(np.asarray(out), RING)
+    rows = np.empty(50, dtype=object)
+    rows[:] = [Tensor(row) for row in out.data]
+    with pytest.raises(TypeError, match=r"dtype object \(elements: Tensor\); pass the Tensor itself") as info:
+        mode_coverage(rows, RING)
+    assert "dtype=float" not in str(info.value)
+
+
 def test_none_near_any_mode():
     x = np.random.default_rng(0).uniform(-0.5, 0.5, size=(100, 2))  # inside the ring, > 1.3 from every mode
     c = mode_coverage(x, RING)
@@ -119,6 +159,7 @@ def test_chunks_give_the_same_counts(monkeypatch):
         (np.zeros((3, 2)), RING, {"n_sd": math.inf}, ValueError, "n_sd must be a finite number > 0"),
         (np.zeros((3, 2)), RING, {"n_sd": "3"}, TypeError, "n_sd must be a real number"),
         (np.zeros((3, 2)), RING, {"min_count": 0}, ValueError, "min_count must be >= 1"),
+        (np.zeros((3, 2)), RING, {"assign": "mahalanobis"}, ValueError, "assign must be one of"),
     ],
 )
 def test_bad_input(samples, target, kwargs, error, match):

@@ -313,6 +313,36 @@ def test_r1_adds_gamma_half_the_mean_squared_input_gradient_of_d_on_the_real_bat
     assert with_r1 - plain == pytest.approx(gamma / 2 * squares.mean(), rel=1e-6)
 
 
+def test_r1_with_minibatch_std_is_the_gradient_of_the_batch_sum_cross_sample_terms_included():
+    # Issue 24: with the minibatch-std feature each output depends on the whole batch. train's R1 is then
+    # gamma/2 mean_i ||d/dx_i sum_j D(x_j)||^2 (StyleGAN2's practice), not the per-sample gamma/2 mean_i ||grad D(x_i)||^2
+    # with the batch's feature held fixed: central differences of both, against the cost train adds.
+    gamma, options = 3.0, dict(batch_size=16, n_snapshot=8, grid_size=4, minibatch_std=True)
+    games = [Game(RING, r1=r, **options) for r in (gamma, 0.0)]
+    real = copy.deepcopy(games[0]).real()
+    (with_r1, _), (plain, _) = (g.discriminator_step() for g in games)
+    D = Game(RING, **options).D  # the initial D, at which the penalty was taken
+
+    def batch_sum(x):
+        return D(append_minibatch_std(x)).data.sum()
+
+    def own_output(x, i):  # D(x_i) with the feature of the unperturbed batch
+        return D(np.hstack([x, append_minibatch_std(real)[:, -1:]])).data[i, 0]
+
+    h = 1e-6
+    batch, per_sample = np.zeros_like(real), np.zeros_like(real)
+    for i in range(len(real)):
+        for j in range(2):
+            e = np.zeros_like(real)
+            e[i, j] = h
+            batch[i, j] = (batch_sum(real + e) - batch_sum(real - e)) / (2 * h)
+            per_sample[i, j] = (own_output(real + e, i) - own_output(real - e, i)) / (2 * h)
+    penalty = with_r1 - plain
+    assert penalty == pytest.approx(gamma / 2 * (batch**2).sum(axis=1).mean(), rel=1e-6)
+    per_sample_penalty = gamma / 2 * (per_sample**2).sum(axis=1).mean()
+    assert abs(penalty - per_sample_penalty) > 1e-3 * penalty  # the two definitions differ here: the test tells them apart
+
+
 def test_r1_penalty_closed_form_for_a_linear_critic():
     critic = nn.Linear(3, 1, rng=0)
     w = critic.weight.data[:, 0]
@@ -396,13 +426,31 @@ def test_bad_values_name_the_argument(option, error, match):
 # ----------------------------------------------------------------------------------------------------------------------
 # Mode metrics
 # ----------------------------------------------------------------------------------------------------------------------
-def test_mode_metrics_are_mode_coverage_of_the_evaluation_samples():
-    h = gt.gan.train(gt.grid_of_gaussians(5), **SMALL)  # n_eval == n_snapshot: the snapshots are the evaluated points
-    assert h.log_steps.tolist() == h.snapshot_steps.tolist()
-    for k, shot in enumerate(h.snapshots):
-        c = mode_coverage(shot, gt.grid_of_gaussians(5), n_sd=3)
-        assert (h.metrics["modes"][k], h.metrics["high_quality"][k]) == (c.modes, c.high_quality)
-        assert h.metrics["reverse_kl"][k] == c.reverse_kl or (np.isnan(c.reverse_kl) and np.isnan(h.metrics["reverse_kl"][k]))
+def test_mode_metrics_are_mode_coverage_of_2500_generated_points_the_snapshots_among_them():
+    # Issue 26: counted on the 32 evaluation points, a 25-mode grid read as far fewer modes than a proper count
+    grid = gt.grid_of_gaussians(5)
+    game = Game(grid, batch_size=32, n_eval=32, n_snapshot=32, grid_size=6)
+    for _ in range(3):
+        game.step()
+    h = game.history(log=True)
+    with gt.autograd.no_grad():
+        x = np.asarray(game.G(game.z_modes))
+    assert x.shape == (2500, 2)
+    c = mode_coverage(x, grid, n_sd=3)
+    assert (h.metrics["modes"][-1], h.metrics["high_quality"][-1], h.metrics["reverse_kl"][-1]) == (c.modes, c.high_quality, c.reverse_kl)
+    assert c.n == 2500 and (h.metrics["high_quality"][-1] * 2500) % 1 == 0  # a share of 2500 points
+    # the snapshot's points are the first of them: a count on 2500 points covers at least the snapshot's modes
+    shot = mode_coverage(h.snapshots[-1], grid, n_sd=3)
+    np.testing.assert_array_equal(h.snapshots[-1], x[:32])
+    assert all(a >= b for a, b in zip(c.counts, shot.counts))
+
+
+def test_mode_metrics_during_training_count_2500_points():
+    h = gt.gan.train(gt.grid_of_gaussians(5), **SMALL)
+    share = h.metrics["high_quality"] * 2500
+    np.testing.assert_allclose(share, np.round(share), rtol=0, atol=1e-9)
+    for k, shot in enumerate(h.snapshots):  # each snapshot's points are among the counted ones
+        assert h.metrics["modes"][k] >= mode_coverage(shot, gt.grid_of_gaussians(5), n_sd=3).modes
 
 
 def test_no_mode_metrics_for_targets_that_are_not_mixtures_of_isotropic_normals():

@@ -77,7 +77,7 @@ def test_history_has_the_documented_shapes():
     assert h.snapshots.shape == h.generator_field.shape == (3, 32, 2)
     assert h.grid.shape == (64, 2) and h.discriminator_grid.shape == (3, 8, 8)
     # the ring of 8 is a mixture of isotropic normals: the mode metrics of issue 17 join the distances
-    assert set(h.metrics) == {"sliced_w1", "energy_distance", "js_knn", "modes", "high_quality", "reverse_kl"}
+    assert set(h.metrics) == {"sliced_w1", "energy_distance", "js_knn", "js_knn_floor", "modes", "high_quality", "reverse_kl"}
     assert all(v.shape == (4,) for v in h.metrics.values())
 
 
@@ -521,3 +521,26 @@ def test_a_hand_stepped_update_that_diverges_raises_floating_point_error_naming_
         for _ in range(50):
             game.step()
     assert game.steps < 50
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# The kNN JSD's noise floor (issue 26)
+# ----------------------------------------------------------------------------------------------------------------------
+def test_the_knn_jsd_is_logged_beside_its_data_against_data_noise_floor():
+    h = small(target=gt.Normal(0, 1), n_eval=128)
+    floor = h.metrics["js_knn_floor"]
+    assert floor.shape == h.log_steps.shape and np.all(floor == floor[0])  # one value per run, beside each js_knn
+    # independently: the estimator between two samples of N(0, 1) of the same size, 30 times; the floor is the largest of
+    # 10 such values, so it exceeds their median (it fails only with probability 2**-10 for a fresh stream)
+    rng = np.random.default_rng(123)
+    values = [gt.empirical.js_divergence(rng.normal(size=128), rng.normal(size=128), k=5) for _ in range(30)]
+    assert np.median(values) <= floor[0] <= max(values) * 1.5
+    assert History.from_json(h.to_json()).metrics["js_knn_floor"][0] == floor[0]
+
+
+def test_the_noise_floor_of_a_small_sample_target_uses_disjoint_halves_and_fails_with_its_reason():
+    data = np.random.default_rng(0).normal(size=100)
+    h = small(target=data, n_eval=256)  # halves of 50 distinct points: computable
+    assert np.isfinite(h.metrics["js_knn_floor"]).all()
+    h = small(target=data[:10])  # halves of 5 points: too few for k = 5, NaN with the reason
+    assert np.isnan(h.metrics["js_knn_floor"]).all() and "js_knn_floor" in h.metric_notes
