@@ -45,7 +45,7 @@ def _result(value, axis):
 
 
 def kl(p, q, *, base=None, axis=None, backend=None):
-    r"""Kullback-Leibler divergence KL(P‖Q) between pmfs, exact.
+    r"""Exact: the Kullback-Leibler divergence KL(P‖Q) between pmfs.
 
     Parameters
     ----------
@@ -95,7 +95,7 @@ def kl(p, q, *, base=None, axis=None, backend=None):
 
 
 def js_divergence(p, q, *, base=None, axis=None, backend=None):
-    r"""Jensen-Shannon divergence JSD(P, Q) between pmfs, exact.
+    r"""Exact: the Jensen-Shannon divergence JSD(P, Q) between pmfs.
 
     Parameters
     ----------
@@ -147,7 +147,7 @@ def js_divergence(p, q, *, base=None, axis=None, backend=None):
 
 
 def js_distance(p, q, *, base=None, axis=None, backend=None):
-    r"""Jensen-Shannon distance :math:`\sqrt{\mathrm{JSD}(P, Q)}` between pmfs, exact.
+    r"""Exact: the Jensen-Shannon distance :math:`\sqrt{\mathrm{JSD}(P, Q)}` between pmfs.
 
     A metric on pmfs (it satisfies the triangle inequality [1]_). Same
     parameters as :func:`js_divergence`; equals
@@ -170,7 +170,7 @@ def js_distance(p, q, *, base=None, axis=None, backend=None):
 
 
 def tv(p, q, *, axis=None, backend=None):
-    r"""Total variation distance :math:`\tfrac12 \sum_i |p_i - q_i|` between pmfs, exact.
+    r"""Exact: the total variation distance :math:`\tfrac12 \sum_i |p_i - q_i|` between pmfs.
 
     In ``[0, 1]``; 1 exactly on disjoint supports. Pinsker's inequality
     bounds it by :math:`\sqrt{\mathrm{KL}/2}` (KL in nats). O(n) time.
@@ -212,7 +212,7 @@ def _gap_on_support(p, q, support, backend):
 
 
 def w1(p, q, support, *, backend=None) -> float:
-    r"""Wasserstein-1 distance between two pmfs on shared 1-D support positions, exact.
+    r"""Exact: the Wasserstein-1 distance between two pmfs on shared 1-D support positions.
 
     Parameters
     ----------
@@ -251,7 +251,7 @@ def _cramer_squared(p, q, support, backend):
 
 
 def cramer(p, q, support, *, backend=None) -> float:
-    r"""Cramér distance :math:`\ell_2 = (\int (F - G)^2 dt)^{1/2}` between pmfs on 1-D support positions, exact.
+    r"""Exact: the Cramér distance :math:`\ell_2 = (\int (F - G)^2 dt)^{1/2}` between pmfs on 1-D support positions.
 
     Same parameters as :func:`w1`. O(n log n).
 
@@ -270,7 +270,7 @@ def cramer(p, q, support, *, backend=None) -> float:
 
 
 def energy_distance(p, q, support, *, backend=None) -> float:
-    r"""Energy distance :math:`E = 2E|X-Y| - E|X-X'| - E|Y-Y'|` between pmfs on 1-D support positions, exact.
+    r"""Exact: the energy distance :math:`E = 2E|X-Y| - E|X-X'| - E|Y-Y'|` between pmfs on 1-D support positions.
 
     Squared form (as ``dcor``); :math:`E = 2\ell_2^2` in 1-D, which is how it
     is computed, in O(n log n). ``scipy.stats.energy_distance`` returns
@@ -291,7 +291,7 @@ def energy_distance(p, q, support, *, backend=None) -> float:
 
 
 def wp(p, q, support, order) -> float:
-    r"""p-Wasserstein distance :math:`W_p` between two pmfs on shared 1-D support positions, exact.
+    r"""Exact: the p-Wasserstein distance :math:`W_p` between two pmfs on shared 1-D support positions.
 
     Parameters
     ----------
@@ -338,7 +338,7 @@ def wp(p, q, support, order) -> float:
 
 
 def w2(p, q, support) -> float:
-    r"""2-Wasserstein distance between two pmfs on shared 1-D support positions, exact: ``wp(p, q, support, 2)``.
+    r"""Exact: the 2-Wasserstein distance between two pmfs on shared 1-D support positions, ``wp(p, q, support, 2)``.
 
     Examples
     --------

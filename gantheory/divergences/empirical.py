@@ -132,7 +132,7 @@ def _unscaled(value: float, e: int) -> float:
 
 
 def w1(x, y, x_weights=None, y_weights=None, *, return_coupling=False, solver="auto", backend=None):
-    r"""Wasserstein-1 distance between two samples, exact for the empirical measures.
+    r"""Estimate: the Wasserstein-1 distance between the two empirical measures (computed exactly; an estimate of the laws' W1).
 
     Parameters
     ----------
@@ -250,7 +250,7 @@ def w1(x, y, x_weights=None, y_weights=None, *, return_coupling=False, solver="a
 
 
 def cramer(x, y, x_weights=None, y_weights=None, *, chunk_size=None, backend=None) -> float:
-    r"""Cramér distance between two samples, exact for the empirical measures.
+    r"""Estimate: the Cramér distance between the two empirical measures (computed exactly; an estimate of the laws' :math:`\ell_2`).
 
     In 1-D the :math:`\ell_2` distance between the CDFs; in d-D its
     extension through the energy distance, :math:`\sqrt{E/2}`.
@@ -314,7 +314,7 @@ def _sum_abs_diffs_sorted(a, xp):
 
 
 def energy_distance(x, y, x_weights=None, y_weights=None, *, unbiased=False, chunk_size=None, backend=None) -> float:
-    r"""Energy distance between two samples (squared form), exact for the empirical measures.
+    r"""Estimate: the energy distance (squared form) between the two empirical measures (computed exactly; an estimate of the laws').
 
     Parameters
     ----------
@@ -434,7 +434,7 @@ def _sliced(x, y, x_weights, y_weights, n_projections, rng, backend, kernel):
 
 
 def sliced_w1(x, y, x_weights=None, y_weights=None, n_projections=256, rng=0, *, backend=None) -> float:
-    r"""Sliced Wasserstein-1 distance: W1 between 1-D projections, averaged over random directions.
+    r"""Estimate: the sliced Wasserstein-1 distance, W1 between 1-D projections of the samples averaged over random directions.
 
     Parameters
     ----------
@@ -488,7 +488,7 @@ def sliced_w1(x, y, x_weights=None, y_weights=None, n_projections=256, rng=0, *,
 
 
 def sliced_cramer(x, y, x_weights=None, y_weights=None, n_projections=256, rng=0, *, backend=None) -> float:
-    r"""Sliced Cramér distance: root mean square of the 1-D :math:`\ell_2` over random directions.
+    r"""Estimate: the sliced Cramér distance, the root mean square of the 1-D :math:`\ell_2` of the samples' projections over random directions.
 
     Same parameters as :func:`sliced_w1`.
 
@@ -546,7 +546,7 @@ def _knn_pair(x, y, k):
 
 
 def kl(x, y, k=1, base=None) -> float:
-    r"""Kullback-Leibler divergence KL(P‖Q) estimated from samples by k nearest neighbours.
+    r"""Estimate: the Kullback-Leibler divergence KL(P‖Q) from samples, by k nearest neighbours.
 
     Parameters
     ----------
@@ -620,7 +620,7 @@ def kl(x, y, k=1, base=None) -> float:
 
 
 def js_divergence(x, y, method="knn", *, k=5, bins="auto", range=None, base=None) -> float:
-    r"""Jensen-Shannon divergence JSD(P, Q) estimated from samples.
+    r"""Estimate: the Jensen-Shannon divergence JSD(P, Q) from samples (k nearest neighbours or plug-in histograms).
 
     Parameters
     ----------
@@ -853,7 +853,7 @@ SOLVERS = ("auto", "pot", "lp")
 
 
 def w2(x, y, x_weights=None, y_weights=None, *, return_coupling=False, solver="auto", backend=None):
-    r"""2-Wasserstein distance between two samples, exact for the empirical measures.
+    r"""Estimate: the 2-Wasserstein distance between the two empirical measures (computed exactly; an estimate of the laws' W2).
 
     Parameters
     ----------
@@ -937,7 +937,7 @@ def w2(x, y, x_weights=None, y_weights=None, *, return_coupling=False, solver="a
 
 
 def frechet_distance_from_samples(x, y) -> float:
-    r"""The Fréchet distance (FID formula) between Gaussians fitted to two samples: an estimate of :math:`W_2^2`.
+    r"""Estimate: the Fréchet distance (FID formula) between Gaussians fitted to two samples, an estimate of :math:`W_2^2`.
 
     Parameters
     ----------
@@ -1013,7 +1013,7 @@ def _mmd_sums(x, y, kernel, bandwidth, chunk_size, unbiased):
 
 
 def mmd(x, y, kernel="gaussian", bandwidth=None, *, unbiased=True, linear_time=False, chunk_size=None) -> float:
-    r"""Squared maximum mean discrepancy :math:`\mathrm{MMD}^2_k` estimated from two samples.
+    r"""Estimate: the squared maximum mean discrepancy :math:`\mathrm{MMD}^2_k` from two samples.
 
     Parameters
     ----------
@@ -1131,7 +1131,7 @@ class KID(NamedTuple):
 
 
 def kid(x, y, *, n_subsets=100, subset_size=1000, rng=0) -> KID:
-    r"""Kernel Inception Distance: the unbiased MMD² with the cubic kernel, averaged over random subsets.
+    r"""Estimate: the Kernel Inception Distance, the unbiased MMD² with the cubic kernel averaged over random subsets.
 
     Parameters
     ----------

@@ -473,7 +473,7 @@ def _refuse_mixed(name, P, Q):
 
 
 def kl(P, Q, *, base=None, method="auto") -> float:
-    r"""Kullback-Leibler divergence KL(P‖Q) between analytic distributions: exact or quadrature.
+    r"""Exact: the Kullback-Leibler divergence KL(P‖Q) between analytic distributions (closed form, else quadrature).
 
     Parameters
     ----------
@@ -549,7 +549,7 @@ def kl(P, Q, *, base=None, method="auto") -> float:
 
 
 def js_divergence(P, Q, *, base=None, method="auto") -> float:
-    r"""Jensen-Shannon divergence between analytic distributions: exact or quadrature.
+    r"""Exact: the Jensen-Shannon divergence between analytic distributions (closed form, else quadrature).
 
     Parameters
     ----------
@@ -616,7 +616,7 @@ def js_divergence(P, Q, *, base=None, method="auto") -> float:
 
 
 def js_distance(P, Q, *, base=None, method="auto") -> float:
-    r"""Jensen-Shannon distance :math:`\sqrt{\mathrm{JSD}(P, Q)}` between analytic distributions.
+    r"""Exact: the Jensen-Shannon distance :math:`\sqrt{\mathrm{JSD}(P, Q)}` between analytic distributions.
 
     A metric [1]_; exact or quadrature exactly as :func:`js_divergence`
     (the square root halves the relative tolerance's effect). Equals what
@@ -637,7 +637,7 @@ def js_distance(P, Q, *, base=None, method="auto") -> float:
 
 
 def tv(P, Q, *, method="auto") -> float:
-    r"""Total variation distance between analytic distributions: exact or quadrature.
+    r"""Exact: the total variation distance between analytic distributions (closed form, else quadrature).
 
     Parameters
     ----------
@@ -697,7 +697,7 @@ def tv(P, Q, *, method="auto") -> float:
 
 
 def w1(P, Q, *, method="auto") -> float:
-    r"""Wasserstein-1 distance between analytic distributions: exact, or quadrature in 1-D.
+    r"""Exact: the Wasserstein-1 distance between analytic distributions (closed form, else quadrature in 1-D).
 
     Parameters
     ----------
@@ -788,7 +788,7 @@ def _cramer_squared(P, Q, method):
 
 
 def cramer(P, Q, *, method="auto") -> float:
-    r"""Cramér distance between analytic distributions: :math:`\ell_2 = (\int (F - G)^2 dx)^{1/2}` in 1-D, :math:`\sqrt{E/2}` in 2-D.
+    r"""Exact: the Cramér distance between analytic distributions, :math:`\ell_2 = (\int (F - G)^2 dx)^{1/2}` in 1-D, :math:`\sqrt{E/2}` in 2-D.
 
     Parameters
     ----------
@@ -829,7 +829,7 @@ def cramer(P, Q, *, method="auto") -> float:
 
 
 def energy_distance(P, Q, *, method="auto") -> float:
-    r"""Energy distance (squared form) between analytic distributions: exact or quadrature.
+    r"""Exact: the energy distance (squared form) between analytic distributions (closed form, else quadrature).
 
     Parameters
     ----------
@@ -1059,7 +1059,7 @@ def _bures_squared(cov1, cov2, names=("cov1", "cov2")):
 
 
 def frechet_distance(mu1, cov1, mu2, cov2) -> float:
-    r"""Fréchet distance between two Gaussians (the FID formula), exact: :math:`W_2^2(N(\mu_1, \Sigma_1), N(\mu_2, \Sigma_2))`.
+    r"""Exact: the Fréchet distance between two Gaussians (the FID formula), :math:`W_2^2(N(\mu_1, \Sigma_1), N(\mu_2, \Sigma_2))`.
 
     Parameters
     ----------
@@ -1203,7 +1203,7 @@ def _wp_points(P, Q, p):
 
 
 def wp(P, Q, p) -> float:
-    r"""p-Wasserstein distance :math:`W_p` (p >= 1) between analytic distributions: exact, or quantile quadrature in 1-D.
+    r"""Exact: the p-Wasserstein distance :math:`W_p` (p >= 1) between analytic distributions (closed form, else quantile quadrature in 1-D).
 
     Parameters
     ----------
@@ -1270,7 +1270,7 @@ def wp(P, Q, p) -> float:
 
 
 def w2(P, Q) -> float:
-    r"""2-Wasserstein distance between analytic distributions: exact, or quantile quadrature in 1-D.
+    r"""Exact: the 2-Wasserstein distance between analytic distributions (closed form, else quantile quadrature in 1-D).
 
     Parameters
     ----------
@@ -1515,7 +1515,7 @@ def _mmd_spectral_2d(P, Q, kernel, bandwidth):
 
 
 def mmd(P, Q, kernel="gaussian", bandwidth=None) -> float:
-    r"""Squared maximum mean discrepancy :math:`\mathrm{MMD}^2_k(P, Q)` between analytic distributions, exact.
+    r"""Exact: the squared maximum mean discrepancy :math:`\mathrm{MMD}^2_k(P, Q)` between analytic distributions.
 
     Parameters
     ----------

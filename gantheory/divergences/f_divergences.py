@@ -517,7 +517,7 @@ def _pmf_route(p, q, g: Generator, name):
 
 
 def f_divergence(P, Q, f, *, method="auto") -> float:
-    r"""The f-divergence :math:`D_f(P\|Q) = E_Q\,f(p/q)` between analytic laws or pmfs: exact sums, closed forms or quadrature.
+    r"""Exact: the f-divergence :math:`D_f(P\|Q) = E_Q\,f(p/q)` between analytic laws or pmfs (exact sums, closed forms or quadrature).
 
     Parameters
     ----------
