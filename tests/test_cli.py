@@ -338,3 +338,52 @@ def test_prepare_out_names_the_files_it_replaces_or_counts_them(tmp_path, capsys
         (tmp_path / name).write_bytes(b"")
     prepare_out(tmp_path, names, "tour")
     assert "already holds 4 of the 5 files it writes; overwriting" in capsys.readouterr().err
+
+
+# -- suggestions (issue 26) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("ring_of_gausians(8)", "unknown name 'ring_of_gausians'; did you mean ring_of_gaussians?"),
+        ("Mixtur([Normal(0, 1)])", "unknown name 'Mixtur'; did you mean Mixture?"),
+        ("Normal(lco=1)", "Normal has no argument 'lco'; did you mean loc? (its arguments: loc, scale)"),
+        ("ring_of_gaussians", "ring_of_gaussians needs its arguments, e.g. ring_of_gaussians(8)"),
+        ("qwerty(1)", "unknown name 'qwerty' (the names: Normal,"),
+    ],
+)
+def test_a_mistyped_distribution_name_gets_the_nearest_one(spec, message, capsys):
+    assert main(["divergence", "--p", spec, "--n", "0"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "not allowed" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "first_line"),
+    [
+        (["trian"], "gantheory: error: argument command: invalid choice: 'trian' (choose from"),
+        (["train", "--targt", "Normal(0, 1)"], "gantheory train: error: unrecognized arguments: --targt Normal(0, 1); did you mean --target?"),
+        (["train", "--loss", "wgangp"], "gantheory train: error: argument --loss: invalid choice: 'wgangp'"),
+        (["divergence", "--jsn"], "gantheory divergence: error: unrecognized arguments: --jsn; did you mean --json?"),
+        (["tour", "--quik"], "gantheory tour: error: unrecognized arguments: --quik; did you mean --quick?"),
+    ],
+)
+def test_cli_mistakes_print_the_error_first_with_a_suggestion_and_the_subcommands_usage(argv, first_line, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith(first_line)
+    assert len(lines) <= 5 and lines[1].startswith(f"usage: gantheory {argv[0] if argv[0] != 'trian' else ''}".rstrip())
+    if argv[0] == "trian":
+        assert lines[0].endswith("did you mean train?")
+    if "--loss" in argv:
+        assert lines[0].endswith("did you mean wgan_gp?")
+
+
+def test_did_you_mean_offers_nothing_for_a_word_far_from_every_name():
+    from gantheory.cli import did_you_mean
+
+    assert did_you_mean("zzzz", ["--target", "--loss"]) == ""
+    assert did_you_mean("--stpes", ["--steps", "--seed"]) == "; did you mean --steps?"

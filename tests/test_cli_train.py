@@ -179,3 +179,34 @@ def test_stop_message_reads_the_library_record():
 def test_train_exit_statuses_through_the_console_script(tmp_path):
     done = subprocess.run([sys.executable, "-m", "gantheory", "train", "--steps", "-5"], capture_output=True, text=True)
     assert done.returncode == 2 and done.stdout == "" and "--steps" in done.stderr
+
+
+def test_a_nan_sample_target_is_refused_before_overwriting_is_announced(tmp_path, capsys):
+    # issue 26: "r1/ already holds ...; overwriting" was printed, then the run failed on the NaN
+    np.save(tmp_path / "nan.npy", np.array([[0.0, 1.0], [np.nan, 2.0], [1.0, 1.0]]))
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "history.json").write_text("{}")
+    assert main(["train", "--target", str(tmp_path / "nan.npy"), "--out", str(out), "--quiet"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "overwriting" not in captured.err and "contains NaN or inf" in captured.err
+    assert (out / "history.json").read_text() == "{}"
+
+
+def test_the_librarys_own_checks_run_before_overwriting_is_announced(tmp_path, capsys):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "history.json").write_text("{}")
+    # n_critic > 1 with simultaneous updates: refused by the library (Game), before prepare_out speaks
+    assert main(["train", "--update", "simultaneous", "--n-critic", "3", "--out", str(out), "--quiet"]) == 2
+    captured = capsys.readouterr()
+    assert "n_critic > 1 needs update='alternating'" in captured.err and "overwriting" not in captured.err
+
+
+def test_the_knn_jsd_is_printed_beside_its_noise_floor(tmp_path, capsys):
+    argv = ["train", "--steps", "4", "--batch-size", "32", "--log-every", "2", "--out", str(tmp_path), "--quiet"]
+    assert main(argv) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("js_knn:"))
+    h = History.load(tmp_path / "history.json")
+    floor = h.metrics["js_knn_floor"][-1]
+    assert f"noise floor {floor:.3g}" in line and ("above" in line) == (h.metrics["js_knn"][-1] > floor)

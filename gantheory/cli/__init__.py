@@ -11,6 +11,11 @@
 Exit status: 0 on success, 2 for bad input (a message on standard error,
 before any work), 1 for a run that stopped on a NaN or inf, 130 after Ctrl-C.
 
+A mistyped subcommand, option or choice gets a suggestion (``gantheory train
+--targt ...``: "unrecognized arguments: --targt ...; did you mean --target?"),
+from :func:`did_you_mean` (:mod:`difflib`), and the error line comes first,
+before the subcommand's usage.
+
 Examples
 --------
 >>> from gantheory.cli import build_parser
@@ -21,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import math
 import os
@@ -30,15 +36,68 @@ from pathlib import Path
 SUBCOMMANDS = ("divergence", "train", "tour")  # modules of gantheory.cli, imported when the parser is built
 
 
+def did_you_mean(word, candidates) -> str:
+    """``"; did you mean X?"`` for the candidate closest to ``word`` (:func:`difflib.get_close_matches`), else ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("ring_of_gausians", ["Normal", "ring_of_gaussians", "grid_of_gaussians"])
+    '; did you mean ring_of_gaussians?'
+    >>> did_you_mean("--targt", ["--target", "--loss"]), did_you_mean("zzz", ["--target"])
+    ('; did you mean --target?', '')
+    """
+    close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+# A usage of more lines than this is replaced, under an error, by one line pointing at --help.
+SHORT_USAGE_LINES = 4
+
+
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose errors come first and suggest the nearest name (Python 3.14's ``suggest_on_error``).
+
+    * an unknown subcommand or choice (``--loss hinj``): "invalid choice: ...;
+      did you mean hinge?";
+    * unknown options (``train --targt x``): reported by the subcommand's own
+      parser, with the option nearest to each;
+    * the message is printed first, then the usage (one line pointing at
+      ``--help`` where the usage is long), and the exit status is 2.
+    """
+
+    def _check_value(self, action, value):
+        # argparse's own check (a private hook, present in Python 3.8-3.13), with the nearest choice added
+        if action.choices is not None and value not in action.choices:
+            choices = ", ".join(map(repr, action.choices))
+            raise argparse.ArgumentError(action, f"invalid choice: {value!r} (choose from {choices}){did_you_mean(value, action.choices)}")
+        return super()._check_value(action, value)
+
+    def parse_args(self, args=None, namespace=None):
+        args, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = getattr(self, "subcommands", {}).get(getattr(args, "command", None), self)
+            options = [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
+            hints = "".join(did_you_mean(e.split("=")[0], options) for e in extras if e.startswith("-"))
+            parser.error(f"unrecognized arguments: {' '.join(extras)}{hints}")
+        return args
+
+    def error(self, message):
+        usage = self.format_usage().strip()
+        if usage.count("\n") >= SHORT_USAGE_LINES:
+            usage = f"usage: {self.prog} [options]  (every option: {self.prog} --help)"
+        self.exit(2, f"{self.prog}: error: {message}\n{usage}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``gantheory`` command."""
     from gantheory import __version__
 
-    parser = argparse.ArgumentParser(prog="gantheory", description="The theory of GANs, computable, testable and visible.")
+    parser = Parser(prog="gantheory", description="The theory of GANs, computable, testable and visible.")
     parser.add_argument("--version", action="version", version=f"gantheory {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     for name in SUBCOMMANDS:
         importlib.import_module(f"gantheory.cli.{name}").add_parser(commands)
+    parser.subcommands = dict(commands.choices)  # where an unknown option of a subcommand is reported
     return parser
 
 

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import inspect
 import json
 import math
 import sys
@@ -58,7 +59,7 @@ from tqdm.auto import tqdm
 from gantheory import distributions
 from gantheory.divergences import discrete, empirical, exact
 from gantheory._validation import as_samples
-from gantheory.cli import count
+from gantheory.cli import count, did_you_mean
 
 DEFAULT_P = "Normal(0, 1)"
 DEFAULT_Q = "Mixture([Normal(-2, 0.5), Normal(2, 0.5)], [0.5, 0.5])"
@@ -149,6 +150,10 @@ EXACT_ROWS = [
     ("energy distance", exact.energy_distance),
 ]
 
+# What a bare name in a spec should have been (its call, with typical arguments).
+_EXAMPLES = {"Normal": "Normal(0, 1)", "Uniform": "Uniform(0, 1)", "Laplace": "Laplace(0, 1)", "ring_of_gaussians": "ring_of_gaussians(8)",
+             "grid_of_gaussians": "grid_of_gaussians(5)", "ParallelLines": "ParallelLines(0.5)"}  # fmt: skip
+
 SPEC_NAMES = (
     "Normal",
     "Uniform",
@@ -175,12 +180,17 @@ def parse_distribution(spec: str):
     ------
     ValueError
         For anything else, naming what is not allowed: an empty spec,
-        ``*args`` or ``**kwargs`` unpacking, names and expressions.
+        ``*args`` or ``**kwargs`` unpacking, expressions; an unknown name or
+        argument name, with the nearest known one ("did you mean ...?").
 
     Examples
     --------
     >>> parse_distribution("Normal(0, scale=2)")
     Normal(loc=0.0, scale=2.0)
+    >>> parse_distribution("ring_of_gausians(8)")
+    Traceback (most recent call last):
+    ...
+    ValueError: distribution spec 'ring_of_gausians(8)': unknown name 'ring_of_gausians'; did you mean ring_of_gaussians? (the names: Normal, Uniform, Laplace, Mixture, Dirac, PointMasses, MultivariateNormal, Product, ParallelLines, ring_of_gaussians, grid_of_gaussians)
     >>> parse_distribution("Normal(**{'loc': 5})")
     Traceback (most recent call last):
     ...
@@ -201,6 +211,11 @@ def parse_distribution(spec: str):
             return -value if isinstance(node.op, ast.USub) else value
         if isinstance(node, (ast.List, ast.Tuple)):
             return [build(e) for e in node.elts]
+        if isinstance(node, ast.Name) or (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id not in SPEC_NAMES):
+            name = node.id if isinstance(node, ast.Name) else node.func.id
+            if name in SPEC_NAMES:  # a bare name: the call is missing
+                raise ValueError(f"distribution spec {spec!r}: {name} needs its arguments, e.g. {_EXAMPLES.get(name, name + '(...)')}")
+            raise ValueError(f"distribution spec {spec!r}: unknown name {name!r}{did_you_mean(name, SPEC_NAMES)} (the names: {', '.join(SPEC_NAMES)})")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in SPEC_NAMES:
             if any(k.arg is None for k in node.keywords):
                 raise ValueError(f"distribution spec {spec!r}: **-unpacking is not allowed; write the arguments out, e.g. Normal(loc=5)")
@@ -208,7 +223,13 @@ def parse_distribution(spec: str):
                 raise ValueError(f"distribution spec {spec!r}: *-unpacking is not allowed; write the arguments out, e.g. Normal(0, 1)")
             args = [build(a) for a in node.args]
             kwargs = {k.arg: build(k.value) for k in node.keywords}
-            return getattr(distributions, node.func.id)(*args, **kwargs)
+            maker = getattr(distributions, node.func.id)
+            known = [p for p in inspect.signature(maker).parameters if p != "self"]
+            for key in kwargs:
+                if key not in known:
+                    raise ValueError(f"distribution spec {spec!r}: {node.func.id} has no argument {key!r}{did_you_mean(key, known)} "
+                                     f"(its arguments: {', '.join(known)})")  # fmt: skip
+            return maker(*args, **kwargs)
         raise ValueError(f"distribution spec {spec!r}: {ast.unparse(node)!r} is not allowed; use numbers, lists and {', '.join(SPEC_NAMES)}")
 
     dist = build(tree)

@@ -15,7 +15,7 @@ Examples
 ...     main(["tour", "--quick", "--stages", "bernoulli", "--out", out])   # doctest: +ELLIPSIS
 Bernoulli(p = 0.3): minimizers of the expected sample loss over theta
 ...
-wrote 2 files into ... in ... s
+wrote ... files into ... in ... s
 0
 """
 

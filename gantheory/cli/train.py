@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+
 from gantheory.cli import count, non_negative_float, positive_float, positive_int, prepare_out
 
 DEFAULT_TARGET = "ring_of_gaussians(8)"
@@ -39,15 +41,16 @@ STATUS_NON_FINITE, STATUS_INTERRUPTED = 1, 130
 
 def _target(spec: str):
     """The target: a sample file (.npy/.csv, or any existing file) or a distribution spec."""
-    from gantheory.cli.divergence import load_sample, parse_distribution
+    from gantheory.cli import did_you_mean
+    from gantheory.cli.divergence import SPEC_NAMES, load_sample, parse_distribution
 
     if spec.lower().endswith((".npy", ".csv")) or Path(spec).is_file():
         return load_sample(spec)
     try:
         return parse_distribution(spec)
     except ValueError:
-        if "(" in spec:  # a spec with a mistake in it: parse_distribution's message says what
-            raise
+        if "(" in spec or spec in SPEC_NAMES or did_you_mean(spec, SPEC_NAMES):
+            raise  # a spec with a mistake in it (or a distribution's name): parse_distribution's message says what
         raise ValueError(
             f"--target {spec!r} is neither a sample file (no such file; give a .npy or .csv path) "
             f"nor a distribution spec (e.g. {DEFAULT_TARGET!r} or 'Normal(2, 0.5)')"
@@ -62,6 +65,11 @@ def _dimension(target) -> int:
 
 def _check(args, target) -> None:
     """What the command can check before training (the library checks the rest, also before any work)."""
+    from gantheory._validation import as_samples
+    from gantheory.distributions import Distribution
+
+    if not isinstance(target, Distribution):  # a sample file: its values checked here, with its name
+        as_samples(target, f"--target {args.target!r}", np, ndims=(1, 2))
     dim = _dimension(target)
     if dim not in (1, 2):
         raise ValueError(f"--target must be 1-D or 2-D, got a {dim}-D target")
@@ -93,32 +101,62 @@ def stop_message(history) -> str:
 def _train(args) -> int:
     target = _target(args.target)
     _check(args, target)
+    from threadpoolctl import threadpool_limits
+
+    from gantheory.gan.train import Game, train
+
+    game_options = dict(generator=args.generator, loss=args.loss, optimizer=args.optimizer, lr=args.lr, d_lr=args.d_lr,
+                        batch_size=args.batch_size, n_critic=args.n_critic, update=args.update, rng=args.seed,
+                        unroll=args.unroll, pack=args.pack, minibatch_std=args.minibatch_std, r1=args.r1,
+                        spectral_norm=args.spectral_norm)  # fmt: skip
+    with threadpool_limits(limits=1):
+        Game(target, **game_options)  # every check of the library (a NaN in a sample file, say), before anything is announced
     out = prepare_out(args.out, FILES, "train")
     print(f"target: {target!r}" if len(repr(target)) <= 120 else f"target: {args.target}", flush=True)
 
-    from threadpoolctl import threadpool_limits
-
-    from gantheory.gan.train import train
     from gantheory.plotting import plot_training_snapshots  # matplotlib only when the command runs
 
     with threadpool_limits(limits=1):  # small matrices: BLAS threads only add synchronization
-        history = train(
-            target, generator=args.generator, loss=args.loss, optimizer=args.optimizer, lr=args.lr, d_lr=args.d_lr,
-            batch_size=args.batch_size, steps=args.steps, n_critic=args.n_critic, update=args.update,
-            log_every=args.log_every, snapshot_every=args.snapshot_every, rng=args.seed,
-            unroll=args.unroll, pack=args.pack, minibatch_std=args.minibatch_std, r1=args.r1, spectral_norm=args.spectral_norm,
-            progress=False if args.quiet else None,
-        )  # fmt: skip
+        history = train(target, **game_options, steps=args.steps, log_every=args.log_every, snapshot_every=args.snapshot_every,
+                        progress=False if args.quiet else None)  # fmt: skip
     history.save(out / "history.json")
     plot_training_snapshots(history, target=target).savefig(out / "samples.png")
     print(f"stopped: {stop_message(history)}")
-    for name, values in history.metrics.items():
-        last = f"{values[-1]:.4g}" if values[-1] == values[-1] else "NaN (why: metric_notes in history.json)"
-        print(f"{name}: {values[0]:.4g} at step 0 -> {last} at step {history.log_steps[-1]}")
+    for line in metric_lines(history):
+        print(line)
     print(f"wrote {out / 'history.json'} and {out / 'samples.png'}")
     if history.stopped == "completed":
         return 0
     return STATUS_INTERRUPTED if history.stopped.startswith("interrupted") else STATUS_NON_FINITE
+
+
+def metric_lines(history) -> list[str]:
+    """One line per logged metric, first and last value; the kNN JSD's noise floor on the kNN JSD's line.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from types import SimpleNamespace
+    >>> h = SimpleNamespace(log_steps=np.array([0, 100]), config={"n_eval": 256},
+    ...                     metrics={"js_knn": np.array([0.4, 0.0]), "js_knn_floor": np.array([0.05, 0.05])})
+    >>> metric_lines(h)
+    ['js_knn: 0.4 at step 0 -> 0 at step 100 (at or below its noise floor 0.05, the largest of 10 data-against-data values at n = 256)']
+    """
+    from gantheory.gan.train import MODE_SAMPLES
+
+    lines, floor = [], history.metrics.get("js_knn_floor")
+    for name, values in history.metrics.items():
+        if name == "js_knn_floor":
+            continue
+        last = f"{values[-1]:.4g}" if values[-1] == values[-1] else "NaN (why: metric_notes in history.json)"
+        line = f"{name}: {values[0]:.4g} at step 0 -> {last} at step {history.log_steps[-1]}"
+        if name == "js_knn" and floor is not None and floor[-1] == floor[-1]:
+            where = "at or below" if values[-1] <= floor[-1] else "above"
+            line += f" ({where} its noise floor {floor[-1]:.3g}, the largest of 10 data-against-data values at n = {history.config['n_eval']})"
+        if name == "modes":
+            line += f" (covered by {max(MODE_SAMPLES, history.config['n_eval'])} generated points)"
+        lines.append(line)
+    return lines
 
 
 def add_parser(commands) -> None:
@@ -133,7 +171,8 @@ def add_parser(commands) -> None:
         "Exit status: 0 completed, 1 stopped on a NaN or inf, 2 bad input, 130 Ctrl-C (the files hold the completed steps).",
     )
     p.add_argument("--target", default=DEFAULT_TARGET, help="distribution spec (as for 'gantheory divergence') or a .npy/.csv sample file")
-    p.add_argument("--loss", default="non_saturating", choices=sorted(LOSSES), help="the game's costs (default non_saturating)")
+    p.add_argument("--loss", default="non_saturating", choices=sorted(LOSSES), metavar="LOSS",
+                   help=f"the game's costs: {', '.join(sorted(LOSSES))} (default non_saturating)")
     p.add_argument("--generator", default="mlp", choices=["mlp", "affine"], help="MLP (default) or the 1-D affine G(z) = mu + sigma z")
     p.add_argument("--optimizer", default=None, choices=sorted(OPTIMIZERS), help="default: the loss's (see gantheory.gan.train)")
     p.add_argument("--lr", type=positive_float, default=None, help="generator learning rate (default: the loss's)")
