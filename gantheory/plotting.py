@@ -84,6 +84,9 @@ __all__ = [
     "plot_witness",
     "plot_dropped_modes",
     "plot_variational_bound",
+    "figure_problems",
+    "FITNESS",
+    "DISPLAY_NAMES",
 ]
 
 # -- the house style ------------------------------------------------------------------
@@ -131,11 +134,12 @@ def curve_style(i: int, *, markevery=None) -> dict:
 
 @contextlib.contextmanager
 def _figure(nrows=1, ncols=1, *, size=(8.0, 5.0), **subplot_kw):
-    """A new Figure in the house style, with its axes (a flat array when there are several)."""
+    """A new Figure in the house style, with its axes (a flat array when there are several); its legends placed off the data at the end."""
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=size, layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
         yield fig, (axes[0, 0] if nrows * ncols == 1 else axes.ravel())
+        _place_legends(fig)
 
 
 def _vector(a, name, *, min_size=1):
@@ -154,6 +158,182 @@ def _field(data, key, name):
     elif hasattr(data, key):
         return getattr(data, key)
     raise TypeError(f"{name} must have a {key!r} field (a mapping or an object with that attribute), got {type(data).__name__}")
+
+
+#: How the figures name the losses and costs that the code spells with underscores.
+DISPLAY_NAMES = {"minimax": "minimax", "non_saturating": "non-saturating", "maximum_likelihood": "maximum-likelihood",
+                 "least_squares": "least-squares", "wgan": "WGAN", "wgan_gp": "WGAN-GP", "cramer": "Cramér"}  # fmt: skip
+
+
+def _display(name) -> str:
+    """The display name of a loss or cost (``"wgan_gp"`` → ``"WGAN-GP"``); another name with its underscores as hyphens."""
+    return DISPLAY_NAMES.get(name, str(name).replace("_", "-"))
+
+
+# -- fit for a slide: legends off the data, text large enough, panels filled ----------------------
+
+#: The thresholds of :func:`figure_problems`: the largest share of an artist's drawn points a legend
+#: may cover, the smallest text in points, the smallest share of an axes' width and height its data span.
+FITNESS = {"legend_overlap": 0.01, "min_points": 8.0, "min_span": 0.4}
+_STEP_PX = 2.0  # lines and outlines are sampled every 2 pixels
+_LEGEND_LOCS = ("upper right", "upper left", "lower left", "lower right", "center right", "center left", "upper center", "lower center")
+
+
+def _resample(xy, step=_STEP_PX):
+    """The vertices of a polyline in display coordinates and points every ``step`` pixels between them (NaN breaks it)."""
+    xy = np.asarray(xy, float).reshape(-1, 2)
+    finite = np.all(np.isfinite(xy), axis=1)
+    a, b = xy[:-1][finite[:-1] & finite[1:]], xy[1:][finite[:-1] & finite[1:]]
+    n = np.clip(np.hypot(*(b - a).T) / step, 1, 10_000).astype(int)  # points per segment
+    t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n, n)
+    segment = np.repeat(np.arange(len(a)), n)
+    return np.concatenate([a[segment] + t[:, None] * (b - a)[segment], xy[finite]])
+
+
+def _artist_points(artist):
+    """The drawn points of a line, collection or patch, in display coordinates (markers as points, lines sampled)."""
+    from matplotlib.collections import PolyCollection, QuadMesh
+    from matplotlib.lines import Line2D
+    from matplotlib.quiver import Quiver
+
+    if isinstance(artist, Line2D):
+        xy = artist.get_transform().transform(np.column_stack([artist.get_xdata(orig=False), artist.get_ydata(orig=False)]).astype(float))
+        return xy[np.all(np.isfinite(xy), axis=1)] if artist.get_linestyle() in ("None", "none", "", " ") else _resample(xy)
+    if isinstance(artist, QuadMesh):
+        return artist.get_transform().transform(np.asarray(artist.get_coordinates(), float).reshape(-1, 2))
+    offsets = artist.get_offsets() if hasattr(artist, "get_offsets") else []
+    if len(offsets) and (not isinstance(artist, PolyCollection) or isinstance(artist, Quiver)):  # scatter points, arrows
+        xy = artist.get_offset_transform().transform(np.asarray(offsets, float))
+        return xy[np.all(np.isfinite(xy), axis=1)]
+    paths = artist.get_paths() if hasattr(artist, "get_paths") else [artist.get_path()]
+    parts = [_resample(artist.get_transform().transform(p.vertices)) for p in paths if len(p.vertices)]
+    return np.concatenate(parts) if parts else np.empty((0, 2))
+
+
+def _inside(points, bbox, pad=0.0):
+    x, y = points[:, 0], points[:, 1]
+    return (x >= bbox.x0 + pad) & (x <= bbox.x1 - pad) & (y >= bbox.y0 + pad) & (y <= bbox.y1 - pad)
+
+
+def _data_points(fig, *, backgrounds=False):
+    """``[(axes, artist, display points)]`` of every visible data artist, its points clipped to its axes.
+
+    Heat maps (images, meshes) are backgrounds: left out unless ``backgrounds``.
+    """
+    from matplotlib.collections import QuadMesh
+
+    found = []
+    for ax in fig.axes:
+        artists = [*ax.get_lines(), *ax.collections, *ax.patches]
+        for artist in artists:
+            if not artist.get_visible() or (isinstance(artist, QuadMesh) and not backgrounds):
+                continue
+            points = _artist_points(artist)
+            if artist.get_clip_on():
+                points = points[_inside(points, ax.bbox)]
+            if len(points):
+                found.append((ax, artist, points))
+        if backgrounds:
+            for image in ax.images:
+                if image.get_visible():
+                    x0, x1, y0, y1 = image.get_extent()
+                    found.append((ax, image, ax.transData.transform([[x0, y0], [x1, y1]])))
+    return found
+
+
+def _legend_cover(legend, data, renderer):
+    """``[(artist, share of its points under the legend)]`` for every artist of ``data``."""
+    box = legend.get_window_extent(renderer)
+    return [(artist, float(np.mean(_inside(points, box, pad=1.0)))) for _, artist, points in data]
+
+
+def _place_legends(fig, passes=3):
+    """Move each axes legend that covers more than ``FITNESS["legend_overlap"]`` of some artist's points.
+
+    It goes to the standard position inside its axes that covers least; if every one covers data,
+    out of the axes, to its right (the layout makes room). A move can reflow the layout: up to
+    ``passes`` rounds, until no legend moves.
+    """
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    for _ in range(passes if legends else 0):
+        fig.draw_without_rendering()
+        renderer = fig._get_renderer()
+        data = _data_points(fig)
+
+        def worst(leg):
+            return max((share for _, share in _legend_cover(leg, data, renderer)), default=0.0)
+
+        moved = False
+        for leg in legends:
+            if worst(leg) <= FITNESS["legend_overlap"]:
+                continue
+            moved = True
+            scores = {}
+            leg.set_bbox_to_anchor(None)  # the standard positions are in the axes
+            for loc in _LEGEND_LOCS:
+                leg.set_loc(loc)
+                scores[loc] = worst(leg)
+            best = min(scores, key=scores.get)
+            leg.set_loc(best)
+            if scores[best] > FITNESS["legend_overlap"]:
+                leg.set_loc("upper left")
+                leg.set_bbox_to_anchor((1.02, 1.0), transform=leg.axes.transAxes)
+        if not moved:
+            return
+
+
+def figure_problems(fig) -> list[str]:
+    """What keeps ``fig`` from a slide, one line per problem (an empty list when it is fit).
+
+    * a legend that covers more than ``FITNESS["legend_overlap"]`` of some artist's drawn points
+      (lines and outlines sampled every 2 pixels, markers and scatter points as drawn; the points
+      inside the artist's axes; heat maps are backgrounds and do not count);
+    * a visible text under ``FITNESS["min_points"]`` points (points do not change with the dpi:
+      this is the size at the saved size);
+    * an axes whose data (heat maps included) span less than ``FITNESS["min_span"]`` of its width or height.
+
+    Examples
+    --------
+    >>> fig = plot_weak_convergence()
+    >>> figure_problems(fig)
+    []
+    """
+    from matplotlib.text import Text
+
+    fig.draw_without_rendering()
+    renderer = fig._get_renderer()
+    data = _data_points(fig)
+    lines = []
+    for ax in fig.axes:
+        leg = ax.get_legend()
+        if leg is not None and leg.get_visible():
+            where = repr(ax.get_title() or ax.get_ylabel())
+            lines += [f"the legend of {where} covers {share:.0%} of {_artist_name(a)}"
+                      for a, share in _legend_cover(leg, data, renderer) if share > FITNESS["legend_overlap"]]  # fmt: skip
+    for text in fig.findobj(Text):
+        if text.get_visible() and text.get_text().strip() and text.get_fontsize() < FITNESS["min_points"]:
+            box = text.get_window_extent(renderer)
+            if box.width > 0 and box.overlaps(fig.bbox):  # drawn on the figure (not an unused tick label)
+                lines.append(f"text {text.get_text()!r} at {text.get_fontsize():g} pt")
+    spans = {}
+    for ax, artist, points in _data_points(fig, backgrounds=True):
+        transform = artist.get_offset_transform() if len(getattr(artist, "get_offsets", lambda: [])()) > 1 else artist.get_transform()
+        if transform.contains_branch(ax.transData):  # reference lines and spans (axhline, axvspan) are not data
+            spans.setdefault(ax, []).append(points)
+    for ax, parts in spans.items():
+        if not ax.axison or ax.get_label() == "<colorbar>":
+            continue
+        points, bb = np.concatenate(parts), ax.bbox
+        width = np.ptp(np.clip(points[:, 0], bb.x0, bb.x1)) / bb.width
+        height = np.ptp(np.clip(points[:, 1], bb.y0, bb.y1)) / bb.height
+        if min(width, height) < FITNESS["min_span"]:
+            lines.append(f"the data of {ax.get_title() or ax.get_ylabel()!r} span {width:.0%} × {height:.0%} of the panel")
+    return lines
+
+
+def _artist_name(artist):
+    label = artist.get_label() if hasattr(artist, "get_label") else ""
+    return f"{type(artist).__name__} {label!r}" if label and not label.startswith("_") else type(artist).__name__
 
 
 # -- 1. the parallel lines ---------------------------------------------------------------
@@ -411,6 +591,7 @@ def plot_estimator_errors(errors=None, **kwargs) -> Figure:
     panels = ["2-D" if label.endswith("(2-D)") else "1-D" for label in errors]
     dims = sorted(set(panels))
     fitted = {}
+    largest = max(float(np.max(_field(row, "sizes", f"errors[{label!r}]"))) for label, row in errors.items())
     with _figure(1, len(dims), size=(7.5 * len(dims) + 0.5, 5.8)) as (fig, axes):
         axes = np.atleast_1d(axes)
         for (label, row), dim in zip(errors.items(), panels):
@@ -422,6 +603,9 @@ def plot_estimator_errors(errors=None, **kwargs) -> Figure:
             fitted[label] = rate
             kind = label.rsplit(" (", 1)[0]
             theory = f" (theory {rates.EXPECTED_RATES[label]})" if label in rates.EXPECTED_RATES else ""
+            if n.max() < largest:  # a curve that stops early says where and why
+                why = ": exact assignment, O(n³)" if label == "sample W1 (2-D)" else ""
+                theory += f"\n    stops at n = {n.max():,.0f}{why}"
             axes[dims.index(dim)].loglog(n, err, label=f"{kind}: ∝ n^{rate:.2f}{theory}", **curve_style(kinds.index(kind)))
         for ax, dim in zip(axes, dims):
             lo, hi = ax.get_xlim()
@@ -586,18 +770,26 @@ def plot_projections(P=None, fits=None) -> Figure:
     lo, hi = P.ppf(1e-4), P.ppf(1 - 1e-4)
     width = hi - lo
     x = np.linspace(lo - 0.3 * width, hi + 0.3 * width, 600)
-    with _figure(size=(9.0, 5.2)) as (fig, ax):
+    shapes = []
+    with _figure(size=(9.0, 5.6)) as (fig, ax):
         ax.fill_between(x, P.pdf(x), color="0.75", label="target P")
         for i, (label, fit) in enumerate(fits.items()):
             Q = fit.fitted if hasattr(fit, "fitted") else fit
             if not isinstance(Q, Distribution) or Q.dim != 1:
                 raise TypeError(f"fits[{label!r}] must be a Projection or a 1-D Distribution, got {type(fit).__name__}")
             value = f", {fit.divergence:.3f}" if hasattr(fit, "divergence") else ""
-            ax.plot(x, Q.pdf(x), label=f"{label}: N({Q.mean:.2f}, {math.sqrt(Q.var):.2f}²){value}", **curve_style(i, markevery=40))
+            # markers staggered between the fits: fits that coincide still show each marker
+            ax.plot(x, Q.pdf(x), label=f"{label}: N({Q.mean:.2f}, {math.sqrt(Q.var):.2f}²){value}",
+                    **curve_style(i, markevery=(8 * i % 40, 40)))  # fmt: skip
+            shapes.append((label, Q.pdf(x)))
         ax.set_xlabel("x")
         ax.set_ylabel("density (1 / units of x)")
-        ax.set_title("Fitting one normal to two modes: forward KL covers, reverse KL seeks a mode")
-        ax.legend(loc="upper left", fontsize=10)
+        together = [a for a, pa in shapes if any(a != b and np.max(np.abs(pa - pb)) < 0.03 * np.max(pa) for b, pb in shapes)]
+        note = f"\nthe {', '.join(together[:-1])} and {together[-1]} fits nearly coincide (markers staggered)" if together else ""
+        ax.set_title("Fitting one normal to two modes: forward KL covers, reverse KL seeks a mode" + note)
+        has_values = any(hasattr(fit, "divergence") for fit in fits.values())
+        ax.legend(loc="upper left", fontsize=10, title="criterion: best normal" + (", divergence at it" if has_values else ""),
+                  title_fontsize=10)  # fmt: skip
     return fig
 
 
@@ -877,7 +1069,7 @@ def plot_critics(landscape=None, **kwargs) -> Figure:
     return fig
 
 
-def plot_critic_convergence(runs=None, **kwargs) -> Figure:
+def plot_critic_convergence(runs=None, *, laws=None, **kwargs) -> Figure:
     r"""The dual estimate of :math:`W_1` against training steps under each Lipschitz constraint, and what each critic learns.
 
     Parameters
@@ -887,6 +1079,9 @@ def plot_critic_convergence(runs=None, **kwargs) -> Figure:
         of laws); computed with ``**kwargs`` when not given (default: the modes
         :math:`N(\pm 0.5, 0.15^2)` against :math:`N(0, 0.15^2)`, whose :math:`f^*`
         is a V, four critics, 1000 steps).
+    laws : (Distribution, Distribution), optional
+        The pair ``(P, Q)`` the runs compared (known when the runs are computed here): the right
+        panel shades where both hold under 1% of their mass, where few samples constrain a critic.
 
     Returns
     -------
@@ -909,7 +1104,7 @@ def plot_critic_convergence(runs=None, **kwargs) -> Figure:
 
         P = kwargs.pop("P", _Mixture([Normal(-0.5, 0.15), Normal(0.5, 0.15)], [0.5, 0.5]))
         Q = kwargs.pop("Q", Normal(0.0, 0.15))
-        runs = compare_constraints(P, Q, **kwargs)
+        runs, laws = compare_constraints(P, Q, **kwargs), (P, Q) if laws is None else laws
     elif kwargs:
         raise TypeError(f"pass either runs or the settings to compute them, not both (got {sorted(kwargs)})")
     if not isinstance(runs, Mapping) or not runs:
@@ -944,6 +1139,11 @@ def plot_critic_convergence(runs=None, **kwargs) -> Figure:
         lip.set_ylabel("measured Lipschitz constant max |f′|")
         lip.set_title("How Lipschitz each critic is")
         lip.legend(loc="lower right", fontsize=9)
+        if laws is not None:  # where few samples fall, nothing holds a critic to f* (the gradient penalty bends there)
+            lo, hi = min(L.ppf(0.005) for L in laws), max(L.ppf(0.995) for L in laws)
+            shape.axvspan(grid[0], lo, color="0.88", zorder=0, label="P, Q: < 1% of the mass\n(few samples: f unconstrained)")
+            shape.axvspan(hi, grid[-1], color="0.88", zorder=0)
+            shape.set_xlim(grid[0], grid[-1])
         shape.set_xlabel("x")
         shape.set_ylabel("f(x) at the end (shifted to match f*)")
         shape.set_title("What each critic learned, beside f*")
@@ -1005,7 +1205,7 @@ def plot_generator_costs(curves=None) -> Figure:
                 raise ValueError(f"curves for {name!r} must have the shape of curves.d {d.shape}")
             cost, slope_d, slope_logit = arrays
             style = curve_style(i, markevery=0.1)
-            label = name.replace("_", "-")
+            label = _display(name)
             left.plot(d, cost, label=label, **style)
             middle.semilogy(d, np.abs(slope_d), label=label, **style)
             right.semilogy(logits, np.abs(slope_logit), label=label, **style)
@@ -1028,7 +1228,7 @@ def plot_generator_costs(curves=None) -> Figure:
 def _slope_at_zero_title(d, slope_d):
     """The middle panel's title: each cost's |slope in D| at the smallest D drawn (1 for minimax and ML at D = 0)."""
     at = int(np.argmin(d))
-    values = ", ".join(f"{name.replace('_', '-')} {abs(float(np.asarray(v)[at])):.3g}" for name, v in slope_d.items())
+    values = ", ".join(f"{_display(name)} {abs(float(np.asarray(v)[at])):.3g}" for name, v in slope_d.items())
     return f"Slopes in D at D = {float(d[at]):.3g}:\n{values}"
 
 
@@ -1089,11 +1289,11 @@ def plot_vanishing_gradient(result=None) -> Figure:
             mean, spread = logs.mean(axis=0), (logs.std(axis=0, ddof=1) if runs > 1 else np.zeros(steps.size))
             change = values[:, -1] / values[:, 0]
             if (change <= 1e-2).all():
-                collapsed.append(cost.replace("_", "-"))
+                collapsed.append(_display(cost))
             style = curve_style(i, markevery=0.1)
             left.fill_between(steps, 10 ** (mean - spread), 10 ** (mean + spread), color=style["color"], alpha=0.2, linewidth=0)
             factor = f"×{change.min():.1e}" + (f" to ×{change.max():.1e}" if runs > 1 else "")
-            left.semilogy(steps, 10**mean, label=f"{cost.replace('_', '-')}: {factor}", **style)
+            left.semilogy(steps, 10**mean, label=f"{_display(cost)}: {factor}", **style)
         left.set_xlabel("discriminator (critic) training steps, generator frozen")
         left.set_ylabel("‖∇_θ generator cost‖ (nats per unit of θ)")
         left.set_title(f"Gradient norm: geometric mean over {runs} run{'s' * (runs > 1)} (band ±1 s.d.)", fontsize=12)
@@ -1203,13 +1403,16 @@ def plot_dirac_gan(runs=None, *, lr=0.1, steps=1000) -> Figure:
         shown = [np.asarray(e) for row in runs.values() for e in (row.get("eigenvalues") or {}).values() if e is not None]
         if shown:  # zoom on the eigenvalues: they sit near 1 for small steps
             shown = np.concatenate(shown)
-            reach = max(1.25 * np.abs(shown.imag).max(), 1.1 * (1.0 - shown.real.min()), 1e-3)
-            eig_ax.set_xlim(1.0 - reach, 1.0 + 0.3 * reach)
+            reach = max(1.25 * np.abs(shown.imag).max(), 1e-3)
+            # from the leftmost eigenvalue (or where the unit circle leaves the panel) to the rightmost (or 1)
+            lo, hi = min(shown.real.min(), math.sqrt(max(1.0 - reach**2, 0.0))), max(shown.real.max(), 1.0)
+            pad = 0.08 * max(hi - lo, 1e-3)
+            eig_ax.set_xlim(lo - pad, hi + pad)
             eig_ax.set_ylim(-reach, reach)
         eig_ax.set_xlabel("Re λ (update map)")
         eig_ax.set_ylabel("Im λ")
         eig_ax.set_title("One step's eigenvalues\n(filled: simultaneous, open: alternating)", fontsize=11)
-        eig_ax.legend(loc="center left", fontsize=7.5)
+        eig_ax.legend(loc="center left", fontsize=8)
         for ax in axes[n:]:
             ax.set_visible(False)
         fig.suptitle(_dirac_verdict(runs), fontsize=12)
@@ -1283,22 +1486,33 @@ def plot_game_spectrum(spectrum=None) -> Figure:
             ax.set_ylabel("Im λ (rotation rate per unit time)")
         reach = max(np.abs(np.r_[plain, r1]).max(), 1e-12)
         whole.set_xlim(-1.1 * reach, 0.25 * reach)
-        whole.set_ylim(-0.6 * reach, 0.6 * reach)
+        height = max(1.3 * np.abs(np.r_[plain, r1].imag).max(), 0.05 * reach)  # the spread of Im λ, not of |λ|
+        whole.set_ylim(-height, height)
         whole.set_title("All eigenvalues (shaded: unstable half-plane)")
         whole.legend(loc="upper left")
         rotating = [values[np.argmax(np.abs(values.imag))] for values in (plain, r1)]
-        near = 1.6 * max(max(abs(v.real), abs(v.imag)) for v in rotating) + 1e-12
-        zoom.set_xlim(-near, 0.4 * near)
-        zoom.set_ylim(-near, near)
+        near_x = 1.3 * max(abs(v.real) for v in rotating) + 1e-12
+        near_y = 1.3 * max(abs(v.imag) for v in rotating) + 1e-12
+        zoom.set_xlim(-near_x, 0.3 * near_x)
+        zoom.set_ylim(-near_y, near_y)
         for top, color, dy in zip(rotating, _COLORS, (10, -22)):
             zoom.annotate(f"{top.real:.3f} ± {abs(top.imag):.3f}i", (top.real, abs(top.imag)), textcoords="offset points",
-                          xytext=(10, dy), color=color, fontsize=12)  # fmt: skip
+                          xytext=(-12, dy), ha="right", color=color, fontsize=12)  # left of the point, off the Re λ = 0 line; fmt: skip
         zoom.set_title("Near 0: the rotating pair, without and with R1")
         zoom.legend(loc="lower left")
         damping = [-v.real / abs(v) if v != 0 else float("nan") for v in rotating]
         fig.suptitle(f"Game Jacobian of a trained 1-D GAN: the rotating pair's damping ratio −Re λ/|λ| is "
                      f"{damping[0]:.2f} without R1, {damping[1]:.2f} with it")  # fmt: skip
     return fig
+
+
+def _dirac_model_text(model) -> str:
+    """A Dirac-GAN in words: "unregularized minimax Dirac-GAN", "WGAN Dirac-GAN with R1 (γ = 0.3)"."""
+    loss = _display(getattr(model, "loss", "GAN"))
+    regularizer, gamma = getattr(model, "regularizer", None), getattr(model, "gamma", 0.0)
+    if regularizer is None:
+        return f"unregularized {loss} Dirac-GAN"
+    return f"{loss} Dirac-GAN with {_display(regularizer).replace('r1', 'R1').replace('r2', 'R2')} (γ = {gamma:g})"
 
 
 def plot_step_size_radius(model=None, *, lr=None, d_lr=None, updates=None) -> Figure:
@@ -1345,8 +1559,9 @@ def plot_step_size_radius(model=None, *, lr=None, d_lr=None, updates=None) -> Fi
     model = DiracGAN("minimax") if model is None else model
     if not isinstance(model, DiracGAN):
         raise TypeError(f"model must be a gantheory.gan.DiracGAN, got {type(model).__name__}")
-    lrs = np.logspace(-2, 1, 61) if lr is None else _vector(lr, "lr")
-    d_lrs = np.logspace(-2, 1, 61) if d_lr is None else _vector(d_lr, "d_lr")
+    # 151 steps per axis: the optimistic rule's valley next to ρ = 1 is 3 steps wide (one step of a 61-step grid: a staircase)
+    lrs = np.logspace(-2, 1, 151) if lr is None else _vector(lr, "lr")
+    d_lrs = np.logspace(-2, 1, 151) if d_lr is None else _vector(d_lr, "d_lr")
     updates = list(DIRAC_UPDATES if updates is None else updates)
     if not updates:
         raise ValueError("updates must name at least one update rule")
@@ -1361,11 +1576,11 @@ def plot_step_size_radius(model=None, *, lr=None, d_lr=None, updates=None) -> Fi
     with _figure(nrows, ncols, size=(4.4 * ncols + 1.5, 4.2 * nrows)) as (fig, axes):
         axes = np.atleast_1d(axes).ravel()
         for ax, (update, radius) in zip(axes, radii.items()):
-            mesh = ax.pcolormesh(lrs, d_lrs, np.minimum(radius, norm.vmax), cmap="RdBu_r", norm=norm, shading="nearest")
+            mesh = ax.pcolormesh(lrs, d_lrs, np.minimum(radius, norm.vmax), cmap="RdBu_r", norm=norm, shading="nearest", rasterized=True)
             if radius.shape[0] > 1 and radius.shape[1] > 1 and radius.min() <= 1 < radius.max():  # ρ = 1 between them
                 ax.contour(lrs, d_lrs, radius, levels=[1.0 + 1e-9], colors="black", linewidths=1.2)  # also where ρ = 1 exactly
-            ax.plot([], [], color="black", linewidth=1.2, label="ρ = 1")
-            ax.legend(loc="lower left", fontsize=9)
+                ax.plot([], [], color="black", linewidth=1.2, label="ρ = 1 (edge of ρ > 1)")
+                ax.legend(loc="lower left", fontsize=9)  # only where the line is drawn
             for scale, size in ((ax.set_xscale, lrs.size), (ax.set_yscale, d_lrs.size)):
                 if size > 1:
                     scale("log")
@@ -1375,9 +1590,14 @@ def plot_step_size_radius(model=None, *, lr=None, d_lr=None, updates=None) -> Fi
             ax.set_title(f"{update}: ρ < 1 on {100 * np.mean(radius < 1):.0f}%{on_circle} of the grid", fontsize=11)
         for ax in axes[len(updates):]:
             ax.set_visible(False)
-        fig.colorbar(mesh, ax=list(axes[: len(updates)]), label="spectral radius ρ (< 1: converges)",
-                     extend="max" if values.max() > norm.vmax else "neither")  # fmt: skip
-        fig.suptitle(f"{model}: the spectral radius over the two step sizes (black: ρ = 1)", fontsize=12)
+        bar = fig.colorbar(mesh, ax=list(axes[: len(updates)]), label="spectral radius ρ (< 1: converges)",
+                           extend="max" if values.max() > norm.vmax else "neither")  # fmt: skip
+        from matplotlib.ticker import MaxNLocator
+
+        below = [t for t in MaxNLocator(3).tick_values(norm.vmin, 1.0) if norm.vmin <= t < 1.0]  # ticks on both sides of 1
+        above = [t for t in MaxNLocator(4).tick_values(1.0, norm.vmax) if 1.0 < t <= norm.vmax]
+        bar.set_ticks([*below, 1.0, *above])
+        fig.suptitle(f"The {_dirac_model_text(model)}: the spectral radius ρ of one step over the two step sizes", fontsize=12)
     return fig
 
 
@@ -1412,7 +1632,7 @@ def _snapshots(history, name="history") -> dict:
         centred = values - np.nanmedian(values.reshape(len(values), -1), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
         scale = np.nanmax(np.abs(centred.reshape(len(values), -1)), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
         values, label, limits = centred / np.where(scale > 0, scale, 1.0), "critic (centred, scaled per snapshot)", (-1.0, 1.0)
-        bar = f"{loss + ' ' if loss else ''}critic: a score, not a probability\n(centred, scaled per panel; high = real)"
+        bar = f"{_display(loss) + ' ' if loss else ''}critic: a score, not a probability\n(centred, scaled per panel; high = real)"
     return dict(steps=steps, samples=samples, grid=grid, values=values, push=push, loss=loss, label=label, limits=limits,
                 bar=bar, manifold=manifold)  # fmt: skip
 
@@ -1449,8 +1669,9 @@ def _draw_snapshot(ax, snap, k, *, arrows=64, target=None):
     gx, gy = snap["grid"][:, 0].reshape(g, g), snap["grid"][:, 1].reshape(g, g)
     # Gouraud shading interpolates between the grid's values: no blocks, whatever grid_size the run used
     mesh = ax.pcolormesh(gx, gy, snap["values"][k], cmap="RdBu_r", vmin=snap["limits"][0], vmax=snap["limits"][1], shading="gouraud")
-    if target is not None:
-        ax.scatter(target[:, 0], target[:, 1], s=34, marker="o", color="#009E73", edgecolors="white", linewidths=0.5, label="data")
+    if target is not None:  # on top of the samples, translucent: neither hides the other
+        ax.scatter(target[:, 0], target[:, 1], s=34, marker="o", facecolors=matplotlib.colors.to_rgba("#009E73", 0.4),
+                   edgecolors="#009E73", linewidths=1.0, zorder=2.7, label="data")  # on top, translucent; fmt: skip
     if snap.get("manifold") is not None:  # the image under G of a latent grid: where G can put points, and how it folds
         lines = snap["manifold"][k].reshape(-1, snap["manifold"].shape[-2], 2)
         for i, line in enumerate(lines):
@@ -1562,7 +1783,7 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
         top = max([1.0, float(np.max(values[chosen]))] + ([float(np.max(p_data[2]))] if p_data else []))
         top = 1.08 * max(top, min(max(float(p.max()) for p in p_g), 3.0 * top))  # a collapsed p_g is cut at 3x the rest
         bottom = 0.0 if snap["limits"][0] == 0.0 else -1.08
-    size = (3.9 * ncols + (1.3 if dim == 2 else 0.4), (4.0 if dim == 2 else 3.0) * nrows + 1.2)
+    size = (3.9 * ncols + (1.3 if dim == 2 else 0.4), (3.7 if dim == 2 else 3.0) * nrows + 1.2)
     with _figure(nrows, ncols, size=size) as (fig, axes):
         axes = np.atleast_1d(axes)
         for ax in axes[len(chosen):]:
@@ -1591,10 +1812,10 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
         fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), markerscale=2 if dim == 2 else 1)
         if dim == 2:
             fig.colorbar(mesh, ax=list(axes[: len(chosen)]), shrink=0.8).set_label(snap["bar"], fontsize=9)
-            fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): samples over the discriminator (heatmap);\n"
+            fig.suptitle(f"Training {'with the ' + _display(snap['loss']) + ' loss' if snap['loss'] else 'a GAN'}: samples over the discriminator (heatmap);\n"
                          "arrows = the generator's push, lengths normalized per panel")  # fmt: skip
         else:
-            fig.suptitle(f"Training ({snap['loss'] or 'GAN'}): the target, the generated samples and the discriminator")
+            fig.suptitle(f"Training {'with the ' + _display(snap['loss']) + ' loss' if snap['loss'] else 'a GAN'}: the target, the generated samples and the discriminator")
     return fig
 
 
@@ -1684,16 +1905,17 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
     count = None if target is None else _mode_counter(target)
     rows = len(snaps)
     with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(3.4 * panels + 1.6, 3.6 * rows + 4.0), layout="constrained")
-        subfigs = fig.subfigures(rows + 1, 1, height_ratios=[3.6] * rows + [4.0])
+        fig = Figure(figsize=(3.4 * panels + 1.6, 3.6 * rows + 4.4), layout="constrained")
+        key, *subfigs = fig.subfigures(rows + 2, 1, height_ratios=[0.4] + [3.6] * rows + [4.0])  # the snapshots' legend on top
         for sub, (label, snap) in zip(subfigs, snaps.items()):
             chosen = np.unique(np.linspace(0, len(snap["steps"]) - 1, min(panels, len(snap["steps"]))).round().astype(int))
             row_axes = np.atleast_1d(sub.subplots(1, len(chosen)))
             for ax, k in zip(row_axes, chosen):
                 mesh = _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
                 ax.set_title(f"{label}: step {int(snap['steps'][k])}{_modes_text(count, snap['samples'][k])}", fontsize=12)
-            row_axes[0].legend(loc="lower left", fontsize=9, markerscale=2)
             sub.colorbar(mesh, ax=list(row_axes), shrink=0.9).set_label(snap["bar"], fontsize=9)
+        handles, labels = row_axes[0].get_legend_handles_labels()
+        key.legend(handles, labels, loc="center", ncols=len(labels), fontsize=10, markerscale=1.5)
         cost_ax, w1_ax, modes_ax = subfigs[-1].subplots(1, 3)
         n_modes = None
         for i, (label, h) in enumerate(histories.items()):
@@ -1736,10 +1958,15 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
                           transform=modes_ax.transAxes, ha="center", va="center", fontsize=10)  # fmt: skip
         fig.suptitle("2-D GANs over training: heatmap = discriminator (see each row's colour bar), "
                      "arrows = the generator's push (lengths normalized per panel)")  # fmt: skip
+        _place_legends(fig)
     return fig
 
 
-def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 72, arrows: int = 48, size=(10.0, 5.2)):
+# colours the GIF's palette keeps exactly: black samples, green data, orange arrows, purple manifold, white, grey text
+_GIF_KEEP = np.array([[0, 0, 0], [0, 158, 115], [230, 159, 0], [75, 0, 130], [255, 255, 255], [128, 128, 128]], dtype=np.uint8)
+
+
+def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 100, arrows: int = 48, size=(12.4, 5.8)):
     r"""The animated GIF of 2-D GAN training: samples moving over the discriminator's heatmap, with the generator's push.
 
     In the spirit of GAN Lab [1]_: one panel per run, one frame per snapshot of the histories, each panel as
@@ -1758,7 +1985,8 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
         The 2-D target, whose sample is drawn under the generated one; a mixture of isotropic normals also has its
         modes counted in each frame.
     fps, dpi : int
-        Frames per second and resolution (the size of the file grows with ``dpi²`` and the frames).
+        Frames per second and resolution (the size of the file grows with ``dpi²`` and the frames); the
+        default 100 dpi at the default ``size`` makes frames 1240 pixels wide, their smallest text 8 pt (11 pixels).
     arrows : int
         Samples per panel with an arrow.
     size : (float, float)
@@ -1785,7 +2013,8 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
     """
     from pathlib import Path
 
-    from matplotlib.animation import FuncAnimation, PillowWriter
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
 
     if not isinstance(histories, Mapping):
         histories = {"": histories}
@@ -1805,10 +2034,10 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
 
         fig = Figure(figsize=size)
         axes = np.atleast_1d(fig.subplots(1, len(snaps)))
-        fig.subplots_adjust(left=0.06, right=0.92, bottom=0.11, top=0.86, wspace=0.3)  # fixed: frames must not jump
+        fig.subplots_adjust(left=0.05, right=0.93, bottom=0.09, top=0.86, wspace=0.25)  # fixed: frames must not jump
         for ax, snap in zip(axes, snaps.values()):  # made once (ax.clear() in a frame leaves a colour bar's own axes alone)
             bar = fig.colorbar(ScalarMappable(Normalize(*snap["limits"]), cmap="RdBu_r"), ax=ax, shrink=0.8, pad=0.02)
-            bar.set_label(snap["bar"], fontsize=7)
+            bar.set_label(snap["bar"], fontsize=8)
 
         def frame(k):
             for ax, (label, snap) in zip(axes, snaps.items()):
@@ -1821,7 +2050,20 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 7
         fig.suptitle("GAN training: G(z) (black), G's manifold (purple) and the data (green) over the discriminator;\n"
                      "arrows = the generator's push, lengths normalized per panel"
                      + ("; modes: those with ≥ 1 sample within 3 sd" if count is not None else ""), fontsize=10)  # fmt: skip
-        FuncAnimation(fig, frame, frames=frames, blit=False).save(path, writer=PillowWriter(fps=fps), dpi=dpi)
+        fig.set_dpi(dpi)
+        canvas = FigureCanvasAgg(fig)
+        images = []
+        for k in range(frames):
+            frame(k)
+            canvas.draw()
+            # one palette per frame without dithering: the heat maps stay smooth and the file small
+            rgb = np.asarray(canvas.buffer_rgba())[..., :3]
+            # the marks' colours weighted in (a strip below the frame), so that the palette keeps them
+            strip = np.repeat(np.repeat(_GIF_KEEP[None, :, :], 8, axis=0), rgb.shape[1] // len(_GIF_KEEP) + 1, axis=1)[:, : rgb.shape[1]]
+            both = Image.fromarray(np.concatenate([rgb, strip]).astype(np.uint8))
+            quantized = both.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+            images.append(quantized.crop((0, 0, rgb.shape[1], rgb.shape[0])))
+        images[0].save(path, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0)
     return path
 
 
@@ -2115,18 +2357,22 @@ def plot_witness(curves=None, **kwargs) -> Figure:
 
         curves = evaluation.witness_curves(**kwargs)
     t = _vector(_field(curves, "t", "curves"), "curves['t']")
-    with _figure(size=(9.0, 5.0)) as (fig, ax):
-        ax.plot(t, _field(curves, "p", "curves"), label="p (data)", **curve_style(0, markevery=max(1, t.size // 12)))
-        ax.plot(t, _field(curves, "q", "curves"), label="q (generator)", **curve_style(1, markevery=max(1, t.size // 12)))
-        ax.set_xlabel("x")
-        ax.set_ylabel("density")
-        twin = ax.twinx()
-        twin.plot(t, _field(curves, "d_star", "curves"), label="D* = p/(p+q)", **curve_style(2, markevery=max(1, t.size // 12)))
-        twin.plot(t, _field(curves, "witness", "curves"), label="MMD witness f/MMD", **curve_style(3, markevery=max(1, t.size // 12)))
-        twin.axhline(0.0, color="0.6", linewidth=0.8)
-        twin.set_ylabel("D*, witness")
-        lines = ax.get_lines() + twin.get_lines()[:2]
-        ax.legend(lines, [line.get_label() for line in lines], loc="upper left", fontsize=9)
+    every = max(1, t.size // 12)
+    with _figure(2, 1, size=(9.0, 7.6), sharex=True) as (fig, (top, bottom)):
+        top.plot(t, _field(curves, "p", "curves"), label="p (data)", **curve_style(0, markevery=every))
+        top.plot(t, _field(curves, "q", "curves"), label="q (generator)", **curve_style(1, markevery=every))
+        top.set_ylabel("density (1 / units of x)")
+        top.set_title("The two densities")
+        top.legend(loc="upper left")
+        # one axis for both: D* is a probability in [0, 1], the witness a unit-norm function around 0
+        bottom.plot(t, _field(curves, "d_star", "curves"), label="D* = p/(p+q)", **curve_style(2, markevery=every))
+        bottom.plot(t, _field(curves, "witness", "curves"), label="MMD witness f/MMD", **curve_style(3, markevery=every))
+        bottom.axhline(0.0, color="0.4", linewidth=0.9)
+        bottom.axhline(0.5, color="0.6", linewidth=0.9, linestyle=":", label="D* = ½ (p = q)")
+        bottom.set_xlabel("x")
+        bottom.set_ylabel("value (no units)")
+        bottom.set_title("D* and the witness on one axis: the witness has the sign of p − q")
+        bottom.legend(loc="lower left")
         fig.suptitle(f"The MMD witness is a smoothed p − q (MMD = {float(_field(curves, 'mmd', 'curves')):.3f});\n"
                      "D* is near 0 or 1 where one density dominates")
     return fig
@@ -2322,8 +2568,9 @@ def plot_variational_bound(runs=None, *, steps=600) -> Figure:
             top.fill_between(t, bound - 2 * se, bound + 2 * se, color=_COLORS[1], alpha=0.25, linewidth=0)
             top.plot(t, bound, label="E_P T − E_Q f*(T), held out (±2 s.e.)", **curve_style(1, markevery=0.1))
             top.axhline(exact, label=f"exact D_f = {exact:.4f}", **(curve_style(0) | {"marker": None}))
-            spread = max(abs(exact), 10 * float(se[-1]), 0.05)
-            top.set_ylim(exact - 1.5 * spread, exact + 0.5 * spread)
+            lo, hi = min(exact, float(np.min(bound - 2 * se))), max(exact, float(np.max(bound + 2 * se)))  # every record on the scale
+            pad = 0.08 * max(hi - lo, 0.05)
+            top.set_ylim(lo - pad, hi + pad)
             top.set_xlabel("critic training steps")
             top.set_ylabel("nats")
             top.set_title(f"f = {name}: last bound {bound[-1]:.4f} ± {se[-1]:.4f}\n"

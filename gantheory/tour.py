@@ -44,6 +44,8 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import sys
 import time
@@ -56,9 +58,11 @@ import numpy as np
 from gantheory.distributions import Mixture, Normal, ring_of_gaussians
 from gantheory.mle import DEFAULT_BIMODAL
 
-__all__ = ["SETTINGS", "STAGES", "Stage", "tour_report", "run_tour", "format_report", "fmt_number", "stage_files"]
+__all__ = ["SETTINGS", "STAGES", "Stage", "tour_report", "run_tour", "format_report", "fmt_number", "stage_files", "figure_titles"]
 
 FORMATS = ("png", "svg", "pdf")
+#: The file :func:`run_tour` writes beside the figures: each file's titles, whether --quick made it, and its SHA-256.
+TITLES = "titles.json"
 
 #: Settings of the full tour (key False) and of --quick (key True).
 SETTINGS = {
@@ -382,7 +386,7 @@ STAGES = [
     Stage("weak", "13 weak convergence", ("weak_convergence",), _weak, _weak_report,
           lambda d: {"weak_convergence": _plot("plot_weak_convergence", d)}),
     Stage("critics", "14 Lipschitz critics", ("critics", "critic_convergence"), _critics, _critics_report,
-          lambda d: {"critics": _plot("plot_critics", d["landscape"]), "critic_convergence": _plot("plot_critic_convergence", d["runs"])}),
+          lambda d: {"critics": _plot("plot_critics", d["landscape"]), "critic_convergence": _plot("plot_critic_convergence", d["runs"], laws=(CRITIC_P, CRITIC_Q))}),
     Stage("fgan", "15 f-GAN bound", ("variational_bound",), _fgan, _fgan_report,
           lambda d: {"variational_bound": _plot("plot_variational_bound", d)}),
 ]  # fmt: skip
@@ -468,14 +472,17 @@ def run_tour(out, fmt="png", quick=False, stages=None, *, settings=None, progres
     Returns
     -------
     dict
-        ``{"report": {stage: numbers}, "files": [paths written], "seconds": {stage: seconds}}``.
+        ``{"report": {stage: numbers}, "files": [paths written], "seconds": {stage: seconds}}``. The last
+        file is ``titles.json`` (:data:`TITLES`): for each figure its titles (:func:`figure_titles`),
+        ``quick`` and the SHA-256 of its bytes, merged into the file already there; a test compares the
+        committed ``figures/`` with it.
 
     Examples
     --------
     >>> import tempfile
     >>> result = run_tour(tempfile.mkdtemp(), quick=True, stages=["costs"], progress=False)
     >>> [p.rsplit("/", 1)[-1] for p in result["files"]]
-    ['generator_costs.png']
+    ['generator_costs.png', 'titles.json']
     """
     from tqdm.auto import tqdm
 
@@ -483,7 +490,7 @@ def run_tour(out, fmt="png", quick=False, stages=None, *, settings=None, progres
     s, chosen = _settings(quick, settings), _select(stages)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    result = {"report": {}, "files": [], "seconds": {}}
+    result, titles = {"report": {}, "files": [], "seconds": {}}, {}
     with _one_blas_thread():
         for stage in chosen:
             start = time.perf_counter()
@@ -492,15 +499,47 @@ def run_tour(out, fmt="png", quick=False, stages=None, *, settings=None, progres
                 result["report"][stage.name] = stage.report(data)
                 bar.update(1)
                 for stem, fig in stage.draw(data).items():
-                    if stem.endswith(".gif"):  # an animation: a function that writes it
-                        path = fig(out / stem)
-                    else:
-                        path = out / f"{stem}.{fmt}"
-                        fig.savefig(path)
+                    path = _save(fig, out, stem, fmt)
+                    titles[path.name] = {"titles": [] if stem.endswith(".gif") else figure_titles(fig), "quick": bool(quick),
+                                         "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}  # fmt: skip
                     result["files"].append(str(path))
                 bar.update(1)
             result["seconds"][stage.name] = time.perf_counter() - start
+    result["files"].append(str(_write_titles(out, titles)))
     return result
+
+
+def _save(fig, out, stem, fmt) -> Path:
+    """Write one figure (or, for a ``*.gif`` stem, call the function that writes the animation); its path."""
+    if stem.endswith(".gif"):
+        return Path(fig(out / stem))
+    path = out / f"{stem}.{fmt}"
+    fig.savefig(path)
+    return path
+
+
+def figure_titles(fig) -> list[str]:
+    """The titles a reader sees on ``fig``: its suptitle, then each axes' titles (left, centre, right), the empty ones left out.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(); ax = fig.subplots(); _ = ax.set_title("W1 = 1"); _ = fig.suptitle("Parallel lines")
+    >>> figure_titles(fig)
+    ['Parallel lines', 'W1 = 1']
+    """
+    texts = [fig._suptitle.get_text()] if fig._suptitle is not None else []
+    texts += [ax.get_title(loc) for ax in fig.axes for loc in ("left", "center", "right")]
+    return [t for t in texts if t]
+
+
+def _write_titles(out, titles) -> Path:
+    """Merge ``{file name: {"titles", "quick", "sha256"}}`` into ``out/titles.json`` (a run of some stages keeps the others' entries)."""
+    path = out / TITLES
+    known = json.loads(path.read_text()) if path.is_file() else {}
+    known.update(titles)
+    path.write_text(json.dumps(dict(sorted(known.items())), indent=1, ensure_ascii=False) + "\n")
+    return path
 
 
 # -- the printed report -----------------------------------------------------------------------

@@ -22,15 +22,23 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
-    """One ``gantheory tour --quick`` run: (exit status, printed text, output folder)."""
+    """One ``gantheory tour --quick`` run: (exit status, printed text, output folder, {file name: Figure saved})."""
     import contextlib
     import io
 
     out = tmp_path_factory.mktemp("tour")
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
+    printed, figures = io.StringIO(), {}
+    save = tour._save
+
+    def keep(fig, folder, stem, fmt):  # the figures as drawn, for the fitness check
+        path = save(fig, folder, stem, fmt)
+        figures[path.name] = fig
+        return path
+
+    with contextlib.redirect_stdout(printed), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tour, "_save", keep)
         status = main(["tour", "--quick", "--out", str(out)])
-    return status, printed.getvalue(), out
+    return status, printed.getvalue(), out, figures
 
 
 def _line(text, start, section=""):
@@ -41,22 +49,23 @@ def _line(text, start, section=""):
 
 @pytest.mark.slow
 def test_quick_tour_writes_every_figure_and_a_small_gif(quick_run):
-    status, text, out = quick_run
+    status, text, out, _ = quick_run
     assert status == 0
     written = {p.name for p in out.iterdir()}
-    assert written == EXPECTED | {"report.txt"}
+    assert written == EXPECTED | {"report.txt", tour.TITLES}
     assert (out / "report.txt").read_text() in text  # the printed report, also kept beside the figures
     for name in EXPECTED - {"ring_training.gif"}:
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     gif = (out / "ring_training.gif").read_bytes()
     assert gif[:6] == b"GIF89a" and len(gif) < 3 * 2**20
-    assert f"wrote {len(EXPECTED) + 1} files" in text
+    assert int.from_bytes(gif[6:8], "little") >= 1200  # wide enough for its colour-bar labels to read on a slide
+    assert f"wrote {len(EXPECTED) + 2} files" in text  # the figures, titles.json and report.txt
     assert set(tour.stage_files()) == EXPECTED
 
 
 @pytest.mark.slow
 def test_quick_tour_prints_the_library_values(quick_run):
-    _, text, _ = quick_run
+    _, text, _, _ = quick_run
     # Parallel lines: each row holds the exact divergences at its theta (WGAN paper: W1 = |theta|, JSD = log 2, TV = 1).
     P0 = gt.ParallelLines(0.0)
     for theta in tour.TABLE_THETA:
@@ -90,7 +99,7 @@ def test_quick_tour_prints_the_library_values(quick_run):
 
 @pytest.mark.slow
 def test_quick_tour_gradient_norms_and_spectrum_are_the_library_runs(quick_run):
-    _, text, _ = quick_run
+    _, text, _, _ = quick_run
     run = gt.gan.gradients.vanishing_gradient(**tour.SETTINGS[True]["vanishing"])
     report = tour._vanishing_report(run)
     for cost, norms in report["norms"].items():
@@ -217,3 +226,56 @@ def test_modes_and_ring_reports_count_modes_as_the_library_does():
     ring = gt.gan.train(tour.RING, loss="wgan_gp", rng=0, progress=False, **small["ring"])
     assert r["ring"]["WGAN-GP"]["modes_last"] == ring.metrics["modes"][-1]
     assert "Mode collapse on the ring of 8" in tour.format_report(r)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(EXPECTED - {"ring_training.gif"}))
+def test_every_tour_figure_is_fit_for_a_slide(quick_run, name):
+    # no legend over more than 1% of any artist's drawn points, no text under 8 pt, no panel whose data span < 40% of it
+    assert gt.plotting.figure_problems(quick_run[3][name]) == []
+
+
+@pytest.mark.slow
+def test_the_titles_file_records_each_figure_as_written(quick_run):
+    import hashlib
+    import json
+
+    _, _, out, figures = quick_run
+    titles = json.loads((out / tour.TITLES).read_text())
+    assert set(titles) == EXPECTED
+    for name, entry in titles.items():
+        assert entry["quick"] is True and entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
+        assert entry["titles"] == ([] if name.endswith(".gif") else tour.figure_titles(figures[name]))
+
+
+# Stages whose figures do not depend on --quick: their committed titles must equal a quick run's, number for number.
+SAME_IN_QUICK = {"generator_costs.png", "weak_convergence.png", "game_spectrum.png", "dirac_step_sizes.png"}
+
+
+def _shape(title):
+    """A title with its numbers masked: what a quick run and the full one share."""
+    import re
+
+    return re.sub(r"[-−+]?\d[\d,.]*(?:e[-−+]?\d+)?", "#", title)
+
+
+@pytest.mark.slow
+def test_the_committed_figures_are_what_the_tour_writes(quick_run):
+    """figures/ holds a full tour's output: titles.json lists every figure with the hash of the committed file
+    (so it was rewritten with them), and their titles read as a fresh run's (numbers aside, except where --quick changes nothing)."""
+    import hashlib
+    import json
+    import pathlib
+
+    assert tour.SETTINGS[True]["spectrum"] == tour.SETTINGS[False]["spectrum"]  # SAME_IN_QUICK's premise
+    folder = pathlib.Path(__file__).resolve().parents[1] / "figures"
+    committed = json.loads((folder / tour.TITLES).read_text())
+    fresh = json.loads((quick_run[2] / tour.TITLES).read_text())
+    assert set(committed) == EXPECTED
+    for name, entry in committed.items():
+        assert entry["quick"] is False, f"{name} comes from a --quick run"
+        assert entry["sha256"] == hashlib.sha256((folder / name).read_bytes()).hexdigest(), f"{name} changed without titles.json"
+        if name in SAME_IN_QUICK:
+            assert entry["titles"] == fresh[name]["titles"], name
+        else:
+            assert [_shape(t) for t in entry["titles"]] == [_shape(t) for t in fresh[name]["titles"]], name
