@@ -319,13 +319,14 @@ def main(argv=None) -> int:
     parser.add_argument("--html", type=Path, default=DOCS / "_build" / "html", help="the built site (default docs/_build/html)")
     parser.add_argument("--out", type=Path, default=DOCS / "_build" / "screenshots", help="folder for the screenshots")
     parser.add_argument("--pages", nargs="+", metavar="PAGE", help="pages to load instead (paths under --html, e.g. tour.html)")
-    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium", help="the browser (Debian's chromium)")
+    parser.add_argument("--chromium", default=os.environ.get("GANTHEORY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium",
+                        help="the browser: Chromium or Chrome (default $GANTHEORY_CHROMIUM, else chromium on the PATH)")  # fmt: skip
     args = parser.parse_args(argv)
     if not (args.html / "index.html").exists():
         print(f"check_site: no built site at {args.html} (build it first: docs/build.sh)", file=sys.stderr)
         return 2
     if not Path(args.chromium).exists():
-        print(f"check_site: no Chromium at {args.chromium} (apt-get install chromium)", file=sys.stderr)
+        print(f"check_site: no Chromium at {args.chromium} (apt-get install chromium, or --chromium / GANTHEORY_CHROMIUM=PATH)", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     problems = static_checks(args.html)
