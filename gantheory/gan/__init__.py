@@ -4,7 +4,8 @@
   non-saturating, maximum likelihood, least squares), Wasserstein critics
   (weight clipping, gradient penalty) and the Cramér/energy critic;
 * :mod:`~gantheory.gan.train`: the training loop and its ``History``
-  (per-loss defaults, atomic steps, ``History.save``/``History.load``) and
+  (per-loss defaults, atomic steps, ``History.save``/``History.load`` with
+  the players' weights, ``History.sample(n)`` from the trained generator) and
   ``Game``, the same game stepped one player's update at a time; the remedies
   for mode collapse (``unroll``, ``pack``, ``minibatch_std``, ``r1``) and the
   critic's Lipschitz constraints (``spectral_norm``, ``clip``,
