@@ -105,10 +105,10 @@ def _train(args) -> int:
 
     from gantheory.gan.train import Game, train
 
-    game_options = dict(generator=args.generator, loss=args.loss, optimizer=args.optimizer, lr=args.lr, d_lr=args.d_lr,
-                        batch_size=args.batch_size, n_critic=args.n_critic, update=args.update, rng=args.seed,
-                        unroll=args.unroll, pack=args.pack, minibatch_std=args.minibatch_std, r1=args.r1,
-                        spectral_norm=args.spectral_norm)  # fmt: skip
+    game_options = {"generator": args.generator, "loss": args.loss, "optimizer": args.optimizer, "lr": args.lr,
+                    "d_lr": args.d_lr, "batch_size": args.batch_size, "n_critic": args.n_critic, "update": args.update,
+                    "rng": args.seed, "unroll": args.unroll, "pack": args.pack, "minibatch_std": args.minibatch_std,
+                    "r1": args.r1, "spectral_norm": args.spectral_norm}  # fmt: skip
     with threadpool_limits(limits=1):
         Game(target, **game_options)  # every check of the library (a NaN in a sample file, say), before anything is announced
     out = prepare_out(args.out, FILES, "train")

@@ -317,7 +317,7 @@ def test_r1_with_minibatch_std_is_the_gradient_of_the_batch_sum_cross_sample_ter
     # Issue 24: with the minibatch-std feature each output depends on the whole batch. train's R1 is then
     # gamma/2 mean_i ||d/dx_i sum_j D(x_j)||^2 (StyleGAN2's practice), not the per-sample gamma/2 mean_i ||grad D(x_i)||^2
     # with the batch's feature held fixed: central differences of both, against the cost train adds.
-    gamma, options = 3.0, dict(batch_size=16, n_snapshot=8, grid_size=4, minibatch_std=True)
+    gamma, options = 3.0, {"batch_size": 16, "n_snapshot": 8, "grid_size": 4, "minibatch_std": True}
     games = [Game(RING, r1=r, **options) for r in (gamma, 0.0)]
     real = copy.deepcopy(games[0]).real()
     (with_r1, _), (plain, _) = (g.discriminator_step() for g in games)
