@@ -59,11 +59,15 @@ class VariationalBound(NamedTuple):
     critic_error : ndarray, shape (k,)
         Root mean square of :math:`T - f'(p/q)` over the 90% of the held-out points of both laws
         where :math:`\tfrac12(p + q)` is largest (where the mass is; the tails, where
-        :math:`f'(p/q)` can grow exponentially and few samples fall, are left out).
+        :math:`f'(p/q)` can grow exponentially and few samples fall, are left out), and over
+        the points where :math:`f'(p/q)` is finite: nan where it is infinite at all of them
+        (``"kl"`` between laws with disjoint supports).
     grid : ndarray, shape (m,), or None
         Points spanning both laws (1-D only; ``None`` in 2-D).
     critic, optimal_critic, density : ndarray, shape (m,), or None
-        The final T, :math:`f'(p/q)` and :math:`\tfrac12(p + q)` on ``grid``.
+        The final T, :math:`f'(p/q)` and :math:`\tfrac12(p + q)` on ``grid``;
+        ``optimal_critic`` is nan where both densities vanish (in a gap between
+        the supports :math:`f'(p/q)` is undefined).
     """
 
     f: str
@@ -174,7 +178,7 @@ def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-
     both = np.concatenate([x_raw, y_raw])
     log_m = np.logaddexp(P.logpdf(both), Q.logpdf(both))
     central = log_m >= np.quantile(log_m, 0.1)  # the 90% of held-out points where (p + q) / 2 is largest
-    optimal_eval = g.critic(_log_ratio(P, Q, both))
+    optimal_eval = _optimal_critic(g, P, Q, both)
 
     def update(x, y):
         opt.zero_grad()
@@ -187,7 +191,8 @@ def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-
         value, se = _mean_and_se(np.asarray(g.activation(vx)), -np.asarray(g.conjugate_activation(vy)))
         T = np.asarray(g.activation(np.concatenate([vx, vy])))
         gap = (T - optimal_eval)[central]
-        return value, se, float(np.sqrt(np.mean(gap[np.isfinite(gap)] ** 2)))
+        gap = gap[np.isfinite(gap)]
+        return value, se, float(np.sqrt(np.mean(gap**2))) if gap.size else np.nan
 
     logged, rows = _train_logged(
         update, record, lambda n: _inputs(P.sample(n, gen_train), dim), lambda n: _inputs(Q.sample(n, gen_train), dim),
@@ -197,9 +202,18 @@ def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-
     if dim == 1:
         grid = _span(P, Q, grid_size)
         critic = np.asarray(g.activation(_logits(V, _inputs(grid, 1))))
-        optimal = g.critic(_log_ratio(P, Q, grid))
+        optimal = _optimal_critic(g, P, Q, grid)
         density = 0.5 * (P.pdf(grid) + Q.pdf(grid))
     return VariationalBound(g.name, logged, rows[:, 0], rows[:, 1], exact, rows[:, 2], grid, critic, optimal, density)
+
+
+def _optimal_critic(g, P, Q, x):
+    """:math:`T^* = f'(p/q)` at x, nan where both densities vanish (the critic is evaluated only where p/q is defined)."""
+    d = _log_ratio(P, Q, x)
+    out = np.full(d.shape, np.nan)
+    defined = ~np.isnan(d)
+    out[defined] = g.critic(d[defined])
+    return out
 
 
 def _log_ratio(P, Q, x):

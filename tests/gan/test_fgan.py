@@ -1,6 +1,7 @@
 """The f-GAN variational bound: below the exact f-divergence, close to it after training, and T near f'(p/q) where the mass is."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -81,3 +82,22 @@ def test_plane_runs_without_a_grid():
     assert run.grid is None and run.critic is None
     assert run.exact == pytest.approx(1 - math.exp(-1 / 8), rel=1e-7)
     check_below(run)
+
+
+def test_disjoint_supports_leave_the_optimal_critic_undefined_in_the_gap_without_a_warning():
+    # U(0, 1) against U(2, 3): T* = log D* = log(p / (p + q)) is 0 on [0, 1], -inf on [2, 3], undefined (nan) in the gap
+    # between, where the critic must not be evaluated at all (it raised "invalid value encountered in logaddexp")
+    A, B = gt.Uniform(0, 1), gt.Uniform(2, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = variational_bound(A, B, "gan", steps=2, log_every=1, n_eval=200, grid_size=31)
+        kl = variational_bound(A, B, "kl", steps=2, log_every=1, n_eval=200, grid_size=31)
+    assert run.exact == pytest.approx(0.0, abs=1e-15)  # 2 JSD - log 4 = 2 log 2 - log 4
+    p, q = A.pdf(run.grid), B.pdf(run.grid)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = np.log(p / (p + q))
+    np.testing.assert_array_equal(np.isnan(run.optimal_critic), (p == 0) & (q == 0))
+    np.testing.assert_array_equal(run.optimal_critic[~np.isnan(expected)], expected[~np.isnan(expected)])
+    assert np.isnan(run.optimal_critic).sum() > 0
+    # KL: f'(p/q) = 1 + log(p/q) is +-inf at every held-out point, so there is no finite critic gap to average
+    assert kl.exact == np.inf and np.isnan(kl.critic_error).all()
