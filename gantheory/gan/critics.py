@@ -604,12 +604,23 @@ class WeakConvergence:
 
 
 def _positive_ints(n_values, name: str) -> np.ndarray:
+    """``n_values`` as a 1-D int64 array of indices n >= 1; a ValueError names ``name`` for any out of range.
+
+    Unsigned values above 2**63 - 1 (and Python ints beyond int64) are refused
+    rather than cast (which would wrap 2**64 - 1 to -1); the range is checked
+    again after the cast.
+    """
     arr = np.atleast_1d(np.asarray(n_values))
+    if arr.dtype == object and arr.ndim == 1 and arr.size and all(isinstance(v, int) and not isinstance(v, bool) for v in arr):
+        raise ValueError(f"{name} must hold ints between 1 and 2**63 - 1, got {max(arr, key=abs)} (beyond int64)")
     if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must be a positive int or a non-empty 1-D sequence of them, got {n_values!r}")
-    if (arr < 1).any():
-        raise ValueError(f"{name} must hold positive ints (the sequence's index n >= 1), got minimum {arr.min()}")
-    return arr.astype(np.int64)
+    if arr.dtype.kind == "u" and (arr > np.iinfo(np.int64).max).any():
+        raise ValueError(f"{name} must hold ints between 1 and 2**63 - 1, got {arr.max()} (it would wrap as int64)")
+    out = arr.astype(np.int64)
+    if (out < 1).any():
+        raise ValueError(f"{name} must hold positive ints (the sequence's index n >= 1), got minimum {out.min()}")
+    return out
 
 
 def weak_convergence(n_values=None, family="dirac") -> WeakConvergence:

@@ -63,6 +63,15 @@ def test_bad_input():
         weak_convergence([0.5, 1.0])
 
 
+def test_indices_beyond_int64_are_refused_not_wrapped():
+    # uint64 2**64 - 1 cast to int64 is -1: it must be refused, naming the argument, and never reach 1 / n
+    for too_large in (np.array([2**64 - 1], dtype=np.uint64), np.array([1, 2**63], dtype=np.uint64), [2**63], [2**70]):
+        with pytest.raises(ValueError, match=r"n_values must hold ints between 1 and 2\*\*63 - 1"):
+            weak_convergence(too_large)
+    largest = weak_convergence(np.array([2**63 - 1], dtype=np.uint64))  # the largest index that fits is kept exactly
+    assert largest.n.tolist() == [2**63 - 1] and largest.w1[0] == 2.0**-63
+
+
 def test_plot_weak_convergence():
     fig = plotting.plot_weak_convergence(weak_convergence([1, 10, 100], family="parallel_lines"))
     ax = fig.axes[0]
