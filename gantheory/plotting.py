@@ -86,6 +86,7 @@ __all__ = [
     "plot_variational_bound",
     "figure_problems",
     "FITNESS",
+    "GENERATOR_COST_PANELS",
     "DISPLAY_NAMES",
 ]
 
@@ -290,6 +291,7 @@ def figure_problems(fig) -> list[str]:
       inside the artist's axes; heat maps are backgrounds and do not count);
     * a visible text under ``FITNESS["min_points"]`` points (points do not change with the dpi:
       this is the size at the saved size);
+    * a text that runs off the figure (cut off when saved);
     * an axes whose data (heat maps included) span less than ``FITNESS["min_span"]`` of its width or height.
 
     Examples
@@ -303,7 +305,13 @@ def figure_problems(fig) -> list[str]:
     fig.draw_without_rendering()
     renderer = fig._get_renderer()
     data = _data_points(fig)
-    lines = []
+    lines, idle = [], set()  # idle: the labels of ticks outside their axis' view (kept by matplotlib, never drawn)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            slack = 1e-9 * max(abs(lo), abs(hi), 1.0)
+            idle |= {id(label) for tick in axis.get_major_ticks() + axis.get_minor_ticks() if not lo - slack <= tick.get_loc() <= hi + slack
+                     for label in (tick.label1, tick.label2)}  # fmt: skip
     for ax in fig.axes:
         leg = ax.get_legend()
         if leg is not None and leg.get_visible():
@@ -311,10 +319,15 @@ def figure_problems(fig) -> list[str]:
             lines += [f"the legend of {where} covers {share:.0%} of {_artist_name(a)}"
                       for a, share in _legend_cover(leg, data, renderer) if share > FITNESS["legend_overlap"]]  # fmt: skip
     for text in fig.findobj(Text):
-        if text.get_visible() and text.get_text().strip() and text.get_fontsize() < FITNESS["min_points"]:
-            box = text.get_window_extent(renderer)
-            if box.width > 0 and box.overlaps(fig.bbox):  # drawn on the figure (not an unused tick label)
-                lines.append(f"text {text.get_text()!r} at {text.get_fontsize():g} pt")
+        if not (text.get_visible() and text.get_text().strip()) or id(text) in idle:
+            continue
+        box = text.get_window_extent(renderer)
+        if box.width <= 0 or not box.overlaps(fig.bbox):
+            continue  # not drawn on the figure (an unused tick label)
+        if text.get_fontsize() < FITNESS["min_points"]:
+            lines.append(f"text {text.get_text()!r} at {text.get_fontsize():g} pt")
+        if box.x0 < fig.bbox.x0 - 1 or box.x1 > fig.bbox.x1 + 1 or box.y0 < fig.bbox.y0 - 1 or box.y1 > fig.bbox.y1 + 1:
+            lines.append(f"text {text.get_text()!r} runs off the figure")
     spans = {}
     for ax, artist, points in _data_points(fig, backgrounds=True):
         transform = artist.get_offset_transform() if len(getattr(artist, "get_offsets", lambda: [])()) > 1 else artist.get_transform()
@@ -716,7 +729,7 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
         right.set_yscale("log")
         right.set_xlabel("sample size n")
         right.set_ylabel("excess KL(P‖Q̂ₙ) − KL(P‖Q*) (nats)")
-        law = f"P = {_law_text(target)}: " if target is not None else ""
+        law = f"P = {_law_text(target)}:\n" if target is not None else ""
         right.set_title(f"{law}normal MLE → Q*" + (f" = N({fitted.loc:.2g}, {fitted.scale:.3g}²)" if fitted is not None else ""), fontsize=12)
         right.legend(loc="lower left")
         fig.suptitle("Average NLL = cross-entropy: H(P̂) + KL(P̂‖Q_θ) for a discrete model; with densities it tends to h(P) + KL(P‖Q_θ)")
@@ -1155,8 +1168,17 @@ def plot_critic_convergence(runs=None, *, laws=None, **kwargs) -> Figure:
 
 # -- 6. generator costs and slopes ------------------------------------------------------------
 
-def plot_generator_costs(curves=None) -> Figure:
-    r"""Figure 6: the generator's costs and their slopes against D(G(z)), as in Goodfellow's tutorial.
+#: The panels :func:`plot_generator_costs` can draw: (the curves' table, x axis, y axis label).
+GENERATOR_COST_PANELS = {
+    "cost": ("cost", "d", "generator cost per sample (nats)"),
+    "slope_d": ("slope_d", "d", "|d cost / d D(G(z))| (nats per unit of D)"),
+    "slope_logit": ("slope_logit", "logit", "|d cost / d logit| (nats per nat of logit)"),
+    "slope_logit_d": ("slope_logit", "d", "|d cost / d logit|: the factor in G's gradient"),
+}
+
+
+def plot_generator_costs(curves=None, *, costs=None, panels=("slope_logit_d",)) -> Figure:
+    r"""Figure 6: the generator's costs and their slopes, against D(G(z)) or the logit, as in Goodfellow's tutorial.
 
     Parameters
     ----------
@@ -1164,19 +1186,28 @@ def plot_generator_costs(curves=None) -> Figure:
         As :func:`gantheory.gan.generator_cost_curves` returns (attributes ``d``,
         ``logits``, and dicts ``cost``, ``slope_d``, ``slope_logit`` keyed by
         cost name); default: the curves at 999 values of D(G(z)) from 0.001 to 0.999.
+    costs : sequence of str, optional
+        The costs to draw, by their names in ``curves`` (default all of them:
+        ``"minimax"``, ``"non_saturating"``, ``"maximum_likelihood"``).
+    panels : sequence of str
+        Keys of :data:`GENERATOR_COST_PANELS`, left to right: ``"cost"`` (the
+        costs against D), ``"slope_d"`` (their slopes in D), ``"slope_logit"``
+        (their slopes in the logit against the logit) and ``"slope_logit_d"``
+        (their slopes in the logit against D). The default, the last alone, is
+        the saturation picture for a slide; the tour draws
+        ``("cost", "slope_d", "slope_logit_d")``.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Three panels: the costs and the magnitude of their slopes against
-        D(G(z)), and the slope with respect to the discriminator's logit
-        (the factor in the generator's gradient), log scale. Against D the
-        minimax and maximum-likelihood slopes are 1 at D = 0 (not flat); what
-        vanishes when the discriminator rejects the samples (D(G(z)) → 0) is
-        their slope in the logit, :math:`D` and :math:`e^a`; the
-        non-saturating one tends to 1. The maximum-likelihood slope grows
-        without bound as D → 1: a few samples taken for real carry most of
-        its gradient [1]_.
+        One panel per entry of ``panels``; slopes as magnitudes on a log scale.
+        Against D the minimax and maximum-likelihood slopes are 1 at D = 0
+        (not flat); what vanishes when the discriminator rejects the samples
+        (D(G(z)) → 0) is their slope in the logit, :math:`D` and :math:`e^a`,
+        the factor in the generator's gradient; the non-saturating one tends
+        to 1. The maximum-likelihood slope grows without bound as D → 1: a few
+        samples taken for real carry most of its gradient [1]_. The titles say
+        which of the drawn costs' logit slopes fall below 0.01 at the smallest D.
 
     References
     ----------
@@ -1185,8 +1216,11 @@ def plot_generator_costs(curves=None) -> Figure:
     Examples
     --------
     >>> fig = plot_generator_costs()
-    >>> fig.axes[2].get_yscale()
-    'log'
+    >>> len(fig.axes), fig.axes[0].get_yscale()
+    (1, 'log')
+    >>> fig = plot_generator_costs(costs=["minimax", "non_saturating"], panels=["cost", "slope_d", "slope_logit"])
+    >>> fig.axes[2].get_xlabel()
+    'discriminator logit a, D(G(z)) = σ(a)'
     """
     if curves is None:
         from gantheory.gan.gradients import generator_cost_curves
@@ -1197,31 +1231,54 @@ def plot_generator_costs(curves=None) -> Figure:
     tables = {key: _field(curves, key, "curves") for key in ("cost", "slope_d", "slope_logit")}
     if not all(isinstance(t, Mapping) and t for t in tables.values()) or logits.shape != d.shape:
         raise TypeError("curves.cost, .slope_d and .slope_logit must be non-empty dicts {cost: array}, and curves.logits as long as curves.d")
-    xlabel = 'D(G(z)) (probability the discriminator says "real")'
-    with _figure(1, 3, size=(16.0, 5.2)) as (fig, (left, middle, right)):
-        for i, name in enumerate(tables["cost"]):
-            arrays = [np.asarray(tables[key].get(name, np.full(d.shape, np.nan)), dtype=float) for key in tables]
-            if any(a.shape != d.shape for a in arrays):
-                raise ValueError(f"curves for {name!r} must have the shape of curves.d {d.shape}")
-            cost, slope_d, slope_logit = arrays
-            style = curve_style(i, markevery=0.1)
-            label = _display(name)
-            left.plot(d, cost, label=label, **style)
-            middle.semilogy(d, np.abs(slope_d), label=label, **style)
-            right.semilogy(logits, np.abs(slope_logit), label=label, **style)
-        left.set_ylim(-10, 5)
-        left.set_ylabel("generator cost per sample (nats)")
-        left.set_title("Costs (Goodfellow's tutorial, §3.2.6)", fontsize=11)
-        middle.set_ylabel("|d cost / d D(G(z))| (nats per unit of D)")
-        middle.set_title(_slope_at_zero_title(d, tables["slope_d"]), fontsize=11)
-        right.set_ylabel("|d cost / d logit| (nats per nat of logit)")
-        right.set_xlabel("discriminator logit a, D(G(z)) = σ(a)")
-        right.set_title("Slopes in the logit: minimax and\nmaximum likelihood vanish as a → −∞", fontsize=11)
-        for ax in (left, middle):
-            ax.set_xlabel(xlabel)
-        for ax in (left, middle, right):
-            ax.legend(loc="best", fontsize=10)
-        fig.suptitle("Generator costs: the minimax and maximum-likelihood gradients vanish in the logit where the generator is losing")
+    names = list(tables["cost"]) if costs is None else list(costs)
+    unknown = [name for name in names if name not in tables["cost"]]
+    if unknown or not names:
+        raise ValueError(f"costs must name some of {list(tables['cost'])}, got {names}")
+    panels = list(panels)
+    wrong = [panel for panel in panels if panel not in GENERATOR_COST_PANELS]
+    if wrong or not panels:
+        raise ValueError(f"panels must be keys of GENERATOR_COST_PANELS {list(GENERATOR_COST_PANELS)}, got {panels}")
+    arrays = {}
+    for name in names:
+        arrays[name] = {key: np.asarray(tables[key].get(name, np.full(d.shape, np.nan)), dtype=float) for key in tables}
+        if any(a.shape != d.shape for a in arrays[name].values()):
+            raise ValueError(f"curves for {name!r} must have the shape of curves.d {d.shape}")
+    at = int(np.argmin(d))
+    vanish = [_display(n) for n in names if abs(arrays[n]["slope_logit"][at]) < 0.01]
+    keep = [_display(n) for n in names if abs(arrays[n]["slope_logit"][at]) >= 0.01]
+    logit_title = (f"Slopes in the logit: {' and '.join(vanish)}\nvanish{'es' * (len(vanish) == 1)} as D → 0" if vanish
+                   else "Slopes in the logit:\nnone vanishes as D → 0") + (f"; {' and '.join(keep)} stay{'s' * (len(keep) == 1)} ≥ 0.01" if keep else "")  # fmt: skip
+    titles = {"cost": "Costs (Goodfellow's tutorial, §3.2.6)",
+              "slope_d": _slope_at_zero_title(d, {n: arrays[n]["slope_d"] for n in names}),
+              "slope_logit": logit_title, "slope_logit_d": logit_title}  # fmt: skip
+    xlabel = {"d": 'D(G(z)) (probability the discriminator says "real")', "logit": "discriminator logit a, D(G(z)) = σ(a)"}
+    single = len(panels) == 1
+    with _figure(1, len(panels), size=(9.0, 5.6) if single else (5.4 * len(panels), 5.4)) as (fig, axes):
+        axes = np.atleast_1d(axes)
+        for ax, panel in zip(axes, panels):
+            table, x_axis, ylabel = GENERATOR_COST_PANELS[panel]
+            x = d if x_axis == "d" else logits
+            for i, name in enumerate(names):
+                style = curve_style(list(tables["cost"]).index(name), markevery=0.1)  # a cost keeps its style whichever are drawn
+                y = arrays[name][table]
+                if table == "cost":
+                    ax.plot(x, y, label=_display(name), **style)
+                else:
+                    ax.semilogy(x, np.abs(y), label=_display(name), **style)
+            if table == "cost":
+                ax.set_ylim(-10, 5)
+            if panel == "slope_logit_d":  # log D: the slope falling with D is a straight line
+                ax.set_xscale("log")
+            ax.set_xlabel('D(G(z)) (probability of "real"), log scale' if panel == "slope_logit_d" else xlabel[x_axis])
+            ax.set_ylabel(ylabel)
+            ax.set_title(titles[panel], fontsize=12 if single else 11)
+            ax.legend(loc="best", fontsize=11 if single else 10)
+        if vanish:
+            fig.suptitle(f"Generator costs: the {' and '.join(vanish)} gradient{'s' * (len(vanish) > 1)} vanish{'es' * (len(vanish) == 1)}"
+                         f"{chr(10) if single else ' '}where the generator is losing (D(G(z)) → 0)")  # fmt: skip
+        else:
+            fig.suptitle(f"Generator costs:{chr(10) if single else ' '}no gradient drawn here vanishes where the generator is losing")
     return fig
 
 
@@ -2231,7 +2288,8 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
         modes_ax.set_title(f"Modes covered (≥ 1 sample within {n_sd:g} sd)")
         modes_ax.set_xlabel("training step")
         modes_ax.legend(loc="lower right", fontsize=8)
-        share_ax.set_ylim(-3, 103)
+        shares = [share_of(c) for run in runs.values() for c in run["coverage"]]
+        share_ax.set_ylim(0, min(103, 1.15 * np.nanmax(shares, initial=0.0) + 3))  # to the highest share, not to 100%
         share_ax.set_ylabel("high-quality samples (%)")
         share_ax.set_title(f"High quality: within {n_sd:g} sd of the nearest mode")
         share_ax.set_xlabel("training step")
@@ -2246,6 +2304,7 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
         verdict = textwrap.fill(f"At the last snapshot ({n} samples): {verdict}", width=int(11 * fig.get_figwidth()))
         fig.suptitle(f"Mode collapse on {k} modes: the samples over training (one row per method), modes covered and "
                      f"high-quality share\n{verdict}", fontsize=12)  # fmt: skip
+        _place_legends(fig)
     return fig
 
 

@@ -154,7 +154,7 @@ def test_projections_refuse_bad_input():
 def test_generator_costs_default_and_given_curves():
     assert_labelled(plotting.plot_generator_costs())
     curves = gt.gan.generator_cost_curves(logits=np.linspace(-5, 5, 11))
-    fig = plotting.plot_generator_costs(curves)
+    fig = plotting.plot_generator_costs(curves, panels=("cost", "slope_d", "slope_logit"))
     assert_labelled(fig)
     # The minimax slope in the logit is -D = -sigmoid(a) (Goodfellow 2016, section 3.2.6): drawn as its magnitude.
     minimax = fig.axes[2].get_lines()[0]
@@ -163,13 +163,26 @@ def test_generator_costs_default_and_given_curves():
 
 def test_generator_costs_title_gives_the_slopes_in_d_near_zero():
     # |d/dD log(1 - D)| = 1/(1 - D) and |d/dD (-D/(1-D))| = 1/(1-D)²: both 1 at D = 0 (not flat); -log D: 1/D
-    title = plotting.plot_generator_costs(gt.gan.generator_cost_curves(d=[1e-4, 0.5])).axes[1].get_title()
+    title = plotting.plot_generator_costs(gt.gan.generator_cost_curves(d=[1e-4, 0.5]), panels=("cost", "slope_d")).axes[1].get_title()
     assert title == "Slopes in D at D = 0.0001:\nminimax 1, non-saturating 1e+04, maximum-likelihood 1"
 
 
 def test_generator_costs_refuse_bad_input():
     with pytest.raises(TypeError):
         plotting.plot_generator_costs({"d": [0.1, 0.2]})
+    with pytest.raises(ValueError, match="costs"):
+        plotting.plot_generator_costs(costs=["wgan"])
+    with pytest.raises(ValueError, match="panels"):
+        plotting.plot_generator_costs(panels=["slopes"])
+
+
+def test_generator_costs_default_is_the_slope_in_the_logit_against_d_for_the_costs_chosen():
+    curves = gt.gan.generator_cost_curves(d=np.linspace(0.001, 0.999, 99))
+    (ax,) = plotting.plot_generator_costs(curves, costs=["minimax", "non_saturating"]).axes
+    assert [line.get_label() for line in ax.get_lines()] == ["minimax", "non-saturating"]
+    minimax = ax.get_lines()[0]  # |d log(1 - σ(a)) / da| = σ(a) = D: it vanishes with D
+    np.testing.assert_allclose(minimax.get_xdata(), curves.d) and np.testing.assert_allclose(minimax.get_ydata(), curves.d, rtol=1e-12)
+    assert ax.get_title() == "Slopes in the logit: minimax\nvanishes as D → 0; non-saturating stays ≥ 0.01"
 
 
 # -- 5. optimal discriminator -------------------------------------------------------------------
@@ -601,7 +614,8 @@ def test_2d_snapshots_draw_the_generators_manifold_and_a_colour_bar_per_loss(tin
     critic = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", steps=2, batch_size=16, log_every=0, progress=False)
     fig = plotting.plot_ring_training({"classifier": tiny_ring, "critic": critic}, panels=2)
     bars = [ax.get_ylabel() for ax in fig.axes if ax.get_label() == "<colorbar>"]
-    assert 'probability of "real"' in bars[0] and "not a probability" in bars[1] and "wgan_gp" in bars[1]
+    assert 'probability of "real"' in bars[0] and "not a probability" in bars[1] and "WGAN-GP" in bars[1]  # the display name
+    assert all("_" not in text for text in [fig.get_suptitle(), *bars])
 
 
 def test_a_history_without_a_manifold_is_drawn_without_it(tiny_ring):
