@@ -244,18 +244,36 @@ def _data_points(fig, *, backgrounds=False):
 
 def _legend_cover(legend, data, renderer):
     """``[(artist, share of its points under the legend)]`` for every artist of ``data``."""
-    box = legend.get_window_extent(renderer)
-    return [(artist, float(np.mean(_inside(points, box, pad=1.0)))) for _, artist, points in data]
+    box = legend.get_window_extent(renderer)  # grown by 3 pixels: a line's half-width under the frame counts
+    return [(artist, float(np.mean(_inside(points, box, pad=-3.0)))) for _, artist, points in data]
 
 
-def _place_legends(fig, passes=3):
+def _headroom(leg, renderer) -> bool:
+    """Raise the top of the legend's axes so that its data leave a band above them as tall as the legend; False if it cannot."""
+    ax, box = leg.axes, leg.get_window_extent(renderer)
+    share = box.height / ax.bbox.height + 0.04
+    lo, hi = ax.get_ylim()
+    if ax.get_aspect() != "auto" or share > 0.45 or box.width > 0.95 * ax.bbox.width or not lo < hi:
+        return False
+    if ax.get_yscale() == "log" and lo > 0:
+        ax.set_ylim(lo, lo * (hi / lo) ** (1.0 / (1.0 - share)))
+    elif ax.get_yscale() == "linear":
+        ax.set_ylim(lo, lo + (hi - lo) / (1.0 - share))
+    else:
+        return False
+    return True
+
+
+def _place_legends(fig, passes=4):
     """Move each axes legend that covers more than ``FITNESS["legend_overlap"]`` of some artist's points.
 
     It goes to the standard position inside its axes that covers least; if every one covers data,
-    out of the axes, to its right (the layout makes room). A move can reflow the layout: up to
-    ``passes`` rounds, until no legend moves.
+    the axes get a band of headroom above the data for it (linear and log y axes, not for an
+    equal aspect), and if that is not enough either, the legend goes out of the axes, to its right
+    (the layout makes room). A move can reflow the layout: up to ``passes`` rounds, until none moves.
     """
     legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    raised = set()
     for _ in range(passes if legends else 0):
         fig.draw_without_rendering()
         renderer = fig._get_renderer()
@@ -276,11 +294,25 @@ def _place_legends(fig, passes=3):
                 scores[loc] = worst(leg)
             best = min(scores, key=scores.get)
             leg.set_loc(best)
-            if scores[best] > FITNESS["legend_overlap"]:
+            if scores[best] <= FITNESS["legend_overlap"]:
+                continue
+            if id(leg) not in raised and _headroom(leg, renderer):
+                raised.add(id(leg))
+                leg.set_loc(min(("upper left", "upper right", "upper center"), key=scores.get))  # checked again next round
+            else:
                 leg.set_loc("upper left")
-                leg.set_bbox_to_anchor((1.02, 1.0), transform=leg.axes.transAxes)
+                leg.set_bbox_to_anchor((_right_of_twins(leg.axes, renderer), 1.0), transform=leg.axes.transAxes)
         if not moved:
             return
+
+
+def _right_of_twins(ax, renderer) -> float:
+    """Where, in axes fraction, a legend right of ``ax`` clears the ticks and label of a twin drawn on its right."""
+    right = ax.bbox.x1
+    for other in ax.figure.axes:
+        if other is not ax and np.allclose(other.get_position().bounds, ax.get_position().bounds):
+            right = max(right, other.get_tightbbox(renderer).x1)
+    return 1.02 + (right - ax.bbox.x1) / ax.bbox.width
 
 
 def figure_problems(fig) -> list[str]:
@@ -288,7 +320,7 @@ def figure_problems(fig) -> list[str]:
 
     * a legend that covers more than ``FITNESS["legend_overlap"]`` of some artist's drawn points
       (lines and outlines sampled every 2 pixels, markers and scatter points as drawn; the points
-      inside the artist's axes; heat maps are backgrounds and do not count);
+      inside the artist's axes; the legend's frame grown by 3 pixels; heat maps are backgrounds and do not count);
     * a visible text under ``FITNESS["min_points"]`` points (points do not change with the dpi:
       this is the size at the saved size);
     * a text that runs off the figure (cut off when saved);
@@ -305,13 +337,16 @@ def figure_problems(fig) -> list[str]:
     fig.draw_without_rendering()
     renderer = fig._get_renderer()
     data = _data_points(fig)
-    lines, idle = [], set()  # idle: the labels of ticks outside their axis' view (kept by matplotlib, never drawn)
+    lines, idle = [], set()  # idle: tick labels matplotlib keeps but does not draw (spare ticks, ticks outside the view)
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            lo, hi = sorted(axis.get_view_interval())
-            slack = 1e-9 * max(abs(lo), abs(hi), 1.0)
-            idle |= {id(label) for tick in axis.get_major_ticks() + axis.get_minor_ticks() if not lo - slack <= tick.get_loc() <= hi + slack
-                     for label in (tick.label1, tick.label2)}  # fmt: skip
+            scale = axis.get_transform()  # compared on the axis' scale (log axes in decades)
+            lo, hi = sorted(scale.transform(np.asarray(axis.get_view_interval(), float)))
+            slack = 1e-9 * (hi - lo)
+            ticks = axis.get_major_ticks() + axis.get_minor_ticks()
+            at = scale.transform(np.array([tick.get_loc() for tick in ticks], float)) if ticks else []
+            drawn = {id(tick) for tick, x in zip(ticks, at) if lo - slack <= x <= hi + slack}
+            idle |= {id(label) for tick in [*axis.majorTicks, *axis.minorTicks] if id(tick) not in drawn for label in (tick.label1, tick.label2)}
     for ax in fig.axes:
         leg = ax.get_legend()
         if leg is not None and leg.get_visible():
@@ -473,7 +508,7 @@ def plot_parallel_lines(sweep=None, *, theta=None) -> Figure:
         right.axhline(0.0, color="0.4", linewidth=0.8)
         right.set_ylabel("d divergence / dθ (per unit of θ)")
         right.set_title("Its slope: the generator's gradient (KL: none)")
-        right.legend(growth_lines[:1], ["±√log(1/|θ|): the Cramér slope → ±∞ as θ → 0"], loc="upper left", fontsize=10)
+        right.legend(growth_lines[:1], ["±√log(1/|θ|): the Cramér\nslope → ±∞ as θ → 0"], loc="upper left", fontsize=10)
         fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncol=5, fontsize=11)
         for ax in (left, right):
             ax.set_xlabel("θ (offset between the lines, units of x)")
@@ -1075,7 +1110,7 @@ def plot_critics(landscape=None, **kwargs) -> Figure:
         bottom.set_xlabel("x")
         bottom.set_ylabel("|slope| (log; < 1e-20 drawn at 1e-20)")
         bottom.set_title("The gradient the generator's samples receive")
-        bottom.legend(loc="lower left", fontsize=9)
+        bottom.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)  # beside the curves: they span the panel
         verdict = (f"D* saturates: its slope is ≤ {_bound(fake_slope, 'up')} where the generator's mass is" if fake_slope < 1e-3
                    else f"D* does not saturate: its slope reaches {fake_slope:.2g} on the generator's mass")  # fmt: skip
         fig.suptitle(verdict + (f";\nevery critic's slope between the means stays ≥ {_bound(min(lowest), 'down')}" if lowest else ""))
@@ -1425,6 +1460,7 @@ def plot_dirac_gan(runs=None, *, lr=0.1, steps=1000) -> Figure:
             speed = np.hypot(vt, vp)
             ax.quiver(T, S, vt / np.where(speed > 0, speed, 1), vp / np.where(speed > 0, speed, 1), color="0.6",
                       angles="xy", scale_units="xy", scale=5.0, width=0.005)  # fmt: skip
+            tags = []  # each rule's spectral radius (and divergence) goes in the title: the panels are too small for legends
             for i, update in enumerate(("simultaneous", "alternating")):
                 path = np.asarray(_field(row, update, f"runs[{label!r}]"), dtype=float)
                 if path.ndim != 2 or path.shape[1] != 2:
@@ -1432,18 +1468,19 @@ def plot_dirac_gan(runs=None, *, lr=0.1, steps=1000) -> Figure:
                 with np.errstate(invalid="ignore"):  # a diverged run may end in NaN: it is not drawn
                     shown = np.where(np.abs(path) <= 2.2, path, np.nan)  # leave the panel rather than run along its edge
                 radius = row["radius"].get(update) if isinstance(row.get("radius"), Mapping) else None
-                tag = f" (ρ = {radius:.4f})" if radius is not None else ""
+                tag = f"ρ = {radius:.4f}" if radius is not None else ""
                 if isinstance(row.get("steps"), int) and len(path) - 1 < row["steps"]:
-                    tag += f", diverged at step {len(path) - 1}"
-                ax.plot(shown[:, 0], shown[:, 1], label=update + tag, **(curve_style(i, markevery=max(1, len(path) // 12)) | {"linewidth": 1.5, "markersize": 5}))
+                    tag += f"{', ' if tag else ''}diverged at step {len(path) - 1}"
+                if tag:
+                    tags.append(f"{update[:3]}. {tag}")
+                ax.plot(shown[:, 0], shown[:, 1], label=update, **(curve_style(i, markevery=max(1, len(path) // 12)) | {"linewidth": 1.5, "markersize": 5}))
             ax.plot([0], [0], marker="*", markersize=14, color="black", linestyle="none")
             ax.set_xlim(-2.2, 2.2)
             ax.set_ylim(-2.2, 2.2)
             ax.set_aspect("equal")
             ax.set_xlabel("θ (generator: δ_θ)")
             ax.set_ylabel("ψ (discriminator: D(x) = ψx)")
-            ax.set_title(label, fontsize=12)
-            ax.legend(loc="lower left", fontsize=8)
+            ax.set_title(label + ("\n" + "; ".join(tags) if tags else ""), fontsize=11)
         circle = np.linspace(0, 2 * np.pi, 721)
         eig_ax.plot(np.cos(circle), np.sin(circle), color="0.3", linewidth=1.0, label="unit circle")
         k = 0
@@ -1470,6 +1507,7 @@ def plot_dirac_gan(runs=None, *, lr=0.1, steps=1000) -> Figure:
         eig_ax.set_ylabel("Im λ")
         eig_ax.set_title("One step's eigenvalues\n(filled: simultaneous, open: alternating)", fontsize=11)
         eig_ax.legend(loc="center left", fontsize=8)
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, title="update rule (sim., alt. in the titles)")
         for ax in axes[n:]:
             ax.set_visible(False)
         fig.suptitle(_dirac_verdict(runs), fontsize=12)
