@@ -64,16 +64,17 @@ def _span(hi, lo, i):
     return lo[i], (hi[i + 1] - hi[i]) + lo[i + 1]
 
 
-def _pieces(intervals, laws, kinks=None):
+def _pieces(intervals, laws, kinks=None, points=()):
     """``[(anchor, a, b), ...]``: the parts of ``intervals`` between consecutive break points, as offsets from their left end.
 
     Break points: the laws' own (:meth:`_anchored_breakpoints`), the ends of
     ``intervals`` and, when ``kinks(anchor, offset)`` is given, its sign
     changes, bracketed on 400 quantiles of each component and solved by
     Brent's method (at a jump, an atom or a uniform's end, Brent stops next
-    to it, itself a break point).
+    to it, itself a break point), and ``points``, more ``(anchor, offsets)``
+    groups (such as where an integrand other than the laws has its mass).
     """
-    groups = [part for D in laws for part in D._anchored_breakpoints()]
+    groups = [part for D in laws for part in D._anchored_breakpoints()] + list(points)
     groups += [(end, 0.0) for interval in intervals for end in interval if math.isfinite(end)]
     hi, lo = _points(groups)
     if kinks is not None:
@@ -89,18 +90,28 @@ def _pieces(intervals, laws, kinks=None):
     return [(anchor, a, b) for anchor, a, b in pieces if b > a and any(c <= anchor + 0.5 * (a + b) <= d for c, d in intervals)]
 
 
-def _integrate(f, intervals, laws, kinks=None, atol=ATOL):
+def _integrate(f, intervals, laws, kinks=None, atol=ATOL, points=()):
     """Sum of :func:`scipy.integrate.quad` of ``f(anchor, offset)`` over the pieces of ``intervals`` (:func:`_pieces`).
 
-    The summed error estimate is kept below ``max(RTOL |value|, atol)``.
+    The summed error estimate is kept below ``max(RTOL |value|, atol)``; QUADPACK's own
+    warnings (subdivision limit, roundoff, a divergent or slowly convergent piece) and a
+    non-finite estimate become one :class:`AccuracyWarning`.
     """
-    total, error = 0.0, 0.0
-    for anchor, a, b in _pieces(intervals, laws, kinks):
-        value, err = scipy.integrate.quad(lambda o: f(anchor, o), a, b, epsabs=atol / 10, epsrel=RTOL / 10, limit=200)
+    total, error, notes = 0.0, 0.0, set()
+    for anchor, a, b in _pieces(intervals, laws, kinks, points):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", scipy.integrate.IntegrationWarning)
+            value, err = scipy.integrate.quad(lambda o: f(anchor, o), a, b, epsabs=atol / 10, epsrel=RTOL / 10, limit=200)
+        for w in caught:
+            if issubclass(w.category, scipy.integrate.IntegrationWarning):
+                notes.add(str(w.message).split("\n")[0].strip())
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         total += value
         error += err
-    if error > max(RTOL * abs(total), atol):
-        warnings.warn(f"quadrature error estimate {error:.2e} exceeds the tolerance for the value {total:.10g}", AccuracyWarning, stacklevel=3)
+    if notes or not math.isfinite(error) or error > max(RTOL * abs(total), atol):
+        extra = f" (QUADPACK: {'; '.join(sorted(notes))})" if notes else ""
+        warnings.warn(f"quadrature error estimate {error:.2e} exceeds the tolerance for the value {total:.10g}{extra}", AccuracyWarning, stacklevel=3)
     return total
 
 
