@@ -877,8 +877,9 @@ def _mass_weights(probes):
 def _mass_points(g, P, Q):
     r"""Quadrature break points where the 1-D integrand has its mass, and how far the quadrature can trust it.
 
-    The break points are the probes (4 per octave of distance from the laws' centre) whose share of
-    the integrand's mass is above ``MASS_FLOOR``: the integrand can live far outside both laws' scales
+    The break points are the probes beyond the laws' own break points (one per octave of distance from
+    the laws' centre) whose share of the integrand's mass is above ``MASS_FLOOR``: the integrand can
+    live far outside both laws' scales
     (:math:`p^2/q` between N(0, 1) and N(0, 0.70711) has a standard deviation of about 100). Returns
     ``(points, reach)``: ``reach`` is None, or the distance from the centre beyond which the integrand
     still has mass but :math:`\log(p/q)` is lost to rounding (``RESOLVED``); the caller then
@@ -892,7 +893,11 @@ def _mass_points(g, P, Q):
         return (), None
     x, values, radii = probes
     centre = 0.5 * (x[0, 0, 0] + x[1, 0, 0])
-    keep = share > MASS_FLOOR
+    own = np.concatenate([P._breakpoints(), Q._breakpoints()])
+    own = own[np.isfinite(own)]
+    beyond = (x[..., 0] < own.min()) | (x[..., 0] > own.max()) if own.size else np.ones(share.shape, dtype=bool)
+    octave = (np.arange(radii.size) % 4 == 0)[None, :]  # one break point per octave beyond the laws' own
+    keep = (share > MASS_FLOOR) & beyond & octave
     reach = None
     for ray in range(values.shape[0]):
         resolved = np.flatnonzero(~np.isnan(values[ray]))
