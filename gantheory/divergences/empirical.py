@@ -188,8 +188,11 @@ def w1(x, y, x_weights=None, y_weights=None, *, return_coupling=False, solver="a
       simplex on a sparse set of edges (a feasible staircase plan and nearest
       neighbours), all ``n m`` reduced costs priced in one chunked pass, the
       violating edges added until none is left, so the value is exact.
-      About 0.5 s at 500 x 333 and 10-16 s at 1000 x 1000 or 1500 x 1000
-      (13-43x the time of POT's compiled network simplex).
+      Measured in one BLAS thread (``benchmarks/bench_2d.py``): 0.1-4.4 s
+      up to 1500 x 1000 on uniform clouds in the unit square, 16-46x the
+      time of POT's compiled network simplex; 1.6-56 s on shifted Gaussian
+      clouds, whose mass moves far, 160-250x. Beyond a few hundred points,
+      install POT (``gantheory[ot]``).
 
     As an estimate of :math:`W_1(P, Q)` it is consistent but biased upwards
     (:math:`E\,W_1(\hat P, \hat Q) \ge W_1(P, Q)` by convexity), with a bias
