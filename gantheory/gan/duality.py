@@ -624,17 +624,24 @@ def penalty_optimum(P, Q, penalty=10.0, *, rtol=1e-10) -> float:
     (in :math:`\epsilon`, then in :math:`x` over every component's mean
     :math:`\pm 12` s.d., beyond which the integrand is below
     :math:`\varphi(12) \approx 10^{-32}` relative) are composite Gauss–Legendre
-    rules, 10 nodes a panel, on panels graded geometrically (ratio 2): in
-    :math:`x` about each component's mean from a quarter of the smallest
-    scale out to 12 times the largest, in :math:`\epsilon` towards both ends
-    down to a quarter of the smallest ratio of scales, where the interpolates'
-    scale turns. Every panel is bisected until two successive estimates agree
-    to ``rtol``; laws whose scales differ by :math:`10^4` (whose excess a
-    uniform grid of 4,001 points missed by :math:`3\cdot10^{-4}`) converge as
-    fast as equal ones. :math:`D` is computed as :math:`S_P - S_Q` right of the
-    laws' centre, so the tails carry no cancellation error. Cost:
-    :math:`O(4^\ell)` normal densities at refinement level :math:`\ell`
-    (about :math:`10^6` for two normals, at most :math:`2.5\cdot10^8`).
+    rules, 10 nodes a panel, on 16 even panels refined by panels graded
+    geometrically (ratio 2): in :math:`x` about each component's mean, from a
+    quarter of the smallest scale out to the whole span; in :math:`\epsilon`
+    towards both ends, down to a quarter of the smallest ratio of scales
+    (where the interpolates' scale turns), and, for each pair of components
+    with means :math:`\mu_P \ne \mu_Q`, about the :math:`\epsilon` whose mean
+    is :math:`x` (where the integrand peaks, with width at least
+    :math:`\min(\sigma_P, \sigma_Q)/(\sqrt2\,|\mu_P - \mu_Q|)`), down to a
+    quarter of that width. Every panel is bisected until two successive
+    estimates agree to ``rtol``; laws whose scales differ by :math:`10^4`
+    (whose excess a uniform grid of 4,001 points missed by
+    :math:`3\cdot10^{-4}`) converge as fast as equal ones. :math:`D` is
+    computed as :math:`S_P - S_Q` right of the
+    laws' centre, so the tails carry no cancellation error. Cost: the
+    normal densities grow 4x per level; N(3, 1) against N(0, 1), scales
+    :math:`10^4` or :math:`10^8` apart, means 10,000 s.d. apart and the
+    bimodal mixtures of the tests all stop after one bisection, with up to
+    a few million densities per pair of components (under 0.1 s each, measured).
 
     Examples
     --------
