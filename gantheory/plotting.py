@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import textwrap
 from collections.abc import Mapping
 
 import matplotlib
@@ -1242,7 +1243,7 @@ def plot_generator_costs(curves=None, *, costs=None, panels=("slope_logit_d",)) 
         the factor in the generator's gradient; the non-saturating one tends
         to 1. The maximum-likelihood slope grows without bound as D → 1: a few
         samples taken for real carry most of its gradient [1]_. The titles say
-        which of the drawn costs' logit slopes fall below 0.01 at the smallest D.
+        which of the drawn costs' logit slopes fall below 0.01 at the smallest D, and give them there.
 
     References
     ----------
@@ -1282,8 +1283,9 @@ def plot_generator_costs(curves=None, *, costs=None, panels=("slope_logit_d",)) 
     at = int(np.argmin(d))
     vanish = [_display(n) for n in names if abs(arrays[n]["slope_logit"][at]) < 0.01]
     keep = [_display(n) for n in names if abs(arrays[n]["slope_logit"][at]) >= 0.01]
-    logit_title = (f"Slopes in the logit: {' and '.join(vanish)}\nvanish{'es' * (len(vanish) == 1)} as D → 0" if vanish
-                   else "Slopes in the logit:\nnone vanishes as D → 0") + (f"; {' and '.join(keep)} stay{'s' * (len(keep) == 1)} ≥ 0.01" if keep else "")  # fmt: skip
+    values = ", ".join(f"{_display(n)} {abs(arrays[n]['slope_logit'][at]):.2g}" for n in names)
+    logit_title = (f"Slopes in the logit: {' and '.join(vanish)} vanish{'es' * (len(vanish) == 1)} as D → 0" if vanish
+                   else "Slopes in the logit: none vanishes as D → 0") + f"\n(at D = {float(d[at]):.2g}: {values})"  # fmt: skip
     titles = {"cost": "Costs (Goodfellow's tutorial, §3.2.6)",
               "slope_d": _slope_at_zero_title(d, {n: arrays[n]["slope_d"] for n in names}),
               "slope_logit": logit_title, "slope_logit_d": logit_title}  # fmt: skip
@@ -1307,7 +1309,9 @@ def plot_generator_costs(curves=None, *, costs=None, panels=("slope_logit_d",)) 
                 ax.set_xscale("log")
             ax.set_xlabel('D(G(z)) (probability of "real"), log scale' if panel == "slope_logit_d" else xlabel[x_axis])
             ax.set_ylabel(ylabel)
-            ax.set_title(titles[panel], fontsize=12 if single else 11)
+            width = 80 if single else 60  # characters per line: the title stays over its panel
+            ax.set_title("\n".join(textwrap.fill(line, width, break_on_hyphens=False) for line in titles[panel].split("\n")),
+                         fontsize=12 if single else 11)  # fmt: skip
             ax.legend(loc="best", fontsize=11 if single else 10)
         if vanish:
             fig.suptitle(f"Generator costs: the {' and '.join(vanish)} gradient{'s' * (len(vanish) > 1)} vanish{'es' * (len(vanish) == 1)}"
@@ -2012,7 +2016,7 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
         handles, labels = row_axes[0].get_legend_handles_labels()
         key.legend(handles, labels, loc="center", ncols=len(labels), fontsize=10, markerscale=1.5)
         cost_ax, w1_ax, modes_ax = subfigs[-1].subplots(1, 3)
-        n_modes = None
+        n_modes, counted = None, set()
         for i, (label, h) in enumerate(histories.items()):
             style = curve_style(i, markevery=0.1)
             for key, dashes in (("g_loss", style["linestyle"]), ("d_loss", ":")):
@@ -2028,6 +2032,13 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
             drawn = _modes_against_steps(steps, metrics, snaps[label], count)
             if drawn is not None:
                 at, modes, last = drawn
+                if at is not snaps[label]["steps"]:  # the logged metric: counted on at least MODE_SAMPLES generated points
+                    from gantheory.gan.train import MODE_SAMPLES
+
+                    config = _field(h, "config", f"histories[{label!r}]")
+                    counted.add(max(MODE_SAMPLES, int(config.get("n_eval", 0)) if isinstance(config, Mapping) else 0))
+                else:
+                    counted.add(snaps[label]["samples"].shape[1])
                 n_modes = n_modes if last is None else last.n_modes
                 end = "" if last is None else \
                     f" (last snapshot: {last.modes}/{last.n_modes}, {100 * last.high_quality:.0f}% HQ, fewest {min(last.counts)} of {last.n})"  # fmt: skip
@@ -2042,7 +2053,8 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
         w1_ax.legend(loc="upper right")
         modes_ax.set_xlabel("training step")
         modes_ax.set_ylabel("modes covered" + ("" if n_modes is None else f" (of {n_modes})"))
-        modes_ax.set_title("Modes covered (≥ 1 sample within 3 sd)", fontsize=12)
+        of = f" of {counted.pop():,}" if len(counted) == 1 else ""
+        modes_ax.set_title(f"Modes covered (≥ 1{of} sample{'s' * bool(of)} within 3 sd)", fontsize=12)
         if n_modes is not None:
             modes_ax.axhline(n_modes, color="0.4", linewidth=0.8, linestyle=":")
             modes_ax.set_ylim(-0.3, 1.5 * n_modes)  # room above the curves for the legend
@@ -2337,7 +2349,6 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
         rest = [f"{m} {modes_of(c)}/{k} ({share_of(c):.0f}% HQ)" for m, c in last.items() if c is None or c.modes < k]
         verdict = (f"all {k} modes covered by {', '.join(full)}" if full else f"no method covers all {k} modes") + \
             (f"; not by {', '.join(rest)}" if rest and full else f": {', '.join(rest)}" if rest else "")  # fmt: skip
-        import textwrap
 
         verdict = textwrap.fill(f"At the last snapshot ({n} samples): {verdict}", width=int(11 * fig.get_figwidth()))
         fig.suptitle(f"Mode collapse on {k} modes: the samples over training (one row per method), modes covered and "

@@ -182,7 +182,7 @@ def test_generator_costs_default_is_the_slope_in_the_logit_against_d_for_the_cos
     assert [line.get_label() for line in ax.get_lines()] == ["minimax", "non-saturating"]
     minimax = ax.get_lines()[0]  # |d log(1 - σ(a)) / da| = σ(a) = D: it vanishes with D
     np.testing.assert_allclose(minimax.get_xdata(), curves.d) and np.testing.assert_allclose(minimax.get_ydata(), curves.d, rtol=1e-12)
-    assert ax.get_title() == "Slopes in the logit: minimax\nvanishes as D → 0; non-saturating stays ≥ 0.01"
+    assert ax.get_title() == "Slopes in the logit: minimax vanishes as D → 0\n(at D = 0.001: minimax 0.001, non-saturating 1)"
 
 
 # -- 5. optimal discriminator -------------------------------------------------------------------
