@@ -6,6 +6,7 @@
   (``linear`` is the affine layer ``x @ W + b`` as one node);
 * :mod:`~gantheory.autograd.nn`: ``Module``, ``Linear``, ``MLP``, activations;
 * :mod:`~gantheory.autograd.optim`: ``SGD`` (momentum), ``Adam``, ``RMSProp``;
+* :func:`functional_call`: a module evaluated at other parameter values (as ``torch.func.functional_call``);
 * :func:`check_grads`: gradients of any order against central finite differences.
 
 Gradients can be differentiated again (``create_graph=True``, or nesting
@@ -22,6 +23,7 @@ array([0.5, 0. , 1. ])
 """
 
 from gantheory.autograd import nn, ops, optim
+from gantheory.autograd.functional import functional_call
 from gantheory.autograd.gradcheck import GradientCheckError, check_grads
 from gantheory.autograd.ops import (
     abs,
@@ -59,7 +61,7 @@ from gantheory.autograd.tensor import (
 
 __all__ = [
     "Tensor", "Primitive", "no_grad", "grad", "value_and_grad", "jacobian", "hessian_vector_product",
-    "check_grads", "GradientCheckError", "unbroadcast",
+    "check_grads", "GradientCheckError", "unbroadcast", "functional_call",
     "abs", "concatenate", "exp", "leaky_relu", "linear", "log", "log_sigmoid", "matmul", "maximum", "mean", "norm", "relu",
     "reshape", "sigmoid", "softplus", "sort", "sqrt", "stack", "sum", "tanh", "transpose",
     "nn", "ops", "optim",

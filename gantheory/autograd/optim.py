@@ -2,13 +2,15 @@
 
 Each follows PyTorch's update formulas exactly (``torch.optim``, version 2.x
 documentation, whose pseudocode is reproduced in each docstring), so results
-can be compared step by step. :meth:`Optimizer.step` updates the parameters'
-raw arrays in place, outside any graph. :meth:`Optimizer.functional_step` is
-the same update recorded on the graph: it returns new parameter Tensors built
-with autograd operations from (possibly graph-carrying) gradients and a copy
-of the optimizer's state (:meth:`Optimizer.functional_state`), so that a
-quantity computed after several updates can be differentiated through them
-(the unrolled GAN of :func:`gantheory.gan.train`, ``unroll=k``).
+can be compared step by step. Each update is written once, as a rule
+``_rule(p, g, state) -> (new_p, new_state)`` of operators and primitives that
+run on raw arrays and on Tensors alike. :meth:`Optimizer.step` applies it to
+the raw arrays, outside any graph, and writes the result into the parameters;
+:meth:`Optimizer.functional_step` applies it to (possibly graph-carrying)
+Tensors and a copy of the optimizer's state (:meth:`Optimizer.functional_state`),
+returning new parameter Tensors, so that a quantity computed after several
+updates can be differentiated through them (the unrolled GAN of
+:func:`gantheory.gan.train`, ``unroll=k``). The two give the same values bit for bit.
 
 Examples
 --------
@@ -80,6 +82,23 @@ class Optimizer:
                 self._update(k, p.data, _data(p.grad))
 
     def _update(self, k, w, g):
+        """Parameter ``k``'s update on raw arrays: the rule's result written into ``w``, its state kept.
+
+        A subclass that cannot record its update on the graph overrides this alone (``w`` in place).
+        """
+        new_w, state = self._rule(w, g, self._state(k))
+        w[...] = new_w
+        self._set_state(k, state)
+
+    def _rule(self, p, g, state):
+        """The update, written once: ``(new_p, new_state)`` from arrays or Tensors (no in-place operation)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot record its update on the graph (no _rule)")
+
+    def _state(self, k):
+        """Parameter ``k``'s state as the rule takes it."""
+        raise NotImplementedError
+
+    def _set_state(self, k, state):
         raise NotImplementedError
 
     #: Whether :meth:`functional_step` is implemented (the update can be recorded on the graph).
@@ -93,7 +112,9 @@ class Optimizer:
         list
             One entry per parameter (its buffers and step count, as arrays and ints).
         """
-        raise NotImplementedError(f"{type(self).__name__} cannot record its update on the graph (no functional_state)")
+        if not self.records_updates:
+            raise NotImplementedError(f"{type(self).__name__} cannot record its update on the graph (no functional_state)")
+        return [_copied(self._state(k)) for k in range(len(self.params))]
 
     def functional_step(self, params, grads, state):
         """The update as graph operations: ``(new_params, new_state)``, nothing changed in place.
@@ -117,23 +138,26 @@ class Optimizer:
             The updated parameters and state. With the same gradients, the
             values are those :meth:`step` would write, bit for bit.
         """
-        raise NotImplementedError(f"{type(self).__name__} cannot record its update on the graph; "
-                                  "SGD, Adam and RMSProp can (functional_step)")  # fmt: skip
-
-    def _functional(self, params, grads, state, update):
+        if not self.records_updates:
+            raise NotImplementedError(f"{type(self).__name__} cannot record its update on the graph; "
+                                      "SGD, Adam and RMSProp can (functional_step)")  # fmt: skip
         if not (len(params) == len(grads) == len(state) == len(self.params)):
             raise ValueError(f"params, grads and state must have one entry per parameter ({len(self.params)}), "
                              f"got {len(params)}, {len(grads)}, {len(state)}")  # fmt: skip
         new_params, new_state = [], []
         for p, g, st in zip(params, grads, state):
-            if g is None:
-                new_params.append(p)
-                new_state.append(st)
-            else:
-                p, st = update(p, g, st)
-                new_params.append(p)
-                new_state.append(st)
+            if g is not None:
+                p, st = self._rule(p, g, st)
+            new_params.append(p)
+            new_state.append(st)
         return new_params, new_state
+
+
+def _copied(state):
+    """``state`` (an array, ``None``, an int, or a tuple of these) with its arrays copied."""
+    if isinstance(state, tuple):
+        return tuple(_copied(item) for item in state)
+    return state.copy() if hasattr(state, "copy") else state
 
 
 def _check_unit_interval(value, name):
@@ -179,22 +203,20 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
         self.buffers = [None] * len(self.params)
 
-    def _update(self, k, w, g):
-        if self.momentum:
-            b = self.buffers[k]
-            if b is None:
-                b = self.buffers[k] = g.copy()
-            else:
-                b *= self.momentum
-                b += g
-            g = g + self.momentum * b if self.nesterov else b
-        w -= self.lr * g
-
     records_updates = True
 
-    def functional_state(self):
-        """The momentum buffers, copied (``None`` before a parameter's first update, or without momentum)."""
-        return [None if b is None else b.copy() for b in self.buffers]
+    def _rule(self, p, g, b):
+        if self.momentum:
+            b = g if b is None else b * self.momentum + g
+            g = g + self.momentum * b if self.nesterov else b
+        return p - self.lr * g, b
+
+    def _state(self, k):
+        """The momentum buffer (``None`` before the parameter's first update, or without momentum)."""
+        return self.buffers[k]
+
+    def _set_state(self, k, b):
+        self.buffers[k] = b
 
     def functional_step(self, params, grads, state):
         """:meth:`step` recorded on the graph (see :meth:`Optimizer.functional_step`).
@@ -209,13 +231,7 @@ class SGD(Optimizer):
         >>> w1.data, w1.backward(), w.grad               # w1 = w - 0.1 * 2w = 0.8 w
         (array([1.6]), None, array([0.8]))
         """
-        def update(p, g, b):
-            if self.momentum:
-                b = g if b is None else b * self.momentum + g
-                g = g + self.momentum * b if self.nesterov else b
-            return p - self.lr * g, b
-
-        return self._functional(params, grads, state, update)
+        return super().functional_step(params, grads, state)
 
 
 class Adam(Optimizer):
@@ -260,26 +276,23 @@ class Adam(Optimizer):
         self.v = [_xp(p.data).zeros_like(p.data) for p in self.params]
         self.t = [0] * len(self.params)
 
-    def _update(self, k, w, g):
-        b1, b2 = self.beta1, self.beta2
-        m, v = self.m[k], self.v[k]
-        self.t[k] += 1
-        t = self.t[k]
-        m *= b1
-        m += (1 - b1) * g
-        v *= b2
-        v += (1 - b2) * (g * g)
-        step_size = self.lr / (1 - b1**t)
-        denom = _xp(v).sqrt(v)
-        denom /= math.sqrt(1 - b2**t)
-        denom += self.eps
-        w -= step_size * (m / denom)
-
     records_updates = True
 
-    def functional_state(self):
-        """Per parameter ``(m, v, t)``: the moments, copied, and the step count."""
-        return [(m.copy(), v.copy(), t) for m, v, t in zip(self.m, self.v, self.t)]
+    def _rule(self, p, g, state):
+        b1, b2 = self.beta1, self.beta2
+        m, v, t = state
+        t += 1
+        m = m * b1 + (1 - b1) * g
+        v = v * b2 + (1 - b2) * (g * g)
+        denom = _safe_sqrt(v) / math.sqrt(1 - b2**t) + self.eps
+        return p - self.lr / (1 - b1**t) * (m / denom), (m, v, t)
+
+    def _state(self, k):
+        """``(m, v, t)``: the moments and the step count."""
+        return self.m[k], self.v[k], self.t[k]
+
+    def _set_state(self, k, state):
+        self.m[k], self.v[k], self.t[k] = state
 
     def functional_step(self, params, grads, state):
         """:meth:`step` recorded on the graph (see :meth:`Optimizer.functional_step`).
@@ -297,17 +310,7 @@ class Adam(Optimizer):
         >>> w1.data, state[0][2]                         # as step(): ~lr * sign(g); t = 1
         (array([0.9]), 1)
         """
-        b1, b2, eps, lr = self.beta1, self.beta2, self.eps, self.lr
-
-        def update(p, g, st):
-            m, v, t = st
-            t += 1
-            m = m * b1 + (1 - b1) * g
-            v = v * b2 + (1 - b2) * (g * g)
-            denom = _safe_sqrt(v) / math.sqrt(1 - b2**t) + eps
-            return p - lr / (1 - b1**t) * (m / denom), (m, v, t)
-
-        return self._functional(params, grads, state, update)
+        return super().functional_step(params, grads, state)
 
 
 class RMSProp(Optimizer):
@@ -348,24 +351,25 @@ class RMSProp(Optimizer):
         self.s = [_xp(p.data).zeros_like(p.data) for p in self.params]
         self.buffers = [_xp(p.data).zeros_like(p.data) for p in self.params] if self.momentum else None
 
-    def _update(self, k, w, g):
-        s = self.s[k]
-        s *= self.alpha
-        s += (1 - self.alpha) * (g * g)
-        direction = g / (_xp(s).sqrt(s) + self.eps)
-        if self.momentum:
-            b = self.buffers[k]
-            b *= self.momentum
-            b += direction
-            direction = b
-        w -= self.lr * direction
-
     records_updates = True
 
-    def functional_state(self):
-        """Per parameter ``(s, b)``: the mean square and the momentum buffer (``None`` without momentum), copied."""
-        buffers = self.buffers if self.momentum else [None] * len(self.s)
-        return [(s.copy(), None if b is None else b.copy()) for s, b in zip(self.s, buffers)]
+    def _rule(self, p, g, state):
+        s, b = state
+        s = s * self.alpha + (1 - self.alpha) * (g * g)
+        direction = g / (_safe_sqrt(s) + self.eps)
+        if self.momentum:
+            b = b * self.momentum + direction
+            direction = b
+        return p - self.lr * direction, (s, b)
+
+    def _state(self, k):
+        """``(s, b)``: the mean square and the momentum buffer (``None`` without momentum)."""
+        return self.s[k], (self.buffers[k] if self.momentum else None)
+
+    def _set_state(self, k, state):
+        self.s[k] = state[0]
+        if self.momentum:
+            self.buffers[k] = state[1]
 
     def functional_step(self, params, grads, state):
         """:meth:`step` recorded on the graph (see :meth:`Optimizer.functional_step`).
@@ -381,15 +385,4 @@ class RMSProp(Optimizer):
         >>> w1.data                                      # as step()
         array([0.9])
         """
-        alpha, mu, eps, lr = self.alpha, self.momentum, self.eps, self.lr
-
-        def update(p, g, st):
-            s, b = st
-            s = s * alpha + (1 - alpha) * (g * g)
-            direction = g / (_safe_sqrt(s) + eps)
-            if mu:
-                b = b * mu + direction
-                direction = b
-            return p - lr * direction, (s, b)
-
-        return self._functional(params, grads, state, update)
+        return super().functional_step(params, grads, state)
