@@ -2,8 +2,9 @@
 
 Truths: the V-statistic of point masses (exact MMD between discrete laws is
 that finite sum), the factorization of the Gaussian kernel over coordinates,
-1-D quadrature of the Gaussian integral, the energy distance (the distance
-kernel), brute-force permutations, and the estimators' means over seeds
+1-D quadrature of the Gaussian integral, the distance kernel against
+brute-force distance matrices, SciPy's 1-D energy distance and the Rice
+mean (isotropic 2-D normals), brute-force permutations, and the estimators' means over seeds
 against the exact value with a tolerance from their spread. The 2-D
 spectral route (Bochner) against the Gaussian-mixture closed form, the
 inverse multiquadric as a scale mixture of Gaussian kernels, and seeded
@@ -60,13 +61,35 @@ def test_exact_mmd_between_point_masses_is_the_v_statistic(kernel):
     assert exact == pytest.approx(gt.empirical.mmd(x, y, kernel, bandwidth, unbiased=False), rel=1e-12)
 
 
+def _rice_mean(nu, sigma):
+    """E||Z||, Z ~ N(mu, sigma^2 I_2), |mu| = nu: the Rice mean sigma sqrt(pi/2) L_1/2(-nu^2 / 2 sigma^2), through scaled Bessel functions."""
+    y = nu * nu / (4 * sigma * sigma)
+    return sigma * math.sqrt(math.pi / 2) * ((1 + 2 * y) * scipy.special.i0e(y) + 2 * y * scipy.special.i1e(y))
+
+
 def test_distance_kernel_gives_the_energy_distance_exactly():
+    # samples: 2 E|X - Y| - E|X - X'| - E|Y - Y'| from the full distance matrices (V: all pairs; U: distinct pairs)
     rng = np.random.default_rng(3)
     x, y = rng.normal(size=(300, 2)), rng.normal(0.5, 1.0, size=(200, 2))
-    for unbiased in (True, False):
-        assert gt.empirical.mmd(x, y, "distance", unbiased=unbiased) == pytest.approx(gt.empirical.energy_distance(x, y, unbiased=unbiased), rel=1e-12)
+    dist = lambda a, b: np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(-1))
+    dxx, dyy, dxy = dist(x, x), dist(y, y), dist(x, y)
+    v_stat = 2 * dxy.mean() - dxx.mean() - dyy.mean()
+    u_stat = 2 * dxy.mean() - dxx.sum() / (300 * 299) - dyy.sum() / (200 * 199)
+    for unbiased, truth in ((False, v_stat), (True, u_stat)):
+        assert gt.empirical.mmd(x, y, "distance", unbiased=unbiased) == pytest.approx(truth, rel=1e-12)
+        assert gt.empirical.energy_distance(x, y, unbiased=unbiased) == pytest.approx(truth, rel=1e-12)
+    # 1-D: SciPy's energy_distance is the square root of the V-statistic
+    assert gt.empirical.mmd(x[:, 0], y[:, 0], "distance", unbiased=False) == pytest.approx(scipy.stats.energy_distance(x[:, 0], y[:, 0]) ** 2, rel=1e-12)
+    # exact, between mixtures of isotropic 2-D normals: every difference of components is N(m, s^2 I), ||.|| a Rice law
     P, Q = gt.ring_of_gaussians(4), gt.MultivariateNormal([0.0, 0.0], np.eye(2))
-    assert gt.mmd(P, Q, kernel="distance") == gt.energy_distance(P, Q)
+    modes, var = [c.mean for c in P.components], 0.02**2
+    assert _rice_mean(1.0, 1.0) == pytest.approx(scipy.stats.rice(1.0).mean(), rel=1e-14)  # the Bessel form, where SciPy's is accurate
+    pq = np.mean([_rice_mean(np.linalg.norm(m), math.sqrt(var + 1.0)) for m in modes])
+    pp = np.mean([[_rice_mean(np.linalg.norm(a - b), math.sqrt(2 * var)) for b in modes] for a in modes])
+    qq = _rice_mean(0.0, math.sqrt(2.0))  # Rayleigh: sqrt(pi)
+    truth = 2 * pq - pp - qq
+    assert gt.mmd(P, Q, kernel="distance") == pytest.approx(truth, rel=1e-12)
+    assert gt.energy_distance(P, Q) == pytest.approx(truth, rel=1e-12)
 
 
 def test_cubic_kernel_sees_only_the_first_three_moments():
