@@ -47,8 +47,9 @@ def test_the_bias_returns_with_a_critic_trained_on_the_batch():
     assert np.all(np.abs(r.fixed_grad - r.population_grad) < 3 * r.fixed_grad_se)
     assert np.all(r.bias < -4 * r.bias_se)
     assert np.all(r.learned_grad < r.population_grad)
-    # the paired bias is the learned critic's error against d eta / d theta, computed here independently (SciPy quadrature,
-    # the max over c, central differences): learned - eta' equals it up to the fixed critic's Monte Carlo error
+    # the paired bias is the learned critic's error against d eta / d theta, computed here independently
+    # (SciPy quadrature, the max over c, central differences): learned - eta' is the bias up to the fixed
+    # critic's Monte Carlo error
     h = 1e-4
     eta_prime = np.array([(_eta(t + h) - _eta(t - h)) / (2 * h) for t in r.theta])
     assert np.all(np.abs(r.learned_grad - eta_prime - r.bias) < 3 * r.fixed_grad_se)
