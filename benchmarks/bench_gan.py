@@ -29,7 +29,7 @@ CPU build); without it only ours is timed.
 
 Run: ``python benchmarks/bench_gan.py`` (a few minutes on a busy machine).
 
-``--defaults`` measures instead what :data:`gantheory.gan.train.LOSS_DEFAULTS`
+``--defaults`` measures instead what :data:`gantheory.gan.training.LOSS_DEFAULTS`
 give: for each loss, with its defaults (2000 steps, batch 256), the sliced W1
 between 256 generated and 256 target points at step 0 and at the end, seeds
 0, 1, 2, on the ring of 8 Gaussians and on the 5x5 grid (about 10 min).

@@ -165,7 +165,7 @@ def _costs_report(data):
 def _optimal(s):
     from gantheory.divergences import exact
     from gantheory.gan import optimal, train
-    from gantheory.gan.train import AffineGenerator
+    from gantheory.gan.players import AffineGenerator
 
     P, Q = OPTIMAL_P, OPTIMAL_Q
     convergence = optimal.discriminator_convergence(P, Q, steps=s["convergence_steps"], log_every=max(1, s["convergence_steps"] // 30), rng=0)

@@ -105,7 +105,7 @@ def test_an_out_that_is_a_file_is_refused_before_training(tmp_path, monkeypatch,
     def fail(*args, **kwargs):
         raise AssertionError("trained")
 
-    monkeypatch.setattr(sys.modules["gantheory.gan.train"], "train", fail)
+    monkeypatch.setattr(sys.modules["gantheory.gan.training"], "train", fail)
     (tmp_path / "afile.txt").write_text("keep me")
     assert main(["train", "--out", str(tmp_path / "afile.txt"), "--quiet"]) == 2
     captured = capsys.readouterr()
@@ -126,7 +126,7 @@ def test_an_existing_run_is_overwritten_with_a_note(tmp_path, capsys):
 def test_ctrl_c_exits_130_and_keeps_the_completed_steps(tmp_path, monkeypatch, capsys):
     # Ctrl-C in the middle of the run: a generator whose 12th forward pass raises KeyboardInterrupt.
     # The library catches it, undoes the step in progress and returns the completed steps.
-    module = sys.modules["gantheory.gan.train"]
+    module = sys.modules["gantheory.gan.training"]
     real_train = module.train
 
     class Interrupted(module.AffineGenerator):
@@ -151,7 +151,7 @@ def test_ctrl_c_outside_the_training_loop_exits_130(monkeypatch, tmp_path, capsy
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sys.modules["gantheory.gan.train"], "train", interrupted)
+    monkeypatch.setattr(sys.modules["gantheory.gan.training"], "train", interrupted)
     assert main(["train", "--out", str(tmp_path), "--quiet"]) == 130
     assert "gantheory train: interrupted" in capsys.readouterr().err
 

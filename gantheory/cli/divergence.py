@@ -58,6 +58,7 @@ from tqdm.auto import tqdm
 
 from gantheory import distributions
 from gantheory.divergences import discrete, empirical, exact
+from gantheory._json import json_number
 from gantheory._validation import as_samples
 from gantheory.cli import count, did_you_mean
 
@@ -387,13 +388,6 @@ def _flag(rows):
     return rows
 
 
-def _json_number(value):
-    """A value JSON can hold: infinities as the strings "inf"/"-inf", NaN as null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    return value
-
-
 def to_json(header: dict, rows: list[dict]) -> str:
     """The header and the rows as one strict JSON object (see the module docstring).
 
@@ -411,7 +405,7 @@ def to_json(header: dict, rows: list[dict]) -> str:
       ]
     }
     """
-    rows = [{key: _json_number(value) for key, value in row.items()} for row in rows]
+    rows = [{key: json_number(value) for key, value in row.items()} for row in rows]
     return json.dumps({**header, "rows": rows}, indent=2, ensure_ascii=False, allow_nan=False)
 
 

@@ -103,7 +103,7 @@ def _train(args) -> int:
     _check(args, target)
     from threadpoolctl import threadpool_limits
 
-    from gantheory.gan.train import Game, train
+    from gantheory.gan.training import Game, train
 
     game_options = {"generator": args.generator, "loss": args.loss, "optimizer": args.optimizer, "lr": args.lr,
                     "d_lr": args.d_lr, "batch_size": args.batch_size, "n_critic": args.n_critic, "update": args.update,
@@ -142,7 +142,7 @@ def metric_lines(history) -> list[str]:
     >>> metric_lines(h)
     ['js_knn: 0.4 at step 0 -> 0 at step 100 (at or below its noise floor 0.05, the largest of 10 data-against-data values at n = 256)']
     """
-    from gantheory.gan.train import MODE_SAMPLES
+    from gantheory.gan.metrics import MODE_SAMPLES
 
     lines, floor = [], history.metrics.get("js_knn_floor")
     for name, values in history.metrics.items():
@@ -162,7 +162,7 @@ def metric_lines(history) -> list[str]:
 def add_parser(commands) -> None:
     """Register ``gantheory train`` on the subparsers ``commands``."""
     from gantheory.gan.losses import LOSSES
-    from gantheory.gan.train import OPTIMIZERS, UPDATES
+    from gantheory.gan.training import OPTIMIZERS, UPDATES
 
     p = commands.add_parser(
         "train",

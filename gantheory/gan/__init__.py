@@ -3,13 +3,19 @@
 * :mod:`~gantheory.gan.losses`: discriminator and generator costs (minimax,
   non-saturating, maximum likelihood, least squares), Wasserstein critics
   (weight clipping, gradient penalty) and the Cramér/energy critic;
-* :mod:`~gantheory.gan.train`: the training loop and its ``History``
-  (per-loss defaults, atomic steps, ``History.save``/``History.load`` with
-  the players' weights, ``History.sample(n)`` from the trained generator) and
-  ``Game``, the same game stepped one player's update at a time; the remedies
-  for mode collapse (``unroll``, ``pack``, ``minibatch_std``, ``r1``) and the
-  critic's Lipschitz constraints (``spectral_norm``, ``clip``,
-  ``gradient_penalty``, ``one_sided``) as options of both;
+* :func:`train` (in :mod:`~gantheory.gan.training`, with :class:`TrainConfig`,
+  the options of a run, and :class:`Game`, the same game stepped one player's
+  update at a time): the training loop; per-loss defaults, atomic steps; the
+  remedies for mode collapse (``unroll``, ``pack``, ``minibatch_std``, ``r1``)
+  and the critic's Lipschitz constraints (``spectral_norm``, ``clip``,
+  ``gradient_penalty``, ``one_sided``) as options;
+* :mod:`~gantheory.gan.players`: the default MLPs, ``AffineGenerator``,
+  packing and the minibatch standard deviation;
+* :mod:`~gantheory.gan.history`: ``History``, what a run recorded
+  (``History.save``/``History.load`` as strict JSON with the players' weights,
+  ``History.sample(n)`` from the trained generator);
+* :mod:`~gantheory.gan.metrics`: what training logs, and ``mode_coverage``;
+* :mod:`~gantheory.gan.harness`: the logged training loop the experiments share;
 * :mod:`~gantheory.gan.optimal`: the optimal discriminator, V(D*, G) and a
   discriminator trained towards D*;
 * :mod:`~gantheory.gan.gradients`: the generator cost curves, the
@@ -17,7 +23,7 @@
 * :mod:`~gantheory.gan.dynamics`: the Dirac-GAN and the game Jacobian (Nash dynamics);
 * :mod:`~gantheory.gan.critics`: Wasserstein vs Cramér sample gradients, the parallel-lines sweep,
   weak convergence, a critic trained on the batch;
-* :mod:`~gantheory.gan.modes`: mode coverage (modes covered, high-quality share, reverse KL) and the mode-collapse table;
+* :mod:`~gantheory.gan.modes`: the mode-collapse table (modes covered, high-quality share, reverse KL over seeds);
 * :mod:`~gantheory.gan.duality`: the Kantorovich potential, Lipschitz critics, the penalized critic's optimum;
 * :mod:`~gantheory.gan.fgan`: the f-GAN variational lower bound on an f-divergence.
 
@@ -51,8 +57,19 @@ from gantheory.gan.losses import (
     wasserstein_generator_cost,
 )
 
-# train() shadows its module's name here: gt.gan.train is the function (the module is sys.modules["gantheory.gan.train"])
-from gantheory.gan.train import LOSS_DEFAULTS, AffineGenerator, Game, History, append_minibatch_std, train
+# gt.gan.train is the function; its module is gantheory.gan.training (no module shares the function's name)
+from gantheory.gan.players import AffineGenerator, append_minibatch_std
+from gantheory.gan.history import History
+from gantheory.gan.metrics import ModeCoverage, mode_coverage
+from gantheory.gan.training import LOSS_DEFAULTS, Game, TrainConfig, train
+from gantheory.gan import harness, history, metrics, players, training
+
+# Transitional: the module's old name. `from gantheory.gan.train import X` still finds X in gantheory.gan.training
+# until plotting.py's lazy import of MODE_SAMPLES moves (issue 25, step 1); the attribute gantheory.gan.train is the
+# function. Remove this line with that import.
+import sys as _sys
+
+_sys.modules.setdefault("gantheory.gan.train", training)
 from gantheory.gan import critics
 from gantheory.gan.critics import (
     BernoulliMinimizers,
@@ -106,4 +123,4 @@ from gantheory.gan.duality import (
     penalty_optimum,
 )
 from gantheory.gan import modes
-from gantheory.gan.modes import ModeCollapseRow, ModeCollapseTable, ModeCoverage, mode_collapse_table, mode_coverage
+from gantheory.gan.modes import ModeCollapseRow, ModeCollapseTable, mode_collapse_table

@@ -49,7 +49,8 @@ from gantheory.distributions import Distribution, Mixture, Normal
 from gantheory.divergences import exact
 from gantheory.divergences._laws import AccuracyWarning
 from gantheory.gan import losses
-from gantheory.gan.optimal import _hidden_sizes, _mean_and_se, _train_logged, optimal_discriminator
+from gantheory.gan import harness
+from gantheory.gan.optimal import optimal_discriminator
 
 __all__ = [
     "KantorovichPotential",
@@ -456,7 +457,7 @@ def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.0
         raise ValueError(f"c must be > 0, got {c}")
     if not penalty >= 0:
         raise ValueError(f"penalty must be >= 0, got {penalty}")
-    hidden = _hidden_sizes(hidden)
+    hidden = harness.hidden_sizes(hidden)
     seed = as_seed(rng)
     gen = as_generator(seed)
     critic = _make_critic(constraint, hidden, gen)
@@ -488,9 +489,9 @@ def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.0
         lipschitz = float(np.abs(_slopes(critic, grid)).max())
         critic.train()
         curves.append(_aligned(fg, optimal, weights))
-        return (*_mean_and_se(fx, -fy), *_mean_and_se(fx - star_x, star_y - fy), lipschitz)
+        return (*harness.mean_and_se(fx, -fy), *harness.mean_and_se(fx - star_x, star_y - fy), lipschitz)
 
-    t, rows = _train_logged(
+    t, rows = harness.train_logged(
         update, record, lambda n: P.sample(n, gen).reshape(-1, 1), lambda n: Q.sample(n, gen).reshape(-1, 1),
         steps=steps, log_every=log_every, batch_size=batch_size,
     )

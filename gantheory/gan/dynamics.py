@@ -54,7 +54,6 @@ References
 
 from __future__ import annotations
 
-import contextlib
 import numbers
 from dataclasses import dataclass
 
@@ -65,6 +64,7 @@ import gantheory.autograd as ag
 from gantheory._rng import as_seed
 from gantheory._validation import check_choice, check_positive_int
 from gantheory.gan.losses import LOSSES
+from gantheory.gan.players import AffineGenerator
 
 __all__ = [
     "DiracGAN", "DIRAC_LOSSES", "DIRAC_REGULARIZERS", "DIRAC_UPDATES", "DIRAC_CONFIGS", "DIVERGENCE_BOUND", "dirac_gan_runs",
@@ -836,33 +836,16 @@ class GameJacobian:
     n_generator: int
 
 
-def _set_parameter(module, name, value):
-    """Replace the parameter at attribute path ``name`` (``layers.0.weight``) of ``module`` by ``value``."""
-    *path, last = name.split(".")
-    owner = module
-    for part in path:
-        owner = owner[int(part)] if isinstance(owner, list) else getattr(owner, part)
-    if isinstance(owner, list):
-        owner[int(last)] = value
-    else:
-        setattr(owner, last, value)
-
-
-@contextlib.contextmanager
-def _bound_to(players, flat):
-    """Make the players' parameters slices of the flat Tensor ``flat`` (restored on exit)."""
-    saved, offset = [], 0
-    try:
-        for module in players:
-            for name, p in list(module.named_parameters()):
-                piece = flat[offset : offset + p.size].reshape(p.shape)
-                saved.append((module, name, p))
-                _set_parameter(module, name, piece)
-                offset += p.size
-        yield
-    finally:
-        for module, name, p in reversed(saved):
-            _set_parameter(module, name, p)
+def _unflattened(players, flat):
+    """Per player, its parameters as slices of the flat vector ``flat`` (in ``parameters()`` order), for functional_call."""
+    pieces, offset = [], 0
+    for module in players:
+        values = []
+        for p in module.parameters():
+            values.append(flat[offset : offset + p.size].reshape(p.shape))
+            offset += p.size
+        pieces.append(values)
+    return pieces
 
 
 def _game_setup(generator, discriminator, real, z, loss, r1):
@@ -889,26 +872,31 @@ def _game_setup(generator, discriminator, real, z, loss, r1):
 def _game_field(generator, discriminator, real, z, spec, r1, n_generator):
     """The field :math:`v(w)` of the flat parameter vector ``w`` (a Tensor), recorded for differentiation."""
 
-    def costs():
-        fake = generator(z)
-        gen = spec.generator_cost(discriminator(fake))
-        disc = spec.discriminator_cost(discriminator(real), discriminator(fake))
+    def costs(w):
+        # the players at the parameters w (a flat vector): functional_call, the modules untouched
+        g_params, d_params = _unflattened((generator, discriminator), w)
+
+        def D(x):
+            return ag.functional_call(discriminator, d_params, x)
+
+        fake = ag.functional_call(generator, g_params, z)
+        gen = spec.generator_cost(D(fake))
+        disc = spec.discriminator_cost(D(real), D(fake))
         if spec.gradient_penalty:
             # WGAN-GP on interpolates fixed by a seed (so v is a function of w). Not losses.gradient_penalty:
             # it detaches the samples, right for training, but v_ψ depends on θ through the interpolates.
             t = np.random.default_rng(0).random((real.shape[0], 1))
             between = t * real + (1 - t) * fake
-            grad_x = ag.grad(lambda x: ag.sum(discriminator(x)), create_graph=True)(between)
+            grad_x = ag.grad(lambda x: ag.sum(D(x)), create_graph=True)(between)
             disc = disc + spec.gradient_penalty * ag.mean((ag.norm(grad_x, axis=1) - 1.0) ** 2)
         if r1:  # R1: γ/2 E_real ||∇_x D(x)||², a double backward
-            grad_x = ag.grad(lambda x: ag.sum(discriminator(x)), create_graph=True)(real)
+            grad_x = ag.grad(lambda x: ag.sum(D(x)), create_graph=True)(real)
             disc = disc + 0.5 * r1 * ag.mean(ag.sum(grad_x * grad_x, axis=1))
         return gen, disc
 
     def cost_of(player):
         def cost(w):
-            with _bound_to((generator, discriminator), w):
-                return costs()[player]
+            return costs(w)[player]
 
         return cost
 
@@ -956,7 +944,7 @@ def game_vector_field(generator, discriminator, real, z, loss="non_saturating", 
     --------
     >>> import numpy as np
     >>> from gantheory.autograd import nn
-    >>> from gantheory.gan.train import AffineGenerator
+    >>> from gantheory.gan.players import AffineGenerator
     >>> D = nn.Linear(1, 1, rng=0)
     >>> D.weight.data[:] = 0.0                       # D ≡ 0: no signal for anyone
     >>> game_vector_field(AffineGenerator(), D, np.ones(4), np.zeros(4))[:2]
@@ -1014,7 +1002,7 @@ def game_jacobian(generator, discriminator, real, z, loss="non_saturating", r1=0
     --------
     >>> import numpy as np
     >>> from gantheory.autograd import nn
-    >>> from gantheory.gan.train import AffineGenerator
+    >>> from gantheory.gan.players import AffineGenerator
     >>> G, D = AffineGenerator(), nn.MLP([1, 4, 1], activation="tanh", rng=0)
     >>> out = game_jacobian(G, D, np.linspace(-1, 1, 8), np.linspace(-2, 2, 8), loss="non_saturating")
     >>> out.matrix.shape, out.n_generator
@@ -1140,8 +1128,6 @@ def game_spectrum(loss="non_saturating", r1=1.0, steps=500, lr=1.0, target=(2.0,
     (-0.0846...+0.0546...j)
     """
     from scipy.special import ndtri
-
-    from gantheory.gan.train import AffineGenerator
 
     check_choice(loss, "loss", ("minimax", "non_saturating"))  # the classifier GAN; the defaults of lr suit it
     r1 = _check_nonnegative(r1, "r1")

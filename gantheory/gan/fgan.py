@@ -38,7 +38,7 @@ from gantheory._validation import check_positive_int
 from gantheory.autograd import nn, ops, optim
 from gantheory.distributions import Distribution
 from gantheory.divergences.f_divergences import GENERATORS, f_divergence, generator
-from gantheory.gan.optimal import _hidden_sizes, _inputs, _logits, _mean_and_se, _train_logged
+from gantheory.gan import harness
 
 __all__ = ["VariationalBound", "variational_bound"]
 
@@ -171,10 +171,10 @@ def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-
     exact = f_divergence(P, Q, f)
     gen_net, gen_train, gen_eval = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
     dim = P.dim
-    V = nn.MLP([dim, *_hidden_sizes(hidden), 1], activation="relu", rng=gen_net)
+    V = nn.MLP([dim, *harness.hidden_sizes(hidden), 1], activation="relu", rng=gen_net)
     opt = optim.Adam(V.parameters(), lr=lr)
     x_raw, y_raw = P.sample(n_eval, gen_eval), Q.sample(n_eval, gen_eval)
-    x_eval, y_eval = _inputs(x_raw, dim), _inputs(y_raw, dim)
+    x_eval, y_eval = harness.as_inputs(x_raw, dim), harness.as_inputs(y_raw, dim)
     both = np.concatenate([x_raw, y_raw])
     log_m = np.logaddexp(P.logpdf(both), Q.logpdf(both))
     central = log_m >= np.quantile(log_m, 0.1)  # the 90% of held-out points where (p + q) / 2 is largest
@@ -187,21 +187,21 @@ def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-
         opt.step()
 
     def record():
-        vx, vy = _logits(V, x_eval), _logits(V, y_eval)
-        value, se = _mean_and_se(np.asarray(g.activation(vx)), -np.asarray(g.conjugate_activation(vy)))
+        vx, vy = harness.logits(V, x_eval), harness.logits(V, y_eval)
+        value, se = harness.mean_and_se(np.asarray(g.activation(vx)), -np.asarray(g.conjugate_activation(vy)))
         T = np.asarray(g.activation(np.concatenate([vx, vy])))
         gap = (T - optimal_eval)[central]
         gap = gap[np.isfinite(gap)]
         return value, se, float(np.sqrt(np.mean(gap**2))) if gap.size else np.nan
 
-    logged, rows = _train_logged(
-        update, record, lambda n: _inputs(P.sample(n, gen_train), dim), lambda n: _inputs(Q.sample(n, gen_train), dim),
+    logged, rows = harness.train_logged(
+        update, record, lambda n: harness.as_inputs(P.sample(n, gen_train), dim), lambda n: harness.as_inputs(Q.sample(n, gen_train), dim),
         steps=steps, log_every=log_every, batch_size=batch_size,
     )  # fmt: skip
     grid = critic = optimal = density = None
     if dim == 1:
         grid = _span(P, Q, grid_size)
-        critic = np.asarray(g.activation(_logits(V, _inputs(grid, 1))))
+        critic = np.asarray(g.activation(harness.logits(V, harness.as_inputs(grid, 1))))
         optimal = _optimal_critic(g, P, Q, grid)
         density = 0.5 * (P.pdf(grid) + Q.pdf(grid))
     return VariationalBound(g.name, logged, rows[:, 0], rows[:, 1], exact, rows[:, 2], grid, critic, optimal, density)

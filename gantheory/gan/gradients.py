@@ -46,8 +46,9 @@ from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution, Laplace, Mixture, Normal
 from gantheory.gan import losses
 from gantheory.divergences import exact
-from gantheory.gan.optimal import _hidden_sizes, _inputs, _train_logged, optimal_discriminator
-from gantheory.gan.train import AffineGenerator, _grad_norm
+from gantheory.gan import harness
+from gantheory.gan.optimal import optimal_discriminator
+from gantheory.gan.players import AffineGenerator
 
 __all__ = [
     "CURVE_COSTS",
@@ -314,7 +315,7 @@ def _generator_gradient_norm(G, cost):
     for p in G.parameters():
         p.grad = None
     cost.backward()
-    norm = _grad_norm(G.parameters())
+    norm = harness.grad_norm(G.parameters())
     for p in G.parameters():
         p.grad = None
     return norm
@@ -326,7 +327,7 @@ def _vanishing_run(seed, target, G, *, sizes, steps, log_every, batch_size, n_fi
     z = rng.standard_normal((n_fixed, 1))  # the fixed batch
 
     def sample_real(n):
-        return _inputs(target.sample(n, rng), 1)
+        return harness.as_inputs(target.sample(n, rng), 1)
 
     def sample_fake(n):
         with no_grad():
@@ -359,8 +360,8 @@ def _vanishing_run(seed, target, G, *, sizes, steps, log_every, batch_size, n_fi
         return (_generator_gradient_norm(G, losses.wasserstein_generator_cost(critic(G(z)))),)
 
     schedule = dict(steps=steps, log_every=log_every, batch_size=batch_size)
-    logged, classifier = _train_logged(update_discriminator, record_discriminator, sample_real, sample_fake, **schedule)
-    _, wgan = _train_logged(update_critic, record_critic, sample_real, sample_fake, **schedule)
+    logged, classifier = harness.train_logged(update_discriminator, record_discriminator, sample_real, sample_fake, **schedule)
+    _, wgan = harness.train_logged(update_critic, record_critic, sample_real, sample_fake, **schedule)
     return logged, classifier, wgan
 
 
@@ -388,7 +389,7 @@ def vanishing_gradient(
         The 1-D data distribution; ``gt.Normal(0, 0.1)`` by default.
     generator_loc, generator_scale : float
         The frozen generator :math:`G(z) = \mu + \sigma z`
-        (:class:`~gantheory.gan.train.AffineGenerator`), by default
+        (:class:`~gantheory.gan.players.AffineGenerator`), by default
         :math:`N(2, 0.1^2)`: 20 standard deviations from the target, so a
         near-perfect discriminator exists (the supports are disjoint in all
         but the far tails, as in Arjovsky & Bottou's setting). A
@@ -510,7 +511,7 @@ def vanishing_gradient(
     steps, log_every = check_positive_int(steps, "steps"), check_positive_int(log_every, "log_every")
     batch_size, n_fixed = check_positive_int(batch_size, "batch_size"), check_positive_int(n_fixed, "n_fixed")
     rng, n_runs = as_seed(rng), check_positive_int(n_runs, "n_runs")
-    sizes = [1, *_hidden_sizes(hidden), 1]
+    sizes = [1, *harness.hidden_sizes(hidden), 1]
     G = AffineGenerator(generator_loc, generator_scale)  # frozen: no optimizer ever sees its parameters
     runs = [
         _vanishing_run(seed, target, G, sizes=sizes, steps=steps, log_every=log_every, batch_size=batch_size,

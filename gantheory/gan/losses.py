@@ -528,7 +528,7 @@ def cramer_generator_cost(real_features, fake_features, fake_features_2):
 
 
 # ==============================================================================
-# The registry used by gantheory.gan.train
+# The registry used by gantheory.gan.train (gantheory.gan.training)
 # ==============================================================================
 @dataclass(frozen=True)
 class Loss:
@@ -565,7 +565,7 @@ class Loss:
     one_sided: bool = False
 
 
-#: Each ``loss=`` name of :func:`gantheory.gan.train.train` and its :class:`Loss` (the table at the top of this page).
+#: Each ``loss=`` name of :func:`gantheory.gan.train` and its :class:`Loss` (the table at the top of this page).
 LOSSES = {
     "minimax": Loss("minimax", discriminator_cost, _minimax),
     "non_saturating": Loss("non_saturating", discriminator_cost, _non_saturating),

@@ -1,31 +1,28 @@
-r"""Mode collapse, measured the way the papers measure it.
+r"""Mode collapse, measured over seeds: GANs trained with the remedies on mixtures of normals, their modes counted.
 
-:func:`mode_coverage` counts, for a target that is a mixture of isotropic
-normals (:func:`gantheory.ring_of_gaussians`, :func:`gantheory.grid_of_gaussians`),
-how many generated samples land near each mode: the modes covered, the share
-of high-quality samples and the reverse KL of the generated mode histogram to
-the mixture's weights (Srivastava et al. 2017, VEEGAN; Lin et al. 2018, PacGAN).
 :func:`mode_collapse_table` trains GANs with several remedies (options of
 :func:`gantheory.gan.train`: ``unroll``, ``pack``, ``minibatch_std``, ``r1``,
-the losses) on such targets over several seeds and tabulates those numbers
-(:data:`METHODS`, :data:`TARGETS`); ``benchmarks/bench_modes.py`` prints the
-table beside the published rows.
+the losses) on mixtures of isotropic normals over several seeds and tabulates
+what :func:`~gantheory.gan.metrics.mode_coverage` counts: the modes covered,
+the share of high-quality samples and the reverse KL of the generated mode
+histogram to the mixture's weights (Srivastava et al. 2017, VEEGAN; Lin et
+al. 2018, PacGAN) (:data:`METHODS`, :data:`TARGETS`);
+``benchmarks/bench_modes.py`` prints the table beside the published rows. The
+count itself, which training also logs, is in :mod:`gantheory.gan.metrics`
+(and importable from here, as before).
 
 Examples
 --------
->>> import math
 >>> import gantheory as gt
->>> from gantheory.gan.modes import mode_coverage
->>> ring = gt.ring_of_gaussians(8)
->>> c = mode_coverage(ring.sample(2500, rng=0), ring)    # the target itself
->>> c.modes, c.n_modes, round(c.high_quality, 3), round(1 - math.exp(-9 / 2), 3)   # a 2-D normal within 3 sd
-(8, 8, 0.993, 0.989)
+>>> from gantheory.gan.modes import mode_collapse_table
+>>> table = mode_collapse_table({"ring": gt.ring_of_gaussians(8)}, {"vanilla": {}}, steps=10, n_runs=1,
+...                             n_samples=200, progress=False)
+>>> table.row("vanilla", "ring").coverage[0].n_modes
+8
 """
 
 from __future__ import annotations
 
-import math
-import numbers
 import time
 from dataclasses import dataclass
 
@@ -33,248 +30,14 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from gantheory._rng import as_seed
-from gantheory._validation import as_samples, check_positive_int
-from gantheory.distributions import Mixture, MultivariateNormal, Normal, grid_of_gaussians, ring_of_gaussians
+from gantheory._validation import check_positive_int
+from gantheory.distributions import grid_of_gaussians, ring_of_gaussians
+# mode_coverage and ModeCoverage are defined and documented in gantheory.gan.metrics; `from gantheory.gan.modes import
+# mode_coverage` keeps working (an import from the module below, no circle)
+from gantheory.gan.metrics import ModeCoverage, isotropic_modes, mode_coverage  # noqa: F401
+from gantheory.gan.training import train
 
-__all__ = ["ModeCoverage", "mode_coverage", "ModeCollapseRow", "ModeCollapseTable", "mode_collapse_table", "METHODS", "TARGETS", "run_seeds"]
-
-CHUNK_ENTRIES = 2**20  # samples x modes distances held at once by mode_coverage
-ISOTROPY_RTOL = 1e-9  # a component's covariance must be s^2 I within this (relative to s^2)
-#: A sample at distance r from its mode's centre is high quality when r <= n_sd s (1 + BOUNDARY_RTOL): points placed
-#: at exactly n_sd standard deviations count, whatever the rounding of their coordinates (about 1e-16 of the centre's
-#: norm) and of the distance.
-BOUNDARY_RTOL = 1e-9
-ASSIGNMENTS = ("euclidean", "standardized")
-
-
-@dataclass(frozen=True)
-class ModeCoverage:
-    """How generated samples cover the modes of a mixture (what :func:`mode_coverage` returns).
-
-    Attributes
-    ----------
-    counts : tuple of int
-        Per mode (in the order of ``target.components``), the high-quality
-        samples assigned to it: those whose nearest mode centre is this one
-        and which lie within ``n_sd`` of its standard deviations.
-    n : int
-        Samples counted (high quality or not).
-    modes : int
-        Modes covered: modes with at least ``min_count`` high-quality samples.
-    n_modes : int
-        Modes of the target (8 for the ring, 25 for the grid).
-    high_quality : float
-        The share of high-quality samples, ``sum(counts) / n``, in [0, 1].
-    reverse_kl : float
-        :math:`\\mathrm{KL}(q \\,\\|\\, w) = \\sum_i q_i \\log(q_i / w_i)` in nats,
-        with :math:`q = \\text{counts} / \\sum \\text{counts}` the generated mode
-        histogram (high-quality samples only) and :math:`w` the target's
-        weights; 0 when the high-quality samples are spread as the weights,
-        :math:`\\log K` when they all sit on one of K equal-weight modes. NaN
-        when there is no high-quality sample (the histogram is undefined).
-    n_sd : float
-        The high-quality radius, in standard deviations.
-    min_count : int
-        High-quality samples a mode needs to count as covered.
-    """
-
-    counts: tuple
-    n: int
-    modes: int
-    n_modes: int
-    high_quality: float
-    reverse_kl: float
-    n_sd: float
-    min_count: int
-
-
-def _isotropic_modes(target):
-    """The centres ``(k, d)``, standard deviations ``(k,)`` and weights ``(k,)`` of a mixture of isotropic normals."""
-    if not isinstance(target, Mixture):
-        raise TypeError(f"target must be a gantheory Mixture of isotropic normals (e.g. gt.ring_of_gaussians(8)), got {type(target).__name__}")
-    centres, scales = [], []
-    for i, c in enumerate(target.components):
-        if isinstance(c, Normal):
-            centres.append([c.loc])
-            scales.append(c.scale)
-        elif isinstance(c, MultivariateNormal):
-            cov = c.cov
-            s2 = cov[0, 0]
-            if abs(cov[1, 1] - s2) > ISOTROPY_RTOL * s2 or abs(cov[0, 1]) > ISOTROPY_RTOL * s2:
-                raise ValueError(f"target's component {i} is not isotropic (cov {cov.tolist()}); mode_coverage needs covariances s^2 I")
-            centres.append(c.mean.tolist())
-            scales.append(math.sqrt(s2))
-        else:
-            raise TypeError(f"target's component {i} is a {type(c).__name__}; mode_coverage needs normal components (Normal or isotropic MultivariateNormal)")
-    return np.array(centres, dtype=np.float64), np.array(scales, dtype=np.float64), np.asarray(target.weights, dtype=np.float64)
-
-
-def _reverse_kl(counts, weights) -> float:
-    """:math:`\\sum_i q_i \\log(q_i / w_i)` of the histogram ``counts / sum(counts)``; NaN for an empty histogram."""
-    total = counts.sum()
-    if total == 0:
-        return math.nan
-    q = counts / total
-    hit = q > 0
-    if (weights[hit] == 0).any():
-        return math.inf
-    return float(np.sum(q[hit] * np.log(q[hit] / weights[hit])))
-
-
-def mode_coverage(samples, target, n_sd=3, *, min_count=1, assign="euclidean") -> ModeCoverage:
-    r"""Count the modes of ``target`` that ``samples`` cover, each sample assigned to its nearest mode centre (Euclidean by default).
-
-    Each sample is assigned to the mode whose centre is nearest: in Euclidean
-    distance by default, in standard deviations of each mode with
-    ``assign="standardized"`` (which differs only when the scales differ); it
-    is *high quality* when it lies within ``n_sd`` standard deviations of that
-    centre, the boundary included. A mode is *covered* when at least
-    ``min_count`` high-quality samples are assigned to it.
-
-    Parameters
-    ----------
-    samples : array_like of shape (n, d), or (n,) in 1-D
-        Generated points, finite, at least one; ``d`` the target's dimension.
-    target : Mixture
-        A mixture of isotropic normals: :class:`~gantheory.Normal` components
-        in 1-D, :class:`~gantheory.MultivariateNormal` components with
-        covariance :math:`s_i^2 I` in 2-D (the scale may differ between
-        components), such as :func:`gantheory.ring_of_gaussians` and
-        :func:`gantheory.grid_of_gaussians`.
-    n_sd : float
-        The high-quality radius in standard deviations (3 in [1]_ and [2]_).
-    min_count : int, keyword-only
-        High-quality samples a mode needs to be covered (1, as [1]_ and [2]_'s code).
-    assign : {"euclidean", "standardized"}, keyword-only
-        The nearest mode: smallest :math:`\|x - \mu_i\|` (default, [1]_'s
-        wording) or smallest :math:`\|x - \mu_i\| / s_i` ([2]_'s code). The
-        same for equal scales (the ring, the grid); with unequal ones a
-        sample between a wide and a narrow mode can be many of the narrow
-        one's standard deviations from it yet within the wide one's:
-        ``"standardized"`` then assigns it to the wide mode, as high quality.
-
-    Returns
-    -------
-    ModeCoverage
-        ``counts`` per mode, ``modes`` covered, ``high_quality`` share,
-        ``reverse_kl`` of the mode histogram to the weights, and ``n``.
-
-    Raises
-    ------
-    TypeError
-        ``target`` is not a :class:`~gantheory.Mixture` of normals; ``samples``
-        is not real numbers; ``min_count`` is not an int.
-    ValueError
-        A component is not isotropic; ``samples`` is empty, holds NaN or inf,
-        or has the wrong dimension; ``n_sd`` is not a finite number > 0;
-        ``assign`` is not one of its names.
-
-    Notes
-    -----
-    The definitions are those of the 2-D ring and grid experiments of [1]_
-    and [2]_:
-
-    * **High quality** ([1]_, synthetic data): "within three standard deviations
-      of the nearest mode". [2]_'s code uses the same threshold
-      (``dis_thre=3`` in ``MetricLogger``, ``fjxmlzn/PacGAN``); it measures
-      the distance in standard deviations, :math:`\|x - \mu_i\| / s_i`, and picks the nearest
-      mode in those units, which is the same mode as the Euclidean nearest
-      when all scales are equal (the ring and the grid). Here the nearest
-      centre is Euclidean, as [1]_ words it, unless ``assign="standardized"``.
-    * **The boundary** is included: :math:`\|x - \mu_i\| \le n_{sd}\, s_i`,
-      tested as :math:`\|x - \mu_i\|^2 \le (n_{sd}\, s_i)^2 (1 + 10^{-9})^2`
-      (:data:`BOUNDARY_RTOL`), so that points placed at exactly ``n_sd``
-      standard deviations count despite rounding (without the allowance,
-      only 53 of 128 such points on the ring did). A point farther than
-      :math:`10^{-9}` of the radius outside is not high quality.
-    * **Modes captured** ([1]_): "the number of mixture components whose mean
-      is nearest to at least one high quality sample", i.e. ``min_count=1``;
-      [2]_'s code counts the modes with a nonzero count, the same thing.
-      Raise ``min_count`` for a stricter notion (a single stray sample then
-      no longer covers a mode).
-    * **Reverse KL** ([2]_, Table 1, "reverse KL"): here the KL divergence
-      from the generated distribution over the modes (the normalized
-      ``counts``, high-quality samples only) to the true one (the weights,
-      uniform for the ring and the grid), :math:`\mathrm{KL}(q\|w)`: *reverse*
-      because the generated law is in the first slot. The formula behind [2]_'s
-      column could not be checked (its code's ``MetricLogger`` logs the
-      per-mode counts and a JSD of the normalized counts to the uniform
-      weights, not a KL); [1]_ reports no KL for the 2-D targets. It sees how
-      evenly the covered modes are filled, which the mode count does not; it
-      does not see the low-quality samples, which ``high_quality`` does.
-    * [3]_ trains on the ring and shows its collapse, and unrolling's
-      remedy, as pictures of the samples; the counts above come from [1]_.
-
-    The papers count 2500 generated samples per trained model ([1]_), at the
-    end of training, averaged over 5 ([1]_) or 10 ([2]_) runs. Cost
-    :math:`O(nKd)` time for n samples and K modes, in chunks of bounded memory.
-
-    References
-    ----------
-    .. [1] A. Srivastava, L. Valkov, C. Russell, M. U. Gutmann and C. Sutton,
-       "VEEGAN: Reducing mode collapse in GANs using implicit variational
-       learning", NeurIPS 2017, synthetic-data experiments and Table 1;
-       the definitions as on the project page github.com/akashgit/VEEGAN.
-    .. [2] Z. Lin, A. Khetan, G. Fanti and S. Oh, "PacGAN: The power of two
-       samples in generative adversarial networks", NeurIPS 2018, synthetic-data
-       experiments; code: github.com/fjxmlzn/PacGAN.
-    .. [3] L. Metz, B. Poole, D. Pfau and J. Sohl-Dickstein, "Unrolled
-       generative adversarial networks", ICLR 2017 (the ring of Gaussians).
-
-    Examples
-    --------
-    >>> import math
-    >>> import numpy as np
-    >>> import gantheory as gt
-    >>> from gantheory.gan.modes import mode_coverage
-    >>> ring = gt.ring_of_gaussians(8)        # radius 2, sd 0.02
-    >>> centres = np.array([c.mean for c in ring.components])
-    >>> x = np.concatenate([np.repeat(centres[:2], [30, 10], axis=0), [[0.0, 0.0]]])
-    >>> c = mode_coverage(x, ring)
-    >>> c.counts, c.modes, c.n, round(c.high_quality, 4)
-    ((30, 10, 0, 0, 0, 0, 0, 0), 2, 41, 0.9756)
-    >>> round(c.reverse_kl, 4), round(0.75 * math.log(6) + 0.25 * math.log(2), 4)
-    (1.5171, 1.5171)
-    """
-    centres, scales, weights = _isotropic_modes(target)
-    k, d = centres.shape
-    x = as_samples(samples, "samples", np, ndims=(1, 2))
-    if x.ndim == 1:
-        if d != 1:
-            raise ValueError(f"samples must have shape (n, {d}) for a {d}-D target, got shape {x.shape}")
-        x = x[:, None]
-    if x.shape[1] != d:
-        raise ValueError(f"samples must have shape (n, {d}) for a {d}-D target, got shape {x.shape}")
-    if isinstance(n_sd, bool) or not isinstance(n_sd, numbers.Real):
-        raise TypeError(f"n_sd must be a real number of standard deviations, got {n_sd!r}")
-    n_sd = float(n_sd)
-    if not (math.isfinite(n_sd) and n_sd > 0):
-        raise ValueError(f"n_sd must be a finite number > 0 (3 in the papers), got {n_sd}")
-    min_count = check_positive_int(min_count, "min_count")
-    if assign not in ASSIGNMENTS:
-        raise ValueError(f"assign must be one of {ASSIGNMENTS} (the nearest mode in distance, or in its standard deviations), got {assign!r}")
-    radius2 = (n_sd * scales * (1 + BOUNDARY_RTOL)) ** 2  # the boundary included, with an allowance for rounding
-
-    n = len(x)
-    counts = np.zeros(k, dtype=np.int64)
-    chunk = max(1, CHUNK_ENTRIES // k)  # bounded memory
-    for start in range(0, n, chunk):
-        part = x[start : start + chunk]
-        dist2 = ((part[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1)
-        nearest = (dist2 / scales**2 if assign == "standardized" else dist2).argmin(axis=1)
-        good = dist2[np.arange(len(part)), nearest] <= radius2[nearest]
-        counts += np.bincount(nearest[good], minlength=k)
-    return ModeCoverage(
-        counts=tuple(int(c) for c in counts),
-        n=n,
-        modes=int((counts >= min_count).sum()),
-        n_modes=k,
-        high_quality=float(counts.sum() / n),
-        reverse_kl=_reverse_kl(counts.astype(np.float64), weights),
-        n_sd=n_sd,
-        min_count=min_count,
-    )
-
+__all__ = ["ModeCollapseRow", "ModeCollapseTable", "mode_collapse_table", "METHODS", "TARGETS", "run_seeds"]
 
 # ==============================================================================
 # The mode-collapse table
@@ -302,7 +65,7 @@ unrolling gets 2000 steps where the plain losses get 20000. The classifier losse
 lr 2e-4 for both players (train's default 1e-3 gave lower high-quality shares
 in 10000-step non-saturating ring runs: 45%, 68%, 68% for seeds 0-2, against
 80% and 64% with 2e-4 for seeds 0 and 1); unrolled-5 keeps 1e-3 for its 2000
-steps; WGAN-GP keeps :data:`~gantheory.gan.train.LOSS_DEFAULTS`. R1's
+steps; WGAN-GP keeps :data:`~gantheory.gan.training.LOSS_DEFAULTS`. R1's
 gamma = 0.1 (gamma = 1 gave 30% high quality against 62% after 8000 ring
 steps, seed 0). With Adam's lr falling linearly from 1e-3 to 0 instead (train
 has no schedule; ``bench_modes.py --goal``), the non-saturating loss and
@@ -488,14 +251,12 @@ def mode_collapse_table(targets=None, methods=None, *, steps=2000, rng=0, n_runs
     >>> print(table.to_text().splitlines()[0].split())
     ['method', 'target', 'modes', 'high', 'quality', '%', 'reverse', 'KL', 's', '/', 'run', 'CPU', 's', '/', 'run', 'steps']
     """
-    from gantheory.gan.train import train  # here: gantheory.gan.train imports this module for its metrics
-
     targets = TARGETS if targets is None else targets
     methods = METHODS if methods is None else methods
     if not isinstance(targets, dict) or not targets or not all(isinstance(k, str) for k in targets):
         raise TypeError("targets must be a non-empty dict of names to mixtures, e.g. {'ring': gt.ring_of_gaussians(8)}")
     for name, target in targets.items():
-        _isotropic_modes(target)  # a clear error before any training
+        isotropic_modes(target)  # a clear error before any training
     if not isinstance(methods, dict) or not methods or not all(isinstance(k, str) and isinstance(v, dict) for k, v in methods.items()):
         raise TypeError("methods must be a non-empty dict of names to dicts of gt.gan.train options, e.g. {'R1': {'r1': 1.0}}")
     for method, options in methods.items():

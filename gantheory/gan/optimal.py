@@ -41,7 +41,6 @@ True
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +52,7 @@ from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution
 from gantheory.divergences import _cubature, exact
 from gantheory.gan import losses
+from gantheory.gan.harness import as_inputs, hidden_sizes, logits, mean_and_se, train_logged
 
 __all__ = [
     "OptimalDiscriminator",
@@ -271,26 +271,10 @@ def value_at_optimal_discriminator(P, Q) -> float:
 # -- experiments: a trained discriminator against D* ---------------------------
 
 
-def _hidden_sizes(hidden):
-    """Validate the hidden layer widths of the discriminator MLP: a sequence of positive ints."""
-    if isinstance(hidden, numbers.Integral):
-        hidden = (hidden,)
-    try:
-        sizes = tuple(hidden)
-    except TypeError:
-        raise TypeError(f"hidden must be an int or a sequence of ints (layer widths), got {type(hidden).__name__}") from None
-    return tuple(check_positive_int(h, "hidden") for h in sizes)
 
 
-def _inputs(x, dim):
-    """Samples of shape (n,) or (n, 2) as network inputs of shape (n, dim)."""
-    return np.reshape(x, (-1, dim))
 
 
-def _logits(D, x):
-    """The network's outputs on raw inputs as a flat array, without recording a graph."""
-    with no_grad():
-        return D(x).data.reshape(-1)
 
 
 def _value_terms(real_logits, fake_logits):
@@ -298,31 +282,8 @@ def _value_terms(real_logits, fake_logits):
     return ops.log_sigmoid(real_logits), ops.log_sigmoid(-fake_logits)
 
 
-def _mean_and_se(terms_p, terms_q):
-    """Mean of E_P[a] + E_Q[b] from two independent samples, and its standard error."""
-    value = terms_p.mean() + terms_q.mean()
-    se = math.sqrt(terms_p.var(ddof=1) / terms_p.size + terms_q.var(ddof=1) / terms_q.size)
-    return float(value), se
 
 
-def _train_logged(update, record, sample_real, sample_fake, *, steps, log_every, batch_size):
-    """Call ``update(real, fake)`` on fresh batches ``steps`` times and ``record()`` at step 0, every ``log_every`` steps and after the last.
-
-    Returns the logged steps (shape ``(k,)``) and the records as rows of an array (shape ``(k, m)``).
-    BLAS runs on one thread meanwhile (``threadpoolctl``), as in :func:`gantheory.gan.train`: the matrices are
-    small, and OpenBLAS's threads made these loops several times slower.
-    """
-    from threadpoolctl import threadpool_limits
-
-    logged, rows = [], []
-    with threadpool_limits(limits=1, user_api="blas"):
-        for t in range(steps + 1):
-            if t % log_every == 0 or t == steps:
-                logged.append(t)
-                rows.append(record())
-            if t < steps:
-                update(sample_real(batch_size), sample_fake(batch_size))
-    return np.array(logged), np.array(rows, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -427,10 +388,10 @@ def discriminator_convergence(P, Q, *, steps=1000, batch_size=256, hidden=(32, 3
     log_every, n_eval = check_positive_int(log_every, "log_every"), check_positive_int(n_eval, "n_eval")
     rng = as_generator(as_seed(rng))
     dim = P.dim
-    D = nn.MLP([dim, *_hidden_sizes(hidden), 1], activation="relu", rng=rng)
+    D = nn.MLP([dim, *hidden_sizes(hidden), 1], activation="relu", rng=rng)
     opt = optim.Adam(D.parameters(), lr=lr)
     x_raw, y_raw = P.sample(n_eval, rng), Q.sample(n_eval, rng)
-    x_eval, y_eval = _inputs(x_raw, dim), _inputs(y_raw, dim)
+    x_eval, y_eval = as_inputs(x_raw, dim), as_inputs(y_raw, dim)
     star = OptimalDiscriminator(P, Q)
     star_p, star_q = star.log_d(x_raw), star.log_one_minus_d(y_raw)  # the terms of V(D*, G) at the same points
 
@@ -440,13 +401,13 @@ def discriminator_convergence(P, Q, *, steps=1000, batch_size=256, hidden=(32, 3
         opt.step()
 
     def record():
-        real, fake = _logits(D, x_eval), _logits(D, y_eval)
+        real, fake = logits(D, x_eval), logits(D, y_eval)
         terms_p, terms_q = _value_terms(real, fake)
         value = -2.0 * float(losses.discriminator_cost(real, fake))
-        return (value, _mean_and_se(terms_p, terms_q)[1], *_mean_and_se(terms_p - star_p, terms_q - star_q))
+        return (value, mean_and_se(terms_p, terms_q)[1], *mean_and_se(terms_p - star_p, terms_q - star_q))
 
-    t, rows = _train_logged(
-        update, record, lambda n: _inputs(P.sample(n, rng), dim), lambda n: _inputs(Q.sample(n, rng), dim),
+    t, rows = train_logged(
+        update, record, lambda n: as_inputs(P.sample(n, rng), dim), lambda n: as_inputs(Q.sample(n, rng), dim),
         steps=steps, log_every=log_every, batch_size=batch_size,
     )
     value, value_se, gap, gap_se = rows.T
@@ -508,11 +469,11 @@ def value_estimate(D, P, Q, *, n=20_000, rng=None):
     if n < 2:
         raise ValueError("n must be at least 2 (the standard error needs two samples)")
     rng = as_generator(rng)
-    x, y = _inputs(P.sample(n, rng), P.dim), _inputs(Q.sample(n, rng), Q.dim)
+    x, y = as_inputs(P.sample(n, rng), P.dim), as_inputs(Q.sample(n, rng), Q.dim)
     real, fake = (np.asarray(getattr(out, "data", out), dtype=np.float64).reshape(-1) for out in (_call(D, x), _call(D, y)))
     if real.shape != (n,) or fake.shape != (n,):
         raise ValueError(f"D must return one logit per point, got {real.shape[0]} for {n} points")
-    return _mean_and_se(*_value_terms(real, fake))
+    return mean_and_se(*_value_terms(real, fake))
 
 
 def _call(D, x):

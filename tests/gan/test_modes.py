@@ -9,7 +9,7 @@ import pytest
 import scipy.special
 
 import gantheory as gt
-from gantheory.gan.modes import ModeCoverage, mode_coverage
+from gantheory.gan.metrics import ModeCoverage, mode_coverage
 
 RING = gt.ring_of_gaussians(8)  # radius 2, sd 0.02
 GRID = gt.grid_of_gaussians(5)  # spacing 2, sd 0.05
@@ -131,7 +131,7 @@ def test_zero_weight_mode_hit_gives_infinite_reverse_kl():
 
 
 def test_chunks_give_the_same_counts(monkeypatch):
-    import gantheory.gan.modes as modes
+    import gantheory.gan.metrics as modes
 
     x = GRID.sample(2000, rng=2)
     monkeypatch.setattr(modes, "CHUNK_ENTRIES", 25 * 300)  # chunks of 300 samples: 7 chunks, the last of 200

@@ -16,8 +16,9 @@ import pytest
 import gantheory as gt
 from gantheory.autograd import Tensor, nn, optim
 from gantheory.gan import losses
-from gantheory.gan.modes import mode_coverage
-from gantheory.gan.train import Game, append_minibatch_std
+from gantheory.gan.metrics import mode_coverage
+from gantheory.gan.players import append_minibatch_std
+from gantheory.gan.training import Game
 
 RING = gt.ring_of_gaussians(8)
 SMALL = dict(steps=6, batch_size=32, log_every=3, snapshot_every=3, n_eval=32, n_snapshot=32, grid_size=6, progress=False)

@@ -12,7 +12,7 @@ import gantheory as gt
 from gantheory.autograd import Tensor, nn, optim
 from gantheory.gan import History, losses
 
-train_module = sys.modules["gantheory.gan.train"]  # gt.gan.train is the function
+train_module = sys.modules["gantheory.gan.training"]  # gt.gan.train is the function
 
 ARRAY_FIELDS = ("d_loss", "g_loss", "d_grad_norm", "g_grad_norm", "log_steps", "snapshot_steps", "snapshots",
                 "grid", "discriminator_grid", "generator_field")  # fmt: skip

@@ -1,17 +1,23 @@
-"""Train a small GAN on :mod:`gantheory.autograd` and record what happened.
+"""Train a small GAN on :mod:`gantheory.autograd` and record what happened: :class:`TrainConfig`, :class:`Game`, :func:`train`.
 
 :func:`train` runs the two-player game on a target (an analytic distribution
 of :mod:`gantheory.distributions`, 1-D or 2-D, or an array of samples) and
-returns a :class:`History`: per step the players' costs and gradient norms;
-every ``log_every`` steps the distances between generated and target samples
-(and, for an :class:`AffineGenerator` on an analytic 1-D target, the *exact*
-JSD and W1 of the generated normal from the target); at ``snapshot_every``
-steps the generated samples, the discriminator on a grid and the direction in
-which the generator's cost pushes each sample (the data of a training
-animation). The trained players stay on the history (``history.generator``,
-``history.discriminator``). :class:`Game` is the game one update at a time
-(what :func:`train` steps): ``discriminator_step``, ``generator_step``,
-``step`` and ``history``.
+returns a :class:`~gantheory.gan.history.History`: per step the players'
+costs and gradient norms; every ``log_every`` steps the metrics of
+:mod:`gantheory.gan.metrics` (and, for an
+:class:`~gantheory.gan.players.AffineGenerator` on an analytic 1-D target,
+the *exact* JSD and W1 of the generated normal from the target); at
+``snapshot_every`` steps the generated samples, the discriminator on a grid
+and the direction in which the generator's cost pushes each sample (the data
+of a training animation). The trained players stay on the history
+(``history.generator``, ``history.discriminator``). :class:`Game` is the game
+one update at a time (what :func:`train` steps): ``discriminator_step``,
+``generator_step``, ``step`` and ``history``.
+
+Every option of a run is a field of one frozen, validated
+:class:`TrainConfig`: ``train(target, config=None, **overrides)`` and
+``Game(target, config=None, **overrides)`` take one, and keyword overrides of
+its fields (``train(target, steps=500, loss="wgan_gp")``).
 
 The data flow is direct: target -> batches -> :mod:`gantheory.gan.losses` ->
 gradients -> optimizer steps -> history. One seed, ``rng`` (an int), fixes
@@ -24,8 +30,11 @@ al.'s for ``"wgan"``), recorded in ``History.config``.
 Nothing is lost to a failure: a metric that cannot be computed is NaN with its
 reason (``History.metric_notes``); a NaN or inf (in a cost, a gradient, the
 parameters or a batch of generated points) or Ctrl-C stops the run, undoes the step
-in progress and returns the history so far. :meth:`History.save` and
-:meth:`History.load` write and read it as strict JSON.
+in progress and returns the history so far.
+
+This module is ``gantheory.gan.training``; ``gantheory.gan.train`` is the
+function :func:`train` (so the name no longer stands for both a module and a
+function).
 
 Examples
 --------
@@ -36,18 +45,20 @@ Examples
 ('completed', [0, 100, 200])
 >>> bool(h.metrics["exact_w1"][-1] < h.metrics["exact_w1"][0])
 True
+>>> config = gt.gan.TrainConfig(loss="wgan_gp", steps=2, batch_size=16, log_every=0, progress=False)
+>>> gt.gan.train(gt.ring_of_gaussians(8), config, rng=1).config["rng"]      # a config, and an override
+1
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
-import json
 import math
 import numbers
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
-from pathlib import Path
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -56,25 +67,31 @@ from tqdm.auto import tqdm
 
 from gantheory._rng import as_generator, as_seed
 from gantheory._validation import as_samples, check_positive_int
-from gantheory.backend import to_numpy
 from gantheory.autograd import nn, ops, optim
+from gantheory.autograd.functional import functional_call
 from gantheory.autograd.tensor import Primitive, Tensor, _backprop, grad, no_grad
-from gantheory.distributions import Distribution, Mixture, Normal
-from gantheory.divergences import empirical, exact
+from gantheory.distributions import Distribution
+from gantheory.gan.harness import grad_norm
+from gantheory.gan.history import History, saved_weights
 from gantheory.gan.losses import LOSSES, clip_weights, cramer_critic, gradient_penalty, r1_penalty
-from gantheory.gan.modes import mode_coverage
+from gantheory.gan.metrics import JS_FLOOR_REPEATS, MODE_SAMPLES, js_knn, logged_metrics, mode_target
+from gantheory.gan.players import (
+    AffineGenerator,
+    append_minibatch_std,
+    default_discriminator,
+    default_generator,
+    evaluation_mode,
+    pack,
+    pad_to_packs,
+)
 
-__all__ = ["train", "Game", "History", "AffineGenerator", "default_generator", "default_discriminator", "OPTIMIZERS", "UPDATES",
-           "LOSS_DEFAULTS", "append_minibatch_std"]  # fmt: skip
+__all__ = ["train", "TrainConfig", "Game", "OPTIMIZERS", "UPDATES", "LOSS_DEFAULTS"]
 
 #: The ``optimizer=`` names :func:`train` takes, and their :mod:`gantheory.autograd.optim` classes.
 OPTIMIZERS = {"adam": optim.Adam, "sgd": optim.SGD, "rmsprop": optim.RMSProp}
 #: The update rules :func:`train` takes as ``update=``.
 UPDATES = ("alternating", "simultaneous")
-HIDDEN = (64, 64)
 POOL_SIZE = 2**16  # target points drawn at once for the training batches (a fixed number: see train's reproducibility note)
-MODE_SAMPLES = 2500  # generated points of the logged mode metrics, at least (the papers' count: VEEGAN, PacGAN)
-JS_FLOOR_REPEATS = 10  # data-against-data kNN JSDs whose largest is the logged noise floor
 
 _CLASSIFIER = {"optimizer": "adam", "lr": 1e-3, "d_lr": 1e-3, "betas": (0.5, 0.999), "n_critic": 1}  # beta1 = 0.5 as DCGAN
 LOSS_DEFAULTS = {
@@ -95,550 +112,282 @@ LOSS_DEFAULTS = {
 
 
 # ==============================================================================
-# The players
+# The options of a run
 # ==============================================================================
-class AffineGenerator(nn.Module):
-    """The 1-D generator :math:`G(z) = \\mu + \\sigma z`, :math:`z \\sim N(0, 1)`.
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every option of a training run, validated once: what :func:`train` and :class:`Game` take.
 
-    Its generated distribution is exactly :math:`N(\\mu, |\\sigma|)`, so the
-    exact divergences to an analytic target can be followed during training.
-
-    Parameters
-    ----------
-    loc, scale : float
-        Initial :math:`\\mu` and :math:`\\sigma`.
-    dtype : dtype
-        float64 (default) or float32.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> G = AffineGenerator(loc=1.0, scale=2.0)
-    >>> G(np.array([[0.0], [1.0]])).data.ravel().tolist()
-    [1.0, 3.0]
-    >>> G.distribution()
-    Normal(loc=1.0, scale=2.0)
-    """
-
-    latent_dim = 1
-
-    def __init__(self, loc=0.0, scale=1.0, dtype=np.float64):
-        self.loc = Tensor(np.array([float(loc)], dtype=dtype), requires_grad=True)
-        self.scale = Tensor(np.array([float(scale)], dtype=dtype), requires_grad=True)
-
-    def forward(self, z):
-        return self.loc + self.scale * z
-
-    def distribution(self):
-        """The generated distribution :math:`N(\\mu, |\\sigma|)` (a :class:`gantheory.Normal`)."""
-        return Normal(float(self.loc.data[0]), abs(float(self.scale.data[0])))
-
-
-def default_generator(latent_dim, dim, rng=None, dtype=np.float64):
-    """The default generator: an MLP ``latent_dim -> 64 -> 64 -> dim`` with ReLU.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> default_generator(2, 2, rng=0)(np.zeros((5, 2))).shape
-    (5, 2)
-    """
-    return nn.MLP([latent_dim, *HIDDEN, dim], activation="relu", rng=rng, dtype=dtype)
-
-
-def default_discriminator(dim, outputs=1, rng=None, dtype=np.float64):
-    """The default discriminator: an MLP ``dim -> 64 -> 64 -> outputs`` with ReLU (logits or scores).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> default_discriminator(2, rng=0)(np.zeros((5, 2))).shape
-    (5, 1)
-    """
-    return nn.MLP([dim, *HIDDEN, outputs], activation="relu", rng=rng, dtype=dtype)
-
-
-MINIBATCH_STD_EPS = 1e-8  # inside the square root, as Karras et al.'s code
-
-
-def append_minibatch_std(x, reference=None):
-    """Append the minibatch standard-deviation feature to each row of ``x`` (Karras et al. 2018).
+    A frozen dataclass: :meth:`replace` makes a changed copy (validated
+    again). Options left at ``None`` take the loss's defaults
+    (:data:`LOSS_DEFAULTS`) when the game is built; ``History.config`` records
+    them resolved. An invalid value raises ``ValueError``/``TypeError``
+    naming the option, at construction.
 
     Parameters
     ----------
-    x : array or Tensor, shape (n, w)
-        A batch of the discriminator's inputs.
-    reference : array or Tensor, shape (m, w), optional
-        The batch whose spread is measured (default ``x`` itself); used to
-        draw the discriminator on a grid with the feature of a given batch.
-
-    Returns
-    -------
-    array or Tensor, shape (n, w + 1)
-        ``x`` with the column :math:`s = \\frac1w \\sum_j \\sqrt{\\mathrm{Var}_i(x_{ij}) + 10^{-8}}`
-        (the variance over the batch, divided by the batch size) appended,
-        the same in every row. A Tensor keeps the gradient through
-        :math:`s`: each output then depends on the whole batch.
-
-    Notes
-    -----
-    Karras et al. [1]_ (Section 3) compute the standard deviation of each
-    feature over the minibatch, average these over the features to a single
-    value, and concatenate it to every sample as one more feature; the
-    :math:`10^{-8}` is that of their code. They insert it near the end of the
-    discriminator; :func:`train` (``minibatch_std=True``) appends it to the
-    discriminator's input instead, for two reasons: there it works with any
-    discriminator Module, whose first layer only needs one more input; and
-    for 2-D points the input coordinates are the features whose spread a
-    collapsed generator lacks (a batch at one mode of the ring has
-    :math:`s` near the mode's standard deviation, the target's batches near
-    the ring's radius / :math:`\\sqrt 2`). They compute it over groups of 4
-    samples in their code; this uses the whole batch, as their paper states.
+    generator : None, "mlp", "affine" or Module
+        ``None``/``"mlp"``: an MLP ``latent_dim -> 64 -> 64 -> dim`` (ReLU);
+        ``"affine"``: :class:`~gantheory.gan.players.AffineGenerator` (1-D), whose generated
+        distribution is known exactly; or any Module mapping ``(n, latent_dim)``
+        noise to ``(n, dim)`` points.
+    discriminator : None or Module
+        ``None``: an MLP ``dim -> 64 -> 64 -> 1`` (16 outputs, the features
+        :math:`h`, for ``"cramer"``).
+    loss : str
+        A key of :data:`gantheory.gan.losses.LOSSES`: ``"non_saturating"``
+        (default), ``"minimax"``, ``"maximum_likelihood"``, ``"least_squares"``,
+        ``"wgan"`` (weight clipping at 0.01), ``"wgan_gp"`` (gradient penalty,
+        :math:`\\lambda = 10`), ``"cramer"``.
+    optimizer : None, str, callable or (Optimizer, Optimizer)
+        ``None``: the loss's default (table below); ``"adam"``, ``"sgd"``,
+        ``"rmsprop"``; a factory ``f(params, lr)`` such as
+        ``gantheory.autograd.optim.SGD``; or a pair of optimizer instances
+        (generator's, discriminator's; ``lr``, ``d_lr`` and ``betas`` are then theirs).
+    lr, d_lr : float, optional
+        Learning rates of the generator and of the discriminator. ``lr=None``:
+        the loss's defaults (for both, unless ``d_lr`` is given); ``d_lr=None``
+        with ``lr`` given: ``lr``.
+    betas : (float, float), optional
+        Adam's :math:`(\\beta_1, \\beta_2)` (``optimizer="adam"`` only);
+        ``None``: the loss's default.
+    batch_size, steps : int
+        Batch size (of each player's step) and training steps.
+    n_critic : int, optional
+        Discriminator updates per generator update (``update="alternating"``
+        only); ``None``: the loss's default (1 with ``update="simultaneous"``).
+    update : {"alternating", "simultaneous"}
+        Alternating: ``n_critic`` discriminator steps, then a generator step
+        against the updated discriminator. Simultaneous: both gradients at the
+        same parameters and batch, then both updates.
+    unroll : int
+        ``k >= 0``: the generator's cost is taken against the discriminator
+        after ``k`` further updates of its optimizer, differentiated through
+        them (Metz et al. [4]_; 0, the default, for the plain game). See Notes.
+    pack : int
+        ``m >= 1``: the discriminator sees ``m`` samples concatenated
+        (PacGAN, Lin et al. [5]_): its inputs have width ``m * dim`` (the
+        default discriminator is built so), every batch is cut into
+        ``batch_size / m`` packs of consecutive samples, and ``batch_size``
+        must be divisible by ``m``. 1 (default): no packing.
+    minibatch_std : bool
+        Append the minibatch standard-deviation feature of Karras et al. [6]_
+        to the discriminator's input (:func:`~gantheory.gan.players.append_minibatch_std`: the
+        coordinates' standard deviations over the batch, averaged, one more
+        input column; with ``pack`` over the packed batch). The default
+        discriminator gets the extra input. False (default): none.
+    r1 : float
+        :math:`\\gamma \\ge 0`: add the zero-centred R1 penalty
+        :math:`\\frac{\\gamma}{2}\\mathbb{E}_P\\|\\nabla_x D(x)\\|^2` on each real
+        batch to the discriminator's cost (Mescheder et al. [7]_;
+        :func:`~gantheory.gan.losses.r1_penalty`, on the logits or scores, on
+        top of the loss's own penalty if it has one). 0 (default): none.
+        The batch estimate is :math:`\\frac{\\gamma}{2}\\frac1n\\sum_i
+        \\|\\partial_{x_i} \\sum_j D(x_j)\\|^2`, the gradient of the
+        batch's summed output. Without ``minibatch_std`` each output depends
+        on its own sample only and that is the per-sample
+        :math:`\\|\\nabla_x D(x_i)\\|^2`; with ``minibatch_std``, whose feature
+        ties every output to the whole batch, it includes the cross-sample
+        terms :math:`\\partial D(x_j) / \\partial x_i` through the feature
+        (StyleGAN2's practice [10]_: its R1 differentiates the summed logits of a
+        discriminator with a minibatch-std layer), and differs from the
+        per-sample penalty with the feature held fixed (by 27% on the
+        default players at batch 16, as a test measures).
+    spectral_norm : bool
+        Wrap the discriminator's Linear layers in
+        :class:`~gantheory.autograd.nn.SpectralNorm` (Miyato et al. [8]_,
+        :func:`~gantheory.autograd.nn.spectral_norm`; one power-iteration step
+        per call in training; the discriminator is in evaluation mode, its
+        singular vectors fixed, in the unrolled updates and the snapshots).
+        Any discriminator that :func:`~gantheory.autograd.nn.spectral_norm`
+        accepts (a Linear, a Sequential, an MLP). False (default): none.
+    clip, gradient_penalty : float, optional
+        The critic's Lipschitz constraints, for any loss: clip its weights to
+        :math:`[-c, c]` after each update (Arjovsky et al. [2]_), and add the
+        gradient penalty of weight :math:`\\lambda` (Gulrajani et al. [3]_,
+        :func:`~gantheory.gan.losses.gradient_penalty`). ``None`` (default):
+        the loss's own (clip 0.01 for ``"wgan"``, :math:`\\lambda = 10` for
+        ``"wgan_gp"`` and ``"cramer"``, none otherwise); 0: none.
+    one_sided : bool
+        Use the gradient penalty's one-sided form (Petzka et al. [9]_), which
+        penalizes only gradient norms above 1; needs a gradient penalty.
+    latent_dim : int, optional
+        Noise dimension (default: the target's dimension for the MLP, 1 for
+        the affine generator, else read from the generator's first layer).
+    log_every : int or None
+        Take ``metrics`` every this many steps (and before the first and after
+        the last); ``None`` or 0 for none.
+    snapshot_every : int or None
+        Record a snapshot every this many steps (default ``steps // 10``;
+        0 for only the first and last).
+    n_eval, n_snapshot, grid_size : int
+        Generated and target points of each metric (at most all the points of
+        a sample target); generated points of each snapshot; grid points per
+        axis (default 128 in 1-D, 32 in 2-D).
+    rng : int
+        The seed of the run (default 0): it fixes everything, and the same
+        seed gives the same history bit for bit. An int only (NumPy integers
+        too): ``None`` or a Generator raise TypeError, since the run could not
+        be repeated from its record (``config["rng"]``).
+    dtype : {numpy.float64, numpy.float32}
+        Of the default players, the batches and the noise (float32 is faster
+        for large batches; the metrics are computed in float64).
+    progress : None or bool
+        A tqdm bar: ``None`` shows it on a terminal only.
 
     References
     ----------
-    .. [1] T. Karras, T. Aila, S. Laine, J. Lehtinen, "Progressive growing of
+    .. [1] I. Goodfellow et al., "Generative adversarial nets", NeurIPS 2014 (Algorithm 1).
+    .. [2] M. Arjovsky, S. Chintala, L. Bottou, "Wasserstein generative
+       adversarial networks", ICML 2017 (Algorithm 1).
+    .. [3] I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville,
+       "Improved training of Wasserstein GANs", NeurIPS 2017 (Algorithm 1).
+    .. [4] L. Metz, B. Poole, D. Pfau, J. Sohl-Dickstein, "Unrolled generative
+       adversarial networks", ICLR 2017.
+    .. [5] Z. Lin, A. Khetan, G. Fanti, S. Oh, "PacGAN: the power of two
+       samples in generative adversarial networks", NeurIPS 2018.
+    .. [6] T. Karras, T. Aila, S. Laine, J. Lehtinen, "Progressive growing of
        GANs for improved quality, stability, and variation", ICLR 2018.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> x = np.array([[0.0, 0.0], [2.0, 4.0]])
-    >>> append_minibatch_std(x)              # std over the batch: 1 and 2, mean 1.5
-    array([[0. , 0. , 1.5],
-           [2. , 4. , 1.5]])
-    """
-    ref = x if reference is None else reference
-    centred = ref - ops.mean(ref, axis=0, keepdims=True)
-    spread = ops.mean(ops.sqrt(ops.mean(centred * centred, axis=0) + MINIBATCH_STD_EPS))
-    column = ops.broadcast_to(ops.reshape(spread, shape=(1, 1)), shape=(x.shape[0], 1))
-    if not isinstance(column, Tensor) and isinstance(x, Tensor):
-        column = Tensor(column)
-    return ops.concatenate([x, column], axis=1)
-
-
-# ==============================================================================
-# The history
-# ==============================================================================
-@dataclass
-class History:
-    """What :func:`train` recorded.
-
-    Attributes
-    ----------
-    config : dict
-        The options of the run (JSON-able; the target as its ``repr``).
-    d_loss, g_loss : ndarray, shape (steps,)
-        Each step's discriminator (critic) cost, its last ``n_critic`` update
-        (with the gradient penalty where there is one), and generator cost.
-    d_grad_norm, g_grad_norm : ndarray, shape (steps,)
-        The Euclidean norm of each player's gradient over all its parameters.
-    log_steps : ndarray of int
-        Steps at which ``metrics`` were taken (0 is before training).
-    metrics : dict of str to ndarray
-        On ``n_eval`` generated and ``n_eval`` target samples (fixed noise and a
-        fixed target sample; for a sample target, ``min(n_eval, n)`` of its
-        points drawn without replacement): ``"w1"`` (1-D, by sorting) or
-        ``"sliced_w1"`` (2-D, 64 directions), ``"energy_distance"``,
-        ``"js_knn"`` (kNN estimate, k = 5, clipped at 0) and beside it
-        ``"js_knn_floor"``, its noise floor at this sample size (the same at
-        every step: the largest of 10 data-against-data values,
-        :meth:`Game.js_knn_floor`; a ``js_knn`` at or below it does not tell
-        the generated points from the target's); for an affine generator on
-        an analytic 1-D target also ``"exact_js"`` and ``"exact_w1"`` of
-        :math:`N(\\mu, |\\sigma|)` from the target; for a mixture of isotropic
-        normals ``"modes"``, ``"high_quality"`` and ``"reverse_kl"`` of
-        :func:`~gantheory.gan.modes.mode_coverage` on ``max(2500, n_eval)``
-        generated points (see :func:`train`'s Notes). NaN where a metric
-        cannot be computed, with the reason in ``metric_notes``.
-    snapshot_steps : ndarray of int
-    snapshots : ndarray, shape (n_snapshots, n_snapshot, dim)
-        Generated samples from a fixed noise batch.
-    grid : ndarray, shape (g, dim) or (g * g, dim)
-        Points at which the discriminator is evaluated at each snapshot
-        (``g`` points per axis; in 2-D a ``meshgrid`` in ``xy`` order, flattened).
-    discriminator_grid : ndarray, shape (n_snapshots, g) or (n_snapshots, g, g)
-        The discriminator's raw output on ``grid``: the logit (D = sigmoid of
-        it) for the classifier costs, the critic's value for ``"wgan"``,
-        ``"wgan_gp"``, ``"least_squares"``, and the Cramér critic averaged over
-        the snapshot's generated samples for ``"cramer"``. With ``pack=m``, at
-        a pack of ``m`` copies of each grid point; with ``minibatch_std``, with
-        the feature of the snapshot's generated batch.
-    generator_field : ndarray, shape (n_snapshots, n_snapshot, dim)
-        :math:`-n\\,\\partial L_G / \\partial x` at each snapshot sample: the
-        direction (and strength) in which the generator's cost moves it (with
-        ``pack=m``, the gradient of its pack's cost, the snapshot packed in
-        consecutive groups of ``m``; against the current discriminator, not an
-        unrolled one).
-    stopped : str
-        ``"completed"``, ``"interrupted at step k"``, or the non-finite
-        quantity and its step (``"non-finite discriminator loss at step 17"``,
-        ``"non-finite generated points at step 17"``). Step k is then undone:
-        the history, its last snapshot and metrics and the players are those
-        after step k - 1 (``steps == k - 1``).
-    metric_notes : dict of str to list of (int, str)
-        For each metric that could not be computed at some logged step, the
-        ``(step, reason)`` pairs; its value there is NaN (e.g. the kNN JSD
-        when several generated points coincide). A metric never ends a run.
-    manifold : ndarray, shape (n_snapshots, 2, 9, 41, dim)
-        The generator's manifold at each snapshot: the image under G of a
-        latent grid (two families of 9 lines of 41 points over [-2.5, 2.5] in
-        the first two latent coordinates, the others 0; one line for a 1-D
-        latent), to be drawn as lines. Empty in histories saved before it existed.
-    weights : dict
-        The players' final parameter values, saved with the history:
-        ``{"generator": {...}, "discriminator": {...}}``, each with
-        ``"parameters"`` (name, as ``Module.named_parameters``, to array),
-        ``"buffers"`` (a spectral norm's singular vectors) and
-        ``"architecture"`` (the layers, for the players :meth:`from_json` can
-        rebuild: the default MLPs and any ``nn.MLP`` or ``nn.Sequential`` of
-        ``Linear``, ``SpectralNorm`` and activation layers, and
-        :class:`AffineGenerator`; ``None`` for another Module, whose
-        parameter values are still saved). Empty in histories saved before
-        the weights were.
-    generator, discriminator : Module or None
-        The trained players, in the state the last snapshot shows. After
-        :meth:`from_json` (or :meth:`load`) rebuilt from ``weights`` where the
-        architecture is known, else ``None``. The discriminator is the network
-        itself: with ``pack=m`` it takes packs of ``m`` points (width
-        ``m * dim``), with ``minibatch_std`` one more input column.
+    .. [7] L. Mescheder, A. Geiger, S. Nowozin, "Which training methods for
+       GANs do actually converge?", ICML 2018.
+    .. [8] T. Miyato, T. Kataoka, M. Koyama, Y. Yoshida, "Spectral
+       normalization for generative adversarial networks", ICLR 2018.
+    .. [9] H. Petzka, A. Fischer, D. Lukovnikov, "On the regularization of
+       Wasserstein GANs", ICLR 2018.
+    .. [10] T. Karras, S. Laine, M. Aittala, J. Hellsten, J. Lehtinen, T. Aila,
+       "Analyzing and improving the image quality of StyleGAN", CVPR 2020
+       (code: ``training/loss.py``, the R1 term on the summed real logits).
 
     Examples
     --------
     >>> import gantheory as gt
-    >>> h = gt.gan.train(gt.Normal(0, 1), generator="affine", steps=3, log_every=1, progress=False)
-    >>> h.steps, h.stopped, h == History.from_json(h.to_json())
-    (3, 'completed', True)
-    >>> h.sample(4, rng=0).shape                     # the trained generator's samples
-    (4,)
+    >>> config = TrainConfig(loss="wgan_gp", steps=500)
+    >>> config.replace(steps=100).steps, config.resolved()[:3]     # (optimizer, lr, d_lr) of the loss
+    (100, ('adam', 0.0001, 0.001))
+    >>> TrainConfig(pack=3, batch_size=64)
+    Traceback (most recent call last):
+    ...
+    ValueError: pack=3 needs a batch_size divisible by it (the discriminator sees packs of 3 samples), got batch_size=64; use batch_size=63
+    >>> config.replace(stpes=10)                                  # as train(target, stpes=10)
+    Traceback (most recent call last):
+    ...
+    TypeError: TrainConfig has no option 'stpes' (did you mean 'steps'?)
     """
 
-    config: dict
-    d_loss: np.ndarray
-    g_loss: np.ndarray
-    d_grad_norm: np.ndarray
-    g_grad_norm: np.ndarray
-    log_steps: np.ndarray
-    metrics: dict
-    snapshot_steps: np.ndarray
-    snapshots: np.ndarray
-    grid: np.ndarray
-    discriminator_grid: np.ndarray
-    generator_field: np.ndarray
-    stopped: str = "completed"
-    metric_notes: dict = field(default_factory=dict)
-    manifold: np.ndarray = field(default_factory=lambda: np.empty((0, 2, 9, 41, 1)))
-    weights: dict = field(default_factory=dict, repr=False)
-    generator: Any = field(default=None, repr=False, compare=False)
-    discriminator: Any = field(default=None, repr=False, compare=False)
+    generator: Any = None
+    discriminator: Any = None
+    loss: str = "non_saturating"
+    optimizer: Any = None
+    lr: float | None = None
+    d_lr: float | None = None
+    betas: tuple | None = None
+    batch_size: int = 256
+    steps: int = 2000
+    n_critic: int | None = None
+    update: str = "alternating"
+    unroll: int = 0
+    pack: int = 1
+    minibatch_std: bool = False
+    r1: float = 0.0
+    spectral_norm: bool = False
+    clip: float | None = None
+    gradient_penalty: float | None = None
+    one_sided: bool = False
+    latent_dim: int | None = None
+    log_every: int | None = 100
+    snapshot_every: int | None = None
+    n_eval: int = 256
+    n_snapshot: int = 256
+    grid_size: int | None = None
+    rng: int = 0
+    dtype: Any = np.float64
+    progress: bool | None = None
 
-    @property
-    def steps(self):
-        """The number of completed steps."""
-        return len(self.d_loss)
+    def __post_init__(self):
+        # the checks of train's options, in the order train made them; each value stored in its plain Python type
+        def store(name, value):
+            object.__setattr__(self, name, value)
 
-    def sample(self, n, rng=None):
-        """Draw ``n`` points from the trained generator: :math:`G(z)`, :math:`z \\sim N(0, I)`.
-
-        Parameters
-        ----------
-        n : int
-            Number of points.
-        rng : None, int or numpy.random.Generator
-            The noise's randomness (see :func:`gantheory._rng.as_generator`).
-
-        Returns
-        -------
-        ndarray of float64, shape (n,) in 1-D, (n, 2) in 2-D
-            As :meth:`gantheory.distributions.Distribution.sample`: ready for
-            :mod:`gantheory.divergences.empirical` and
-            :func:`~gantheory.gan.modes.mode_coverage`.
-
-        Raises
-        ------
-        ValueError
-            When the history has no generator: one loaded from a file saved
-            without the weights (before they were saved), or whose generator
-            is a Module that :meth:`from_json` cannot rebuild. The message
-            says what to use instead.
-
-        Notes
-        -----
-        The noise has the run's latent width (``config["latent_dim"]``) and
-        dtype; it is drawn in float64 and cast, as in training. A history
-        loaded from JSON samples from the generator rebuilt from
-        ``weights``: the same points, bit for bit, as the run's own
-        generator for the same ``rng``. Memory is bounded: the points are
-        made in chunks of 65,536.
-
-        Examples
-        --------
-        >>> import os, tempfile
-        >>> import gantheory as gt
-        >>> ring = gt.ring_of_gaussians(8)
-        >>> h = gt.gan.train(ring, steps=30, batch_size=64, log_every=0, progress=False)
-        >>> x = h.sample(2500, rng=0)
-        >>> x.shape, gt.gan.mode_coverage(x, ring).n
-        ((2500, 2), 2500)
-        >>> with tempfile.TemporaryDirectory() as folder:
-        ...     loaded = History.load(h.save(os.path.join(folder, "history.json")))
-        >>> bool((loaded.sample(2500, rng=0) == x).all())
-        True
-        """
-        n = check_positive_int(n, "n")
-        G = self.generator
-        if G is None:
-            raise ValueError(self._why_no_generator())
-        gen = as_generator(rng)
-        dim, latent_dim = int(self.config["dim"]), int(self.config["latent_dim"])
-        dtype = np.dtype(self.config.get("dtype", "float64"))
-        out = np.empty((n, dim), dtype=np.float64)
-        with no_grad(), _evaluation(G), threadpool_limits(limits=1, user_api="blas"):
-            for start in range(0, n, SAMPLE_CHUNK):
-                z = gen.standard_normal((min(SAMPLE_CHUNK, n - start), latent_dim)).astype(dtype, copy=False)
-                out[start : start + len(z)] = np.asarray(G(Tensor(z))).reshape(len(z), dim)
-        return out[:, 0] if dim == 1 else out
-
-    def _why_no_generator(self):
-        """The message of :meth:`sample` without a generator: why, and what to use instead."""
-        last = (f"history.snapshots[-1] holds {self.snapshots.shape[1]} generated points of step {int(self.snapshot_steps[-1])}"
-                if len(self.snapshot_steps) else "the history holds no snapshot")  # fmt: skip
-        rerun = "train again with the options in history.config (the same rng gives the same run, bit for bit)"
-        saved = self.weights.get("generator")
-        if not saved:
-            return (f"this history has no generator to sample: it was saved without the players' weights (by an older "
-                    f"gantheory). Instead: {last}; or {rerun}, then save it again to keep the weights")  # fmt: skip
-        kind = self.config.get("generator", "Module")
-        return (f"this history's generator (a {kind}) is not one History can rebuild from JSON; its parameter values are in "
-                f"history.weights['generator']['parameters'] (name -> array, as Module.named_parameters): copy them into a "
-                f"{kind} and call it on standard normal noise of width config['latent_dim']. Or: {last}")  # fmt: skip
-
-    def __eq__(self, other):
-        """Equal fields, arrays compared by value with NaN equal to NaN; the players are not compared."""
-        if not isinstance(other, History):
-            return NotImplemented
-        return _plain(self) == _plain(other)
-
-    def to_json(self):
-        """The history as strict JSON text (no ``NaN``/``Infinity``), with the players' final weights.
-
-        Arrays are ``{"shape", "dtype", "data"}`` objects; as in the command
-        line's ``--json``, a NaN is ``null`` and an infinity is the string
-        ``"inf"`` or ``"-inf"``. :meth:`from_json` reads it back exactly. The
-        players are saved as ``weights`` (their parameter values and
-        architecture), from which :meth:`from_json` rebuilds them: a saved run
-        can be sampled (:meth:`sample`). The default players add about 0.2 MB.
-
-        Examples
-        --------
-        >>> import json
-        >>> import gantheory as gt
-        >>> h = gt.gan.train(gt.Normal(0, 1), generator="affine", steps=3, log_every=1, progress=False)
-        >>> text = h.to_json()
-        >>> sorted(json.loads(text))[:4]
-        ['config', 'd_grad_norm', 'd_loss', 'discriminator_grid']
-        >>> History.from_json(text) == h
-        True
-        """
-        return json.dumps(_plain(self), allow_nan=False)
+        store("steps", check_positive_int(self.steps, "steps"))
+        store("log_every", check_positive_int(self.log_every, "log_every") if self.log_every else 0)
+        if self.snapshot_every is not None:
+            store("snapshot_every", check_positive_int(self.snapshot_every, "snapshot_every") if self.snapshot_every else 0)
+        if self.loss not in LOSSES:
+            raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {self.loss!r}")
+        store("rng", as_seed(self.rng))
+        if self.update not in UPDATES:
+            raise ValueError(f"update must be one of {UPDATES}, got {self.update!r}")
+        if isinstance(self.optimizer, list):
+            store("optimizer", tuple(self.optimizer))
+        optimizer, lr, d_lr, betas, n_critic = self.resolved()
+        if self.betas is not None:
+            store("betas", betas)
+        store("batch_size", check_positive_int(self.batch_size, "batch_size"))
+        n_critic = check_positive_int(n_critic, "n_critic")
+        if self.n_critic is not None:
+            store("n_critic", n_critic)
+        store("n_eval", check_positive_int(self.n_eval, "n_eval"))
+        store("n_snapshot", check_positive_int(self.n_snapshot, "n_snapshot"))
+        if self.update == "simultaneous" and n_critic != 1:
+            raise ValueError("n_critic > 1 needs update='alternating' (simultaneous updates take one step each)")
+        if not lr > 0:
+            raise ValueError(f"lr must be > 0, got {lr}")
+        if not d_lr > 0:
+            raise ValueError(f"d_lr must be > 0, got {d_lr}")
+        if np.dtype(self.dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {self.dtype!r}")
+        store("dtype", np.dtype(self.dtype).type)
+        unroll, pack_, minibatch_std, r1 = _check_remedies(self.unroll, self.pack, self.minibatch_std, self.r1, self.batch_size)
+        store("unroll", unroll), store("pack", pack_), store("minibatch_std", minibatch_std), store("r1", r1)
+        _, spectral_norm = _lipschitz_options(LOSSES[self.loss], self.spectral_norm, self.clip, self.gradient_penalty,
+                                              self.one_sided)  # fmt: skip
+        store("spectral_norm", spectral_norm), store("one_sided", bool(self.one_sided))
+        for name in ("clip", "gradient_penalty"):
+            if getattr(self, name) is not None:
+                store(name, float(getattr(self, name)))
+        if self.grid_size is not None:
+            store("grid_size", check_positive_int(self.grid_size, "grid_size"))
 
     @classmethod
-    def from_json(cls, text):
-        """Rebuild a :class:`History` from :meth:`to_json`'s text, and its players from ``weights``.
+    def of(cls, config=None, overrides=None):
+        """``config`` (default: all defaults) with the keyword ``overrides`` of its fields: what :func:`train` runs."""
+        overrides = overrides or {}
+        _check_names(overrides)
+        if config is None:
+            return cls(**overrides)
+        if not isinstance(config, cls):
+            raise TypeError(f"config must be a TrainConfig (or None), got {type(config).__name__}; pass the options "
+                            "as keywords, or TrainConfig(**options)")  # fmt: skip
+        return dataclasses.replace(config, **overrides) if overrides else config
 
-        Text written before the weights were saved loads too, with
-        ``generator`` and ``discriminator`` ``None`` (:meth:`sample` then says
-        what to use instead).
-
-        Examples
-        --------
-        >>> import gantheory as gt
-        >>> h = gt.gan.train(gt.Normal(0, 1), generator="affine", steps=2, log_every=1, progress=False)
-        >>> History.from_json(h.to_json()).d_loss.shape
-        (2,)
-        """
-        raw = json.loads(text)
-        kwargs = {}
-        for f in fields(cls):
-            if f.name not in raw:
-                continue
-            value = raw[f.name]
-            if f.name == "metrics":
-                value = {k: _from_plain(v) for k, v in value.items()}
-            elif f.name == "metric_notes":
-                value = {k: [(int(step), str(reason)) for step, reason in v] for k, v in value.items()}
-            elif f.name == "weights":
-                value = {player: _weights_from_plain(saved) for player, saved in value.items()}
-            elif isinstance(value, dict) and set(value) == {"shape", "dtype", "data"}:
-                value = _from_plain(value)
-            kwargs[f.name] = value
-        history = cls(**kwargs)
-        history.generator = _rebuild(history.weights.get("generator"))
-        history.discriminator = _rebuild(history.weights.get("discriminator"))
-        return history
-
-    def save(self, path):
-        """Write :meth:`to_json`'s text to the file ``path`` (UTF-8); return the path.
+    def replace(self, **changes):
+        """A copy with ``changes`` (fields by name), validated.
 
         Examples
         --------
-        >>> import os, tempfile
-        >>> import gantheory as gt
-        >>> h = gt.gan.train(gt.Normal(0, 1), generator="affine", steps=2, log_every=1, progress=False)
-        >>> with tempfile.TemporaryDirectory() as folder:
-        ...     path = h.save(os.path.join(folder, "history.json"))
-        ...     History.load(path) == h
-        True
+        >>> TrainConfig().replace(loss="wgan", steps=10).loss
+        'wgan'
         """
-        path = Path(path)
-        path.write_text(self.to_json(), encoding="utf-8")
-        return path
+        _check_names(changes)
+        return dataclasses.replace(self, **changes)
 
-    @classmethod
-    def load(cls, path):
-        """Read a history written by :meth:`save` (or ``gantheory train``'s ``history.json``).
+    def resolved(self):
+        """``(optimizer, lr, d_lr, betas, n_critic)`` with the options left at ``None`` set to the loss's defaults."""
+        return _resolve_defaults(self.loss, self.optimizer, self.lr, self.d_lr, self.betas, self.n_critic, self.update)
 
-        Examples
-        --------
-        >>> import os, tempfile
-        >>> import gantheory as gt
-        >>> h = gt.gan.train(gt.ring_of_gaussians(8), steps=2, batch_size=16, log_every=1, progress=False)
-        >>> with tempfile.TemporaryDirectory() as folder:
-        ...     loaded = History.load(h.save(os.path.join(folder, "history.json")))
-        >>> loaded.config["loss"], type(loaded.generator).__name__, loaded == h
-        ('non_saturating', 'Sequential', True)
-        """
-        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+    def loss_spec(self):
+        """The loss (:data:`gantheory.gan.losses.LOSSES`) with this run's ``clip``, ``gradient_penalty`` and ``one_sided``."""
+        return _lipschitz_options(LOSSES[self.loss], self.spectral_norm, self.clip, self.gradient_penalty, self.one_sided)[0]
 
 
-def _json_number(value):
-    """A float JSON can hold: NaN as ``None``, infinities as ``"inf"``/``"-inf"`` (the CLI's ``--json`` convention)."""
-    if math.isfinite(value):
-        return value
-    return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
-
-
-def _number_from_json(value):
-    return math.nan if value is None else float(value)  # float("inf") and float("-inf") read the strings
-
-
-def _array_plain(array):
-    array = np.asarray(array)
-    data = array.ravel().tolist()
-    if array.dtype.kind == "f":
-        data = [_json_number(v) for v in data]
-    return {"shape": list(array.shape), "dtype": array.dtype.name, "data": data}
-
-
-def _from_plain(value):
-    dtype = np.dtype(value["dtype"])
-    data = [_number_from_json(v) for v in value["data"]] if dtype.kind == "f" else value["data"]
-    return np.asarray(data, dtype=dtype).reshape(value["shape"])
-
-
-def _plain(history):
-    """The history's fields as JSON-able Python values (what :meth:`History.to_json` writes)."""
-    out = {}
-    for f in fields(history):
-        if f.name in ("generator", "discriminator"):
-            continue
-        value = getattr(history, f.name)
-        if f.name == "metrics":
-            value = {k: _array_plain(v) for k, v in value.items()}
-        elif f.name == "metric_notes":
-            value = {k: [[int(step), str(reason)] for step, reason in v] for k, v in value.items()}
-        elif f.name == "weights":
-            value = {player: _weights_plain(saved) for player, saved in value.items()}
-        elif isinstance(value, np.ndarray):
-            value = _array_plain(value)
-        out[f.name] = value
-    return out
-
-
-# ==============================================================================
-# The players' weights, saved with the history
-# ==============================================================================
-SAMPLE_CHUNK = 2**16  # generated points per pass in History.sample (bounded memory)
-_ACTIVATIONS = {nn.ReLU: "relu", nn.LeakyReLU: "leaky_relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid"}
-
-
-def _layer_architecture(layer):
-    """A JSON description of one layer of a Sequential, or None for a layer :func:`_rebuild` cannot make."""
-    kind = type(layer)
-    if kind in _ACTIVATIONS:
-        return {"kind": _ACTIVATIONS[kind], **({"slope": layer.slope} if kind is nn.LeakyReLU else {})}
-    linear = layer.layer if kind is nn.SpectralNorm else layer
-    if type(linear) is not nn.Linear or kind not in (nn.Linear, nn.SpectralNorm):
-        return None
-    out = {"kind": "linear", "shape": list(linear.weight.shape), "bias": linear.bias is not None}
-    if kind is nn.SpectralNorm:
-        out.update(kind="spectral_norm", n_power_iterations=layer.n_power_iterations, sigma=layer.sigma)
-    return out
-
-
-def _architecture(module):
-    """What :func:`_rebuild` needs to make a module of the same structure; None for one it cannot make."""
-    if type(module) is AffineGenerator:
-        return {"kind": "affine"}
-    if type(module) in (nn.Sequential, nn.MLP):
-        layers = [_layer_architecture(layer) for layer in module.layers]
-        return None if None in layers else {"kind": "sequential", "layers": layers}
-    return None
-
-
-def _saved_weights(module):
-    """A copy of ``module``'s parameters (and a spectral norm's vectors), with its architecture: a ``History.weights`` entry."""
-    buffers = {}
-    for i, layer in enumerate(getattr(module, "layers", ())):
-        if isinstance(layer, nn.SpectralNorm):
-            buffers[f"layers.{i}.u"], buffers[f"layers.{i}.v"] = to_numpy(layer.u).copy(), to_numpy(layer.v).copy()
-    return {"architecture": _architecture(module), "parameters": {name: to_numpy(p.data).copy() for name, p in module.named_parameters()},
-            "buffers": buffers}  # fmt: skip
-
-
-def _weights_plain(saved):
-    return {"architecture": saved["architecture"],
-            **{key: {name: _array_plain(a) for name, a in saved[key].items()} for key in ("parameters", "buffers")}}  # fmt: skip
-
-
-def _weights_from_plain(saved):
-    return {"architecture": saved["architecture"],
-            **{key: {name: _from_plain(a) for name, a in saved[key].items()} for key in ("parameters", "buffers")}}  # fmt: skip
-
-
-def _rebuild_layer(spec, dtype):
-    kind = spec["kind"]
-    if kind in ("linear", "spectral_norm"):
-        linear = nn.Linear(*spec["shape"], bias=spec["bias"], rng=0, dtype=dtype)  # values set from the saved ones
-        if kind == "linear":
-            return linear
-        layer = nn.SpectralNorm(linear, spec["n_power_iterations"], rng=0)
-        layer.sigma = float(spec["sigma"])
-        return layer
-    activation = {name: cls for cls, name in _ACTIVATIONS.items()}[kind]
-    return activation(spec["slope"]) if kind == "leaky_relu" else activation()
-
-
-def _rebuild(saved):
-    """The module a ``History.weights`` entry describes, with its saved values; None without an architecture."""
-    if not saved or saved["architecture"] is None:
-        return None
-    params = saved["parameters"]
-    dtype = next(iter(params.values())).dtype if params else np.float64
-    arch = saved["architecture"]
-    if arch["kind"] == "affine":
-        module = AffineGenerator(dtype=dtype)
-    else:
-        module = nn.Sequential(*(_rebuild_layer(spec, dtype) for spec in arch["layers"]))
-    named = dict(module.named_parameters())
-    if set(named) != set(params):
-        raise ValueError(f"the saved weights do not fit their architecture: parameters {sorted(params)} against {sorted(named)}")
-    for name, p in named.items():
-        p.data = params[name].copy()
-    for name, value in saved["buffers"].items():
-        _, i, which = name.split(".")
-        setattr(module.layers[int(i)], which, value.copy())
-    return module
+def _check_names(options):
+    """TypeError for a keyword that is not a field of :class:`TrainConfig`, with the nearest field's name."""
+    names = [f.name for f in fields(TrainConfig)]
+    for key in options:
+        if key not in names:
+            near = difflib.get_close_matches(key, names, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else f"; its options are {names}"
+            raise TypeError(f"TrainConfig has no option {key!r}{hint}")
 
 
 # ==============================================================================
@@ -763,15 +512,6 @@ def _lipschitz_options(spec, spectral_norm, clip, gradient_penalty, one_sided):
     return spec, bool(spectral_norm)
 
 
-def _mode_target(analytic, reference):
-    """``analytic`` if :func:`~gantheory.gan.modes.mode_coverage` applies to it (a mixture of isotropic normals), else None."""
-    if not isinstance(analytic, Mixture):
-        return None
-    try:
-        mode_coverage(reference.astype(np.float64), analytic)
-    except (TypeError, ValueError):
-        return None
-    return analytic
 
 
 def _resolve_defaults(loss, optimizer, lr, d_lr, betas, n_critic, update):
@@ -802,12 +542,6 @@ class _NonFinite(FloatingPointError):
     """A cost, gradient, parameter or generated point is NaN or inf (the step is then undone)."""
 
 
-def _grad_norm(params):
-    total = 0.0
-    for p in params:
-        if p.grad is not None:
-            total += float((p.grad * p.grad).sum())
-    return math.sqrt(total)
 
 
 def _finite(cost, norm, player):
@@ -851,11 +585,6 @@ def _critic_cost(spec, D, real, fake, fake_2, rng, r1=0.0, joint=False):
     return cost
 
 
-def _pack(x, m):
-    """Rows of ``m`` consecutive samples concatenated: ``(n, d) -> (n / m, m d)`` (arrays, Tensors; ``None`` stays)."""
-    if x is None or m == 1:
-        return x
-    return x.reshape(x.shape[0] // m, m * x.shape[1])
 
 
 def _clip(p, c):
@@ -863,46 +592,10 @@ def _clip(p, c):
     return p - ops.relu(p - c) + ops.relu(-p - c)
 
 
-def _parameter_slots(module):
-    """``(container, key)`` of each of ``module``'s parameters, in ``parameters()`` order: where to put a substitute."""
-    slots = []
-
-    def visit(value, container, key):
-        if isinstance(value, Tensor) and value.requires_grad:
-            slots.append((container, key))
-        elif isinstance(value, nn.Module):
-            for name, item in vars(value).items():
-                visit(item, value, name)
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                visit(item, value, i)
-        elif isinstance(value, tuple) and _has_parameters(value):
-            raise TypeError("unroll needs the discriminator's parameters in attributes or lists (they are substituted "
-                            "by their unrolled values); this one keeps some in a tuple")  # fmt: skip
-
-    visit(module, None, None)
-    return slots
 
 
-def _has_parameters(value):
-    if isinstance(value, Tensor):
-        return value.requires_grad
-    if isinstance(value, nn.Module):
-        return bool(value.parameters())
-    return isinstance(value, (list, tuple)) and any(_has_parameters(item) for item in value)
 
 
-@contextmanager
-def _substituted(slots, tensors):
-    """The module's parameters replaced by ``tensors`` (its unrolled values) inside the block, restored after."""
-    originals = [_slot_get(c, k) for c, k in slots]
-    for (c, k), t in zip(slots, tensors):
-        _slot_set(c, k, t)
-    try:
-        yield
-    finally:
-        for (c, k), t in zip(slots, originals):
-            _slot_set(c, k, t)
 
 
 def _cut(tree):
@@ -939,28 +632,10 @@ _JOIN = Primitive("join", lambda *xs, cotangents: np.zeros(()))
 _JOIN.defvjp_argnum(lambda i, g, ans, *xs, cotangents: cotangents[i])
 
 
-@contextmanager
-def _evaluation(module):
-    """``module`` and its sub-modules in evaluation mode inside the block (spectral norms' vectors fixed), restored after."""
-    modes = [(m, m.training) for m in module.modules()] if isinstance(module, nn.Module) else []
-    for m, _ in modes:
-        m.training = False
-    try:
-        yield
-    finally:
-        for m, mode in modes:
-            m.training = mode
 
 
-def _slot_get(container, key):
-    return container[key] if isinstance(container, list) else getattr(container, key)
 
 
-def _slot_set(container, key, value):
-    if isinstance(container, list):
-        container[key] = value
-    else:
-        setattr(container, key, value)
 
 
 def _generator_cost(spec, D, real, fake, fake_2):
@@ -1050,40 +725,20 @@ class Game:
     True
     """
 
-    def __init__(self, target, *, generator=None, discriminator=None, loss="non_saturating", optimizer=None, lr=None,
-                 d_lr=None, betas=None, batch_size=256, n_critic=None, update="alternating", unroll=0, pack=1,
-                 minibatch_std=False, r1=0.0, spectral_norm=False, clip=None, gradient_penalty=None, one_sided=False,
-                 latent_dim=None, n_eval=256, n_snapshot=256, grid_size=None, rng=0, dtype=np.float64):  # fmt: skip
-        if loss not in LOSSES:
-            raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
-        spec = LOSSES[loss]
-        rng = as_seed(rng)
-        if update not in UPDATES:
-            raise ValueError(f"update must be one of {UPDATES}, got {update!r}")
-        optimizer, lr, d_lr, betas, n_critic = _resolve_defaults(loss, optimizer, lr, d_lr, betas, n_critic, update)
-        batch_size = check_positive_int(batch_size, "batch_size")
-        n_critic = check_positive_int(n_critic, "n_critic")
-        n_eval = check_positive_int(n_eval, "n_eval")
-        n_snapshot = check_positive_int(n_snapshot, "n_snapshot")
-        if update == "simultaneous" and n_critic != 1:
-            raise ValueError("n_critic > 1 needs update='alternating' (simultaneous updates take one step each)")
-        if not lr > 0:
-            raise ValueError(f"lr must be > 0, got {lr}")
-        if not d_lr > 0:
-            raise ValueError(f"d_lr must be > 0, got {d_lr}")
-        if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
-            raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}")
-        dtype = np.dtype(dtype).type
-        unroll, pack, minibatch_std, r1 = _check_remedies(unroll, pack, minibatch_std, r1, batch_size)
-        spec, spectral_norm = _lipschitz_options(spec, spectral_norm, clip, gradient_penalty, one_sided)
+    def __init__(self, target, config=None, **overrides):
+        c = TrainConfig.of(config, overrides)
+        self.options = c
+        spec = c.loss_spec()
+        optimizer, lr, d_lr, betas, n_critic = c.resolved()
+        batch_size, unroll, pack, minibatch_std, r1, dtype = c.batch_size, c.unroll, c.pack, c.minibatch_std, c.r1, c.dtype
         dim, sample_target, sample_reference, analytic = _target_sampler(target, dtype)
-        grid_size = (128 if dim == 1 else 32) if grid_size is None else check_positive_int(grid_size, "grid_size")
+        grid_size = (128 if dim == 1 else 32) if c.grid_size is None else c.grid_size
         # G init, D init, training batches, evaluation, spectral norm, the mode metrics' noise, the kNN JSD's noise floor
-        seeds = np.random.SeedSequence(rng).spawn(7)
-        G, D, latent_dim = _make_players(generator, discriminator, dim, latent_dim, spec,
+        seeds = np.random.SeedSequence(c.rng).spawn(7)
+        G, D, latent_dim = _make_players(c.generator, c.discriminator, dim, c.latent_dim, spec,
                                          [as_generator(np.random.default_rng(s)) for s in seeds[:2]], dtype,
                                          d_inputs=pack * dim + int(minibatch_std))  # fmt: skip
-        if spectral_norm:
+        if c.spectral_norm:
             D = nn.spectral_norm(D, rng=np.random.default_rng(seeds[4]))
         (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr, betas)
         if opt_name == "instances":  # the optimizers' own settings are the ones in use
@@ -1092,13 +747,13 @@ class Game:
             raise TypeError(f"unroll={unroll} differentiates through the discriminator's optimizer updates, but "
                             f"{type(opt_d).__name__} cannot record its update on the graph (no functional_step); "
                             "use optimizer 'adam', 'sgd' or 'rmsprop' (or an Optimizer with records_updates = True), or unroll=0")  # fmt: skip
+        if unroll:  # the unrolled values are substituted by functional_call: it must find D's parameters (or say why not)
+            with no_grad(), evaluation_mode(D):
+                functional_call(D, D.parameters(), np.zeros((2, pack * dim + int(minibatch_std)), dtype=dtype))
         self.unroll, self.pack, self.minibatch_std, self.r1 = unroll, pack, minibatch_std, r1
-        self.d_slots = _parameter_slots(D) if unroll else None
-        if unroll and any(_slot_get(c, k) is not p for (c, k), p in zip(self.d_slots, D.parameters(), strict=True)):
-            raise TypeError("unroll could not locate the discriminator's parameters to substitute their unrolled values")
         self.spec, self.G, self.D, self.opt_g, self.opt_d = spec, G, D, opt_g, opt_d
         self.sample_target, self.latent_dim, self.batch_size, self.n_critic = sample_target, latent_dim, batch_size, n_critic
-        self.rng, self.update, self.dtype, self.dim, self.analytic = np.random.default_rng(seeds[2]), update, dtype, dim, analytic
+        self.rng, self.update, self.dtype, self.dim, self.analytic = np.random.default_rng(seeds[2]), c.update, dtype, dim, analytic
         self.n_fake = 2 if spec.two_generator_batches else 1
         self.d_params, self.g_params = D.parameters(), G.parameters()
         # real batches per sampler call: fixed (not a function of steps), so that a shorter run is a prefix of a longer one
@@ -1109,6 +764,7 @@ class Game:
         self.records, self.pending_d = [], None
         # the fixed evaluation data (their own stream: logging never touches the training batches)
         eval_rng = np.random.default_rng(seeds[3])
+        n_eval, n_snapshot = c.n_eval, c.n_snapshot
         self.n_eval, self.n_snapshot = n_eval, n_snapshot
         self.reference = sample_reference(n_eval, eval_rng)
         self.z_eval = eval_rng.standard_normal((max(n_eval, n_snapshot), latent_dim)).astype(dtype)
@@ -1119,7 +775,7 @@ class Game:
         self.z_manifold = _latent_grid(latent_dim).astype(dtype)
         self.log_steps, self.metric_rows, self.snapshot_steps, self.snapshots, self.grids, self.field_rows = [], [], [], [], [], []
         self.manifolds, self.metric_notes = [], {}
-        self.modes_target = _mode_target(analytic, self.reference)
+        self.modes_target = mode_target(analytic, self.reference)
         # the mode metrics' noise: the evaluation noise, then more of it up to max(MODE_SAMPLES, n_eval) rows
         self.n_mode_samples = max(MODE_SAMPLES, n_eval)
         extra = max(0, self.n_mode_samples - len(self.z_eval))
@@ -1128,13 +784,13 @@ class Game:
         self.sample_reference, self.floor_seed, self.floor = sample_reference, seeds[6], None
         self.config = {
             "target": repr(target) if isinstance(target, Distribution) else f"array of shape {np.shape(target)}",
-            "dim": dim, "loss": loss, "optimizer": opt_name, "lr": float(lr), "d_lr": float(d_lr),
+            "dim": dim, "loss": c.loss, "optimizer": opt_name, "lr": float(lr), "d_lr": float(d_lr),
             "betas": None if betas is None else [float(b) for b in betas], "batch_size": batch_size, "steps": None,
-            "n_critic": n_critic, "update": update, "unroll": unroll, "pack": pack, "minibatch_std": minibatch_std,
-            "r1": r1, "spectral_norm": spectral_norm, "clip": spec.clip, "gradient_penalty": spec.gradient_penalty,
+            "n_critic": n_critic, "update": c.update, "unroll": unroll, "pack": pack, "minibatch_std": minibatch_std,
+            "r1": r1, "spectral_norm": c.spectral_norm, "clip": spec.clip, "gradient_penalty": spec.gradient_penalty,
             "one_sided": spec.one_sided, "latent_dim": int(latent_dim), "log_every": None,
             "snapshot_every": None, "n_eval": n_eval, "n_snapshot": n_snapshot, "grid_size": grid_size,
-            "rng": rng, "dtype": np.dtype(dtype).name, "generator": type(G).__name__, "discriminator": type(D).__name__,
+            "rng": c.rng, "dtype": np.dtype(dtype).name, "generator": type(G).__name__, "discriminator": type(D).__name__,
         }  # fmt: skip
 
     @property
@@ -1206,7 +862,7 @@ class Game:
         cost = self._critic_cost(real, fake)
         self.opt_d.zero_grad()
         cost.backward()
-        result = _finite(cost, _grad_norm(self.d_params), "discriminator")
+        result = _finite(cost, grad_norm(self.d_params), "discriminator")
         self.opt_d.step()
         if self.spec.clip:
             clip_weights(self.D, self.spec.clip)
@@ -1226,7 +882,7 @@ class Game:
         fake = self.G(Tensor(self.noise()))
         _check_points(fake.data)
         cost = self._generator_backward(real, fake)
-        result = _finite(cost, _grad_norm(self.g_params), "generator")
+        result = _finite(cost, grad_norm(self.g_params), "generator")
         self.opt_g.step()
         self.check_parameters()
         d_cost, d_norm = self.pending_d if self.pending_d is not None else (math.nan, math.nan)
@@ -1253,8 +909,8 @@ class Game:
         self.opt_d.zero_grad()
         d_cost.backward()
         g_cost = self._generator_backward(real, fake)
-        d_cost, d_norm = _finite(d_cost, _grad_norm(self.d_params), "discriminator")
-        g_cost, g_norm = _finite(g_cost, _grad_norm(self.g_params), "generator")
+        d_cost, d_norm = _finite(d_cost, grad_norm(self.d_params), "discriminator")
+        g_cost, g_norm = _finite(g_cost, grad_norm(self.g_params), "generator")
         self.opt_d.step()
         self.opt_g.step()
         if self.spec.clip:
@@ -1263,18 +919,27 @@ class Game:
         self.records.append((d_cost, g_cost, d_norm, g_norm))
         return self.records[-1]
 
-    def critic(self, x, reference=None):
-        """The discriminator on its inputs ``x`` (packed rows), with the minibatch-std feature (of ``reference``) if on."""
+    def critic(self, x, reference=None, params=None):
+        """The discriminator on its inputs ``x`` (packed rows), with the minibatch-std feature (of ``reference``) if on.
+
+        ``params``: the discriminator's parameters to use instead of its own (its unrolled values), by
+        :func:`~gantheory.autograd.functional_call`.
+        """
         if self.minibatch_std:
             x = append_minibatch_std(x, reference)
-        return self.D(x)
+        return self.D(x) if params is None else functional_call(self.D, params, x)
 
-    def _critic_cost(self, real, fake, joint=False):
+    def _critic_at(self, params):
+        """The discriminator at the parameters ``params`` as a function of its (packed) inputs: :meth:`critic`."""
+        return self.critic if params is None else (lambda x, reference=None: self.critic(x, reference, params))
+
+    def _critic_cost(self, real, fake, joint=False, params=None):
         """The discriminator's cost on a real batch and a generated batch (``n_fake`` batches), packed."""
         fake, fake_2 = self.split(fake)
         m = self.pack
         joint = joint and not self.minibatch_std
-        return _critic_cost(self.spec, self.critic, _pack(real, m), _pack(fake, m), _pack(fake_2, m), self.rng, self.r1, joint)
+        return _critic_cost(self.spec, self._critic_at(params), pack(real, m), pack(fake, m), pack(fake_2, m), self.rng,
+                            self.r1, joint)  # fmt: skip
 
     def _generator_backward(self, real, fake):
         """The generator's cost on ``fake`` (a Tensor carrying G's graph), its gradients accumulated in G's parameters.
@@ -1284,43 +949,43 @@ class Game:
         """
         m = self.pack
         self.opt_g.zero_grad()
-        with _constant(self.d_params):
-            if not self.unroll:
-                cost = _generator_cost(self.spec, self.critic, _pack(real, m), *(_pack(f, m) for f in self.split(fake)))
+        if not self.unroll:
+            with _constant(self.d_params):  # D's weight gradients are not needed here
+                cost = _generator_cost(self.spec, self.critic, pack(real, m), *(pack(f, m) for f in self.split(fake)))
                 cost.backward()
-                return cost
-            # Reverse mode over the unrolled updates, one segment at a time. Each update's inputs enter as leaves cut
-            # from what came before: D's parameters and optimizer state, and its generated batch (cut from G's graph).
-            # Its recorded backward pass (create_graph) then stays within the update, and the final cost's gradient is
-            # carried back segment by segment, then through G in one plain backward pass: the work grows linearly in k.
-            reals, noises = [], []
-            for _ in range(self.unroll):
-                reals.append(self.real())
-                noises.append(self.noise())
-            fakes = self.G(Tensor(np.concatenate(noises)))
-            _check_points(fakes.data)
-            fake_leaves = [Tensor(f, requires_grad=True) for f in np.split(fakes.data, self.unroll)]
-            params = [Tensor(p.data, requires_grad=True) for p in self.d_params]
-            state = self.opt_d.functional_state()
-            segments = []  # (outputs of the update, the leaves that stand for them in the next one)
-            with _evaluation(self.D):  # a spectral norm's singular vectors stay those of the actual D
-                for real_j, fake_j in zip(reals, fake_leaves):
-                    with _substituted(self.d_slots, params):
-                        d_cost = self._critic_cost(real_j, fake_j, joint=True)
-                    grads = _backprop(d_cost, Tensor(np.ones_like(d_cost.data)), True, targets=params)
-                    new_params, new_state = self.opt_d.functional_step(params, grads, state)
-                    if self.spec.clip:
-                        new_params = [_clip(p, self.spec.clip) for p in new_params]
-                    outputs = [p for p in new_params if isinstance(p, Tensor)] + _tensors_in(new_state)
-                    params, state = _cut(new_params), _cut(new_state)
-                    segments.append((outputs, [p for p in params if isinstance(p, Tensor)] + _tensors_in(state)))
-                with _substituted(self.d_slots, params):
-                    cost = _generator_cost(self.spec, self.critic, _pack(real, m), *(_pack(f, m) for f in self.split(fake)))
-            cost.backward()
-            for outputs, leaves in reversed(segments):
-                _backward_many(outputs, [leaf.grad for leaf in leaves])
-            cotangent = np.concatenate([np.zeros_like(leaf.data) if leaf.grad is None else leaf.grad for leaf in fake_leaves])
-            fakes.backward(cotangent)
+            return cost
+        # Unrolled: D is evaluated at its unrolled parameter values only (functional_call), never at its own, so its
+        # own parameters are not in the graph and need no switching off.
+        # Reverse mode over the unrolled updates, one segment at a time. Each update's inputs enter as leaves cut
+        # from what came before: D's parameters and optimizer state, and its generated batch (cut from G's graph).
+        # Its recorded backward pass (create_graph) then stays within the update, and the final cost's gradient is
+        # carried back segment by segment, then through G in one plain backward pass: the work grows linearly in k.
+        reals, noises = [], []
+        for _ in range(self.unroll):
+            reals.append(self.real())
+            noises.append(self.noise())
+        fakes = self.G(Tensor(np.concatenate(noises)))
+        _check_points(fakes.data)
+        fake_leaves = [Tensor(f, requires_grad=True) for f in np.split(fakes.data, self.unroll)]
+        params = [Tensor(p.data, requires_grad=True) for p in self.d_params]
+        state = self.opt_d.functional_state()
+        segments = []  # (outputs of the update, the leaves that stand for them in the next one)
+        with evaluation_mode(self.D):  # a spectral norm's singular vectors stay those of the actual D
+            for real_j, fake_j in zip(reals, fake_leaves):
+                d_cost = self._critic_cost(real_j, fake_j, joint=True, params=params)
+                grads = _backprop(d_cost, Tensor(np.ones_like(d_cost.data)), True, targets=params)
+                new_params, new_state = self.opt_d.functional_step(params, grads, state)
+                if self.spec.clip:
+                    new_params = [_clip(p, self.spec.clip) for p in new_params]
+                outputs = [p for p in new_params if isinstance(p, Tensor)] + _tensors_in(new_state)
+                params, state = _cut(new_params), _cut(new_state)
+                segments.append((outputs, [p for p in params if isinstance(p, Tensor)] + _tensors_in(state)))
+            cost = _generator_cost(self.spec, self._critic_at(params), pack(real, m), *(pack(f, m) for f in self.split(fake)))
+        cost.backward()
+        for outputs, leaves in reversed(segments):
+            _backward_many(outputs, [leaf.grad for leaf in leaves])
+        cotangent = np.concatenate([np.zeros_like(leaf.data) if leaf.grad is None else leaf.grad for leaf in fake_leaves])
+        fakes.backward(cotangent)
         return cost
 
     # -- observing -------------------------------------------------------------------------
@@ -1332,12 +997,12 @@ class Game:
         """
         m = self.pack
         points = np.tile(self.grid, (1, m)) if m > 1 else self.grid
-        reference = _pack(_padded(fake, m), m)
+        reference = pack(pad_to_packs(fake, m), m)
         with no_grad():
             h = self.critic(Tensor(points), reference).data
             if not self.spec.two_generator_batches:
                 return h.reshape(-1)
-            anchors = self.critic(Tensor(_pack(_padded(fake_2, m), m))).data
+            anchors = self.critic(Tensor(pack(pad_to_packs(fake_2, m), m))).data
         distances = np.linalg.norm(h[:, None, :] - anchors[None, :, :], axis=-1).mean(axis=1)
         return distances - np.linalg.norm(h, axis=-1)
 
@@ -1348,12 +1013,12 @@ class Game:
         groups of ``m``, the last completed by the first points (their gradients taken from their own pack).
         """
         m, n = self.pack, len(fake)
-        real = _pack(_padded(self.snapshot_real, m), m) if self.spec.two_generator_batches else None
-        anchors = None if fake_2 is None else Tensor(_pack(_padded(fake_2, m), m))
-        padded = _padded(fake, m)
+        real = pack(pad_to_packs(self.snapshot_real, m), m) if self.spec.two_generator_batches else None
+        anchors = None if fake_2 is None else Tensor(pack(pad_to_packs(fake_2, m), m))
+        padded = pad_to_packs(fake, m)
 
         def cost(x):
-            return _generator_cost(self.spec, self.critic, real, _pack(x, m), anchors) * (len(padded) // m)
+            return _generator_cost(self.spec, self.critic, real, pack(x, m), anchors) * (len(padded) // m)
 
         with _constant(self.d_params):  # only the gradient in x is wanted
             return -grad(cost)(padded)[:n]
@@ -1373,11 +1038,11 @@ class Game:
             x_2 = G(Tensor(self.z_anchor)).data if snapshot and spec.two_generator_batches else None
         row = notes = None
         if log:
-            row, notes = _metrics(x[: self.n_eval], self.reference, self.dim, self.analytic, G, self.modes_target,
+            row, notes = logged_metrics(x[: self.n_eval], self.reference, self.dim, self.analytic, G, self.modes_target,
                                   both[: self.n_mode_samples], self.js_knn_floor)  # fmt: skip
         if snapshot:
             shot = x[: self.n_snapshot]
-            with _evaluation(self.D):  # observing never advances a spectral norm's power iteration
+            with evaluation_mode(self.D):  # observing never advances a spectral norm's power iteration
                 d_grid = self._critic_values(shot, x_2).reshape((self.grid_size,) * self.dim)
                 g_field = self._generator_field(shot, x_2)
             manifold = both[m:].reshape(*_LATENT_GRID_SHAPE, self.dim)
@@ -1411,7 +1076,7 @@ class Game:
                 for _ in range(JS_FLOOR_REPEATS):
                     pool = self.sample_reference(2 * self.n_eval, rng).astype(np.float64)
                     half = len(pool) // 2
-                    values.append(_js_knn(pool[:half], pool[half : 2 * half]))
+                    values.append(js_knn(pool[:half], pool[half : 2 * half]))
                 self.floor = max(values)
             except ValueError as exc:
                 self.floor = exc
@@ -1445,7 +1110,7 @@ class Game:
             snapshot_steps=np.asarray(self.snapshot_steps, dtype=np.int64),
             snapshots=np.stack(self.snapshots), grid=self.grid, discriminator_grid=np.stack(self.grids),
             generator_field=np.stack(self.field_rows), stopped=stopped, metric_notes={k: list(v) for k, v in self.metric_notes.items()},
-            manifold=np.stack(self.manifolds), weights={"generator": _saved_weights(self.G), "discriminator": _saved_weights(self.D)},
+            manifold=np.stack(self.manifolds), weights={"generator": saved_weights(self.G), "discriminator": saved_weights(self.D)},
             generator=self.G, discriminator=self.D,
         )  # fmt: skip
 
@@ -1472,59 +1137,6 @@ def _latent_grid(latent_dim, radius=2.5):
     return z.reshape(-1, latent_dim)
 
 
-# ==============================================================================
-# Logging and snapshots
-# ==============================================================================
-def _js_knn(x, reference):
-    if np.ptp(x, axis=0).min() == 0:
-        raise ValueError("the generated points have no spread along an axis (no density): the kNN JSD is undefined")
-    return empirical.js_divergence(x, reference, k=5)
-
-
-def _metrics(x, reference, dim, analytic, G, modes_target=None, x_modes=None, js_floor=None):
-    """``(values, notes)``: the distances of ``x`` (generated) from the fixed target sample, and exact ones if known.
-
-    With ``modes_target`` (a mixture of isotropic normals) also ``modes``, ``high_quality`` and ``reverse_kl`` of
-    :func:`~gantheory.gan.modes.mode_coverage` (3 standard deviations) on ``x_modes`` (more generated points, ``x``
-    first). ``js_floor``: a callable giving the kNN JSD's noise floor (``js_knn_floor``). A metric that cannot be
-    computed is NaN, with the reason in ``notes``: no metric ever ends a run.
-    """
-    x64, reference = x.astype(np.float64), reference.astype(np.float64)
-    flat = (lambda a: a[:, 0]) if dim == 1 else (lambda a: a)  # noqa: E731
-    metrics = {"w1": lambda: empirical.w1(x64[:, 0], reference[:, 0])} if dim == 1 else \
-        {"sliced_w1": lambda: empirical.sliced_w1(x64, reference, n_projections=64, rng=0)}  # fmt: skip
-    metrics["energy_distance"] = lambda: empirical.energy_distance(flat(x64), flat(reference))
-    metrics["js_knn"] = lambda: _js_knn(x64, reference)
-    if js_floor is not None:
-        metrics["js_knn_floor"] = js_floor
-    if analytic is not None and isinstance(G, AffineGenerator):
-        metrics["exact_js"] = lambda: exact.js_divergence(G.distribution(), analytic)
-        metrics["exact_w1"] = lambda: exact.w1(G.distribution(), analytic)
-    if modes_target is not None:
-        x_modes = x64 if x_modes is None else x_modes.astype(np.float64)
-        coverage = functools.cache(lambda: mode_coverage(x_modes, modes_target, n_sd=3))
-        metrics["modes"] = lambda: coverage().modes
-        metrics["high_quality"] = lambda: coverage().high_quality
-        metrics["reverse_kl"] = lambda: _reverse_kl(coverage())
-    values, notes = {}, {}
-    finite = {False: bool(np.isfinite(x64).all()), True: x_modes is None or bool(np.isfinite(x_modes).all())}
-    for name, compute in metrics.items():
-        if name != "js_knn_floor" and not finite[name in ("modes", "high_quality", "reverse_kl")]:
-            values[name], notes[name] = math.nan, "the generated points are not all finite"
-            continue
-        try:
-            values[name] = float(compute())
-        except Exception as exc:  # noqa: BLE001 -- a metric must never end a run: record why it is missing
-            values[name], notes[name] = math.nan, f"{type(exc).__name__}: {exc}"
-    return values, notes
-
-
-def _reverse_kl(coverage):
-    if math.isnan(coverage.reverse_kl):
-        raise ValueError("no generated point lies within 3 standard deviations of a mode: the mode histogram is empty")
-    return coverage.reverse_kl
-
-
 def _grid(reference, dim, grid_size):
     low, high = reference.min(axis=0), reference.max(axis=0)
     pad = 0.5 * (high - low) + 1e-3
@@ -1535,22 +1147,11 @@ def _grid(reference, dim, grid_size):
     return np.stack([gx.ravel(), gy.ravel()], axis=1)
 
 
-def _padded(x, m):
-    """``x`` with its first rows repeated at the end to a multiple of ``m`` rows (``None`` stays)."""
-    if x is None or len(x) % m == 0:
-        return x
-    return np.concatenate([x, x[: m - len(x) % m]])
-
-
 # ==============================================================================
 # The training loop
 # ==============================================================================
-def train(target, *, generator=None, discriminator=None, loss="non_saturating", optimizer=None, lr=None, d_lr=None,
-          betas=None, batch_size=256, steps=2000, n_critic=None, update="alternating", unroll=0, pack=1,
-          minibatch_std=False, r1=0.0, spectral_norm=False, clip=None, gradient_penalty=None, one_sided=False,
-          latent_dim=None, log_every=100, snapshot_every=None, n_eval=256, n_snapshot=256, grid_size=None, rng=0,
-          dtype=np.float64, progress=None):  # fmt: skip
-    """Train a GAN on ``target`` and return its :class:`History`.
+def train(target, config=None, **overrides):
+    """Train a GAN on ``target`` and return its :class:`~gantheory.gan.history.History`.
 
     Parameters
     ----------
@@ -1558,114 +1159,18 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
         A 1-D or 2-D distribution of :mod:`gantheory.distributions`, or samples
         (batches are then drawn from them with replacement; the evaluation
         sample without replacement, at most all of them).
-    generator : None, "mlp", "affine" or Module
-        ``None``/``"mlp"``: an MLP ``latent_dim -> 64 -> 64 -> dim`` (ReLU);
-        ``"affine"``: :class:`AffineGenerator` (1-D), whose generated
-        distribution is known exactly; or any Module mapping ``(n, latent_dim)``
-        noise to ``(n, dim)`` points.
-    discriminator : None or Module
-        ``None``: an MLP ``dim -> 64 -> 64 -> 1`` (16 outputs, the features
-        :math:`h`, for ``"cramer"``).
-    loss : str
-        A key of :data:`gantheory.gan.losses.LOSSES`: ``"non_saturating"``
-        (default), ``"minimax"``, ``"maximum_likelihood"``, ``"least_squares"``,
-        ``"wgan"`` (weight clipping at 0.01), ``"wgan_gp"`` (gradient penalty,
-        :math:`\\lambda = 10`), ``"cramer"``.
-    optimizer : None, str, callable or (Optimizer, Optimizer)
-        ``None``: the loss's default (table below); ``"adam"``, ``"sgd"``,
-        ``"rmsprop"``; a factory ``f(params, lr)`` such as
-        ``gantheory.autograd.optim.SGD``; or a pair of optimizer instances
-        (generator's, discriminator's; ``lr``, ``d_lr`` and ``betas`` are then theirs).
-    lr, d_lr : float, optional
-        Learning rates of the generator and of the discriminator. ``lr=None``:
-        the loss's defaults (for both, unless ``d_lr`` is given); ``d_lr=None``
-        with ``lr`` given: ``lr``.
-    betas : (float, float), optional
-        Adam's :math:`(\\beta_1, \\beta_2)` (``optimizer="adam"`` only);
-        ``None``: the loss's default.
-    batch_size, steps : int
-        Batch size (of each player's step) and training steps.
-    n_critic : int, optional
-        Discriminator updates per generator update (``update="alternating"``
-        only); ``None``: the loss's default (1 with ``update="simultaneous"``).
-    update : {"alternating", "simultaneous"}
-        Alternating: ``n_critic`` discriminator steps, then a generator step
-        against the updated discriminator. Simultaneous: both gradients at the
-        same parameters and batch, then both updates.
-    unroll : int
-        ``k >= 0``: the generator's cost is taken against the discriminator
-        after ``k`` further updates of its optimizer, differentiated through
-        them (Metz et al. [4]_; 0, the default, for the plain game). See Notes.
-    pack : int
-        ``m >= 1``: the discriminator sees ``m`` samples concatenated
-        (PacGAN, Lin et al. [5]_): its inputs have width ``m * dim`` (the
-        default discriminator is built so), every batch is cut into
-        ``batch_size / m`` packs of consecutive samples, and ``batch_size``
-        must be divisible by ``m``. 1 (default): no packing.
-    minibatch_std : bool
-        Append the minibatch standard-deviation feature of Karras et al. [6]_
-        to the discriminator's input (:func:`append_minibatch_std`: the
-        coordinates' standard deviations over the batch, averaged, one more
-        input column; with ``pack`` over the packed batch). The default
-        discriminator gets the extra input. False (default): none.
-    r1 : float
-        :math:`\\gamma \\ge 0`: add the zero-centred R1 penalty
-        :math:`\\frac{\\gamma}{2}\\mathbb{E}_P\\|\\nabla_x D(x)\\|^2` on each real
-        batch to the discriminator's cost (Mescheder et al. [7]_;
-        :func:`~gantheory.gan.losses.r1_penalty`, on the logits or scores, on
-        top of the loss's own penalty if it has one). 0 (default): none.
-        The batch estimate is :math:`\\frac{\\gamma}{2}\\frac1n\\sum_i
-        \\|\\partial_{x_i} \\sum_j D(x_j)\\|^2`, the gradient of the
-        batch's summed output. Without ``minibatch_std`` each output depends
-        on its own sample only and that is the per-sample
-        :math:`\\|\\nabla_x D(x_i)\\|^2`; with ``minibatch_std``, whose feature
-        ties every output to the whole batch, it includes the cross-sample
-        terms :math:`\\partial D(x_j) / \\partial x_i` through the feature
-        (StyleGAN2's practice [10]_: its R1 differentiates the summed logits of a
-        discriminator with a minibatch-std layer), and differs from the
-        per-sample penalty with the feature held fixed (by 27% on the
-        default players at batch 16, as a test measures).
-    spectral_norm : bool
-        Wrap the discriminator's Linear layers in
-        :class:`~gantheory.autograd.nn.SpectralNorm` (Miyato et al. [8]_,
-        :func:`~gantheory.autograd.nn.spectral_norm`; one power-iteration step
-        per call in training; the discriminator is in evaluation mode, its
-        singular vectors fixed, in the unrolled updates and the snapshots).
-        Any discriminator that :func:`~gantheory.autograd.nn.spectral_norm`
-        accepts (a Linear, a Sequential, an MLP). False (default): none.
-    clip, gradient_penalty : float, optional
-        The critic's Lipschitz constraints, for any loss: clip its weights to
-        :math:`[-c, c]` after each update (Arjovsky et al. [2]_), and add the
-        gradient penalty of weight :math:`\\lambda` (Gulrajani et al. [3]_,
-        :func:`~gantheory.gan.losses.gradient_penalty`). ``None`` (default):
-        the loss's own (clip 0.01 for ``"wgan"``, :math:`\\lambda = 10` for
-        ``"wgan_gp"`` and ``"cramer"``, none otherwise); 0: none.
-    one_sided : bool
-        Use the gradient penalty's one-sided form (Petzka et al. [9]_), which
-        penalizes only gradient norms above 1; needs a gradient penalty.
-    latent_dim : int, optional
-        Noise dimension (default: the target's dimension for the MLP, 1 for
-        the affine generator, else read from the generator's first layer).
-    log_every : int or None
-        Take ``metrics`` every this many steps (and before the first and after
-        the last); ``None`` or 0 for none.
-    snapshot_every : int or None
-        Record a snapshot every this many steps (default ``steps // 10``;
-        0 for only the first and last).
-    n_eval, n_snapshot, grid_size : int
-        Generated and target points of each metric (at most all the points of
-        a sample target); generated points of each snapshot; grid points per
-        axis (default 128 in 1-D, 32 in 2-D).
-    rng : int
-        The seed of the run (default 0): it fixes everything, and the same
-        seed gives the same history bit for bit. An int only (NumPy integers
-        too): ``None`` or a Generator raise TypeError, since the run could not
-        be repeated from its record (``config["rng"]``).
-    dtype : {numpy.float64, numpy.float32}
-        Of the default players, the batches and the noise (float32 is faster
-        for large batches; the metrics are computed in float64).
-    progress : None or bool
-        A tqdm bar: ``None`` shows it on a terminal only.
+    config : TrainConfig, optional
+        The options of the run (default: :class:`TrainConfig`'s defaults).
+    **overrides
+        Fields of :class:`TrainConfig` that replace the config's (the way to
+        give options one by one: ``train(target, steps=500, loss="wgan_gp")``):
+        ``generator``, ``discriminator``, ``loss``, ``optimizer``, ``lr``,
+        ``d_lr``, ``betas``, ``batch_size``, ``steps``, ``n_critic``,
+        ``update``, ``unroll``, ``pack``, ``minibatch_std``, ``r1``,
+        ``spectral_norm``, ``clip``, ``gradient_penalty``, ``one_sided``,
+        ``latent_dim``, ``log_every``, ``snapshot_every``, ``n_eval``,
+        ``n_snapshot``, ``grid_size``, ``rng``, ``dtype``, ``progress``; each
+        is described in :class:`TrainConfig`. An unknown name raises TypeError.
 
     Returns
     -------
@@ -1741,7 +1246,7 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     every logged step, ``"modes"`` (modes covered), ``"high_quality"`` (the
     share of samples within 3 standard deviations of a mode) and
     ``"reverse_kl"`` (of the high-quality samples' mode histogram to the
-    mixture's weights) of :func:`gantheory.gan.modes.mode_coverage` with
+    mixture's weights) of :func:`gantheory.gan.metrics.mode_coverage` with
     ``n_sd=3``, on ``max(2500, n_eval)`` generated points (:data:`MODE_SAMPLES`,
     the count of the VEEGAN and PacGAN experiments; fixed
     noise whose first rows are the evaluation and snapshot noise, so a
@@ -1820,17 +1325,13 @@ def train(target, *, generator=None, discriminator=None, loss="non_saturating", 
     >>> {k: w.config[k] for k in ("optimizer", "lr", "betas", "n_critic", "rng")}
     {'optimizer': 'adam', 'lr': 0.0001, 'betas': [0.5, 0.9], 'n_critic': 5, 'rng': 0}
     """
-    steps = check_positive_int(steps, "steps")
-    log_every = check_positive_int(log_every, "log_every") if log_every else 0
-    snapshot_every = max(steps // 10, 1) if snapshot_every is None else (check_positive_int(snapshot_every, "snapshot_every") if snapshot_every else 0)
-    game = Game(target, generator=generator, discriminator=discriminator, loss=loss, optimizer=optimizer, lr=lr, d_lr=d_lr,
-                betas=betas, batch_size=batch_size, n_critic=n_critic, update=update, unroll=unroll, pack=pack,
-                minibatch_std=minibatch_std, r1=r1, spectral_norm=spectral_norm, clip=clip, gradient_penalty=gradient_penalty,
-                one_sided=one_sided, latent_dim=latent_dim, n_eval=n_eval, n_snapshot=n_snapshot, grid_size=grid_size,
-                rng=rng, dtype=dtype)  # fmt: skip
+    c = TrainConfig.of(config, overrides)
+    steps, log_every = c.steps, c.log_every
+    snapshot_every = max(steps // 10, 1) if c.snapshot_every is None else c.snapshot_every
+    game = Game(target, c)
 
     stopped, done = "completed", 0
-    bar = tqdm(total=steps, disable=None if progress is None else not progress, desc=f"train {loss}", leave=False)
+    bar = tqdm(total=steps, disable=None if c.progress is None else not c.progress, desc=f"train {c.loss}", leave=False)
     # BLAS on one thread: the players' small matrices gain nothing from a thread pool and lose to its synchronization
     # (300 WGAN-GP ring steps: 2.6 s on one thread, 12.7 s with OpenBLAS's two on the loaded 2-core machine).
     with threadpool_limits(limits=1, user_api="blas"), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
