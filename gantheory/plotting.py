@@ -52,6 +52,7 @@ from collections.abc import Mapping
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from gantheory import mle
 from gantheory._rng import as_generator
@@ -136,12 +137,11 @@ def curve_style(i: int, *, markevery=None) -> dict:
 
 @contextlib.contextmanager
 def _figure(nrows=1, ncols=1, *, size=(8.0, 5.0), **subplot_kw):
-    """A new Figure in the house style, with its axes (a flat array when there are several); its legends placed off the data at the end."""
+    """A new Figure in the house style, with its axes (a flat array when there are several), laid out by :class:`_SlideLayout`."""
     with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=size, layout="constrained")
+        fig = Figure(figsize=size, layout=_SlideLayout())
         axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
         yield fig, (axes[0, 0] if nrows * ncols == 1 else axes.ravel())
-        _place_legends(fig)
 
 
 def _vector(a, name, *, min_size=1):
@@ -265,29 +265,43 @@ def _headroom(leg, renderer) -> bool:
     return True
 
 
-def _place_legends(fig, passes=4):
-    """Move each axes legend that covers more than ``FITNESS["legend_overlap"]`` of some artist's points.
+class _SlideLayout(ConstrainedLayoutEngine):
+    """Matplotlib's constrained layout, then every axes legend moved off the data (:func:`_place_legends`).
+
+    It runs when the figure is drawn (saved, shown, or measured by :func:`figure_problems`): a
+    figure never drawn costs nothing, and the placement measures the layout the draw made.
+    """
+
+    def execute(self, fig):
+        super().execute(fig)
+        _place_legends(fig, lambda: super(_SlideLayout, self).execute(fig))
+
+
+def _place_legends(fig, relayout, passes=4):
+    """Move each axes legend of the laid-out ``fig`` that covers more than ``FITNESS["legend_overlap"]`` of some artist's points.
 
     It goes to the standard position inside its axes that covers least; if every one covers data,
     the axes get a band of headroom above the data for it (linear and log y axes, not for an
-    equal aspect), and if that is not enough either, the legend goes out of the axes, to its right
-    (the layout makes room). A move can reflow the layout: up to ``passes`` rounds, until none moves.
+    equal aspect), and if that is not enough either, the legend goes out of the axes, to its right.
+    Headroom and a legend outside change the layout: ``relayout()`` lays the figure out again and
+    the legends are measured again, up to ``passes`` rounds.
     """
     legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
     raised = set()
     for _ in range(passes if legends else 0):
-        fig.draw_without_rendering()
+        for ax in fig.axes:  # limits and aspect as the draw will set them
+            ax.get_xlim(), ax.get_ylim()
+            ax.apply_aspect()
         renderer = fig._get_renderer()
         data = _data_points(fig)
 
         def worst(leg):
             return max((share for _, share in _legend_cover(leg, data, renderer)), default=0.0)
 
-        moved = False
+        relaid = False  # a change of limits or layout: measure again
         for leg in legends:
             if worst(leg) <= FITNESS["legend_overlap"]:
                 continue
-            moved = True
             scores = {}
             leg.set_bbox_to_anchor(None)  # the standard positions are in the axes
             for loc in _LEGEND_LOCS:
@@ -297,14 +311,16 @@ def _place_legends(fig, passes=4):
             leg.set_loc(best)
             if scores[best] <= FITNESS["legend_overlap"]:
                 continue
+            relaid = True
             if id(leg) not in raised and _headroom(leg, renderer):
                 raised.add(id(leg))
-                leg.set_loc(min(("upper left", "upper right", "upper center"), key=scores.get))  # checked again next round
+                leg.set_loc(min(("upper left", "upper right", "upper center"), key=scores.get))
             else:
                 leg.set_loc("upper left")
                 leg.set_bbox_to_anchor((_right_of_twins(leg.axes, renderer), 1.0), transform=leg.axes.transAxes)
-        if not moved:
+        if not relaid:
             return
+        relayout()
 
 
 def _right_of_twins(ax, renderer) -> float:
@@ -1658,9 +1674,9 @@ def plot_step_size_radius(model=None, *, lr=None, d_lr=None, updates=None) -> Fi
     model = DiracGAN("minimax") if model is None else model
     if not isinstance(model, DiracGAN):
         raise TypeError(f"model must be a gantheory.gan.DiracGAN, got {type(model).__name__}")
-    # 151 steps per axis: the optimistic rule's valley next to ρ = 1 is 3 steps wide (one step of a 61-step grid: a staircase)
-    lrs = np.logspace(-2, 1, 151) if lr is None else _vector(lr, "lr")
-    d_lrs = np.logspace(-2, 1, 151) if d_lr is None else _vector(d_lr, "d_lr")
+    # 101 steps per axis, Gouraud-shaded: the optimistic rule's valley next to ρ = 1 is 2 steps wide (a staircase on 61 flat cells)
+    lrs = np.logspace(-2, 1, 101) if lr is None else _vector(lr, "lr")
+    d_lrs = np.logspace(-2, 1, 101) if d_lr is None else _vector(d_lr, "d_lr")
     updates = list(DIRAC_UPDATES if updates is None else updates)
     if not updates:
         raise ValueError("updates must name at least one update rule")
@@ -1675,7 +1691,8 @@ def plot_step_size_radius(model=None, *, lr=None, d_lr=None, updates=None) -> Fi
     with _figure(nrows, ncols, size=(4.4 * ncols + 1.5, 4.2 * nrows)) as (fig, axes):
         axes = np.atleast_1d(axes).ravel()
         for ax, (update, radius) in zip(axes, radii.items()):
-            mesh = ax.pcolormesh(lrs, d_lrs, np.minimum(radius, norm.vmax), cmap="RdBu_r", norm=norm, shading="nearest", rasterized=True)
+            smooth = "gouraud" if radius.shape[0] > 1 and radius.shape[1] > 1 else "nearest"
+            mesh = ax.pcolormesh(lrs, d_lrs, np.minimum(radius, norm.vmax), cmap="RdBu_r", norm=norm, shading=smooth, rasterized=True)
             if radius.shape[0] > 1 and radius.shape[1] > 1 and radius.min() <= 1 < radius.max():  # ρ = 1 between them
                 ax.contour(lrs, d_lrs, radius, levels=[1.0 + 1e-9], colors="black", linewidths=1.2)  # also where ρ = 1 exactly
                 ax.plot([], [], color="black", linewidth=1.2, label="ρ = 1 (edge of ρ > 1)")
@@ -2004,7 +2021,7 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
     count = None if target is None else _mode_counter(target)
     rows = len(snaps)
     with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(3.4 * panels + 1.6, 3.6 * rows + 4.4), layout="constrained")
+        fig = Figure(figsize=(3.4 * panels + 1.6, 3.6 * rows + 4.4), layout=_SlideLayout())
         key, *subfigs = fig.subfigures(rows + 2, 1, height_ratios=[0.4] + [3.6] * rows + [4.0])  # the snapshots' legend on top
         for sub, (label, snap) in zip(subfigs, snaps.items()):
             chosen = np.unique(np.linspace(0, len(snap["steps"]) - 1, min(panels, len(snap["steps"]))).round().astype(int))
@@ -2065,7 +2082,6 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
                           transform=modes_ax.transAxes, ha="center", va="center", fontsize=10)  # fmt: skip
         fig.suptitle("2-D GANs over training: heatmap = discriminator (see each row's colour bar), "
                      "arrows = the generator's push (lengths normalized per panel)")  # fmt: skip
-        _place_legends(fig)
     return fig
 
 
@@ -2300,7 +2316,7 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
     rows = len(runs)
     ncols = min(columns, max(len(r["steps"]) for r in runs.values()))
     with matplotlib.rc_context(STYLE | {"axes.titlesize": 10, "axes.labelsize": 10, "xtick.labelsize": 8, "ytick.labelsize": 8}):
-        fig = Figure(figsize=(2.15 * ncols + 6.8, max(2.1 * rows + 1.9, 7.0)), layout="constrained")
+        fig = Figure(figsize=(2.15 * ncols + 6.8, max(2.1 * rows + 1.9, 7.0)), layout=_SlideLayout())
         left, right = fig.subfigures(1, 2, width_ratios=[2.15 * ncols, 6.4])
         grid = left.subplots(rows, ncols, squeeze=False)
         for i, (method, run) in enumerate(runs.items()):
@@ -2353,7 +2369,6 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
         verdict = textwrap.fill(f"At the last snapshot ({n} samples): {verdict}", width=int(11 * fig.get_figwidth()))
         fig.suptitle(f"Mode collapse on {k} modes: the samples over training (one row per method), modes covered and "
                      f"high-quality share\n{verdict}", fontsize=12)  # fmt: skip
-        _place_legends(fig)
     return fig
 
 
