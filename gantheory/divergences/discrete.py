@@ -24,7 +24,9 @@ import math
 
 from gantheory.backend import get_namespace, special
 from gantheory._validation import as_pmf, as_samples, check_base, check_same_shape
+from gantheory.divergences._dispatch import check_order
 from gantheory.divergences._onedim import cdf_gap
+from gantheory.divergences._transport import quantile_wp_power
 
 __all__ = ["kl", "js_divergence", "js_distance", "tv", "w1", "w2", "wp", "cramer", "energy_distance"]
 
@@ -300,8 +302,8 @@ def wp(p, q, support, order) -> float:
     support : array_like of shape (n,)
         Positions of the atoms, in any order; repeats allowed.
     order : float
-        The p of :math:`W_p`, finite and >= 1 (named ``order`` here because
-        ``p`` is the first pmf).
+        The p of :math:`W_p`, finite and >= 1 (``order`` in every module:
+        ``p`` is the first pmf here).
 
     Notes
     -----
@@ -321,13 +323,7 @@ def wp(p, q, support, order) -> float:
     >>> gt.discrete.wp([1, 0, 0], [0, 0.5, 0.5], support=[0, 1, 3], order=2) ** 2   # (1 + 9) / 2
     5.0
     """
-    from gantheory.divergences._transport import quantile_wp_power
-    from gantheory.divergences.exact import _check_order
-
-    try:
-        order = _check_order(order)
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(str(exc).replace("p must", "order must", 1)) from None
+    order = check_order(order)
     xp = get_namespace(p, q, support)
     p, q = as_pmf(p, "p", xp), as_pmf(q, "q", xp)
     check_same_shape(p, q, ("p", "q"))

@@ -1,12 +1,20 @@
-r"""f-divergences :math:`D_f(P\|Q) = E_Q f(p/q)`: the named generators in one registry, exact values between laws and pmfs.
+r"""f-divergences :math:`D_f(P\|Q) = E_Q f(p/q)`: the named convex functions f in one registry, exact values between laws and pmfs.
 
-One table, :data:`GENERATORS`, holds for each named generator ``f`` what the
-rest of the package needs: f itself, its Fenchel conjugate :math:`f^*`,
-:math:`f(0)` and :math:`f'(\infty) = \lim_{u\to\infty} f(u)/u`, the optimal
-critic :math:`f'(p/q)`, the f-GAN output activation :math:`g_f` and
-:math:`f^*(g_f(v))` (Nowozin et al. 2016, Table 2; used by
-:func:`gantheory.gan.fgan.variational_bound`), and the name of its
-perspective dual :math:`f^\circ(u) = u f(1/u)`.
+One table, :data:`CONVEX_FUNCTIONS`, holds for each named convex function ``f``
+(the *generator* of :math:`D_f` in Csiszár's terms; :class:`ConvexFunction`
+here, so as not to be confused with a GAN's generator) what the rest of the
+package needs: f itself, its Fenchel conjugate :math:`f^*`, :math:`f(0)` and
+:math:`f'(\infty) = \lim_{u\to\infty} f(u)/u`, the optimal critic
+:math:`f'(p/q)`, and the name of its perspective dual
+:math:`f^\circ(u) = u f(1/u)`. The f-GAN output activations :math:`g_f` and
+:math:`f^*(g_f(v))` (Nowozin et al. 2016, Table 2) are network code and live
+beside :func:`gantheory.gan.fgan.variational_bound`
+(:data:`gantheory.gan.fgan.ACTIVATIONS`).
+
+Between analytic laws :func:`f_divergence` takes the exact routes of
+:func:`gantheory.divergences._dispatch.cascade` (equal laws, mutually
+singular laws, point masses, a shared marginal, the Gaussian closed forms),
+then integrates in the log domain.
 
 * ``"kl"``: :math:`f(u) = u\log u`, KL(P‖Q); dual ``"reverse_kl"``.
 * ``"reverse_kl"``: :math:`-\log u`, KL(Q‖P); dual ``"kl"``.
@@ -60,24 +68,23 @@ from fractions import Fraction
 from typing import Callable
 
 import numpy as np
-import scipy
 
-from gantheory import autograd as ag
 from gantheory._validation import as_pmf, check_same_shape
 from gantheory.distributions import Distribution, MultivariateNormal, Normal, Product
 from gantheory.divergences import discrete, exact
+from gantheory.divergences._dispatch import Rules, cascade, check_pair, refuse_mixed
 from gantheory.divergences._cubature import ATOL_2D, GAUSS_OFFSETS as _GAUSS_OFFSETS, RTOL_2D, _grid_lines, integrate_plane
 from gantheory.divergences._laws import AccuracyWarning
 from gantheory.divergences._quadrature import _covered, _integrate, _union
 
-__all__ = ["Generator", "GENERATORS", "generator", "f_divergence"]
+__all__ = ["ConvexFunction", "CONVEX_FUNCTIONS", "convex_function", "f_divergence"]
 
 LOG2 = math.log(2.0)
 
 
 @dataclass(frozen=True)
-class Generator:
-    r"""A convex generator f and everything the f-divergence and the f-GAN need of it.
+class ConvexFunction:
+    r"""A convex function f with f(1) = 0 (the generator of :math:`D_f`) and everything the f-divergence and the f-GAN's bound need of it.
 
     ``lower`` and ``upper`` are the pointwise integrand in the log-ratio
     :math:`d = \log(p/q)` of the *normalized* generator
@@ -108,9 +115,6 @@ class Generator:
         :math:`E_P T - E_Q f^*(T)` stays a lower bound.
     domain : tuple of float
         The interval where :math:`f^*` is finite (its ends: open where f* is inf there).
-    activation, conjugate_activation : callable or None
-        :math:`g_f(v)` and :math:`f^*(g_f(v))`, written with :mod:`gantheory.autograd`
-        operations (they run on arrays and on Tensors).
     dual : str or None
         The name of the perspective dual :math:`f^\circ(u) = u f(1/u)` when it is in the registry.
     log_lower, log_upper : callable or None
@@ -141,8 +145,6 @@ class Generator:
     critic: Callable | None = None
     conjugate: Callable | None = None
     domain: tuple = (-math.inf, math.inf)
-    activation: Callable | None = None
-    conjugate_activation: Callable | None = None
     dual: str | None = None
     log_lower: Callable | None = None
     log_upper: Callable | None = None
@@ -185,79 +187,67 @@ def _f_conj(t, ok, formula):
 
 _js_lower = lambda d: 0.5 * (np.exp(d) * (LOG2 - _softplus(-d)) + (LOG2 - _softplus(d)))  # noqa: E731
 
-#: Each named :math:`f`-divergence (the ``f`` names this module takes) and its :class:`Generator`.
-GENERATORS: dict[str, Generator] = {
+#: Each named :math:`f`-divergence (the ``f`` names this module takes) and its :class:`ConvexFunction`.
+CONVEX_FUNCTIONS: dict[str, ConvexFunction] = {
     g.name: g
     for g in (
-        Generator(
+        ConvexFunction(
             "kl", "u log u", _xlogx, 0.0, 1.0, 0.0, math.inf,
             lower=lambda d: d * np.exp(d) - np.expm1(d),
             upper=lambda d: d + np.expm1(-d),
             critic=lambda d: 1.0 + d,
             conjugate=lambda t: np.exp(np.asarray(t, dtype=float) - 1.0),
-            activation=lambda v: v,
-            conjugate_activation=lambda v: ag.exp(v - 1.0),
             dual="reverse_kl",
         ),
-        Generator(
+        ConvexFunction(
             "reverse_kl", "-log u", lambda u: -np.log(np.asarray(u, dtype=float)), 0.0, -1.0, math.inf, 0.0,
             lower=lambda d: np.expm1(d) - d,
             upper=lambda d: -np.expm1(-d) - d * np.exp(-d),
             critic=lambda d: -np.exp(-d),
             conjugate=lambda t: _f_conj(t, lambda t: t < 0, lambda t: -1.0 - np.log(-t)),
             domain=(-math.inf, 0.0),
-            activation=lambda v: -ag.exp(-v),
-            conjugate_activation=lambda v: v - 1.0,
             dual="kl",
         ),
-        Generator(
+        ConvexFunction(
             "pearson", "(u - 1)^2", lambda u: (np.asarray(u, dtype=float) - 1.0) ** 2, 0.0, 0.0, 1.0, math.inf,
             lower=lambda d: np.expm1(d) ** 2,
             upper=lambda d: -np.expm1(d) * np.expm1(-d),
             critic=lambda d: 2.0 * np.expm1(d),
             conjugate=lambda t: np.asarray(t, dtype=float) ** 2 / 4.0 + np.asarray(t, dtype=float),
-            activation=lambda v: v,
-            conjugate_activation=lambda v: v * v / 4.0 + v,
             dual="neyman",
             log_upper=lambda d: d + 2.0 * np.log(-np.expm1(-d)),
             growth=(None, 1.0),
         ),
-        Generator(
+        ConvexFunction(
             "neyman", "(1 - u)^2 / u", lambda u: (1.0 - np.asarray(u, dtype=float)) ** 2 / np.asarray(u, dtype=float), 0.0, 0.0, math.inf, 1.0,
             lower=lambda d: -np.expm1(d) * np.expm1(-d),
             upper=lambda d: np.expm1(-d) ** 2,
             critic=lambda d: -np.expm1(-2.0 * d),
             conjugate=lambda t: _f_conj(t, lambda t: t < 1, lambda t: 2.0 - 2.0 * np.sqrt(1.0 - t)),
             domain=(-math.inf, 1.0),
-            activation=lambda v: 1.0 - ag.exp(v),
-            conjugate_activation=lambda v: 2.0 - 2.0 * ag.exp(0.5 * v),
             dual="pearson",
             log_lower=lambda d: -d + 2.0 * np.log(-np.expm1(d)),
             growth=(1.0, None),
         ),
-        Generator(
+        ConvexFunction(
             "squared_hellinger", "(sqrt(u) - 1)^2 / 2", lambda u: 0.5 * (np.sqrt(np.asarray(u, dtype=float)) - 1.0) ** 2, 0.0, 0.0, 0.5, 0.5,
             lower=lambda d: 0.5 * np.expm1(0.5 * d) ** 2,
             upper=lambda d: 0.5 * np.expm1(-0.5 * d) ** 2,
             critic=lambda d: -0.5 * np.expm1(-0.5 * d),
             conjugate=lambda t: _f_conj(t, lambda t: t < 0.5, lambda t: t / (1.0 - 2.0 * t)),
             domain=(-math.inf, 0.5),
-            activation=lambda v: 0.5 * (1.0 - ag.exp(v)),
-            conjugate_activation=lambda v: 0.5 * (ag.exp(-v) - 1.0),
             dual="squared_hellinger",
         ),
-        Generator(
+        ConvexFunction(
             "total_variation", "|u - 1| / 2", lambda u: 0.5 * np.abs(np.asarray(u, dtype=float) - 1.0), 0.0, 0.0, 0.5, 0.5,
             lower=lambda d: -0.5 * np.expm1(d),
             upper=lambda d: -0.5 * np.expm1(-d),
             critic=lambda d: 0.5 * np.sign(d),
             conjugate=lambda t: _f_conj(t, lambda t: np.abs(t) <= 0.5, lambda t: t),
             domain=(-0.5, 0.5),
-            activation=lambda v: 0.5 * ag.tanh(v),
-            conjugate_activation=lambda v: 0.5 * ag.tanh(v),
             dual="total_variation",
         ),
-        Generator(
+        ConvexFunction(
             "jensen_shannon", "(u log u - (u + 1) log((u + 1)/2)) / 2",
             lambda u: 0.5 * (_xlogx(np.asarray(u, dtype=float)) - (np.asarray(u, dtype=float) + 1.0) * np.log((np.asarray(u, dtype=float) + 1.0) / 2.0)),
             0.0, 0.0, 0.5 * LOG2, 0.5 * LOG2,
@@ -266,11 +256,9 @@ GENERATORS: dict[str, Generator] = {
             critic=lambda d: 0.5 * (LOG2 - _softplus(-d)),
             conjugate=lambda t: _f_conj(t, lambda t: t < 0.5 * LOG2, lambda t: -0.5 * np.log(2.0 - np.exp(2.0 * t))),
             domain=(-math.inf, 0.5 * LOG2),
-            activation=lambda v: 0.5 * (LOG2 - ag.softplus(-v)),
-            conjugate_activation=lambda v: 0.5 * (ag.softplus(v) - LOG2),
             dual="jensen_shannon",
         ),
-        Generator(
+        ConvexFunction(
             "gan", "u log u - (u + 1) log(u + 1)",
             lambda u: _xlogx(np.asarray(u, dtype=float)) - _xlogx(np.asarray(u, dtype=float) + 1.0),
             -2.0 * LOG2, -LOG2, 0.0, 0.0,
@@ -279,8 +267,6 @@ GENERATORS: dict[str, Generator] = {
             critic=lambda d: -_softplus(-d),
             conjugate=lambda t: _f_conj(t, lambda t: t < 0, lambda t: -np.log(-np.expm1(t))),
             domain=(-math.inf, 0.0),
-            activation=lambda v: -ag.softplus(-v),
-            conjugate_activation=lambda v: ag.softplus(v),
             dual="gan",
         ),
     )
@@ -372,8 +358,8 @@ def _tail(h, limit) -> _Tail:
     return _Tail(T, "unchecked", a=h1 - slope * t1, b=slope)
 
 
-def _from_callable(f) -> Generator:
-    r"""Check a user's generator on :data:`CHECK_GRID` and build its :class:`Generator` (no conjugate, no activation)."""
+def _from_callable(f) -> ConvexFunction:
+    r"""Check a user's generator on :data:`CHECK_GRID` and build its :class:`ConvexFunction` (no conjugate, no activation)."""
 
     def F(u):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -424,13 +410,13 @@ def _from_callable(f) -> Generator:
         return (F(u * (1.0 + h)) - F(u * (1.0 - h))) / (2.0 * h * u)
 
     growth = tuple(t.b if t.kind == "exponential" else None for t in tails)
-    return Generator(getattr(f, "__name__", "f"), "user f", F, 0.0, slope_one, f_zero, slope_inf,
+    return ConvexFunction(getattr(f, "__name__", "f"), "user f", F, 0.0, slope_one, f_zero, slope_inf,
                      lambda d: np.exp(log_lower(d)), lambda d: np.exp(log_upper(d)), critic=critic,
                      log_lower=log_lower, log_upper=log_upper, growth=growth, tails=tails)  # fmt: skip
 
 
-def generator(f) -> Generator:
-    """The :class:`Generator` for a name in :data:`GENERATORS` or for a convex callable with f(1) = 0.
+def convex_function(f) -> ConvexFunction:
+    """The :class:`ConvexFunction` for a name in :data:`CONVEX_FUNCTIONS` or for a convex callable with f(1) = 0.
 
     Raises
     ------
@@ -440,32 +426,32 @@ def generator(f) -> Generator:
 
     Examples
     --------
-    >>> generator("kl").dual
+    >>> convex_function("kl").dual
     'reverse_kl'
-    >>> generator("chi2")
+    >>> convex_function("chi2")
     Traceback (most recent call last):
     ...
     ValueError: f must be one of ('kl', 'reverse_kl', 'pearson', 'neyman', 'squared_hellinger', 'total_variation', 'jensen_shannon', 'gan') or a convex callable with f(1) = 0, got 'chi2'
-    >>> generator(lambda u: (u - 1) ** 3)
+    >>> convex_function(lambda u: (u - 1) ** 3)
     Traceback (most recent call last):
     ...
     ValueError: f must be convex; its chord slopes decrease near u = ...
     """
-    if isinstance(f, Generator):
+    if isinstance(f, ConvexFunction):
         return f
     if isinstance(f, str):
-        if f not in GENERATORS:
-            raise ValueError(f"f must be one of {tuple(GENERATORS)} or a convex callable with f(1) = 0, got {f!r}")
-        return GENERATORS[f]
+        if f not in CONVEX_FUNCTIONS:
+            raise ValueError(f"f must be one of {tuple(CONVEX_FUNCTIONS)} or a convex callable with f(1) = 0, got {f!r}")
+        return CONVEX_FUNCTIONS[f]
     if callable(f):
         return _from_callable(f)
-    raise TypeError(f"f must be a generator name {tuple(GENERATORS)} or a callable, got {type(f).__name__}")
+    raise TypeError(f"f must be a name in {tuple(CONVEX_FUNCTIONS)} or a callable, got {type(f).__name__}")
 
 
 # -- the pointwise integrand ---------------------------------------------------
 
 
-def _pointwise(g: Generator, lp, lq):
+def _pointwise(g: ConvexFunction, lp, lq):
     r"""The normalized integrand :math:`q\tilde f(p/q)` from log p and log q (arrays), with the convention at 0.
 
     Where the generator has a log form (``log_lower``/``log_upper``), the integrand is
@@ -499,7 +485,7 @@ def _pointwise(g: Generator, lp, lq):
 # -- public --------------------------------------------------------------------
 
 
-def _pmf_route(p, q, g: Generator, name):
+def _pmf_route(p, q, g: ConvexFunction, name):
     p, q = as_pmf(p, "P", np), as_pmf(q, "Q", np)
     check_same_shape(p, q, ("P", "Q"))
     if name == "kl":
@@ -527,7 +513,7 @@ def f_divergence(P, Q, f, *, method="auto") -> float:
         pmfs on one shared support (non-negative arrays of one shape,
         normalized like :func:`gantheory.discrete.kl`).
     f : str or callable
-        A name in :data:`GENERATORS` (``"kl"``, ``"reverse_kl"``,
+        A name in :data:`CONVEX_FUNCTIONS` (``"kl"``, ``"reverse_kl"``,
         ``"pearson"``, ``"neyman"``, ``"squared_hellinger"``,
         ``"total_variation"``, ``"jensen_shannon"``, ``"gan"``), or a convex
         callable with f(1) = 0, vectorized over NumPy arrays of ratios
@@ -633,7 +619,7 @@ def f_divergence(P, Q, f, *, method="auto") -> float:
     >>> f_divergence(P, Q, lambda u: (u - 1) ** 2 / 2)      # a callable: half the Pearson chi^2
     0.859140...
     """
-    g = generator(f)
+    g = convex_function(f)
     name = g.name if isinstance(f, str) else None
     if method not in ("auto", "quadrature"):
         raise ValueError(f"method must be one of ('auto', 'quadrature'), got {method!r}")
@@ -642,8 +628,8 @@ def f_divergence(P, Q, f, *, method="auto") -> float:
         return _pmf_route(P, Q, g, name if method == "auto" else None)
     if p_is != q_is:
         raise TypeError("P and Q must both be gantheory distributions or both pmfs (array_like); got one of each")
-    exact._pair(P, Q, "auto")
-    exact._refuse_mixed("f_divergence", P, Q)
+    check_pair(P, Q, "auto")
+    refuse_mixed("f_divergence", P, Q)
     if P == Q:
         return g.f_one
     if method == "auto" and name in ("kl", "reverse_kl", "total_variation", "jensen_shannon", "gan"):
@@ -655,39 +641,51 @@ def f_divergence(P, Q, f, *, method="auto") -> float:
             return exact.tv(P, Q)
         js = exact.js_divergence(P, Q)
         return js if name == "jensen_shannon" else 2.0 * js - 2.0 * LOG2
-    if exact._mutually_singular(P, Q):
-        return g.f_one + g.lower_limit + g.upper_limit
-    if P.reference == "counting":
-        _, p, q = exact._pmfs_on_union(P, Q)
-        return _pmf_route(p, q, g, None)
-    shared = exact._shared_marginal(P, Q)
-    if shared is not None:
-        return f_divergence(*shared, g, method=method)
+    return cascade(_rules(g, name if method == "auto" else None), P, Q, method)
+
+
+def _rules(g: ConvexFunction, name) -> Rules:
+    """The cascade's :class:`~gantheory.divergences._dispatch.Rules` for :math:`D_f`: the Gaussian closed forms of ``name`` (None: none)."""
+    closed = ((_both_gaussian, lambda P, Q: GAUSSIAN_CLOSED_FORMS[name](_gaussian(P), _gaussian(Q))),) if name in GAUSSIAN_CLOSED_FORMS else ()
+    return Rules(f"f_divergence({g.name})", singular=g.f_one + g.lower_limit + g.upper_limit, pmfs=lambda p, q: _pmf_route(p, q, g, None),
+                 quadrature=lambda P, Q: _line(g, P, Q), cubature=lambda P, Q: _plane(g, P, Q), closed_forms=closed, equal=g.f_one)  # fmt: skip
+
+
+def _both_gaussian(P, Q):
+    return _gaussian(P) is not None and _gaussian(Q) is not None
+
+
+def _diverges(g: ConvexFunction, P, Q) -> bool:
+    r"""Whether :math:`D_f(P\|Q)` is infinite through a divergent tail: decided exactly between Gaussians, else by probes along rays."""
     gaussians = _gaussian(P), _gaussian(Q)
     if None not in gaussians:
-        if _gaussian_diverges(g, *gaussians):
-            return math.inf
-        if method == "auto" and name in GAUSSIAN_CLOSED_FORMS:
-            return GAUSSIAN_CLOSED_FORMS[name](*gaussians)
-    elif math.inf in (g.lower_limit, g.upper_limit) and _tails_diverge(g, P, Q):
-        return math.inf
-    if P.dim == 1:
-        if (g.upper_limit == math.inf and not _covered(P, Q)) or (g.lower_limit == math.inf and not _covered(Q, P)):
-            return math.inf
-        points, reach = _mass_points(g, P, Q)
-        intervals = _union(P, Q)
-        if reach is not None:
-            centre, radius = reach
-            intervals = [(max(a, centre - radius), min(b, centre + radius)) for a, b in intervals if min(b, centre + radius) > max(a, centre - radius)]
-            warnings.warn(f"f_divergence({g.name}): the integrand still has mass {radius:.3g} from the laws' centre, where "
-                          f"log p - log q is lost to float64 rounding (|log p| > {RESOLVED:g}); integrated within that distance only",
-                          AccuracyWarning, stacklevel=2)  # fmt: skip
-        value = _integrate(lambda a, o: float(_pointwise(g, P._logpdf_at(a, o), Q._logpdf_at(a, o))), intervals, (P, Q),
-                           kinks=lambda a, o: P._logpdf_at(a, o) - Q._logpdf_at(a, o), points=points)  # fmt: skip
-    else:
-        value = _plane(g, P, Q)
+        return _gaussian_diverges(g, *gaussians)
+    return math.inf in (g.lower_limit, g.upper_limit) and _tails_diverge(g, P, Q)
+
+
+def _finish(g: ConvexFunction, value):
+    """The integral of the normalized integrand as :math:`D_f`: f(1) added, round-off below 0 clipped; warns on extrapolated tails."""
     _warn_tails(g)
     return g.f_one + max(0.0, value)
+
+
+def _line(g: ConvexFunction, P, Q):
+    """:math:`D_f` between 1-D densities: QUADPACK over the pieces between the laws' break points and where the integrand has its mass."""
+    if _diverges(g, P, Q):
+        return math.inf
+    if (g.upper_limit == math.inf and not _covered(P, Q)) or (g.lower_limit == math.inf and not _covered(Q, P)):
+        return math.inf
+    points, reach = _mass_points(g, P, Q)
+    intervals = _union(P, Q)
+    if reach is not None:
+        centre, radius = reach
+        intervals = [(max(a, centre - radius), min(b, centre + radius)) for a, b in intervals if min(b, centre + radius) > max(a, centre - radius)]
+        warnings.warn(f"f_divergence({g.name}): the integrand still has mass {radius:.3g} from the laws' centre, where "
+                      f"log p - log q is lost to float64 rounding (|log p| > {RESOLVED:g}); integrated within that distance only",
+                      AccuracyWarning, stacklevel=2)  # fmt: skip
+    value = _integrate(lambda a, o: float(_pointwise(g, P._logpdf_at(a, o), Q._logpdf_at(a, o))), intervals, (P, Q),
+                       kinks=lambda a, o: P._logpdf_at(a, o) - Q._logpdf_at(a, o), points=points)  # fmt: skip
+    return _finish(g, value)
 
 
 # -- Gaussians: closed forms and the exact divergence test ----------------------
@@ -968,6 +966,10 @@ def _outside_mass(probes, lines):
 
 
 def _plane(g, P, Q):
+    """:math:`D_f` between 2-D densities: adaptive cubature on a grid that also spans the integrand's own peak."""
+    if _diverges(g, P, Q):
+        return math.inf
+
     def integrand(x):
         values = _pointwise(g, P._logpdf(x), Q._logpdf(x))
         if np.isinf(values).any():
@@ -979,11 +981,24 @@ def _plane(g, P, Q):
     try:
         value = integrate_plane(f"f_divergence({g.name})", integrand, P, Q, extra_lines=extra)
     except _Infinite:
-        return math.inf
+        return _finish(g, math.inf)
     if probes is not None:
         lines = [_grid_lines(P), _grid_lines(Q)] + ([extra] if extra is not None else [])
         missed = _outside_mass(probes, lines)
         if missed > max(RTOL_2D * abs(value), ATOL_2D):
             warnings.warn(f"f_divergence({g.name}): the integrand's mass outside the cubature box is about {missed:.2e} "
                           f"(a probe estimate), above the tolerance for the value {value:.10g}", AccuracyWarning, stacklevel=3)  # fmt: skip
-    return value
+    return _finish(g, value)
+
+
+# -- deprecated names ------------------------------------------------------------
+
+_DEPRECATED = {"Generator": "ConvexFunction", "GENERATORS": "CONVEX_FUNCTIONS", "generator": "convex_function"}
+
+
+def __getattr__(name):
+    """The names before the redesign (issue 25), with a ``DeprecationWarning``: ``Generator`` clashed with a GAN's generator."""
+    if name in _DEPRECATED:
+        warnings.warn(f"gantheory.divergences.f_divergences.{name} is deprecated; use {_DEPRECATED[name]}", DeprecationWarning, stacklevel=2)
+        return globals()[_DEPRECATED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

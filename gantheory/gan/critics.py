@@ -55,6 +55,7 @@ from gantheory._rng import as_generator
 from gantheory._validation import as_float_array, check_positive_int
 from gantheory.distributions import Dirac, Distribution, Laplace, Mixture, Normal, ParallelLines, Uniform
 from gantheory.divergences import exact
+from gantheory.divergences._quadrature import _quad_pieces
 
 __all__ = [
     "BernoulliSampleLosses",
@@ -471,8 +472,11 @@ class ParallelLinesSweep:
     r"""Divergences between :math:`P_0` and :math:`P_\theta` and their derivatives (see :func:`parallel_lines_sweep`).
 
     ``kl`` is :math:`KL(P_0 \| P_\theta)`, ``reverse_kl`` is
-    :math:`KL(P_\theta \| P_0)`; ``d_<name>`` is the derivative in theta
-    (NaN where it does not exist). All arrays have shape ``(len(theta),)``.
+    :math:`KL(P_\theta \| P_0)`; ``slope_<name>`` is the derivative in theta
+    (NaN where it does not exist; the package's word for a derivative, as in
+    :class:`~gantheory.gan.gradients.GeneratorCostCurves`). All arrays have shape ``(len(theta),)``.
+    ``d_<name>`` is the deprecated name of ``slope_<name>`` (``d_`` means the
+    discriminator elsewhere, as in ``History.d_loss``).
     """
 
     theta: np.ndarray
@@ -483,13 +487,22 @@ class ParallelLinesSweep:
     cramer: np.ndarray
     energy_distance: np.ndarray
     tv: np.ndarray
-    d_kl: np.ndarray
-    d_reverse_kl: np.ndarray
-    d_js_divergence: np.ndarray
-    d_w1: np.ndarray
-    d_cramer: np.ndarray
-    d_energy_distance: np.ndarray
-    d_tv: np.ndarray
+    slope_kl: np.ndarray
+    slope_reverse_kl: np.ndarray
+    slope_js_divergence: np.ndarray
+    slope_w1: np.ndarray
+    slope_cramer: np.ndarray
+    slope_energy_distance: np.ndarray
+    slope_tv: np.ndarray
+
+    # the deprecated names (d_ is the discriminator in gantheory.gan), kept while callers move to slope_<name>
+    d_kl = property(lambda self: self.slope_kl, doc="Deprecated name of ``slope_kl``.")
+    d_reverse_kl = property(lambda self: self.slope_reverse_kl, doc="Deprecated name of ``slope_reverse_kl``.")
+    d_js_divergence = property(lambda self: self.slope_js_divergence, doc="Deprecated name of ``slope_js_divergence``.")
+    d_w1 = property(lambda self: self.slope_w1, doc="Deprecated name of ``slope_w1``.")
+    d_cramer = property(lambda self: self.slope_cramer, doc="Deprecated name of ``slope_cramer``.")
+    d_energy_distance = property(lambda self: self.slope_energy_distance, doc="Deprecated name of ``slope_energy_distance``.")
+    d_tv = property(lambda self: self.slope_tv, doc="Deprecated name of ``slope_tv``.")
 
 
 def parallel_lines_sweep(theta=None) -> ParallelLinesSweep:
@@ -545,7 +558,7 @@ def parallel_lines_sweep(theta=None) -> ParallelLinesSweep:
     --------
     >>> import gantheory as gt
     >>> s = gt.gan.parallel_lines_sweep([-0.5, 0.0, 0.5])
-    >>> s.w1.tolist(), s.d_w1.tolist()
+    >>> s.w1.tolist(), s.slope_w1.tolist()
     ([0.5, 0.0, 0.5], [-1.0, nan, 1.0])
     >>> s.js_divergence.round(6).tolist(), s.kl.tolist()
     ([0.693147, 0.0, 0.693147], [inf, 0.0, inf])
@@ -569,13 +582,13 @@ def parallel_lines_sweep(theta=None) -> ParallelLinesSweep:
     energy = np.where(off, values["energy_distance"], 1.0)  # exact, stable near 0 (gantheory.energy_distance)
     nan = np.full(theta.shape, np.nan)
     derivatives = {
-        "d_kl": nan,
-        "d_reverse_kl": nan.copy(),
-        "d_js_divergence": np.where(off, 0.0, np.nan),
-        "d_w1": np.where(off, np.sign(theta), np.nan),
-        "d_cramer": np.where(off, d_energy / (2.0 * np.sqrt(2.0 * energy)), np.nan),
-        "d_energy_distance": d_energy,
-        "d_tv": np.where(off, 0.0, np.nan),
+        "slope_kl": nan,
+        "slope_reverse_kl": nan.copy(),
+        "slope_js_divergence": np.where(off, 0.0, np.nan),
+        "slope_w1": np.where(off, np.sign(theta), np.nan),
+        "slope_cramer": np.where(off, d_energy / (2.0 * np.sqrt(2.0 * energy)), np.nan),
+        "slope_energy_distance": d_energy,
+        "slope_tv": np.where(off, 0.0, np.nan),
     }
     return ParallelLinesSweep(theta=theta, **values, **derivatives)
 
@@ -809,7 +822,7 @@ def _population_feature_energy(P, Q, c, width, *, derivative=False):
     else:
         def f(x):
             return 2.0 * (float(P.cdf(x)) - float(Q.cdf(x))) ** 2 * weight(x)
-    return exact._quad_pieces(f, [(-math.inf, math.inf)], (P, Q))
+    return _quad_pieces(f, [(-math.inf, math.inf)], (P, Q))
 
 
 def _population_center(P, Q, grid, width):

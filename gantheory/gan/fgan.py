@@ -29,18 +29,36 @@ References
 from __future__ import annotations
 
 import math
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
+from gantheory import autograd as ag
+from gantheory._rng import as_seed
 from gantheory._validation import check_positive_int
 from gantheory.autograd import nn, ops, optim
 from gantheory.distributions import Distribution
-from gantheory.divergences.f_divergences import GENERATORS, f_divergence, generator
+from gantheory.divergences.f_divergences import convex_function, f_divergence
 from gantheory.gan import harness
 
-__all__ = ["VariationalBound", "variational_bound"]
+__all__ = ["ACTIVATIONS", "VariationalBound", "variational_bound"]
+
+LOG2 = math.log(2.0)
+
+#: The f-GAN output activations (Nowozin et al. 2016, Table 2, scaled with our f where it differs: see
+#: :mod:`gantheory.divergences.f_divergences`): for each named f, :math:`g_f(v)`, which keeps :math:`T = g_f(V)` in the
+#: domain of :math:`f^*`, and :math:`f^*(g_f(v))` in closed form. Written with :mod:`gantheory.autograd` operations, so
+#: they run on arrays and on Tensors.
+ACTIVATIONS = {
+    "kl": (lambda v: v, lambda v: ag.exp(v - 1.0)),
+    "reverse_kl": (lambda v: -ag.exp(-v), lambda v: v - 1.0),
+    "pearson": (lambda v: v, lambda v: v * v / 4.0 + v),
+    "neyman": (lambda v: 1.0 - ag.exp(v), lambda v: 2.0 - 2.0 * ag.exp(0.5 * v)),
+    "squared_hellinger": (lambda v: 0.5 * (1.0 - ag.exp(v)), lambda v: 0.5 * (ag.exp(-v) - 1.0)),
+    "total_variation": (lambda v: 0.5 * ag.tanh(v), lambda v: 0.5 * ag.tanh(v)),
+    "jensen_shannon": (lambda v: 0.5 * (LOG2 - ag.softplus(-v)), lambda v: 0.5 * (ag.softplus(v) - LOG2)),
+    "gan": (lambda v: -ag.softplus(-v), lambda v: ag.softplus(v)),
+}
 
 
 class VariationalBound(NamedTuple):
@@ -49,7 +67,7 @@ class VariationalBound(NamedTuple):
     Attributes
     ----------
     f : str
-        The generator's name.
+        The convex function's name (:data:`ACTIVATIONS`).
     steps : ndarray of int, shape (k,)
         Training steps at which the critic was evaluated (0, every ``log_every``, and the last).
     bound, se : ndarray, shape (k,)
@@ -82,12 +100,6 @@ class VariationalBound(NamedTuple):
     density: np.ndarray | None
 
 
-def _check_seed(rng):
-    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
-        raise TypeError(f"rng must be an int seed, got {type(rng).__name__}; pass an int seed so the run can be repeated")
-    return int(rng)
-
-
 def _span(P, Q, size):
     """A 1-D grid over both laws: their means +- 4 standard deviations, clipped to their supports' hull."""
     lo = min(P.mean - 4 * math.sqrt(P.var), Q.mean - 4 * math.sqrt(Q.var))
@@ -105,7 +117,7 @@ def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-
         Analytic laws of the same ``dim`` (1 or 2) that can be sampled and whose
         :math:`D_f` is exact (:func:`~gantheory.divergences.f_divergences.f_divergence`).
     f : str
-        A generator name with an f-GAN activation: ``"kl"``, ``"reverse_kl"``,
+        The name of a convex function with an f-GAN activation (:data:`ACTIVATIONS`): ``"kl"``, ``"reverse_kl"``,
         ``"pearson"``, ``"neyman"``, ``"squared_hellinger"``, ``"total_variation"``,
         ``"jensen_shannon"`` or ``"gan"``.
     steps : int
@@ -131,7 +143,7 @@ def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-
     -----
     The loss is :math:`-(\hat E_P g_f(V) - \hat E_Q f^*(g_f(V)))`, with
     :math:`f^*(g_f(v))` in closed form (e.g. ``softplus(v)`` for ``"gan"``,
-    :math:`e^{v - 1}` for ``"kl"``; :data:`~gantheory.divergences.f_divergences.GENERATORS`).
+    :math:`e^{v - 1}` for ``"kl"``; :data:`ACTIVATIONS`).
     Since the held-out samples are independent of T, each recorded bound is
     an unbiased estimate of a number :math:`\le D_f`: it exceeds the exact
     value by more than 3 standard errors with probability about 0.1% at each
@@ -155,16 +167,16 @@ def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-
     >>> bool((run.bound <= run.exact + 3 * run.se).all()), bool(run.bound[-1] > run.bound[0])
     (True, True)
     """
-    g = generator(f)
-    if not isinstance(f, str) or g.activation is None:
-        names = tuple(n for n, entry in GENERATORS.items() if entry.activation is not None)
-        raise ValueError(f"f must be a generator name with an f-GAN activation, one of {names}, got {f!r}")
+    g = convex_function(f)
+    if not isinstance(f, str) or f not in ACTIVATIONS:
+        raise ValueError(f"f must be the name of a convex function with an f-GAN activation, one of {tuple(ACTIVATIONS)}, got {f!r}")
+    activation, conjugate_activation = ACTIVATIONS[f]
     for name, D in (("P", P), ("Q", Q)):
         if not isinstance(D, Distribution):
             raise TypeError(f"{name} must be a gantheory distribution (e.g. gt.Normal(0, 1)), got {type(D).__name__}")
     if P.dim != Q.dim:
         raise ValueError(f"P and Q must have the same dim, got {P.dim} and {Q.dim}")
-    seed = _check_seed(rng)
+    seed = as_seed(rng)
     steps, batch_size = check_positive_int(steps, "steps"), check_positive_int(batch_size, "batch_size")
     log_every, n_eval = check_positive_int(log_every, "log_every"), check_positive_int(n_eval, "n_eval")
     grid_size = check_positive_int(grid_size, "grid_size")
@@ -182,14 +194,14 @@ def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-
 
     def update(x, y):
         opt.zero_grad()
-        loss = ops.mean(g.conjugate_activation(V(y))) - ops.mean(g.activation(V(x)))
+        loss = ops.mean(conjugate_activation(V(y))) - ops.mean(activation(V(x)))
         loss.backward()
         opt.step()
 
     def record():
         vx, vy = harness.logits(V, x_eval), harness.logits(V, y_eval)
-        value, se = harness.mean_and_se(np.asarray(g.activation(vx)), -np.asarray(g.conjugate_activation(vy)))
-        T = np.asarray(g.activation(np.concatenate([vx, vy])))
+        value, se = harness.mean_and_se(np.asarray(activation(vx)), -np.asarray(conjugate_activation(vy)))
+        T = np.asarray(activation(np.concatenate([vx, vy])))
         gap = (T - optimal_eval)[central]
         gap = gap[np.isfinite(gap)]
         return value, se, float(np.sqrt(np.mean(gap**2))) if gap.size else np.nan
@@ -201,7 +213,7 @@ def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-
     grid = critic = optimal = density = None
     if dim == 1:
         grid = _span(P, Q, grid_size)
-        critic = np.asarray(g.activation(harness.logits(V, harness.as_inputs(grid, 1))))
+        critic = np.asarray(activation(harness.logits(V, harness.as_inputs(grid, 1))))
         optimal = _optimal_critic(g, P, Q, grid)
         density = 0.5 * (P.pdf(grid) + Q.pdf(grid))
     return VariationalBound(g.name, logged, rows[:, 0], rows[:, 1], exact, rows[:, 2], grid, critic, optimal, density)

@@ -46,6 +46,7 @@ from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution, Laplace, Mixture, Normal
 from gantheory.gan import losses
 from gantheory.divergences import exact
+from gantheory.divergences._quadrature import _quad_pieces, _union
 from gantheory.gan import harness
 from gantheory.gan.optimal import optimal_discriminator
 from gantheory.gan.players import AffineGenerator
@@ -321,7 +322,7 @@ def _generator_gradient_norm(G, cost):
     return norm
 
 
-def _vanishing_run(seed, target, G, *, sizes, steps, log_every, batch_size, n_fixed, lr, critic_lr, clip):
+def _vanishing_run(seed, target, G, *, sizes, steps, log_every, batch_size, n_fixed, lr, wgan_lr, clip):
     """One run of :func:`vanishing_gradient` (``seed``: its SeedSequence): the logged steps, rows (norm under each classifier cost, mean D(G(z))) and rows (WGAN norm,)."""
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((n_fixed, 1))  # the fixed batch
@@ -348,7 +349,7 @@ def _vanishing_run(seed, target, G, *, sizes, steps, log_every, batch_size, n_fi
 
     critic = nn.MLP(sizes, activation="relu", rng=rng, init="glorot")
     losses.clip_weights(critic, clip)
-    critic_opt = optim.RMSProp(critic.parameters(), lr=critic_lr)
+    critic_opt = optim.RMSProp(critic.parameters(), lr=wgan_lr)
 
     def update_critic(real, fake):
         critic_opt.zero_grad()
@@ -376,7 +377,7 @@ def vanishing_gradient(
     n_fixed=256,
     hidden=(16, 16),
     lr=5e-2,
-    critic_lr=5e-4,
+    wgan_lr=5e-4,
     clip=0.01,
     rng=0,
     n_runs=3,
@@ -413,9 +414,10 @@ def vanishing_gradient(
         Adam's learning rate for the discriminator (high, so that it
         approaches :math:`D^*` in a few hundred steps; at 1e-3 it does not,
         and the minimax gradient falls by a factor 17 at most: see Notes).
-    critic_lr, clip : float
-        RMSProp's learning rate and the weight-clipping bound of the WGAN
-        critic (Arjovsky et al. 2017 use RMSProp and :math:`c = 0.01`).
+    wgan_lr, clip : float
+        The WGAN critic's RMSProp learning rate and weight-clipping bound
+        (Arjovsky et al. 2017 use RMSProp and :math:`c = 0.01`); ``lr`` is the
+        classifier discriminator's.
     rng : int
         The seed of the experiment (int only: None and Generators raise
         TypeError, so the result can be repeated). Run ``i`` draws its
@@ -515,7 +517,7 @@ def vanishing_gradient(
     G = AffineGenerator(generator_loc, generator_scale)  # frozen: no optimizer ever sees its parameters
     runs = [
         _vanishing_run(seed, target, G, sizes=sizes, steps=steps, log_every=log_every, batch_size=batch_size,
-                       n_fixed=n_fixed, lr=lr, critic_lr=critic_lr, clip=clip)
+                       n_fixed=n_fixed, lr=lr, wgan_lr=wgan_lr, clip=clip)
         for seed in np.random.SeedSequence(rng).spawn(n_runs)
     ]  # fmt: skip
     norms = {cost: np.array([run[1][:, k] for run in runs]) for k, cost in enumerate(VANISHING_COSTS[:3])}
@@ -754,7 +756,7 @@ def effective_gradients(P, mu, sigma, *, h=1e-4) -> EffectiveGradients:
         return f
 
     expected = {
-        loss: np.array([exact._quad_pieces(integrand(loss, k), exact._union(P, Q), (P, Q)) for k in (0, 1)]) for loss in CURVE_COSTS
+        loss: np.array([_quad_pieces(integrand(loss, k), _union(P, Q), (P, Q)) for k in (0, 1)]) for loss in CURVE_COSTS
     }
     step = h * sigma
     shifted = {(k, s): Normal(mu + s * step * (k == 0), sigma + s * step * (k == 1)) for k in (0, 1) for s in (1, -1)}

@@ -51,6 +51,8 @@ from gantheory._validation import check_positive_int
 from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution
 from gantheory.divergences import _cubature, exact
+from gantheory.divergences._dispatch import check_pair, pmfs_on_union
+from gantheory.divergences._quadrature import _quad_pieces, _union
 from gantheory.gan import losses
 from gantheory.gan.harness import as_inputs, hidden_sizes, logits, mean_and_se, train_logged
 
@@ -71,7 +73,7 @@ LOG4 = math.log(4.0)
 
 def _check_pair(P, Q):
     """P and Q: gantheory distributions of the same dim, both with densities or both discrete."""
-    exact._pair(P, Q, "auto")
+    check_pair(P, Q, "auto")
     if P.reference != Q.reference or P.reference not in ("lebesgue", "counting"):
         raise NotImplementedError(
             f"the optimal discriminator needs two densities or two discrete laws (references 'lebesgue' or 'counting'), "
@@ -260,11 +262,11 @@ def value_at_optimal_discriminator(P, Q) -> float:
     _check_pair(P, Q)
     D = OptimalDiscriminator(P, Q)
     if P.reference == "counting":
-        return float(D.value_integrand(exact._pmfs_on_union(P, Q)[0]).sum())  # over the union of the atoms
+        return float(D.value_integrand(pmfs_on_union(P, Q)[0]).sum())  # over the union of the atoms
     if P.dim == 2:
         value = _cubature.integrate_plane("value_at_optimal_discriminator", D.value_integrand, P, Q)
     else:
-        value = exact._quad_pieces(lambda x: float(D.value_integrand(x)), exact._union(P, Q), (P, Q))
+        value = _quad_pieces(lambda x: float(D.value_integrand(x)), _union(P, Q), (P, Q))
     return min(max(value, -LOG4), 0.0)
 
 

@@ -20,6 +20,13 @@ mpmath.mp.dps = 40
 N = gt.Normal
 
 
+@pytest.fixture(autouse=True)
+def _forty_digits():
+    """Every test here at 40 digits, whatever another test module set mpmath's global precision to at import."""
+    with mpmath.workdps(40):
+        yield
+
+
 def mp_kl_normal(m1, s1, m2, s2):
     """Cover & Thomas: log(s2/s1) + (s1^2 + (m1 - m2)^2) / (2 s2^2) - 1/2, at 40 digits from the float parameters."""
     m1, s1, m2, s2 = (mpmath.mpf(v) for v in (m1, s1, m2, s2))

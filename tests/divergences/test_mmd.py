@@ -21,7 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gantheory as gt
+from gantheory.divergences import _mmd_exact
 from gantheory.divergences._kernels import median_bandwidth
+from gantheory.divergences._laws import _gaussian_mixture
 
 
 def _kernel_mean_1d_quad(mu, var, ell):
@@ -137,7 +139,7 @@ def test_estimators_converge_to_the_exact_value_within_their_spread():
     for values in (u, lin):  # unbiased: the mean within 4 standard errors
         assert abs(np.mean(values) - exact) < 4 * np.std(values) / math.sqrt(runs)
     # the V-statistic's bias (E k(X,X) - E k(X,X'))/n + (same for Y)/n, E k(X,X) = 1
-    bias = ((1 - gt.exact._gaussian_kernel_mean(*[gt.exact._gaussian_mixture(P)] * 2, ell)) + (1 - gt.exact._gaussian_kernel_mean(*[gt.exact._gaussian_mixture(Q)] * 2, ell))) / n
+    bias = ((1 - _mmd_exact._gaussian_kernel_mean(*[_gaussian_mixture(P)] * 2, ell)) + (1 - _mmd_exact._gaussian_kernel_mean(*[_gaussian_mixture(Q)] * 2, ell))) / n
     assert abs(np.mean(v) - exact - bias) < 4 * np.std(v) / math.sqrt(runs)
     assert np.std(lin) > np.std(u)  # the linear-time estimator pays in variance
 
@@ -259,7 +261,7 @@ def test_witness_integrates_to_mmd_squared_and_mode_collapse_exact_columns():
 def test_spectral_route_matches_the_gaussian_closed_form_and_double_quadrature():
     # Bochner: MMD^2 = int |phi_P - phi_Q|^2 Lambda; against the Gaussian-mixture closed form (a normal and an atom)
     M, Q = gt.Mixture([gt.Normal(-1.0, 0.3), gt.PointMasses([2.0])], [0.4, 0.6]), gt.Normal(-1.0, 0.7)
-    assert gt.exact._mmd_spectral_1d(M, Q, "gaussian", 0.5) == pytest.approx(gt.mmd(M, Q, bandwidth=0.5), rel=1e-10)
+    assert _mmd_exact._mmd_spectral_1d(M, Q, "gaussian", 0.5) == pytest.approx(gt.mmd(M, Q, bandwidth=0.5), rel=1e-10)
     # the inverse multiquadric between a uniform and a Laplace law, against scipy's dblquad of E k
     U, V, ell = gt.Uniform(0.0, 1.0), gt.Laplace(0.5, 0.3), 0.7
     k = lambda x, y: 1.0 / math.sqrt(1.0 + (x - y) ** 2 / ell**2)
@@ -301,7 +303,7 @@ _GAUSSIAN_PAIRS = [
 def test_2d_spectral_route_matches_the_gaussian_mixture_closed_form_both_ways(P, Q, ell):
     closed = gt.mmd(P, Q, bandwidth=ell)  # Gaussian mixtures: the closed form
     for A, B in ((P, Q), (Q, P)):
-        value, error = gt.exact._mmd_spectral_2d(A, B, "gaussian", ell)
+        value, error = _mmd_exact._mmd_spectral_2d(A, B, "gaussian", ell)
         assert value == pytest.approx(closed, rel=1e-10)
         assert error < 1e-8 * value  # the estimate is small here, and the true error smaller still
 
@@ -350,7 +352,7 @@ def test_2d_spectral_mmd_is_symmetric_nonnegative_and_zero_for_one_law_written_t
 
 def test_2d_spectral_route_warns_when_its_error_estimate_exceeds_the_tolerance(monkeypatch):
     # far-apart atoms oscillate fast in the angle: too few angular points leave an error estimate above the tolerance
-    monkeypatch.setattr(gt.exact, "_ANGLES_MAX", 32)
+    monkeypatch.setattr(_mmd_exact, "_ANGLES_MAX", 32)
     with pytest.warns(gt.exact.AccuracyWarning, match="spectral cubature error estimate"):
         gt.mmd(gt.Dirac([20.0, 0.0]), gt.PointMasses([[0.0, 20.0], [1.0, 1.0]]), kernel="imq", bandwidth=1.0)
 

@@ -61,7 +61,7 @@ def test_frechet_distance_matches_mpmath_at_50_digits(kind, seed):
 
 @pytest.mark.parametrize("d, conditioning, gram", [(8, 1.0, True), (8, 1e-8, False), (901, 1.0, False)])
 def test_frechet_route_choice_bounds_the_smallest_singular_value_and_agrees_with_the_svd(d, conditioning, gram):
-    from gantheory.divergences.exact import _bures_squared, _gram_can_pass, _nuclear_norm, _smallest_singular_value_bound
+    from gantheory.divergences._gaussian_ot import _gram_can_pass, _nuclear_norm, _smallest_singular_value_bound, bures_squared
 
     rng = np.random.default_rng(d)
     Q = _rotation(rng, d)
@@ -74,7 +74,7 @@ def test_frechet_route_choice_bounds_the_smallest_singular_value_and_agrees_with
     assert _smallest_singular_value_bound(L1, L2) >= smallest * (1 - 1e-12)  # an upper bound: ||C v|| / ||v|| for a unit v
     assert _gram_can_pass(C, L1, L2) is gram
     by_svd = np.sum(np.trace(c1) + np.trace(c2)) - 2.0 * _nuclear_norm(C, try_gram=False)
-    assert _bures_squared(c1, c2) == pytest.approx(max(0.0, by_svd), rel=1e-12, abs=1e-12 * np.trace(c1 + c2))
+    assert bures_squared(c1, c2) == pytest.approx(max(0.0, by_svd), rel=1e-12, abs=1e-12 * np.trace(c1 + c2))
 
 
 def test_frechet_distance_of_equal_rank_deficient_gaussians_is_zero_to_rounding():
@@ -200,7 +200,7 @@ def test_bad_covariances_dimensions_and_orders_raise_naming_the_argument():
         gt.frechet_distance([0, 0], np.eye(2), [0, 0, 0], np.eye(3))
     with pytest.raises(ValueError, match="cov1 shape"):
         gt.frechet_distance([0, 0], np.eye(3), [0, 0], np.eye(2))
-    with pytest.raises(ValueError, match="p must be finite and >= 1"):
+    with pytest.raises(ValueError, match="order must be finite and >= 1"):
         gt.wp(gt.Normal(0, 1), gt.Normal(1, 1), 0.5)
     with pytest.raises(ValueError, match="x has 1 point"):
         gt.empirical.frechet_distance_from_samples([[0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]])

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import gantheory as gt
-from gantheory.gan.fgan import variational_bound
+from gantheory.divergences.f_divergences import CONVEX_FUNCTIONS
+from gantheory.gan.fgan import ACTIVATIONS, variational_bound
 
 P, Q = gt.Normal(0, 1), gt.Normal(1, 1)
 
@@ -101,3 +102,13 @@ def test_disjoint_supports_leave_the_optimal_critic_undefined_in_the_gap_without
     assert np.isnan(run.optimal_critic).sum() > 0
     # KL: f'(p/q) = 1 + log(p/q) is +-inf at every held-out point, so there is no finite critic gap to average
     assert kl.exact == np.inf and np.isnan(kl.critic_error).all()
+
+
+@pytest.mark.parametrize("name", tuple(CONVEX_FUNCTIONS))
+def test_activation_lands_in_the_conjugates_domain_and_composes(name):
+    g = CONVEX_FUNCTIONS[name]
+    activation, conjugate_activation = ACTIVATIONS[name]
+    v = np.linspace(-8.0, 8.0, 161)
+    t = activation(v)
+    assert np.isfinite(g.conjugate(t)).all()
+    np.testing.assert_allclose(conjugate_activation(v), g.conjugate(t), rtol=1e-9, atol=1e-12)
