@@ -273,7 +273,53 @@ def _param_equal(a, b) -> bool:
 # -- 1-D continuous ------------------------------------------------------------
 
 
-class Normal(Distribution):
+class _LocationScale(Distribution):
+    """A law on the line with location ``loc`` and scale ``scale > 0``: everything Normal and Laplace share.
+
+    A subclass gives ``_BREAKS`` (quadrature break points in units of the scale), ``_logpdf_at``,
+    ``_cdf_at``, ``_sf_at``, ``ppf``, ``var``, ``_sample`` and ``_anchored_quantiles``.
+    """
+
+    _BREAKS: np.ndarray
+
+    def __init__(self, loc=0.0, scale=1.0):
+        self.loc = _real(loc, "loc")
+        self.scale = _real(scale, "scale", positive=True)
+
+    def _params(self):
+        return {"loc": self.loc, "scale": self.scale}
+
+    def _z(self, anchor, offset):
+        with np.errstate(over="ignore"):  # |x| ~ 1e300: z = inf
+            return ((anchor - self.loc) + offset) / self.scale  # anchor - loc is exact when they are close
+
+    def _logpdf(self, x):
+        return self._logpdf_at(0.0, x)
+
+    def cdf(self, x):
+        """The CDF :math:`F(x)` (formula in the class's Notes)."""
+        return self._cdf_at(0.0, self._points(x))
+
+    def sf(self, x):
+        """Survival function :math:`1 - F(x)`, accurate in the right tail."""
+        return self._sf_at(0.0, self._points(x))
+
+    @property
+    def support(self):
+        return (-math.inf, math.inf)
+
+    @property
+    def mean(self):
+        return self.loc
+
+    def _breakpoints(self):
+        return self.loc + self.scale * self._BREAKS
+
+    def _anchored_breakpoints(self):
+        return [(self.loc, self.scale * self._BREAKS)]
+
+
+class Normal(_LocationScale):
     r"""Normal law :math:`N(\mu, \sigma^2)` on the line.
 
     Parameters
@@ -304,24 +350,12 @@ class Normal(Distribution):
     (0.5, 1.0, 4.0)
     """
 
-    def __init__(self, loc=0.0, scale=1.0):
-        self.loc = _real(loc, "loc")
-        self.scale = _real(scale, "scale", positive=True)
-
-    def _params(self):
-        return {"loc": self.loc, "scale": self.scale}
-
-    def _z(self, anchor, offset):
-        with np.errstate(over="ignore"):  # |x| ~ 1e300: z = inf
-            return ((anchor - self.loc) + offset) / self.scale  # anchor - loc is exact when they are close
+    _BREAKS = np.array([-12.0, -6.0, -3.0, -1.5, 0.0, 1.5, 3.0, 6.0, 12.0])
 
     def _logpdf_at(self, anchor, offset):
         z = self._z(anchor, offset)
         with np.errstate(over="ignore"):  # z^2 = inf: log density -inf, as it should
             return -0.5 * z * z - math.log(self.scale) - 0.5 * LOG_2PI
-
-    def _logpdf(self, x):
-        return self._logpdf_at(0.0, x)
 
     def _cdf_at(self, anchor, offset):
         return scipy.special.ndtr(self._z(anchor, offset))
@@ -329,25 +363,9 @@ class Normal(Distribution):
     def _sf_at(self, anchor, offset):
         return scipy.special.ndtr(-self._z(anchor, offset))
 
-    def cdf(self, x):
-        """:math:`\\Phi((x - \\mu)/\\sigma)`."""
-        return self._cdf_at(0.0, self._points(x))
-
-    def sf(self, x):
-        """Survival function :math:`1 - F(x)`, accurate in the right tail."""
-        return self._sf_at(0.0, self._points(x))
-
     def ppf(self, u):
         """Quantile :math:`\\mu + \\sigma \\Phi^{-1}(u)`; ``ppf(0) = -inf``, ``ppf(1) = inf``."""
         return self.loc + self.scale * scipy.special.ndtri(self._probabilities(u))
-
-    @property
-    def support(self):
-        return (-math.inf, math.inf)
-
-    @property
-    def mean(self):
-        return self.loc
 
     @property
     def var(self):
@@ -355,14 +373,6 @@ class Normal(Distribution):
 
     def _sample(self, n, rng):
         return rng.normal(self.loc, self.scale, size=n)
-
-    _BREAKS = np.array([-12.0, -6.0, -3.0, -1.5, 0.0, 1.5, 3.0, 6.0, 12.0])
-
-    def _breakpoints(self):
-        return self.loc + self.scale * self._BREAKS
-
-    def _anchored_breakpoints(self):
-        return [(self.loc, self.scale * self._BREAKS)]
 
     def _anchored_quantiles(self, u):
         return [(self.loc, self.scale * scipy.special.ndtri(u))]
@@ -459,7 +469,7 @@ class Uniform(Distribution):
         return [(self.low, np.asarray(u) * self.width)]
 
 
-class Laplace(Distribution):
+class Laplace(_LocationScale):
     r"""Laplace (double exponential) law: heavier tails than the normal.
 
     Parameters
@@ -488,22 +498,10 @@ class Laplace(Distribution):
     (0.5, 2.0)
     """
 
-    def __init__(self, loc=0.0, scale=1.0):
-        self.loc = _real(loc, "loc")
-        self.scale = _real(scale, "scale", positive=True)
-
-    def _params(self):
-        return {"loc": self.loc, "scale": self.scale}
-
-    def _z(self, anchor, offset):
-        with np.errstate(over="ignore"):
-            return ((anchor - self.loc) + offset) / self.scale
+    _BREAKS = np.array([-60.0, -20.0, -6.0, -2.0, 0.0, 2.0, 6.0, 20.0, 60.0])
 
     def _logpdf_at(self, anchor, offset):
         return -np.abs(self._z(anchor, offset)) - math.log(2.0 * self.scale)
-
-    def _logpdf(self, x):
-        return self._logpdf_at(0.0, x)
 
     @staticmethod
     def _standard_cdf(z):
@@ -516,14 +514,6 @@ class Laplace(Distribution):
     def _sf_at(self, anchor, offset):
         return self._standard_cdf(-self._z(anchor, offset))  # symmetric: 1 - F(z) = F(-z)
 
-    def cdf(self, x):
-        """Piecewise exponential CDF (each branch evaluated on a non-positive exponent)."""
-        return self._cdf_at(0.0, self._points(x))
-
-    def sf(self, x):
-        """:math:`1 - F(x)`, accurate in the right tail."""
-        return self._sf_at(0.0, self._points(x))
-
     def ppf(self, u):
         """Quantile :math:`\\mu + b\\,\\mathrm{sign}(u - \\tfrac12) \\log(1/(2\\min(u, 1-u)))`."""
         return self.loc + self._ppf_offset(self._probabilities(u))
@@ -535,27 +525,11 @@ class Laplace(Distribution):
         return self.scale * np.where(u < 0.5, -depth, depth)
 
     @property
-    def support(self):
-        return (-math.inf, math.inf)
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
     def var(self):
         return 2.0 * self.scale * self.scale
 
     def _sample(self, n, rng):
         return rng.laplace(self.loc, self.scale, size=n)
-
-    _BREAKS = np.array([-60.0, -20.0, -6.0, -2.0, 0.0, 2.0, 6.0, 20.0, 60.0])
-
-    def _breakpoints(self):
-        return self.loc + self.scale * self._BREAKS
-
-    def _anchored_breakpoints(self):
-        return [(self.loc, self.scale * self._BREAKS)]
 
     def _anchored_quantiles(self, u):
         return [(self.loc, self._ppf_offset(u))]
