@@ -13,8 +13,8 @@ beside :func:`gantheory.gan.fgan.variational_bound`
 
 Between analytic laws :func:`f_divergence` takes the exact routes of
 :func:`gantheory.divergences._dispatch.cascade` (equal laws, mutually
-singular laws, point masses, a shared marginal, the Gaussian closed forms),
-then integrates in the log domain.
+singular laws, point masses, a shared marginal, the Gaussian closed forms of
+:mod:`gantheory.divergences._gaussian_f`), then integrates in the log domain.
 
 * ``"kl"``: :math:`f(u) = u\log u`, KL(P‖Q); dual ``"reverse_kl"``.
 * ``"reverse_kl"``: :math:`-\log u`, KL(Q‖P); dual ``"kl"``.
@@ -64,15 +64,15 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Callable
 
 import numpy as np
 
 from gantheory._validation import as_pmf, check_same_shape
-from gantheory.distributions import Distribution, MultivariateNormal, Normal, Product
+from gantheory.distributions import Distribution
 from gantheory.divergences import discrete, exact
 from gantheory.divergences._dispatch import Rules, cascade, check_pair, refuse_mixed
+from gantheory.divergences._gaussian_f import GAUSSIAN_CLOSED_FORMS, gaussian_diverges, gaussian_parameters
 from gantheory.divergences._cubature import ATOL_2D, GAUSS_OFFSETS as _GAUSS_OFFSETS, RTOL_2D, _grid_lines, integrate_plane
 from gantheory.divergences._laws import AccuracyWarning
 from gantheory.divergences._quadrature import _covered, _integrate, _union
@@ -646,20 +646,20 @@ def f_divergence(P, Q, f, *, method="auto") -> float:
 
 def _rules(g: ConvexFunction, name) -> Rules:
     """The cascade's :class:`~gantheory.divergences._dispatch.Rules` for :math:`D_f`: the Gaussian closed forms of ``name`` (None: none)."""
-    closed = ((_both_gaussian, lambda P, Q: GAUSSIAN_CLOSED_FORMS[name](_gaussian(P), _gaussian(Q))),) if name in GAUSSIAN_CLOSED_FORMS else ()
+    closed = ((_both_gaussian, lambda P, Q: GAUSSIAN_CLOSED_FORMS[name](gaussian_parameters(P), gaussian_parameters(Q))),) if name in GAUSSIAN_CLOSED_FORMS else ()
     return Rules(f"f_divergence({g.name})", singular=g.f_one + g.lower_limit + g.upper_limit, pmfs=lambda p, q: _pmf_route(p, q, g, None),
                  quadrature=lambda P, Q: _line(g, P, Q), cubature=lambda P, Q: _plane(g, P, Q), closed_forms=closed, equal=g.f_one)  # fmt: skip
 
 
 def _both_gaussian(P, Q):
-    return _gaussian(P) is not None and _gaussian(Q) is not None
+    return gaussian_parameters(P) is not None and gaussian_parameters(Q) is not None
 
 
 def _diverges(g: ConvexFunction, P, Q) -> bool:
     r"""Whether :math:`D_f(P\|Q)` is infinite through a divergent tail: decided exactly between Gaussians, else by probes along rays."""
-    gaussians = _gaussian(P), _gaussian(Q)
+    gaussians = gaussian_parameters(P), gaussian_parameters(Q)
     if None not in gaussians:
-        return _gaussian_diverges(g, *gaussians)
+        return gaussian_diverges(g.growth, *gaussians)
     return math.inf in (g.lower_limit, g.upper_limit) and _tails_diverge(g, P, Q)
 
 
@@ -686,122 +686,6 @@ def _line(g: ConvexFunction, P, Q):
     value = _integrate(lambda a, o: float(_pointwise(g, P._logpdf_at(a, o), Q._logpdf_at(a, o))), intervals, (P, Q),
                        kinks=lambda a, o: P._logpdf_at(a, o) - Q._logpdf_at(a, o), points=points)  # fmt: skip
     return _finish(g, value)
-
-
-# -- Gaussians: closed forms and the exact divergence test ----------------------
-
-
-def _gaussian(D):
-    """(mean, covariance) as exact rationals for a Normal (variance scale^2 exactly), a MultivariateNormal or a Product of two Normals; else None."""
-    if isinstance(D, Normal):
-        return [Fraction(D.loc)], [[Fraction(D.scale) ** 2]]
-    if isinstance(D, MultivariateNormal) or (isinstance(D, Product) and all(isinstance(m, Normal) for m in (D.marginal_x, D.marginal_y))):
-        if isinstance(D, Product):
-            cov = [[Fraction(D.marginal_x.scale) ** 2, Fraction(0)], [Fraction(0), Fraction(D.marginal_y.scale) ** 2]]
-        else:
-            cov = [[Fraction(float(v)) for v in row] for row in np.asarray(D.cov, dtype=float)]
-        return [Fraction(float(m)) for m in np.asarray(D.mean, dtype=float)], cov
-    return None
-
-
-def _rational(A, B, alpha):
-    r"""Exact rational arithmetic on two Gaussians (dim 1 or 2): :math:`S = \alpha\Sigma_B + (1 - \alpha)\Sigma_A`, its
-    determinant, :math:`\Delta\mu^\top\operatorname{adj}(S)\Delta\mu`, and :math:`|\Sigma_A|`, :math:`|\Sigma_B|`.
-
-    The inputs (:func:`_gaussian`) are exact rationals: with :class:`fractions.Fraction` nothing cancels or rounds, so
-    whether S is positive definite is decided exactly, even at the threshold (:math:`2\sigma_Q^2 = \sigma_P^2`
-    to the last bit), and every quantity below is rounded once, at the end.
-    """
-    (mA, SA), (mB, SB) = A, B
-    a = Fraction(alpha)
-    d = len(SA)
-    S = [[a * SB[i][j] + (1 - a) * SA[i][j] for j in range(d)] for i in range(d)]
-    dm = [x - y for x, y in zip(mA, mB)]
-
-    def det(M):
-        return M[0][0] if d == 1 else M[0][0] * M[1][1] - M[0][1] * M[1][0]
-
-    if d == 1:
-        quad = dm[0] * dm[0]
-    else:
-        quad = S[1][1] * dm[0] * dm[0] - (S[0][1] + S[1][0]) * dm[0] * dm[1] + S[0][0] * dm[1] * dm[1]
-    return S, det(S), quad, det(SA), det(SB)
-
-
-def _log_fraction(r):
-    """log of a positive rational to full relative accuracy: log1p of its exact distance from 1 near 1, else log(num) - log(den)
-    (Python's log of an int has no overflow)."""
-    if abs(r - 1) < Fraction(1, 2):
-        return math.log1p(float(r - 1))
-    return math.log(r.numerator) - math.log(r.denominator)
-
-
-def _float(r):
-    """A rational as a float, inf past the largest float (``float`` itself raises there)."""
-    try:
-        return float(r)
-    except OverflowError:
-        return math.inf if r > 0 else -math.inf
-
-
-def _positive_definite(S, det_S):
-    return S[0][0] > 0 and det_S > 0
-
-
-def _diverges_at(A, B, alpha) -> bool:
-    r"""Whether :math:`\int p_A^\alpha p_B^{1-\alpha}` diverges (alpha > 1): iff :math:`\alpha\Sigma_B + (1 - \alpha)\Sigma_A`
-    (equivalently :math:`\alpha\Lambda_A + (1 - \alpha)\Lambda_B`) is not positive definite, decided exactly."""
-    S, det_S, _, _, _ = _rational(A, B, alpha)
-    return not _positive_definite(S, det_S)
-
-
-def _chi2_gaussian(A, B):
-    r""":math:`\chi^2(A\|B) = \int p_A^2/p_B - 1` between Gaussians, ``inf`` where it diverges.
-
-    With :math:`S = 2\Sigma_B - \Sigma_A` (Gil, Alajaji and Linder 2013),
-    :math:`\log\int p_A^2/p_B = -\tfrac12\log\frac{|S||\Sigma_A|}{|\Sigma_B|^2} + \Delta\mu^\top S^{-1}\Delta\mu`;
-    the ratio of determinants is formed exactly (:func:`_rational`), so ``log1p`` of its distance
-    from 1 keeps full relative accuracy for nearly equal laws. An ``AccuracyWarning`` where the
-    finite value overflows float64.
-    """
-    S, det_S, quad, det_A, det_B = _rational(A, B, 2)
-    if not _positive_definite(S, det_S):
-        return math.inf
-    log_affinity = -0.5 * _log_fraction(det_S * det_A / (det_B * det_B)) + _float(quad / det_S)
-    if log_affinity > 709.0:
-        warnings.warn(f"the chi^2 divergence between these Gaussians is finite, exp({log_affinity:.6g}) - 1, "
-                      "which overflows float64; returning inf", AccuracyWarning, stacklevel=4)  # fmt: skip
-        return math.inf
-    return math.expm1(log_affinity)
-
-
-def _hellinger_gaussian(A, B):
-    r""":math:`1 - \int\sqrt{p_A p_B}` between Gaussians: with :math:`S = (\Sigma_A + \Sigma_B)/2` (Bhattacharyya),
-    :math:`\log\int\sqrt{p_A p_B} = -\tfrac14\log\frac{|S|^2}{|\Sigma_A||\Sigma_B|} - \tfrac18\Delta\mu^\top S^{-1}\Delta\mu`,
-    the ratio formed exactly."""
-    S, det_S, quad, det_A, det_B = _rational(A, B, Fraction(1, 2))
-    return -math.expm1(-0.25 * _log_fraction(det_S * det_S / (det_A * det_B)) - 0.125 * _float(quad / det_S))
-
-
-#: The f-divergences between Gaussians with a closed form (``f_divergence``'s fast path, ``method="auto"``):
-#: Pearson and Neyman chi^2 through :math:`\int p^2/q`, the squared Hellinger distance through the affinity.
-GAUSSIAN_CLOSED_FORMS = {
-    "pearson": lambda A, B: _chi2_gaussian(A, B),
-    "neyman": lambda A, B: _chi2_gaussian(B, A),
-    "squared_hellinger": _hellinger_gaussian,
-}
-
-
-def _gaussian_diverges(g, A, B) -> bool:
-    r"""Whether :math:`D_f` between two Gaussians is infinite, decided exactly from the generator's growth.
-
-    A generator whose normalized integrand grows like :math:`e^{b|d|}` as :math:`d = \log(p/q) \to \infty`
-    makes the integrand :math:`p^{1+b}q^{-b}`, integrable iff :math:`(1 + b)\Lambda_P - b\Lambda_Q \succ 0`;
-    as :math:`d \to -\infty`, :math:`q^{1+b}p^{-b}`, with P and Q exchanged. A linear growth in d (KL's) or a
-    bounded one is always integrable between Gaussians.
-    """
-    lower, upper = g.growth
-    return (upper is not None and _diverges_at(A, B, 1.0 + upper)) or (lower is not None and _diverges_at(B, A, 1.0 + lower))
 
 
 # -- other laws: probes of the integrand along rays ---------------------------------------------
