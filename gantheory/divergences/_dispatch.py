@@ -27,7 +27,11 @@ raised to it.
 :func:`gantheory.kl`, :func:`gantheory.js_divergence`, :func:`gantheory.tv`
 (:mod:`gantheory.divergences.exact`) and
 :func:`~gantheory.divergences.f_divergences.f_divergence` each hold one
-:class:`Rules` and call :func:`cascade`. Everything here depends only on
+:class:`Rules` and call :func:`cascade`. The transport and kernel distances
+(``w1``, ``w2``, ``wp``, ``cramer``, ``energy_distance``, ``mmd``) take their own
+routes, since mutually singular laws give them no constant value; they share
+the plumbing below (:func:`check_pair`, :func:`finite_atoms`,
+:func:`pmfs_on_union`, :func:`check_order`). Everything here depends only on
 :mod:`gantheory.distributions`, so ``discrete``, ``exact`` and
 ``f_divergences`` import it and not each other.
 

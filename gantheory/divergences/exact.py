@@ -126,6 +126,7 @@ __all__ = [
 # Defined in the private modules, public here (and at the top level): the API pages document them under this module.
 for _public in (cramer, energy_distance, mmd, frechet_distance, CovarianceWarning):
     _public.__module__ = __name__
+del _public
 
 
 def _in_base(value, base):
