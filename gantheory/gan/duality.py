@@ -314,7 +314,7 @@ class CriticConvergence:
     optimal : ndarray, shape (m,)
         :math:`f^*` on ``grid`` (:func:`optimal_critic`).
     config : dict
-        The settings of the run (constraint, c, penalty, hidden, lr, batch_size, n_eval, rng).
+        The settings of the run (constraint, c, weight, hidden, lr, batch_size, n_eval, rng).
     """
 
     constraint: str
@@ -343,7 +343,7 @@ def _make_critic(constraint, hidden, rng):
     return critic
 
 
-def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.01, penalty=10.0, hidden=(32, 32), lr=2e-3, betas=(0.9, 0.999),
+def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.01, weight=10.0, hidden=(32, 32), lr=2e-3, betas=(0.9, 0.999),
                        batch_size=256, log_every=50, n_eval=10_000, grid_size=401, rng=0) -> CriticConvergence:  # fmt: skip
     r"""Train a 1-D critic under a Lipschitz constraint and follow its dual estimate of :math:`W_1(P, Q)`.
 
@@ -359,8 +359,8 @@ def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.0
         (plus the penalty), each on fresh batches of P and Q.
     c : float
         The clipping bound of ``"weight_clipping"`` (0.01 in Arjovsky et al.).
-    penalty : float
-        :math:`\lambda` of the two penalties (10 in Gulrajani et al.).
+    weight : float
+        The weight :math:`\lambda` of the two penalties (10 in Gulrajani et al.).
     hidden : int or sequence of int
         Hidden widths of the ReLU MLP ``1 -> hidden... -> 1``.
     lr : float
@@ -455,8 +455,8 @@ def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.0
         raise ValueError("n_eval must be at least 2 (the standard error needs two samples)")
     if not c > 0:
         raise ValueError(f"c must be > 0, got {c}")
-    if not penalty >= 0:
-        raise ValueError(f"penalty must be >= 0, got {penalty}")
+    if not weight >= 0:
+        raise ValueError(f"weight must be >= 0, got {weight}")
     hidden = harness.hidden_sizes(hidden)
     seed = as_seed(rng)
     gen = as_generator(seed)
@@ -476,7 +476,7 @@ def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.0
         cost = losses.wasserstein_critic_cost(scores[:batch_size], scores[batch_size:])
         if constraint in ("gradient_penalty", "one_sided_penalty"):
             one_sided = constraint == "one_sided_penalty"
-            cost = cost + losses.gradient_penalty(critic, x, y, rng=gen, weight=penalty, one_sided=one_sided)
+            cost = cost + losses.gradient_penalty(critic, x, y, rng=gen, weight=weight, one_sided=one_sided)
         cost.backward()
         opt.step()
         if constraint == "weight_clipping":
@@ -496,7 +496,7 @@ def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.0
         steps=steps, log_every=log_every, batch_size=batch_size,
     )
     estimate, estimate_se, gap, gap_se, lipschitz = rows.T
-    config = {"constraint": constraint, "c": float(c), "penalty": float(penalty), "hidden": hidden, "lr": float(lr),
+    config = {"constraint": constraint, "c": float(c), "weight": float(weight), "hidden": hidden, "lr": float(lr),
               "batch_size": batch_size, "n_eval": n_eval, "rng": seed}  # fmt: skip
     return CriticConvergence(constraint, t, estimate, estimate_se, gap, gap_se, lipschitz, float(exact.w1(P, Q)), grid,
                              np.array(curves), optimal, config)  # fmt: skip
@@ -571,15 +571,15 @@ def _interpolates_density(comps_p, comps_q, x, eps_edges, level):
     return rho
 
 
-def penalty_optimum(P, Q, penalty=10.0, *, rtol=1e-10) -> float:
+def penalty_optimum(P, Q, weight=10.0, *, rtol=1e-10) -> float:
     r"""The dual value :math:`\mathbb{E}_P f - \mathbb{E}_Q f` of the best critic under a gradient penalty (either form).
 
     Parameters
     ----------
     P, Q : Normal or Mixture of Normals
         The data and the generator's law (1-D).
-    penalty : float
-        :math:`\lambda > 0`.
+    weight : float
+        The penalty's weight :math:`\lambda > 0`.
     rtol : float
         Relative tolerance on the penalty's excess
         :math:`\int D^2/\rho\,dx` (and so on the value): the quadrature is
@@ -647,14 +647,14 @@ def penalty_optimum(P, Q, penalty=10.0, *, rtol=1e-10) -> float:
     Examples
     --------
     >>> import gantheory as gt
-    >>> v = penalty_optimum(gt.Normal(3, 1), gt.Normal(0, 1), penalty=10.0)
+    >>> v = penalty_optimum(gt.Normal(3, 1), gt.Normal(0, 1), weight=10.0)
     >>> round(v, 3), 3 * (1 + 3 / 20)          # above the best linear critic's W1 (1 + W1 / 2 lambda)
     (3.463, 3.45)
     """
     _check_1d_pair(P, Q)
     comps_p, comps_q = _normal_components(P, "P"), _normal_components(Q, "Q")
-    if not penalty > 0:
-        raise ValueError(f"penalty must be > 0, got {penalty}")
+    if not weight > 0:
+        raise ValueError(f"weight must be > 0, got {weight}")
     if not 0 < rtol < 1:
         raise ValueError(f"rtol must be in (0, 1), got {rtol}")
     comps = comps_p + comps_q
@@ -681,7 +681,7 @@ def penalty_optimum(P, Q, penalty=10.0, *, rtol=1e-10) -> float:
         warnings.warn(f"penalty_optimum: two successive refinements of the excess integral differ by "
                       f"{abs(excess - previous):.2e} (relative {abs(excess - previous) / abs(excess):.2e} > rtol = {rtol:g})",
                       AccuracyWarning, stacklevel=2)  # fmt: skip
-    return float(exact.w1(P, Q) + excess / (2.0 * penalty))
+    return float(exact.w1(P, Q) + excess / (2.0 * weight))
 
 
 # -- several constraints side by side, and WGAN's Figure 2 ----------------------
@@ -690,26 +690,26 @@ def penalty_optimum(P, Q, penalty=10.0, *, rtol=1e-10) -> float:
 DEFAULT_CRITICS = (
     ("weight_clipping", {"c": 0.01}),
     ("weight_clipping", {"c": 0.1}),
-    ("gradient_penalty", {"penalty": 10.0}),
+    ("gradient_penalty", {"weight": 10.0}),
     ("spectral_norm", {}),
 )
 
 
-def critic_label(constraint, c=0.01, penalty=10.0):
+def critic_label(constraint, c=0.01, weight=10.0):
     """A short legend label for a constraint and its parameter, e.g. ``"clipping c = 0.01"``.
 
     Examples
     --------
-    >>> critic_label("gradient_penalty", penalty=10.0)
+    >>> critic_label("gradient_penalty", weight=10.0)
     'gradient penalty λ = 10'
     """
     _check_constraint(constraint)
     if constraint == "weight_clipping":
         return f"clipping c = {c:g}"
     if constraint == "gradient_penalty":
-        return f"gradient penalty λ = {penalty:g}"
+        return f"gradient penalty λ = {weight:g}"
     if constraint == "one_sided_penalty":
-        return f"one-sided penalty λ = {penalty:g}"
+        return f"one-sided penalty λ = {weight:g}"
     return constraint.replace("_", " ")
 
 
@@ -724,9 +724,9 @@ def _critic_specs(critics):
         except (TypeError, ValueError):
             raise TypeError(f"each critic must be a constraint name or a pair (constraint, settings dict), got {item!r}") from None
         _check_constraint(constraint)
-        unknown = set(settings) - {"c", "penalty"}
+        unknown = set(settings) - {"c", "weight"}
         if unknown:
-            raise ValueError(f"a critic's settings may hold 'c' and 'penalty' only, got {sorted(unknown)}")
+            raise ValueError(f"a critic's settings may hold 'c' and 'weight' only, got {sorted(unknown)}")
         specs.append((constraint, settings))
     if not specs:
         raise ValueError("critics must name at least one constraint")
@@ -741,7 +741,7 @@ def compare_constraints(P, Q, critics=DEFAULT_CRITICS, *, steps=1000, rng=0, **o
     P, Q : Distribution
         1-D laws.
     critics : sequence
-        Constraint names or pairs ``(constraint, {"c": ..., "penalty": ...})``;
+        Constraint names or pairs ``(constraint, {"c": ..., "weight": ...})``;
         default :data:`DEFAULT_CRITICS` (clipping at 0.01 and 0.1, the gradient
         penalty with λ = 10, spectral normalization).
     steps, rng, **options

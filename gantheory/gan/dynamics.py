@@ -41,7 +41,7 @@ Examples
 array([0.-0.5j, 0.+0.5j])
 >>> round(DiracGAN("minimax").spectral_radius(lr=0.1, update="simultaneous"), 6)   # sqrt(1 + lr²/4) > 1
 1.00125
->>> DiracGAN("minimax", "r1", gamma=0.3).eigenvalues()   # -γ/2 ± i sqrt(f'(0)² - γ²/4)
+>>> DiracGAN("minimax", "r1", weight=0.3).eigenvalues()   # -γ/2 ± i sqrt(f'(0)² - γ²/4)
 array([-0.15-0.47697j, -0.15+0.47697j])
 
 References
@@ -55,6 +55,7 @@ References
 from __future__ import annotations
 
 import numbers
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,12 +154,15 @@ class DiracGAN:
         discriminator's cost is the minimax one; ``"wgan"``: :math:`f(t) = t`.
     regularizer : {None, "r1", "r2", "wgan_gp", "instance_noise", "consensus"}
         See Notes.
-    gamma : float
-        The regularization strength γ ≥ 0; for ``"instance_noise"`` the
+    weight : float
+        The regularizer's weight γ ≥ 0 (Mescheder et al.'s γ; the package's
+        one name for a penalty's weight); for ``"instance_noise"`` the
         noise variance σ² = γ.
     clip : float, optional
         WGAN weight clipping: after every discriminator update ψ is clipped
         to :math:`[-c, c]` (the field and Jacobian are unchanged inside).
+    gamma : float, optional
+        Deprecated name of ``weight``.
 
     Notes
     -----
@@ -266,11 +270,11 @@ class DiracGAN:
     Examples
     --------
     >>> from gantheory.gan import DiracGAN
-    >>> gan = DiracGAN("minimax", "instance_noise", gamma=4.0)
+    >>> gan = DiracGAN("minimax", "instance_noise", weight=4.0)
     >>> gan.jacobian(0.0, 0.0)                       # J22 = 2 f''(0) σ² = -2
     array([[ 0. , -0.5],
            [ 0.5, -2. ]])
-    >>> run = DiracGAN("minimax", "r1", gamma=0.3).trajectory([1.0, 1.0], lr=0.1, steps=2000)
+    >>> run = DiracGAN("minimax", "r1", weight=0.3).trajectory([1.0, 1.0], lr=0.1, steps=2000)
     >>> run.shape, bool(abs(run[-1]).max() < 1e-3)
     ((2001, 2), True)
     >>> flow = DiracGAN("non_saturating").vector_field(1.0, 1.0)   # d(θ² + ψ²)/dt = -2 tanh(1/2) at (1, 1)
@@ -278,12 +282,17 @@ class DiracGAN:
     (-0.924234, -0.924234)
     """
 
-    def __init__(self, loss="non_saturating", regularizer=None, gamma=0.0, clip=None):
+    def __init__(self, loss="non_saturating", regularizer=None, weight=0.0, clip=None, *, gamma=None):
+        if gamma is not None:  # the old name, kept for a while
+            warnings.warn("DiracGAN(gamma=...) is deprecated: the weight is weight=", DeprecationWarning, stacklevel=2)
+            if weight != 0.0:
+                raise TypeError("pass weight= only (gamma= is its deprecated name)")
+            weight = gamma
         self.loss = check_choice(loss, "loss", DIRAC_LOSSES)
         self.regularizer = check_choice(regularizer, "regularizer", DIRAC_REGULARIZERS)
-        self.gamma = _check_nonnegative(gamma, "gamma")
-        if regularizer is None and self.gamma != 0:
-            raise ValueError(f"gamma={gamma} has no effect without a regularizer; pass regularizer= too, or gamma=0")
+        self.weight = _check_nonnegative(weight, "weight")
+        if regularizer is None and self.weight != 0:
+            raise ValueError(f"weight={weight} has no effect without a regularizer; pass regularizer= too, or weight=0")
         if clip is not None:
             if loss != "wgan":
                 raise ValueError(f"clip (weight clipping) belongs to the WGAN; use loss='wgan', got loss={loss!r}")
@@ -293,13 +302,18 @@ class DiracGAN:
         self.clip = clip
         if regularizer == "instance_noise":
             weights = np.exp(-0.5 * _NOISE_Z**2)
-            self._noise, self._noise_weights = np.sqrt(self.gamma) * _NOISE_Z, weights / weights.sum()
+            self._noise, self._noise_weights = np.sqrt(self.weight) * _NOISE_Z, weights / weights.sum()
         else:
             self._noise, self._noise_weights = np.zeros(1), np.ones(1)
 
+    @property
+    def gamma(self):
+        """Deprecated name of :attr:`weight`."""
+        return self.weight
+
     def __repr__(self):
         clip = f", clip={self.clip}" if self.clip is not None else ""
-        return f"DiracGAN(loss={self.loss!r}, regularizer={self.regularizer!r}, gamma={self.gamma}{clip})"
+        return f"DiracGAN(loss={self.loss!r}, regularizer={self.regularizer!r}, weight={self.weight}{clip})"
 
     # -- f and its derivatives ---------------------------------------------------
     def _f(self, t):
@@ -373,8 +387,8 @@ class DiracGAN:
         where = {"r1": np.zeros(shape), "r2": theta_data, "wgan_gp": 0.5 * theta_data}[self.regularizer]
         grad_x = ag.grad(lambda x: (psi * x).sum(), create_graph=True)(where)
         if self.regularizer == "wgan_gp":
-            return 0.5 * self.gamma * (ag.abs(grad_x) - _GP_TARGET) ** 2
-        return 0.5 * self.gamma * grad_x * grad_x
+            return 0.5 * self.weight * (ag.abs(grad_x) - _GP_TARGET) ** 2
+        return 0.5 * self.weight * grad_x * grad_x
 
     def _field_autograd(self, theta, psi):
         """The field (v_θ, v_ψ) as Tensors, by differentiating the costs (``create_graph=True``)."""
@@ -388,7 +402,7 @@ class DiracGAN:
         if self.regularizer == "consensus":
             half_norm = lambda t, p: sum(0.5 * (c * c).sum() for c in game_field(t, p))  # noqa: E731
             g_theta, g_psi = ag.grad(half_norm, (0, 1), create_graph=True)(theta, psi)
-            v_theta, v_psi = v_theta - self.gamma * g_theta, v_psi - self.gamma * g_psi
+            v_theta, v_psi = v_theta - self.weight * g_theta, v_psi - self.weight * g_psi
         return v_theta, v_psi
 
     def vector_field(self, theta, psi):
@@ -448,9 +462,9 @@ class DiracGAN:
             return self._expect(fake * self._fp(psi * fake) - eps * self._fp(-psi * eps))
         v_psi = theta * self._fp(psi * theta)
         if self.regularizer in ("r1", "r2"):
-            v_psi = v_psi - self.gamma * psi
+            v_psi = v_psi - self.weight * psi
         elif self.regularizer == "wgan_gp":
-            v_psi = v_psi - self.gamma * (np.abs(psi) - _GP_TARGET) * np.sign(psi)
+            v_psi = v_psi - self.weight * (np.abs(psi) - _GP_TARGET) * np.sign(psi)
         return v_psi
 
     def _field(self, theta, psi):
@@ -461,8 +475,8 @@ class DiracGAN:
             fp_u, fp_su, fpp_u, fpp_su = self._fp(u), self._fp(s * u), self._fpp(u), self._fpp(s * u)
             j11, j12 = -s * psi * psi * fpp_su, -fp_su - s * u * fpp_su
             j21, j22 = fp_u + u * fpp_u, theta * theta * fpp_u
-            v_theta, v_psi = (v_theta - self.gamma * (j11 * v_theta + j21 * v_psi),
-                              v_psi - self.gamma * (j12 * v_theta + j22 * v_psi))  # fmt: skip
+            v_theta, v_psi = (v_theta - self.weight * (j11 * v_theta + j21 * v_psi),
+                              v_psi - self.weight * (j12 * v_theta + j22 * v_psi))  # fmt: skip
         return v_theta, v_psi
 
     # -- continuous time: the Jacobian and its eigenvalues ---------------------------
@@ -490,7 +504,7 @@ class DiracGAN:
 
         Examples
         --------
-        >>> DiracGAN("minimax", "consensus", gamma=2.0).jacobian()    # J - γ JᵀJ, JᵀJ = f'(0)² I
+        >>> DiracGAN("minimax", "consensus", weight=2.0).jacobian()    # J - γ JᵀJ, JᵀJ = f'(0)² I
         array([[-0.5, -0.5],
                [ 0.5, -0.5]])
         """
@@ -612,7 +626,7 @@ class DiracGAN:
         --------
         >>> round(DiracGAN("minimax").spectral_radius(0.5, "alternating"), 12)   # on the unit circle
         1.0
-        >>> round(DiracGAN("minimax", "r1", gamma=0.5).spectral_radius(0.5, "alternating") ** 2, 12)   # 1 - lr γ
+        >>> round(DiracGAN("minimax", "r1", weight=0.5).spectral_radius(0.5, "alternating") ** 2, 12)   # 1 - lr γ
         0.75
         >>> round(DiracGAN("minimax").spectral_radius(0.2, "extragradient") ** 2, 6)   # 1 - s + s², s = lr² / 4
         0.9901
@@ -750,12 +764,12 @@ class DiracGAN:
 #: (label, DiracGAN arguments) of figure 8: the unregularized minimax GAN and WGAN, and each regularizer.
 DIRAC_CONFIGS = (
     ("GAN", dict(loss="minimax")),
-    ("GAN + R1 (γ = 0.3)", dict(loss="minimax", regularizer="r1", gamma=0.3)),
-    ("GAN + R2 (γ = 0.3)", dict(loss="minimax", regularizer="r2", gamma=0.3)),
-    ("GAN + instance noise (σ² = 0.5)", dict(loss="minimax", regularizer="instance_noise", gamma=0.5)),
-    ("GAN + consensus (γ = 0.3)", dict(loss="minimax", regularizer="consensus", gamma=0.3)),
+    ("GAN + R1 (γ = 0.3)", dict(loss="minimax", regularizer="r1", weight=0.3)),
+    ("GAN + R2 (γ = 0.3)", dict(loss="minimax", regularizer="r2", weight=0.3)),
+    ("GAN + instance noise (σ² = 0.5)", dict(loss="minimax", regularizer="instance_noise", weight=0.5)),
+    ("GAN + consensus (γ = 0.3)", dict(loss="minimax", regularizer="consensus", weight=0.3)),
     ("WGAN", dict(loss="wgan")),
-    ("WGAN-GP (γ = 0.3)", dict(loss="wgan", regularizer="wgan_gp", gamma=0.3)),
+    ("WGAN-GP (γ = 0.3)", dict(loss="wgan", regularizer="wgan_gp", weight=0.3)),
 )
 
 

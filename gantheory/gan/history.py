@@ -41,9 +41,9 @@ __all__ = ["History", "saved_weights"]
 SAMPLE_CHUNK = 2**16  # generated points per pass in History.sample (bounded memory)
 
 
-@dataclass
+@dataclass(frozen=True)
 class History:
-    """What :func:`~gantheory.gan.train` recorded.
+    """What :func:`~gantheory.gan.train` recorded (a frozen dataclass: a result, not a state).
 
     Attributes
     ----------
@@ -293,10 +293,8 @@ class History:
             elif isinstance(value, dict) and set(value) == {"shape", "dtype", "data"}:
                 value = _from_plain(value)
             kwargs[f.name] = value
-        history = cls(**kwargs)
-        history.generator = _rebuild(history.weights.get("generator"))
-        history.discriminator = _rebuild(history.weights.get("discriminator"))
-        return history
+        weights = kwargs.get("weights", {})
+        return cls(**kwargs, generator=_rebuild(weights.get("generator")), discriminator=_rebuild(weights.get("discriminator")))
 
     def save(self, path):
         """Write :meth:`to_json`'s text to the file ``path`` (UTF-8); return the path.

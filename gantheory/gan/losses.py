@@ -362,7 +362,7 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0, one_sided=False)
     return weight * ops.mean(excess**2)
 
 
-def r1_penalty(critic, real, gamma):
+def r1_penalty(critic, real, weight):
     """The R1 penalty :math:`\\tfrac{\\gamma}{2}\\, \\mathbb{E}_{x \\sim P} \\|\\nabla_x D(x)\\|_2^2` on real data.
 
     Parameters
@@ -373,8 +373,8 @@ def r1_penalty(critic, real, gamma):
         al.'s :math:`D_\\psi`), the scores for the Wasserstein critics.
     real : array or Tensor, shape (n, d) or (n,)
         A batch of real samples (only their values are used).
-    gamma : float
-        :math:`\\gamma \\ge 0`.
+    weight : float
+        The penalty's weight :math:`\\gamma \\ge 0` (as :func:`gradient_penalty`'s ``weight`` is its :math:`\\lambda`).
 
     Returns
     -------
@@ -408,7 +408,7 @@ def r1_penalty(critic, real, gamma):
     >>> from gantheory.autograd import nn
     >>> critic = nn.Linear(2, 1, rng=0)
     >>> critic.weight.data[:] = [[3.0], [4.0]]            # ||grad D||² = 25 everywhere
-    >>> r1_penalty(critic, np.ones((4, 2)), gamma=0.1).item()   # 0.1 / 2 * 25
+    >>> r1_penalty(critic, np.ones((4, 2)), weight=0.1).item()   # 0.1 / 2 * 25
     1.25
     """
     real = _data(real)
@@ -416,7 +416,7 @@ def r1_penalty(critic, real, gamma):
         real = real.reshape(-1, 1)
     input_grad = grad(lambda x: ops.sum(critic(x)), create_graph=True)(real)
     squares = ops.sum(input_grad * input_grad, axis=tuple(range(1, input_grad.ndim)))
-    return (0.5 * gamma) * ops.mean(squares)
+    return (0.5 * weight) * ops.mean(squares)
 
 
 # ==============================================================================

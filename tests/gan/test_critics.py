@@ -236,14 +236,14 @@ def test_parallel_lines_derivatives_match_central_differences():
                     ("cramer", gt.cramer), ("energy_distance", gt.energy_distance)]:
         fd = np.array([(f(P0, gt.ParallelLines(t + h)) - f(P0, gt.ParallelLines(t - h))) / (2 * h) for t in theta])
         np.testing.assert_allclose(getattr(s, f"d_{name}"), fd, rtol=1e-6, atol=1e-9, err_msg=name)
-    assert np.isnan(s.d_kl).all() and np.isnan(s.d_reverse_kl).all()  # KL: infinite, no gradient at all
+    assert np.isnan(s.slope_kl).all() and np.isnan(s.slope_reverse_kl).all()  # KL: infinite, no gradient at all
 
 
 def test_parallel_lines_derivatives_at_zero():
     s = gt.gan.parallel_lines_sweep([0.0])
     for name in ("d_w1", "d_js_divergence", "d_tv", "d_cramer"):
         assert np.isnan(getattr(s, name)[0]), name
-    assert s.d_energy_distance[0] == 0.0  # E ~ theta^2 log(1/theta) is differentiable at 0
+    assert s.slope_energy_distance[0] == 0.0  # E ~ theta^2 log(1/theta) is differentiable at 0
     # one-sided slopes of W1 at 0 are -1 and +1: a kink, not a derivative
     assert gt.w1(gt.ParallelLines(0.0), gt.ParallelLines(1e-6)) / 1e-6 == pytest.approx(1.0)
 
@@ -258,7 +258,7 @@ def test_parallel_lines_energy_is_stable_near_zero():
 def test_parallel_lines_default_grid():
     s = gt.gan.parallel_lines_sweep()
     assert s.theta.shape == (201,) and s.theta[0] == -1 and s.theta[-1] == 1
-    assert np.isfinite(s.d_w1[s.theta != 0]).all()
+    assert np.isfinite(s.slope_w1[s.theta != 0]).all()
 
 
 def test_parallel_lines_cramer_slope_diverges_like_sqrt_log():
@@ -266,8 +266,8 @@ def test_parallel_lines_cramer_slope_diverges_like_sqrt_log():
     # l2' = E' / (2 sqrt(2E)) = (L - 1) / sqrt(L - 1/2) (1 + O(t)): unbounded, like sqrt(log(1/t)), as t -> 0
     t = 10.0 ** -np.array([2.0, 4.0, 8.0, 20.0, 50.0, 100.0])
     s = gt.gan.parallel_lines_sweep(np.concatenate([-t, t]))
-    slope = s.d_cramer[t.size:]
-    np.testing.assert_array_equal(s.d_cramer[: t.size], -slope)  # odd in theta
+    slope = s.slope_cramer[t.size:]
+    np.testing.assert_array_equal(s.slope_cramer[: t.size], -slope)  # odd in theta
     L = np.log(2 / t)
     assert np.all(np.abs(slope / ((L - 1) / np.sqrt(L - 0.5)) - 1) <= t + 1e-13)
     ratio = slope / np.sqrt(np.log(1 / t))
@@ -277,7 +277,7 @@ def test_parallel_lines_cramer_slope_diverges_like_sqrt_log():
     for theta in (1e-3, 1e-6):
         h = 1e-3 * theta
         fd = (gt.cramer(gt.ParallelLines(0.0), gt.ParallelLines(theta + h)) - gt.cramer(gt.ParallelLines(0.0), gt.ParallelLines(theta - h))) / (2 * h)
-        assert gt.gan.parallel_lines_sweep([theta]).d_cramer[0] == pytest.approx(fd, rel=1e-5)
+        assert gt.gan.parallel_lines_sweep([theta]).slope_cramer[0] == pytest.approx(fd, rel=1e-5)
 
 
 @pytest.mark.parametrize("p", [0.3, 1 - 2**-0.5, 0.5])
@@ -289,3 +289,9 @@ def test_expected_w1_gradient_is_biased_at_every_theta_but_p(p, m):
     off = np.abs(theta - p) > 1e-12
     gap = np.abs(r.w1_grad[0] - np.sign(theta - p))[off]
     assert np.all(gap >= min(p, 1 - p) ** m - 1e-12)
+
+
+def test_the_d_names_of_the_slopes_are_deprecated_aliases():
+    s = gt.gan.parallel_lines_sweep([-0.5, 0.5])
+    for name in ("kl", "reverse_kl", "js_divergence", "w1", "cramer", "energy_distance", "tv"):
+        assert getattr(s, "d_" + name) is getattr(s, "slope_" + name)

@@ -201,7 +201,7 @@ def test_the_penalty_optimum_between_scales_1e4_apart_against_a_smooth_reparamet
 def test_a_penalized_critic_ends_within_5_percent_of_w1_at_the_penalty_optimum(constraint):
     # measured over seeds 0-4 (1000 steps), estimate / W1: 1.018-1.026 (gradient penalty), 1.017-1.023 (one-sided);
     # the penalty optimum predicts 1.0219: the penalties are soft, and both overestimate W1 by ~ W1 / (2 lambda)
-    run = critic_convergence(*BIMODAL, constraint, penalty=10.0, steps=1000, log_every=250, rng=0)
+    run = critic_convergence(*BIMODAL, constraint, weight=10.0, steps=1000, log_every=250, rng=0)
     assert run.w1 == pytest.approx(0.380351, abs=1e-6)
     assert abs(run.estimate[-1] - run.w1) <= 0.05 * run.w1
     optimum = penalty_optimum(*BIMODAL, 10.0)

@@ -58,7 +58,7 @@ def grid(n=7, lim=2.0):
 @pytest.mark.parametrize("regularizer", SMOOTH_REGULARIZERS + ["wgan_gp"])
 def test_closed_form_field_is_the_autograd_gradient_of_the_costs(loss, regularizer):
     # The NumPy field (the paper's formulas) against -∇ of the costs, differentiated by the autograd.
-    model = DiracGAN(loss, regularizer, gamma=0.0 if regularizer is None else 0.7)
+    model = DiracGAN(loss, regularizer, weight=0.0 if regularizer is None else 0.7)
     theta, psi = grid()
     v = model.vector_field(theta, psi)
     w = model._field_autograd(ag.Tensor(theta, requires_grad=True), ag.Tensor(psi, requires_grad=True))
@@ -154,7 +154,7 @@ def test_non_saturating_alternating_gd_follows_the_flow_in():
 @pytest.mark.parametrize("theta, psi, sigma2", [(0.7, -1.3, 0.8), (2.0, 2.0, 0.8), (1.0, 4.0, 1.0), (0.0, -5.0, 1.0)])
 def test_instance_noise_quadrature_matches_adaptive_integration(theta, psi, sigma2):
     # The trapezoidal-rule field against scipy.integrate.quad of the same expectations over N(0, σ²).
-    model = DiracGAN("minimax", "instance_noise", gamma=sigma2)
+    model = DiracGAN("minimax", "instance_noise", weight=sigma2)
     fp = lambda t: expit(-t)  # noqa: E731  f'(t) of the GAN
     density = lambda e: np.exp(-e * e / (2 * sigma2)) / np.sqrt(2 * np.pi * sigma2)  # noqa: E731
     lim = 12 * np.sqrt(sigma2) + abs(theta)  # the Gaussian mass beyond 12σ is < 1e-32
@@ -175,7 +175,7 @@ def test_instance_noise_quadrature_matches_adaptive_integration(theta, psi, sigm
     psi=st.floats(-3, 3),
 )
 def test_jacobian_matches_central_differences_of_the_field(loss, regularizer, theta, psi):
-    model = DiracGAN(loss, regularizer, gamma=0.0 if regularizer is None else 0.6)
+    model = DiracGAN(loss, regularizer, weight=0.0 if regularizer is None else 0.6)
     d = 1e-5
     numeric = np.empty((2, 2))
     for j, (dt, dp) in enumerate([(d, 0.0), (0.0, d)]):
@@ -231,7 +231,7 @@ def test_closed_forms_agree_with_sympy(loss):
 
 
 def test_wgan_gp_has_no_jacobian_at_the_equilibrium():
-    model = DiracGAN("wgan", "wgan_gp", gamma=1.0)
+    model = DiracGAN("wgan", "wgan_gp", weight=1.0)
     v_plus, v_minus = model.vector_field(0.0, 1e-9)[1], model.vector_field(0.0, -1e-9)[1]
     assert v_plus > 0.99 and v_minus < -0.99  # the field jumps by 2γ across ψ = 0
     with pytest.raises(ValueError, match="no Jacobian"):
@@ -318,14 +318,14 @@ def test_regularized_runs_converge_where_the_radius_is_below_one(loss, regulariz
 
 
 def test_instance_noise_does_not_help_the_wgan():
-    model = DiracGAN("wgan", "instance_noise", gamma=1.0)
+    model = DiracGAN("wgan", "instance_noise", weight=1.0)
     assert model.spectral_radius(0.1, "simultaneous") > 1
     assert radius(model.trajectory([0.1, 0.1], lr=0.1, steps=2_000))[-1] > 1
 
 
 def test_r1_step_size_threshold():
     # simultaneous GD with R1 converges iff lr < γ / f'(0)² (= 0.4 for the minimax GAN at γ = 0.1)
-    model = DiracGAN("minimax", "r1", gamma=0.1)
+    model = DiracGAN("minimax", "r1", weight=0.1)
     assert model.spectral_radius(0.2) < 1 < model.spectral_radius(0.8)
     start = [0.01, 0.01]
     assert radius(model.trajectory(start, lr=0.2, steps=3_000))[-1] < 1e-6
@@ -334,7 +334,7 @@ def test_r1_step_size_threshold():
 
 @pytest.mark.parametrize("update, n_critic", [("simultaneous", 1), ("alternating", 5)])
 def test_wgan_gp_with_finite_critic_steps_does_not_converge(update, n_critic):
-    run = DiracGAN("wgan", "wgan_gp", gamma=1.0).trajectory([1.0, 1.0], lr=0.1, steps=3_000, update=update, n_critic=n_critic)
+    run = DiracGAN("wgan", "wgan_gp", weight=1.0).trajectory([1.0, 1.0], lr=0.1, steps=3_000, update=update, n_critic=n_critic)
     assert radius(run[-1_000:]).min() > 0.5  # the generator never reaches θ = 0
 
 
@@ -358,7 +358,7 @@ def test_wgan_unregularized_spirals_out_or_cycles():
 
 def test_trajectory_steps_as_the_update_rule():
     # One simultaneous step is x + lr v(x); one alternating step uses the generator's new θ.
-    model = DiracGAN("minimax", "r1", gamma=0.4)
+    model = DiracGAN("minimax", "r1", weight=0.4)
     x0 = np.array([0.7, -0.3])
     v = np.array(model.vector_field(*x0))
     np.testing.assert_allclose(model.trajectory(x0, 0.2, 1)[1], x0 + 0.2 * v, rtol=0, atol=1e-15)
@@ -412,8 +412,8 @@ def test_dirac_gan_runs_are_the_models_runs():
     [
         (dict(loss="lsgan"), "loss must be one of"),
         (dict(regularizer="r3"), "regularizer must be one of"),
-        (dict(regularizer="r1", gamma=-1.0), "gamma must be"),
-        (dict(gamma=0.5), "no effect without a regularizer"),
+        (dict(regularizer="r1", weight=-1.0), "weight must be"),
+        (dict(weight=0.5), "no effect without a regularizer"),
         (dict(loss="minimax", clip=0.3), "belongs to the WGAN"),
         (dict(loss="gan"), "loss must be one of"),  # the old names are gone
         (dict(loss="nsgan"), "loss must be one of"),
@@ -525,7 +525,7 @@ def test_convergence_thresholds_in_s(loss):
 
 
 def test_spectral_radius_grid_is_the_pointwise_radius():
-    model = DiracGAN("minimax", "r1", gamma=0.3)
+    model = DiracGAN("minimax", "r1", weight=0.3)
     lrs, d_lrs = [0.1, 0.5, 2.0], [0.2, 1.5]
     for update in ["simultaneous", "alternating", "extragradient", "optimistic"]:
         grid_radius = model.spectral_radius_grid(lrs, d_lrs, update)
@@ -664,3 +664,13 @@ def test_game_spectrum_refuses_bad_input():
     for rng in (None, np.random.default_rng(0)):
         with pytest.raises(TypeError, match="int seed"):
             game_spectrum(rng=rng)
+
+
+def test_gamma_is_the_deprecated_name_of_the_weight():
+    with pytest.warns(DeprecationWarning, match="weight="):
+        old = DiracGAN("minimax", "r1", gamma=0.3)
+    new = DiracGAN("minimax", "r1", weight=0.3)
+    assert old.weight == new.weight == new.gamma == 0.3  # the attribute too (read by older callers)
+    np.testing.assert_array_equal(old.eigenvalues(), new.eigenvalues())
+    with pytest.raises(TypeError, match="weight= only"):
+        DiracGAN("minimax", "r1", weight=0.3, gamma=0.3)

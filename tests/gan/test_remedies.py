@@ -347,7 +347,7 @@ def test_r1_with_minibatch_std_is_the_gradient_of_the_batch_sum_cross_sample_ter
 def test_r1_penalty_closed_form_for_a_linear_critic():
     critic = nn.Linear(3, 1, rng=0)
     w = critic.weight.data[:, 0]
-    assert losses.r1_penalty(critic, np.ones((7, 3)), gamma=0.5).item() == pytest.approx(0.25 * w @ w, rel=1e-14)
+    assert losses.r1_penalty(critic, np.ones((7, 3)), weight=0.5).item() == pytest.approx(0.25 * w @ w, rel=1e-14)
 
 
 # ----------------------------------------------------------------------------------------------------------------------

@@ -544,3 +544,46 @@ def test_the_noise_floor_of_a_small_sample_target_uses_disjoint_halves_and_fails
     assert np.isfinite(h.metrics["js_knn_floor"]).all()
     h = small(target=data[:10])  # halves of 5 points: too few for k = 5, NaN with the reason
     assert np.isnan(h.metrics["js_knn_floor"]).all() and "js_knn_floor" in h.metric_notes
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# TrainConfig: the options of a run, validated once
+# ----------------------------------------------------------------------------------------------------------------------
+def test_a_config_and_its_overrides_give_the_run_the_keywords_give_bit_for_bit():
+    config = gt.gan.TrainConfig(loss="wgan_gp", steps=6, batch_size=32, log_every=3, n_eval=64, n_snapshot=32,
+                                grid_size=8, progress=False)  # fmt: skip
+    by_keywords = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", steps=6, batch_size=32, log_every=3, n_eval=64,
+                               n_snapshot=32, grid_size=8, progress=False, rng=3)  # fmt: skip
+    assert_same_history(gt.gan.train(gt.ring_of_gaussians(8), config, rng=3), by_keywords)
+    assert_same_history(gt.gan.train(gt.ring_of_gaussians(8), config.replace(rng=3)), by_keywords)
+    assert config.rng == 0  # frozen: the override made a copy
+
+
+def test_a_config_is_frozen_and_validated_at_construction_naming_the_option():
+    config = gt.gan.TrainConfig()
+    with pytest.raises(AttributeError):
+        config.steps = 5
+    with pytest.raises(ValueError, match="pack=3 needs a batch_size divisible by it"):
+        gt.gan.TrainConfig(pack=3, batch_size=64)
+    with pytest.raises(ValueError, match="one_sided=True shapes a gradient penalty"):
+        config.replace(one_sided=True)
+    with pytest.raises(TypeError, match="no option 'stpes' \\(did you mean 'steps'\\?\\)"):
+        gt.gan.train(gt.Normal(0, 1), stpes=10)
+    with pytest.raises(TypeError, match="config must be a TrainConfig"):
+        gt.gan.train(gt.Normal(0, 1), {"steps": 10})
+
+
+def test_a_config_keeps_its_options_as_given_and_history_config_records_them_resolved():
+    config = gt.gan.TrainConfig(loss="wgan", steps=2, batch_size=16, log_every=0, betas=None, rng=np.int64(4))
+    assert (config.lr, config.d_lr, config.n_critic, config.rng, type(config.rng)) == (None, None, None, 4, int)
+    h = gt.gan.Game(gt.ring_of_gaussians(8), config).history()
+    assert (h.config["optimizer"], h.config["lr"], h.config["n_critic"], h.config["clip"]) == ("rmsprop", 5e-5, 5, 0.01)
+    assert config.resolved() == ("rmsprop", 5e-5, 5e-5, None, 5)
+
+
+def test_the_training_module_is_not_shadowed_by_the_function():
+    import importlib
+
+    module = importlib.import_module("gantheory.gan.training")
+    assert gt.gan.train is module.train and callable(gt.gan.train)
+    assert gt.gan.Game is module.Game and gt.gan.TrainConfig is module.TrainConfig
