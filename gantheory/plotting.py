@@ -4,6 +4,12 @@ Each ``plot_*`` function takes the data a library function returns (or
 computes it with a documented default when given nothing) and draws it in one
 house style: large fonts for slides, and every curve told apart by its line
 style and marker as well as its colour, so a greyscale print still reads.
+When a figure is drawn, each legend that would cover data moves to a free
+corner, to headroom above the data, or out of its axes; :func:`figure_problems`
+lists what would still keep a figure off a slide (a legend over data, text
+under 8 pt or off the figure, a mostly empty panel), and the tests run it on
+every figure of the tour. Losses and costs appear under their
+:data:`DISPLAY_NAMES` ("WGAN-GP", not ``wgan_gp``).
 Nothing here calls ``pyplot``: figures are built with
 :class:`matplotlib.figure.Figure`, never shown, and saved by the caller
 (``fig.savefig(path)``); ``gantheory tour`` saves them all.
@@ -2085,8 +2091,22 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
     return fig
 
 
-# colours the GIF's palette keeps exactly: black samples, green data, orange arrows, purple manifold, white, grey text
-_GIF_KEEP = np.array([[0, 0, 0], [0, 158, 115], [230, 159, 0], [75, 0, 130], [255, 255, 255], [128, 128, 128]], dtype=np.uint8)
+# colours the GIF's palette keeps exactly: black samples, green data, orange arrows, purple manifold, white, grey text,
+# and the ends of the heat map's colour scale (RdBu_r), which the colour bars always show
+_GIF_KEEP = np.array([[0, 0, 0], [0, 158, 115], [230, 159, 0], [75, 0, 130], [255, 255, 255], [128, 128, 128],
+                      [5, 48, 97], [103, 0, 31]], dtype=np.uint8)  # fmt: skip
+
+
+def _gif_frame(rgb, colors=56):
+    """An RGB frame as a palette image: ``colors`` median-cut colours (the heat map) and :data:`_GIF_KEEP` (the marks),
+    each pixel the nearest of them; no dithering, so that the heat map stays smooth and the file small."""
+    from PIL import Image
+
+    image = Image.fromarray(rgb)
+    cut = image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(cut.getpalette()[: 3 * colors] + _GIF_KEEP.ravel().tolist())
+    return image.quantize(palette=palette, dither=Image.Dither.NONE)  # each pixel the nearest of the palette's colours
 
 
 def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 100, arrows: int = 48, size=(12.4, 5.8)):
@@ -2181,11 +2201,7 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 1
             canvas.draw()
             # one palette per frame without dithering: the heat maps stay smooth and the file small
             rgb = np.asarray(canvas.buffer_rgba())[..., :3]
-            # the marks' colours weighted in (a strip below the frame), so that the palette keeps them
-            strip = np.repeat(np.repeat(_GIF_KEEP[None, :, :], 8, axis=0), rgb.shape[1] // len(_GIF_KEEP) + 1, axis=1)[:, : rgb.shape[1]]
-            both = Image.fromarray(np.concatenate([rgb, strip]).astype(np.uint8))
-            quantized = both.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-            images.append(quantized.crop((0, 0, rgb.shape[1], rgb.shape[0])))
+            images.append(_gif_frame(rgb))
         images[0].save(path, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0)
     return path
 
