@@ -267,3 +267,14 @@ def test_point_masses_use_the_exact_sum():
     for name in NAMES:
         assert f_divergence(P, Q, name) == pytest.approx(f_divergence(p, q, name), abs=1e-15)
     assert f_divergence(P, Q, "squared_hellinger") == pytest.approx(1 - math.sqrt(0.2) - math.sqrt(0.12), abs=1e-15)
+
+
+def test_the_names_before_the_redesign_still_work_with_a_deprecation_warning():
+    # Generator (the convex f) clashed with a GAN's generator: ConvexFunction, CONVEX_FUNCTIONS, convex_function now
+    from gantheory.divergences import f_divergences as fd
+
+    for old, new in (("Generator", fd.ConvexFunction), ("GENERATORS", fd.CONVEX_FUNCTIONS), ("generator", fd.convex_function)):
+        with pytest.warns(DeprecationWarning, match=f"{old} is deprecated"):
+            assert getattr(fd, old) is new
+    with pytest.raises(AttributeError):
+        fd.no_such_name  # noqa: B018
