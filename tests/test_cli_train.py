@@ -129,7 +129,7 @@ def test_ctrl_c_exits_130_and_keeps_the_completed_steps(tmp_path, monkeypatch, c
     module = sys.modules["gantheory.gan.training"]
     real_train = module.train
 
-    class Interrupted(module.AffineGenerator):
+    class Interrupted(gt.gan.AffineGenerator):
         calls = 0
 
         def __call__(self, z):

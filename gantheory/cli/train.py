@@ -162,7 +162,7 @@ def metric_lines(history) -> list[str]:
 def add_parser(commands) -> None:
     """Register ``gantheory train`` on the subparsers ``commands``."""
     from gantheory.gan.losses import LOSSES
-    from gantheory.gan.training import OPTIMIZERS, UPDATES
+    from gantheory.gan.config import OPTIMIZERS, UPDATES
 
     p = commands.add_parser(
         "train",

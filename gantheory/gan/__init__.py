@@ -3,9 +3,10 @@
 * :mod:`~gantheory.gan.losses`: discriminator and generator costs (minimax,
   non-saturating, maximum likelihood, least squares), Wasserstein critics
   (weight clipping, gradient penalty) and the Cramér/energy critic;
-* :func:`train` (in :mod:`~gantheory.gan.training`, with :class:`TrainConfig`,
-  the options of a run, and :class:`Game`, the same game stepped one player's
-  update at a time): the training loop; per-loss defaults, atomic steps; the
+* :func:`train` (in :mod:`~gantheory.gan.training`, with :class:`Game`, the
+  same game stepped one player's update at a time, and
+  :class:`~gantheory.gan.config.TrainConfig`, the options of a run, in
+  :mod:`~gantheory.gan.config`): the training loop; per-loss defaults, atomic steps; the
   remedies for mode collapse (``unroll``, ``pack``, ``minibatch_std``, ``r1``)
   and the critic's Lipschitz constraints (``spectral_norm``, ``clip``,
   ``gradient_penalty``, ``one_sided``) as options;
@@ -61,8 +62,9 @@ from gantheory.gan.losses import (
 from gantheory.gan.players import AffineGenerator, append_minibatch_std
 from gantheory.gan.history import History
 from gantheory.gan.metrics import ModeCoverage, mode_coverage
-from gantheory.gan.training import LOSS_DEFAULTS, Game, TrainConfig, train
-from gantheory.gan import harness, history, metrics, players, training
+from gantheory.gan.config import LOSS_DEFAULTS, TrainConfig
+from gantheory.gan.training import Game, train
+from gantheory.gan import config, harness, history, metrics, players, training
 
 # Transitional: the module's old name. `from gantheory.gan.train import X` still finds X in gantheory.gan.training
 # until plotting.py's lazy import of MODE_SAMPLES moves (issue 25, step 1); the attribute gantheory.gan.train is the

@@ -27,11 +27,12 @@ from contextlib import contextmanager
 import numpy as np
 
 from gantheory.autograd import nn, ops
-from gantheory.autograd.tensor import Tensor
+from gantheory._validation import check_positive_int
+from gantheory.autograd.tensor import Tensor, no_grad
 from gantheory.distributions import Normal
 
-__all__ = ["AffineGenerator", "default_generator", "default_discriminator", "append_minibatch_std", "pack", "pad_to_packs",
-           "evaluation_mode", "HIDDEN"]  # fmt: skip
+__all__ = ["AffineGenerator", "default_generator", "default_discriminator", "make_players", "append_minibatch_std", "pack",
+           "pad_to_packs", "evaluation_mode", "HIDDEN"]  # fmt: skip
 
 #: The hidden layer widths of the default players.
 HIDDEN = (64, 64)
@@ -96,6 +97,50 @@ def default_discriminator(dim, outputs=1, rng=None, dtype=np.float64):
     (5, 1)
     """
     return nn.MLP([dim, *HIDDEN, outputs], activation="relu", rng=rng, dtype=dtype)
+
+
+def make_players(generator, discriminator, dim, latent_dim, spec, seeds, dtype, d_inputs=None):
+    """The two players of a run from its options: ``(generator, discriminator, latent_dim)``, each checked on a probe batch.
+
+    ``generator``: None or ``"mlp"`` (:func:`default_generator`), ``"affine"`` (:class:`AffineGenerator`, 1-D) or a
+    Module; ``discriminator``: None (:func:`default_discriminator`, ``spec.critic_outputs`` outputs) or a Module taking
+    ``d_inputs`` columns (``pack * dim``, + 1 with the minibatch-std feature). ``spec`` is the loss
+    (:data:`gantheory.gan.losses.LOSSES`); ``seeds`` the two players' initialization streams.
+    """
+    if generator is None or generator == "mlp":
+        latent_dim = dim if latent_dim is None else check_positive_int(latent_dim, "latent_dim")
+        generator = default_generator(latent_dim, dim, rng=seeds[0], dtype=dtype)
+    elif generator == "affine":
+        if dim != 1:
+            raise ValueError(f"generator='affine' is 1-D; the target is {dim}-D: use generator='mlp'")
+        generator = AffineGenerator(dtype=dtype)
+    elif not isinstance(generator, nn.Module):
+        raise TypeError(f"generator must be None, 'mlp', 'affine' or an autograd.nn.Module, got {generator!r}")
+    if latent_dim is None:
+        first = getattr(generator, "layers", [None])[0]
+        latent_dim = getattr(generator, "latent_dim", None) or (first.weight.shape[0] if isinstance(first, nn.Linear) else dim)
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
+    with no_grad():
+        probe = generator(Tensor(np.zeros((2, latent_dim), dtype=dtype)))
+    if probe.shape != (2, dim):
+        raise ValueError(f"the generator maps latent_dim={latent_dim} noise to shape {probe.shape[1:]} but the target is {dim}-D; "
+                         "pass a generator with output width equal to the target's dimension (or fix latent_dim)")  # fmt: skip
+    d_inputs = dim if d_inputs is None else d_inputs  # pack * dim, + 1 with the minibatch-std feature
+    if discriminator is None:
+        discriminator = default_discriminator(d_inputs, spec.critic_outputs, rng=seeds[1], dtype=dtype)
+    elif not isinstance(discriminator, nn.Module):
+        raise TypeError(f"discriminator must be None or an autograd.nn.Module, got {type(discriminator).__name__}")
+    try:
+        with no_grad():
+            out = discriminator(Tensor(np.zeros((2, d_inputs), dtype=dtype)))
+    except ValueError as exc:
+        if d_inputs == dim:
+            raise
+        raise ValueError(f"the discriminator must take inputs of width {d_inputs} (pack * dim, + 1 with minibatch_std): {exc}") from exc
+    if out.shape[0] != 2 or (not spec.two_generator_batches and out.size != 2):
+        raise ValueError(f"the discriminator maps {d_inputs}-wide inputs to shape {out.shape[1:]}; loss={spec.name!r} needs one output per input")
+    return generator, discriminator, latent_dim
+
 
 
 MINIBATCH_STD_EPS = 1e-8  # inside the square root, as Karras et al.'s code
