@@ -478,9 +478,10 @@ def plot_parallel_lines(sweep=None, *, theta=None) -> Figure:
     values, slopes = {}, {}
     for key, label in PARALLEL_LINES_CURVES:
         y = np.asarray(_field(sweep, key, "sweep"), dtype=float)
-        dy = np.asarray(_field(sweep, "d_" + key, "sweep"), dtype=float)
+        has_slope = ("slope_" + key) in sweep if isinstance(sweep, Mapping) else hasattr(sweep, "slope_" + key)
+        dy = np.asarray(_field(sweep, ("slope_" if has_slope else "d_") + key, "sweep"), dtype=float)  # d_ before the rename
         if y.shape != order.shape or dy.shape != order.shape:
-            raise ValueError(f"sweep.{key} and sweep.d_{key} must have the shape of sweep.theta {order.shape}")
+            raise ValueError(f"sweep.{key} and sweep.slope_{key} must have the shape of sweep.theta {order.shape}")
         if np.isnan(y).any() or np.isneginf(y).any():
             raise ValueError(f"sweep.{key} holds NaN or -inf")
         values[label], slopes[label] = y[order], dy[order]
@@ -1630,7 +1631,8 @@ def plot_game_spectrum(spectrum=None) -> Figure:
 def _dirac_model_text(model) -> str:
     """A Dirac-GAN in words: "unregularized minimax Dirac-GAN", "WGAN Dirac-GAN with R1 (γ = 0.3)"."""
     loss = _display(getattr(model, "loss", "GAN"))
-    regularizer, gamma = getattr(model, "regularizer", None), getattr(model, "gamma", 0.0)
+    regularizer = getattr(model, "regularizer", None)
+    gamma = getattr(model, "weight", None) if hasattr(model, "weight") else getattr(model, "gamma", 0.0)  # the penalty's weight
     if regularizer is None:
         return f"unregularized {loss} Dirac-GAN"
     return f"{loss} Dirac-GAN with {_display(regularizer).replace('r1', 'R1').replace('r2', 'R2')} (γ = {gamma:g})"
