@@ -33,7 +33,7 @@ from gantheory._validation import check_positive_int
 from gantheory.autograd import optim
 from gantheory.gan.losses import LOSSES
 
-__all__ = ["TrainConfig", "LOSS_DEFAULTS", "OPTIMIZERS", "UPDATES"]
+__all__ = ["LOSS_DEFAULTS", "OPTIMIZERS", "UPDATES", "TrainConfig"]
 
 #: The ``optimizer=`` names :func:`~gantheory.gan.train` takes, and their :mod:`gantheory.autograd.optim` classes.
 OPTIMIZERS = {"adam": optim.Adam, "sgd": optim.SGD, "rmsprop": optim.RMSProp}

@@ -38,7 +38,7 @@ from threadpoolctl import threadpool_limits
 from gantheory._validation import check_positive_int
 from gantheory.autograd import no_grad
 
-__all__ = ["train_logged", "hidden_sizes", "as_inputs", "logits", "mean_and_se", "grad_norm"]
+__all__ = ["as_inputs", "grad_norm", "hidden_sizes", "logits", "mean_and_se", "train_logged"]
 
 
 def train_logged(update, record, sample_real, sample_fake, *, steps, log_every, batch_size):

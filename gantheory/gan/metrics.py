@@ -41,8 +41,16 @@ from gantheory.distributions import Mixture, MultivariateNormal, Normal
 from gantheory.divergences import empirical, exact
 from gantheory.gan.players import AffineGenerator
 
-__all__ = ["ModeCoverage", "mode_coverage", "logged_metrics", "js_knn", "mode_target", "isotropic_modes", "MODE_SAMPLES",
-           "JS_FLOOR_REPEATS"]  # fmt: skip
+__all__ = [
+    "JS_FLOOR_REPEATS",
+    "MODE_SAMPLES",
+    "ModeCoverage",
+    "isotropic_modes",
+    "js_knn",
+    "logged_metrics",
+    "mode_coverage",
+    "mode_target",
+]  # fmt: skip
 
 CHUNK_ENTRIES = 2**20  # samples x modes distances held at once by mode_coverage
 ISOTROPY_RTOL = 1e-9  # a component's covariance must be s^2 I within this (relative to s^2)

@@ -32,12 +32,13 @@ from tqdm.auto import tqdm
 from gantheory._rng import as_seed
 from gantheory._validation import check_positive_int
 from gantheory.distributions import grid_of_gaussians, ring_of_gaussians
+
 # mode_coverage and ModeCoverage are defined and documented in gantheory.gan.metrics; `from gantheory.gan.modes import
 # mode_coverage` keeps working (an import from the module below, no circle)
 from gantheory.gan.metrics import ModeCoverage, isotropic_modes, mode_coverage  # noqa: F401
 from gantheory.gan.training import train
 
-__all__ = ["ModeCollapseRow", "ModeCollapseTable", "mode_collapse_table", "METHODS", "TARGETS", "run_seeds"]
+__all__ = ["METHODS", "TARGETS", "ModeCollapseRow", "ModeCollapseTable", "mode_collapse_table", "run_seeds"]
 
 # ==============================================================================
 # The mode-collapse table

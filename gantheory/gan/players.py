@@ -26,13 +26,22 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from gantheory.autograd import nn, ops
 from gantheory._validation import check_positive_int
+from gantheory.autograd import nn, ops
 from gantheory.autograd.tensor import Tensor, no_grad
 from gantheory.distributions import Normal
 
-__all__ = ["AffineGenerator", "default_generator", "default_discriminator", "make_players", "append_minibatch_std", "pack",
-           "pad_to_packs", "evaluation_mode", "HIDDEN"]  # fmt: skip
+__all__ = [
+    "HIDDEN",
+    "AffineGenerator",
+    "append_minibatch_std",
+    "default_discriminator",
+    "default_generator",
+    "evaluation_mode",
+    "make_players",
+    "pack",
+    "pad_to_packs",
+]  # fmt: skip
 
 #: The hidden layer widths of the default players.
 HIDDEN = (64, 64)

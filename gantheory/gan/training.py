@@ -66,14 +66,31 @@ from gantheory.autograd import nn, ops, optim
 from gantheory.autograd.functional import functional_call
 from gantheory.autograd.tensor import Primitive, Tensor, _backprop, grad, no_grad
 from gantheory.distributions import Distribution
+from gantheory.gan.config import OPTIMIZERS, TrainConfig
 from gantheory.gan.harness import grad_norm
 from gantheory.gan.history import History, saved_weights
-from gantheory.gan.losses import clip_weights, cramer_critic, gradient_penalty, r1_penalty
-from gantheory.gan.config import LOSS_DEFAULTS, OPTIMIZERS, UPDATES, TrainConfig
-from gantheory.gan.metrics import JS_FLOOR_REPEATS, MODE_SAMPLES, js_knn, logged_metrics, mode_target
-from gantheory.gan.players import append_minibatch_std, evaluation_mode, make_players, pack, pad_to_packs
+from gantheory.gan.losses import (
+    clip_weights,
+    cramer_critic,
+    gradient_penalty,
+    r1_penalty,
+)
+from gantheory.gan.metrics import (
+    JS_FLOOR_REPEATS,
+    MODE_SAMPLES,
+    js_knn,
+    logged_metrics,
+    mode_target,
+)
+from gantheory.gan.players import (
+    append_minibatch_std,
+    evaluation_mode,
+    make_players,
+    pack,
+    pad_to_packs,
+)
 
-__all__ = ["train", "Game"]  # TrainConfig, LOSS_DEFAULTS, OPTIMIZERS, UPDATES: gantheory.gan.config
+__all__ = ["Game", "train"]  # TrainConfig, LOSS_DEFAULTS, OPTIMIZERS, UPDATES: gantheory.gan.config
 
 POOL_SIZE = 2**16  # target points drawn at once for the training batches (a fixed number: see train's reproducibility note)
 

@@ -310,7 +310,7 @@ def test_a_stop_in_the_generators_half_step_undoes_the_whole_step(error, n_criti
 @pytest.mark.parametrize("loss", sorted(losses.LOSSES))
 def test_options_left_at_none_take_the_losss_defaults_and_are_recorded(loss):
     h = small(loss=loss, steps=1, log_every=0)
-    defaults = train_module.LOSS_DEFAULTS[loss]
+    defaults = gt.gan.LOSS_DEFAULTS[loss]
     assert h.config["optimizer"] == defaults["optimizer"] and h.config["lr"] == defaults["lr"]
     assert h.config["d_lr"] == defaults["d_lr"]
     assert h.config["n_critic"] == defaults["n_critic"]
@@ -323,9 +323,9 @@ def test_options_left_at_none_take_the_losss_defaults_and_are_recorded(loss):
 
 
 def test_wgan_gp_defaults_are_gulrajani_et_al_with_a_faster_critic():
-    assert train_module.LOSS_DEFAULTS["wgan_gp"] == {"optimizer": "adam", "lr": 1e-4, "d_lr": 1e-3, "betas": (0.5, 0.9), "n_critic": 5}
+    assert gt.gan.LOSS_DEFAULTS["wgan_gp"] == {"optimizer": "adam", "lr": 1e-4, "d_lr": 1e-3, "betas": (0.5, 0.9), "n_critic": 5}
     assert losses.LOSSES["wgan_gp"].gradient_penalty == 10.0
-    assert train_module.LOSS_DEFAULTS["wgan"]["optimizer"] == "rmsprop" and train_module.LOSS_DEFAULTS["wgan"]["lr"] == 5e-5
+    assert gt.gan.LOSS_DEFAULTS["wgan"]["optimizer"] == "rmsprop" and gt.gan.LOSS_DEFAULTS["wgan"]["lr"] == 5e-5
 
 
 @pytest.mark.slow
