@@ -77,7 +77,7 @@ def test_quick_tour_prints_the_library_values(quick_run):
     assert _line(text, "V(D*, G) by quadrature").split()[-1] == fmt_number(gt.gan.value_at_optimal_discriminator(P, Q))
     assert _line(text, "-log 4 + 2 JSD").split()[-1] == fmt_number(-math.log(4) + 2 * gt.js_divergence(P, Q))
     # Dirac-GAN with R1: eigenvalues -γ/2 ± i sqrt(f'(0)² - γ²/4), f'(0) = 1/2 (Mescheder et al. 2018), and the radii.
-    r1 = gt.gan.DiracGAN("minimax", "r1", gamma=0.3)
+    r1 = gt.gan.DiracGAN("minimax", "r1", weight=0.3)
     row = _line(text, "GAN + R1")
     assert f"{fmt_number(-0.15)} ± {fmt_number(math.sqrt(0.25 - 0.0225))}i" in row
     assert fmt_number(r1.spectral_radius(tour.DIRAC_LR, "simultaneous")) in row and fmt_number(r1.spectral_radius(tour.DIRAC_LR, "alternating")) in row
