@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import contextmanager
 
-from gantheory.autograd import nn
+from gantheory.autograd.nn import Module
 from gantheory.autograd.tensor import Tensor
 
 __all__ = ["functional_call"]
@@ -99,7 +99,7 @@ def _slots(module):
     def visit(value, name, container, key):
         if isinstance(value, Tensor) and value.requires_grad:
             slots.append((name, container, key))
-        elif isinstance(value, nn.Module):
+        elif isinstance(value, Module):
             for attr, item in vars(value).items():
                 visit(item, f"{name}.{attr}", value, attr)
         elif isinstance(value, list):
@@ -117,7 +117,7 @@ def _slots(module):
 def _has_parameters(value):
     if isinstance(value, Tensor):
         return value.requires_grad
-    if isinstance(value, nn.Module):
+    if isinstance(value, Module):
         return bool(value.parameters())
     return isinstance(value, (list, tuple)) and any(_has_parameters(item) for item in value)
 
