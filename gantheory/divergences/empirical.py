@@ -9,11 +9,12 @@ themselves) and how it behaves as an *estimate* of the distance between the
 distributions the samples came from.
 
 ========================  =====================================================
-exact for the clouds      :func:`w1`, :func:`w2` (sorting in 1-D; assignment or
-                          LP in d-D), :func:`cramer`, :func:`energy_distance`
+exact for the clouds      :func:`w1`, :func:`w2`, :func:`wp` (sorting in 1-D;
+                          assignment or LP in d-D), :func:`cramer`,
+                          :func:`energy_distance`
 kernel statistics         :func:`mmd` (U-, V- and linear-time), :func:`kid`,
                           :func:`mmd_test` (permutation p-value)
-Gaussian fits             :func:`frechet_distance_from_samples` (the FID formula)
+Gaussian fits             :func:`frechet_distance` (the FID formula)
 Monte Carlo over slices   :func:`sliced_w1`, :func:`sliced_cramer`
 estimates of densities    :func:`kl`, :func:`js_divergence` (kNN),
                           :func:`histogram` (plug-in pmfs for :mod:`gantheory.discrete`)
@@ -38,6 +39,7 @@ Examples
 from __future__ import annotations
 
 import math
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -46,7 +48,9 @@ from gantheory._rng import as_generator
 from gantheory.backend import get_namespace, to_numpy
 from gantheory.divergences import discrete
 from gantheory._validation import as_samples, as_weights, check_base, check_positive_int
+from gantheory.divergences._dispatch import check_order
 from gantheory.divergences._energy import default_chunk, pairwise_sum
+from gantheory.divergences._gaussian_ot import frechet_distance as gaussian_frechet_distance
 from gantheory.divergences._knn import jsd_entropies, knn_estimates, log_ratio
 from gantheory.divergences._onedim import cdf_gap, w1_sorted_equal
 from gantheory.divergences._sliced import projected_cramer_squared, projected_w1, random_directions
@@ -64,7 +68,8 @@ __all__ = [
     "js_divergence",
     "histogram",
     "w2",
-    "frechet_distance_from_samples",
+    "wp",
+    "frechet_distance",
     "mmd",
     "kid",
     "mmd_test",
@@ -921,25 +926,87 @@ def w2(x, y, x_weights=None, y_weights=None, *, return_coupling=False, solver="a
     >>> gt.empirical.w2([[0, 0], [4, 0]], [[0, 3]], x_weights=[1, 3])   # sqrt(1/4 * 9 + 3/4 * 25)
     4.582575...
     """
+    return _wp(x, y, x_weights, y_weights, 2, math.sqrt, return_coupling, solver, backend)
+
+
+def _wp(x, y, x_weights, y_weights, order, root, return_coupling, solver, backend):
+    """W_p (p = ``order``) between the clouds, ``root`` taking W_p^p to W_p: the quantile sum in 1-D, assignment or LP in d-D."""
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}")
     x, y, x_weights, y_weights, xp = _validate_pair(x, y, x_weights, y_weights, backend, ndims=(1, 2))
     x, y, e = _scaled(x, y)
     x_weights, y_weights = _numpy(x_weights, y_weights)
     if not return_coupling and x.shape[1] == 1:
-        return _unscaled(math.sqrt(quantile_wp_power(x[:, 0], y[:, 0], x_weights, y_weights, 2)), e)
+        return _unscaled(root(quantile_wp_power(x[:, 0], y[:, 0], x_weights, y_weights, order)), e)
     n, m = x.shape[0], y.shape[0]
     if x_weights is None and y_weights is None and n == m:
-        value, col = assignment_w1(x, y, power=2)
+        value, col = assignment_w1(x, y, power=order)
         plan = np.zeros((n, n))
         plan[np.arange(n), col] = 1.0 / n
     else:
-        value, plan, _ = _ot_route(x, y, x_weights, y_weights, 2, solver)
-    value = _unscaled(math.sqrt(max(value, 0.0)), e)
+        value, plan, _ = _ot_route(x, y, x_weights, y_weights, order, solver)
+    value = _unscaled(root(max(value, 0.0)), e)
     return (value, plan) if return_coupling else value
 
 
-def frechet_distance_from_samples(x, y) -> float:
+def wp(x, y, order, x_weights=None, y_weights=None, *, return_coupling=False, solver="auto", backend=None):
+    r"""Estimate: the p-Wasserstein distance (p = ``order`` >= 1) between the two empirical measures (computed exactly; an estimate of the laws' W_p).
+
+    Parameters
+    ----------
+    x, y : array_like of shape (n,) and (m,), or (n, d) and (m, d)
+        Samples; sizes may differ.
+    order : float
+        The p of :math:`W_p`, finite and >= 1 (``order`` in :func:`gantheory.wp`
+        and :func:`gantheory.discrete.wp` too).
+    x_weights, y_weights : array_like, optional
+        Non-negative weights with a positive sum (normalized internally).
+    return_coupling, solver, backend
+        As in :func:`w2`.
+
+    Returns
+    -------
+    float, or (float, ndarray)
+        :math:`W_p(\hat P, \hat Q)` (the distance, not its p-th power).
+
+    Notes
+    -----
+    .. math:: W_p^p(P, Q) = \min_{\pi \in \Pi(P, Q)} \int \|x - y\|^p\,d\pi
+              \overset{	ext{1-D}}{=} \int_0^1 |F^{-1}(u) - G^{-1}(u)|^p\,du ,
+
+    exact for the empirical measures by the routes of :func:`w2` with the cost
+    :math:`\|x - y\|^p`: the quantile sum in 1-D (O((n + m) log(n + m))), optimal
+    assignment for equal sizes and uniform weights, the transport LP otherwise.
+    ``order=1`` is :func:`w1` and ``order=2`` is :func:`w2` (the same routes, the
+    same numbers). As an estimate of :math:`W_p(P, Q)` it is consistent; its
+    bias decays like :math:`n^{-1/\max(d, 2p)}` up to logs [2]_.
+
+    References
+    ----------
+    .. [1] C. Villani, *Optimal Transport: Old and New*, Springer, 2009, Ch. 6.
+    .. [2] N. Fournier and A. Guillin, "On the rate of convergence in
+       Wasserstein distance of the empirical measure", Probab. Theory Relat.
+       Fields 162, 2015.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> gt.empirical.wp([0, 1, 3], [5, 6, 8], 3)                # a translation by 5
+    5.0
+    >>> round(gt.empirical.wp([0.0, 0.0], [1.0, 3.0], 3) ** 3, 12)   # (1 + 27) / 2
+    14.0
+    >>> gt.empirical.wp([[0, 0], [1, 0]], [[0, 2], [1, 2]], 4)   # each point moves by 2
+    2.0
+    """
+    order = check_order(order)
+    if order == 1.0:
+        return w1(x, y, x_weights, y_weights, return_coupling=return_coupling, solver=solver, backend=backend)
+    if order == 2.0:
+        return w2(x, y, x_weights, y_weights, return_coupling=return_coupling, solver=solver, backend=backend)
+    return _wp(x, y, x_weights, y_weights, order, lambda v: v ** (1.0 / order), return_coupling, solver, backend)
+
+
+def frechet_distance(x, y) -> float:
     r"""Estimate: the Fréchet distance (FID formula) between Gaussians fitted to two samples, an estimate of :math:`W_2^2`.
 
     Parameters
@@ -951,7 +1018,10 @@ def frechet_distance_from_samples(x, y) -> float:
     -------
     float
         :func:`gantheory.frechet_distance` of the sample means and the
-        sample covariances (``np.cov``, divisor n - 1, as pytorch-fid).
+        sample covariances (``np.cov``, divisor n - 1, as pytorch-fid): the
+        same name as the exact function (between Gaussians), as for every
+        other distance here. ``frechet_distance_from_samples`` is its
+        deprecated name.
 
     Notes
     -----
@@ -975,11 +1045,9 @@ def frechet_distance_from_samples(x, y) -> float:
     Examples
     --------
     >>> import gantheory as gt
-    >>> gt.empirical.frechet_distance_from_samples([[0, 0], [2, 0], [0, 2], [2, 2]], [[5, 0], [7, 0], [5, 2], [7, 2]])  # shift by 5
+    >>> gt.empirical.frechet_distance([[0, 0], [2, 0], [0, 2], [2, 2]], [[5, 0], [7, 0], [5, 2], [7, 2]])  # shift by 5
     25.0
     """
-    from gantheory.divergences.exact import frechet_distance
-
     pair = []
     for name, a in (("x", x), ("y", y)):
         a = as_samples(a, name, np, (1, 2))
@@ -990,7 +1058,7 @@ def frechet_distance_from_samples(x, y) -> float:
     x, y = pair
     if x.shape[1] != y.shape[1]:
         raise ValueError(f"x and y must be points of the same dimension: x has shape {x.shape}, y has shape {y.shape}")
-    return frechet_distance(x.mean(axis=0), np.atleast_2d(np.cov(x, rowvar=False)), y.mean(axis=0), np.atleast_2d(np.cov(y, rowvar=False)))
+    return gaussian_frechet_distance(x.mean(axis=0), np.atleast_2d(np.cov(x, rowvar=False)), y.mean(axis=0), np.atleast_2d(np.cov(y, rowvar=False)))
 
 
 def _kernel_pair(x, y, kernel, bandwidth):
@@ -1161,7 +1229,7 @@ def kid(x, y, *, n_subsets=100, subset_size=1000, rng=0) -> KID:
     -----
     Each subset's U-statistic is unbiased for :math:`\mathrm{MMD}^2_{\text{cubic}}(P, Q)`,
     so their mean is unbiased too, at every n -- unlike the Fréchet
-    distance (:func:`frechet_distance_from_samples`), whose bias is
+    distance (:func:`frechet_distance`), whose bias is
     :math:`O(1/n)`. O(n_subsets · subset_size² · d).
 
     References
@@ -1278,3 +1346,16 @@ def mmd_test(x, y, kernel="gaussian", bandwidth=None, *, n_permutations=200, rng
             member[gen.permutation(n + m)[:n], j] = 1.0
         exceed += int(np.sum(statistics(member) >= observed))
     return MMDTest(observed, (1 + exceed) / (1 + n_permutations), n_permutations, bandwidth)
+
+
+# -- deprecated names ------------------------------------------------------------
+
+_DEPRECATED = {"frechet_distance_from_samples": "frechet_distance"}
+
+
+def __getattr__(name):
+    """The names before the redesign (issue 25), with a ``DeprecationWarning``: one name for a distance in every module."""
+    if name in _DEPRECATED:
+        warnings.warn(f"gantheory.empirical.{name} is deprecated; use gantheory.empirical.{_DEPRECATED[name]}", DeprecationWarning, stacklevel=2)
+        return globals()[_DEPRECATED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

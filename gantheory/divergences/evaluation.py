@@ -66,7 +66,7 @@ def fid_bias(mean1, cov1, mean2, cov2, sizes=(25, 50, 100, 200, 400), repeats=20
     -------
     dict
         ``sizes``; ``fid`` and ``kid`` (arrays ``(len(sizes), repeats)`` of
-        :func:`gantheory.empirical.frechet_distance_from_samples` and of the
+        :func:`gantheory.empirical.frechet_distance` and of the
         cubic-kernel U-statistic :func:`gantheory.empirical.mmd` -- KID on one
         subset, the whole sample); ``fid_exact`` (:func:`gantheory.frechet_distance`)
         and ``kid_exact`` (:func:`gantheory.mmd` with ``kernel="cubic"``);
@@ -91,7 +91,7 @@ def fid_bias(mean1, cov1, mean2, cov2, sizes=(25, 50, 100, 200, 400), repeats=20
     for i, n in enumerate(sizes):
         for r in range(repeats):
             x, y = draw1(n, gen), draw2(n, gen)
-            fid[i, r] = empirical.frechet_distance_from_samples(x, y)
+            fid[i, r] = empirical.frechet_distance(x, y)
             kid[i, r] = empirical.mmd(x, y, "cubic")
     fid_exact = exact.frechet_distance(mean1, cov1, mean2, cov2)
     d = np.asarray(mean1, dtype=float).size
@@ -257,7 +257,7 @@ def dropped_modes_table(n=1000, dropped=(1, 2, 4), repeats=5, bandwidth=0.5, rng
     DroppedModesTable
         Exact values (FID between the mixtures' Gaussian fits; KID as the
         cubic-kernel MMD²; MMD²; the energy distance) and sample estimates
-        (:func:`gantheory.empirical.frechet_distance_from_samples`,
+        (:func:`gantheory.empirical.frechet_distance`,
         :func:`~gantheory.empirical.kid` with one subset of all n points (the cubic-kernel U-statistic),
         :func:`~gantheory.empirical.mmd`, exact
         :func:`~gantheory.empirical.w1` and :func:`~gantheory.empirical.w2`
@@ -287,7 +287,7 @@ def dropped_modes_table(n=1000, dropped=(1, 2, 4), repeats=5, bandwidth=0.5, rng
         exact_values["energy"][i] = exact.energy_distance(target, G)
         for r in range(repeats):
             x, y = target.sample(n, rng=gen), G.sample(n, rng=gen)
-            samples["FID"][i, r] = empirical.frechet_distance_from_samples(x, y)
+            samples["FID"][i, r] = empirical.frechet_distance(x, y)
             samples["KID"][i, r] = empirical.mmd(x, y, "cubic")  # KID with one subset of all n points
             samples["MMD"][i, r] = empirical.mmd(x, y, bandwidth=bandwidth)
             samples["W1"][i, r] = empirical.w1(x, y)

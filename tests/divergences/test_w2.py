@@ -185,10 +185,39 @@ def test_frechet_from_samples_is_the_formula_on_sample_moments_and_its_bias_is_p
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(400, 3)), rng.normal(size=(400, 3)) @ np.diag([1.0, 2.0, 0.5])
     expected = gt.frechet_distance(x.mean(0), np.cov(x.T), y.mean(0), np.cov(y.T))
-    assert gt.empirical.frechet_distance_from_samples(x, y) == expected
+    assert gt.empirical.frechet_distance(x, y) == expected
     # P = Q: the exact value is 0, every estimate is >= 0 and their mean is about (2 d / n) and more (mean term alone: 2 tr/n)
-    values = [gt.empirical.frechet_distance_from_samples(rng.normal(size=(100, 3)), rng.normal(size=(100, 3))) for _ in range(50)]
+    values = [gt.empirical.frechet_distance(rng.normal(size=(100, 3)), rng.normal(size=(100, 3))) for _ in range(50)]
     assert min(values) >= 0.0 and np.mean(values) > 2 * 3 / 100
+
+
+def test_the_old_name_of_the_sample_frechet_distance_still_works_with_a_deprecation_warning():
+    x, y = [[0.0, 0.0], [2.0, 0.0], [0.0, 2.0]], [[5.0, 0.0], [7.0, 0.0], [5.0, 2.0]]
+    with pytest.warns(DeprecationWarning, match="use gantheory.empirical.frechet_distance"):
+        old = gt.empirical.frechet_distance_from_samples
+    assert old(x, y) == gt.empirical.frechet_distance(x, y)
+
+
+def test_empirical_wp_is_exact_for_the_clouds():
+    # 1-D: the quantile sum, the same as between the point masses (exact.wp) and on a shared support (discrete.wp)
+    x, y, wx = np.array([0.0, 1.0, 5.0]), np.array([2.0, 3.0]), np.array([0.2, 0.3, 0.5])
+    expected = gt.wp(gt.PointMasses(x, wx), gt.PointMasses(y), 3)
+    assert gt.empirical.wp(x, y, 3, x_weights=wx) == pytest.approx(expected, rel=1e-14)
+    assert gt.discrete.wp([0.2, 0.3, 0.5, 0, 0], [0, 0, 0, 0.5, 0.5], [0.0, 1.0, 5.0, 2.0, 3.0], order=3) == pytest.approx(expected, rel=1e-14)
+    # d-D: POT's exact transport cost with the cost |x - y|^3 (equal sizes: assignment; weights: the LP)
+    ot = pytest.importorskip("ot")
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=(30, 2)), rng.normal(size=(30, 2)) + 1.0
+    u = np.full(30, 1 / 30)
+    assert gt.empirical.wp(a, b, 3) ** 3 == pytest.approx(ot.emd2(u, u, ot.dist(a, b, "euclidean") ** 3), rel=1e-9)
+    wa, wb = rng.random(30), rng.random(25)
+    cost = ot.dist(a, b[:25], "euclidean") ** 3
+    assert gt.empirical.wp(a, b[:25], 3, wa, wb) ** 3 == pytest.approx(ot.emd2(wa / wa.sum(), wb / wb.sum(), cost), rel=1e-9)
+    # orders 1 and 2 are w1 and w2; W_p grows with p (Jensen)
+    assert gt.empirical.wp(a, b, 1) == gt.empirical.w1(a, b) and gt.empirical.wp(a, b, 2) == gt.empirical.w2(a, b)
+    assert gt.empirical.w2(a, b) <= gt.empirical.wp(a, b, 3) * (1 + 1e-12)
+    with pytest.raises(ValueError, match="order must be finite and >= 1"):
+        gt.empirical.wp(a, b, 0.5)
 
 
 def test_bad_covariances_dimensions_and_orders_raise_naming_the_argument():
@@ -203,7 +232,7 @@ def test_bad_covariances_dimensions_and_orders_raise_naming_the_argument():
     with pytest.raises(ValueError, match="order must be finite and >= 1"):
         gt.wp(gt.Normal(0, 1), gt.Normal(1, 1), 0.5)
     with pytest.raises(ValueError, match="x has 1 point"):
-        gt.empirical.frechet_distance_from_samples([[0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]])
+        gt.empirical.frechet_distance([[0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]])
     with pytest.raises(ValueError, match="same dimension"):
         gt.empirical.w2(np.zeros((3, 2)), np.zeros((3, 3)))
     with pytest.raises(ValueError, match="solver must be one of"):
