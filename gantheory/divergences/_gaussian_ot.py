@@ -11,7 +11,10 @@ the rest of :mod:`gantheory.divergences`.
 The square root of :math:`\Sigma_1\Sigma_2` is never formed: with any factors
 :math:`\Sigma_i = B_iB_i^\top`, :math:`\operatorname{tr}(\Sigma_1^{1/2}\Sigma_2\Sigma_1^{1/2})^{1/2}`
 is the nuclear norm of :math:`B_1^\top B_2` (:func:`_nuclear_norm`: eigenvalues of
-its Gram matrix where a first-order bound shows them accurate, else LAPACK's SVD).
+its Gram matrix where a first-order bound shows them accurate, else LAPACK's SVD);
+from d = 1024, :func:`_fast_bures`: the square roots of the eigenvalues of
+:math:`L_1^\top\Sigma_2L_1` (pivoted Cholesky, ``sygst``, ``eigvalsh`` without
+eigenvectors) under a stated first-order error bound, else the SVD.
 
 Examples
 --------
@@ -186,6 +189,10 @@ def _nuclear_norm(C, try_gram=True):
 
 def bures_squared(cov1, cov2, names=("cov1", "cov2")):
     r""":math:`\operatorname{tr}\Sigma_1 + \operatorname{tr}\Sigma_2 - 2\|B_1^\top B_2\|_*` for validated symmetric covariances, clipped at 0."""
+    if cov1.shape[0] >= FAST_MIN_D:
+        value = _fast_bures(cov1, cov2)
+        if value is not None:
+            return value
     (B1, chol1), (B2, chol2) = _psd_factor(cov1, names[0]), _psd_factor(cov2, names[1])
     if not (B1.size and B2.size):
         nuclear = 0.0
@@ -195,6 +202,114 @@ def bures_squared(cov1, cov2, names=("cov1", "cov2")):
         # the Cholesky factors show a smallest singular value too small for the Gram route's bound (ill-conditioned)
         nuclear = _nuclear_norm(C, try_gram=chol1 and chol2 and _gram_can_pass(C, B1, B2))
     return max(0.0, float(np.vdot(B1, B1)) + float(np.vdot(B2, B2)) - 2.0 * nuclear)
+
+
+# Dimensions from which bures_squared takes the fast route (below: the Gram/SVD route above, ~1e-13 relative or better).
+FAST_MIN_D = 1024
+# The fast route's first-order error bound on the result must stay below this fraction of tr(cov1) + tr(cov2).
+FAST_RTOL = 1e-8
+
+
+def _pivoted_factor(cov):
+    r"""``(L, perm, rank)`` with :math:`\Sigma_{pp} \approx LL^\top`, ``L`` lower triangular with zero columns past ``rank``; None when unsure.
+
+    Cholesky when every pivot is above :math:`d\varepsilon\max_i\Sigma_{ii}`
+    (``perm`` None, ``rank`` d); else LAPACK's pivoted Cholesky ``pstrf``,
+    stopped at the first pivot below that resolution, in O(d^2 rank). The
+    Schur complement R it leaves (PSD if and only if :math:`\Sigma` is,
+    since the leading block is positive definite) is formed,
+    O((d - rank)^2 rank). With :math:`\|R\|_F \le \sqrt d\,d\varepsilon\max_i\Sigma_{ii}`
+    (the Frobenius norm of a (d - rank)-square matrix of rounding errors at
+    the eigensolver's resolution :math:`d\varepsilon\max_i\Sigma_{ii}`; about
+    2e-11 of the largest variance at d = 2048, far inside ``COV_RTOL``) R
+    counts as 0, as ``eigh``'s unresolved eigenvalues do in
+    :func:`_psd_factor`. Otherwise None: the ``eigh`` route decides (PSD
+    check, warning, clipping).
+    """
+    d = cov.shape[0]
+    diag_top = float(np.diag(cov).max(initial=0.0))
+    if diag_top <= 0.0:
+        return None
+    resolution = d * np.finfo(float).eps * diag_top
+    try:
+        L = scipy.linalg.cholesky(cov, lower=True, check_finite=False)
+        if float(np.min(np.diag(L))) ** 2 > resolution:
+            return L, None, d
+    except np.linalg.LinAlgError:
+        pass
+    c, piv, rank, info = scipy.linalg.lapack.dpstrf(cov, tol=resolution, lower=1)
+    if info < 0:
+        return None
+    perm = piv - 1
+    L = np.tril(c)
+    L[:, rank:] = 0.0
+    trailing = cov[np.ix_(perm[rank:], perm[rank:])] - L[rank:, :rank] @ L[rank:, :rank].T
+    if trailing.size and float(np.linalg.norm(trailing)) > math.sqrt(d) * resolution:
+        return None
+    return L, perm, rank
+
+
+def _spectral_norm_estimate(cov, steps=8):
+    """The largest eigenvalue of a PSD matrix, estimated by power iteration from a fixed start (O(steps d^2))."""
+    v = np.cos(np.arange(cov.shape[0]) * 0.7) + 1.5
+    for _ in range(steps):
+        v = cov @ (v / np.linalg.norm(v))
+    return float(np.linalg.norm(v))
+
+
+def _fast_bures(cov1, cov2):
+    r"""``bures_squared`` at large d from pivoted factors and one symmetric eigenvalue solve without eigenvectors; None to fall back.
+
+    With :math:`\Sigma_1 = P L L^\top P^\top` (rank r: ``L`` has r nonzero
+    columns), :math:`\operatorname{tr}(\Sigma_1^{1/2}\Sigma_2\Sigma_1^{1/2})^{1/2}`
+    is the sum of :math:`\sqrt{\lambda_i}` over the eigenvalues of
+    :math:`M = L^\top P^\top\Sigma_2 P L` (its leading r x r block):
+    LAPACK's ``sygst`` forms it in :math:`d^3` flops (symmetric, one
+    triangle), ``eigvalsh`` (``evr``, no eigenvectors) solves it; the factor
+    of lower rank is the one inside. Each computed eigenvalue is within
+    :math:`\delta = d\varepsilon\max(\lambda_{\max}, \|\Sigma_1\|\|\Sigma_2\|)` of the exact
+    one, to first order: the eigensolver's backward error, and the rounding
+    of ``sygst``'s products (the norms estimated by power iteration), so :math:`\sqrt{\lambda_i^+}` is within
+    :math:`\max(\sqrt{\lambda_i^+ + \delta} - \sqrt{\lambda_i^+}, \sqrt{\lambda_i^+} - \sqrt{(\lambda_i^+ - \delta)^+})`,
+    about :math:`\delta/(2\sqrt{\lambda_i})`, and :math:`\sqrt\delta` for an
+    eigenvalue clipped at 0. Twice their sum bounds the result's error:
+    above ``FAST_RTOL`` times :math:`\operatorname{tr}\Sigma_1 + \operatorname{tr}\Sigma_2`,
+    the nuclear norm of :math:`B_1^\top B_2` comes from LAPACK's SVD
+    (``gesdd``) instead, as it does directly when one factor has rank at
+    most d/4 (then :math:`B_1^\top B_2` is thin and its SVD cheap).
+    """
+    factors = [_pivoted_factor(cov) for cov in (cov1, cov2)]
+    if factors[0] is None or factors[1] is None:
+        return None
+    d = cov1.shape[0]
+    traces = float(np.trace(cov1)) + float(np.trace(cov2))
+    (L1, p1, r1), (L2, p2, r2) = factors
+    if min(r1, r2) == 0:
+        return traces
+    if min(r1, r2) > d // 4:
+        (L, p, r), other = ((L1, p1, r1), cov2) if r1 <= r2 else ((L2, p2, r2), cov1)
+        inner = other if p is None else other[np.ix_(p, p)]
+        M, info = scipy.linalg.lapack.dsygst(inner, L, itype=2, lower=1)
+        if info == 0:
+            lam = scipy.linalg.eigvalsh(M[:r, :r], lower=True, driver="evr", check_finite=False)
+            lam = np.maximum(lam, 0.0)
+            delta = d * np.finfo(float).eps * max(float(lam[-1]), _spectral_norm_estimate(cov1) * _spectral_norm_estimate(cov2))
+            roots = np.sqrt(lam)
+            error = np.maximum(np.sqrt(lam + delta) - roots, roots - np.sqrt(np.maximum(lam - delta, 0.0)))
+            if 2.0 * float(error.sum()) <= FAST_RTOL * traces:
+                return max(0.0, traces - 2.0 * float(roots.sum()))
+    B1, B2 = (_unpermuted(L, p, r) for L, p, r in factors)
+    C = B1.T @ B2
+    return max(0.0, traces - 2.0 * float(scipy.linalg.svd(C, compute_uv=False, lapack_driver="gesdd", check_finite=False).sum()))
+
+
+def _unpermuted(L, perm, rank):
+    r"""The d x rank factor B with :math:`BB^\top = P L L^\top P^\top`."""
+    if perm is None:
+        return L
+    B = np.empty((L.shape[0], rank))
+    B[perm] = L[:, :rank]
+    return B
 
 
 def frechet_distance(mu1, cov1, mu2, cov2) -> float:
@@ -237,26 +352,40 @@ def frechet_distance(mu1, cov1, mu2, cov2) -> float:
 
     .. math:: \operatorname{tr}(\Sigma_1^{1/2}\Sigma_2\Sigma_1^{1/2})^{1/2} = \|B_1^\top B_2\|_*,
 
-    the sum of the singular values of :math:`B_1^\top B_2`: the square
-    roots of the eigenvalues of its Gram matrix when a first-order error
-    bound shows them accurate to 1e-13 relative (well-conditioned
-    covariances, d <= 900: beyond, the bound cannot pass, and it is not
-    tried), otherwise LAPACK's SVD (``gesdd``, singular values only). Factors: Cholesky for a clearly positive definite
-    covariance, otherwise ``eigh`` with the PSD check and clipping
-    described under Raises/Warns, eigenvalues below the eigensolver's
-    resolution :math:`d\varepsilon\lambda_{\max}` counting as 0. Singular
+    the sum of the singular values of :math:`B_1^\top B_2`.
+
+    * d < ``FAST_MIN_D`` = 1024 (every accuracy test against mpmath): the
+      square roots of the eigenvalues of its Gram matrix when a first-order
+      error bound shows them accurate to 1e-13 relative (well-conditioned
+      covariances, d <= 900), otherwise LAPACK's SVD (``gesdd``, singular
+      values only); factors: Cholesky for a clearly positive definite
+      covariance, otherwise ``eigh`` with the PSD check and clipping
+      described under Raises/Warns, eigenvalues below the eigensolver's
+      resolution :math:`d\varepsilon\lambda_{\max}` counting as 0.
+    * d >= 1024: Cholesky, or pivoted Cholesky (``pstrf``, O(d^2 r) at rank
+      r) for a singular covariance; then the sum of :math:`\sqrt{\lambda_i}`
+      over the eigenvalues of :math:`M = L_1^\top\Sigma_2L_1` (``sygst``,
+      ``eigvalsh`` without eigenvectors), with the first-order error bound
+      :math:`2\sum_i \delta/(2\sqrt{\lambda_i})`,
+      :math:`\delta = d\varepsilon\max(\lambda_{\max}(M), \|\Sigma_1\|\|\Sigma_2\|)`,
+      each eigenvalue clipped at 0 counted as :math:`\sqrt\delta`. When
+      that bound exceeds ``FAST_RTOL`` = 1e-8 times
+      :math:`\operatorname{tr}\Sigma_1 + \operatorname{tr}\Sigma_2` (nearly
+      singular pairs, eigenvalues of :math:`\Sigma_1\Sigma_2` spread over
+      more than about 20 decades) the SVD of :math:`B_1^\top B_2` decides,
+      as it does at once when one covariance has rank at most d/4 (its
+      factor is thin, the SVD small). A covariance whose pivoted factor
+      leaves a residual above :math:`\sqrt d\,d\varepsilon\max_i\Sigma_{ii}`
+      (Frobenius) goes to ``eigh`` as below 1024, with its checks.
+
+    Singular
     values are computed to an absolute error of about
     :math:`\varepsilon\|B_1\|\|B_2\|`, whereas square roots of eigenvalues (or
     of ``sqrtm``'s Schur form) lose half the digits near zero: on
     rank-deficient covariances this route keeps ~1e-15 relative accuracy where
-    the ``sqrtm`` route has ~1e-8, never returns a complex or negative
-    value, and at d = 2048 took 5.2-7.0x less time than pytorch-fid's
-    ``sqrtm`` formula in one run of ``benchmarks/bench_eval.py`` (1.8-2.1 s
-    against 10.5-13.1 s, on well-conditioned, ill-conditioned full-rank and
-    rank-deficient covariances; OpenBLAS on 2 threads, a shared 2-core
-    machine), 4.6-6.5x in a second run on the busier machine (the singular
-    covariances, which need two symmetric eigendecompositions, at the low
-    end). O(d^3) time, O(d^2) memory. The result
+    the ``sqrtm`` route has ~1e-8, and never returns a complex or negative
+    value. Timing at d = 2048: see ``benchmarks/bench_eval.py`` and the
+    README. O(d^3) time, O(d^2) memory. The result
     still subtracts traces: when the two Gaussians nearly agree its absolute
     error is about :math:`\varepsilon\,d\,\operatorname{tr}\Sigma`.
 

@@ -1,0 +1,75 @@
+"""The fast evaluation routes give the values of the plain ones: the Fréchet distance's eigenvalue route, KID from shared Gram matrices, mmd_test.
+
+Truths: the accurate Fréchet route (Cholesky or ``eigh`` factors, SVD) with
+the fast route switched off; a plain per-subset loop for KID; a plain loop
+over permutations recomputing the kernel sums for ``mmd_test``. Correctness
+only: the timings are in ``benchmarks/bench_eval.py``.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import gantheory as gt
+from gantheory.divergences import _gaussian_ot
+from gantheory.divergences.exact import CovarianceWarning
+
+
+def _pair(kind, d, rng):
+    if kind == "well conditioned":
+        return tuple(np.cov(rng.normal(size=(4 * d, d)) * np.linspace(1.0, 2.0, d), rowvar=False) for _ in range(2))
+    if kind == "rank deficient":  # rank d/5 each: pivoted Cholesky, thin factors, the SVD of a small matrix
+        A, B = rng.normal(size=(d, d // 5)), rng.normal(size=(d, d // 5))
+        return A @ A.T, B @ B.T
+    if kind == "half rank":  # sample covariances of d/2 points: pivoted factors, then the eigenvalue route
+        return tuple(np.cov(rng.normal(size=(d // 2, d)), rowvar=False) for _ in range(2))
+    if kind == "one singular":
+        A, B = rng.normal(size=(d, d)), rng.normal(size=(d, d // 2))
+        return A @ A.T / d, B @ B.T
+    # near singular: eigenvalues down to 1e-14, the eigenvalue route's bound fails and the SVD decides
+    Q1, Q2 = (np.linalg.qr(rng.normal(size=(d, d)))[0] for _ in range(2))
+    c1, c2 = Q1 @ np.diag(np.logspace(0, -14, d)) @ Q1.T, Q2 @ np.diag(np.logspace(0.3, -13, d)) @ Q2.T
+    return 0.5 * (c1 + c1.T), 0.5 * (c2 + c2.T)
+
+
+@pytest.mark.parametrize("kind", ["well conditioned", "rank deficient", "half rank", "one singular", "near singular"])
+def test_fast_frechet_route_agrees_with_the_accurate_route(kind, monkeypatch):
+    d = 120
+    c1, c2 = _pair(kind, d, np.random.default_rng(7))
+    mu1, mu2 = np.zeros(d), np.full(d, 0.1)
+    accurate = gt.frechet_distance(mu1, c1, mu2, c2)  # d < FAST_MIN_D: the Cholesky/eigh + SVD route
+    monkeypatch.setattr(_gaussian_ot, "FAST_MIN_D", 2)
+    fast = gt.frechet_distance(mu1, c1, mu2, c2)
+    scale = np.trace(c1) + np.trace(c2)
+    assert fast >= 0.0 and isinstance(fast, float)
+    # the fast route's stated tolerance is FAST_RTOL = 1e-8 of the traces; here it is at rounding level
+    assert abs(fast - accurate) <= 1e-12 * scale
+    if kind != "near singular":  # the route was taken, not fallen back from
+        assert _gaussian_ot._fast_bures(c1, c2) is not None
+
+
+def test_fast_frechet_route_bound_sends_near_singular_pairs_to_the_svd(monkeypatch):
+    # eigenvalues of Sigma1 Sigma2 down to 1e-27: their square roots are not resolved by an eigenvalue solve
+    c1, c2 = _pair("near singular", 120, np.random.default_rng(3))
+    monkeypatch.setattr(_gaussian_ot, "FAST_RTOL", 1e-30)
+    assert _gaussian_ot._fast_bures(c1, c2) is not None  # SVD of the Cholesky factors' product, still a value
+    L1, L2 = np.linalg.cholesky(c1), np.linalg.cholesky(c2)
+    svd = np.trace(c1) + np.trace(c2) - 2.0 * np.linalg.svd(L1.T @ L2, compute_uv=False).sum()
+    assert _gaussian_ot._fast_bures(c1, c2) == pytest.approx(svd, rel=1e-13, abs=1e-13 * np.trace(c1 + c2))
+
+
+def test_fast_frechet_route_keeps_the_psd_check_and_the_warning(monkeypatch):
+    monkeypatch.setattr(_gaussian_ot, "FAST_MIN_D", 2)
+    rng = np.random.default_rng(0)
+    Q = np.linalg.qr(rng.normal(size=(6, 6)))[0]
+    bad = Q @ np.diag([1.0, 1.0, 1.0, 1.0, 0.5, -1e-3]) @ Q.T  # clearly indefinite
+    with pytest.raises(ValueError, match="positive semidefinite"):
+        gt.frechet_distance(np.zeros(6), 0.5 * (bad + bad.T), np.zeros(6), np.eye(6))
+    slight = Q @ np.diag([1.0, 1.0, 1.0, 1.0, 0.5, -1e-10]) @ Q.T  # within COV_RTOL: clipped with a warning
+    with pytest.warns(CovarianceWarning):
+        gt.frechet_distance(np.zeros(6), 0.5 * (slight + slight.T), np.zeros(6), np.eye(6))
+    exact_rank = np.diag([1.0, 2.0, 0.0, 0.0, 0.0, 0.0])  # PSD of rank 2: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert gt.frechet_distance(np.zeros(6), exact_rank, np.zeros(6), exact_rank) == 0.0
