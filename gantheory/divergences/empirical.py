@@ -40,22 +40,20 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import NamedTuple
 
 import numpy as np
 
 from gantheory._rng import as_generator
-from gantheory.backend import get_namespace, to_numpy
 from gantheory.divergences import discrete
-from gantheory._validation import as_samples, as_weights, check_base, check_positive_int
+from gantheory._validation import as_samples, check_base, check_positive_int
 from gantheory.divergences._dispatch import check_order
 from gantheory.divergences._energy import default_chunk, pairwise_sum
 from gantheory.divergences._gaussian_ot import frechet_distance as gaussian_frechet_distance
 from gantheory.divergences._knn import jsd_entropies, knn_estimates, log_ratio
+from gantheory.divergences._mmd_empirical import KID, MMDTest, kid, mmd, mmd_test
 from gantheory.divergences._onedim import cdf_gap, w1_sorted_equal
+from gantheory.divergences._samples import to_host, validate_pair
 from gantheory.divergences._sliced import projected_cramer_squared, projected_w1, random_directions
-from gantheory.divergences._kernels import BANDWIDTH_KERNELS, check_kernel, kernel_block, kernel_diagonal, kernel_sum, median_bandwidth
-from gantheory.divergences._kernels import default_chunk as default_kernel_chunk
 from gantheory.divergences._transport import assignment_w1, lp_w1, quantile_wp_power
 
 __all__ = [
@@ -79,35 +77,15 @@ __all__ = [
 
 LOG2 = math.log(2.0)
 
-
-def _validate_pair(x, y, x_weights, y_weights, backend, ndims=(1,)):
-    """Validate two samples and their weights; return them with ``xp``.
-
-    With ``ndims=(1, 2)`` a pair of 1-D samples stays 1-D; otherwise both are
-    returned as ``(n, d)`` arrays with the same ``d`` (a 1-D one as ``(n, 1)``).
-    """
-    xp = get_namespace(x, y, x_weights, y_weights, backend=backend)
-    x = as_samples(x, "x", xp, ndims)
-    y = as_samples(y, "y", xp, ndims)
-    if x.ndim != y.ndim:
-        x, y = x.reshape(x.shape[0], -1), y.reshape(y.shape[0], -1)
-    if x.ndim == 2 and x.shape[1] != y.shape[1]:
-        raise ValueError(
-            f"x and y must be points of the same dimension: x has shape {x.shape}, y has shape {y.shape}"
-        )
-    x_weights = as_weights(x_weights, x.shape[0], "x_weights", xp)
-    y_weights = as_weights(y_weights, y.shape[0], "y_weights", xp)
-    return x, y, x_weights, y_weights, xp
+# Defined in _mmd_empirical, public here: the API pages document them under this module.
+for _public in (mmd, kid, mmd_test, KID, MMDTest):
+    _public.__module__ = __name__
+del _public
 
 
 def _as_1d(a):
     """A 2-D sample with one coordinate as a 1-D sample (the 1-D kernels are exact and faster)."""
     return a.reshape(-1) if a.ndim == 2 and a.shape[1] == 1 else a
-
-
-def _numpy(*arrays):
-    """Move arrays to the host for the SciPy kernels (None stays None)."""
-    return [None if a is None else to_numpy(a) for a in arrays]
 
 
 def _scaled(x, y, xp=np):
@@ -122,7 +100,7 @@ def _scaled(x, y, xp=np):
     """
     x, y = x.reshape(x.shape[0], -1), y.reshape(y.shape[0], -1)
     if xp is np:
-        x, y = _numpy(x, y)
+        x, y = to_host(x, y)
     top = max(float(xp.abs(x).max()), float(xp.abs(y).max()))
     e = math.frexp(top)[1] if top > 0 else 0
     return xp.ldexp(x, -e), xp.ldexp(y, -e), e
@@ -236,7 +214,7 @@ def w1(x, y, x_weights=None, y_weights=None, *, return_coupling=False, solver="a
     >>> gt.empirical.w1([[0, 0], [4, 0]], [[0, 3]], x_weights=[1, 3])   # 1/4 * 3 + 3/4 * 5
     4.5
     """
-    x, y, x_weights, y_weights, xp = _validate_pair(x, y, x_weights, y_weights, backend, ndims=(1, 2))
+    x, y, x_weights, y_weights, xp = validate_pair(x, y, x_weights, y_weights, backend, ndims=(1, 2))
     if not return_coupling and (x.ndim == 1 or x.shape[1] == 1):
         x, y = _as_1d(x), _as_1d(y)
         if x_weights is None and y_weights is None and x.shape[0] == y.shape[0]:
@@ -244,7 +222,7 @@ def w1(x, y, x_weights=None, y_weights=None, *, return_coupling=False, solver="a
         gap, widths = cdf_gap(x, y, x_weights, y_weights, xp)
         return float(xp.sum(xp.abs(gap) * widths))
     x, y, e = _scaled(x, y)
-    x_weights, y_weights = _numpy(x_weights, y_weights)
+    x_weights, y_weights = to_host(x_weights, y_weights)
     n, m = x.shape[0], y.shape[0]
     if x_weights is None and y_weights is None and n == m:
         value, col = assignment_w1(x, y)
@@ -397,7 +375,7 @@ def energy_distance(x, y, x_weights=None, y_weights=None, *, unbiased=False, chu
     >>> gt.empirical.energy_distance([[0, 0], [0, 2]], [[0, 1], [0, 3]], unbiased=True)   # 2 * 1.5 - 2 - 2
     -1.0
     """
-    x, y, x_weights, y_weights, xp = _validate_pair(x, y, x_weights, y_weights, backend, ndims=(1, 2))
+    x, y, x_weights, y_weights, xp = validate_pair(x, y, x_weights, y_weights, backend, ndims=(1, 2))
     n, m = x.shape[0], y.shape[0]
     if unbiased and (x_weights is not None or y_weights is not None):
         raise ValueError("unbiased=True is defined for unweighted samples only; drop x_weights/y_weights or use unbiased=False")
@@ -433,7 +411,7 @@ def _sliced(x, y, x_weights, y_weights, n_projections, rng, backend, kernel):
     :func:`_unscaled`, the Cramér distance (degree 1/2) by ``2**(e/2)``; no
     overflow near 1e308, no underflow of squares near 1e-200.
     """
-    x, y, x_weights, y_weights, xp = _validate_pair(x, y, x_weights, y_weights, backend, ndims=(1, 2))
+    x, y, x_weights, y_weights, xp = validate_pair(x, y, x_weights, y_weights, backend, ndims=(1, 2))
     n_projections = check_positive_int(n_projections, "n_projections")
     rng = as_generator(rng)
     x, y, e = _scaled(x, y, xp)
@@ -545,7 +523,7 @@ def sliced_cramer(x, y, x_weights=None, y_weights=None, n_projections=256, rng=0
 def _knn_pair(x, y, k):
     """Validate two unweighted samples as (n, d) host arrays and ``k`` against their sizes."""
     k = check_positive_int(k, "k")
-    x, y, _, _, _ = _validate_pair(x, y, None, None, None, ndims=(1, 2))
+    x, y, _, _, _ = validate_pair(x, y, None, None, None, ndims=(1, 2))
     x, y, _ = _scaled(x, y)  # the estimates are scale-invariant; squared distances must not overflow
     for name, size, need in (("x", x.shape[0], k + 1), ("y", y.shape[0], k + 1)):
         if size < need:
@@ -814,8 +792,8 @@ def histogram(x, y, x_weights=None, y_weights=None, *, bins="auto", range=None):
     array([[0.5, 0. ],
            [0. , 0.5]])
     """
-    x, y, x_weights, y_weights, _ = _validate_pair(x, y, x_weights, y_weights, None, ndims=(1, 2))
-    x, y, x_weights, y_weights = _numpy(x, y, x_weights, y_weights)
+    x, y, x_weights, y_weights, _ = validate_pair(x, y, x_weights, y_weights, None, ndims=(1, 2))
+    x, y, x_weights, y_weights = to_host(x, y, x_weights, y_weights)
     if x.ndim == 1:
         edges = _shared_edges(x, y, bins, range, "bins/range")
         counts = [np.histogram(a, bins=edges, weights=w)[0] for a, w in ((x, x_weights), (y, y_weights))]
@@ -833,7 +811,7 @@ def histogram(x, y, x_weights=None, y_weights=None, *, bins="auto", range=None):
     return p, q, edges
 
 
-# -- W2, the Fréchet distance, MMD and KID ----------------------------------------
+# -- W2, Wp and the Fréchet distance (MMD, KID and the MMD test: _mmd_empirical.py) ---------------
 
 
 def _ot_route(x, y, x_weights, y_weights, power, solver):
@@ -933,9 +911,9 @@ def _wp(x, y, x_weights, y_weights, order, root, return_coupling, solver, backen
     """W_p (p = ``order``) between the clouds, ``root`` taking W_p^p to W_p: the quantile sum in 1-D, assignment or LP in d-D."""
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}")
-    x, y, x_weights, y_weights, xp = _validate_pair(x, y, x_weights, y_weights, backend, ndims=(1, 2))
+    x, y, x_weights, y_weights, xp = validate_pair(x, y, x_weights, y_weights, backend, ndims=(1, 2))
     x, y, e = _scaled(x, y)
-    x_weights, y_weights = _numpy(x_weights, y_weights)
+    x_weights, y_weights = to_host(x_weights, y_weights)
     if not return_coupling and x.shape[1] == 1:
         return _unscaled(root(quantile_wp_power(x[:, 0], y[:, 0], x_weights, y_weights, order)), e)
     n, m = x.shape[0], y.shape[0]
@@ -1059,293 +1037,6 @@ def frechet_distance(x, y) -> float:
     if x.shape[1] != y.shape[1]:
         raise ValueError(f"x and y must be points of the same dimension: x has shape {x.shape}, y has shape {y.shape}")
     return gaussian_frechet_distance(x.mean(axis=0), np.atleast_2d(np.cov(x, rowvar=False)), y.mean(axis=0), np.atleast_2d(np.cov(y, rowvar=False)))
-
-
-def _kernel_pair(x, y, kernel, bandwidth):
-    """Validated (n, d) host samples, the kernel name and its bandwidth (the median heuristic when None)."""
-    kernel, bandwidth = check_kernel(kernel, bandwidth)
-    x, y, _, _, _ = _validate_pair(x, y, None, None, None, ndims=(1, 2))
-    x, y = _numpy(x.reshape(x.shape[0], -1), y.reshape(y.shape[0], -1))
-    if bandwidth is None and kernel in BANDWIDTH_KERNELS:
-        bandwidth = median_bandwidth(np.vstack([x, y]))
-    return x, y, kernel, bandwidth
-
-
-def _mmd_sums(x, y, kernel, bandwidth, chunk_size, unbiased):
-    n, m = x.shape[0], y.shape[0]
-    chunk = check_positive_int(chunk_size, "chunk_size") if chunk_size is not None else default_kernel_chunk(max(n, m))
-    sxx = kernel_sum(kernel, x, x, bandwidth, same=True, chunk=chunk)
-    syy = kernel_sum(kernel, y, y, bandwidth, same=True, chunk=chunk)
-    sxy = kernel_sum(kernel, x, y, bandwidth, same=False, chunk=chunk)
-    if not unbiased:
-        return sxx / n**2 + syy / m**2 - 2.0 * sxy / (n * m)
-    dx, dy = kernel_diagonal(kernel, x, bandwidth).sum(), kernel_diagonal(kernel, y, bandwidth).sum()
-    return (sxx - dx) / (n * (n - 1)) + (syy - dy) / (m * (m - 1)) - 2.0 * sxy / (n * m)
-
-
-def mmd(x, y, kernel="gaussian", bandwidth=None, *, unbiased=True, linear_time=False, chunk_size=None) -> float:
-    r"""Estimate: the squared maximum mean discrepancy :math:`\mathrm{MMD}^2_k` from two samples.
-
-    Parameters
-    ----------
-    x, y : array_like of shape (n,) and (m,), or (n, d) and (m, d)
-        Samples; sizes may differ (``linear_time`` pairs the first points).
-    kernel : {"gaussian", "imq", "cubic", "distance"}
-        :math:`\exp(-\|x - y\|^2/2\ell^2)`; the inverse multiquadric
-        :math:`(1 + \|x - y\|^2/\ell^2)^{-1/2}`; KID's :math:`(x^\top y/d + 1)^3`;
-        :math:`\|x\| + \|y\| - \|x - y\|` (MMD² = the energy distance).
-    bandwidth : float, optional
-        :math:`\ell` of ``"gaussian"`` and ``"imq"``. Default: the median
-        heuristic, the median distance between distinct points of the pooled
-        sample (over at most 1000 evenly strided points of it).
-    unbiased : bool, default True
-        The U-statistic (needs 2 points per sample); ``False``: the
-        V-statistic.
-    linear_time : bool, default False
-        Gretton et al.'s linear-time estimator (unbiased; ``unbiased`` must stay True).
-    chunk_size : int, optional
-        Rows per block of the pairwise sums (default: blocks of at most 32 MiB).
-
-    Returns
-    -------
-    float
-        The estimate of :math:`\mathrm{MMD}^2` (the U-statistic and the
-        linear-time estimate can be negative when P = Q).
-
-    Notes
-    -----
-    .. math::
-        \mathrm{MMD}^2_u = \frac{\sum_{i \ne j} k(x_i, x_j)}{n(n-1)} + \frac{\sum_{i \ne j} k(y_i, y_j)}{m(m-1)} - \frac{2}{nm}\sum_{i,j} k(x_i, y_j),
-
-    the V-statistic includes :math:`i = j` and divides by :math:`n^2`,
-    :math:`m^2`; the linear-time statistic averages
-    :math:`h = k(x_{2i-1}, x_{2i}) + k(y_{2i-1}, y_{2i}) - k(x_{2i-1}, y_{2i}) - k(x_{2i}, y_{2i-1})`
-    over :math:`\lfloor \min(n, m)/2 \rfloor` disjoint pairs [1]_.
-
-    * U-statistic: unbiased for :math:`\mathrm{MMD}^2`, variance
-      :math:`O(1/n)` when P ≠ Q and :math:`O(1/n^2)` when P = Q.
-    * V-statistic: biased upwards by
-      :math:`(E k(X, X) - E k(X, X'))/n + (E k(Y, Y) - E k(Y, Y'))/m`; never negative.
-    * linear-time: unbiased, O(n) time and memory, variance :math:`O(1/n)`
-      with a larger constant.
-
-    The quadratic statistics take O((n + m)^2 d) time and, by blocks of
-    rows (:mod:`gantheory.divergences._kernels`), O(chunk (n + m)) memory:
-    at n = m = 2·10⁴ in 2-D the peak is about 64 MiB (the full matrix would
-    need 3.2 GB). With the median heuristic the bandwidth depends on the
-    data, so the U-statistic is then unbiased only given that bandwidth.
-    ``kernel="distance"`` returns exactly :func:`energy_distance` (its
-    ``unbiased`` flag included).
-
-    References
-    ----------
-    .. [1] A. Gretton, K. M. Borgwardt, M. J. Rasch, B. Schölkopf and A.
-       Smola, "A kernel two-sample test", JMLR 13, 2012.
-    .. [2] M. Bińkowski, D. J. Sutherland, M. Arbel and A. Gretton,
-       "Demystifying MMD GANs", ICLR 2018.
-
-    See Also
-    --------
-    kid, mmd_test, gantheory.mmd
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import gantheory as gt
-    >>> gt.empirical.mmd([0.0], [1.0], bandwidth=1.0, unbiased=False)   # 2 - 2 exp(-1/2)
-    0.786938...
-    >>> x, y = np.array([[0.0, 0.0], [1.0, 0.0]]), np.array([[0.0, 2.0], [3.0, 0.0]])
-    >>> bool(np.isclose(gt.empirical.mmd(x, y, kernel="distance"), gt.empirical.energy_distance(x, y, unbiased=True)))
-    True
-    """
-    x, y, kernel, bandwidth = _kernel_pair(x, y, kernel, bandwidth)
-    n, m = x.shape[0], y.shape[0]
-    if linear_time:
-        if not unbiased:
-            raise ValueError("the linear-time estimator is unbiased by construction; leave unbiased=True with linear_time=True")
-        half = min(n, m) // 2
-        if half < 1:
-            raise ValueError(f"the linear-time estimator needs at least 2 points in each sample, got {n} and {m}")
-        x1, x2, y1, y2 = x[0 : 2 * half : 2], x[1 : 2 * half : 2], y[0 : 2 * half : 2], y[1 : 2 * half : 2]
-
-        def k(a, b):
-            return _paired(kernel, a, b, bandwidth)
-
-        return float(np.mean(k(x1, x2) + k(y1, y2) - k(x1, y2) - k(x2, y1)))
-    if unbiased:
-        for name, size in (("x", n), ("y", m)):
-            if size < 2:
-                raise ValueError(f"{name} has {size} point; the unbiased MMD (U-statistic) needs at least 2 per sample (or pass unbiased=False)")
-    return float(_mmd_sums(x, y, kernel, bandwidth, chunk_size, unbiased))
-
-
-def _paired(kernel, a, b, bandwidth):
-    """``k(a_i, b_i)`` for paired rows (the linear-time estimator), elementwise."""
-    if kernel == "cubic":
-        return (np.einsum("ij,ij->i", a, b) / a.shape[1] + 1.0) ** 3
-    sq = np.einsum("ij,ij->i", a - b, a - b)
-    if kernel == "distance":
-        return -np.sqrt(sq)
-    if kernel == "gaussian":
-        return np.exp(-0.5 * sq / bandwidth**2)
-    return 1.0 / np.sqrt(1.0 + sq / bandwidth**2)
-
-
-class KID(NamedTuple):
-    """KID estimate (see :func:`kid`)."""
-
-    value: float
-    std: float
-    std_error: float
-    n_subsets: int
-    subset_size: int
-
-
-def kid(x, y, *, n_subsets=100, subset_size=1000, rng=0) -> KID:
-    r"""Estimate: the Kernel Inception Distance, the unbiased MMD² with the cubic kernel averaged over random subsets.
-
-    Parameters
-    ----------
-    x, y : array_like of shape (n, d) and (m, d)
-        Samples (features), at least 2 points each.
-    n_subsets : int, default 100
-        Number of subsets.
-    subset_size : int, default 1000
-        Points drawn without replacement from each sample per subset (capped
-        at min(n, m)).
-    rng : None, int or numpy.random.Generator, default 0
-
-    Returns
-    -------
-    KID
-        ``value``: the mean of the subsets' unbiased MMD² with
-        :math:`k(x, y) = (x^\top y/d + 1)^3`; ``std``: the standard deviation
-        of the subsets' values (the spread that KID implementations
-        print beside the mean); ``std_error``: ``std / sqrt(n_subsets)``, the standard
-        error of the mean *if* the subsets were independent (they share
-        points, so it understates the sampling error of the full samples).
-
-    Notes
-    -----
-    Each subset's U-statistic is unbiased for :math:`\mathrm{MMD}^2_{\text{cubic}}(P, Q)`,
-    so their mean is unbiased too, at every n -- unlike the Fréchet
-    distance (:func:`frechet_distance`), whose bias is
-    :math:`O(1/n)`. O(n_subsets · subset_size² · d).
-
-    References
-    ----------
-    .. [1] M. Bińkowski, D. J. Sutherland, M. Arbel and A. Gretton,
-       "Demystifying MMD GANs", ICLR 2018.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import gantheory as gt
-    >>> rng = np.random.default_rng(0)
-    >>> x, y = rng.normal(size=(500, 2)), rng.normal(size=(500, 2))
-    >>> result = gt.empirical.kid(x, y, n_subsets=20, subset_size=200)
-    >>> abs(result.value) < 3 * result.std     # P = Q: KID is 0 up to its spread
-    True
-    """
-    x, y, _, _ = _kernel_pair(x, y, "cubic", None)
-    n_subsets = check_positive_int(n_subsets, "n_subsets")
-    subset_size = check_positive_int(subset_size, "subset_size")
-    size = min(subset_size, x.shape[0], y.shape[0])
-    if size < 2:
-        raise ValueError(f"KID needs at least 2 points in each sample, got {x.shape[0]} and {y.shape[0]}")
-    gen = as_generator(rng)
-    values = np.empty(n_subsets)
-    for k in range(n_subsets):
-        xs = x[gen.choice(x.shape[0], size, replace=False)]
-        ys = y[gen.choice(y.shape[0], size, replace=False)]
-        values[k] = _mmd_sums(xs, ys, "cubic", None, None, True)
-    std = float(values.std())
-    return KID(float(values.mean()), std, std / math.sqrt(n_subsets), n_subsets, size)
-
-
-class MMDTest(NamedTuple):
-    """Permutation test result (see :func:`mmd_test`)."""
-
-    statistic: float
-    p_value: float
-    n_permutations: int
-    bandwidth: float
-
-
-MMD_TEST_MAX_POINTS = 6000  # the pooled kernel matrix (N^2 floats: 288 MB at 6000) is kept for the permutations
-
-
-def mmd_test(x, y, kernel="gaussian", bandwidth=None, *, n_permutations=200, rng=0) -> MMDTest:
-    r"""Two-sample permutation test of P = Q with the unbiased MMD² statistic.
-
-    Parameters
-    ----------
-    x, y : array_like of shape (n,) and (m,), or (n, d) and (m, d)
-        Samples, at least 2 points each and n + m <= 6000.
-    kernel, bandwidth
-        As in :func:`mmd` (the median heuristic on the pooled sample, which
-        every permutation shares).
-    n_permutations : int, default 200
-    rng : None, int or numpy.random.Generator, default 0
-
-    Returns
-    -------
-    MMDTest
-        ``statistic`` (:func:`mmd`'s U-statistic), ``p_value`` =
-        :math:`(1 + \#\{b : T_b \ge T\})/(1 + B)` over B random relabellings
-        of the pooled sample, ``n_permutations``, ``bandwidth``.
-
-    Notes
-    -----
-    Under P = Q the labels are exchangeable, so the p-value is valid
-    (:math:`\Pr(p \le \alpha) \le \alpha`) at every sample size [1]_. The
-    pooled kernel matrix is computed once, O((n + m)^2) memory; each batch of
-    permutations is one matrix product, O(B (n + m)^2) time.
-
-    References
-    ----------
-    .. [1] A. Gretton, K. M. Borgwardt, M. J. Rasch, B. Schölkopf and A.
-       Smola, "A kernel two-sample test", JMLR 13, 2012, Sec. 5.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import gantheory as gt
-    >>> rng = np.random.default_rng(0)
-    >>> result = gt.empirical.mmd_test(rng.normal(size=(100, 2)), rng.normal(1.0, 1.0, size=(100, 2)), n_permutations=99)
-    >>> result.p_value                 # no relabelling beats the shifted sample: 1 / (1 + 99)
-    0.01
-    """
-    x, y, kernel, bandwidth = _kernel_pair(x, y, kernel, bandwidth)
-    n_permutations = check_positive_int(n_permutations, "n_permutations")
-    n, m = x.shape[0], y.shape[0]
-    for name, size in (("x", n), ("y", m)):
-        if size < 2:
-            raise ValueError(f"{name} has {size} point; the unbiased MMD (U-statistic) needs at least 2 per sample")
-    if n + m > MMD_TEST_MAX_POINTS:
-        raise ValueError(f"mmd_test keeps the pooled kernel matrix: n + m = {n + m} exceeds {MMD_TEST_MAX_POINTS}; subsample x and y")
-    z = np.vstack([x, y])
-    K = kernel_block(kernel, z, z, bandwidth)
-    diag = np.diagonal(K).copy()
-    total, rows, trace = float(K.sum()), K.sum(axis=1), float(diag.sum())
-
-    def statistics(member):  # member: (N, B) indicators of x
-        sxx = np.einsum("ib,ib->b", member, K @ member)
-        sxy = member.T @ rows - sxx
-        syy = total - 2.0 * (member.T @ rows) + sxx
-        dx = member.T @ diag
-        return (sxx - dx) / (n * (n - 1)) + (syy - (trace - dx)) / (m * (m - 1)) - 2.0 * sxy / (n * m)
-
-    observed = float(statistics(np.r_[np.ones(n), np.zeros(m)][:, None])[0])
-    gen = as_generator(rng)
-    exceed = 0
-    for s in range(0, n_permutations, 50):
-        b = min(50, n_permutations - s)
-        member = np.zeros((n + m, b))
-        for j in range(b):
-            member[gen.permutation(n + m)[:n], j] = 1.0
-        exceed += int(np.sum(statistics(member) >= observed))
-    return MMDTest(observed, (1 + exceed) / (1 + n_permutations), n_permutations, bandwidth)
 
 
 # -- deprecated names ------------------------------------------------------------
