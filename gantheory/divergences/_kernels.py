@@ -42,7 +42,7 @@ import numbers
 import numpy as np
 import scipy
 
-__all__ = ["KERNELS", "BANDWIDTH_KERNELS", "check_kernel", "kernel_block", "kernel_diagonal", "kernel_sum", "median_bandwidth", "default_chunk"]
+__all__ = ["KERNELS", "BANDWIDTH_KERNELS", "check_kernel", "kernel_block", "kernel_diagonal", "kernel_sum", "subset_sums", "median_bandwidth", "default_chunk"]
 
 KERNELS = ("gaussian", "imq", "cubic", "distance")
 BANDWIDTH_KERNELS = ("gaussian", "imq")
@@ -150,3 +150,37 @@ def kernel_sum(kernel, x, y, bandwidth, *, same: bool, chunk: int) -> float:
         total += 2.0 * float(K.sum()) - inner
         del K
     return total
+
+
+def subset_sums(kernel, a, b, bandwidth, member_a, member_b, *, same: bool, chunk: int):
+    r"""Per subset k, :math:`\sum_{i \in I_k, j \in J_k} k(a_i, b_j)` (diagonal included), all subsets from one pass over the kernel values.
+
+    ``member_a`` (len(a), K) and ``member_b`` (len(b), K) hold the 0/1
+    memberships of the K subsets; subset k's sum is
+    :math:`(M_a^\top K M_b)_{kk}`, taken block by block of ``chunk`` rows:
+    each block of kernel values is reduced against all memberships by one
+    matrix product, then freed. With ``same=True`` (``b`` is ``a``,
+    ``member_b`` is ``member_a``) only blocks on or above the diagonal are
+    formed. Peak extra memory: about two blocks of ``8 * chunk * len(b)``
+    bytes and ``8 * chunk * K`` for the products. O(len(a) len(b) (d + K)) time.
+
+    Examples
+    --------
+    >>> a = np.array([[0.0], [1.0], [2.0]])
+    >>> member = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])        # subsets {0, 1} and {1, 2}
+    >>> subset_sums("distance", a, a, None, member, member, same=True, chunk=2)   # -(1 + 1) each
+    array([-2., -2.])
+    """
+    sums = np.zeros(member_a.shape[1])
+    for s in range(0, a.shape[0], chunk):
+        e = min(s + chunk, a.shape[0])
+        rows = member_a[s:e]
+        if not same:
+            sums += np.einsum("ik,ik->k", rows, kernel_block(kernel, a[s:e], b, bandwidth) @ member_b)
+            continue
+        K = kernel_block(kernel, a[s:e], a[s:], bandwidth)
+        upper = np.einsum("ik,ik->k", rows, K @ member_a[s:])
+        inner = np.einsum("ik,ik->k", rows, K[:, : e - s] @ rows)
+        sums += 2.0 * upper - inner
+        del K
+    return sums

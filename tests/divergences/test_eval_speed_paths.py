@@ -73,3 +73,43 @@ def test_fast_frechet_route_keeps_the_psd_check_and_the_warning(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert gt.frechet_distance(np.zeros(6), exact_rank, np.zeros(6), exact_rank) == 0.0
+
+
+def _plain_kid_values(x, y, n_subsets, size, seed):
+    """A plain loop over subsets: each subset's three cubic-kernel matrices and its unbiased MMD², the subsets drawn as kid draws them."""
+    gen, d, values = np.random.default_rng(seed), x.shape[1], []
+    for _ in range(n_subsets):
+        xs, ys = x[gen.choice(len(x), size, replace=False)], y[gen.choice(len(y), size, replace=False)]
+        kxx, kyy, kxy = ((a @ b.T / d + 1.0) ** 3 for a, b in ((xs, xs), (ys, ys), (xs, ys)))
+        values.append((kxx.sum() - np.trace(kxx) + kyy.sum() - np.trace(kyy)) / (size * (size - 1)) - 2.0 * kxy.mean())
+    return np.array(values)
+
+
+@pytest.mark.parametrize(
+    "n, d, n_subsets, size",
+    [(260, 128, 12, 100), (300, 2, 20, 50)],  # the shared-kernel route (d large against the subsets) and the loop over subsets
+)
+def test_kid_equals_a_plain_loop_over_the_same_subsets(n, d, n_subsets, size):
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(n, d)), rng.normal(0.2, 1.0, size=(n + 17, d))
+    plain = _plain_kid_values(x, y, n_subsets, size, seed=5)
+    for chunk_size in (None, 7):
+        result = gt.empirical.kid(x, y, n_subsets=n_subsets, subset_size=size, rng=5, chunk_size=chunk_size)
+        assert result.value == pytest.approx(plain.mean(), rel=1e-10)
+        assert result.std == pytest.approx(plain.std(), rel=1e-10)
+
+
+def test_subset_sums_are_index_set_sums_of_the_kernel_matrix():
+    from gantheory.divergences._kernels import kernel_block, subset_sums
+
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(23, 3)), rng.normal(size=(19, 3))
+    member_a, member_b = (rng.random((len(a), 4)) < 0.5).astype(float), (rng.random((len(b), 4)) < 0.5).astype(float)
+    for kernel in ("gaussian", "cubic", "distance"):
+        K, Kaa = kernel_block(kernel, a, b, 1.0), kernel_block(kernel, a, a, 1.0)
+        cross = subset_sums(kernel, a, b, 1.0, member_a, member_b, same=False, chunk=5)
+        within = subset_sums(kernel, a, a, 1.0, member_a, member_a, same=True, chunk=5)
+        for k in range(4):
+            i, j = member_a[:, k] > 0, member_b[:, k] > 0
+            assert cross[k] == pytest.approx(K[np.ix_(i, j)].sum(), rel=1e-12, abs=1e-12)
+            assert within[k] == pytest.approx(Kaa[np.ix_(i, i)].sum(), rel=1e-12, abs=1e-12)
