@@ -55,7 +55,6 @@ References
 from __future__ import annotations
 
 import numbers
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -161,8 +160,6 @@ class DiracGAN:
     clip : float, optional
         WGAN weight clipping: after every discriminator update ψ is clipped
         to :math:`[-c, c]` (the field and Jacobian are unchanged inside).
-    gamma : float, optional
-        Deprecated name of ``weight``.
 
     Notes
     -----
@@ -282,12 +279,7 @@ class DiracGAN:
     (-0.924234, -0.924234)
     """
 
-    def __init__(self, loss="non_saturating", regularizer=None, weight=0.0, clip=None, *, gamma=None):
-        if gamma is not None:  # the old name, kept for a while
-            warnings.warn("DiracGAN(gamma=...) is deprecated: the weight is weight=", DeprecationWarning, stacklevel=2)
-            if weight != 0.0:
-                raise TypeError("pass weight= only (gamma= is its deprecated name)")
-            weight = gamma
+    def __init__(self, loss="non_saturating", regularizer=None, weight=0.0, clip=None):
         self.loss = check_choice(loss, "loss", DIRAC_LOSSES)
         self.regularizer = check_choice(regularizer, "regularizer", DIRAC_REGULARIZERS)
         self.weight = _check_nonnegative(weight, "weight")
@@ -305,11 +297,6 @@ class DiracGAN:
             self._noise, self._noise_weights = np.sqrt(self.weight) * _NOISE_Z, weights / weights.sum()
         else:
             self._noise, self._noise_weights = np.zeros(1), np.ones(1)
-
-    @property
-    def gamma(self):
-        """Deprecated name of :attr:`weight`."""
-        return self.weight
 
     def __repr__(self):
         clip = f", clip={self.clip}" if self.clip is not None else ""

@@ -665,12 +665,3 @@ def test_game_spectrum_refuses_bad_input():
         with pytest.raises(TypeError, match="int seed"):
             game_spectrum(rng=rng)
 
-
-def test_gamma_is_the_deprecated_name_of_the_weight():
-    with pytest.warns(DeprecationWarning, match="weight="):
-        old = DiracGAN("minimax", "r1", gamma=0.3)
-    new = DiracGAN("minimax", "r1", weight=0.3)
-    assert old.weight == new.weight == new.gamma == 0.3  # the attribute too (read by older callers)
-    np.testing.assert_array_equal(old.eigenvalues(), new.eigenvalues())
-    with pytest.raises(TypeError, match="weight= only"):
-        DiracGAN("minimax", "r1", weight=0.3, gamma=0.3)
