@@ -58,6 +58,7 @@ from tqdm.auto import tqdm
 
 from gantheory import distributions
 from gantheory.divergences import discrete, empirical, exact
+from gantheory.divergences._density_estimates import knn_all
 from gantheory._json import json_number
 from gantheory._validation import as_samples
 from gantheory.cli import count, did_you_mean
@@ -90,7 +91,7 @@ class _Skipped(Exception):
 
 def _knn_rows(x, y):
     """The four kNN rows, computed together: each sample indexed once, the JS distance the root of the JSD."""
-    out = empirical._knn_all(x, y, k_kl=1, k_jsd=5)
+    out = knn_all(x, y, k_kl=1, k_jsd=5)
     jsd = out["jsd"]
     return {
         "KL(P||Q)": out["kl_pq"],
