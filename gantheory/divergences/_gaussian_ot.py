@@ -4,7 +4,7 @@ r"""The 2-Wasserstein (Fréchet) distance between Gaussians in any dimension: th
 ``gantheory.divergences.exact.frechet_distance``) returns :math:`W_2^2` between
 :math:`N(\mu_1, \Sigma_1)` and :math:`N(\mu_2, \Sigma_2)`, the FID formula;
 :func:`gantheory.w2` and :func:`gantheory.wp` take their Gaussian case from
-it, and :func:`gantheory.empirical.frechet_distance_from_samples`
+it, and :func:`gantheory.empirical.frechet_distance`
 applies it to sample moments. Numerics only: this module imports nothing from
 the rest of :mod:`gantheory.divergences`.
 
@@ -398,7 +398,7 @@ def frechet_distance(mu1, cov1, mu2, cov2) -> float:
 
     See Also
     --------
-    gantheory.divergences.exact.w2, gantheory.empirical.frechet_distance_from_samples
+    gantheory.divergences.exact.w2, gantheory.empirical.frechet_distance
 
     Examples
     --------
