@@ -677,3 +677,41 @@ def test_each_animation_frame_titles_the_modes_its_samples_cover(tiny_ring, tmp_
     titles.clear()
     plotting.animate_training({"a": _fake_history(tiny_ring, snaps)}, tmp_path / "ring.gif", dpi=20)  # no target: no count
     assert set(titles) == {"a: step 0", "a: step 10", "a: step 20"}
+
+
+# -- fit for a slide ---------------------------------------------------------------------------------------
+
+def test_figure_problems_finds_a_legend_over_data_small_text_text_off_the_figure_and_an_empty_panel():
+    fig = Figure(figsize=(6, 4), layout="constrained")  # not the house layout: nothing moves the legend
+    left, right = fig.subplots(1, 2)
+    x = np.linspace(0, 1, 50)
+    left.plot(x, np.full_like(x, 0.95), label="a line along the top")
+    left.set_ylim(0, 1)
+    left.legend(loc="upper center")
+    left.set_xlabel("x", fontsize=6)
+    right.plot([0.5, 0.52], [0.5, 0.51], "o")
+    right.set_xlim(0, 1), right.set_ylim(0, 1)
+    fig.text(0.9, 0.5, "a note that runs off the right edge")
+    found = plotting.figure_problems(fig)
+    assert any(line.startswith("the legend of") and "'a line along the top'" in line for line in found)
+    assert "text 'x' at 6 pt" in found
+    assert any("runs off the figure" in line for line in found)
+    assert any(line.startswith("the data of") and "2% × 1%" in line for line in found)
+
+
+def test_the_house_layout_moves_a_legend_off_the_data_when_the_figure_is_drawn():
+    def draw(fig, ax):
+        x = np.linspace(0, 1, 50)
+        for y in (0.05, 0.5, 0.95):  # lines along the bottom, the middle and the top: no corner is free
+            ax.plot(x, np.full_like(x, y), label=f"y = {y}")
+        ax.set_ylim(0, 1)
+        ax.legend(loc="upper center")
+        fig.savefig(__import__("io").BytesIO(), format="png")
+        return plotting.figure_problems(fig, draw=False)
+
+    plain = Figure(figsize=(8, 5), layout="constrained")
+    assert draw(plain, plain.subplots())  # left where it was put, the legend covers the top line
+    with plotting._figure() as (fig, ax):
+        pass
+    assert draw(fig, ax) == plotting.figure_problems(fig) == []
+    assert ax.get_ylim()[1] > 1  # headroom above the data, where the legend now sits
