@@ -13,21 +13,36 @@
   rank-deficient covariances (integer factors of rank d/4 and d/2, so the
   float matrices are exactly singular), with the anchors' complex, negative
   or NaN results counted.
+* The ratio table of issue 29, each row ours against its anchor in the same
+  run on the same data: ``gt.frechet_distance`` at d = 2048 against the
+  ``sqrtm`` route (pytorch-fid's formula) on a well-conditioned full-rank
+  pair (sample covariances, n = 4d), a full-rank pair of condition ~1e7
+  (A Aᵀ/d), a nearly singular pair (eigenvalues 1 to 1e-14), sample
+  covariances of n = d/2 points (numerically rank d/2 - 1) and an exactly
+  rank-300 pair; ``gt.empirical.kid`` at 5,000 x 2,048 features (100 subsets
+  of 1,000) against a plain per-subset NumPy loop over the same subsets;
+  ``gt.empirical.mmd_test`` at n = m = 2,000 (2-D, 500 permutations) against
+  the same test recomputing the kernel sums for every permutation (timed on
+  ``--anchor-permutations`` of them and scaled: it is linear in their
+  number). Columns: our time, the anchor's, their ratio, the value
+  difference (relative to tr Σ1 + tr Σ2 for the Fréchet rows).
 * MMD U-statistic (Gaussian kernel) in 2-D at n = m = 2·10⁴: ``gt.empirical.mmd``
   (blocks of rows) against a plain implementation with
   ``scipy.spatial.distance.cdist`` of the three full matrices (one at a time),
   time and peak traced memory (tracemalloc).
 
-Every timing uses the BLAS threads as found (printed first; OpenBLAS with
-one thread per core by default), the three Fréchet routes in the same run
-on the same matrices.
+BLAS threads: ``--threads`` (default 1, set with threadpoolctl), printed
+first with the machine (``lscpu``'s model name, ``os.cpu_count()``).
 
-Usage: ``python benchmarks/bench_eval.py [--quick]`` (``--quick``: d up to 64, n = 5000).
+Usage: ``python benchmarks/bench_eval.py [--quick] [--threads N] [--only ratios]``
+(``--quick``: d up to 64, n = 5000, the ratio table at d = 1024 and 2,000 x 512 features).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import time
 import tracemalloc
 import warnings
@@ -97,6 +112,9 @@ def covariances(kind, d, rng):
         l1, l2 = np.logspace(0, -14, d), np.logspace(0.3, -13, d)
         c1, c2 = Q1 @ np.diag(l1) @ Q1.T, Q2 @ np.diag(l2) @ Q2.T
         return 0.5 * (c1 + c1.T), 0.5 * (c2 + c2.T)
+    if kind == "rank 300":  # exactly rank 300 each (integer factors)
+        A, B = rng.integers(-3, 4, size=(d, 300)).astype(float), rng.integers(-3, 4, size=(d, 300)).astype(float)
+        return A @ A.T, B @ B.T
     # rank deficient, exactly: integer factors
     A, B = rng.integers(-3, 4, size=(d, max(1, d // 4))).astype(float), rng.integers(-3, 4, size=(d, max(1, d // 2))).astype(float)
     return A @ A.T, B @ B.T
@@ -193,6 +211,77 @@ def bench_mmd(n):
     print(f"relative difference {abs(ours - plain) / abs(plain):.1e}; memory goal <= 256 MiB: {'met' if m_ours <= 256 else 'MISSED'}")
 
 
+def plain_kid_loop(x, y, n_subsets, size, seed):
+    """The anchor: a plain NumPy loop over subsets (drawn as gt.empirical.kid draws them), three cubic-kernel matrices each.
+
+    The cube as two products, as gantheory computes it: ``** 3`` (as clean-fid writes it) calls pow() per entry and would slow the anchor.
+    """
+    gen, d, values = np.random.default_rng(seed), x.shape[1], np.empty(n_subsets)
+    for k in range(n_subsets):
+        xs, ys = x[gen.choice(len(x), size, replace=False)], y[gen.choice(len(y), size, replace=False)]
+        kxx, kyy, kxy = ((a @ b.T / d + 1.0) for a, b in ((xs, xs), (ys, ys), (xs, ys)))
+        kxx, kyy, kxy = kxx * kxx * kxx, kyy * kyy * kyy, kxy * kxy * kxy
+        values[k] = (kxx.sum() - np.trace(kxx) + kyy.sum() - np.trace(kyy)) / (size * (size - 1)) - 2.0 * kxy.mean()
+    return float(values.mean())
+
+
+def recomputing_mmd_test(x, y, bandwidth, n_permutations, seed):
+    """The anchor: the permutation test recomputing the U-statistic's kernel sums for every relabelling (returns the count of T_b >= T)."""
+    z, n = np.vstack([x, y]), len(x)
+    observed = gt.empirical.mmd(x, y, bandwidth=bandwidth)
+    gen = np.random.default_rng(seed)
+    exceed = 0
+    for _ in range(n_permutations):
+        perm = gen.permutation(len(z))
+        exceed += gt.empirical.mmd(z[perm[:n]], z[perm[n:]], bandwidth=bandwidth) >= observed
+    return observed, exceed
+
+
+def bench_ratios(quick, anchor_permutations):
+    d = 1024 if quick else 2048
+    print(f"\nIssue 29's ratio table (one run; the anchor on the same data in the same run; time in s)")
+    print(f"{'what':>44} {'ours':>8} {'anchor':>8} {'ratio':>7}  value difference")
+    warm = covariances("full rank", 256, np.random.default_rng(0))  # load and warm both routes' LAPACK paths first
+    gt.frechet_distance(np.zeros(256), *warm[:1], np.zeros(256), warm[1])
+    pytorch_fid_formula(np.zeros(256), warm[0], np.zeros(256), warm[1])
+    for kind in ("sample, n = 4d", "full rank", "near singular", "sample, n = d/2", "rank 300"):
+        rng = np.random.default_rng(d)
+        c1, c2 = covariances(kind, d, rng)
+        mu1, mu2 = rng.normal(size=d), rng.normal(size=d)
+        ours, t_ours = timed(lambda: gt.frechet_distance(mu1, c1, mu2, c2), 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            (fid, imag), t_fid = timed(lambda: pytorch_fid_formula(mu1, c1, mu2, c2), 1)
+        scale = np.trace(c1) + np.trace(c2)
+        note = f" (sqrtm's imaginary part {imag:.1e} dropped)" if imag else ""
+        print(f"{'Fréchet d = ' + str(d) + ', ' + kind:>44} {t_ours:8.2f} {t_fid:8.2f} {t_fid / t_ours:6.1f}x  {abs(ours - fid) / scale:.1e} of tr S1 + tr S2{note}")
+    n, dim, n_subsets, size = (2000, 512, 50, 500) if quick else (5000, 2048, 100, 1000)
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(n, dim)), rng.normal(0.05, 1.0, size=(n, dim))
+    ours, t_ours = timed(lambda: gt.empirical.kid(x, y, n_subsets=n_subsets, subset_size=size, rng=3).value, 1)
+    plain, t_plain = timed(lambda: plain_kid_loop(x, y, n_subsets, size, 3), 1)
+    print(f"{f'KID {n} x {dim}, {n_subsets} subsets of {size}':>44} {t_ours:8.2f} {t_plain:8.2f} {t_plain / t_ours:6.1f}x  {abs(ours - plain) / abs(plain):.1e} relative ({ours:.10g})")
+    n, permutations = (1000, 200) if quick else (2000, 500)
+    x, y = rng.normal(size=(n, 2)), rng.normal(0.05, 1.0, size=(n, 2))
+    result, t_ours = timed(lambda: gt.empirical.mmd_test(x, y, n_permutations=permutations, rng=3), 1)
+    (observed, _), t_anchor = timed(lambda: recomputing_mmd_test(x, y, result.bandwidth, anchor_permutations, 3), 1)
+    t_scaled = t_anchor * permutations / anchor_permutations
+    print(
+        f"{f'mmd_test n = m = {n}, {permutations} permutations':>44} {t_ours:8.2f} {t_scaled:8.2f} {t_scaled / t_ours:6.1f}x  "
+        f"statistic {abs(result.statistic - observed) / abs(observed):.1e} relative (anchor timed on {anchor_permutations} permutations, scaled)"
+    )
+
+
+def machine():
+    """The CPU model (lscpu) and os.cpu_count()."""
+    try:
+        lines = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout.splitlines()
+        model = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("Model name")), "unknown CPU")
+    except OSError:
+        model = "unknown CPU"
+    return f"machine: {model}, os.cpu_count() = {os.cpu_count()}"
+
+
 def blas_threads():
     """The BLAS libraries and their thread counts, as threadpoolctl reports them (every timing uses them as found)."""
     try:
@@ -205,13 +294,23 @@ def blas_threads():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="d up to 64 and n = 5000")
+    parser.add_argument("--quick", action="store_true", help="d up to 64 and n = 5000; the ratio table at smaller sizes")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads (threadpoolctl; default 1)")
+    parser.add_argument("--only", choices=("ratios",), help="only the ratio table of issue 29")
+    parser.add_argument("--anchor-permutations", type=int, default=50, help="permutations the recomputing mmd_test anchor is timed on")
     args = parser.parse_args()
-    print(blas_threads())
-    if mp is not None:
-        bench_frechet_accuracy()
-    bench_frechet_time((2, 64) if args.quick else (2, 64, 2048))
-    bench_mmd(5000 if args.quick else 20000)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(args.threads):
+        print(machine())
+        print(blas_threads())
+        bench_ratios(args.quick, args.anchor_permutations)
+        if args.only:
+            return
+        if mp is not None:
+            bench_frechet_accuracy()
+        bench_frechet_time((2, 64) if args.quick else (2, 64, 2048))
+        bench_mmd(5000 if args.quick else 20000)
 
 
 if __name__ == "__main__":
