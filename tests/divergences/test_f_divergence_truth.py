@@ -19,8 +19,15 @@ import gantheory as gt
 from gantheory.divergences._laws import AccuracyWarning
 from gantheory.divergences.f_divergences import f_divergence
 
-mp.mp.dps = 30
 RTOL = 1e-8
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _thirty_digits():
+    """mpmath at 30 digits for this module only (the setting is global: restore it for the other modules)."""
+    with mp.workdps(30):
+        yield
+
 # the long versions (300 and 60 examples, several minutes) run when asked: GANTHEORY_LONG=1 python -m pytest -m slow
 long_run = pytest.mark.skipif(os.environ.get("GANTHEORY_LONG") != "1", reason="set GANTHEORY_LONG=1 for the long property runs")
 
