@@ -213,7 +213,7 @@ FAST_RTOL = 1e-8
 
 
 def _pivoted_factor(cov):
-    r"""``(L, perm, rank)`` with :math:`\Sigma_{pp} \approx LL^\top`, ``L`` lower triangular with zero columns past ``rank``; None when unsure.
+    r"""``(L, perm, rank)`` with :math:`\Sigma_{pp} \approx LL^\top`, ``L``'s lower triangle, zero in the columns past ``rank`` (its upper triangle is not zeroed); None when unsure.
 
     Cholesky when every pivot is above :math:`d\varepsilon\max_i\Sigma_{ii}`
     (``perm`` None, ``rank`` d); else LAPACK's pivoted Cholesky ``pstrf``,
@@ -243,8 +243,8 @@ def _pivoted_factor(cov):
     if info < 0:
         return None
     perm = piv - 1
-    L = np.tril(c)
-    L[:, rank:] = 0.0
+    L = c  # its lower triangle: the factor in the first rank columns, the trailing block zeroed (sygst reads no other entry)
+    L[rank:, rank:] = 0.0
     trailing = cov[np.ix_(perm[rank:], perm[rank:])] - L[rank:, :rank] @ L[rank:, :rank].T
     if trailing.size and float(np.linalg.norm(trailing)) > math.sqrt(d) * resolution:
         return None
@@ -310,7 +310,7 @@ def _unpermuted(L, perm, rank):
     if perm is None:
         return L
     B = np.empty((L.shape[0], rank))
-    B[perm] = L[:, :rank]
+    B[perm] = np.tril(L[:, :rank])
     return B
 
 
