@@ -239,7 +239,7 @@ def recomputing_mmd_test(x, y, bandwidth, n_permutations, seed):
 
 def bench_ratios(quick, anchor_permutations):
     d = 1024 if quick else 2048
-    print(f"\nIssue 29's ratio table (one run; the anchor on the same data in the same run; time in s)")
+    print("\nIssue 29's ratio table (one run; the anchor on the same data in the same run; time in s)")
     print(f"{'what':>44} {'ours':>8} {'anchor':>8} {'ratio':>7}  value difference")
     warm = covariances("full rank", 256, np.random.default_rng(0))  # load and warm both routes' LAPACK paths first
     gt.frechet_distance(np.zeros(256), *warm[:1], np.zeros(256), warm[1])
