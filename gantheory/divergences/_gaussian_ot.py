@@ -386,8 +386,14 @@ def frechet_distance(mu1, cov1, mu2, cov2) -> float:
     of ``sqrtm``'s Schur form) lose half the digits near zero: on
     rank-deficient covariances this route keeps ~1e-15 relative accuracy where
     the ``sqrtm`` route has ~1e-8, and never returns a complex or negative
-    value. Timing at d = 2048: see ``benchmarks/bench_eval.py`` and the
-    README. O(d^3) time, O(d^2) memory. The result
+    value. At d = 2048 on one BLAS thread (three runs of
+    ``benchmarks/bench_eval.py --only ratios`` on a busy 2-core machine) it
+    took 10.4-14.0x less time than pytorch-fid's ``sqrtm`` formula on
+    full-rank pairs (about 1 s), 11-24x on singular ones (sample covariances
+    of d/2 points, rank 300), and 7.9-9.6x on a nearly singular pair
+    (eigenvalues down to 1e-14), where the bound sends it to the SVD; the
+    values agree with the accurate route to ~1e-15 of the traces. O(d^3)
+    time, O(d^2) memory. The result
     still subtracts traces: when the two Gaussians nearly agree its absolute
     error is about :math:`\varepsilon\,d\,\operatorname{tr}\Sigma`.
 
