@@ -150,7 +150,9 @@ def bench_w1_general(cases):
             print(f"| {kind} | {label} | {n} x {m} | {times[0]:.3f} | n/a | n/a | n/a | {values[0]:.9f} | n/a |")
             continue
         rel = abs(values[0] - values[2]) / values[2]
-        print(f"| {kind} | {label} | {n} x {m} | {times[0]:.3f} | {times[1]:.3f} | {times[2]:.3f} | {times[0] / times[2]:.0f} | {values[0]:.9f} | {rel:.1e} |")
+        print(
+            f"| {kind} | {label} | {n} x {m} | {times[0]:.3f} | {times[1]:.3f} | {times[2]:.3f} | {times[0] / times[2]:.0f} | {values[0]:.9f} | {rel:.1e} |"
+        )
 
 
 def bench_cubature():
@@ -166,7 +168,11 @@ def bench_cubature():
     R8, R32, G5 = gt.ring_of_gaussians(8), gt.ring_of_gaussians(32), gt.grid_of_gaussians(5)
     jsd_32_8 = 0.5 * math.log(8 / 5) + 0.5 * (0.25 * math.log(2 / 5) + 0.75 * math.log(2))
     cases = [
-        ("kl(Mixture([A]), MVN(0, diag(2500, 1))), ridge rho = 0.99999", lambda: gt.kl(gt.Mixture([A], [1.0]), wide), 9.322114647639537),
+        (
+            "kl(Mixture([A]), MVN(0, diag(2500, 1))), ridge rho = 0.99999",
+            lambda: gt.kl(gt.Mixture([A], [1.0]), wide),
+            9.322114647639537,
+        ),
         ("tv(A/2 + B/2, A), ridges 100 apart", lambda: gt.tv(gt.Mixture([A, B], [0.5, 0.5]), A), 0.5),
         ("kl(N(0, I), ring(8))", lambda: gt.kl(N, R8), 1386.510662581996),  # nested polar quadrature, 16-fold symmetry
         ("kl(ring(8), ring(32))", lambda: gt.kl(R8, R32), math.log(4.0)),
@@ -187,7 +193,9 @@ def bench_cubature():
             value, t, peak = traced(f)
         warned = "; ".join(str(w.message).split(" after")[0] for w in caught) or "none"
         error = f"{abs(value - truth):.1e}" if truth is not None else "n/a"
-        print(f"| {label} | {value:.12g} | {truth if truth is not None else 'n/a'} | {error} | {t:.2f} | {peak:.0f} | {warned} |")
+        print(
+            f"| {label} | {value:.12g} | {truth if truth is not None else 'n/a'} | {error} | {t:.2f} | {peak:.0f} | {warned} |"
+        )
 
 
 def bench_energy(sizes):
@@ -214,7 +222,9 @@ def bench_energy(sizes):
             dcor_cols = f"~{est:.0f} (n^2 from 5,000, not run) | ~{3 * 8 * n * n / 2**20:.0f} (3 matrices) | ~{est / t_ours:.0f}"
         else:
             dcor_cols = "n/a | n/a | n/a"
-        print(f"| {n} | {t_ours:.3f} | {m_ours:.0f} | {dcor_cols} | {t_full:.2f} | {m_full:.0f} | {t_full / t_ours:.1f} | {abs(ours - ref):.1e} |")
+        print(
+            f"| {n} | {t_ours:.3f} | {m_ours:.0f} | {dcor_cols} | {t_full:.2f} | {m_full:.0f} | {t_full / t_ours:.1f} | {abs(ours - ref):.1e} |"
+        )
 
 
 def bench_knn(sizes):
@@ -241,9 +251,17 @@ def main():
         bench_knn([10**4])
     else:
         bench_w1([100, 300, 1000, 2000])
-        bench_w1_general([("uniform", 500, 333, False, 3), ("uniform", 1500, 1000, False, 2), ("uniform", 300, 300, True, 3),
-                          ("uniform", 1000, 1000, True, 2), ("gauss", 500, 333, False, 3), ("gauss", 1500, 1000, False, 1),
-                          ("gauss", 1000, 1000, True, 1)])  # fmt: skip
+        bench_w1_general(
+            [
+                ("uniform", 500, 333, False, 3),
+                ("uniform", 1500, 1000, False, 2),
+                ("uniform", 300, 300, True, 3),
+                ("uniform", 1000, 1000, True, 2),
+                ("gauss", 500, 333, False, 3),
+                ("gauss", 1500, 1000, False, 1),
+                ("gauss", 1000, 1000, True, 1),
+            ]
+        )
         bench_cubature()
         bench_energy([1000, 5000, 20000])
         bench_knn([10**4, 10**5])

@@ -148,7 +148,9 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=2.0, help="length of one timed run")
     parser.add_argument("--repeats", type=int, default=4, help="timed rounds per entry (the best is kept)")
     parser.add_argument("--batches", type=int, nargs="+", default=[256, 4096])
-    parser.add_argument("--threads", default="1", help="threads for NumPy's BLAS and for PyTorch (both the same), or 'default'")
+    parser.add_argument(
+        "--threads", default="1", help="threads for NumPy's BLAS and for PyTorch (both the same), or 'default'"
+    )
     args = parser.parse_args(argv)
     try:
         import torch
@@ -156,11 +158,14 @@ def main(argv=None):
         torch = None
         print("PyTorch is not installed (pip install torch==2.13.0): timing ours only")
     header = f"{'batch':>6} | {'torch f32':>10} | {'ours f32':>10} | {'ours f64':>10} | {'f32 ours/torch':>14} | {'f64 ours/torch f32':>18}"
-    print(f"tiny GAN (G 2-64-64-2, D 2-64-64-1, ReLU, Adam, 1 D + 1 G step), iterations/s, best of {args.repeats} x {args.seconds:g} s")
+    print(
+        f"tiny GAN (G 2-64-64-2, D 2-64-64-1, ReLU, Adam, 1 D + 1 G step), iterations/s, best of {args.repeats} x {args.seconds:g} s"
+    )
     if torch is not None and os.environ.get("OMP_NUM_THREADS"):
         torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
     print(
-        f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else "")
+        f"numpy {np.__version__}"
+        + (f", torch {torch.__version__}" if torch else "")
         + f"; threads: {args.threads} (torch uses {torch.get_num_threads() if torch else '-'}); "
         + f"{os.cpu_count()} CPUs, {platform.machine()}"
     )
@@ -174,7 +179,9 @@ def main(argv=None):
         ours32, ours64 = rates[:2]
         if torch is not None:
             ref = rates[2]
-            print(f"{batch:>6} | {ref:>10.0f} | {ours32:>10.0f} | {ours64:>10.0f} | {ours32 / ref:>14.2f} | {ours64 / ref:>18.2f}")
+            print(
+                f"{batch:>6} | {ref:>10.0f} | {ours32:>10.0f} | {ours64:>10.0f} | {ours32 / ref:>14.2f} | {ours64 / ref:>18.2f}"
+            )
         else:
             print(f"{batch:>6} | {'-':>10} | {ours32:>10.0f} | {ours64:>10.0f} | {'-':>14} | {'-':>18}")
 

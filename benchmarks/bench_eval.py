@@ -101,7 +101,9 @@ def mp_frechet(mu1, cov1, mu2, cov2):
 
 def covariances(kind, d, rng):
     if kind == "sample, n = 4d":  # well conditioned (condition number about 9)
-        return tuple(np.cov(rng.normal(size=(4 * d, d)) @ np.diag(np.linspace(1.0, 2.0, d)), rowvar=False) for _ in range(2))
+        return tuple(
+            np.cov(rng.normal(size=(4 * d, d)) @ np.diag(np.linspace(1.0, 2.0, d)), rowvar=False) for _ in range(2)
+        )
     if kind == "sample, n = d/2":  # numerically rank deficient, as FID from fewer images than features
         return tuple(np.cov(rng.normal(size=(max(2, d // 2), d)), rowvar=False) for _ in range(2))
     if kind == "full rank":
@@ -116,7 +118,10 @@ def covariances(kind, d, rng):
         A, B = rng.integers(-3, 4, size=(d, 300)).astype(float), rng.integers(-3, 4, size=(d, 300)).astype(float)
         return A @ A.T, B @ B.T
     # rank deficient, exactly: integer factors
-    A, B = rng.integers(-3, 4, size=(d, max(1, d // 4))).astype(float), rng.integers(-3, 4, size=(d, max(1, d // 2))).astype(float)
+    A, B = (
+        rng.integers(-3, 4, size=(d, max(1, d // 4))).astype(float),
+        rng.integers(-3, 4, size=(d, max(1, d // 2))).astype(float),
+    )
     return A @ A.T, B @ B.T
 
 
@@ -130,7 +135,9 @@ def timed(f, repeat):
 
 
 def bench_frechet_accuracy(d=8, seeds=5):
-    print(f"\nFréchet distance: relative error against mpmath (50 digits), d = {d}, {seeds} seeds each (max over seeds)")
+    print(
+        f"\nFréchet distance: relative error against mpmath (50 digits), d = {d}, {seeds} seeds each (max over seeds)"
+    )
     print(f"{'covariances':>15} {'ours':>10} {'pytorch-fid':>12} {'POT':>10}  anchors' failures")
     for kind in ("full rank", "near singular", "rank deficient"):
         errs = {"ours": [], "fid": [], "pot": []}
@@ -155,12 +162,16 @@ def bench_frechet_accuracy(d=8, seeds=5):
             assert ours >= 0.0 and np.isfinite(ours)
             for name, v in (("ours", ours), ("fid", fid), ("pot", pot)):
                 errs[name].append(abs(v - ref) / ref if np.isfinite(v) else np.inf)
-        print(f"{kind:>15} {max(errs['ours']):10.1e} {max(errs['fid']):12.1e} {max(errs['pot']):10.1e}  {', '.join(sorted(set(failures))) or '-'}")
+        print(
+            f"{kind:>15} {max(errs['ours']):10.1e} {max(errs['fid']):12.1e} {max(errs['pot']):10.1e}  {', '.join(sorted(set(failures))) or '-'}"
+        )
 
 
 def bench_frechet_time(dims):
     print("\nFréchet distance: time (s, best of repeats), ours vs pytorch-fid's sqrtm formula vs POT")
-    print(f"{'d':>6} {'covariances':>16} {'ours':>9} {'pytorch-fid':>12} {'POT':>9} {'fid/ours':>9}  values (ours, fid, POT)")
+    print(
+        f"{'d':>6} {'covariances':>16} {'ours':>9} {'pytorch-fid':>12} {'POT':>9} {'fid/ours':>9}  values (ours, fid, POT)"
+    )
     for d in dims:
         repeat = 3 if d <= 64 else 2
         for kind in ("sample, n = 4d", "full rank", "sample, n = d/2", "rank deficient"):
@@ -172,14 +183,20 @@ def bench_frechet_time(dims):
                 warnings.simplefilter("ignore")
                 (fid, _), t_fid = timed(lambda: pytorch_fid_formula(mu1, c1, mu2, c2), repeat)
             pot, t_pot = timed(lambda: pot_formula(mu1, c1, mu2, c2), repeat) if ot is not None else (np.nan, np.nan)
-            print(f"{d:>6} {kind:>16} {t_ours:9.4f} {t_fid:12.4f} {t_pot:9.4f} {t_fid / t_ours:9.1f}  {ours:.10g}, {fid:.10g}, {pot:.10g}")
+            print(
+                f"{d:>6} {kind:>16} {t_ours:9.4f} {t_fid:12.4f} {t_pot:9.4f} {t_fid / t_ours:9.1f}  {ours:.10g}, {fid:.10g}, {pot:.10g}"
+            )
 
 
 def plain_mmd_u(x, y, bandwidth):
     """The U-statistic from the three full kernel matrices (cdist), one at a time."""
     n, m = len(x), len(y)
     total = 0.0
-    for a, b, w, same in ((x, x, 1.0 / (n * (n - 1)), True), (y, y, 1.0 / (m * (m - 1)), True), (x, y, -2.0 / (n * m), False)):
+    for a, b, w, same in (
+        (x, x, 1.0 / (n * (n - 1)), True),
+        (y, y, 1.0 / (m * (m - 1)), True),
+        (x, y, -2.0 / (n * m), False),
+    ):
         K = cdist(a, b, "sqeuclidean")
         K *= -0.5 / bandwidth**2
         np.exp(K, out=K)
@@ -208,7 +225,9 @@ def bench_mmd(n):
     print(f"{'':>22} {'time (s)':>9} {'peak (MiB)':>11}  value")
     print(f"{'gt.empirical.mmd':>22} {t_ours:9.2f} {m_ours:11.1f}  {ours:.12g}")
     print(f"{'plain cdist':>22} {t_plain:9.2f} {m_plain:11.1f}  {plain:.12g}")
-    print(f"relative difference {abs(ours - plain) / abs(plain):.1e}; memory goal <= 256 MiB: {'met' if m_ours <= 256 else 'MISSED'}")
+    print(
+        f"relative difference {abs(ours - plain) / abs(plain):.1e}; memory goal <= 256 MiB: {'met' if m_ours <= 256 else 'MISSED'}"
+    )
 
 
 def plain_kid_loop(x, y, n_subsets, size, seed):
@@ -254,13 +273,17 @@ def bench_ratios(quick, anchor_permutations):
             (fid, imag), t_fid = timed(lambda: pytorch_fid_formula(mu1, c1, mu2, c2), 1)
         scale = np.trace(c1) + np.trace(c2)
         note = f" (sqrtm's imaginary part {imag:.1e} dropped)" if imag else ""
-        print(f"{'Fréchet d = ' + str(d) + ', ' + kind:>44} {t_ours:8.2f} {t_fid:8.2f} {t_fid / t_ours:6.1f}x  {abs(ours - fid) / scale:.1e} of tr S1 + tr S2{note}")
+        print(
+            f"{'Fréchet d = ' + str(d) + ', ' + kind:>44} {t_ours:8.2f} {t_fid:8.2f} {t_fid / t_ours:6.1f}x  {abs(ours - fid) / scale:.1e} of tr S1 + tr S2{note}"
+        )
     n, dim, n_subsets, size = (2000, 512, 50, 500) if quick else (5000, 2048, 100, 1000)
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(n, dim)), rng.normal(0.05, 1.0, size=(n, dim))
     ours, t_ours = timed(lambda: gt.empirical.kid(x, y, n_subsets=n_subsets, subset_size=size, rng=3).value, 1)
     plain, t_plain = timed(lambda: plain_kid_loop(x, y, n_subsets, size, 3), 1)
-    print(f"{f'KID {n} x {dim}, {n_subsets} subsets of {size}':>44} {t_ours:8.2f} {t_plain:8.2f} {t_plain / t_ours:6.1f}x  {abs(ours - plain) / abs(plain):.1e} relative ({ours:.10g})")
+    print(
+        f"{f'KID {n} x {dim}, {n_subsets} subsets of {size}':>44} {t_ours:8.2f} {t_plain:8.2f} {t_plain / t_ours:6.1f}x  {abs(ours - plain) / abs(plain):.1e} relative ({ours:.10g})"
+    )
     n, permutations = (1000, 200) if quick else (2000, 500)
     x, y = rng.normal(size=(n, 2)), rng.normal(0.05, 1.0, size=(n, 2))
     result, t_ours = timed(lambda: gt.empirical.mmd_test(x, y, n_permutations=permutations, rng=3), 1)
@@ -288,16 +311,22 @@ def blas_threads():
         from threadpoolctl import threadpool_info
     except ImportError:
         return "BLAS threads: unknown (threadpoolctl not installed)"
-    found = sorted({f"{i['internal_api']} {i['num_threads']} threads" for i in threadpool_info() if i.get("user_api") == "blas"})
+    found = sorted(
+        {f"{i['internal_api']} {i['num_threads']} threads" for i in threadpool_info() if i.get("user_api") == "blas"}
+    )
     return "BLAS: " + (", ".join(found) or "none found")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="d up to 64 and n = 5000; the ratio table at smaller sizes")
+    parser.add_argument(
+        "--quick", action="store_true", help="d up to 64 and n = 5000; the ratio table at smaller sizes"
+    )
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads (threadpoolctl; default 1)")
     parser.add_argument("--only", choices=("ratios",), help="only the ratio table of issue 29")
-    parser.add_argument("--anchor-permutations", type=int, default=50, help="permutations the recomputing mmd_test anchor is timed on")
+    parser.add_argument(
+        "--anchor-permutations", type=int, default=50, help="permutations the recomputing mmd_test anchor is timed on"
+    )
     args = parser.parse_args()
     from threadpoolctl import threadpool_limits
 

@@ -63,7 +63,9 @@ TARGET = gt.ring_of_gaussians(8)
 
 def ours(batch, steps, log_every, dtype=np.float64):
     """One call of ``gt.gan.train`` for ``steps`` steps."""
-    return lambda: gt.gan.train(TARGET, batch_size=batch, steps=steps, log_every=log_every, snapshot_every=0, dtype=dtype, progress=False)
+    return lambda: gt.gan.train(
+        TARGET, batch_size=batch, steps=steps, log_every=log_every, snapshot_every=0, dtype=dtype, progress=False
+    )
 
 
 def reference(iteration, steps):
@@ -89,14 +91,25 @@ def best_rates(contenders, steps, repeats, clock=time.process_time):
 
 def defaults_table(steps=2000, batch_size=256, seeds=(0, 1, 2)):
     """Print the sliced W1 at step 0 -> the end for each loss with its defaults, per seed, with the CPU time per run."""
-    print(f"each loss with its defaults (gt.gan.LOSS_DEFAULTS), {steps} steps, batch {batch_size}: sliced W1 step 0 -> {steps}")
+    print(
+        f"each loss with its defaults (gt.gan.LOSS_DEFAULTS), {steps} steps, batch {batch_size}: sliced W1 step 0 -> {steps}"
+    )
     for name, target in (("ring", gt.ring_of_gaussians(8)), ("grid", gt.grid_of_gaussians(5))):
         for loss in gt.gan.LOSSES:
             cells, cpu = [], 0.0
             for rng in seeds:
                 start = time.process_time()
-                h = gt.gan.train(target, loss=loss, steps=steps, batch_size=batch_size, log_every=steps, snapshot_every=0,
-                                 grid_size=4, rng=rng, progress=False)  # fmt: skip
+                h = gt.gan.train(
+                    target,
+                    loss=loss,
+                    steps=steps,
+                    batch_size=batch_size,
+                    log_every=steps,
+                    snapshot_every=0,
+                    grid_size=4,
+                    rng=rng,
+                    progress=False,
+                )
                 cpu += time.process_time() - start
                 first, last = h.metrics["sliced_w1"][[0, -1]]
                 cells.append(f"{first:.3f} -> {last:.3f}" + ("" if h.stopped == "completed" else f" ({h.stopped})"))
@@ -107,10 +120,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed rounds per entry (the best is kept)")
     parser.add_argument("--batches", type=int, nargs="+", default=[256, 4096])
-    parser.add_argument("--steps", type=int, nargs="+", default=[1000, 100], help="steps per timed run, one per batch size")
-    parser.add_argument("--threads", default="1", help="threads for NumPy's BLAS and for PyTorch (both the same), or 'default'")
-    parser.add_argument("--clock", choices=["cpu", "wall"], default=None, help="cpu (process time; default with one thread) or wall")
-    parser.add_argument("--defaults", action="store_true", help="measure what each loss's defaults reach on the ring and the grid instead")
+    parser.add_argument(
+        "--steps", type=int, nargs="+", default=[1000, 100], help="steps per timed run, one per batch size"
+    )
+    parser.add_argument(
+        "--threads", default="1", help="threads for NumPy's BLAS and for PyTorch (both the same), or 'default'"
+    )
+    parser.add_argument(
+        "--clock", choices=["cpu", "wall"], default=None, help="cpu (process time; default with one thread) or wall"
+    )
+    parser.add_argument(
+        "--defaults",
+        action="store_true",
+        help="measure what each loss's defaults reach on the ring and the grid instead",
+    )
     args = parser.parse_args(argv)
     if args.defaults:
         defaults_table()
@@ -124,18 +147,27 @@ def main(argv=None):
         print("PyTorch is not installed (pip install torch==2.13.0): timing ours only")
     if torch is not None and os.environ.get("OMP_NUM_THREADS"):
         torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
-    print(f"gt.gan.train on ring_of_gaussians(8) (G 2-64-64-2, D 2-64-64-1, ReLU, Adam, non-saturating), iterations/s, best of {args.repeats}, {clock_name} clock")
     print(
-        f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else "")
+        f"gt.gan.train on ring_of_gaussians(8) (G 2-64-64-2, D 2-64-64-1, ReLU, Adam, non-saturating), iterations/s, best of {args.repeats}, {clock_name} clock"
+    )
+    print(
+        f"numpy {np.__version__}"
+        + (f", torch {torch.__version__}" if torch else "")
         + f"; threads: {args.threads} (torch uses {torch.get_num_threads() if torch else '-'}); {os.cpu_count()} CPUs, {platform.machine()}"
-    )  # fmt: skip
-    header = (f"{'batch':>6} | {'ours f64':>8} | {'f64 log100':>10} | {'log cost':>8} | {'ours f32':>8} | {'bare f32':>8} | "
-              f"{'torch f64':>9} | {'torch f32':>9} | {'f64 ours/torch':>14} | {'f32 ours/torch':>14}")  # fmt: skip
+    )
+    header = (
+        f"{'batch':>6} | {'ours f64':>8} | {'f64 log100':>10} | {'log cost':>8} | {'ours f32':>8} | {'bare f32':>8} | "
+        f"{'torch f64':>9} | {'torch f32':>9} | {'f64 ours/torch':>14} | {'f32 ours/torch':>14}"
+    )
     print(header)
     print("-" * len(header))
     for batch, steps in zip(args.batches, args.steps * len(args.batches)):
-        contenders = [ours(batch, steps, 0), ours(batch, steps, 100), ours(batch, steps, 0, np.float32),
-                      reference(ours_setup(batch, np.float32), steps)]  # fmt: skip
+        contenders = [
+            ours(batch, steps, 0),
+            ours(batch, steps, 100),
+            ours(batch, steps, 0, np.float32),
+            reference(ours_setup(batch, np.float32), steps),
+        ]
         if torch is not None:
             contenders += [reference(torch_setup(batch, dt), steps) for dt in (torch.float64, torch.float32)]
         rates = best_rates(contenders, steps, args.repeats, clock)

@@ -45,7 +45,9 @@ def main():
     import cupy as cp
 
     sync = cp.cuda.Device().synchronize
-    print(f"numpy {np.__version__}, cupy {cp.__version__}, device {cp.cuda.runtime.getDeviceProperties(0)['name'].decode()}")
+    print(
+        f"numpy {np.__version__}, cupy {cp.__version__}, device {cp.cuda.runtime.getDeviceProperties(0)['name'].decode()}"
+    )
     print(f"{'what':<32} | {'numpy s':>9} | {'cupy s':>9} | {'numpy/cupy':>10} | agreement")
     rng = np.random.default_rng(0)
 
@@ -53,14 +55,18 @@ def main():
     xd, yd = cp.asarray(x), cp.asarray(y)
     a, b = gt.empirical.w1(x, y), gt.empirical.w1(xd, yd)
     t_np, t_cp = best_time(lambda: gt.empirical.w1(x, y)), best_time(lambda: gt.empirical.w1(xd, yd), sync=sync)
-    print(f"{'1-D W1, n = 10^7':<32} | {t_np:>9.4f} | {t_cp:>9.4f} | {t_np / t_cp:>10.1f} | {abs(a - b) / abs(a):.1e} rel")
+    print(
+        f"{'1-D W1, n = 10^7':<32} | {t_np:>9.4f} | {t_cp:>9.4f} | {t_np / t_cp:>10.1f} | {abs(a - b) / abs(a):.1e} rel"
+    )
 
     x, y = rng.standard_normal((20_000, 2)), rng.standard_normal((20_000, 2)) + 0.5
     xd, yd = cp.asarray(x), cp.asarray(y)
     a, b = gt.empirical.energy_distance(x, y), gt.empirical.energy_distance(xd, yd)
     t_np = best_time(lambda: gt.empirical.energy_distance(x, y), repeats=2)
     t_cp = best_time(lambda: gt.empirical.energy_distance(xd, yd), sync=sync)
-    print(f"{'2-D energy distance, n = 2*10^4':<32} | {t_np:>9.4f} | {t_cp:>9.4f} | {t_np / t_cp:>10.1f} | {abs(a - b) / abs(a):.1e} rel")
+    print(
+        f"{'2-D energy distance, n = 2*10^4':<32} | {t_np:>9.4f} | {t_cp:>9.4f} | {t_np / t_cp:>10.1f} | {abs(a - b) / abs(a):.1e} rel"
+    )
 
     sys.path.insert(0, __file__.rsplit("/", 1)[0])
     from bench_autograd import ours_setup

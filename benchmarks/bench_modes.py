@@ -67,13 +67,35 @@ def linear_decay_adam(steps, betas=(0.5, 0.999), final=0.0):
 # schedule option; this factory is passed as its optimizer). Only the classifier losses without unrolling take it.
 GOAL_STEPS = 20000
 GOAL_METHODS = {
-    "non-saturating, lr 1e-3 -> 0": {"loss": "non_saturating", "lr": 1e-3, "steps": GOAL_STEPS, "optimizer": linear_decay_adam(GOAL_STEPS)},
-    "PacGAN-2, lr 1e-3 -> 0": {"loss": "non_saturating", "pack": 2, "lr": 1e-3, "steps": GOAL_STEPS, "optimizer": linear_decay_adam(GOAL_STEPS)},
-    "minibatch-std, lr 1e-3 -> 0": {"loss": "non_saturating", "minibatch_std": True, "lr": 1e-3, "steps": GOAL_STEPS,
-                                    "optimizer": linear_decay_adam(GOAL_STEPS)},
-    "minibatch-std + R1 0.3, lr 1e-3 -> 0": {"loss": "non_saturating", "minibatch_std": True, "r1": 0.3, "lr": 1e-3,
-                                             "steps": GOAL_STEPS, "optimizer": linear_decay_adam(GOAL_STEPS)},
-}  # fmt: skip
+    "non-saturating, lr 1e-3 -> 0": {
+        "loss": "non_saturating",
+        "lr": 1e-3,
+        "steps": GOAL_STEPS,
+        "optimizer": linear_decay_adam(GOAL_STEPS),
+    },
+    "PacGAN-2, lr 1e-3 -> 0": {
+        "loss": "non_saturating",
+        "pack": 2,
+        "lr": 1e-3,
+        "steps": GOAL_STEPS,
+        "optimizer": linear_decay_adam(GOAL_STEPS),
+    },
+    "minibatch-std, lr 1e-3 -> 0": {
+        "loss": "non_saturating",
+        "minibatch_std": True,
+        "lr": 1e-3,
+        "steps": GOAL_STEPS,
+        "optimizer": linear_decay_adam(GOAL_STEPS),
+    },
+    "minibatch-std + R1 0.3, lr 1e-3 -> 0": {
+        "loss": "non_saturating",
+        "minibatch_std": True,
+        "r1": 0.3,
+        "lr": 1e-3,
+        "steps": GOAL_STEPS,
+        "optimizer": linear_decay_adam(GOAL_STEPS),
+    },
+}
 
 # Published rows: (method, ring modes / 8, ring high quality %, ring reverse KL, grid modes / 25, grid high quality %,
 # grid reverse KL); None where the paper gives no number.
@@ -81,7 +103,7 @@ VEEGAN_TABLE_1 = {
     "source": "Srivastava et al. 2017 (VEEGAN), Table 1; checked in github.com/akashgit/VEEGAN (tab.png, index.md)",
     "protocol": "mean of 5 runs (no spread given), 2500 samples per trained model",
     "scale": "ring: 8 modes, radius 1, sd 0.01 (the authors' ring sampler, gist GAN_RING.py: scale=1, std=.01); "
-             "grid: 25 modes, scale not verified",
+    "grid: 25 modes, scale not verified",
     "training": "not verified",
     "rows": [
         ("GAN", "1", "99.3", None, "3.3", "0.5", None),
@@ -89,15 +111,15 @@ VEEGAN_TABLE_1 = {
         ("Unrolled GAN (5 steps)", "7.6", "35.6", None, "23.6", "16", None),
         ("VEEGAN", "8", "52.9", None, "24.6", "40", None),
     ],
-}  # fmt: skip
+}
 PACGAN_TABLE_1 = {
     "source": "Lin et al. 2018 (PacGAN), Table 1; checked in github.com/fjxmlzn/PacGAN "
-              "(synthetic_data_experiments/results/Table1.png, and the configs)",
+    "(synthetic_data_experiments/results/Table1.png, and the configs)",
     "protocol": "mean ± standard error over 10 runs, 2500 samples",
     "scale": "ring: 8 modes, radius 1, sd 0.01; grid: 25 modes at {-4,-2,0,2,4}^2 (spacing 2), sd 0.05 "
-             "(2DRing/2DGrid config.py)",
+    "(2DRing/2DGrid config.py)",
     "training": "400 epochs over 100,000 target samples, batch 100; Adam lr 1e-4, beta1 0.8; G: 4 x 400 ReLU + "
-                "batch norm, D: maxout layers of 200 units, 5 pieces (config.py, pacgan_task.py)",
+    "batch norm, D: maxout layers of 200 units, 5 pieces (config.py, pacgan_task.py)",
     "rows": [
         ("GAN", "6.3 ± 0.5", "98.2 ± 0.2", "0.45 ± 0.09", "17.3 ± 0.8", "94.8 ± 0.7", "0.70 ± 0.07"),
         ("ALI", "6.6 ± 0.3", "97.6 ± 0.4", "0.36 ± 0.04", "24.1 ± 0.4", "95.7 ± 0.6", "0.14 ± 0.03"),
@@ -105,7 +127,7 @@ PACGAN_TABLE_1 = {
         ("PacGAN3", "7.8 ± 0.1", "97.7 ± 0.3", "0.10 ± 0.02", "24.6 ± 0.4", "94.2 ± 0.4", "0.06 ± 0.02"),
         ("PacGAN4", "7.8 ± 0.1", "95.9 ± 1.4", "0.07 ± 0.02", "24.8 ± 0.2", "93.6 ± 0.6", "0.04 ± 0.01"),
     ],
-}  # fmt: skip
+}
 PUBLISHED = (VEEGAN_TABLE_1, PACGAN_TABLE_1)
 
 GOALS = {"ring of 8": (8, 0.90), "grid of 25": (25, 0.80)}  # issue 17: all modes, with this mean high-quality share
@@ -116,12 +138,18 @@ def published_text():
     head = ("method", "ring modes/8", "ring HQ %", "ring rev. KL", "grid modes/25", "grid HQ %", "grid rev. KL")
     out = []
     for table in PUBLISHED:
-        out += [table["source"], f"  protocol: {table['protocol']}", f"  targets:  {table['scale']}",
-                f"  training: {table['training']}"]  # fmt: skip
+        out += [
+            table["source"],
+            f"  protocol: {table['protocol']}",
+            f"  targets:  {table['scale']}",
+            f"  training: {table['training']}",
+        ]
         cells = [tuple("-" if c is None else c for c in row) for row in table["rows"]]
         widths = [max(len(r[i]) for r in [head, *cells]) for i in range(len(head))]
         for row in [head, *cells]:
-            out.append("  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+            out.append(
+                "  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+            )
         out.append("")
     return "\n".join(out)
 
@@ -130,39 +158,60 @@ def goals_text(table):
     """Whether the issue's goals are met: collapse reproduced, and a remedy covering all modes with enough high quality."""
     out = []
     for target, (modes, hq) in GOALS.items():
-        met = [r for r in table.rows if r.target == target and r.mean("modes") == modes and r.mean("high_quality") >= hq]
-        best = max((r for r in table.rows if r.target == target), key=lambda r: (r.mean("modes"), r.mean("high_quality")), default=None)
+        met = [
+            r for r in table.rows if r.target == target and r.mean("modes") == modes and r.mean("high_quality") >= hq
+        ]
+        best = max(
+            (r for r in table.rows if r.target == target),
+            key=lambda r: (r.mean("modes"), r.mean("high_quality")),
+            default=None,
+        )
         if best is None:
             continue
         line = f"{target}: all {modes} modes with >= {hq:.0%} high quality (mean over seeds): "
-        line += ("met by " + ", ".join(f"{r.method} ({r.mean('high_quality'):.1%})" for r in met)) if met else (
-            f"not met (best: {best.method}, {best.mean('modes'):.1f} modes, {best.mean('high_quality'):.1%})")
+        line += (
+            ("met by " + ", ".join(f"{r.method} ({r.mean('high_quality'):.1%})" for r in met))
+            if met
+            else (f"not met (best: {best.method}, {best.mean('modes'):.1f} modes, {best.mean('high_quality'):.1%})")
+        )
         out.append(line)
     for r in table.rows:
         if r.method == "non-saturating":
             dropped = sum(c.modes < c.n_modes for c in r.coverage)
-            out.append(f"collapse, non-saturating on {r.target}: drops modes in {dropped} of {len(r.coverage)} runs "
-                       f"(modes per run {[c.modes for c in r.coverage]})")  # fmt: skip
+            out.append(
+                f"collapse, non-saturating on {r.target}: drops modes in {dropped} of {len(r.coverage)} runs "
+                f"(modes per run {[c.modes for c in r.coverage]})"
+            )
     return "\n".join(out)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-runs", type=int, default=3, help="seeds per method and target (default 3)")
-    parser.add_argument("--steps", type=int, default=None, help="steps of every method (default: each method's own in METHODS)")
+    parser.add_argument(
+        "--steps", type=int, default=None, help="steps of every method (default: each method's own in METHODS)"
+    )
     parser.add_argument("--methods", nargs="+", default=None, help=f"a subset of {list(METHODS)}")
     parser.add_argument("--targets", nargs="+", default=None, help=f"a subset of {list(TARGETS)}")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 200 steps, 1 seed")
-    parser.add_argument("--goal", action="store_true", help="the goal runs: GOAL_METHODS (lr decaying linearly) instead of METHODS")
+    parser.add_argument(
+        "--goal", action="store_true", help="the goal runs: GOAL_METHODS (lr decaying linearly) instead of METHODS"
+    )
     args = parser.parse_args(argv)
-    methods = {k: v for k, v in (GOAL_METHODS if args.goal else METHODS).items() if args.methods is None or k in args.methods}
+    methods = {
+        k: v for k, v in (GOAL_METHODS if args.goal else METHODS).items() if args.methods is None or k in args.methods
+    }
     if args.steps or args.quick:
         steps = 200 if args.quick else args.steps
-        methods = {k: {**v, "steps": steps, **({"optimizer": linear_decay_adam(steps)} if "optimizer" in v else {})}
-                   for k, v in methods.items()}  # fmt: skip
+        methods = {
+            k: {**v, "steps": steps, **({"optimizer": linear_decay_adam(steps)} if "optimizer" in v else {})}
+            for k, v in methods.items()
+        }
     n_runs = 1 if args.quick else args.n_runs
     targets = {k: v for k, v in TARGETS.items() if args.targets is None or k in args.targets}
-    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, {platform.machine()}, BLAS threads: {os.environ['OPENBLAS_NUM_THREADS']}")
+    print(
+        f"numpy {np.__version__}, {os.cpu_count()} CPUs, {platform.machine()}, BLAS threads: {os.environ['OPENBLAS_NUM_THREADS']}"
+    )
     for name, target in targets.items():
         print(f"target {name}: {len(target.components)} modes, sd {np.sqrt(target.components[0].cov[0, 0]):g}")
     for name, options in methods.items():
@@ -176,8 +225,10 @@ def main(argv=None):
     print()
     print(goals_text(table))
     print()
-    print("Published (each at its own target scale; the ring above is theirs scaled by 2: radius 2, sd 0.02, the same "
-          "sd / radius = 0.01; the grid is PacGAN's):")  # fmt: skip
+    print(
+        "Published (each at its own target scale; the ring above is theirs scaled by 2: radius 2, sd 0.02, the same "
+        "sd / radius = 0.01; the grid is PacGAN's):"
+    )
     print(published_text())
 
 

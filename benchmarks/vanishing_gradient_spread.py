@@ -44,15 +44,23 @@ def report(name, runs, **kwargs):
         decay = run.decay(cost)
         peak = run.norms[cost].max(axis=1) / run.norms[cost][:, 0]
         low = run.norms[cost].min(axis=1) / run.norms[cost][:, 0]
-        print(f"  {cost:18s} last/first {decay.min():.3g} .. {decay.max():.3g}  (log10 {np.log10(decay).min():+.2f} .. {np.log10(decay).max():+.2f});"
-              f"  max/first {peak.min():.3g} .. {peak.max():.3g};  min/first {low.min():.3g} .. {low.max():.3g}")
+        print(
+            f"  {cost:18s} last/first {decay.min():.3g} .. {decay.max():.3g}  (log10 {np.log10(decay).min():+.2f} .. {np.log10(decay).max():+.2f});"
+            f"  max/first {peak.min():.3g} .. {peak.max():.3g};  min/first {low.min():.3g} .. {low.max():.3g}"
+        )
         print(f"  {'':18s} first 3 runs: last/first {np.array2string(decay[:3], precision=3)}")
     late = np.log10(run.norms["wgan"][:, run.steps >= 50])
-    print(f"  wgan after step 50: max/min per run {10 ** (late.max(axis=1) - late.min(axis=1)).min():.3g} .. {10 ** (late.max(axis=1) - late.min(axis=1)).max():.3g}")
+    print(
+        f"  wgan after step 50: max/min per run {10 ** (late.max(axis=1) - late.min(axis=1)).min():.3g} .. {10 ** (late.max(axis=1) - late.min(axis=1)).max():.3g}"
+    )
     at50 = np.searchsorted(run.steps, 50)
-    growth = np.log10(run.norms["non_saturating"][:, at50] / run.norms["non_saturating"][:, 0]) / np.log10(run.decay("non_saturating"))
+    growth = np.log10(run.norms["non_saturating"][:, at50] / run.norms["non_saturating"][:, 0]) / np.log10(
+        run.decay("non_saturating")
+    )
     print(f"  non-saturating: share of its log growth done by step 50: {growth.min():.2f} .. {growth.max():.2f}")
-    print(f"  D(G(z)) first {run.d_fake[:, 0].min():.3g} .. {run.d_fake[:, 0].max():.3g}; last {run.d_fake[:, -1].min():.3g} .. {run.d_fake[:, -1].max():.3g}")
+    print(
+        f"  D(G(z)) first {run.d_fake[:, 0].min():.3g} .. {run.d_fake[:, 0].max():.3g}; last {run.d_fake[:, -1].min():.3g} .. {run.d_fake[:, -1].max():.3g}"
+    )
     ratio = run.norms["maximum_likelihood"][:, -1] / run.norms["minimax"][:, -1]
     print(f"  maximum-likelihood / minimax norm at the end: {ratio.min():.6g} .. {ratio.max():.6g}")
     return run

@@ -14,8 +14,9 @@ DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "_ext"))
 sys.path.insert(0, str(DOCS.parent))
 
-import gantheory  # noqa: E402
 import gantheory_site  # noqa: E402
+
+import gantheory  # noqa: E402
 
 project = "gantheory"
 author = "the gantheory authors"
@@ -35,7 +36,16 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 root_doc = "index"
-exclude_patterns = ["_build", "_generated", "_inv", "_ext", "README.md", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]
+exclude_patterns = [
+    "_build",
+    "_generated",
+    "_inv",
+    "_ext",
+    "README.md",
+    "Thumbs.db",
+    ".DS_Store",
+    "**.ipynb_checkpoints",
+]
 templates_path = ["_templates"]
 
 # -- the reference ---------------------------------------------------------------------------------------------------------
@@ -47,7 +57,19 @@ numpydoc_show_class_members = False  # the class template lists the members (no 
 numpydoc_class_members_toctree = False
 numpydoc_validation_checks = set()  # numpydoc's style checks are not what -W guards here
 numpydoc_xref_param_type = True
-numpydoc_xref_ignore = {"optional", "default", "of", "or", "and", "shape", "array_like", "callable", "sequence", "iterable", "mapping"}
+numpydoc_xref_ignore = {
+    "optional",
+    "default",
+    "of",
+    "or",
+    "and",
+    "shape",
+    "array_like",
+    "callable",
+    "sequence",
+    "iterable",
+    "mapping",
+}
 numpydoc_xref_aliases = {
     "array_like": "numpy.typing.ArrayLike",  # numpydoc's default is a term of NumPy's glossary, whose inventory is missing here
     "array-like": "numpy.typing.ArrayLike",
@@ -68,7 +90,11 @@ _INVENTORIES = {
     "matplotlib": "https://matplotlib.org/stable",
     "sympy": "https://docs.sympy.org/latest",
 }
-intersphinx_mapping = {name: (url, str(DOCS / "_inv" / f"{name}.inv")) for name, url in _INVENTORIES.items() if (DOCS / "_inv" / f"{name}.inv").exists()}
+intersphinx_mapping = {
+    name: (url, str(DOCS / "_inv" / f"{name}.inv"))
+    for name, url in _INVENTORIES.items()
+    if (DOCS / "_inv" / f"{name}.inv").exists()
+}
 
 # -- the course (myst-nb; gantheory_site has already executed the notebooks, so execution is off) ---------------------------
 nb_execution_mode = "off"
@@ -94,7 +120,9 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
     "secondary_sidebar_items": ["page-toc"],
 }
-html_context = {"default_mode": "light"}  # the theme's light/dark switch starts on light (an empty mode logs a console error)
+html_context = {
+    "default_mode": "light"
+}  # the theme's light/dark switch starts on light (an empty mode logs a console error)
 html_favicon = "_static/favicon.svg"
 html_css_files = ["gantheory.css"]
 html_js_files = ["gantheory.js"]  # the chapters' and the gallery's figures open at full size when clicked

@@ -23,18 +23,49 @@ __version__ = "0.1.0"
 # `import gantheory` and `gantheory --version` stay fast; `gt.kl` or `from gantheory import Normal` load
 # what they need. SymPy (gantheory.symbolic) is the slowest of them.
 _SUBMODULES = {
-    "backend": "gantheory.backend", "discrete": "gantheory.divergences.discrete", "empirical": "gantheory.divergences.empirical",
-    "exact": "gantheory.divergences.exact", "divergences": "gantheory.divergences", "distributions": "gantheory.distributions",
-    "autograd": "gantheory.autograd", "mle": "gantheory.mle", "gan": "gantheory.gan", "symbolic": "gantheory.symbolic",
-    "plotting": "gantheory.plotting", "tour": "gantheory.tour",
-}  # fmt: skip
+    "backend": "gantheory.backend",
+    "discrete": "gantheory.divergences.discrete",
+    "empirical": "gantheory.divergences.empirical",
+    "exact": "gantheory.divergences.exact",
+    "divergences": "gantheory.divergences",
+    "distributions": "gantheory.distributions",
+    "autograd": "gantheory.autograd",
+    "mle": "gantheory.mle",
+    "gan": "gantheory.gan",
+    "symbolic": "gantheory.symbolic",
+    "plotting": "gantheory.plotting",
+    "tour": "gantheory.tour",
+}
 _NAMES = {
-    "gantheory.distributions": ("Dirac", "Distribution", "Laplace", "Mixture", "MultivariateNormal", "Normal", "ParallelLines",
-                                "PointMasses", "Product", "Uniform", "grid_of_gaussians", "ring_of_gaussians"),
-    "gantheory.divergences.exact": ("cramer", "energy_distance", "js_distance", "js_divergence", "kl", "tv", "w1",
-                                    "frechet_distance", "mmd", "w2", "wp"),
+    "gantheory.distributions": (
+        "Dirac",
+        "Distribution",
+        "Laplace",
+        "Mixture",
+        "MultivariateNormal",
+        "Normal",
+        "ParallelLines",
+        "PointMasses",
+        "Product",
+        "Uniform",
+        "grid_of_gaussians",
+        "ring_of_gaussians",
+    ),
+    "gantheory.divergences.exact": (
+        "cramer",
+        "energy_distance",
+        "js_distance",
+        "js_divergence",
+        "kl",
+        "tv",
+        "w1",
+        "frechet_distance",
+        "mmd",
+        "w2",
+        "wp",
+    ),
     "gantheory.divergences.f_divergences": ("f_divergence",),
-}  # fmt: skip
+}
 _ORIGIN = {name: module for module, names in _NAMES.items() for name in names}
 
 __all__ = sorted([*_SUBMODULES, *_ORIGIN])

@@ -75,5 +75,7 @@ def as_seed(rng) -> int:
         if rng < 0:
             raise ValueError(f"rng must be an int seed >= 0, got {rng}")
         return int(rng)
-    raise TypeError(f"rng must be an int seed (e.g. rng=0) so that the run can be repeated, got {type(rng).__name__}; "
-                    "None and Generators are not accepted here")  # fmt: skip
+    raise TypeError(
+        f"rng must be an int seed (e.g. rng=0) so that the run can be repeated, got {type(rng).__name__}; "
+        "None and Generators are not accepted here"
+    )

@@ -49,8 +49,10 @@ def as_float_array(a, name: str, xp):
         raise TypeError(f"{name} could not be read as an array of real numbers: {exc}") from None
     kind = arr.dtype.kind
     if kind == "O":
-        raise TypeError(f"{name} must be an array of real numbers, got dtype object (elements: {_element_types(arr)}); "
-                        f"{_object_hint(arr, name)}")  # fmt: skip
+        raise TypeError(
+            f"{name} must be an array of real numbers, got dtype object (elements: {_element_types(arr)}); "
+            f"{_object_hint(arr, name)}"
+        )
     if kind not in "iuf":
         what = {"b": "booleans", "c": "complex numbers"}.get(kind, f"dtype {arr.dtype}")
         hint = f"np.real({name}) or np.abs({name})" if kind == "c" else f"np.asarray({name}, dtype=float)"
@@ -140,7 +142,9 @@ def check_axis(axis, ndim: int, name: str = "axis"):
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
         raise TypeError(f"{name} must be an int or None, got {type(axis).__name__}")
     if not -ndim <= axis < ndim:
-        raise ValueError(f"{name}={axis} is out of range for arrays of dimension {ndim}; use an axis in [{-ndim}, {ndim - 1}] or None")
+        raise ValueError(
+            f"{name}={axis} is out of range for arrays of dimension {ndim}; use an axis in [{-ndim}, {ndim - 1}] or None"
+        )
     return int(axis)
 
 
@@ -179,7 +183,9 @@ def as_pmf(p, name: str, xp, axis: int | None = None):
 def check_same_shape(a, b, names: tuple[str, str]) -> None:
     """Raise ``ValueError`` unless ``a`` and ``b`` have the same shape."""
     if a.shape != b.shape:
-        raise ValueError(f"{names[0]} and {names[1]} must have the same shape (a shared support), got {a.shape} and {b.shape}")
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same shape (a shared support), got {a.shape} and {b.shape}"
+        )
 
 
 def check_base(base) -> float | None:

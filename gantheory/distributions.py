@@ -83,7 +83,9 @@ def _real(value, name: str, positive: bool = False) -> float:
     if positive and not value > 0:
         raise ValueError(f"{name} must be > 0, got {value}")
     if positive and value < MIN_SCALE:
-        raise ValueError(f"{name} must be at least {MIN_SCALE:.3g} (a normal float: below, offsets in its units lose precision), got {value!r}")
+        raise ValueError(
+            f"{name} must be at least {MIN_SCALE:.3g} (a normal float: below, offsets in its units lose precision), got {value!r}"
+        )
     return value
 
 
@@ -598,7 +600,9 @@ class PointMasses(Distribution):
     def _count_below(self, anchor, offset):
         """Index of the first atom above ``anchor + offset`` (the number of atoms <= it), from the exact sum."""
         hi, lo = _two_sum(anchor, offset)
-        return np.where(lo >= 0, np.searchsorted(self._atoms, hi, side="right"), np.searchsorted(self._atoms, hi, side="left"))
+        return np.where(
+            lo >= 0, np.searchsorted(self._atoms, hi, side="right"), np.searchsorted(self._atoms, hi, side="left")
+        )
 
     def _cdf_at(self, anchor, offset):
         return np.concatenate([[0.0], self._cum])[self._count_below(anchor, offset)].clip(0.0, 1.0)
@@ -625,7 +629,9 @@ class PointMasses(Distribution):
 
     def _need_1d(self, what):
         if self.dim != 1:
-            raise ValueError(f"{what} is defined for 1-D point masses only; these points have shape {self.points.shape}")
+            raise ValueError(
+                f"{what} is defined for 1-D point masses only; these points have shape {self.points.shape}"
+            )
 
     @property
     def support(self):
@@ -755,11 +761,15 @@ class Mixture(Distribution):
 
     def _logsumexp(self, logpdfs):
         if self.reference == "mixed":
-            raise ValueError("this mixture has continuous and point-mass components: it has no density; use cdf or sample")
+            raise ValueError(
+                "this mixture has continuous and point-mass components: it has no density; use cdf or sample"
+            )
         terms = np.stack([math.log(w) + lp for (_, w), lp in zip(self._active, logpdfs)], axis=-1)
         top = terms.max(axis=-1)
         shift = np.where(top > -np.inf, top, 0.0)  # all terms -inf: log 0 = -inf below
-        with np.errstate(divide="ignore"):  # logsumexp by hand: scipy's costs ~1 ms a call in the quadrature's inner loop
+        with np.errstate(
+            divide="ignore"
+        ):  # logsumexp by hand: scipy's costs ~1 ms a call in the quadrature's inner loop
             return np.log(np.exp(terms - shift[..., None]).sum(axis=-1)) + shift
 
     def _logpdf_at(self, anchor, offset):
@@ -789,7 +799,9 @@ class Mixture(Distribution):
         floor = 1e-17 * (b - a).max(initial=0.0)  # no need to resolve x far below the bracket's scale
         for _ in range(200):  # each step halves [a, b]; stops at a few ulps of x
             mid = 0.5 * (a + b)
-            if not ((b - a > np.maximum(2.0 * np.spacing(np.maximum(abs(a), abs(b))), floor)) & (mid > a) & (mid < b)).any():
+            if not (
+                (b - a > np.maximum(2.0 * np.spacing(np.maximum(abs(a), abs(b))), floor)) & (mid > a) & (mid < b)
+            ).any():
                 break
             below = self.cdf(mid) < u
             a, b = np.where(below, mid, a), np.where(below, b, mid)
@@ -825,7 +837,9 @@ class Mixture(Distribution):
         if self.dim != 1:
             raise ValueError("var is defined for 1-D mixtures; use cov in 2-D")
         _, d, w = self._mean_and_deviations()
-        return float(_fsum_rows(w, np.array([c.var for c, _ in self._active]) + d**2) - _fsum_rows(w, d) ** 2)  # - (w d)^2: the mean's rounding
+        return float(
+            _fsum_rows(w, np.array([c.var for c, _ in self._active]) + d**2) - _fsum_rows(w, d) ** 2
+        )  # - (w d)^2: the mean's rounding
 
     @property
     def cov(self):
@@ -838,7 +852,9 @@ class Mixture(Distribution):
     def _sample(self, n, rng):
         counts = rng.multinomial(n, [w for _, w in self._active])
         parts = [c._sample(k, rng) for (c, _), k in zip(self._active, counts) if k > 0]
-        out = np.concatenate([np.asarray(p, dtype=np.float64).reshape((-1,) if self.dim == 1 else (-1, 2)) for p in parts])
+        out = np.concatenate(
+            [np.asarray(p, dtype=np.float64).reshape((-1,) if self.dim == 1 else (-1, 2)) for p in parts]
+        )
         return out[rng.permutation(n)]
 
     def _positive_intervals(self):
@@ -897,7 +913,9 @@ class MultivariateNormal(Distribution):
         try:
             self._chol = np.linalg.cholesky(self._cov)
         except np.linalg.LinAlgError:
-            raise ValueError(f"cov must be positive definite, got {self._cov.tolist()} (eigenvalues {np.linalg.eigvalsh(self._cov).tolist()})") from None
+            raise ValueError(
+                f"cov must be positive definite, got {self._cov.tolist()} (eigenvalues {np.linalg.eigvalsh(self._cov).tolist()})"
+            ) from None
         if not np.all(np.diag(self._chol) > 0):
             raise ValueError(f"cov must be positive definite, got {self._cov.tolist()}")
         self._logdet = 2.0 * float(np.log(np.diag(self._chol)).sum())

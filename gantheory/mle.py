@@ -55,9 +55,9 @@ import numpy as np
 import scipy
 
 from gantheory._rng import as_generator
+from gantheory._validation import as_samples, check_positive_int
 from gantheory.distributions import Distribution, Laplace, Mixture, MultivariateNormal, Normal, PointMasses, Uniform
 from gantheory.divergences import _quadrature, exact
-from gantheory._validation import as_samples, check_positive_int
 
 __all__ = [
     "fit",
@@ -92,7 +92,9 @@ def _one_dim(x, family):
 
 
 def _no_spread(family, what):
-    return ValueError(f"x has no spread, so the maximum-likelihood {what} of {family.__name__} is 0; pass a sample with at least two distinct values")
+    return ValueError(
+        f"x has no spread, so the maximum-likelihood {what} of {family.__name__} is 0; pass a sample with at least two distinct values"
+    )
 
 
 def _fit_normal(x):
@@ -129,7 +131,9 @@ def _fit_multivariate_normal(x):
     cov = centered.T @ centered / x.shape[0]
     eigs = np.linalg.eigvalsh(cov)
     if eigs[0] <= 1e-12 * eigs[1]:  # singular up to round-off: the likelihood is unbounded
-        raise ValueError("x lies on a line (its covariance is singular), so no MultivariateNormal has maximal likelihood; pass points that span the plane")
+        raise ValueError(
+            "x lies on a line (its covariance is singular), so no MultivariateNormal has maximal likelihood; pass points that span the plane"
+        )
     return MultivariateNormal(mean, cov)
 
 
@@ -146,7 +150,9 @@ def _frequencies(x, support):
     hit = x[:, None] == support[None, :] if x.ndim == 1 else (x[:, None, :] == support[None, :, :]).all(axis=-1)
     outside = ~hit.any(axis=1)
     if outside.any():
-        raise ValueError(f"x has {int(outside.sum())} values outside support (e.g. {x[outside][0]!r}); their likelihood is 0: add them to support")
+        raise ValueError(
+            f"x has {int(outside.sum())} values outside support (e.g. {x[outside][0]!r}); their likelihood is 0: add them to support"
+        )
     return hit.sum(axis=0) / x.shape[0]
 
 
@@ -156,7 +162,9 @@ def _fit_point_masses(x, support):
         return PointMasses(points, counts / x.shape[0])
     support = as_samples(support, "support", np, ndims=(1, 2))
     if support.ndim != x.ndim or support.shape[1:] != x.shape[1:]:
-        raise ValueError(f"support must hold points shaped like those of x: x has shape {x.shape}, support {support.shape}")
+        raise ValueError(
+            f"support must hold points shaped like those of x: x has shape {x.shape}, support {support.shape}"
+        )
     if np.unique(support, axis=0).shape[0] != support.shape[0]:
         raise ValueError("support contains repeated points; list each point once")
     return PointMasses(support, _frequencies(x, support))
@@ -164,7 +172,9 @@ def _fit_point_masses(x, support):
 
 def _fit_numerically(family, x, x0):
     if x0 is None:
-        raise ValueError("x0 is required to fit a parametric family numerically: pass starting parameter values, e.g. x0=[0.0, 1.0]")
+        raise ValueError(
+            "x0 is required to fit a parametric family numerically: pass starting parameter values, e.g. x0=[0.0, 1.0]"
+        )
     x0 = np.atleast_1d(np.asarray(x0, dtype=np.float64))
     if x0.ndim != 1 or not np.isfinite(x0).all():
         raise ValueError(f"x0 must be a finite 1-D sequence of parameters, got {x0!r}")
@@ -178,13 +188,20 @@ def _fit_numerically(family, x, x0):
 
     start = objective(x0)
     if not np.isfinite(start):
-        raise ValueError(f"x0={x0.tolist()} gives an infinite negative log-likelihood; start inside the family, where every sample has positive density")
+        raise ValueError(
+            f"x0={x0.tolist()} gives an infinite negative log-likelihood; start inside the family, where every sample has positive density"
+        )
     steps = np.diag(np.where(x0 != 0, 0.1 * np.abs(x0), 0.1))
     result = scipy.optimize.minimize(
         objective,
         x0,
         method="Nelder-Mead",
-        options={"initial_simplex": np.vstack([x0, x0 + steps]), "xatol": 1e-9, "fatol": 1e-13, "maxiter": 400 * (x0.size + 1) ** 2},
+        options={
+            "initial_simplex": np.vstack([x0, x0 + steps]),
+            "xatol": 1e-9,
+            "fatol": 1e-13,
+            "maxiter": 400 * (x0.size + 1) ** 2,
+        },
     )
     if not result.success:
         raise RuntimeError(f"the numerical maximum-likelihood fit did not converge: {result.message}")
@@ -310,7 +327,9 @@ def average_nll(Q, x) -> float:
     Q = _check_distribution(Q, "Q")
     data = as_samples(x, "x", np, ndims=(1, 2))
     if (data.ndim == 2) != (Q.dim == 2):
-        raise ValueError(f"x must have shape {'(n, 2)' if Q.dim == 2 else '(n,)'} for a {Q.dim}-D model, got {data.shape}")
+        raise ValueError(
+            f"x must have shape {'(n, 2)' if Q.dim == 2 else '(n,)'} for a {Q.dim}-D model, got {data.shape}"
+        )
     return float(-np.mean(Q.logpdf(data)))
 
 
@@ -483,11 +502,15 @@ class Projection:
 def _check_target(P, family, need_density):
     _check_distribution(P, "P")
     if family is not Normal:
-        raise TypeError(f"only family=Normal is implemented for projections, got {getattr(family, '__name__', family)!r}")
+        raise TypeError(
+            f"only family=Normal is implemented for projections, got {getattr(family, '__name__', family)!r}"
+        )
     if P.dim != 1:
         raise ValueError(f"P must be a 1-D distribution to project onto Normal, got dim={P.dim}")
     if need_density and P.reference != "lebesgue":
-        raise ValueError(f"P = {type(P).__name__} has atoms: KL or JSD to every normal is infinite or log 2; project it with w1_projection, or fit a sample")
+        raise ValueError(
+            f"P = {type(P).__name__} has atoms: KL or JSD to every normal is infinite or log 2; project it with w1_projection, or fit a sample"
+        )
     if not P.var > 0:
         raise ValueError("P has zero variance: no normal is closest to it (the scale would shrink to 0)")
     return P
@@ -529,7 +552,9 @@ class _Criterion:
             kinks = lambda a, o: _quadrature._cdf_difference(P, Q, a, o)  # noqa: E731
         else:
             intervals, kinks = _quadrature._union(P, Q), None
-        pieces = np.array([piece for piece in _quadrature._pieces(intervals, (P, Q), kinks) if math.isfinite(piece[1] + piece[2])])
+        pieces = np.array(
+            [piece for piece in _quadrature._pieces(intervals, (P, Q), kinks) if math.isfinite(piece[1] + piece[2])]
+        )
         anchor, a, b = (pieces[:, i, None] for i in range(3))
         half = 0.5 * (b - a)
         offset = a + half * (self.NODES + 1.0)
@@ -586,7 +611,9 @@ def _descend(criterion, loc, scale, gtol):
 
     if not math.isfinite(objective(np.zeros(2))[0]):
         return None
-    res = scipy.optimize.minimize(objective, np.zeros(2), jac=True, method="BFGS", options={"gtol": gtol, "maxiter": 200})
+    res = scipy.optimize.minimize(
+        objective, np.zeros(2), jac=True, method="BFGS", options={"gtol": gtol, "maxiter": 200}
+    )
     if not (res.success or np.abs(res.jac).max() < 1e3 * gtol) or not math.isfinite(res.fun):
         return None  # stopped away from a stationary point
     return loc + scale * float(res.x[0]), math.exp(log_scale + float(res.x[1])), float(res.fun)
@@ -620,7 +647,9 @@ def _normal_optima(P, criterion, divergence, n_starts, polish):
     found = [_descend(search, loc, scale, 1e-10 if polish else 1e-6) for loc, scale in starts]
     kept = _distinct([f for f in found if f is not None], 1e-3)
     if not kept:
-        raise RuntimeError(f"the search for the {criterion} projection of {P!r} found no minimum from any start; try more n_starts")
+        raise RuntimeError(
+            f"the search for the {criterion} projection of {P!r} found no minimum from any start; try more n_starts"
+        )
     return tuple((Normal(loc, scale), float(divergence(Normal(loc, scale)))) for loc, scale, _ in kept)
 
 
@@ -629,7 +658,9 @@ def _projection(optima, criterion):
     return Projection(best, value, optima, criterion)
 
 
-def kl_projection(P, family=Normal, direction: str = "forward", *, n_starts: int = 8, polish: bool = True) -> Projection:
+def kl_projection(
+    P, family=Normal, direction: str = "forward", *, n_starts: int = 8, polish: bool = True
+) -> Projection:
     r"""The normal closest to ``P`` in KL divergence, forward (mode covering) or reverse (mode seeking).
 
     Parameters
@@ -706,7 +737,9 @@ def kl_projection(P, family=Normal, direction: str = "forward", *, n_starts: int
         return _projection(((fitted, float(exact.kl(P, fitted))),), "kl_forward")
     n_starts = check_positive_int(n_starts, "n_starts")
     if P._positive_intervals() != [(-math.inf, math.inf)]:
-        raise ValueError(f"P's density is 0 outside {P._positive_intervals()}, so KL(Q || P) is infinite for every normal Q; use direction='forward' or js_projection")
+        raise ValueError(
+            f"P's density is 0 outside {P._positive_intervals()}, so KL(Q || P) is infinite for every normal Q; use direction='forward' or js_projection"
+        )
     return _projection(_normal_optima(P, "kl_reverse", lambda Q: float(exact.kl(Q, P)), n_starts, polish), "kl_reverse")
 
 
@@ -882,10 +915,16 @@ class MLEConvergence:
 def _central_moment4(P) -> float:
     """E_P (X - mean)^4 by adaptive quadrature between quantiles of P (tails to infinity included)."""
     mean = P.mean
-    edges = np.unique(np.concatenate([[-math.inf], P.ppf(np.array([1e-9, 1e-3, 0.05, 0.25, 0.5, 0.75, 0.95, 1 - 1e-3, 1 - 1e-9])), [math.inf]]))
+    edges = np.unique(
+        np.concatenate(
+            [[-math.inf], P.ppf(np.array([1e-9, 1e-3, 0.05, 0.25, 0.5, 0.75, 0.95, 1 - 1e-3, 1 - 1e-9])), [math.inf]]
+        )
+    )
     total = 0.0
     for a, b in zip(edges[:-1], edges[1:]):
-        total += scipy.integrate.quad(lambda t: (t - mean) ** 4 * float(P.pdf(t)), a, b, epsabs=0.0, epsrel=1e-10, limit=200)[0]
+        total += scipy.integrate.quad(
+            lambda t: (t - mean) ** 4 * float(P.pdf(t)), a, b, epsabs=0.0, epsrel=1e-10, limit=200
+        )[0]
     return total
 
 
@@ -937,7 +976,9 @@ def _normal_kl(Q_star, loc, scale):
     return np.log(scale / Q_star.scale) + (Q_star.scale**2 + (Q_star.loc - loc) ** 2) / (2 * scale**2) - 0.5
 
 
-def mle_convergence(P, sizes=(100, 1_000, 10_000, 100_000), family=Normal, *, rng=None, n_runs: int = 1) -> MLEConvergence:
+def mle_convergence(
+    P, sizes=(100, 1_000, 10_000, 100_000), family=Normal, *, rng=None, n_runs: int = 1
+) -> MLEConvergence:
     r"""Fit a normal by maximum likelihood to ever larger samples of ``P``, in one or several independent runs.
 
     Parameters

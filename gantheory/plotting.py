@@ -165,12 +165,21 @@ def _field(data, key, name):
             return data[key]
     elif hasattr(data, key):
         return getattr(data, key)
-    raise TypeError(f"{name} must have a {key!r} field (a mapping or an object with that attribute), got {type(data).__name__}")
+    raise TypeError(
+        f"{name} must have a {key!r} field (a mapping or an object with that attribute), got {type(data).__name__}"
+    )
 
 
 #: How the figures name the losses and costs that the code spells with underscores.
-DISPLAY_NAMES = {"minimax": "minimax", "non_saturating": "non-saturating", "maximum_likelihood": "maximum-likelihood",
-                 "least_squares": "least-squares", "wgan": "WGAN", "wgan_gp": "WGAN-GP", "cramer": "Cramér"}  # fmt: skip
+DISPLAY_NAMES = {
+    "minimax": "minimax",
+    "non_saturating": "non-saturating",
+    "maximum_likelihood": "maximum-likelihood",
+    "least_squares": "least-squares",
+    "wgan": "WGAN",
+    "wgan_gp": "WGAN-GP",
+    "cramer": "Cramér",
+}
 
 
 def _display(name) -> str:
@@ -184,7 +193,16 @@ def _display(name) -> str:
 #: may cover, the smallest text in points, the smallest share of an axes' width and height its data span.
 FITNESS = {"legend_overlap": 0.01, "min_points": 8.0, "min_span": 0.4}
 _STEP_PX = 2.0  # lines and outlines are sampled every 2 pixels
-_LEGEND_LOCS = ("upper right", "upper left", "lower left", "lower right", "center right", "center left", "upper center", "lower center")
+_LEGEND_LOCS = (
+    "upper right",
+    "upper left",
+    "lower left",
+    "lower right",
+    "center right",
+    "center left",
+    "upper center",
+    "lower center",
+)
 
 
 def _resample(xy, step=_STEP_PX):
@@ -205,12 +223,20 @@ def _artist_points(artist):
     from matplotlib.quiver import Quiver
 
     if isinstance(artist, Line2D):
-        xy = artist.get_transform().transform(np.column_stack([artist.get_xdata(orig=False), artist.get_ydata(orig=False)]).astype(float))
-        return xy[np.all(np.isfinite(xy), axis=1)] if artist.get_linestyle() in ("None", "none", "", " ") else _resample(xy)
+        xy = artist.get_transform().transform(
+            np.column_stack([artist.get_xdata(orig=False), artist.get_ydata(orig=False)]).astype(float)
+        )
+        return (
+            xy[np.all(np.isfinite(xy), axis=1)]
+            if artist.get_linestyle() in ("None", "none", "", " ")
+            else _resample(xy)
+        )
     if isinstance(artist, QuadMesh):
         return artist.get_transform().transform(np.asarray(artist.get_coordinates(), float).reshape(-1, 2))
     offsets = artist.get_offsets() if hasattr(artist, "get_offsets") else []
-    if len(offsets) and (not isinstance(artist, PolyCollection) or isinstance(artist, Quiver)):  # scatter points, arrows
+    if len(offsets) and (
+        not isinstance(artist, PolyCollection) or isinstance(artist, Quiver)
+    ):  # scatter points, arrows
         xy = artist.get_offset_transform().transform(np.asarray(offsets, float))
         return xy[np.all(np.isfinite(xy), axis=1)]
     paths = artist.get_paths() if hasattr(artist, "get_paths") else [artist.get_path()]
@@ -372,7 +398,10 @@ def figure_problems(fig, *, draw: bool = True) -> list[str]:
         fig.draw_without_rendering()
     renderer = fig._get_renderer()
     data = _data_points(fig)
-    lines, idle = [], set()  # idle: tick labels matplotlib keeps but does not draw (spare ticks, ticks outside the view)
+    lines, idle = (
+        [],
+        set(),
+    )  # idle: tick labels matplotlib keeps but does not draw (spare ticks, ticks outside the view)
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             scale = axis.get_transform()  # compared on the axis' scale (log axes in decades)
@@ -381,13 +410,21 @@ def figure_problems(fig, *, draw: bool = True) -> list[str]:
             ticks = axis.get_major_ticks() + axis.get_minor_ticks()
             at = scale.transform(np.array([tick.get_loc() for tick in ticks], float)) if ticks else []
             drawn = {id(tick) for tick, x in zip(ticks, at) if lo - slack <= x <= hi + slack}
-            idle |= {id(label) for tick in [*axis.majorTicks, *axis.minorTicks] if id(tick) not in drawn for label in (tick.label1, tick.label2)}
+            idle |= {
+                id(label)
+                for tick in [*axis.majorTicks, *axis.minorTicks]
+                if id(tick) not in drawn
+                for label in (tick.label1, tick.label2)
+            }
     for ax in fig.axes:
         leg = ax.get_legend()
         if leg is not None and leg.get_visible():
             where = repr(ax.get_title() or ax.get_ylabel())
-            lines += [f"the legend of {where} covers {share:.0%} of {_artist_name(a)}"
-                      for a, share in _legend_cover(leg, data, renderer) if share > FITNESS["legend_overlap"]]  # fmt: skip
+            lines += [
+                f"the legend of {where} covers {share:.0%} of {_artist_name(a)}"
+                for a, share in _legend_cover(leg, data, renderer)
+                if share > FITNESS["legend_overlap"]
+            ]
     for text in fig.findobj(Text):
         if not (text.get_visible() and text.get_text().strip()) or id(text) in idle:
             continue
@@ -402,7 +439,11 @@ def figure_problems(fig, *, draw: bool = True) -> list[str]:
             lines.append(f"text {text.get_text()!r} runs off the figure")
     spans = {}
     for ax, artist, points in _data_points(fig, backgrounds=True):
-        transform = artist.get_offset_transform() if len(getattr(artist, "get_offsets", lambda: [])()) > 1 else artist.get_transform()
+        transform = (
+            artist.get_offset_transform()
+            if len(getattr(artist, "get_offsets", lambda: [])()) > 1
+            else artist.get_transform()
+        )
         if transform.contains_branch(ax.transData):  # reference lines and spans (axhline, axvspan) are not data
             spans.setdefault(ax, []).append(points)
     for ax, parts in spans.items():
@@ -412,7 +453,9 @@ def figure_problems(fig, *, draw: bool = True) -> list[str]:
         width = np.ptp(np.clip(points[:, 0], bb.x0, bb.x1)) / bb.width
         height = np.ptp(np.clip(points[:, 1], bb.y0, bb.y1)) / bb.height
         if min(width, height) < FITNESS["min_span"]:
-            lines.append(f"the data of {ax.get_title() or ax.get_ylabel()!r} span {width:.0%} × {height:.0%} of the panel")
+            lines.append(
+                f"the data of {ax.get_title() or ax.get_ylabel()!r} span {width:.0%} × {height:.0%} of the panel"
+            )
     return lines
 
 
@@ -424,7 +467,13 @@ def _artist_name(artist):
 # -- 1. the parallel lines ---------------------------------------------------------------
 
 # (attribute of gantheory.gan.ParallelLinesSweep, label) in drawing order.
-PARALLEL_LINES_CURVES = (("kl", "KL(P₀‖P_θ)"), ("js_divergence", "JSD"), ("tv", "TV"), ("w1", "W1"), ("cramer", "Cramér ℓ2"))
+PARALLEL_LINES_CURVES = (
+    ("kl", "KL(P₀‖P_θ)"),
+    ("js_divergence", "JSD"),
+    ("tv", "TV"),
+    ("w1", "W1"),
+    ("cramer", "Cramér ℓ2"),
+)
 
 
 def _broken_line(ax, x, y, top, label, style):
@@ -435,7 +484,15 @@ def _broken_line(ax, x, y, top, label, style):
     ax.plot(np.insert(x, cut, np.nan), np.insert(shown, cut, np.nan), label=label, clip_on=False, **style)
     lonely = np.flatnonzero(np.r_[True, jump] & np.r_[jump, True])  # a point cut off on both sides: mark it
     if lonely.size:  # (an empty unclipped line would stretch the layout to the origin)
-        ax.plot(x[lonely], shown[lonely], linestyle="none", marker=style["marker"], color=style["color"], markersize=9, clip_on=False)
+        ax.plot(
+            x[lonely],
+            shown[lonely],
+            linestyle="none",
+            marker=style["marker"],
+            color=style["color"],
+            markersize=9,
+            clip_on=False,
+        )
 
 
 def plot_parallel_lines(sweep=None, *, theta=None) -> Figure:
@@ -493,7 +550,9 @@ def plot_parallel_lines(sweep=None, *, theta=None) -> Figure:
     for key, label in PARALLEL_LINES_CURVES:
         y = np.asarray(_field(sweep, key, "sweep"), dtype=float)
         has_slope = ("slope_" + key) in sweep if isinstance(sweep, Mapping) else hasattr(sweep, "slope_" + key)
-        dy = np.asarray(_field(sweep, ("slope_" if has_slope else "d_") + key, "sweep"), dtype=float)  # d_ before the rename
+        dy = np.asarray(
+            _field(sweep, ("slope_" if has_slope else "d_") + key, "sweep"), dtype=float
+        )  # d_ before the rename
         if y.shape != order.shape or dy.shape != order.shape:
             raise ValueError(f"sweep.{key} and sweep.slope_{key} must have the shape of sweep.theta {order.shape}")
         if np.isnan(y).any() or np.isneginf(y).any():
@@ -511,38 +570,75 @@ def plot_parallel_lines(sweep=None, *, theta=None) -> Figure:
             infinite = np.isposinf(y)
             if infinite.any():
                 # +inf is no number on the axis: a labelled band above the scale, arrows pointing off it
-                left.axhspan(*band, facecolor=style["color"], alpha=0.12, hatch="//", edgecolor=style["color"], linewidth=0)
+                left.axhspan(
+                    *band, facecolor=style["color"], alpha=0.12, hatch="//", edgecolor=style["color"], linewidth=0
+                )
                 where = theta[infinite]
                 arrows = where[np.linspace(0, where.size - 1, min(where.size, 7)).round().astype(int)]
                 for x in np.unique(arrows):
-                    left.annotate("", xy=(x, band[1]), xytext=(x, band[0]), annotation_clip=False,
-                                  arrowprops={"arrowstyle": "-|>", "color": style["color"], "linewidth": 1.5})
+                    left.annotate(
+                        "",
+                        xy=(x, band[1]),
+                        xytext=(x, band[0]),
+                        annotation_clip=False,
+                        arrowprops={"arrowstyle": "-|>", "color": style["color"], "linewidth": 1.5},
+                    )
                 finite = ~infinite
-                left.plot(theta[finite], y[finite], linestyle="none", marker=style["marker"], color=style["color"],
-                          markersize=9, clip_on=False)
+                left.plot(
+                    theta[finite],
+                    y[finite],
+                    linestyle="none",
+                    marker=style["marker"],
+                    color=style["color"],
+                    markersize=9,
+                    clip_on=False,
+                )
                 zero = " (0 at θ = 0)" if finite.any() else ""
-                left.plot([], [], color=style["color"], marker=style["marker"], linestyle="none",
-                          label=f"{label} = +∞ for θ ≠ 0{zero}")  # the legend entry of the band
-                left.text(0.5 * (theta[0] + theta[-1]), 0.5 * (band[0] + band[1]), f"{label} = +∞ for θ ≠ 0",
-                          ha="center", va="center", fontsize=11, color=style["color"],
-                          bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
+                left.plot(
+                    [],
+                    [],
+                    color=style["color"],
+                    marker=style["marker"],
+                    linestyle="none",
+                    label=f"{label} = +∞ for θ ≠ 0{zero}",
+                )  # the legend entry of the band
+                left.text(
+                    0.5 * (theta[0] + theta[-1]),
+                    0.5 * (band[0] + band[1]),
+                    f"{label} = +∞ for θ ≠ 0",
+                    ha="center",
+                    va="center",
+                    fontsize=11,
+                    color=style["color"],
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
+                )
             else:
                 _broken_line(left, theta, y, band[0], label, style)
             if np.isfinite(slopes[label]).any():  # NaN where the derivative does not exist (KL everywhere)
                 right.plot(theta, slopes[label], label=label, **style)
         left.set_ylim(0.0, band[1])
         left.axhline(math.log(2.0), color="0.4", linewidth=0.8, linestyle=":")
-        left.annotate("log 2", (theta[0], math.log(2.0)), textcoords="offset points", xytext=(2, 4), color="0.3", fontsize=10)
+        left.annotate(
+            "log 2", (theta[0], math.log(2.0)), textcoords="offset points", xytext=(2, 4), color="0.3", fontsize=10
+        )
         left.set_ylabel("divergence (nats; W1, Cramér in units of x)")
         left.set_title("Divergence from P₀")
         # The Cramér slope grows like ±sqrt(log(1/|θ|)) as θ -> 0: dashed where that is on the scale.
-        near = np.geomspace(math.exp(-slope_top**2), 0.1, 200)
+        near = np.geomspace(math.exp(-(slope_top**2)), 0.1, 200)
         growth = np.sqrt(np.log(1.0 / near))
-        growth_lines = [right.plot(sign * near, sign * growth, color="0.25", linewidth=1.2, linestyle=(0, (3, 2)))[0]
-                        for sign in (1.0, -1.0)]
+        growth_lines = [
+            right.plot(sign * near, sign * growth, color="0.25", linewidth=1.2, linestyle=(0, (3, 2)))[0]
+            for sign in (1.0, -1.0)
+        ]
         right.set_ylim(-slope_top, slope_top)
-        right.annotate("W1: kink at 0\n(slopes −1 | +1)", (0.0, -1.0), textcoords="offset points", xytext=(8, -34),
-                       fontsize=10, color="0.25")
+        right.annotate(
+            "W1: kink at 0\n(slopes −1 | +1)",
+            (0.0, -1.0),
+            textcoords="offset points",
+            xytext=(8, -34),
+            fontsize=10,
+            color="0.25",
+        )
         right.axhline(0.0, color="0.4", linewidth=0.8)
         right.set_ylabel("d divergence / dθ (per unit of θ)")
         right.set_title("Its slope: the generator's gradient (KL: none)")
@@ -550,12 +646,20 @@ def plot_parallel_lines(sweep=None, *, theta=None) -> Figure:
         fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncol=5, fontsize=11)
         for ax in (left, right):
             ax.set_xlabel("θ (offset between the lines, units of x)")
-        fig.suptitle("Parallel lines P₀, P_θ: KL = ∞, JSD and TV are flat off θ = 0; W1 and Cramér (= √(E/2)) shrink to 0 with θ")
+        fig.suptitle(
+            "Parallel lines P₀, P_θ: KL = ∞, JSD and TV are flat off θ = 0; W1 and Cramér (= √(E/2)) shrink to 0 with θ"
+        )
     return fig
 
 
 # (attribute of gantheory.gan.critics.WeakConvergence, label) in drawing order.
-WEAK_CONVERGENCE_CURVES = (("kl", "KL(P‖P_n)"), ("reverse_kl", "KL(P_n‖P)"), ("js_divergence", "JSD"), ("tv", "TV"), ("w1", "W1"))
+WEAK_CONVERGENCE_CURVES = (
+    ("kl", "KL(P‖P_n)"),
+    ("reverse_kl", "KL(P_n‖P)"),
+    ("js_divergence", "JSD"),
+    ("tv", "TV"),
+    ("w1", "W1"),
+)
 
 
 def plot_weak_convergence(result=None) -> Figure:
@@ -623,22 +727,36 @@ def plot_weak_convergence(result=None) -> Figure:
         if infinite_labels:
             text = ", ".join(infinite_labels) + " = +∞ for every n"
             ax.axhspan(*band, facecolor="0.5", alpha=0.15, hatch="//", edgecolor="0.4", linewidth=0, label=text)
-            ax.text(math.sqrt(n[0] * n[-1]), 0.5 * (band[0] + band[1]), text, ha="center", va="center", fontsize=11, color="0.2",
-                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
+            ax.text(
+                math.sqrt(n[0] * n[-1]),
+                0.5 * (band[0] + band[1]),
+                text,
+                ha="center",
+                va="center",
+                fontsize=11,
+                color="0.2",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
+            )
         ax.axhline(math.log(2.0), color="0.4", linewidth=0.8, linestyle=":")
-        ax.annotate("log 2", (n[-1], math.log(2.0)), textcoords="offset points", xytext=(-30, 6), color="0.3", fontsize=10)
+        ax.annotate(
+            "log 2", (n[-1], math.log(2.0)), textcoords="offset points", xytext=(-30, 6), color="0.3", fontsize=10
+        )
         ax.set_xscale("log")
         ax.set_ylim(0.0, band[1])
         ax.set_xlabel("n (the sequence's index)")
         ax.set_ylabel("divergence from the limit (nats; W1 in units of x)")
         ax.legend(loc="center right", bbox_to_anchor=(1.0, 0.32), fontsize=10)
         w1_last = values["W1"][-1]
-        ax.set_title(f"{term} → {limit} weakly: W1 falls to {w1_last:.3g} at n = {n[-1]:g};\n"
-                     "KL, JSD and TV do not move (the supports stay disjoint)", fontsize=12)
+        ax.set_title(
+            f"{term} → {limit} weakly: W1 falls to {w1_last:.3g} at n = {n[-1]:g};\n"
+            "KL, JSD and TV do not move (the supports stay disjoint)",
+            fontsize=12,
+        )
     return fig
 
 
 # -- 2. exact vs empirical ---------------------------------------------------------------
+
 
 def plot_estimator_errors(errors=None, **kwargs) -> Figure:
     r"""Figure 2: each estimator's error against the sample size, log-log, with its fitted rate.
@@ -692,12 +810,16 @@ def plot_estimator_errors(errors=None, **kwargs) -> Figure:
             if n.max() < largest:  # a curve that stops early says where and why
                 why = ": exact assignment, O(n³)" if label == "sample W1 (2-D)" else ""
                 theory += f"\n    stops at n = {n.max():,.0f}{why}"
-            axes[dims.index(dim)].loglog(n, err, label=f"{kind}: ∝ n^{rate:.2f}{theory}", **curve_style(kinds.index(kind)))
+            axes[dims.index(dim)].loglog(
+                n, err, label=f"{kind}: ∝ n^{rate:.2f}{theory}", **curve_style(kinds.index(kind))
+            )
         for ax, dim in zip(axes, dims):
             lo, hi = ax.get_xlim()
             n = np.geomspace(lo, hi, 2)
             y0 = np.exp(np.mean(np.log([line.get_ydata()[0] for line in ax.get_lines()])))
-            ax.loglog(n, y0 * (n / n[0]) ** -0.5, color="0.5", linewidth=1.2, linestyle=(0, (2, 2)), label="n^-0.5 guide")
+            ax.loglog(
+                n, y0 * (n / n[0]) ** -0.5, color="0.5", linewidth=1.2, linestyle=(0, (2, 2)), label="n^-0.5 guide"
+            )
             ax.set_xlim(lo, hi)
             ax.set_xlabel("sample size n (points in each of x and y)")
             ax.set_ylabel("RMS error (nats; W1, Cramér: units of x)")
@@ -706,11 +828,14 @@ def plot_estimator_errors(errors=None, **kwargs) -> Figure:
         slowest, fastest = max(fitted, key=fitted.get), min(fitted, key=fitted.get)
         repeats = {row.get("repeats") if isinstance(row, Mapping) else None for row in errors.values()}
         over = f" over {repeats.pop()} repeats" if len(repeats) == 1 and None not in repeats else ""
-        fig.suptitle(f"RMS error{over} against n: fitted rates from n^{fitted[slowest]:.2f} ({slowest}) to n^{fitted[fastest]:.2f} ({fastest})")
+        fig.suptitle(
+            f"RMS error{over} against n: fitted rates from n^{fitted[slowest]:.2f} ({slowest}) to n^{fitted[fastest]:.2f} ({fastest})"
+        )
     return fig
 
 
 # -- 3. maximum likelihood is KL minimization ----------------------------------------------
+
 
 def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
     r"""Figure 3: the average NLL is a cross-entropy; the normal MLE converges to the forward-KL projection at the predicted rate.
@@ -757,7 +882,9 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
     if ((thetas <= 0) | (thetas >= 1)).any():
         raise ValueError("thetas must lie strictly between 0 and 1")
     if convergence is None:
-        convergence = mle.mle_convergence(mle.SYMMETRIC_BIMODAL, sizes=np.geomspace(10, 100_000, 9).astype(int), rng=0, n_runs=100)
+        convergence = mle.mle_convergence(
+            mle.SYMMETRIC_BIMODAL, sizes=np.geomspace(10, 100_000, 9).astype(int), rng=0, n_runs=100
+        )
     sizes = _vector(_field(convergence, "sizes", "convergence"), "convergence.sizes", min_size=2)
     excess = _vector(_field(convergence, "excess_kl", "convergence"), "convergence.excess_kl", min_size=2)
     if sizes.shape != excess.shape:
@@ -769,7 +896,9 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
     runs = optional("runs")
     runs = excess[None, :] if runs is None else as_float_array(runs, "convergence.runs", np)
     if runs.ndim != 2 or runs.shape[1] != sizes.size or (runs < 0).any():
-        raise ValueError(f"convergence.runs must be a non-negative array of shape (n_runs, {sizes.size}), got shape {runs.shape}")
+        raise ValueError(
+            f"convergence.runs must be a non-negative array of shape (n_runs, {sizes.size}), got shape {runs.shape}"
+        )
     target = optional("target")
     parts = [mle.likelihood_decomposition(PointMasses([0.0, 1.0], [1.0 - t, t]), x) for t in thetas]
     nll = np.array([d.average_nll for d in parts])
@@ -778,10 +907,23 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
     with _figure(1, 2, size=(13.5, 5.4)) as (fig, (left, right)):
         every = 0.1
         left.plot(thetas, nll, label="average NLL  −(1/n) Σ log q_θ(xᵢ)", **curve_style(0, markevery=every))
-        left.plot(thetas, kl_plus_h, label="KL(P̂‖Q_θ) + H(P̂)", **(curve_style(1, markevery=(0.05, every)) | {"linewidth": 1.6}))
-        left.axhline(parts[0].entropy, color="0.4", linestyle=":", linewidth=1.2, label=f"H(P̂) = {parts[0].entropy:.3f} nats")
+        left.plot(
+            thetas,
+            kl_plus_h,
+            label="KL(P̂‖Q_θ) + H(P̂)",
+            **(curve_style(1, markevery=(0.05, every)) | {"linewidth": 1.6}),
+        )
+        left.axhline(
+            parts[0].entropy, color="0.4", linestyle=":", linewidth=1.2, label=f"H(P̂) = {parts[0].entropy:.3f} nats"
+        )
         left.axvline(theta_hat, color="0.3", linewidth=1.0, linestyle="--")
-        left.annotate(f"MLE θ̂ = k/n = {theta_hat:.3f}", (theta_hat, parts[0].entropy), textcoords="offset points", xytext=(6, 30), fontsize=11)
+        left.annotate(
+            f"MLE θ̂ = k/n = {theta_hat:.3f}",
+            (theta_hat, parts[0].entropy),
+            textcoords="offset points",
+            xytext=(6, 30),
+            fontsize=11,
+        )
         left.set_ylim(0.0, min(float(nll.max()), 4 * float(nll.min()) + 1.0))
         left.set_xlabel("θ of the model Q_θ = Bernoulli(θ)")
         left.set_ylabel("nats per sample")
@@ -791,25 +933,40 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
         if runs.shape[0] > 1:
             mean = runs.mean(axis=0)
             lo, hi = np.quantile(runs, [0.1, 0.9], axis=0)
-            right.fill_between(sizes, lo, hi, color=_COLORS[2], alpha=0.2, linewidth=0, label=f"10–90 % of the {runs.shape[0]} runs")
+            right.fill_between(
+                sizes, lo, hi, color=_COLORS[2], alpha=0.2, linewidth=0, label=f"10–90 % of the {runs.shape[0]} runs"
+            )
             right.loglog(sizes, mean, label=f"mean over {runs.shape[0]} runs", **curve_style(2))
         else:
             right.loglog(sizes, excess, label="one run", **curve_style(2))
         if target is not None:
             c = mle.excess_kl_constant(target)
-            right.loglog(sizes, c / sizes, color="0.3", linewidth=1.4, linestyle=(0, (3, 2)), label=f"(½ + (κ − 1)/4)/n = {c:.3g}/n")
+            right.loglog(
+                sizes,
+                c / sizes,
+                color="0.3",
+                linewidth=1.4,
+                linestyle=(0, (3, 2)),
+                label=f"(½ + (κ − 1)/4)/n = {c:.3g}/n",
+            )
         right.set_xscale("log")
         right.set_yscale("log")
         right.set_xlabel("sample size n")
         right.set_ylabel("excess KL(P‖Q̂ₙ) − KL(P‖Q*) (nats)")
         law = f"P = {_law_text(target)}:\n" if target is not None else ""
-        right.set_title(f"{law}normal MLE → Q*" + (f" = N({fitted.loc:.2g}, {fitted.scale:.3g}²)" if fitted is not None else ""), fontsize=12)
+        right.set_title(
+            f"{law}normal MLE → Q*" + (f" = N({fitted.loc:.2g}, {fitted.scale:.3g}²)" if fitted is not None else ""),
+            fontsize=12,
+        )
         right.legend(loc="lower left")
-        fig.suptitle("Average NLL = cross-entropy: H(P̂) + KL(P̂‖Q_θ) for a discrete model; with densities it tends to h(P) + KL(P‖Q_θ)")
+        fig.suptitle(
+            "Average NLL = cross-entropy: H(P̂) + KL(P̂‖Q_θ) for a discrete model; with densities it tends to h(P) + KL(P‖Q_θ)"
+        )
     return fig
 
 
 # -- 4. forward KL, reverse KL, JSD and W1 fits ------------------------------------------------
+
 
 def plot_projections(P=None, fits=None) -> Figure:
     r"""Figure 4: the best normal under forward KL, reverse KL, JSD and W1, over a bimodal target.
@@ -865,17 +1022,31 @@ def plot_projections(P=None, fits=None) -> Figure:
                 raise TypeError(f"fits[{label!r}] must be a Projection or a 1-D Distribution, got {type(fit).__name__}")
             value = f", {fit.divergence:.3f}" if hasattr(fit, "divergence") else ""
             # markers staggered between the fits: fits that coincide still show each marker
-            ax.plot(x, Q.pdf(x), label=f"{label}: N({Q.mean:.2f}, {math.sqrt(Q.var):.2f}²){value}",
-                    **curve_style(i, markevery=(8 * i % 40, 40)))  # fmt: skip
+            ax.plot(
+                x,
+                Q.pdf(x),
+                label=f"{label}: N({Q.mean:.2f}, {math.sqrt(Q.var):.2f}²){value}",
+                **curve_style(i, markevery=(8 * i % 40, 40)),
+            )
             shapes.append((label, Q.pdf(x)))
         ax.set_xlabel("x")
         ax.set_ylabel("density (1 / units of x)")
-        together = [a for a, pa in shapes if any(a != b and np.max(np.abs(pa - pb)) < 0.03 * np.max(pa) for b, pb in shapes)]
-        note = f"\nthe {', '.join(together[:-1])} and {together[-1]} fits nearly coincide (markers staggered)" if together else ""
+        together = [
+            a for a, pa in shapes if any(a != b and np.max(np.abs(pa - pb)) < 0.03 * np.max(pa) for b, pb in shapes)
+        ]
+        note = (
+            f"\nthe {', '.join(together[:-1])} and {together[-1]} fits nearly coincide (markers staggered)"
+            if together
+            else ""
+        )
         ax.set_title("Fitting one normal to two modes: forward KL covers, reverse KL seeks a mode" + note)
         has_values = any(hasattr(fit, "divergence") for fit in fits.values())
-        ax.legend(loc="upper left", fontsize=10, title="criterion: best normal" + (", divergence at it" if has_values else ""),
-                  title_fontsize=10)  # fmt: skip
+        ax.legend(
+            loc="upper left",
+            fontsize=10,
+            title="criterion: best normal" + (", divergence at it" if has_values else ""),
+            title_fontsize=10,
+        )
     return fig
 
 
@@ -929,7 +1100,9 @@ def plot_js_optima(P=None, projection=None) -> Figure:
     if projection is None:
         projection = mle.js_projection(P, polish=False)
     if not hasattr(projection, "optima") or not projection.optima:
-        raise TypeError(f"projection must be a Projection as gantheory.mle.js_projection returns, got {type(projection).__name__}")
+        raise TypeError(
+            f"projection must be a Projection as gantheory.mle.js_projection returns, got {type(projection).__name__}"
+        )
     means = [c.mean for c, _ in P._active] if isinstance(P, Mixture) else [P.mean]
     lo, hi = P.ppf(1e-4), P.ppf(1 - 1e-4)
     width = hi - lo
@@ -940,17 +1113,26 @@ def plot_js_optima(P=None, projection=None) -> Figure:
             covering = all(abs(m - Q.loc) <= 2 * Q.scale for m in means)
             where = "covering" if covering else f"on the mode at {min(means, key=lambda m: abs(m - Q.loc)):g}"
             best = " (global)" if i == 0 else ""
-            ax.plot(x, Q.pdf(x), label=f"N({Q.loc:.2f}, {Q.scale:.2f}²), {where}: JSD {value:.3f}{best}", **curve_style(i, markevery=40))
+            ax.plot(
+                x,
+                Q.pdf(x),
+                label=f"N({Q.loc:.2f}, {Q.scale:.2f}²), {where}: JSD {value:.3f}{best}",
+                **curve_style(i, markevery=40),
+            )
         ax.set_ylim(0.0, 1.45 * max(line.get_ydata().max() for line in ax.get_lines()))  # room for the legend
         ax.set_xlabel("x")
         ax.set_ylabel("density (1 / units of x)")
         k = len(projection.optima)
-        ax.set_title(f"JSD over the normals: {k} local minim{'a' if k > 1 else 'um'}" + (" — descent can stop on one mode" if k > 1 else ""))
+        ax.set_title(
+            f"JSD over the normals: {k} local minim{'a' if k > 1 else 'um'}"
+            + (" — descent can stop on one mode" if k > 1 else "")
+        )
         ax.legend(loc="upper left", fontsize=10)
     return fig
 
 
 # -- 5. the optimal discriminator --------------------------------------------------------------
+
 
 def _trained_curve(trained, name="trained"):
     """``(x, D(x))`` of a trained 1-D discriminator: from a History (its last snapshot) or a pair of arrays."""
@@ -1025,7 +1207,9 @@ def plot_optimal_discriminator(P=None, Q=None, convergence=None, trained=None) -
         dens.legend(loc="upper left")
         disc.plot(x, star(x), label="D*(x) = p / (p + q)", **curve_style(0, markevery=0.1))
         if curve is not None:
-            disc.plot(curve[0], curve[1], label="trained MLP D(x)", **(curve_style(2, markevery=0.1) | {"linewidth": 1.6}))
+            disc.plot(
+                curve[0], curve[1], label="trained MLP D(x)", **(curve_style(2, markevery=0.1) | {"linewidth": 1.6})
+            )
         disc.axhline(0.5, color="0.4", linewidth=0.8, linestyle=":")
         disc.set_ylim(-0.02, 1.02)
         disc.set_xlim(x[0], x[-1])
@@ -1043,7 +1227,9 @@ def plot_optimal_discriminator(P=None, Q=None, convergence=None, trained=None) -
                 raise ValueError("convergence.steps, .value and .value_se must have one length")
             ax.fill_between(steps, value - 2 * se, value + 2 * se, color=_COLORS[2], alpha=0.25, linewidth=0)
             ax.plot(steps, value, label="V(D, G) of the MLP (±2 s.e.)", **curve_style(2, markevery=0.1))
-            ax.axhline(optimum, label=f"V(D*, G) = −log 4 + 2 JSD = {optimum:.4f}", **(curve_style(0) | {"marker": None}))
+            ax.axhline(
+                optimum, label=f"V(D*, G) = −log 4 + 2 JSD = {optimum:.4f}", **(curve_style(0) | {"marker": None})
+            )
             ax.axhline(-math.log(4.0), color="0.4", linewidth=0.8, linestyle=":", label="−log 4 (when q = p)")
             ax.set_xlabel("discriminator training steps")
             ax.set_ylabel("V(D, G) (nats)")
@@ -1119,7 +1305,9 @@ def plot_critics(landscape=None, **kwargs) -> Figure:
         right.grid(False)
         scale = 0.35 / max(landscape.p.max(), landscape.q.max())
         right.fill_between(x, landscape.p * scale, color="0.80", linewidth=0, label="p, data (scaled)")
-        right.fill_between(x, landscape.q * scale, color=_COLORS[4], alpha=0.35, linewidth=0, label="q, generator (scaled)")
+        right.fill_between(
+            x, landscape.q * scale, color=_COLORS[4], alpha=0.35, linewidth=0, label="q, generator (scaled)"
+        )
         right.plot(x, landscape.discriminator, color="0.2", linewidth=2.6, label="D* = p/(p+q) (right axis)")
         right.set_ylim(-0.02, 1.02)
         right.set_ylabel("D*(x); densities (scaled)")
@@ -1133,14 +1321,24 @@ def plot_critics(landscape=None, **kwargs) -> Figure:
         handles = top.get_legend_handles_labels()
         extra = right.get_legend_handles_labels()
         top.legend(handles[0] + extra[0], handles[1] + extra[1], loc="upper left", fontsize=9)
-        bottom.plot(x, np.maximum(landscape.discriminator_slope, _SLOPE_FLOOR), color="0.2", linewidth=2.6,
-                    label=f"|dD*/dx| (≤ {fake_slope:.2g} on q's central 98%)")  # fmt: skip
+        bottom.plot(
+            x,
+            np.maximum(landscape.discriminator_slope, _SLOPE_FLOOR),
+            color="0.2",
+            linewidth=2.6,
+            label=f"|dD*/dx| (≤ {fake_slope:.2g} on q's central 98%)",
+        )
         bottom.axhline(1.0, label="|f*′| = 1", **(curve_style(0) | {"marker": None}))
         lowest = []
         for i, (label, s) in enumerate(slopes.items(), start=1):
             median = _median_slope_between(landscape, s)
             lowest.append(_median_slope_between(landscape, s, np.min))
-            bottom.plot(x, np.maximum(s, _SLOPE_FLOOR), label=f"{label}: median {median:.2g}", **(curve_style(i, markevery=0.1) | {"linewidth": 1.8}))
+            bottom.plot(
+                x,
+                np.maximum(s, _SLOPE_FLOOR),
+                label=f"{label}: median {median:.2g}",
+                **(curve_style(i, markevery=0.1) | {"linewidth": 1.8}),
+            )
         bottom.set_yscale("log")
         shown = np.concatenate([landscape.discriminator_slope, *slopes.values()])
         bottom.set_ylim(max(_SLOPE_FLOOR, shown[shown > 0].min(initial=1.0)) / 3, 30)
@@ -1148,10 +1346,18 @@ def plot_critics(landscape=None, **kwargs) -> Figure:
         bottom.set_xlabel("x")
         bottom.set_ylabel("|slope| (log; < 1e-20 drawn at 1e-20)")
         bottom.set_title("The gradient the generator's samples receive")
-        bottom.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)  # beside the curves: they span the panel
-        verdict = (f"D* saturates: its slope is ≤ {_bound(fake_slope, 'up')} where the generator's mass is" if fake_slope < 1e-3
-                   else f"D* does not saturate: its slope reaches {fake_slope:.2g} on the generator's mass")  # fmt: skip
-        fig.suptitle(verdict + (f";\nevery critic's slope between the means stays ≥ {_bound(min(lowest), 'down')}" if lowest else ""))
+        bottom.legend(
+            loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9
+        )  # beside the curves: they span the panel
+        verdict = (
+            f"D* saturates: its slope is ≤ {_bound(fake_slope, 'up')} where the generator's mass is"
+            if fake_slope < 1e-3
+            else f"D* does not saturate: its slope reaches {fake_slope:.2g} on the generator's mass"
+        )
+        fig.suptitle(
+            verdict
+            + (f";\nevery critic's slope between the means stays ≥ {_bound(min(lowest), 'down')}" if lowest else "")
+        )
     return fig
 
 
@@ -1201,7 +1407,12 @@ def plot_critic_convergence(runs=None, *, laws=None, **kwargs) -> Figure:
     with _figure(1, 3, size=(18.0, 5.6)) as (fig, (est, lip, shape)):
         est.axhline(w1, label=f"exact W1 = {w1:.4g}", **(curve_style(0) | {"marker": None}))
         lip.axhline(1.0, label="1-Lipschitz", **(curve_style(0) | {"marker": None}))
-        shape.plot(grid, _vector(_field(first, "optimal", "runs"), "optimal"), label="f* (exact)", **curve_style(0, markevery=0.1))
+        shape.plot(
+            grid,
+            _vector(_field(first, "optimal", "runs"), "optimal"),
+            label="f* (exact)",
+            **curve_style(0, markevery=0.1),
+        )
         verdicts = []
         for i, (label, run) in enumerate(runs.items(), start=1):
             steps = _vector(_field(run, "steps", label), f"{label}.steps")
@@ -1227,15 +1438,23 @@ def plot_critic_convergence(runs=None, *, laws=None, **kwargs) -> Figure:
         lip.legend(loc="lower right", fontsize=9)
         if laws is not None:  # where few samples fall, nothing holds a critic to f* (the gradient penalty bends there)
             lo, hi = min(L.ppf(0.005) for L in laws), max(L.ppf(0.995) for L in laws)
-            shape.axvspan(grid[0], lo, color="0.88", zorder=0, label="P, Q: < 1% of the mass\n(few samples: f unconstrained)")
+            shape.axvspan(
+                grid[0], lo, color="0.88", zorder=0, label="P, Q: < 1% of the mass\n(few samples: f unconstrained)"
+            )
             shape.axvspan(hi, grid[-1], color="0.88", zorder=0)
             shape.set_xlim(grid[0], grid[-1])
         shape.set_xlabel("x")
         shape.set_ylabel("f(x) at the end (shifted to match f*)")
         shape.set_title("What each critic learned, beside f*")
         shape.legend(loc="best", fontsize=9)
-        fig.suptitle("Kantorovich–Rubinstein duality: a K-Lipschitz critic estimates at most K·W1; "
-                     + ("every estimate with K ≤ 1 stays ≤ W1 + 3 s.e." if all(verdicts) else "some estimate with K ≤ 1 exceeds W1 + 3 s.e."))  # fmt: skip
+        fig.suptitle(
+            "Kantorovich–Rubinstein duality: a K-Lipschitz critic estimates at most K·W1; "
+            + (
+                "every estimate with K ≤ 1 stays ≤ W1 + 3 s.e."
+                if all(verdicts)
+                else "some estimate with K ≤ 1 exceeds W1 + 3 s.e."
+            )
+        )
     return fig
 
 
@@ -1303,7 +1522,9 @@ def plot_generator_costs(curves=None, *, costs=None, panels=("slope_logit_d",)) 
     logits = np.asarray(_field(curves, "logits", "curves"), dtype=float)
     tables = {key: _field(curves, key, "curves") for key in ("cost", "slope_d", "slope_logit")}
     if not all(isinstance(t, Mapping) and t for t in tables.values()) or logits.shape != d.shape:
-        raise TypeError("curves.cost, .slope_d and .slope_logit must be non-empty dicts {cost: array}, and curves.logits as long as curves.d")
+        raise TypeError(
+            "curves.cost, .slope_d and .slope_logit must be non-empty dicts {cost: array}, and curves.logits as long as curves.d"
+        )
     names = list(tables["cost"]) if costs is None else list(costs)
     unknown = [name for name in names if name not in tables["cost"]]
     if unknown or not names:
@@ -1319,22 +1540,32 @@ def plot_generator_costs(curves=None, *, costs=None, panels=("slope_logit_d",)) 
             raise ValueError(f"curves for {name!r} must have the shape of curves.d {d.shape}")
     at = int(np.argmin(d))
     vanish = [_display(n) for n in names if abs(arrays[n]["slope_logit"][at]) < 0.01]
-    keep = [_display(n) for n in names if abs(arrays[n]["slope_logit"][at]) >= 0.01]
     values = ", ".join(f"{_display(n)} {abs(arrays[n]['slope_logit'][at]):.2g}" for n in names)
-    logit_title = (f"Slopes in the logit: {' and '.join(vanish)} vanish{'es' * (len(vanish) == 1)} as D → 0" if vanish
-                   else "Slopes in the logit: none vanishes as D → 0") + f"\n(at D = {float(d[at]):.2g}: {values})"  # fmt: skip
-    titles = {"cost": "Costs (Goodfellow's tutorial, §3.2.6)",
-              "slope_d": _slope_at_zero_title(d, {n: arrays[n]["slope_d"] for n in names}),
-              "slope_logit": logit_title, "slope_logit_d": logit_title}  # fmt: skip
-    xlabel = {"d": 'D(G(z)) (probability the discriminator says "real")', "logit": "discriminator logit a, D(G(z)) = σ(a)"}
+    logit_title = (
+        f"Slopes in the logit: {' and '.join(vanish)} vanish{'es' * (len(vanish) == 1)} as D → 0"
+        if vanish
+        else "Slopes in the logit: none vanishes as D → 0"
+    ) + f"\n(at D = {float(d[at]):.2g}: {values})"
+    titles = {
+        "cost": "Costs (Goodfellow's tutorial, §3.2.6)",
+        "slope_d": _slope_at_zero_title(d, {n: arrays[n]["slope_d"] for n in names}),
+        "slope_logit": logit_title,
+        "slope_logit_d": logit_title,
+    }
+    xlabel = {
+        "d": 'D(G(z)) (probability the discriminator says "real")',
+        "logit": "discriminator logit a, D(G(z)) = σ(a)",
+    }
     single = len(panels) == 1
     with _figure(1, len(panels), size=(9.0, 5.6) if single else (5.4 * len(panels), 5.4)) as (fig, axes):
         axes = np.atleast_1d(axes)
         for ax, panel in zip(axes, panels):
             table, x_axis, ylabel = GENERATOR_COST_PANELS[panel]
             x = d if x_axis == "d" else logits
-            for i, name in enumerate(names):
-                style = curve_style(list(tables["cost"]).index(name), markevery=0.1)  # a cost keeps its style whichever are drawn
+            for name in names:
+                style = curve_style(
+                    list(tables["cost"]).index(name), markevery=0.1
+                )  # a cost keeps its style whichever are drawn
                 y = arrays[name][table]
                 if table == "cost":
                     ax.plot(x, y, label=_display(name), **style)
@@ -1347,14 +1578,20 @@ def plot_generator_costs(curves=None, *, costs=None, panels=("slope_logit_d",)) 
             ax.set_xlabel('D(G(z)) (probability of "real"), log scale' if panel == "slope_logit_d" else xlabel[x_axis])
             ax.set_ylabel(ylabel)
             width = 80 if single else 60  # characters per line: the title stays over its panel
-            ax.set_title("\n".join(textwrap.fill(line, width, break_on_hyphens=False) for line in titles[panel].split("\n")),
-                         fontsize=12 if single else 11)  # fmt: skip
+            ax.set_title(
+                "\n".join(textwrap.fill(line, width, break_on_hyphens=False) for line in titles[panel].split("\n")),
+                fontsize=12 if single else 11,
+            )
             ax.legend(loc="best", fontsize=11 if single else 10)
         if vanish:
-            fig.suptitle(f"Generator costs: the {' and '.join(vanish)} gradient{'s' * (len(vanish) > 1)} vanish{'es' * (len(vanish) == 1)}"
-                         f"{chr(10) if single else ' '}where the generator is losing (D(G(z)) → 0)")  # fmt: skip
+            fig.suptitle(
+                f"Generator costs: the {' and '.join(vanish)} gradient{'s' * (len(vanish) > 1)} vanish{'es' * (len(vanish) == 1)}"
+                f"{chr(10) if single else ' '}where the generator is losing (D(G(z)) → 0)"
+            )
         else:
-            fig.suptitle(f"Generator costs:{chr(10) if single else ' '}no gradient drawn here vanishes where the generator is losing")
+            fig.suptitle(
+                f"Generator costs:{chr(10) if single else ' '}no gradient drawn here vanishes where the generator is losing"
+            )
     return fig
 
 
@@ -1366,6 +1603,7 @@ def _slope_at_zero_title(d, slope_d):
 
 
 # -- 7. the vanishing gradient -------------------------------------------------------------------
+
 
 def plot_vanishing_gradient(result=None) -> Figure:
     r"""Figure 7: the frozen generator's gradient norm against discriminator steps, per cost, log scale.
@@ -1416,7 +1654,9 @@ def plot_vanishing_gradient(result=None) -> Figure:
         for i, (cost, values) in enumerate(norms.items()):
             values = np.atleast_2d(np.asarray(values, dtype=float))
             if values.shape[1] != steps.size or (values <= 0).any() or not np.isfinite(values).all():
-                raise ValueError(f"result.norms[{cost!r}] must hold positive finite norms of shape (runs, {steps.size})")
+                raise ValueError(
+                    f"result.norms[{cost!r}] must hold positive finite norms of shape (runs, {steps.size})"
+                )
             runs = values.shape[0]
             logs = np.log10(values)
             mean, spread = logs.mean(axis=0), (logs.std(axis=0, ddof=1) if runs > 1 else np.zeros(steps.size))
@@ -1424,7 +1664,9 @@ def plot_vanishing_gradient(result=None) -> Figure:
             if (change <= 1e-2).all():
                 collapsed.append(_display(cost))
             style = curve_style(i, markevery=0.1)
-            left.fill_between(steps, 10 ** (mean - spread), 10 ** (mean + spread), color=style["color"], alpha=0.2, linewidth=0)
+            left.fill_between(
+                steps, 10 ** (mean - spread), 10 ** (mean + spread), color=style["color"], alpha=0.2, linewidth=0
+            )
             factor = f"×{change.min():.1e}" + (f" to ×{change.max():.1e}" if runs > 1 else "")
             left.semilogy(steps, 10**mean, label=f"{_display(cost)}: {factor}", **style)
         left.set_xlabel("discriminator (critic) training steps, generator frozen")
@@ -1434,7 +1676,9 @@ def plot_vanishing_gradient(result=None) -> Figure:
         d_fake = np.atleast_2d(d_fake)
         if d_fake.shape[1] == steps.size:
             geometric = np.exp(np.log(np.clip(d_fake, 1e-300, 1.0)).mean(axis=0))
-            right.semilogy(steps, geometric, label="mean D(G(z)) (geometric over runs)", **curve_style(4, markevery=0.1))
+            right.semilogy(
+                steps, geometric, label="mean D(G(z)) (geometric over runs)", **curve_style(4, markevery=0.1)
+            )
             right.set_title(f"D(G(z)) goes from {geometric[0]:.2g} to {geometric[-1]:.2g}")
         right.set_xlabel("discriminator training steps")
         right.set_ylabel("D(G(z)) on the fixed batch (probability)")
@@ -1448,6 +1692,7 @@ def plot_vanishing_gradient(result=None) -> Figure:
 
 
 # -- 8. the Dirac-GAN --------------------------------------------------------------------------------
+
 
 def plot_dirac_gan(runs=None, *, lr=0.1, steps=1000) -> Figure:
     r"""Figure 8: Dirac-GAN vector fields with simultaneous and alternating trajectories, and the update maps' eigenvalues.
@@ -1499,22 +1744,38 @@ def plot_dirac_gan(runs=None, *, lr=0.1, steps=1000) -> Figure:
             model = _field(row, "model", f"runs[{label!r}]")
             vt, vp = model.vector_field(T, S)
             speed = np.hypot(vt, vp)
-            ax.quiver(T, S, vt / np.where(speed > 0, speed, 1), vp / np.where(speed > 0, speed, 1), color="0.6",
-                      angles="xy", scale_units="xy", scale=5.0, width=0.005)  # fmt: skip
+            ax.quiver(
+                T,
+                S,
+                vt / np.where(speed > 0, speed, 1),
+                vp / np.where(speed > 0, speed, 1),
+                color="0.6",
+                angles="xy",
+                scale_units="xy",
+                scale=5.0,
+                width=0.005,
+            )
             tags = []  # each rule's spectral radius (and divergence) goes in the title: the panels are too small for legends
             for i, update in enumerate(("simultaneous", "alternating")):
                 path = np.asarray(_field(row, update, f"runs[{label!r}]"), dtype=float)
                 if path.ndim != 2 or path.shape[1] != 2:
                     raise ValueError(f"runs[{label!r}][{update!r}] must be a trajectory of shape (steps + 1, 2)")
                 with np.errstate(invalid="ignore"):  # a diverged run may end in NaN: it is not drawn
-                    shown = np.where(np.abs(path) <= 2.2, path, np.nan)  # leave the panel rather than run along its edge
+                    shown = np.where(
+                        np.abs(path) <= 2.2, path, np.nan
+                    )  # leave the panel rather than run along its edge
                 radius = row["radius"].get(update) if isinstance(row.get("radius"), Mapping) else None
                 tag = f"ρ = {radius:.4f}" if radius is not None else ""
                 if isinstance(row.get("steps"), int) and len(path) - 1 < row["steps"]:
                     tag += f"{', ' if tag else ''}diverged at step {len(path) - 1}"
                 if tag:
                     tags.append(f"{update[:3]}. {tag}")
-                ax.plot(shown[:, 0], shown[:, 1], label=update, **(curve_style(i, markevery=max(1, len(path) // 12)) | {"linewidth": 1.5, "markersize": 5}))
+                ax.plot(
+                    shown[:, 0],
+                    shown[:, 1],
+                    label=update,
+                    **(curve_style(i, markevery=max(1, len(path) // 12)) | {"linewidth": 1.5, "markersize": 5}),
+                )
             ax.plot([0], [0], marker="*", markersize=14, color="black", linestyle="none")
             ax.set_xlim(-2.2, 2.2)
             ax.set_ylim(-2.2, 2.2)
@@ -1531,11 +1792,20 @@ def plot_dirac_gan(runs=None, *, lr=0.1, steps=1000) -> Figure:
                 if eig is None:
                     continue
                 style = curve_style(k)
-                eig_ax.plot(np.real(eig), np.imag(eig), linestyle="none", marker=style["marker"], color=style["color"],
-                            markersize=9 if i == 0 else 12, markerfacecolor=style["color"] if i == 0 else "none",
-                            label=label if i == 0 else None)  # fmt: skip
+                eig_ax.plot(
+                    np.real(eig),
+                    np.imag(eig),
+                    linestyle="none",
+                    marker=style["marker"],
+                    color=style["color"],
+                    markersize=9 if i == 0 else 12,
+                    markerfacecolor=style["color"] if i == 0 else "none",
+                    label=label if i == 0 else None,
+                )
             k += 1
-        shown = [np.asarray(e) for row in runs.values() for e in (row.get("eigenvalues") or {}).values() if e is not None]
+        shown = [
+            np.asarray(e) for row in runs.values() for e in (row.get("eigenvalues") or {}).values() if e is not None
+        ]
         if shown:  # zoom on the eigenvalues: they sit near 1 for small steps
             shown = np.concatenate(shown)
             reach = max(1.25 * np.abs(shown.imag).max(), 1e-3)
@@ -1548,7 +1818,12 @@ def plot_dirac_gan(runs=None, *, lr=0.1, steps=1000) -> Figure:
         eig_ax.set_ylabel("Im λ")
         eig_ax.set_title("One step's eigenvalues\n(filled: simultaneous, open: alternating)", fontsize=11)
         eig_ax.legend(loc="center left", fontsize=8)
-        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, title="update rule (sim., alt. in the titles)")
+        fig.legend(
+            *axes[0].get_legend_handles_labels(),
+            loc="outside lower center",
+            ncols=2,
+            title="update rule (sim., alt. in the titles)",
+        )
         for ax in axes[n:]:
             ax.set_visible(False)
         fig.suptitle(_dirac_verdict(runs), fontsize=12)
@@ -1560,7 +1835,9 @@ def _dirac_verdict(runs):
     converged, not_converged = [], []
     for label, row in runs.items():
         paths = [np.asarray(row[update], dtype=float) for update in ("simultaneous", "alternating")]
-        ends = all(len(p) - 1 == row.get("steps", len(p) - 1) and np.hypot(*p[-1]) < 0.01 * np.hypot(*p[0]) for p in paths)
+        ends = all(
+            len(p) - 1 == row.get("steps", len(p) - 1) and np.hypot(*p[-1]) < 0.01 * np.hypot(*p[0]) for p in paths
+        )
         (converged if ends else not_converged).append(label)
     lines = ["The Dirac-GAN, both update rules from one start"]
     if converged:
@@ -1571,6 +1848,7 @@ def _dirac_verdict(runs):
 
 
 # -- 9. the spectrum of a small game ---------------------------------------------------------------
+
 
 def plot_game_spectrum(spectrum=None) -> Figure:
     r"""Figure 9: the eigenvalues of a small MLP game's Jacobian at a trained point, without and with R1.
@@ -1615,9 +1893,26 @@ def plot_game_spectrum(spectrum=None) -> Figure:
             ax.axvline(0.0, color="0.3", linewidth=1.0)
             ax.axhline(0.0, color="0.7", linewidth=0.8)
             ax.axvspan(0.0, 10.0, color="#D55E00", alpha=0.06)
-            ax.plot(plain.real, plain.imag, linestyle="none", marker="o", markersize=11, markerfacecolor="none",
-                    markeredgewidth=2, color=_COLORS[0], label="without regularization")  # fmt: skip
-            ax.plot(r1.real, r1.imag, linestyle="none", marker="s", markersize=7, color=_COLORS[1], label=f"with R1 (γ = {r1_weight:g})")
+            ax.plot(
+                plain.real,
+                plain.imag,
+                linestyle="none",
+                marker="o",
+                markersize=11,
+                markerfacecolor="none",
+                markeredgewidth=2,
+                color=_COLORS[0],
+                label="without regularization",
+            )
+            ax.plot(
+                r1.real,
+                r1.imag,
+                linestyle="none",
+                marker="s",
+                markersize=7,
+                color=_COLORS[1],
+                label=f"with R1 (γ = {r1_weight:g})",
+            )
             ax.set_xlabel("Re λ (growth rate per unit time)")
             ax.set_ylabel("Im λ (rotation rate per unit time)")
         reach = max(np.abs(np.r_[plain, r1]).max(), 1e-12)
@@ -1632,13 +1927,22 @@ def plot_game_spectrum(spectrum=None) -> Figure:
         zoom.set_xlim(-near_x, 0.3 * near_x)
         zoom.set_ylim(-near_y, near_y)
         for top, color, dy in zip(rotating, _COLORS, (10, -22)):
-            zoom.annotate(f"{top.real:.3f} ± {abs(top.imag):.3f}i", (top.real, abs(top.imag)), textcoords="offset points",
-                          xytext=(-12, dy), ha="right", color=color, fontsize=12)  # left of the point, off the Re λ = 0 line; fmt: skip
+            zoom.annotate(
+                f"{top.real:.3f} ± {abs(top.imag):.3f}i",
+                (top.real, abs(top.imag)),
+                textcoords="offset points",
+                xytext=(-12, dy),
+                ha="right",
+                color=color,
+                fontsize=12,
+            )  # left of the point, off the Re λ = 0 line
         zoom.set_title("Near 0: the rotating pair, without and with R1")
         zoom.legend(loc="lower left")
         damping = [-v.real / abs(v) if v != 0 else float("nan") for v in rotating]
-        fig.suptitle(f"Game Jacobian of a trained 1-D GAN: the rotating pair's damping ratio −Re λ/|λ| is "
-                     f"{damping[0]:.2f} without R1, {damping[1]:.2f} with it")  # fmt: skip
+        fig.suptitle(
+            f"Game Jacobian of a trained 1-D GAN: the rotating pair's damping ratio −Re λ/|λ| is "
+            f"{damping[0]:.2f} without R1, {damping[1]:.2f} with it"
+        )
     return fig
 
 
@@ -1646,7 +1950,9 @@ def _dirac_model_text(model) -> str:
     """A Dirac-GAN in words: "unregularized minimax Dirac-GAN", "WGAN Dirac-GAN with R1 (γ = 0.3)"."""
     loss = _display(getattr(model, "loss", "GAN"))
     regularizer = getattr(model, "regularizer", None)
-    gamma = getattr(model, "weight", None) if hasattr(model, "weight") else getattr(model, "gamma", 0.0)  # the penalty's weight
+    gamma = (
+        getattr(model, "weight", None) if hasattr(model, "weight") else getattr(model, "gamma", 0.0)
+    )  # the penalty's weight
     if regularizer is None:
         return f"unregularized {loss} Dirac-GAN"
     return f"{loss} Dirac-GAN with {_display(regularizer).replace('r1', 'R1').replace('r2', 'R2')} (γ = {gamma:g})"
@@ -1714,9 +2020,13 @@ def plot_step_size_radius(model=None, *, lr=None, d_lr=None, updates=None) -> Fi
         axes = np.atleast_1d(axes).ravel()
         for ax, (update, radius) in zip(axes, radii.items()):
             smooth = "gouraud" if radius.shape[0] > 1 and radius.shape[1] > 1 else "nearest"
-            mesh = ax.pcolormesh(lrs, d_lrs, np.minimum(radius, norm.vmax), cmap="RdBu_r", norm=norm, shading=smooth, rasterized=True)
+            mesh = ax.pcolormesh(
+                lrs, d_lrs, np.minimum(radius, norm.vmax), cmap="RdBu_r", norm=norm, shading=smooth, rasterized=True
+            )
             if radius.shape[0] > 1 and radius.shape[1] > 1 and radius.min() <= 1 < radius.max():  # ρ = 1 between them
-                ax.contour(lrs, d_lrs, radius, levels=[1.0 + 1e-9], colors="black", linewidths=1.2)  # also where ρ = 1 exactly
+                ax.contour(
+                    lrs, d_lrs, radius, levels=[1.0 + 1e-9], colors="black", linewidths=1.2
+                )  # also where ρ = 1 exactly
                 ax.plot([], [], color="black", linewidth=1.2, label="ρ = 1 (edge of ρ > 1)")
                 ax.legend(loc="lower left", fontsize=9)  # only where the line is drawn
             for scale, size in ((ax.set_xscale, lrs.size), (ax.set_yscale, d_lrs.size)):
@@ -1726,16 +2036,24 @@ def plot_step_size_radius(model=None, *, lr=None, d_lr=None, updates=None) -> Fi
             ax.set_ylabel("d_lr (discriminator's step η_D)")
             on_circle = f", ρ = 1 on {100 * np.mean(radius == 1):.0f}%" if (radius == 1).any() else ""
             ax.set_title(f"{update}: ρ < 1 on {100 * np.mean(radius < 1):.0f}%{on_circle} of the grid", fontsize=11)
-        for ax in axes[len(updates):]:
+        for ax in axes[len(updates) :]:
             ax.set_visible(False)
-        bar = fig.colorbar(mesh, ax=list(axes[: len(updates)]), label="spectral radius ρ (< 1: converges)",
-                           extend="max" if values.max() > norm.vmax else "neither")  # fmt: skip
+        bar = fig.colorbar(
+            mesh,
+            ax=list(axes[: len(updates)]),
+            label="spectral radius ρ (< 1: converges)",
+            extend="max" if values.max() > norm.vmax else "neither",
+        )
         from matplotlib.ticker import MaxNLocator
 
-        below = [t for t in MaxNLocator(3).tick_values(norm.vmin, 1.0) if norm.vmin <= t < 1.0]  # ticks on both sides of 1
+        below = [
+            t for t in MaxNLocator(3).tick_values(norm.vmin, 1.0) if norm.vmin <= t < 1.0
+        ]  # ticks on both sides of 1
         above = [t for t in MaxNLocator(4).tick_values(1.0, norm.vmax) if 1.0 < t <= norm.vmax]
         bar.set_ticks([*below, 1.0, *above])
-        fig.suptitle(f"The {_dirac_model_text(model)}: the spectral radius ρ of one step over the two step sizes", fontsize=12)
+        fig.suptitle(
+            f"The {_dirac_model_text(model)}: the spectral radius ρ of one step over the two step sizes", fontsize=12
+        )
     return fig
 
 
@@ -1753,13 +2071,17 @@ def _snapshots(history, name="history") -> dict:
     push = np.asarray(_field(history, "generator_field", name), dtype=float)
     config = _field(history, "config", name)
     if samples.ndim != 3 or len(steps) != len(samples) or len(samples) == 0:
-        raise ValueError(f"{name}.snapshots must have shape (snapshots, n, dim) with one step each, got {samples.shape}")
+        raise ValueError(
+            f"{name}.snapshots must have shape (snapshots, n, dim) with one step each, got {samples.shape}"
+        )
     if len(values) != len(samples) or push.shape != samples.shape:
         raise ValueError(f"{name}: discriminator_grid and generator_field must have one entry per snapshot")
     loss = config.get("loss", "") if isinstance(config, Mapping) else ""
     manifold = history.get("manifold") if isinstance(history, Mapping) else getattr(history, "manifold", None)
     manifold = None if manifold is None else np.asarray(manifold, dtype=float)
-    if manifold is not None and (manifold.ndim != 5 or len(manifold) != len(samples) or manifold.shape[-1] != samples.shape[2]):
+    if manifold is not None and (
+        manifold.ndim != 5 or len(manifold) != len(samples) or manifold.shape[-1] != samples.shape[2]
+    ):
         manifold = None  # a history saved before the manifold was recorded: drawn without it
     if loss in _CLASSIFIER_LOSSES:
         from scipy.special import expit
@@ -1767,12 +2089,28 @@ def _snapshots(history, name="history") -> dict:
         values, label, limits = expit(values), "D(x)", (0.0, 1.0)
         bar = 'D(x) = probability of "real"'
     else:  # a critic's values drift as it trains: centre and scale each snapshot
-        centred = values - np.nanmedian(values.reshape(len(values), -1), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
+        centred = values - np.nanmedian(values.reshape(len(values), -1), axis=1).reshape(
+            (-1,) + (1,) * (values.ndim - 1)
+        )
         scale = np.nanmax(np.abs(centred.reshape(len(values), -1)), axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
-        values, label, limits = centred / np.where(scale > 0, scale, 1.0), "critic (centred, scaled per snapshot)", (-1.0, 1.0)
+        values, label, limits = (
+            centred / np.where(scale > 0, scale, 1.0),
+            "critic (centred, scaled per snapshot)",
+            (-1.0, 1.0),
+        )
         bar = f"{_display(loss) + ' ' if loss else ''}critic: a score, not a probability\n(centred, scaled per panel; high = real)"
-    return dict(steps=steps, samples=samples, grid=grid, values=values, push=push, loss=loss, label=label, limits=limits,
-                bar=bar, manifold=manifold)  # fmt: skip
+    return dict(
+        steps=steps,
+        samples=samples,
+        grid=grid,
+        values=values,
+        push=push,
+        loss=loss,
+        label=label,
+        limits=limits,
+        bar=bar,
+        manifold=manifold,
+    )
 
 
 def _target_points(target, dim=2, n=512):
@@ -1790,7 +2128,9 @@ def _target_points(target, dim=2, n=512):
     try:
         points = np.asarray(target, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"target must be a gantheory Distribution, samples of shape (m,) or (m, {dim}), or None; got {type(target).__name__}") from None
+        raise TypeError(
+            f"target must be a gantheory Distribution, samples of shape (m,) or (m, {dim}), or None; got {type(target).__name__}"
+        ) from None
     if points.ndim == 1 and dim == 1:
         points = points[:, None]
     if points.ndim != 2 or points.shape[1] != dim or len(points) == 0:
@@ -1806,23 +2146,52 @@ def _draw_snapshot(ax, snap, k, *, arrows=64, target=None):
     g = snap["values"].shape[-1]
     gx, gy = snap["grid"][:, 0].reshape(g, g), snap["grid"][:, 1].reshape(g, g)
     # Gouraud shading interpolates between the grid's values: no blocks, whatever grid_size the run used
-    mesh = ax.pcolormesh(gx, gy, snap["values"][k], cmap="RdBu_r", vmin=snap["limits"][0], vmax=snap["limits"][1], shading="gouraud")
+    mesh = ax.pcolormesh(
+        gx, gy, snap["values"][k], cmap="RdBu_r", vmin=snap["limits"][0], vmax=snap["limits"][1], shading="gouraud"
+    )
     if target is not None:  # on top of the samples, translucent: neither hides the other
-        ax.scatter(target[:, 0], target[:, 1], s=34, marker="o", facecolors=matplotlib.colors.to_rgba("#009E73", 0.4),
-                   edgecolors="#009E73", linewidths=1.0, zorder=2.7, label="data")  # on top, translucent; fmt: skip
+        ax.scatter(
+            target[:, 0],
+            target[:, 1],
+            s=34,
+            marker="o",
+            facecolors=matplotlib.colors.to_rgba("#009E73", 0.4),
+            edgecolors="#009E73",
+            linewidths=1.0,
+            zorder=2.7,
+            label="data",
+        )  # on top, translucent
     if snap.get("manifold") is not None:  # the image under G of a latent grid: where G can put points, and how it folds
         lines = snap["manifold"][k].reshape(-1, snap["manifold"].shape[-2], 2)
         for i, line in enumerate(lines):
-            ax.plot(line[:, 0], line[:, 1], color="#4B0082", linewidth=0.7, alpha=0.55, zorder=2,
-                    label="G's manifold (image of a latent grid)" if i == 0 else None)  # fmt: skip
+            ax.plot(
+                line[:, 0],
+                line[:, 1],
+                color="#4B0082",
+                linewidth=0.7,
+                alpha=0.55,
+                zorder=2,
+                label="G's manifold (image of a latent grid)" if i == 0 else None,
+            )
     x = snap["samples"][k]
     ax.scatter(x[:, 0], x[:, 1], s=9, color="black", label="G(z)", zorder=2.5)
     every = max(len(x) // max(int(arrows), 1), 1)
     p = snap["push"][k, ::every]
     scale = np.nanmax(np.linalg.norm(p, axis=1)) if np.isfinite(p).any() else 0.0
     scale = scale if scale > 0 else 1.0
-    ax.quiver(x[::every, 0], x[::every, 1], p[:, 0] / scale, p[:, 1] / scale, color="#E69F00", angles="xy",
-              scale_units="xy", scale=1.0 / (0.12 * np.ptp(gx)), width=0.008, zorder=3, label="push (normalized per panel)")  # fmt: skip
+    ax.quiver(
+        x[::every, 0],
+        x[::every, 1],
+        p[:, 0] / scale,
+        p[:, 1] / scale,
+        color="#E69F00",
+        angles="xy",
+        scale_units="xy",
+        scale=1.0 / (0.12 * np.ptp(gx)),
+        width=0.008,
+        zorder=3,
+        label="push (normalized per panel)",
+    )
     ax.set_xlim(gx.min(), gx.max())
     ax.set_ylim(gy.min(), gy.max())
     ax.set_aspect("equal")
@@ -1924,7 +2293,7 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
     size = (3.9 * ncols + (1.3 if dim == 2 else 0.4), (3.7 if dim == 2 else 3.0) * nrows + 1.2)
     with _figure(nrows, ncols, size=size) as (fig, axes):
         axes = np.atleast_1d(axes)
-        for ax in axes[len(chosen):]:
+        for ax in axes[len(chosen) :]:
             fig.delaxes(ax)
         for i, (ax, k) in enumerate(zip(axes, chosen)):
             if dim == 2:
@@ -1937,10 +2306,18 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
                     else:
                         ax.stairs(p_data[2], p_data[1], **style)
                 ax.stairs(p_g[i], edges, fill=True, color=_COLORS[0], alpha=0.45, label="p_g (histogram of G(z))")
-                ax.plot(grid[:, 0], values[k], label=snap["label"], **(curve_style(1, markevery=0.1) | {"linestyle": "-"}))
+                ax.plot(
+                    grid[:, 0], values[k], label=snap["label"], **(curve_style(1, markevery=0.1) | {"linestyle": "-"})
+                )
                 if d_star[i] is not None:
-                    ax.plot(xs_star, d_star[i], color=_COLORS[3], linestyle="--", linewidth=1.8,
-                            label="D* = p_data / (p_data + p_g), p_g by KDE")  # fmt: skip
+                    ax.plot(
+                        xs_star,
+                        d_star[i],
+                        color=_COLORS[3],
+                        linestyle="--",
+                        linewidth=1.8,
+                        label="D* = p_data / (p_data + p_g), p_g by KDE",
+                    )
                 ax.set_xlim(lo, hi)
                 ax.set_ylim(bottom, top)
                 ax.set_xlabel("x")
@@ -1950,14 +2327,19 @@ def plot_training_snapshots(history, *, panels: int = 6, arrows: int = 64, targe
         fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), markerscale=2 if dim == 2 else 1)
         if dim == 2:
             fig.colorbar(mesh, ax=list(axes[: len(chosen)]), shrink=0.8).set_label(snap["bar"], fontsize=9)
-            fig.suptitle(f"Training {'with the ' + _display(snap['loss']) + ' loss' if snap['loss'] else 'a GAN'}: samples over the discriminator (heatmap);\n"
-                         "arrows = the generator's push, lengths normalized per panel")  # fmt: skip
+            fig.suptitle(
+                f"Training {'with the ' + _display(snap['loss']) + ' loss' if snap['loss'] else 'a GAN'}: samples over the discriminator (heatmap);\n"
+                "arrows = the generator's push, lengths normalized per panel"
+            )
         else:
-            fig.suptitle(f"Training {'with the ' + _display(snap['loss']) + ' loss' if snap['loss'] else 'a GAN'}: the target, the generated samples and the discriminator")
+            fig.suptitle(
+                f"Training {'with the ' + _display(snap['loss']) + ' loss' if snap['loss'] else 'a GAN'}: the target, the generated samples and the discriminator"
+            )
     return fig
 
 
 # -- 10. a 2-D GAN on the ring of 8 ------------------------------------------------------------------
+
 
 def _moving_average(y, window):
     window = max(1, min(int(window), len(y)))
@@ -2044,13 +2426,19 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
     rows = len(snaps)
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(3.4 * panels + 1.6, 3.6 * rows + 4.4), layout=_SlideLayout())
-        key, *subfigs = fig.subfigures(rows + 2, 1, height_ratios=[0.4] + [3.6] * rows + [4.0])  # the snapshots' legend on top
+        key, *subfigs = fig.subfigures(
+            rows + 2, 1, height_ratios=[0.4] + [3.6] * rows + [4.0]
+        )  # the snapshots' legend on top
         for sub, (label, snap) in zip(subfigs, snaps.items()):
-            chosen = np.unique(np.linspace(0, len(snap["steps"]) - 1, min(panels, len(snap["steps"]))).round().astype(int))
+            chosen = np.unique(
+                np.linspace(0, len(snap["steps"]) - 1, min(panels, len(snap["steps"]))).round().astype(int)
+            )
             row_axes = np.atleast_1d(sub.subplots(1, len(chosen)))
             for ax, k in zip(row_axes, chosen):
                 mesh = _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
-                ax.set_title(f"{label}: step {int(snap['steps'][k])}{_modes_text(count, snap['samples'][k])}", fontsize=12)
+                ax.set_title(
+                    f"{label}: step {int(snap['steps'][k])}{_modes_text(count, snap['samples'][k])}", fontsize=12
+                )
             sub.colorbar(mesh, ax=list(row_axes), shrink=0.9).set_label(snap["bar"], fontsize=9)
         handles, labels = row_axes[0].get_legend_handles_labels()
         key.legend(handles, labels, loc="center", ncols=len(labels), fontsize=10, markerscale=1.5)
@@ -2062,8 +2450,13 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
                 y = np.asarray(_field(h, key, f"histories[{label!r}]"), dtype=float)
                 if y.size:
                     smooth, window = _moving_average(y, 50)
-                    cost_ax.plot(np.arange(window, y.size + 1), smooth, color=style["color"], linestyle=dashes,
-                                 label=f"{label}: {'G' if key == 'g_loss' else 'D'}")  # fmt: skip
+                    cost_ax.plot(
+                        np.arange(window, y.size + 1),
+                        smooth,
+                        color=style["color"],
+                        linestyle=dashes,
+                        label=f"{label}: {'G' if key == 'g_loss' else 'D'}",
+                    )
             steps = np.asarray(_field(h, "log_steps", f"histories[{label!r}]"))
             metrics = _field(h, "metrics", f"histories[{label!r}]")
             if "sliced_w1" in metrics and len(metrics["sliced_w1"]) == len(steps):
@@ -2071,7 +2464,9 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
             drawn = _modes_against_steps(steps, metrics, snaps[label], count)
             if drawn is not None:
                 at, modes, last = drawn
-                if at is not snaps[label]["steps"]:  # the logged metric: counted on at least MODE_SAMPLES generated points
+                if (
+                    at is not snaps[label]["steps"]
+                ):  # the logged metric: counted on at least MODE_SAMPLES generated points
                     from gantheory.gan.train import MODE_SAMPLES
 
                     config = _field(h, "config", f"histories[{label!r}]")
@@ -2079,8 +2474,11 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
                 else:
                     counted.add(snaps[label]["samples"].shape[1])
                 n_modes = n_modes if last is None else last.n_modes
-                end = "" if last is None else \
-                    f" (last snapshot: {last.modes}/{last.n_modes}, {100 * last.high_quality:.0f}% HQ, fewest {min(last.counts)} of {last.n})"  # fmt: skip
+                end = (
+                    ""
+                    if last is None
+                    else f" (last snapshot: {last.modes}/{last.n_modes}, {100 * last.high_quality:.0f}% HQ, fewest {min(last.counts)} of {last.n})"
+                )
                 modes_ax.plot(at, modes, label=label + end, **style)
         cost_ax.set_xlabel("training step")
         cost_ax.set_ylabel("cost (moving average of 50 steps)")
@@ -2100,17 +2498,37 @@ def plot_ring_training(histories, *, panels: int = 4, target=None, arrows: int =
         if modes_ax.get_lines():
             modes_ax.legend(loc="upper left", fontsize=8)
         else:
-            modes_ax.text(0.5, 0.5, "no mode counts: pass a mixture target\n(or train on one: History.metrics['modes'])",
-                          transform=modes_ax.transAxes, ha="center", va="center", fontsize=10)  # fmt: skip
-        fig.suptitle("2-D GANs over training: heatmap = discriminator (see each row's colour bar), "
-                     "arrows = the generator's push (lengths normalized per panel)")  # fmt: skip
+            modes_ax.text(
+                0.5,
+                0.5,
+                "no mode counts: pass a mixture target\n(or train on one: History.metrics['modes'])",
+                transform=modes_ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=10,
+            )
+        fig.suptitle(
+            "2-D GANs over training: heatmap = discriminator (see each row's colour bar), "
+            "arrows = the generator's push (lengths normalized per panel)"
+        )
     return fig
 
 
 # colours the GIF's palette keeps exactly: black samples, green data, orange arrows, purple manifold, white, grey text,
 # and the ends of the heat map's colour scale (RdBu_r), which the colour bars always show
-_GIF_KEEP = np.array([[0, 0, 0], [0, 158, 115], [230, 159, 0], [75, 0, 130], [255, 255, 255], [128, 128, 128],
-                      [5, 48, 97], [103, 0, 31]], dtype=np.uint8)  # fmt: skip
+_GIF_KEEP = np.array(
+    [
+        [0, 0, 0],
+        [0, 158, 115],
+        [230, 159, 0],
+        [75, 0, 130],
+        [255, 255, 255],
+        [128, 128, 128],
+        [5, 48, 97],
+        [103, 0, 31],
+    ],
+    dtype=np.uint8,
+)
 
 
 def _gif_frame(rgb, colors=56):
@@ -2173,7 +2591,6 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 1
     from pathlib import Path
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
 
     if not isinstance(histories, Mapping):
         histories = {"": histories}
@@ -2187,14 +2604,18 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 1
     points = _target_points(target, 2)
     count = None if target is None else _mode_counter(target)
     path = Path(path)
-    with matplotlib.rc_context(STYLE | {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "figure.titlesize": 12}):
+    with matplotlib.rc_context(
+        STYLE | {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "figure.titlesize": 12}
+    ):
         from matplotlib.cm import ScalarMappable
         from matplotlib.colors import Normalize
 
         fig = Figure(figsize=size)
         axes = np.atleast_1d(fig.subplots(1, len(snaps)))
         fig.subplots_adjust(left=0.05, right=0.93, bottom=0.09, top=0.86, wspace=0.25)  # fixed: frames must not jump
-        for ax, snap in zip(axes, snaps.values()):  # made once (ax.clear() in a frame leaves a colour bar's own axes alone)
+        for ax, snap in zip(
+            axes, snaps.values()
+        ):  # made once (ax.clear() in a frame leaves a colour bar's own axes alone)
             bar = fig.colorbar(ScalarMappable(Normalize(*snap["limits"]), cmap="RdBu_r"), ax=ax, shrink=0.8, pad=0.02)
             bar.set_label(snap["bar"], fontsize=8)
 
@@ -2202,13 +2623,18 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 1
             for ax, (label, snap) in zip(axes, snaps.items()):
                 ax.clear()
                 _draw_snapshot(ax, snap, k, arrows=arrows, target=points)
-                ax.set_title(f"{label + ': ' if label else ''}step {int(snap['steps'][k])}{_modes_text(count, snap['samples'][k])}")
+                ax.set_title(
+                    f"{label + ': ' if label else ''}step {int(snap['steps'][k])}{_modes_text(count, snap['samples'][k])}"
+                )
             return []
 
         frame(0)
-        fig.suptitle("GAN training: G(z) (black), G's manifold (purple) and the data (green) over the discriminator;\n"
-                     "arrows = the generator's push, lengths normalized per panel"
-                     + ("; modes: those with ≥ 1 sample within 3 sd" if count is not None else ""), fontsize=10)  # fmt: skip
+        fig.suptitle(
+            "GAN training: G(z) (black), G's manifold (purple) and the data (green) over the discriminator;\n"
+            "arrows = the generator's push, lengths normalized per panel"
+            + ("; modes: those with ≥ 1 sample within 3 sd" if count is not None else ""),
+            fontsize=10,
+        )
         fig.set_dpi(dpi)
         canvas = FigureCanvasAgg(fig)
         images = []
@@ -2223,6 +2649,7 @@ def animate_training(histories, path, *, target=None, fps: int = 6, dpi: int = 1
 
 
 # -- 10b. mode collapse: Metz et al.'s mixture figure, counted -----------------------------------------
+
 
 def _mode_counter(target, n_sd=3):
     """``x -> ModeCoverage`` of :func:`gantheory.gan.modes.mode_coverage` on ``target``, or None if it cannot count ``target``.
@@ -2311,8 +2738,10 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
     """
     if not isinstance(histories, Mapping):
         if hasattr(histories, "rows") and hasattr(histories, "to_text"):
-            raise TypeError("histories: a ModeCollapseTable holds no snapshots; pass {method: History} of runs with "
-                            "snapshot_every > 0 (e.g. gt.gan.train(target, snapshot_every=..., **METHODS[name]))")  # fmt: skip
+            raise TypeError(
+                "histories: a ModeCollapseTable holds no snapshots; pass {method: History} of runs with "
+                "snapshot_every > 0 (e.g. gt.gan.train(target, snapshot_every=..., **METHODS[name]))"
+            )
         raise TypeError(f"histories must be a non-empty mapping {{method: History}}, got {type(histories).__name__}")
     if not histories:
         raise TypeError("histories must be a non-empty mapping {method: History}")
@@ -2320,7 +2749,9 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
     if count is None:
         from gantheory.gan.modes import mode_coverage
 
-        mode_coverage(np.zeros((1, getattr(target, "dim", 1))), target, n_sd)  # raises the error that says what is wrong
+        mode_coverage(
+            np.zeros((1, getattr(target, "dim", 1))), target, n_sd
+        )  # raises the error that says what is wrong
     columns = check_positive_int(columns, "columns")
     runs = {}
     for method, h in histories.items():
@@ -2328,8 +2759,10 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
         steps = np.asarray(_field(h, "snapshot_steps", name))
         samples = np.asarray(_field(h, "snapshots", name), dtype=float)
         if samples.ndim != 3 or len(samples) == 0 or len(steps) != len(samples):
-            raise ValueError(f"{name} needs snapshots of shape (snapshots, n, dim), one per step: train it with snapshot_every > 0 "
-                             f"(got shape {samples.shape})")  # fmt: skip
+            raise ValueError(
+                f"{name} needs snapshots of shape (snapshots, n, dim), one per step: train it with snapshot_every > 0 "
+                f"(got shape {samples.shape})"
+            )
         if samples.shape[2] != target.dim:
             raise ValueError(f"{name} is a {samples.shape[2]}-D run but target is {target.dim}-D")
         runs[method] = dict(steps=steps, samples=samples, coverage=[count(x) for x in samples])
@@ -2347,7 +2780,9 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
 
     rows = len(runs)
     ncols = min(columns, max(len(r["steps"]) for r in runs.values()))
-    with matplotlib.rc_context(STYLE | {"axes.titlesize": 10, "axes.labelsize": 10, "xtick.labelsize": 8, "ytick.labelsize": 8}):
+    with matplotlib.rc_context(
+        STYLE | {"axes.titlesize": 10, "axes.labelsize": 10, "xtick.labelsize": 8, "ytick.labelsize": 8}
+    ):
         fig = Figure(figsize=(2.15 * ncols + 6.8, max(2.1 * rows + 1.9, 7.0)), layout=_SlideLayout())
         left, right = fig.subfigures(1, 2, width_ratios=[2.15 * ncols, 6.4])
         grid = left.subplots(rows, ncols, squeeze=False)
@@ -2361,8 +2796,16 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
                     continue
                 s = chosen[j]
                 x = run["samples"][s]
-                ax.scatter(centres[:, 0], centres[:, 1], s=60, facecolors="none", edgecolors="black", linewidths=1.0,
-                           label="mode centres", zorder=3)  # fmt: skip
+                ax.scatter(
+                    centres[:, 0],
+                    centres[:, 1],
+                    s=60,
+                    facecolors="none",
+                    edgecolors="black",
+                    linewidths=1.0,
+                    label="mode centres",
+                    zorder=3,
+                )
                 ax.scatter(x[:, 0], x[:, 1], s=4, color=style["color"], alpha=0.6, label=f"G(z), {method}", zorder=2)
                 cov = run["coverage"][s]
                 ax.set_title(f"step {int(run['steps'][s])}: {'?' if cov is None else cov.modes} / {k} modes")
@@ -2373,8 +2816,14 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
                 ax.set_xlabel("x₁", labelpad=0)
                 ax.set_ylabel(f"{method}\nx₂" if j == 0 else "x₂", labelpad=0, fontweight="bold" if j == 0 else None)
         handles = [grid[0, 0].collections[0]] + [grid[i, 0].collections[1] for i in range(rows)]
-        left.legend(handles, [h.get_label() for h in handles], loc="outside lower center", ncols=min(len(handles), 4),
-                    fontsize=9, markerscale=2)  # fmt: skip
+        left.legend(
+            handles,
+            [h.get_label() for h in handles],
+            loc="outside lower center",
+            ncols=min(len(handles), 4),
+            fontsize=9,
+            markerscale=2,
+        )
         modes_ax, share_ax = right.subplots(2, 1, sharex=True)
         for i, (method, run) in enumerate(runs.items()):
             style = curve_style(i, markevery=max(1, len(run["steps"]) // 8))
@@ -2395,12 +2844,16 @@ def plot_mode_collapse(histories, target, *, columns: int = 5, n_sd=3) -> Figure
         last = {method: run["coverage"][-1] for method, run in runs.items()}
         full = [f"{m} ({100 * c.high_quality:.0f}% HQ)" for m, c in last.items() if c is not None and c.modes == k]
         rest = [f"{m} {modes_of(c)}/{k} ({share_of(c):.0f}% HQ)" for m, c in last.items() if c is None or c.modes < k]
-        verdict = (f"all {k} modes covered by {', '.join(full)}" if full else f"no method covers all {k} modes") + \
-            (f"; not by {', '.join(rest)}" if rest and full else f": {', '.join(rest)}" if rest else "")  # fmt: skip
+        verdict = (f"all {k} modes covered by {', '.join(full)}" if full else f"no method covers all {k} modes") + (
+            f"; not by {', '.join(rest)}" if rest and full else f": {', '.join(rest)}" if rest else ""
+        )
 
         verdict = textwrap.fill(f"At the last snapshot ({n} samples): {verdict}", width=int(11 * fig.get_figwidth()))
-        fig.suptitle(f"Mode collapse on {k} modes: the samples over training (one row per method), modes covered and "
-                     f"high-quality share\n{verdict}", fontsize=12)  # fmt: skip
+        fig.suptitle(
+            f"Mode collapse on {k} modes: the samples over training (one row per method), modes covered and "
+            f"high-quality share\n{verdict}",
+            fontsize=12,
+        )
     return fig
 
 
@@ -2422,8 +2875,8 @@ def _optimal_from_densities(p, q):
     return np.divide(p, total, out=np.full(total.shape, np.nan), where=total > 0)
 
 
-
 # -- evaluating GANs: FID's bias, the MMD witness, mode collapse ---------------------------
+
 
 def plot_fid_bias(result=None, **kwargs) -> Figure:
     r"""FID from n samples against its exact value (biased, :math:`\propto 1/n`) beside KID (unbiased).
@@ -2461,14 +2914,26 @@ def plot_fid_bias(result=None, **kwargs) -> Figure:
     slope = float(_field(result, "fid_bias_slope", "result"))
     with _figure(1, 2, size=(13.0, 5.0)) as (fig, (left, right)):
         excess = fid.mean(axis=1) - fid_exact
-        left.loglog(n, np.where(excess > 0, excess, np.nan), label=f"mean FID_n − FID (fitted ∝ n^{slope:.2f})", **curve_style(0))
+        left.loglog(
+            n,
+            np.where(excess > 0, excess, np.nan),
+            label=f"mean FID_n − FID (fitted ∝ n^{slope:.2f})",
+            **curve_style(0),
+        )
         left.loglog(n, excess[0] * n[0] / n, color="0.5", linestyle=(0, (2, 2)), label="∝ 1/n guide")
         left.set_xlabel("sample size n (each of x and y)")
         left.set_ylabel("bias of FID")
         left.legend()
         for i, (name, values, truth) in enumerate((("FID", fid, fid_exact), ("KID", kid, kid_exact))):
             mean, se = values.mean(axis=1) / truth, values.std(axis=1, ddof=1) / math.sqrt(values.shape[1]) / truth
-            right.errorbar(n, mean, yerr=2 * se, label=f"{name} / exact ({values.shape[1]} repeats, ± 2 s.e.)", capsize=3, **curve_style(i))
+            right.errorbar(
+                n,
+                mean,
+                yerr=2 * se,
+                label=f"{name} / exact ({values.shape[1]} repeats, ± 2 s.e.)",
+                capsize=3,
+                **curve_style(i),
+            )
         right.axhline(1.0, color="0.3", linewidth=1)
         right.set_xscale("log")
         for ax in (left, right):  # the sizes themselves as ticks, no minor labels
@@ -2480,7 +2945,9 @@ def plot_fid_bias(result=None, **kwargs) -> Figure:
         above = int(np.sum(fid.mean(axis=1) > fid_exact))
         kid_se = kid.std(axis=1, ddof=1) / math.sqrt(kid.shape[1])
         within = int(np.sum(np.abs(kid.mean(axis=1) - kid_exact) <= 2 * kid_se))
-        fig.suptitle(f"Mean FID above its exact value at {above} of {n.size} sizes (bias ∝ n^{slope:.2f}); mean KID within 2 s.e. of exact at {within} of {n.size}")
+        fig.suptitle(
+            f"Mean FID above its exact value at {above} of {n.size} sizes (bias ∝ n^{slope:.2f}); mean KID within 2 s.e. of exact at {within} of {n.size}"
+        )
     return fig
 
 
@@ -2521,15 +2988,19 @@ def plot_witness(curves=None, **kwargs) -> Figure:
         top.legend(loc="upper left")
         # one axis for both: D* is a probability in [0, 1], the witness a unit-norm function around 0
         bottom.plot(t, _field(curves, "d_star", "curves"), label="D* = p/(p+q)", **curve_style(2, markevery=every))
-        bottom.plot(t, _field(curves, "witness", "curves"), label="MMD witness f/MMD", **curve_style(3, markevery=every))
+        bottom.plot(
+            t, _field(curves, "witness", "curves"), label="MMD witness f/MMD", **curve_style(3, markevery=every)
+        )
         bottom.axhline(0.0, color="0.4", linewidth=0.9)
         bottom.axhline(0.5, color="0.6", linewidth=0.9, linestyle=":", label="D* = ½ (p = q)")
         bottom.set_xlabel("x")
         bottom.set_ylabel("value (no units)")
         bottom.set_title("D* and the witness on one axis: the witness has the sign of p − q")
         bottom.legend(loc="lower left")
-        fig.suptitle(f"The MMD witness is a smoothed p − q (MMD = {float(_field(curves, 'mmd', 'curves')):.3f});\n"
-                     "D* is near 0 or 1 where one density dominates")
+        fig.suptitle(
+            f"The MMD witness is a smoothed p − q (MMD = {float(_field(curves, 'mmd', 'curves')):.3f});\n"
+            "D* is near 0 or 1 where one density dominates"
+        )
     return fig
 
 
@@ -2572,11 +3043,14 @@ def plot_dropped_modes(table=None, **kwargs) -> Figure:
         ax.legend(fontsize=9)
         best = max(snr, key=lambda k: float(np.asarray(snr[k])[keep][0]))
         worst = min(snr, key=lambda k: float(np.asarray(snr[k])[keep][0]))
-        fig.suptitle(f"One dropped mode at n = {_field(table, 'n', 'table')}: {best} grows most over its noise, {worst} least")
+        fig.suptitle(
+            f"One dropped mode at n = {_field(table, 'n', 'table')}: {best} grows most over its noise, {worst} least"
+        )
     return fig
 
 
 # -- 11. Wasserstein vs Cramér -----------------------------------------------------------------
+
 
 def plot_bernoulli_bias(losses=None, minimizers=None) -> Figure:
     r"""Figure 11: a Bernoulli example of biased W1 sample gradients (Bellemare et al.): the expected sample losses of W1 and of Cramér², and their minimizers against m.
@@ -2615,7 +3089,9 @@ def plot_bernoulli_bias(losses=None, minimizers=None) -> Figure:
     if losses is None:
         losses = bernoulli_sample_losses(0.3, [1, 2, 5, 20, 100])
     if minimizers is None:
-        minimizers = bernoulli_minimizers(_field(losses, "p", "losses"), np.unique(np.geomspace(1, 1000, 19).astype(int)))
+        minimizers = bernoulli_minimizers(
+            _field(losses, "p", "losses"), np.unique(np.geomspace(1, 1000, 19).astype(int))
+        )
     p = float(_field(losses, "p", "losses"))
     theta = _vector(_field(losses, "theta", "losses"), "losses.theta", min_size=2)
     m = np.atleast_1d(np.asarray(_field(losses, "m", "losses")))
@@ -2623,7 +3099,9 @@ def plot_bernoulli_bias(losses=None, minimizers=None) -> Figure:
     if w1.shape != (m.size, theta.size) or c2.shape != w1.shape:
         raise ValueError(f"losses.w1 and losses.cramer2 must have shape (len(m), len(theta)) = {(m.size, theta.size)}")
     mm = _vector(_field(minimizers, "m", "minimizers"), "minimizers.m")
-    low, high, cr = (_vector(_field(minimizers, key, "minimizers"), f"minimizers.{key}") for key in ("w1_low", "w1_high", "cramer2"))
+    low, high, cr = (
+        _vector(_field(minimizers, key, "minimizers"), f"minimizers.{key}") for key in ("w1_low", "w1_high", "cramer2")
+    )
     if not (mm.shape == low.shape == high.shape == cr.shape):
         raise ValueError("minimizers.m, .w1_low, .w1_high and .cramer2 must have one length")
     with _figure(1, 3, size=(16.0, 5.2)) as (fig, (left, middle, right)):
@@ -2631,7 +3109,9 @@ def plot_bernoulli_bias(losses=None, minimizers=None) -> Figure:
             style = curve_style(i + 1, markevery=0.1) | {"linewidth": 1.8}
             left.plot(theta, w1[i], label=f"E W1, m = {size}", **style)
             middle.plot(theta, c2[i], label=f"E ℓ2², m = {size}", **style)
-            left.plot(theta[np.argmin(w1[i])], w1[i].min(), marker="*", markersize=14, color=style["color"], linestyle="none")
+            left.plot(
+                theta[np.argmin(w1[i])], w1[i].min(), marker="*", markersize=14, color=style["color"], linestyle="none"
+            )
         left.plot(theta, np.abs(p - theta), label="true W1 = |p − θ|", **(curve_style(0) | {"marker": None}))
         middle.plot(theta, (p - theta) ** 2, label="true ℓ2² = (p − θ)²", **(curve_style(0) | {"marker": None}))
         for ax, where in ((left, "upper left"), (middle, "upper center")):
@@ -2651,8 +3131,10 @@ def plot_bernoulli_bias(losses=None, minimizers=None) -> Figure:
         right.set_title(f"Where SGD would converge (p = {p:g})")
         right.legend(loc="lower right")
         off = int(np.sum((low > p + 1e-12) | (high < p - 1e-12)))  # sizes whose W1 minimizers exclude p
-        fig.suptitle(f"Sample W1 gradients are biased (the minimizer misses p = {p:g} for {off} of {mm.size} batch sizes); "
-                     "Cramér² gradients are not")
+        fig.suptitle(
+            f"Sample W1 gradients are biased (the minimizer misses p = {p:g} for {off} of {mm.size} batch sizes); "
+            "Cramér² gradients are not"
+        )
     return fig
 
 
@@ -2723,20 +3205,27 @@ def plot_variational_bound(runs=None, *, steps=600) -> Figure:
             top.fill_between(t, bound - 2 * se, bound + 2 * se, color=_COLORS[1], alpha=0.25, linewidth=0)
             top.plot(t, bound, label="E_P T − E_Q f*(T), held out (±2 s.e.)", **curve_style(1, markevery=0.1))
             top.axhline(exact, label=f"exact D_f = {exact:.4f}", **(curve_style(0) | {"marker": None}))
-            lo, hi = min(exact, float(np.min(bound - 2 * se))), max(exact, float(np.max(bound + 2 * se)))  # every record on the scale
+            lo, hi = (
+                min(exact, float(np.min(bound - 2 * se))),
+                max(exact, float(np.max(bound + 2 * se))),
+            )  # every record on the scale
             pad = 0.08 * max(hi - lo, 0.05)
             top.set_ylim(lo - pad, hi + pad)
             top.set_xlabel("critic training steps")
             top.set_ylabel("nats")
-            top.set_title(f"f = {name}: last bound {bound[-1]:.4f} ± {se[-1]:.4f}\n"
-                          + ("every record ≤ D_f + 3 s.e." if below else "some record above D_f + 3 s.e."))  # fmt: skip
+            top.set_title(
+                f"f = {name}: last bound {bound[-1]:.4f} ± {se[-1]:.4f}\n"
+                + ("every record ≤ D_f + 3 s.e." if below else "some record above D_f + 3 s.e.")
+            )
             top.legend(loc="lower right", fontsize=10)
             grid = _field(run, "grid", "run")
             if grid is None:
                 bottom.set_axis_off()
                 continue
             grid = _vector(grid, "run.grid", min_size=2)
-            critic, optimal, density = (_vector(_field(run, key, "run"), f"run.{key}") for key in ("critic", "optimal_critic", "density"))
+            critic, optimal, density = (
+                _vector(_field(run, key, "run"), f"run.{key}") for key in ("critic", "optimal_critic", "density")
+            )
             mass = bottom.twinx()
             mass.fill_between(grid, density, color="0.85", linewidth=0)
             mass.set_ylabel("(p + q) / 2 (shaded)")
@@ -2753,5 +3242,8 @@ def plot_variational_bound(runs=None, *, steps=600) -> Figure:
             bottom.set_ylabel("critic T(x)")
             bottom.set_title(f"The learned critic and f′(p/q) for f = {name}")
             bottom.legend(loc="best", fontsize=10)
-        fig.suptitle("f-GAN variational bounds rise towards D_f " + ("and stay below it (within 3 s.e.)" if all(verdicts) else "(some records exceed D_f + 3 s.e.)"))
+        fig.suptitle(
+            "f-GAN variational bounds rise towards D_f "
+            + ("and stay below it (within 3 s.e.)" if all(verdicts) else "(some records exceed D_f + 3 s.e.)")
+        )
     return fig

@@ -51,9 +51,7 @@ try:
     from hypothesis import strategies as st
     from hypothesis.extra import numpy as hnp
 except ImportError as exc:  # pragma: no cover - exercised by a subprocess test
-    raise ImportError(
-        'gantheory.strategies needs hypothesis; install it with: pip install "gantheory[test]"'
-    ) from exc
+    raise ImportError('gantheory.strategies needs hypothesis; install it with: pip install "gantheory[test]"') from exc
 
 from gantheory.distributions import Laplace, Mixture, MultivariateNormal, Normal, Product, Uniform
 

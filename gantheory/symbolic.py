@@ -198,7 +198,9 @@ def _in_sigmoids(expr):
     ratios = [sp.nsimplify(sp.simplify(e / exponents[0])) for e in exponents]
     if not all(r.is_Rational for r in ratios):
         return expr
-    step = exponents[0] / functools.reduce(math.lcm, [int(r.q) for r in ratios])  # every exponent is an integer multiple of it
+    step = exponents[0] / functools.reduce(
+        math.lcm, [int(r.q) for r in ratios]
+    )  # every exponent is an integer multiple of it
     E = sp.Dummy("E", positive=True)
     rational = sp.cancel(sp.together(expr.subs({sp.exp(e): E ** int(e / step) for e in exponents})))
     num, den = (sp.Poly(part, E) for part in sp.fraction(rational))

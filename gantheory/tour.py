@@ -49,16 +49,26 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from gantheory.distributions import Mixture, Normal, ring_of_gaussians
 from gantheory.mle import DEFAULT_BIMODAL
 
-__all__ = ["SETTINGS", "STAGES", "Stage", "tour_report", "run_tour", "format_report", "fmt_number", "stage_files", "figure_titles"]
+__all__ = [
+    "SETTINGS",
+    "STAGES",
+    "Stage",
+    "tour_report",
+    "run_tour",
+    "format_report",
+    "fmt_number",
+    "stage_files",
+    "figure_titles",
+]
 
 FORMATS = ("png", "svg", "pdf")
 #: The file :func:`run_tour` writes beside the figures: each file's titles, whether --quick made it, and its SHA-256.
@@ -67,26 +77,49 @@ TITLES = "titles.json"
 #: Settings of the full tour (key False) and of --quick (key True).
 SETTINGS = {
     False: dict(
-        theta_points=201, estimator_sizes=(100, 300, 1_000, 2_000, 5_000, 10_000), estimator_repeats=20,
-        mle_sizes=tuple(np.geomspace(10, 100_000, 9).astype(int)), mle_runs=100, polish=True,
-        convergence_steps=600, critic_steps=600, bernoulli_m=(1, 2, 3, 4, 5, 7, 9, 13, 25, 51, 101, 1001),
-        vanishing=dict(steps=500, log_every=25, rng=0, n_runs=3), dirac_steps=1000, spectrum=dict(),
+        theta_points=201,
+        estimator_sizes=(100, 300, 1_000, 2_000, 5_000, 10_000),
+        estimator_repeats=20,
+        mle_sizes=tuple(np.geomspace(10, 100_000, 9).astype(int)),
+        mle_runs=100,
+        polish=True,
+        convergence_steps=600,
+        critic_steps=600,
+        bernoulli_m=(1, 2, 3, 4, 5, 7, 9, 13, 25, 51, 101, 1001),
+        vanishing=dict(steps=500, log_every=25, rng=0, n_runs=3),
+        dirac_steps=1000,
+        spectrum=dict(),
         ring=dict(steps=2500, batch_size=256, log_every=100, snapshot_every=100),
         evaluation=dict(fid_repeats=20, collapse=dict(n=1000, repeats=5)),
-        critics=dict(steps=800, n_eval=5000), fgan_steps=600,
-        modes=dict(methods=("non-saturating", "PacGAN-2", "R1 (γ = 0.1)", "minibatch-std"), steps=3000, n_snapshot=2500, snapshot_every=600),
+        critics=dict(steps=800, n_eval=5000),
+        fgan_steps=600,
+        modes=dict(
+            methods=("non-saturating", "PacGAN-2", "R1 (γ = 0.1)", "minibatch-std"),
+            steps=3000,
+            n_snapshot=2500,
+            snapshot_every=600,
+        ),
     ),
     True: dict(
-        theta_points=41, estimator_sizes=(100, 300, 1_000), estimator_repeats=5,
-        mle_sizes=(10, 100, 1_000, 10_000), mle_runs=20, polish=False,
-        convergence_steps=200, critic_steps=200, bernoulli_m=(1, 2, 5, 7, 101, 1001),
-        vanishing=dict(steps=200, log_every=20, rng=0, n_runs=2), dirac_steps=300, spectrum=dict(),
+        theta_points=41,
+        estimator_sizes=(100, 300, 1_000),
+        estimator_repeats=5,
+        mle_sizes=(10, 100, 1_000, 10_000),
+        mle_runs=20,
+        polish=False,
+        convergence_steps=200,
+        critic_steps=200,
+        bernoulli_m=(1, 2, 5, 7, 101, 1001),
+        vanishing=dict(steps=200, log_every=20, rng=0, n_runs=2),
+        dirac_steps=300,
+        spectrum=dict(),
         ring=dict(steps=100, batch_size=64, log_every=20, snapshot_every=25),
         evaluation=dict(fid_repeats=10, collapse=dict(n=500, repeats=3)),
-        critics=dict(steps=200, n_eval=4000), fgan_steps=300,
+        critics=dict(steps=200, n_eval=4000),
+        fgan_steps=300,
         modes=dict(methods=("non-saturating", "PacGAN-2"), steps=3000, n_snapshot=1000, snapshot_every=1000),
     ),
-}  # fmt: skip
+}
 
 TABLE_THETA = (-1.0, -0.5, -0.1, 0.0, 0.1, 0.5, 1.0)
 # The projections' target: two modes of unequal weight (mle.projection_fits' default).
@@ -115,16 +148,25 @@ class Stage:
 
 # -- the stages ---------------------------------------------------------------------------
 
+
 def _parallel_lines(s):
     from gantheory.gan.critics import parallel_lines_sweep
 
-    return dict(sweep=parallel_lines_sweep(np.linspace(-1.0, 1.0, s["theta_points"])), table=parallel_lines_sweep(TABLE_THETA))
+    return dict(
+        sweep=parallel_lines_sweep(np.linspace(-1.0, 1.0, s["theta_points"])), table=parallel_lines_sweep(TABLE_THETA)
+    )
 
 
 def _parallel_lines_report(data):
     t = data["table"]
-    return {"theta": t.theta.tolist(), "KL": t.kl.tolist(), "JSD": t.js_divergence.tolist(), "TV": t.tv.tolist(),
-            "W1": t.w1.tolist(), "Cramér": t.cramer.tolist()}  # fmt: skip
+    return {
+        "theta": t.theta.tolist(),
+        "KL": t.kl.tolist(),
+        "JSD": t.js_divergence.tolist(),
+        "TV": t.tv.tolist(),
+        "W1": t.w1.tolist(),
+        "Cramér": t.cramer.tolist(),
+    }
 
 
 def _estimators(s):
@@ -138,28 +180,47 @@ def _mle(s):
 
     # the MLE's excess KL on the symmetric mixture (its constant is 0.595), the projections on the unequal one
     convergence = mle.mle_convergence(mle.SYMMETRIC_BIMODAL, sizes=s["mle_sizes"], rng=0, n_runs=s["mle_runs"])
-    return dict(P=BIMODAL, convergence=convergence, fits=mle.projection_fits(BIMODAL, polish=s["polish"]),
-                constant=mle.excess_kl_constant(mle.SYMMETRIC_BIMODAL))  # fmt: skip
+    return dict(
+        P=BIMODAL,
+        convergence=convergence,
+        fits=mle.projection_fits(BIMODAL, polish=s["polish"]),
+        constant=mle.excess_kl_constant(mle.SYMMETRIC_BIMODAL),
+    )
 
 
 def _mle_report(data):
     run = data["convergence"]
     mle_fit, projection = run.fits[-1], run.projection.fitted
-    fits = {name: {"loc": p.fitted.loc, "scale": p.fitted.scale, "divergence": p.divergence} for name, p in data["fits"].items()}
-    return {"n": int(run.sizes[-1]), "mle_loc": mle_fit.loc, "mle_scale": mle_fit.scale, "kl_projection_loc": projection.loc,
-            "kl_projection_scale": projection.scale, "excess_kl": float(run.excess_kl[-1]), "fits": fits,
-            "n_excess_kl_mean": float(run.sizes[-1] * run.runs[:, -1].mean()), "excess_kl_constant": data["constant"]}  # fmt: skip
+    fits = {
+        name: {"loc": p.fitted.loc, "scale": p.fitted.scale, "divergence": p.divergence}
+        for name, p in data["fits"].items()
+    }
+    return {
+        "n": int(run.sizes[-1]),
+        "mle_loc": mle_fit.loc,
+        "mle_scale": mle_fit.scale,
+        "kl_projection_loc": projection.loc,
+        "kl_projection_scale": projection.scale,
+        "excess_kl": float(run.excess_kl[-1]),
+        "fits": fits,
+        "n_excess_kl_mean": float(run.sizes[-1] * run.runs[:, -1].mean()),
+        "excess_kl_constant": data["constant"],
+    }
 
 
 def _costs(s):
     from gantheory.gan.gradients import generator_cost_curves
 
-    return dict(curves=generator_cost_curves(d=np.linspace(0.001, 0.999, 999)), at=generator_cost_curves(logits=[-10.0, 0.0]))
+    return dict(
+        curves=generator_cost_curves(d=np.linspace(0.001, 0.999, 999)), at=generator_cost_curves(logits=[-10.0, 0.0])
+    )
 
 
 def _costs_report(data):
     at = data["at"]
-    return {name: {"logit": at.logits.tolist(), "slope_logit": at.slope_logit[name].tolist()} for name in at.slope_logit}
+    return {
+        name: {"logit": at.logits.tolist(), "slope_logit": at.slope_logit[name].tolist()} for name in at.slope_logit
+    }
 
 
 def _optimal(s):
@@ -168,31 +229,65 @@ def _optimal(s):
     from gantheory.gan.players import AffineGenerator
 
     P, Q = OPTIMAL_P, OPTIMAL_Q
-    convergence = optimal.discriminator_convergence(P, Q, steps=s["convergence_steps"], log_every=max(1, s["convergence_steps"] // 30), rng=0)
+    convergence = optimal.discriminator_convergence(
+        P, Q, steps=s["convergence_steps"], log_every=max(1, s["convergence_steps"] // 30), rng=0
+    )
     # A discriminator trained n_critic steps against the generator Q, before the generator's first step.
-    history = train(P, generator=AffineGenerator(Q.loc, Q.scale), steps=1, n_critic=s["critic_steps"], lr=1e-3, d_lr=3e-3,
-                    log_every=0, snapshot_every=1, rng=0, progress=False)  # fmt: skip
-    return dict(P=P, Q=Q, convergence=convergence, history=history,
-                value=optimal.value_at_optimal_discriminator(P, Q), jsd=exact.js_divergence(P, Q))  # fmt: skip
+    history = train(
+        P,
+        generator=AffineGenerator(Q.loc, Q.scale),
+        steps=1,
+        n_critic=s["critic_steps"],
+        lr=1e-3,
+        d_lr=3e-3,
+        log_every=0,
+        snapshot_every=1,
+        rng=0,
+        progress=False,
+    )
+    return dict(
+        P=P,
+        Q=Q,
+        convergence=convergence,
+        history=history,
+        value=optimal.value_at_optimal_discriminator(P, Q),
+        jsd=exact.js_divergence(P, Q),
+    )
 
 
 def _optimal_report(data):
     run = data["convergence"]
-    return {"V(D*,G)": data["value"], "-log4+2JSD": -math.log(4.0) + 2.0 * data["jsd"], "JSD": data["jsd"],
-            "V(D,G) first": float(run.value[0]), "V(D,G) last": float(run.value[-1]), "gap last": float(run.gap[-1]),
-            "gap se last": float(run.gap_se[-1]), "steps": int(run.steps[-1])}  # fmt: skip
+    return {
+        "V(D*,G)": data["value"],
+        "-log4+2JSD": -math.log(4.0) + 2.0 * data["jsd"],
+        "JSD": data["jsd"],
+        "V(D,G) first": float(run.value[0]),
+        "V(D,G) last": float(run.value[-1]),
+        "gap last": float(run.gap[-1]),
+        "gap se last": float(run.gap_se[-1]),
+        "steps": int(run.steps[-1]),
+    }
 
 
 def _bernoulli(s):
     from gantheory.gan.critics import bernoulli_minimizers, bernoulli_sample_losses
 
     # m p not an integer: the median of K/m, where the expected W1 loss is smallest, is then not p.
-    return dict(losses=bernoulli_sample_losses(BERNOULLI_P, (1, 2, 4, 7, 25)), minimizers=bernoulli_minimizers(BERNOULLI_P, s["bernoulli_m"]))
+    return dict(
+        losses=bernoulli_sample_losses(BERNOULLI_P, (1, 2, 4, 7, 25)),
+        minimizers=bernoulli_minimizers(BERNOULLI_P, s["bernoulli_m"]),
+    )
 
 
 def _bernoulli_report(data):
     r = data["minimizers"]
-    return {"p": r.p, "m": r.m.tolist(), "w1_low": r.w1_low.tolist(), "w1_high": r.w1_high.tolist(), "cramer2": r.cramer2.tolist()}
+    return {
+        "p": r.p,
+        "m": r.m.tolist(),
+        "w1_low": r.w1_low.tolist(),
+        "w1_high": r.w1_high.tolist(),
+        "cramer2": r.cramer2.tolist(),
+    }
 
 
 def _vanishing(s):
@@ -204,8 +299,10 @@ def _vanishing(s):
 def _vanishing_report(run):
     picks = sorted({0, run.steps.size // 5, run.steps.size - 1})
     means = {cost: run.log10_mean(cost) for cost in run.norms}  # once per cost, not once per pick
-    return {"steps": [int(run.steps[i]) for i in picks],
-            "norms": {cost: [float(10 ** mean[i]) for i in picks] for cost, mean in means.items()}}  # fmt: skip
+    return {
+        "steps": [int(run.steps[i]) for i in picks],
+        "norms": {cost: [float(10 ** mean[i]) for i in picks] for cost, mean in means.items()},
+    }
 
 
 def _dirac(s):
@@ -221,9 +318,13 @@ def _dirac_report(runs):
             eigenvalues = [complex(v) for v in row["model"].eigenvalues()]
         except ValueError:  # WGAN-GP: no Jacobian at the equilibrium
             eigenvalues = None
-        out[label] = {"eigenvalues": eigenvalues, "radius_simultaneous": row["radius"]["simultaneous"],
-                      "radius_alternating": row["radius"]["alternating"], "end_norm_simultaneous": float(np.hypot(*row["simultaneous"][-1])),
-                      "end_norm_alternating": float(np.hypot(*row["alternating"][-1]))}  # fmt: skip
+        out[label] = {
+            "eigenvalues": eigenvalues,
+            "radius_simultaneous": row["radius"]["simultaneous"],
+            "radius_alternating": row["radius"]["alternating"],
+            "end_norm_simultaneous": float(np.hypot(*row["simultaneous"][-1])),
+            "end_norm_alternating": float(np.hypot(*row["alternating"][-1])),
+        }
     return out
 
 
@@ -237,25 +338,45 @@ def _spectrum_report(spec):
     def rotating(values):
         return complex(values[np.argmax(np.abs(values.imag))])
 
-    return {"rotating": rotating(spec.eigenvalues), "rotating_r1": rotating(spec.eigenvalues_r1),
-            "max_real": float(spec.eigenvalues.real.max()), "max_real_r1": float(spec.eigenvalues_r1.real.max()), "r1": spec.r1}  # fmt: skip
+    return {
+        "rotating": rotating(spec.eigenvalues),
+        "rotating_r1": rotating(spec.eigenvalues_r1),
+        "max_real": float(spec.eigenvalues.real.max()),
+        "max_real_r1": float(spec.eigenvalues_r1.real.max()),
+        "r1": spec.r1,
+    }
 
 
 def _ring(s):
     from gantheory.gan import train
 
-    return dict(target=RING, runs={label: train(RING, loss=loss, rng=0, progress=False, **s["ring"]) for label, loss in RING_LOSSES.items()})
+    return dict(
+        target=RING,
+        runs={label: train(RING, loss=loss, rng=0, progress=False, **s["ring"]) for label, loss in RING_LOSSES.items()},
+    )
 
 
 def _ring_report(data):
-    return {label: {"sliced_w1_first": float(h.metrics["sliced_w1"][0]), "sliced_w1_last": float(h.metrics["sliced_w1"][-1]),
-                    "modes_last": int(h.metrics["modes"][-1]), "high_quality_last": float(h.metrics["high_quality"][-1]),
-                    "steps": h.steps, "stopped": h.stopped}
-            for label, h in data["runs"].items()}  # fmt: skip
+    return {
+        label: {
+            "sliced_w1_first": float(h.metrics["sliced_w1"][0]),
+            "sliced_w1_last": float(h.metrics["sliced_w1"][-1]),
+            "modes_last": int(h.metrics["modes"][-1]),
+            "high_quality_last": float(h.metrics["high_quality"][-1]),
+            "steps": h.steps,
+            "stopped": h.stopped,
+        }
+        for label, h in data["runs"].items()
+    }
 
 
 # The mode-collapse runs (chapter 7): the ring of 8, non-saturating loss at lr 2e-4, float32, seed 2, with one remedy each.
-MODE_METHODS = {"non-saturating": {}, "PacGAN-2": {"pack": 2}, "R1 (γ = 0.1)": {"r1": 0.1}, "minibatch-std": {"minibatch_std": True}}
+MODE_METHODS = {
+    "non-saturating": {},
+    "PacGAN-2": {"pack": 2},
+    "R1 (γ = 0.1)": {"r1": 0.1},
+    "minibatch-std": {"minibatch_std": True},
+}
 MODE_SEED = 2
 
 
@@ -263,10 +384,25 @@ def _modes(s):
     from gantheory.gan import train
 
     m = s["modes"]
-    return dict(target=RING, runs={name: train(RING, rng=MODE_SEED, lr=2e-4, batch_size=256, steps=m["steps"], dtype=np.float32,
-                                               log_every=m["snapshot_every"], snapshot_every=m["snapshot_every"],
-                                               n_snapshot=m["n_snapshot"], progress=False, **MODE_METHODS[name])
-                                   for name in m["methods"]})  # fmt: skip
+    return dict(
+        target=RING,
+        runs={
+            name: train(
+                RING,
+                rng=MODE_SEED,
+                lr=2e-4,
+                batch_size=256,
+                steps=m["steps"],
+                dtype=np.float32,
+                log_every=m["snapshot_every"],
+                snapshot_every=m["snapshot_every"],
+                n_snapshot=m["n_snapshot"],
+                progress=False,
+                **MODE_METHODS[name],
+            )
+            for name in m["methods"]
+        },
+    )
 
 
 def _modes_report(data):
@@ -296,8 +432,14 @@ def _evaluation(s):
     from gantheory.divergences import evaluation
 
     A = np.random.default_rng(0).normal(size=(EVAL_DIM, EVAL_DIM)) / math.sqrt(EVAL_DIM)
-    fid = evaluation.fid_bias(np.zeros(EVAL_DIM), np.eye(EVAL_DIM), np.full(EVAL_DIM, 0.25), np.eye(EVAL_DIM) + A @ A.T,
-                              repeats=s["evaluation"]["fid_repeats"], rng=0)  # fmt: skip
+    fid = evaluation.fid_bias(
+        np.zeros(EVAL_DIM),
+        np.eye(EVAL_DIM),
+        np.full(EVAL_DIM, 0.25),
+        np.eye(EVAL_DIM) + A @ A.T,
+        repeats=s["evaluation"]["fid_repeats"],
+        rng=0,
+    )
     witness = evaluation.witness_curves(OPTIMAL_P, OPTIMAL_Q, np.linspace(-5.0, 5.0, 401), bandwidth=1.0)
     return dict(fid=fid, witness=witness, collapse=evaluation.dropped_modes_table(rng=0, **s["evaluation"]["collapse"]))
 
@@ -305,8 +447,13 @@ def _evaluation(s):
 def _evaluation_report(data):
     fid, table = data["fid"], data["collapse"]
     one = {name: float(v[list(table.dropped).index(1)]) for name, v in table.signal_to_noise.items()}
-    return {"fid_exact": float(fid["fid_exact"]), "fid_bias_slope": float(fid["fid_bias_slope"]),
-            "fid_extrapolated": float(fid["fid_extrapolated"]), "one_dropped_signal_to_noise": one, "n": table.n}  # fmt: skip
+    return {
+        "fid_exact": float(fid["fid_exact"]),
+        "fid_bias_slope": float(fid["fid_bias_slope"]),
+        "fid_extrapolated": float(fid["fid_extrapolated"]),
+        "one_dropped_signal_to_noise": one,
+        "n": table.n,
+    }
 
 
 def _weak(s):
@@ -316,8 +463,13 @@ def _weak(s):
 
 
 def _weak_report(w):
-    return {"n_last": int(w.n[-1]), "kl": float(w.kl[-1]), "js_divergence": float(w.js_divergence[-1]), "tv": float(w.tv[-1]),
-            "w1": float(w.w1[-1])}  # fmt: skip
+    return {
+        "n_last": int(w.n[-1]),
+        "kl": float(w.kl[-1]),
+        "js_divergence": float(w.js_divergence[-1]),
+        "tv": float(w.tv[-1]),
+        "w1": float(w.w1[-1]),
+    }
 
 
 # The critics' pair (chapter 8): two modes N(±0.5, 0.15²) against N(0, 0.15²), whose Kantorovich potential f* is a V.
@@ -327,22 +479,32 @@ CRITIC_P, CRITIC_Q = Mixture([Normal(-0.5, 0.15), Normal(0.5, 0.15)]), Normal(0.
 def _critics(s):
     from gantheory.gan.duality import compare_constraints, critic_landscape
 
-    return dict(landscape=critic_landscape(rng=0, **s["critics"]), runs=compare_constraints(CRITIC_P, CRITIC_Q, rng=0, **s["critics"]))
+    return dict(
+        landscape=critic_landscape(rng=0, **s["critics"]),
+        runs=compare_constraints(CRITIC_P, CRITIC_Q, rng=0, **s["critics"]),
+    )
 
 
 def _critics_report(data):
     land = data["landscape"]
-    return {"figure2_w1": float(land.w1), "figure2_dstar_fake_slope": float(land.fake_slope),
-            "w1": float(next(iter(data["runs"].values())).w1),
-            "estimate_over_w1": {label: float(r.estimate[-1] / r.w1) for label, r in data["runs"].items()},
-            "lipschitz": {label: float(r.lipschitz[-1]) for label, r in data["runs"].items()}}  # fmt: skip
+    return {
+        "figure2_w1": float(land.w1),
+        "figure2_dstar_fake_slope": float(land.fake_slope),
+        "w1": float(next(iter(data["runs"].values())).w1),
+        "estimate_over_w1": {label: float(r.estimate[-1] / r.w1) for label, r in data["runs"].items()},
+        "lipschitz": {label: float(r.lipschitz[-1]) for label, r in data["runs"].items()},
+    }
 
 
 def _fgan(s):
     from gantheory.gan.fgan import variational_bound
 
-    return [variational_bound(Normal(0.0, 1.0), Normal(1.0, 1.0), f, steps=s["fgan_steps"], rng=0, log_every=50, n_eval=5_000)
-            for f in ("kl", "gan")]  # fmt: skip
+    return [
+        variational_bound(
+            Normal(0.0, 1.0), Normal(1.0, 1.0), f, steps=s["fgan_steps"], rng=0, log_every=50, n_eval=5_000
+        )
+        for f in ("kl", "gan")
+    ]
 
 
 def _fgan_report(runs):
@@ -357,39 +519,135 @@ def _plot(function_name, *args, **kwargs):
 
 #: The tour's stages, in order: each a :class:`Stage`.
 STAGES = [
-    Stage("parallel_lines", "1 parallel lines", ("parallel_lines",), _parallel_lines, _parallel_lines_report,
-          lambda d: {"parallel_lines": _plot("plot_parallel_lines", d["sweep"])}),
-    Stage("estimators", "2 exact vs empirical", ("estimator_errors",), _estimators, lambda d: {k: v["rate"] for k, v in d.items()},
-          lambda d: {"estimator_errors": _plot("plot_estimator_errors", d)}),
-    Stage("mle", "3-4 MLE = KL, projections", ("mle_is_kl", "projections", "js_optima"), _mle, _mle_report,
-          lambda d: {"mle_is_kl": _plot("plot_mle_is_kl", convergence=d["convergence"]),
-                     "projections": _plot("plot_projections", d["P"], d["fits"]),
-                     "js_optima": _plot("plot_js_optima", d["P"], d["fits"]["JSD"])}),
-    Stage("optimal", "5 optimal discriminator", ("optimal_discriminator",), _optimal, _optimal_report,
-          lambda d: {"optimal_discriminator": _plot("plot_optimal_discriminator", d["P"], d["Q"], d["convergence"], d["history"])}),
-    Stage("vanishing", "7 vanishing gradient", ("vanishing_gradient",), _vanishing, _vanishing_report,
-          lambda d: {"vanishing_gradient": _plot("plot_vanishing_gradient", d)}),
-    Stage("dirac", "8 Dirac-GAN", ("dirac_gan", "dirac_step_sizes"), _dirac, _dirac_report,
-          lambda d: {"dirac_gan": _plot("plot_dirac_gan", d), "dirac_step_sizes": _plot("plot_step_size_radius")}),
-    Stage("spectrum", "9 game spectrum", ("game_spectrum",), _spectrum, _spectrum_report,
-          lambda d: {"game_spectrum": _plot("plot_game_spectrum", d)}),
+    Stage(
+        "parallel_lines",
+        "1 parallel lines",
+        ("parallel_lines",),
+        _parallel_lines,
+        _parallel_lines_report,
+        lambda d: {"parallel_lines": _plot("plot_parallel_lines", d["sweep"])},
+    ),
+    Stage(
+        "estimators",
+        "2 exact vs empirical",
+        ("estimator_errors",),
+        _estimators,
+        lambda d: {k: v["rate"] for k, v in d.items()},
+        lambda d: {"estimator_errors": _plot("plot_estimator_errors", d)},
+    ),
+    Stage(
+        "mle",
+        "3-4 MLE = KL, projections",
+        ("mle_is_kl", "projections", "js_optima"),
+        _mle,
+        _mle_report,
+        lambda d: {
+            "mle_is_kl": _plot("plot_mle_is_kl", convergence=d["convergence"]),
+            "projections": _plot("plot_projections", d["P"], d["fits"]),
+            "js_optima": _plot("plot_js_optima", d["P"], d["fits"]["JSD"]),
+        },
+    ),
+    Stage(
+        "optimal",
+        "5 optimal discriminator",
+        ("optimal_discriminator",),
+        _optimal,
+        _optimal_report,
+        lambda d: {
+            "optimal_discriminator": _plot("plot_optimal_discriminator", d["P"], d["Q"], d["convergence"], d["history"])
+        },
+    ),
+    Stage(
+        "vanishing",
+        "7 vanishing gradient",
+        ("vanishing_gradient",),
+        _vanishing,
+        _vanishing_report,
+        lambda d: {"vanishing_gradient": _plot("plot_vanishing_gradient", d)},
+    ),
+    Stage(
+        "dirac",
+        "8 Dirac-GAN",
+        ("dirac_gan", "dirac_step_sizes"),
+        _dirac,
+        _dirac_report,
+        lambda d: {"dirac_gan": _plot("plot_dirac_gan", d), "dirac_step_sizes": _plot("plot_step_size_radius")},
+    ),
+    Stage(
+        "spectrum",
+        "9 game spectrum",
+        ("game_spectrum",),
+        _spectrum,
+        _spectrum_report,
+        lambda d: {"game_spectrum": _plot("plot_game_spectrum", d)},
+    ),
     Stage("ring", "10 ring of 8", ("ring_training", "ring_training.gif"), _ring, _ring_report, _ring_draw),
-    Stage("costs", "6 generator costs", ("generator_costs",), _costs, _costs_report,
-          lambda d: {"generator_costs": _plot("plot_generator_costs", d["curves"], panels=("cost", "slope_d", "slope_logit_d"))}),
-    Stage("bernoulli", "11 Wasserstein vs Cramér", ("wasserstein_vs_cramer",), _bernoulli, _bernoulli_report,
-          lambda d: {"wasserstein_vs_cramer": _plot("plot_bernoulli_bias", d["losses"], d["minimizers"])}),
-    Stage("evaluation", "12 evaluating GANs", ("fid_bias", "mmd_witness", "mode_collapse_distances"), _evaluation, _evaluation_report,
-          lambda d: {"fid_bias": _plot("plot_fid_bias", d["fid"]), "mmd_witness": _plot("plot_witness", d["witness"]),
-                     "mode_collapse_distances": _plot("plot_dropped_modes", d["collapse"])}),
-    Stage("modes", "10b mode collapse", ("mode_collapse",), _modes, _modes_report,
-          lambda d: {"mode_collapse": _plot("plot_mode_collapse", d["runs"], d["target"], columns=6)}),
-    Stage("weak", "13 weak convergence", ("weak_convergence",), _weak, _weak_report,
-          lambda d: {"weak_convergence": _plot("plot_weak_convergence", d)}),
-    Stage("critics", "14 Lipschitz critics", ("critics", "critic_convergence"), _critics, _critics_report,
-          lambda d: {"critics": _plot("plot_critics", d["landscape"]), "critic_convergence": _plot("plot_critic_convergence", d["runs"], laws=(CRITIC_P, CRITIC_Q))}),
-    Stage("fgan", "15 f-GAN bound", ("variational_bound",), _fgan, _fgan_report,
-          lambda d: {"variational_bound": _plot("plot_variational_bound", d)}),
-]  # fmt: skip
+    Stage(
+        "costs",
+        "6 generator costs",
+        ("generator_costs",),
+        _costs,
+        _costs_report,
+        lambda d: {
+            "generator_costs": _plot("plot_generator_costs", d["curves"], panels=("cost", "slope_d", "slope_logit_d"))
+        },
+    ),
+    Stage(
+        "bernoulli",
+        "11 Wasserstein vs Cramér",
+        ("wasserstein_vs_cramer",),
+        _bernoulli,
+        _bernoulli_report,
+        lambda d: {"wasserstein_vs_cramer": _plot("plot_bernoulli_bias", d["losses"], d["minimizers"])},
+    ),
+    Stage(
+        "evaluation",
+        "12 evaluating GANs",
+        ("fid_bias", "mmd_witness", "mode_collapse_distances"),
+        _evaluation,
+        _evaluation_report,
+        lambda d: {
+            "fid_bias": _plot("plot_fid_bias", d["fid"]),
+            "mmd_witness": _plot("plot_witness", d["witness"]),
+            "mode_collapse_distances": _plot("plot_dropped_modes", d["collapse"]),
+        },
+    ),
+    Stage(
+        "modes",
+        "10b mode collapse",
+        ("mode_collapse",),
+        _modes,
+        _modes_report,
+        lambda d: {"mode_collapse": _plot("plot_mode_collapse", d["runs"], d["target"], columns=6)},
+    ),
+    Stage(
+        "weak",
+        "13 weak convergence",
+        ("weak_convergence",),
+        _weak,
+        _weak_report,
+        lambda d: {"weak_convergence": _plot("plot_weak_convergence", d)},
+    ),
+    Stage(
+        "critics",
+        "14 Lipschitz critics",
+        ("critics", "critic_convergence"),
+        _critics,
+        _critics_report,
+        lambda d: {
+            "critics": _plot("plot_critics", d["landscape"]),
+            "critic_convergence": _plot("plot_critic_convergence", d["runs"], laws=(CRITIC_P, CRITIC_Q)),
+        },
+    ),
+    Stage(
+        "fgan",
+        "15 f-GAN bound",
+        ("variational_bound",),
+        _fgan,
+        _fgan_report,
+        lambda d: {"variational_bound": _plot("plot_variational_bound", d)},
+    ),
+]
 
 
 def _select(stages):
@@ -494,14 +752,24 @@ def run_tour(out, fmt="png", quick=False, stages=None, *, settings=None, progres
     with _one_blas_thread():
         for stage in chosen:
             start = time.perf_counter()
-            with tqdm(total=2, desc=stage.title, unit="step", file=sys.stderr, disable=None if progress is None else not progress, leave=False) as bar:
+            with tqdm(
+                total=2,
+                desc=stage.title,
+                unit="step",
+                file=sys.stderr,
+                disable=None if progress is None else not progress,
+                leave=False,
+            ) as bar:
                 data = stage.compute(s)
                 result["report"][stage.name] = stage.report(data)
                 bar.update(1)
                 for stem, fig in stage.draw(data).items():
                     path = _save(fig, out, stem, fmt)
-                    titles[path.name] = {"titles": [] if stem.endswith(".gif") else figure_titles(fig), "quick": bool(quick),
-                                         "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}  # fmt: skip
+                    titles[path.name] = {
+                        "titles": [] if stem.endswith(".gif") else figure_titles(fig),
+                        "quick": bool(quick),
+                        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                    }
                     result["files"].append(str(path))
                 bar.update(1)
             result["seconds"][stage.name] = time.perf_counter() - start
@@ -543,6 +811,7 @@ def _write_titles(out, titles) -> Path:
 
 
 # -- the printed report -----------------------------------------------------------------------
+
 
 def fmt_number(value) -> str:
     """How the report prints a number: 6 significant digits (``inf`` as ``inf``, None as ``-``).
@@ -598,21 +867,34 @@ def format_report(report: dict) -> str:
     if "parallel_lines" in report:
         r = report["parallel_lines"]
         keys = [k for k in r if k != "theta"]
-        parts.append("Parallel lines P_0 vs P_theta (WGAN Example 1)\n" + _table(["theta"] + keys, [[t] + [r[k][i] for k in keys] for i, t in enumerate(r["theta"])]))
+        parts.append(
+            "Parallel lines P_0 vs P_theta (WGAN Example 1)\n"
+            + _table(["theta"] + keys, [[t] + [r[k][i] for k in keys] for i, t in enumerate(r["theta"])])
+        )
     if "estimators" in report:
-        parts.append("Sample estimators: fitted rate of the RMS error (error ~ n^rate)\n"
-                     + _table(["estimator", "rate"], [[k, v] for k, v in report["estimators"].items()]))  # fmt: skip
+        parts.append(
+            "Sample estimators: fitted rate of the RMS error (error ~ n^rate)\n"
+            + _table(["estimator", "rate"], [[k, v] for k, v in report["estimators"].items()])
+        )
     if "mle" in report:
         r = report["mle"]
         parts.append(
             f"MLE = KL projection (P = {SYMMETRIC_TEXT})\n"
-            + _table(["", "loc", "scale"], [[f"MLE, n = {r['n']}", r["mle_loc"], r["mle_scale"]],
-                                            ["argmin KL(P||Q)", r["kl_projection_loc"], r["kl_projection_scale"]]])
+            + _table(
+                ["", "loc", "scale"],
+                [
+                    [f"MLE, n = {r['n']}", r["mle_loc"], r["mle_scale"]],
+                    ["argmin KL(P||Q)", r["kl_projection_loc"], r["kl_projection_scale"]],
+                ],
+            )
             + f"\nexcess KL of the MLE: {fmt_number(r['excess_kl'])} nats (run 0); n x its mean over the runs "
             f"{fmt_number(r['n_excess_kl_mean'])}, predicted 1/2 + (kurtosis - 1)/4 = {fmt_number(r['excess_kl_constant'])}\n"
             + f"Normal fits to P = {BIMODAL_TEXT}\n"
-            + _table(["criterion", "loc", "scale", "divergence"], [[k, v["loc"], v["scale"], v["divergence"]] for k, v in r["fits"].items()])
-        )  # fmt: skip
+            + _table(
+                ["criterion", "loc", "scale", "divergence"],
+                [[k, v["loc"], v["scale"], v["divergence"]] for k, v in r["fits"].items()],
+            )
+        )
     if "optimal" in report:
         r = report["optimal"]
         parts.append(
@@ -621,55 +903,109 @@ def format_report(report: dict) -> str:
             f"-log 4 + 2 JSD(P, Q)       {fmt_number(r['-log4+2JSD'])}\n"
             f"V(D, G) trained MLP D      {fmt_number(r['V(D,G) first'])} at step 0 -> {fmt_number(r['V(D,G) last'])} at step {r['steps']}"
             f" (gap to D* {fmt_number(r['gap last'])} +- {fmt_number(r['gap se last'])})"
-        )  # fmt: skip
+        )
     if "vanishing" in report:
         r = report["vanishing"]
-        parts.append("Generator gradient norm after k discriminator steps (geometric mean over the runs)\n"
-                     + _table(["cost"] + [f"k = {k}" for k in r["steps"]], [[c] + v for c, v in r["norms"].items()]))  # fmt: skip
+        parts.append(
+            "Generator gradient norm after k discriminator steps (geometric mean over the runs)\n"
+            + _table(["cost"] + [f"k = {k}" for k in r["steps"]], [[c] + v for c, v in r["norms"].items()])
+        )
     if "dirac" in report:
-        rows = [[label, _complex_pair(v["eigenvalues"]), v["radius_simultaneous"], v["radius_alternating"],
-                 v["end_norm_simultaneous"], v["end_norm_alternating"]] for label, v in report["dirac"].items()]  # fmt: skip
-        parts.append(f"Dirac-GAN: eigenvalues of J at (0, 0); spectral radius of the update map (lr = {DIRAC_LR}); |(theta, psi)| at the end\n"
-                     + _table(["model", "eigenvalues", "rho sim.", "rho alt.", "end sim.", "end alt."], rows))  # fmt: skip
+        rows = [
+            [
+                label,
+                _complex_pair(v["eigenvalues"]),
+                v["radius_simultaneous"],
+                v["radius_alternating"],
+                v["end_norm_simultaneous"],
+                v["end_norm_alternating"],
+            ]
+            for label, v in report["dirac"].items()
+        ]
+        parts.append(
+            f"Dirac-GAN: eigenvalues of J at (0, 0); spectral radius of the update map (lr = {DIRAC_LR}); |(theta, psi)| at the end\n"
+            + _table(["model", "eigenvalues", "rho sim.", "rho alt.", "end sim.", "end alt."], rows)
+        )
     if "spectrum" in report:
         r = report["spectrum"]
-        parts.append(f"Game Jacobian of a trained 1-D GAN: the rotating pair, without and with R1 (r1 = {fmt_number(r['r1'])})\n"
-                     + _table(["", "rotating pair", "max Re"], [["without R1", _complex_pair([r["rotating"]]), r["max_real"]],
-                                                                ["with R1", _complex_pair([r["rotating_r1"]]), r["max_real_r1"]]]))  # fmt: skip
+        parts.append(
+            f"Game Jacobian of a trained 1-D GAN: the rotating pair, without and with R1 (r1 = {fmt_number(r['r1'])})\n"
+            + _table(
+                ["", "rotating pair", "max Re"],
+                [
+                    ["without R1", _complex_pair([r["rotating"]]), r["max_real"]],
+                    ["with R1", _complex_pair([r["rotating_r1"]]), r["max_real_r1"]],
+                ],
+            )
+        )
     if "ring" in report:
-        parts.append(f"2-D GAN on the {RING_TEXT}: sliced W1 to the data, first and last; modes covered and high-quality share last\n"
-                     + _table(["loss", "steps", "sliced W1 first", "sliced W1 last", "modes", "high quality"],
-                              [[k, v["steps"], v["sliced_w1_first"], v["sliced_w1_last"], v["modes_last"], v["high_quality_last"]]
-                               for k, v in report["ring"].items()]))  # fmt: skip
+        parts.append(
+            f"2-D GAN on the {RING_TEXT}: sliced W1 to the data, first and last; modes covered and high-quality share last\n"
+            + _table(
+                ["loss", "steps", "sliced W1 first", "sliced W1 last", "modes", "high quality"],
+                [
+                    [k, v["steps"], v["sliced_w1_first"], v["sliced_w1_last"], v["modes_last"], v["high_quality_last"]]
+                    for k, v in report["ring"].items()
+                ],
+            )
+        )
     if "modes" in report:
-        parts.append(f"Mode collapse on the {RING_TEXT} (seed {MODE_SEED}): modes covered (a sample within 3 sd) and the high-quality share, last snapshot\n"
-                     + _table(["method", "steps", "modes", "high quality"], [[k, v["steps"], v["modes"], v["high_quality"]] for k, v in report["modes"].items()]))  # fmt: skip
+        parts.append(
+            f"Mode collapse on the {RING_TEXT} (seed {MODE_SEED}): modes covered (a sample within 3 sd) and the high-quality share, last snapshot\n"
+            + _table(
+                ["method", "steps", "modes", "high quality"],
+                [[k, v["steps"], v["modes"], v["high_quality"]] for k, v in report["modes"].items()],
+            )
+        )
     if "costs" in report:
         r = report["costs"]
-        parts.append("Generator cost slopes in the logit a (D(G(z)) = sigmoid(a))\n"
-                     + _table(["cost"] + [f"a = {a:g}" for a in next(iter(r.values()))["logit"]], [[k] + v["slope_logit"] for k, v in r.items()]))  # fmt: skip
+        parts.append(
+            "Generator cost slopes in the logit a (D(G(z)) = sigmoid(a))\n"
+            + _table(
+                ["cost"] + [f"a = {a:g}" for a in next(iter(r.values()))["logit"]],
+                [[k] + v["slope_logit"] for k, v in r.items()],
+            )
+        )
     if "bernoulli" in report:
         r = report["bernoulli"]
-        parts.append(f"Bernoulli(p = {fmt_number(r['p'])}): minimizers of the expected sample loss over theta\n"
-                     + _table(["m", "W1 (low)", "W1 (high)", "Cramér^2"], [list(row) for row in zip(r["m"], r["w1_low"], r["w1_high"], r["cramer2"])]))  # fmt: skip
+        parts.append(
+            f"Bernoulli(p = {fmt_number(r['p'])}): minimizers of the expected sample loss over theta\n"
+            + _table(
+                ["m", "W1 (low)", "W1 (high)", "Cramér^2"],
+                [list(row) for row in zip(r["m"], r["w1_low"], r["w1_high"], r["cramer2"])],
+            )
+        )
     if "evaluation" in report:
         r = report["evaluation"]
         ranked = sorted(r["one_dropped_signal_to_noise"].items(), key=lambda kv: -kv[1])
-        parts.append(f"Evaluating GANs: FID between two {EVAL_DIM}-D Gaussians {fmt_number(r['fid_exact'])}; its excess from n samples "
-                     f"falls like n^{fmt_number(r['fid_bias_slope'])} (theory n^-1); extrapolated in 1/n: {fmt_number(r['fid_extrapolated'])}\n"
-                     f"Ring of 8 with one mode dropped, n = {r['n']}: growth over the sampling noise\n"
-                     + _table(["distance", "growth / noise"], [list(kv) for kv in ranked]))  # fmt: skip
+        parts.append(
+            f"Evaluating GANs: FID between two {EVAL_DIM}-D Gaussians {fmt_number(r['fid_exact'])}; its excess from n samples "
+            f"falls like n^{fmt_number(r['fid_bias_slope'])} (theory n^-1); extrapolated in 1/n: {fmt_number(r['fid_extrapolated'])}\n"
+            f"Ring of 8 with one mode dropped, n = {r['n']}: growth over the sampling noise\n"
+            + _table(["distance", "growth / noise"], [list(kv) for kv in ranked])
+        )
     if "weak" in report:
         r = report["weak"]
-        parts.append(f"Weak convergence: delta(1/n) -> delta(0); at n = {r['n_last']}\n"
-                     + _table(["KL", "JSD", "TV", "W1"], [[r["kl"], r["js_divergence"], r["tv"], r["w1"]]]))  # fmt: skip
+        parts.append(
+            f"Weak convergence: delta(1/n) -> delta(0); at n = {r['n_last']}\n"
+            + _table(["KL", "JSD", "TV", "W1"], [[r["kl"], r["js_divergence"], r["tv"], r["w1"]]])
+        )
     if "critics" in report:
         r = report["critics"]
-        parts.append(f"Lipschitz critics: D*'s largest slope under the generator's mass, N(+-3, 0.5^2) (W1 = {fmt_number(r['figure2_w1'])}): "
-                     f"{fmt_number(r['figure2_dstar_fake_slope'])}\n"
-                     f"Dual estimates of W1 = {fmt_number(r['w1'])} between 0.5 N(+-0.5, 0.15^2) and N(0, 0.15^2), and the critics' Lipschitz constants K\n"
-                     + _table(["critic", "estimate / W1", "K"], [[k, v, r["lipschitz"][k]] for k, v in r["estimate_over_w1"].items()]))  # fmt: skip
+        parts.append(
+            f"Lipschitz critics: D*'s largest slope under the generator's mass, N(+-3, 0.5^2) (W1 = {fmt_number(r['figure2_w1'])}): "
+            f"{fmt_number(r['figure2_dstar_fake_slope'])}\n"
+            f"Dual estimates of W1 = {fmt_number(r['w1'])} between 0.5 N(+-0.5, 0.15^2) and N(0, 0.15^2), and the critics' Lipschitz constants K\n"
+            + _table(
+                ["critic", "estimate / W1", "K"], [[k, v, r["lipschitz"][k]] for k, v in r["estimate_over_w1"].items()]
+            )
+        )
     if "fgan" in report:
-        parts.append("f-GAN lower bound E_P T - E_Q f*(T) between N(0, 1) and N(1, 1), last record\n"
-                     + _table(["f", "bound", "s.e.", "exact D_f"], [[f, v["bound"], v["se"], v["exact"]] for f, v in report["fgan"].items()]))  # fmt: skip
+        parts.append(
+            "f-GAN lower bound E_P T - E_Q f*(T) between N(0, 1) and N(1, 1), last record\n"
+            + _table(
+                ["f", "bound", "s.e.", "exact D_f"],
+                [[f, v["bound"], v["se"], v["exact"]] for f, v in report["fgan"].items()],
+            )
+        )
     return "\n\n".join(parts)

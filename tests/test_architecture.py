@@ -38,7 +38,9 @@ def _edges(modules):
                 if node.level:
                     anchor = here.split(".")[: len(here.split(".")) - (node.level - 1)]
                     base = ".".join(anchor + ([base] if base else []))
-                targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names]
+                targets = [
+                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names
+                ]
             for target in targets:
                 if target in modules and target != name and target not in packages:
                     graph[name].add(target)

@@ -47,7 +47,9 @@ def test_parallel_lines_give_the_wgan_paper_values(capsys):
     assert rows["TV"]["exact"] == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("spec", ["__import__('os').system('true')", "Normal(0, 1).sample(3)", "1 + 2", "Normal(", "Normal(True)"])
+@pytest.mark.parametrize(
+    "spec", ["__import__('os').system('true')", "Normal(0, 1).sample(3)", "1 + 2", "Normal(", "Normal(True)"]
+)
 def test_specs_are_parsed_never_evaluated(spec, capsys):
     assert main(["divergence", "--p", spec, "--n", "0"]) == 2
     err = capsys.readouterr().err
@@ -93,7 +95,9 @@ def test_bad_values_in_a_file_are_reported(tmp_path, capsys):
 
 
 def test_console_script_runs_as_a_module():
-    done = subprocess.run([sys.executable, "-m", "gantheory.cli", "divergence", "--n", "50"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "gantheory.cli", "divergence", "--n", "50"], capture_output=True, text=True, check=True
+    )
     assert "Cramér l2" in done.stdout
 
 
@@ -117,7 +121,9 @@ def test_estimators_that_cannot_run_say_why_and_the_rest_still_print(tmp_path, c
     np.save(tmp_path / "y.npy", np.array([0.5, 1.5, 2.5]))
     rows = _rows(capsys, ["divergence", str(tmp_path / "x.npy"), str(tmp_path / "y.npy")])
     assert rows["KL(P||Q)"]["samples"] is None and rows["KL(P||Q)"]["sample_method"].startswith("not available")
-    assert rows["W1"]["samples"] == pytest.approx(scipy.stats.wasserstein_distance([0, 0, 0, 1, 2], [0.5, 1.5, 2.5]), rel=1e-12)
+    assert rows["W1"]["samples"] == pytest.approx(
+        scipy.stats.wasserstein_distance([0, 0, 0, 1, 2], [0.5, 1.5, 2.5]), rel=1e-12
+    )
 
 
 def test_samples_of_different_dimensions_are_refused(tmp_path, capsys):
@@ -189,7 +195,12 @@ def test_empty_files_give_clean_errors_and_no_warnings(tmp_path, capsys):
 
 def test_a_closed_pipe_ends_the_command_quietly():
     # `gantheory divergence | head -1`: the reader leaves after one line.
-    proc = subprocess.Popen([sys.executable, "-m", "gantheory", "divergence", "--n", "200"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gantheory", "divergence", "--n", "200"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().startswith("P:")
     proc.stdout.close()
     err = proc.stderr.read()
@@ -314,7 +325,9 @@ def test_a_slow_row_says_it_is_still_computing(monkeypatch, tmp_path, capsys):
         return 1.0
 
     monkeypatch.setattr(divergence, "HEARTBEAT_SECONDS", 0.1)
-    monkeypatch.setattr(divergence, "SAMPLE_ROWS", {2: [("W1", slow_w1, "optimal assignment / LP; exact for the empirical measures")]})
+    monkeypatch.setattr(
+        divergence, "SAMPLE_ROWS", {2: [("W1", slow_w1, "optimal assignment / LP; exact for the empirical measures")]}
+    )
     rng = np.random.default_rng(0)
     np.save(tmp_path / "x.npy", rng.normal(size=(8, 2)))
     np.save(tmp_path / "y.npy", rng.normal(size=(6, 2)))
@@ -363,7 +376,10 @@ def test_a_mistyped_distribution_name_gets_the_nearest_one(spec, message, capsys
     ("argv", "first_line"),
     [
         (["trian"], "gantheory: error: argument command: invalid choice: 'trian' (choose from"),
-        (["train", "--targt", "Normal(0, 1)"], "gantheory train: error: unrecognized arguments: --targt Normal(0, 1); did you mean --target?"),
+        (
+            ["train", "--targt", "Normal(0, 1)"],
+            "gantheory train: error: unrecognized arguments: --targt Normal(0, 1); did you mean --target?",
+        ),
         (["train", "--loss", "wgangp"], "gantheory train: error: argument --loss: invalid choice: 'wgangp'"),
         (["divergence", "--jsn"], "gantheory divergence: error: unrecognized arguments: --jsn; did you mean --json?"),
         (["tour", "--quik"], "gantheory tour: error: unrecognized arguments: --quik; did you mean --quick?"),

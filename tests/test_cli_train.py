@@ -17,14 +17,41 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 def test_train_command_writes_history_and_figure(tmp_path, capsys):
     out = tmp_path / "run"
-    status = main(["train", "--target", "ring_of_gaussians(8)", "--loss", "wgan_gp", "--steps", "6", "--batch-size", "32",
-                   "--log-every", "3", "--snapshot-every", "3", "--out", str(out), "--quiet"])  # fmt: skip
+    status = main(
+        [
+            "train",
+            "--target",
+            "ring_of_gaussians(8)",
+            "--loss",
+            "wgan_gp",
+            "--steps",
+            "6",
+            "--batch-size",
+            "32",
+            "--log-every",
+            "3",
+            "--snapshot-every",
+            "3",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
     assert status == 0
     assert json.loads((out / "history.json").read_text())["config"]["loss"] == "wgan_gp"
     h = History.load(out / "history.json")
     assert h.steps == 6 and h.log_steps.tolist() == [0, 3, 6]
     # the same run from the library, with --seed 0 passed as rng=0: the file holds it exactly
-    again = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", steps=6, batch_size=32, log_every=3, snapshot_every=3, rng=0, progress=False)
+    again = gt.gan.train(
+        gt.ring_of_gaussians(8),
+        loss="wgan_gp",
+        steps=6,
+        batch_size=32,
+        log_every=3,
+        snapshot_every=3,
+        rng=0,
+        progress=False,
+    )
     assert h == again
     assert (out / "samples.png").read_bytes()[:8] == PNG
     printed = capsys.readouterr().out
@@ -34,11 +61,41 @@ def test_train_command_writes_history_and_figure(tmp_path, capsys):
 def test_train_command_passes_the_remedies_and_constraints_to_train(tmp_path):
     out = tmp_path / "run"
     options = ["--steps", "4", "--batch-size", "16", "--log-every", "2", "--snapshot-every", "2"]
-    assert main(["train", *options, "--unroll", "1", "--pack", "2", "--minibatch-std", "--r1", "0.5", "--spectral-norm",
-                 "--out", str(out), "--quiet"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "train",
+                *options,
+                "--unroll",
+                "1",
+                "--pack",
+                "2",
+                "--minibatch-std",
+                "--r1",
+                "0.5",
+                "--spectral-norm",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     h = History.load(out / "history.json")
-    again = gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=2, snapshot_every=2, rng=0, progress=False,
-                         unroll=1, pack=2, minibatch_std=True, r1=0.5, spectral_norm=True)  # fmt: skip
+    again = gt.gan.train(
+        gt.ring_of_gaussians(8),
+        steps=4,
+        batch_size=16,
+        log_every=2,
+        snapshot_every=2,
+        rng=0,
+        progress=False,
+        unroll=1,
+        pack=2,
+        minibatch_std=True,
+        r1=0.5,
+        spectral_norm=True,
+    )
     assert h == again and {h.config[k] for k in ("unroll", "pack")} == {1, 2} and h.config["r1"] == 0.5
     assert "modes" in h.metrics  # the ring is a mixture of isotropic normals: mode coverage is recorded
 
@@ -53,16 +110,47 @@ def test_a_pack_that_does_not_divide_the_batch_is_refused_before_anything_is_pri
 def test_train_command_reads_a_sample_file(tmp_path):
     path = tmp_path / "x.npy"
     np.save(path, gt.Normal(3, 1).sample(200, rng=0))
-    assert main(["train", "--target", str(path), "--steps", "3", "--batch-size", "16", "--snapshot-every", "3", "--out", str(tmp_path), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--target",
+                str(path),
+                "--steps",
+                "3",
+                "--batch-size",
+                "16",
+                "--snapshot-every",
+                "3",
+                "--out",
+                str(tmp_path),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     assert History.load(tmp_path / "history.json").config["dim"] == 1
 
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("--steps", "-5"), ("--steps", "0"), ("--batch-size", "0"), ("--lr", "-1e-3"), ("--lr", "nan"), ("--d-lr", "inf"),
-     ("--n-critic", "0"), ("--log-every", "-1"), ("--snapshot-every", "2.5"), ("--loss", "hinge"), ("--unroll", "-1"),
-     ("--pack", "0"), ("--r1", "-1"), ("--r1", "nan")],
-)  # fmt: skip
+    [
+        ("--steps", "-5"),
+        ("--steps", "0"),
+        ("--batch-size", "0"),
+        ("--lr", "-1e-3"),
+        ("--lr", "nan"),
+        ("--d-lr", "inf"),
+        ("--n-critic", "0"),
+        ("--log-every", "-1"),
+        ("--snapshot-every", "2.5"),
+        ("--loss", "hinge"),
+        ("--unroll", "-1"),
+        ("--pack", "0"),
+        ("--r1", "-1"),
+        ("--r1", "nan"),
+    ],
+)
 def test_bad_numbers_are_refused_before_anything_is_printed(option, value, tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["train", option, value, "--out", str(tmp_path / "run")])
@@ -116,7 +204,20 @@ def test_an_out_that_is_a_file_is_refused_before_training(tmp_path, monkeypatch,
 
 
 def test_an_existing_run_is_overwritten_with_a_note(tmp_path, capsys):
-    argv = ["train", "--target", "Normal(0, 1)", "--generator", "affine", "--steps", "2", "--log-every", "1", "--out", str(tmp_path), "--quiet"]
+    argv = [
+        "train",
+        "--target",
+        "Normal(0, 1)",
+        "--generator",
+        "affine",
+        "--steps",
+        "2",
+        "--log-every",
+        "1",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+    ]
     assert main(argv) == 0
     assert "overwriting" not in capsys.readouterr().err
     assert main(argv) == 0
@@ -138,8 +239,23 @@ def test_ctrl_c_exits_130_and_keeps_the_completed_steps(tmp_path, monkeypatch, c
                 raise KeyboardInterrupt
             return super().__call__(z)
 
-    monkeypatch.setattr(module, "train", lambda target, **kw: real_train(target, **(kw | {"generator": Interrupted(0.0, 1.0)})))
-    argv = ["train", "--target", "Normal(0, 1)", "--generator", "affine", "--steps", "50", "--log-every", "0", "--out", str(tmp_path), "--quiet"]
+    monkeypatch.setattr(
+        module, "train", lambda target, **kw: real_train(target, **(kw | {"generator": Interrupted(0.0, 1.0)}))
+    )
+    argv = [
+        "train",
+        "--target",
+        "Normal(0, 1)",
+        "--generator",
+        "affine",
+        "--steps",
+        "50",
+        "--log-every",
+        "0",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+    ]
     assert main(argv) == 130
     h = History.load(tmp_path / "history.json")
     assert 0 < h.steps < 50 and h.stopped.startswith("interrupted")
@@ -158,7 +274,22 @@ def test_ctrl_c_outside_the_training_loop_exits_130(monkeypatch, tmp_path, capsy
 
 def test_a_diverging_run_exits_1_with_one_step_count(tmp_path, capsys):
     # SGD at lr 100 on WGAN-GP: the costs leave the floats within a few steps (issue 15's reproduction).
-    argv = ["train", "--loss", "wgan_gp", "--optimizer", "sgd", "--lr", "100", "--steps", "30", "--batch-size", "32", "--out", str(tmp_path), "--quiet"]
+    argv = [
+        "train",
+        "--loss",
+        "wgan_gp",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "100",
+        "--steps",
+        "30",
+        "--batch-size",
+        "32",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+    ]
     assert main(argv) == 1
     h = History.load(tmp_path / "history.json")
     assert h.stopped != "completed"
@@ -171,7 +302,10 @@ def test_stop_message_reads_the_library_record():
     from types import SimpleNamespace
 
     assert cli_train.stop_message(SimpleNamespace(steps=20, stopped="completed")) == "completed after 20 steps"
-    assert cli_train.stop_message(SimpleNamespace(steps=0, stopped="interrupted at step 1")) == "interrupted by Ctrl-C after 0 completed steps"
+    assert (
+        cli_train.stop_message(SimpleNamespace(steps=0, stopped="interrupted at step 1"))
+        == "interrupted by Ctrl-C after 0 completed steps"
+    )
     message = cli_train.stop_message(SimpleNamespace(steps=16, stopped="non-finite generated points at step 17"))
     assert message == "non-finite generated points after 16 completed steps"
 

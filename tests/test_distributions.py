@@ -116,7 +116,9 @@ def test_point_masses_cdf_ppf_match_the_definitions():
     for u in [0.0, 0.1, 0.4, 0.41, 0.6, 0.61, 1.0]:
         assert P.ppf(u) == atoms[np.argmax([P.cdf(a) >= u - 1e-15 for a in atoms])]
     assert P.pdf(3.0) == pytest.approx(0.4) and P.pdf(2.0) == 0.0
-    assert P.mean == pytest.approx(weights @ points) and P.var == pytest.approx(weights @ (points - weights @ points) ** 2)
+    assert P.mean == pytest.approx(weights @ points) and P.var == pytest.approx(
+        weights @ (points - weights @ points) ** 2
+    )
 
 
 def test_two_dimensional_point_masses_moments():
@@ -143,7 +145,9 @@ def test_density_integrates_to_one_and_to_the_mean(P):
     pieces = np.unique(np.concatenate([P._breakpoints(), [x for x in P.support if np.isfinite(x)]]))
     edges = np.concatenate([[P.support[0]], pieces[(pieces > P.support[0]) & (pieces < P.support[1])], [P.support[1]]])
     mass = sum(integrate.quad(lambda t: float(P.pdf(t)), a, b, epsabs=1e-13)[0] for a, b in zip(edges[:-1], edges[1:]))
-    mean = sum(integrate.quad(lambda t: t * float(P.pdf(t)), a, b, epsabs=1e-13)[0] for a, b in zip(edges[:-1], edges[1:]))
+    mean = sum(
+        integrate.quad(lambda t: t * float(P.pdf(t)), a, b, epsabs=1e-13)[0] for a, b in zip(edges[:-1], edges[1:])
+    )
     assert mass == pytest.approx(1.0, abs=1e-9)
     assert mean == pytest.approx(P.mean, abs=1e-8 * (1 + math.sqrt(P.var)))
 
@@ -202,7 +206,9 @@ def test_sample_mean_and_covariance_within_standard_errors(P):
     cov = P.cov
     # each coordinate's mean: SE = sqrt(var / n); each covariance entry: SE = sd of the centred products / sqrt(n)
     # (+ 1e-12 |mean| for the round-off of summing n equal coordinates, as on a parallel line)
-    np.testing.assert_array_less(np.abs(x.mean(axis=0) - P.mean), 5 * np.sqrt(np.diag(cov) / N_SAMPLES) + 1e-12 * (1 + np.abs(P.mean)))
+    np.testing.assert_array_less(
+        np.abs(x.mean(axis=0) - P.mean), 5 * np.sqrt(np.diag(cov) / N_SAMPLES) + 1e-12 * (1 + np.abs(P.mean))
+    )
     c = x - P.mean
     products = c[:, :, None] * c[:, None, :]
     se = products.std(axis=0) / math.sqrt(N_SAMPLES)
@@ -228,7 +234,9 @@ def test_ring_modes_are_evenly_spaced_on_the_circle():
     R = gt.ring_of_gaussians(n=8, radius=2.0, scale=0.02)
     means = np.array([c.mean for c in R.components])
     np.testing.assert_allclose(np.linalg.norm(means, axis=1), 2.0, rtol=1e-15)
-    np.testing.assert_allclose(np.linalg.norm(np.diff(means, axis=0, append=means[:1]), axis=1), 4 * math.sin(math.pi / 8), rtol=1e-14)
+    np.testing.assert_allclose(
+        np.linalg.norm(np.diff(means, axis=0, append=means[:1]), axis=1), 4 * math.sin(math.pi / 8), rtol=1e-14
+    )
     np.testing.assert_allclose([c.cov for c in R.components], 0.02**2 * np.eye(2)[None].repeat(8, 0), rtol=1e-15)
 
 
@@ -241,7 +249,9 @@ def test_grid_modes_form_a_centred_lattice():
 # -- repr and equality -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("P", SAMPLED + SAMPLED_2D[:2] + [gt.ParallelLines(0.7), gt.Dirac([1.0, 2.0])], ids=lambda P: type(P).__name__)
+@pytest.mark.parametrize(
+    "P", SAMPLED + SAMPLED_2D[:2] + [gt.ParallelLines(0.7), gt.Dirac([1.0, 2.0])], ids=lambda P: type(P).__name__
+)
 def test_repr_evaluates_back_to_an_equal_distribution(P):
     namespace = {name: getattr(gt, name) for name in dir(gt)}
     assert eval(repr(P), namespace) == P

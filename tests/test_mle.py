@@ -171,7 +171,11 @@ def test_multivariate_normal_mle_on_large_sample_is_within_standard_errors():
 
 # -- forward KL projection: moment matching; the MLE converges to it ----------------------------
 
-COMPONENTS = [(gt.Normal(-2.0, 0.5), scipy.stats.norm(-2.0, 0.5)), (gt.Normal(1.0, 1.5), scipy.stats.norm(1.0, 1.5)), (gt.Laplace(4.0, 1.0), scipy.stats.laplace(4.0, 1.0))]
+COMPONENTS = [
+    (gt.Normal(-2.0, 0.5), scipy.stats.norm(-2.0, 0.5)),
+    (gt.Normal(1.0, 1.5), scipy.stats.norm(1.0, 1.5)),
+    (gt.Laplace(4.0, 1.0), scipy.stats.laplace(4.0, 1.0)),
+]
 WEIGHTS = [0.2, 0.5, 0.3]
 MIXTURE = gt.Mixture([c for c, _ in COMPONENTS], WEIGHTS)
 
@@ -261,7 +265,9 @@ def test_projections_of_a_normal_return_it(polish):
 
 def test_js_projection_beats_the_kl_fits_at_jsd():
     js = mle.js_projection(BIMODAL, n_starts=4, polish=False)
-    candidates = [mle.kl_projection(BIMODAL).fitted] + [Q for Q, _ in mle.kl_projection(BIMODAL, direction="reverse", n_starts=4, polish=False).optima]
+    candidates = [mle.kl_projection(BIMODAL).fitted] + [
+        Q for Q, _ in mle.kl_projection(BIMODAL, direction="reverse", n_starts=4, polish=False).optima
+    ]
     for Q in candidates:
         assert js.divergence <= gt.js_divergence(BIMODAL, Q) + 1e-9
     assert all(0 <= v <= math.log(2) for _, v in js.optima)
@@ -271,7 +277,9 @@ def test_projection_fits_are_the_four_projections_side_by_side():
     fits = mle.projection_fits(polish=False)
     assert list(fits) == ["forward KL(P‖Q)", "reverse KL(Q‖P)", "JSD", "W1"]
     # the default target 0.4 N(-3, 1) + 0.6 N(3, 1): the forward fit is the moment match N(0.6, 9.64)
-    assert mle.DEFAULT_BIMODAL.mean == pytest.approx(0.6, rel=1e-12) and mle.DEFAULT_BIMODAL.var == pytest.approx(9.64, rel=1e-12)
+    assert mle.DEFAULT_BIMODAL.mean == pytest.approx(0.6, rel=1e-12) and mle.DEFAULT_BIMODAL.var == pytest.approx(
+        9.64, rel=1e-12
+    )
     forward = fits["forward KL(P‖Q)"].fitted
     assert forward.loc == pytest.approx(0.6, rel=1e-9) and forward.scale == pytest.approx(math.sqrt(9.64), rel=1e-9)
     # reverse KL seeks the heavier mode; each fit is judged by its own exact divergence
@@ -338,7 +346,9 @@ def test_search_sums_and_gradients_match_the_exact_divergence(name, loc, scale):
     assert abs(value - exact) <= 1e-9 * max(1.0, exact)
     h = 1e-3
     d_loc = (CRITERIA[name](P, gt.Normal(loc + h, scale)) - CRITERIA[name](P, gt.Normal(loc - h, scale))) / (2 * h)
-    d_log_scale = (CRITERIA[name](P, gt.Normal(loc, scale * math.exp(h))) - CRITERIA[name](P, gt.Normal(loc, scale * math.exp(-h)))) / (2 * h)
+    d_log_scale = (
+        CRITERIA[name](P, gt.Normal(loc, scale * math.exp(h))) - CRITERIA[name](P, gt.Normal(loc, scale * math.exp(-h)))
+    ) / (2 * h)
     assert abs(grad[0] - d_loc) <= 1e-5 * (1 + abs(exact)) and abs(grad[1] - d_log_scale) <= 1e-5 * (1 + abs(exact))
 
 
@@ -366,7 +376,9 @@ def _independent(name, loc, scale):
         return abs(0.5 * _Phi(x, -3, 1) + 0.5 * _Phi(x, 3, 1) - _Phi(x, loc, scale))
 
     lo, hi = min(-15.0, loc - 15 * scale), max(15.0, loc + 15 * scale)
-    return scipy.integrate.quad(f, lo, hi, points=sorted({-3.0, 0.0, 3.0, loc}), limit=500, epsabs=1e-13, epsrel=1e-12)[0]
+    return scipy.integrate.quad(f, lo, hi, points=sorted({-3.0, 0.0, 3.0, loc}), limit=500, epsabs=1e-13, epsrel=1e-12)[
+        0
+    ]
 
 
 @pytest.mark.parametrize(
@@ -437,7 +449,9 @@ def test_each_run_is_the_mle_of_its_own_sample():
     gen = np.random.default_rng(5)
     samples = [P.sample(1000, rng=gen) for _ in range(3)]
     for n, value in zip(run.sizes, run.runs[2]):
-        assert value == pytest.approx(gt.kl(run.projection.fitted, mle.fit(gt.Normal, samples[2][:n])), rel=1e-8, abs=1e-14)
+        assert value == pytest.approx(
+            gt.kl(run.projection.fitted, mle.fit(gt.Normal, samples[2][:n])), rel=1e-8, abs=1e-14
+        )
     with pytest.raises(ValueError, match="n_runs"):
         mle.mle_convergence(P, sizes=[10, 100], n_runs=0)
     with pytest.raises(ValueError, match="fourth moment|infinite|atoms"):

@@ -22,7 +22,9 @@ NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 CHAPTERS = ("01_", "02_", "03_", "04_", "05_", "06_", "07_", "08_", "09_")
 # Each executed chapter is kept here (git-ignored): the documentation site (docs/) shows these runs instead of running them again.
-EXECUTED_DIR = Path(os.environ.get("GANTHEORY_EXECUTED_NOTEBOOKS", NOTEBOOK_DIR.parent / "build" / "executed-notebooks"))
+EXECUTED_DIR = Path(
+    os.environ.get("GANTHEORY_EXECUTED_NOTEBOOKS", NOTEBOOK_DIR.parent / "build" / "executed-notebooks")
+)
 
 # Per-cell limit; the whole notebook must stay far below it (about 10 s each on a free core).
 CELL_TIMEOUT_S = 120
@@ -30,14 +32,20 @@ CELL_TIMEOUT_S = 120
 
 def test_one_notebook_per_chapter():
     names = [path.name for path in NOTEBOOKS]
-    assert [name[:3] for name in names] == list(CHAPTERS), f"expected one notebook per chapter {CHAPTERS}, found {names}"
+    assert [name[:3] for name in names] == list(CHAPTERS), (
+        f"expected one notebook per chapter {CHAPTERS}, found {names}"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_stored_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
-    dirty = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)]
+    dirty = [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)
+    ]
     assert not dirty, f"{path.name}: code cells {dirty} hold outputs or execution counts; clear them before committing"
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
 
@@ -53,12 +61,18 @@ def kernel_env(tmp_path_factory):
     root = tmp_path_factory.mktemp("jupyter")
     spec_dir = root / "kernels" / "python3"
     spec_dir.mkdir(parents=True)
-    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "Python 3 (tests)", "language": "python"}
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (tests)",
+        "language": "python",
+    }
     (spec_dir / "kernel.json").write_text(json.dumps(spec))
     old = {key: os.environ.get(key) for key in ("JUPYTER_PATH", "MPLBACKEND", "HYPOTHESIS_STORAGE_DIRECTORY")}
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(root), old["JUPYTER_PATH"]]))
     os.environ["MPLBACKEND"] = "Agg"
-    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(root / "hypothesis")  # chapter 1's property tests write nothing into notebooks/
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(
+        root / "hypothesis"
+    )  # chapter 1's property tests write nothing into notebooks/
     yield
     for key, value in old.items():
         if value is None:
@@ -84,18 +98,34 @@ def test_notebook_executes(path, kernel_env, tmp_path):
     # IPC sockets in a temporary folder instead of TCP ports: no race for free ports between
     # kernels started one after another (seen here as a notebook stalling two minutes now and then).
     km = KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel"))
-    client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT_S, startup_timeout=120, resources={"metadata": {"path": str(NOTEBOOK_DIR)}})
+    client = NotebookClient(
+        nb, km=km, timeout=CELL_TIMEOUT_S, startup_timeout=120, resources={"metadata": {"path": str(NOTEBOOK_DIR)}}
+    )
     start = time.perf_counter()
     try:
         client.execute()
     except CellExecutionError as exc:  # the failing cell, its traceback and the assertion that failed
         pytest.fail(f"{path.name} failed:\n{exc}", pytrace=False)
     elapsed = time.perf_counter() - start
-    widget_errors = [out for state in nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {}).values()
-                     for out in state.get("state", {}).get("outputs", []) if out.get("output_type") == "error"]  # fmt: skip
-    assert not widget_errors, f"{path.name}: a widget's callback raised: " + "; ".join(f"{e['ename']}: {e['evalue']}" for e in widget_errors)
-    warnings = [out.text for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
-                if out.output_type == "stream" and out.name == "stderr" and "RuntimeWarning" in out.text]  # fmt: skip
+    widget_errors = [
+        out
+        for state in nb.metadata.get("widgets", {})
+        .get("application/vnd.jupyter.widget-state+json", {})
+        .get("state", {})
+        .values()
+        for out in state.get("state", {}).get("outputs", [])
+        if out.get("output_type") == "error"
+    ]
+    assert not widget_errors, f"{path.name}: a widget's callback raised: " + "; ".join(
+        f"{e['ename']}: {e['evalue']}" for e in widget_errors
+    )
+    warnings = [
+        out.text
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if out.output_type == "stream" and out.name == "stderr" and "RuntimeWarning" in out.text
+    ]
     assert not warnings, f"{path.name} emitted RuntimeWarnings:\n" + "\n".join(warnings)
     EXECUTED_DIR.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, EXECUTED_DIR / path.name)
@@ -110,17 +140,27 @@ def test_chapter_ends_with_exercises_whose_hidden_solutions_assert(path):
 
     nb = nbformat.read(path, as_version=4)
     chapter = int(path.name[:2])
-    heads = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown" and cell.source.strip() == "## Exercises"]
+    heads = [
+        i for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown" and cell.source.strip() == "## Exercises"
+    ]
     assert len(heads) == 1, f"{path.name}: needs exactly one markdown cell '## Exercises' (found {len(heads)})"
-    rest = nb.cells[heads[0] + 1:]
+    rest = nb.cells[heads[0] + 1 :]
     assert len(rest) >= 4 and len(rest) % 2 == 0, (
-        f"{path.name}: after '## Exercises' expected pairs of (exercise, solution) cells, at least two, found {len(rest)} cells")
+        f"{path.name}: after '## Exercises' expected pairs of (exercise, solution) cells, at least two, found {len(rest)} cells"
+    )
     for k, (task, sol) in enumerate(zip(rest[::2], rest[1::2]), start=1):
         where = f"{path.name}, exercise {chapter}.{k}"
         assert task.cell_type == "markdown" and re.match(rf"### Exercise {chapter}\.{k}: \S", task.source), (
-            f"{where}: the cell should start '### Exercise {chapter}.{k}: <title>', got {task.source[:60]!r}")
+            f"{where}: the cell should start '### Exercise {chapter}.{k}: <title>', got {task.source[:60]!r}"
+        )
         assert sol.cell_type == "code", f"{where}: the cell after the task must be the solution's code cell"
         assert "solution" in sol.metadata.get("tags", []), f'{where}: tag the solution cell "solution" (metadata tags)'
-        assert sol.metadata.get("jupyter", {}).get("source_hidden") is True, f"{where}: hide the solution (metadata jupyter.source_hidden)"
-        assert sol.source.startswith("# Solution (hidden in Jupyter: click to expand)"), f"{where}: start the solution with its comment line"
-        assert re.search(r"^\s*assert\b", sol.source, flags=re.MULTILINE), f"{where}: the solution must assert its answer"
+        assert sol.metadata.get("jupyter", {}).get("source_hidden") is True, (
+            f"{where}: hide the solution (metadata jupyter.source_hidden)"
+        )
+        assert sol.source.startswith("# Solution (hidden in Jupyter: click to expand)"), (
+            f"{where}: start the solution with its comment line"
+        )
+        assert re.search(r"^\s*assert\b", sol.source, flags=re.MULTILINE), (
+            f"{where}: the solution must assert its answer"
+        )

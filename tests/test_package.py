@@ -17,11 +17,15 @@ def test_every_public_name_resolves_to_its_module():
 
 
 def test_import_and_version_load_no_library_module():
-    code = ("import sys, gantheory; from gantheory.cli import build_parser; "
-            "print(sorted(m for m in sys.modules if m.startswith(('numpy', 'scipy', 'gantheory.gan', 'gantheory.divergences'))))")  # fmt: skip
+    code = (
+        "import sys, gantheory; from gantheory.cli import build_parser; "
+        "print(sorted(m for m in sys.modules if m.startswith(('numpy', 'scipy', 'gantheory.gan', 'gantheory.divergences'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
-    version = subprocess.run([sys.executable, "-m", "gantheory", "--version"], capture_output=True, text=True, check=True).stdout
+    version = subprocess.run(
+        [sys.executable, "-m", "gantheory", "--version"], capture_output=True, text=True, check=True
+    ).stdout
     assert version.strip() == f"gantheory {gt.__version__}"
 
 

@@ -1,7 +1,5 @@
 """Every plotting function returns a labelled Figure, for its default data and for data given to it, and refuses bad input."""
 
-import math
-
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -26,6 +24,7 @@ def assert_labelled(fig):
 
 # -- 1. parallel lines ------------------------------------------------------------------
 
+
 def test_parallel_lines_default_and_given_sweep():
     assert_labelled(plotting.plot_parallel_lines())
     sweep = gt.gan.parallel_lines_sweep([-1.0, -0.25, 0.0, 0.25, 1.0])
@@ -40,7 +39,11 @@ def test_parallel_lines_draws_infinite_kl_as_infinite_not_as_a_number():
     fig = plotting.plot_parallel_lines(theta=[-0.5, 0.0, 0.5])
     left = fig.axes[0]
     # No KL curve at a finite height: its only drawn point is KL = 0 at θ = 0; +∞ is a labelled band above the scale.
-    kl_lines = [line for line in left.get_lines() if line.get_color() == plotting.curve_style(0)["color"] and len(line.get_xdata())]
+    kl_lines = [
+        line
+        for line in left.get_lines()
+        if line.get_color() == plotting.curve_style(0)["color"] and len(line.get_xdata())
+    ]
     assert [(list(line.get_xdata()), list(line.get_ydata())) for line in kl_lines] == [([0.0], [0.0])]
     finite_top = max(np.nanmax(line.get_ydata()) for line in left.get_lines() if len(line.get_ydata()))
     (band,) = left.patches
@@ -77,6 +80,7 @@ def test_parallel_lines_refuses_bad_sweeps():
 
 # -- 2. exact vs empirical --------------------------------------------------------------
 
+
 def test_estimator_errors_draws_each_estimator_in_its_panel_with_its_rate():
     errors = rates.estimator_errors(sizes=[50, 100], repeats=1, rng=3)
     fig = plotting.plot_estimator_errors(errors)
@@ -101,13 +105,17 @@ def test_estimator_errors_default():
     assert_labelled(plotting.plot_estimator_errors())
 
 
-@pytest.mark.parametrize("bad, error", [([], TypeError), ({"a": {"sizes": [1, 2]}}, TypeError), ({"a": {"sizes": [1, 2], "errors": [1.0]}}, ValueError)])
+@pytest.mark.parametrize(
+    "bad, error",
+    [([], TypeError), ({"a": {"sizes": [1, 2]}}, TypeError), ({"a": {"sizes": [1, 2], "errors": [1.0]}}, ValueError)],
+)
 def test_estimator_errors_refuses_bad_input(bad, error):
     with pytest.raises(error):
         plotting.plot_estimator_errors(bad)
 
 
 # -- 3. MLE = KL ----------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_mle_is_kl_default_and_given_data():
@@ -128,6 +136,7 @@ def test_mle_is_kl_refuses_bad_input(kwargs):
 
 
 # -- 4. projections ---------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_projections_default():
@@ -151,6 +160,7 @@ def test_projections_refuse_bad_input():
 
 # -- 6. generator costs ----------------------------------------------------------------------------
 
+
 def test_generator_costs_default_and_given_curves():
     assert_labelled(plotting.plot_generator_costs())
     curves = gt.gan.generator_cost_curves(logits=np.linspace(-5, 5, 11))
@@ -163,7 +173,11 @@ def test_generator_costs_default_and_given_curves():
 
 def test_generator_costs_title_gives_the_slopes_in_d_near_zero():
     # |d/dD log(1 - D)| = 1/(1 - D) and |d/dD (-D/(1-D))| = 1/(1-D)²: both 1 at D = 0 (not flat); -log D: 1/D
-    title = plotting.plot_generator_costs(gt.gan.generator_cost_curves(d=[1e-4, 0.5]), panels=("cost", "slope_d")).axes[1].get_title()
+    title = (
+        plotting.plot_generator_costs(gt.gan.generator_cost_curves(d=[1e-4, 0.5]), panels=("cost", "slope_d"))
+        .axes[1]
+        .get_title()
+    )
     assert title == "Slopes in D at D = 0.0001:\nminimax 1, non-saturating 1e+04, maximum-likelihood 1"
 
 
@@ -181,11 +195,17 @@ def test_generator_costs_default_is_the_slope_in_the_logit_against_d_for_the_cos
     (ax,) = plotting.plot_generator_costs(curves, costs=["minimax", "non_saturating"]).axes
     assert [line.get_label() for line in ax.get_lines()] == ["minimax", "non-saturating"]
     minimax = ax.get_lines()[0]  # |d log(1 - σ(a)) / da| = σ(a) = D: it vanishes with D
-    np.testing.assert_allclose(minimax.get_xdata(), curves.d) and np.testing.assert_allclose(minimax.get_ydata(), curves.d, rtol=1e-12)
-    assert ax.get_title() == "Slopes in the logit: minimax vanishes as D → 0\n(at D = 0.001: minimax 0.001, non-saturating 1)"
+    np.testing.assert_allclose(minimax.get_xdata(), curves.d) and np.testing.assert_allclose(
+        minimax.get_ydata(), curves.d, rtol=1e-12
+    )
+    assert (
+        ax.get_title()
+        == "Slopes in the logit: minimax vanishes as D → 0\n(at D = 0.001: minimax 0.001, non-saturating 1)"
+    )
 
 
 # -- 5. optimal discriminator -------------------------------------------------------------------
+
 
 def test_optimal_discriminator_default_and_given_runs():
     assert_labelled(plotting.plot_optimal_discriminator())
@@ -209,6 +229,7 @@ def test_optimal_discriminator_refuses_bad_input():
 
 # -- 7. vanishing gradient --------------------------------------------------------------------------
 
+
 def test_vanishing_gradient_given_and_default():
     run = gt.gan.vanishing_gradient(steps=20, log_every=10, n_runs=2)
     fig = plotting.plot_vanishing_gradient(run)
@@ -223,8 +244,11 @@ def test_vanishing_gradient_given_and_default():
 
 def test_vanishing_gradient_titles_say_what_the_data_show():
     steps = [0, 10]
-    collapse = {"steps": steps, "norms": {"minimax": [[1.0, 1e-3], [1.0, 1e-5]], "non_saturating": [[1.0, 50.0], [1.0, 80.0]]},
-                "d_fake": [[0.5, 1e-6], [0.5, 1e-7]]}
+    collapse = {
+        "steps": steps,
+        "norms": {"minimax": [[1.0, 1e-3], [1.0, 1e-5]], "non_saturating": [[1.0, 50.0], [1.0, 80.0]]},
+        "d_fake": [[0.5, 1e-6], [0.5, 1e-7]],
+    }
     title = plotting.plot_vanishing_gradient(collapse)._suptitle.get_text()
     assert "the minimax gradient fell ≥ 100× in every run" in title and "2 runs" in title
     # one run in which the minimax gradient fell only 10 times: the title must not claim a collapse
@@ -245,6 +269,7 @@ def test_vanishing_gradient_refuses_bad_input():
 
 
 # -- 8. Dirac-GAN -----------------------------------------------------------------------------------
+
 
 def test_dirac_gan_default_and_given_runs():
     assert_labelled(plotting.plot_dirac_gan(steps=50))
@@ -285,9 +310,14 @@ def test_dirac_gan_refuses_bad_input():
 
 # -- 9. game spectrum -------------------------------------------------------------------------------
 
+
 def test_game_spectrum_default_and_given():
     assert_labelled(plotting.plot_game_spectrum())
-    given = {"eigenvalues": np.array([-0.01 + 0.1j, -0.01 - 0.1j, -2.0]), "eigenvalues_r1": np.array([-0.1 + 0.05j, -0.1 - 0.05j]), "r1": 1.0}
+    given = {
+        "eigenvalues": np.array([-0.01 + 0.1j, -0.01 - 0.1j, -2.0]),
+        "eigenvalues_r1": np.array([-0.1 + 0.05j, -0.1 - 0.05j]),
+        "r1": 1.0,
+    }
     assert_labelled(plotting.plot_game_spectrum(given))
     with pytest.raises(ValueError):
         plotting.plot_game_spectrum({"eigenvalues": [], "eigenvalues_r1": [1.0], "r1": 1.0})
@@ -295,13 +325,16 @@ def test_game_spectrum_default_and_given():
 
 # -- 10. ring of 8 and the GIF -------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def tiny_ring():
     return gt.gan.train(gt.ring_of_gaussians(8), steps=4, batch_size=16, log_every=2, snapshot_every=2, progress=False)
 
 
 def test_ring_training_and_snapshots(tiny_ring):
-    fig = plotting.plot_ring_training({"non-saturating": tiny_ring, "again": tiny_ring}, panels=2, target=gt.ring_of_gaussians(8))
+    fig = plotting.plot_ring_training(
+        {"non-saturating": tiny_ring, "again": tiny_ring}, panels=2, target=gt.ring_of_gaussians(8)
+    )
     assert_labelled(fig)
     assert "JSD" not in " ".join(ax.get_ylabel() + ax.get_title() for ax in fig.axes)  # the kNN JSD panel is gone
     assert_labelled(plotting.plot_training_snapshots(tiny_ring, panels=2, target=gt.ring_of_gaussians(8)))
@@ -322,9 +355,13 @@ def _fake_history(tiny_ring, snapshots, metrics=None):
     """tiny_ring's fields with hand-made snapshots (and, optionally, hand-made metrics at the log steps)."""
     h = dict(vars(tiny_ring))
     n = len(snapshots)
-    h.update(snapshots=np.stack(snapshots), snapshot_steps=np.arange(n) * 10, manifold=np.empty((0, 2, 9, 41, 2)),
-             discriminator_grid=np.repeat(tiny_ring.discriminator_grid[:1], n, axis=0),
-             generator_field=np.zeros((n,) + snapshots[0].shape))  # fmt: skip
+    h.update(
+        snapshots=np.stack(snapshots),
+        snapshot_steps=np.arange(n) * 10,
+        manifold=np.empty((0, 2, 9, 41, 2)),
+        discriminator_grid=np.repeat(tiny_ring.discriminator_grid[:1], n, axis=0),
+        generator_field=np.zeros((n,) + snapshots[0].shape),
+    )
     h["metrics"] = {k: v for k, v in tiny_ring.metrics.items() if k not in ("modes", "high_quality", "reverse_kl")}
     h["metrics"].update(metrics or {})
     return h
@@ -339,14 +376,24 @@ def test_ring_training_counts_modes_from_the_metric_else_from_the_snapshots(tiny
     np.testing.assert_array_equal(line.get_ydata(), tiny_ring.metrics["modes"])
     assert fig.axes[-1].get_ylabel() == "modes covered (of 8)"
     # Not recorded: counted on the snapshots; 1, 3 then 7 modes by construction, the last with 1 sample on mode 7.
-    snaps = [_centre_samples(ring, [16] + [0] * 7), _centre_samples(ring, [8, 4, 4] + [0] * 5), _centre_samples(ring, [2] * 6 + [0, 1])]
-    snaps = [np.concatenate([x, np.full((16 - len(x), 2), 9.0)]) for x in snaps]  # padded with points far from every mode
+    snaps = [
+        _centre_samples(ring, [16] + [0] * 7),
+        _centre_samples(ring, [8, 4, 4] + [0] * 5),
+        _centre_samples(ring, [2] * 6 + [0, 1]),
+    ]
+    snaps = [
+        np.concatenate([x, np.full((16 - len(x), 2), 9.0)]) for x in snaps
+    ]  # padded with points far from every mode
     fig = plotting.plot_ring_training({"run": _fake_history(tiny_ring, snaps)}, panels=3, target=ring)
     line = fig.axes[-1].get_lines()[0]
     np.testing.assert_array_equal(line.get_xdata(), [0, 10, 20])
     np.testing.assert_array_equal(line.get_ydata(), [1, 3, 7])
     assert line.get_label() == "run (last snapshot: 7/8, 81% HQ, fewest 0 of 16)"  # 13 of 16 samples on a mode
-    assert [ax.get_title() for ax in fig.axes[:3]] == ["run: step 0, 1/8 modes", "run: step 10, 3/8 modes", "run: step 20, 7/8 modes"]
+    assert [ax.get_title() for ax in fig.axes[:3]] == [
+        "run: step 0, 1/8 modes",
+        "run: step 10, 3/8 modes",
+        "run: step 20, 7/8 modes",
+    ]
     # Neither (no metric, no mixture target): no curve, and the panel says why.
     fig = plotting.plot_ring_training({"run": _fake_history(tiny_ring, snaps)}, panels=2)
     assert not fig.axes[-1].get_lines() and "pass a mixture target" in fig.axes[-1].texts[0].get_text()
@@ -356,13 +403,17 @@ def test_mode_collapse_figure_counts_what_it_draws_and_titles_the_verdict(tiny_r
     ring = gt.ring_of_gaussians(8)
     full = [_centre_samples(ring, [2] * 8), _centre_samples(ring, [3, 1] + [2] * 6)]
     collapsed = [_centre_samples(ring, [8, 8] + [0] * 6), _centre_samples(ring, [16] + [0] * 7)]
-    fig = plotting.plot_mode_collapse({"spread": _fake_history(tiny_ring, full), "collapsed": _fake_history(tiny_ring, collapsed)},
-                                      ring, columns=2)  # fmt: skip
+    fig = plotting.plot_mode_collapse(
+        {"spread": _fake_history(tiny_ring, full), "collapsed": _fake_history(tiny_ring, collapsed)}, ring, columns=2
+    )
     assert_labelled(fig)
     titles = [ax.get_title() for ax in fig.axes[:4]]
     assert titles == ["step 0: 8 / 8 modes", "step 10: 8 / 8 modes", "step 0: 2 / 8 modes", "step 10: 1 / 8 modes"]
     modes_ax, share_ax = fig.axes[-2], fig.axes[-1]
-    assert [list(line.get_ydata()) for line in modes_ax.get_lines() if line.get_label() in ("spread", "collapsed")] == [[8, 8], [2, 1]]
+    assert [list(line.get_ydata()) for line in modes_ax.get_lines() if line.get_label() in ("spread", "collapsed")] == [
+        [8, 8],
+        [2, 1],
+    ]
     np.testing.assert_allclose(share_ax.get_lines()[0].get_ydata(), [100.0, 100.0])
     title = " ".join(fig.get_suptitle().split())
     assert "all 8 modes covered by spread (100% HQ); not by collapsed 1/8 (100% HQ)" in title
@@ -386,7 +437,9 @@ def test_mode_collapse_figure_refuses_bad_input(tiny_ring):
         plotting.plot_mode_collapse({"a": tiny_ring}, gt.Normal(0, 1))
     with pytest.raises(ValueError, match="columns"):
         plotting.plot_mode_collapse({"a": tiny_ring}, ring, columns=0)
-    no_snapshots = gt.gan.train(ring, steps=2, batch_size=8, log_every=0, snapshot_every=0, n_snapshot=8, progress=False)
+    no_snapshots = gt.gan.train(
+        ring, steps=2, batch_size=8, log_every=0, snapshot_every=0, n_snapshot=8, progress=False
+    )
     no_snapshots = dict(vars(no_snapshots), snapshots=np.empty((0, 8, 2)), snapshot_steps=np.empty(0))
     with pytest.raises(ValueError, match="snapshot_every"):
         plotting.plot_mode_collapse({"a": no_snapshots}, ring)
@@ -411,7 +464,9 @@ def test_1d_snapshots_draw_the_target_the_samples_and_d_on_one_axis_at_one_scale
         np.testing.assert_allclose(d.get_ydata(), 1 / (1 + np.exp(-h.discriminator_grid[k])))
         lo, hi = ax.get_xlim()  # the generated samples, the target and the grid are all in range
         samples = h.snapshots[k, :, 0]
-        assert lo <= min(np.percentile(samples, 0.5), h.grid[0, 0], -2.5) and hi >= max(np.percentile(samples, 99.5), h.grid[-1, 0], 2.5)
+        assert lo <= min(np.percentile(samples, 0.5), h.grid[0, 0], -2.5) and hi >= max(
+            np.percentile(samples, 99.5), h.grid[-1, 0], 2.5
+        )
     title = fig.get_suptitle()
     assert "target" in title and "discriminator" in title
 
@@ -448,12 +503,16 @@ def test_animation_is_a_small_gif_with_one_frame_per_snapshot(tiny_ring, tmp_pat
     path = plotting.animate_training({"a": tiny_ring}, tmp_path / "ring.gif", dpi=30)
     assert path.read_bytes()[:6] == b"GIF89a" and path.stat().st_size < 3 * 2**20
     assert Image.open(path).n_frames == len(tiny_ring.snapshot_steps)
-    assert plotting.animate_training({"a": tiny_ring}, tmp_path / "ring.gif", dpi=30, target=gt.ring_of_gaussians(8)) == path
+    assert (
+        plotting.animate_training({"a": tiny_ring}, tmp_path / "ring.gif", dpi=30, target=gt.ring_of_gaussians(8))
+        == path
+    )
     with pytest.raises(ValueError):
         plotting.animate_training({"a": tiny_ring}, tmp_path / "x.gif", fps=0)
 
 
 # -- 11. Bernoulli --------------------------------------------------------------------------------------
+
 
 def test_bernoulli_bias_default_and_given():
     assert_labelled(plotting.plot_bernoulli_bias())
@@ -480,6 +539,7 @@ def test_bernoulli_bias_refuses_bad_input():
 
 
 # -- chapters 1 and 2: estimator rates, the MLE's excess KL, the JSD's local minima -----------------
+
 
 def test_estimator_errors_title_states_the_range_of_fitted_rates_and_the_legend_the_theory():
     errors = rates.estimator_errors(sizes=[50, 100, 200], repeats=2, rng=1)
@@ -509,7 +569,9 @@ def test_mle_is_kl_draws_the_mean_over_runs_and_the_predicted_constant_over_n():
 
 def test_mle_is_kl_refuses_runs_of_the_wrong_shape():
     with pytest.raises(ValueError, match="runs"):
-        plotting.plot_mle_is_kl(convergence={"sizes": [10, 100], "excess_kl": [0.1, 0.01], "runs": [[0.1, 0.01, 0.001]]})
+        plotting.plot_mle_is_kl(
+            convergence={"sizes": [10, 100], "excess_kl": [0.1, 0.01], "runs": [[0.1, 0.01, 0.001]]}
+        )
 
 
 def test_js_optima_draws_every_local_minimum_with_its_jsd():
@@ -522,7 +584,7 @@ def test_js_optima_draws_every_local_minimum_with_its_jsd():
     lines = fig.axes[0].get_lines()
     assert len(lines) == len(projection.optima) == 3
     x = lines[0].get_xdata()
-    for line, (Q, value) in zip(lines, projection.optima):
+    for line, (Q, _value) in zip(lines, projection.optima):
         # each curve is its normal's density, and its legend gives the JSD recomputed by gt.js_divergence
         np.testing.assert_allclose(line.get_ydata(), scipy.stats.norm(Q.loc, Q.scale).pdf(x), rtol=1e-9)
         assert f"JSD {gt.js_divergence(P, Q):.3f}" in line.get_label()
@@ -539,6 +601,7 @@ def test_js_optima_refuses_bad_input():
 
 # -- the Dirac-GAN's spectral radius over the two step sizes ---------------------------------------
 
+
 def test_step_size_radius_draws_the_grid_radius():
     model = gt.gan.DiracGAN("minimax")
     lrs, d_lrs = np.logspace(-1, 1, 7), np.logspace(-1, 1, 5)
@@ -550,7 +613,9 @@ def test_step_size_radius_draws_the_grid_radius():
     assert titles[2] == f"extragradient: ρ < 1 on {100 * np.mean(s < 1):.0f}% of the grid"
     assert titles[0] == "simultaneous: ρ < 1 on 0% of the grid"  # sqrt(1 + s) > 1 everywhere
     mesh = fig.axes[2].collections[0]
-    np.testing.assert_allclose(np.asarray(mesh.get_array()).reshape(5, 7), np.minimum(np.sqrt(1 - s + s**2), 3.0), rtol=1e-12)
+    np.testing.assert_allclose(
+        np.asarray(mesh.get_array()).reshape(5, 7), np.minimum(np.sqrt(1 - s + s**2), 3.0), rtol=1e-12
+    )
 
 
 def test_step_size_radius_refuses_bad_input():
@@ -568,7 +633,9 @@ def test_step_size_radius_refuses_bad_input():
 def test_plot_fid_bias_draws_the_excess_and_counts_in_its_title():
     from gantheory.divergences import evaluation
 
-    result = evaluation.fid_bias(np.zeros(3), np.eye(3), np.full(3, 0.5), 2 * np.eye(3), sizes=(20, 40, 80), repeats=4, rng=1)
+    result = evaluation.fid_bias(
+        np.zeros(3), np.eye(3), np.full(3, 0.5), 2 * np.eye(3), sizes=(20, 40, 80), repeats=4, rng=1
+    )
     fig = plotting.plot_fid_bias(result)
     left, right = fig.axes[:2]
     excess = result["fid"].mean(axis=1) - result["fid_exact"]
@@ -603,17 +670,22 @@ def test_plot_dropped_modes_names_the_largest_and_smallest_growth():
 
 # -- the 2-D lab's drawing: manifold, colour bars per loss, D* in 1-D ----------------------------------
 
+
 def test_2d_snapshots_draw_the_generators_manifold_and_a_colour_bar_per_loss(tiny_ring):
     fig = plotting.plot_training_snapshots(tiny_ring, panels=2)
     lines = [line for line in fig.axes[0].get_lines() if line.get_color() == "#4B0082"]
     assert len(lines) == 2 * 9  # both families of latent lines
-    np.testing.assert_array_equal(np.stack([line.get_xydata() for line in lines]), tiny_ring.manifold[0].reshape(18, 41, 2))
+    np.testing.assert_array_equal(
+        np.stack([line.get_xydata() for line in lines]), tiny_ring.manifold[0].reshape(18, 41, 2)
+    )
     assert fig.axes[-1].get_label() == "<colorbar>" and 'probability of "real"' in fig.axes[-1].get_ylabel()
     assert "normalized per panel" in fig.get_suptitle()
     critic = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", steps=2, batch_size=16, log_every=0, progress=False)
     fig = plotting.plot_ring_training({"classifier": tiny_ring, "critic": critic}, panels=2)
     bars = [ax.get_ylabel() for ax in fig.axes if ax.get_label() == "<colorbar>"]
-    assert 'probability of "real"' in bars[0] and "not a probability" in bars[1] and "WGAN-GP" in bars[1]  # the display name
+    assert (
+        'probability of "real"' in bars[0] and "not a probability" in bars[1] and "WGAN-GP" in bars[1]
+    )  # the display name
     assert all("_" not in text for text in [fig.get_suptitle(), *bars])
 
 
@@ -651,8 +723,9 @@ def test_the_animation_has_a_colour_bar_per_panel_and_no_red_means_real_claim(ti
         return original(self, text, **kw)
 
     monkeypatch.setattr(matplotlib.figure.Figure, "suptitle", spy)
-    critic = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", steps=4, batch_size=16, log_every=0, snapshot_every=2,
-                          progress=False)  # fmt: skip
+    critic = gt.gan.train(
+        gt.ring_of_gaussians(8), loss="wgan_gp", steps=4, batch_size=16, log_every=0, snapshot_every=2, progress=False
+    )
     plotting.animate_training({"a": tiny_ring, "b": critic}, tmp_path / "ring.gif", dpi=20)
     bars = [ax.get_ylabel() for ax in saved["fig"].axes if ax.get_label() == "<colorbar>"]
     assert len(bars) == 2 and "probability" in bars[0] and "not a probability" in bars[1]
@@ -671,15 +744,22 @@ def test_each_animation_frame_titles_the_modes_its_samples_cover(tiny_ring, tmp_
 
     monkeypatch.setattr(matplotlib.axes.Axes, "set_title", spy)
     ring = gt.ring_of_gaussians(8)
-    snaps = [_centre_samples(ring, [16] + [0] * 7), _centre_samples(ring, [4, 4, 4, 4] + [0] * 4), _centre_samples(ring, [2] * 8)]
+    snaps = [
+        _centre_samples(ring, [16] + [0] * 7),
+        _centre_samples(ring, [4, 4, 4, 4] + [0] * 4),
+        _centre_samples(ring, [2] * 8),
+    ]
     plotting.animate_training({"a": _fake_history(tiny_ring, snaps)}, tmp_path / "ring.gif", target=ring, dpi=20)
     assert set(titles) == {"a: step 0, 1/8 modes", "a: step 10, 4/8 modes", "a: step 20, 8/8 modes"}
     titles.clear()
-    plotting.animate_training({"a": _fake_history(tiny_ring, snaps)}, tmp_path / "ring.gif", dpi=20)  # no target: no count
+    plotting.animate_training(
+        {"a": _fake_history(tiny_ring, snaps)}, tmp_path / "ring.gif", dpi=20
+    )  # no target: no count
     assert set(titles) == {"a: step 0", "a: step 10", "a: step 20"}
 
 
 # -- fit for a slide ---------------------------------------------------------------------------------------
+
 
 def test_figure_problems_finds_a_legend_over_data_small_text_text_off_the_figure_and_an_empty_panel():
     fig = Figure(figsize=(6, 4), layout="constrained")  # not the house layout: nothing moves the legend

@@ -39,7 +39,12 @@ def test_api_tour_block_runs_on_its_own_and_prints_what_it_shows(index):
 def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second():
     start = README.index("## Quick start")
     quick = README[start : README.index("\n## ", start + 1)]
-    commands = [line for block in re.findall(r"```bash\n(.*?)```", quick, flags=re.S) for line in block.splitlines() if line.strip()]
+    commands = [
+        line
+        for block in re.findall(r"```bash\n(.*?)```", quick, flags=re.S)
+        for line in block.splitlines()
+        if line.strip()
+    ]
     assert len(commands) == 2
     assert commands[0].endswith("gantheory tour")
     ci = (Path(__file__).parents[1] / ".ci" / "run").read_text()

@@ -14,6 +14,7 @@ from gantheory import strategies as gs
 
 # -- the objects are valid -----------------------------------------------------
 
+
 @given(gs.pmfs())
 def test_pmfs_are_nonnegative_and_sum_to_one(p):
     assert p.dtype == np.float64 and p.ndim == 1 and np.all(p >= 0)
@@ -100,6 +101,7 @@ def test_every_family_is_reachable():
 
 # -- a student's property tests, written with them -----------------------------
 
+
 @given(gs.pmf_tuples(2))
 def test_pinsker_on_pmfs(pq):
     # Pinsker: 2 TV^2 <= KL; KL = inf (a zero of q under mass of p) satisfies it trivially. Squared, not through
@@ -122,6 +124,7 @@ def test_sqrt_jsd_is_a_metric_triangle_inequality(pqr):
 
 
 # -- hypothesis stays optional -------------------------------------------------
+
 
 @pytest.mark.slow
 def test_hypothesis_is_optional():

@@ -65,7 +65,9 @@ def test_gaussian_kl_vanishes_for_equal_gaussians():
 @given(densities, densities)
 def test_optimal_discriminator_is_the_root_of_the_pointwise_first_order_condition(p, q):
     d_star = symbolic.optimal_discriminator().numeric()(p, q)
-    root = scipy.optimize.brentq(lambda d: p / d - q / (1 - d), 1e-9, 1 - 1e-9, xtol=1e-16, rtol=4 * np.finfo(float).eps)
+    root = scipy.optimize.brentq(
+        lambda d: p / d - q / (1 - d), 1e-9, 1 - 1e-9, xtol=1e-16, rtol=4 * np.finfo(float).eps
+    )
     assert abs(d_star - root) <= TOL
 
 
@@ -78,7 +80,11 @@ def test_optimal_discriminator_beats_any_other_output(p, q, d):
     assert objective(d_star) >= objective(d) - TOL * (p + q)
 
 
-@given(probability_vectors(min_size=2, allow_zeros=False).flatmap(lambda p: st.tuples(st.just(p), probability_vectors(len(p), allow_zeros=False))))
+@given(
+    probability_vectors(min_size=2, allow_zeros=False).flatmap(
+        lambda p: st.tuples(st.just(p), probability_vectors(len(p), allow_zeros=False))
+    )
+)
 def test_value_at_optimal_discriminator_is_minus_log4_plus_twice_jsd(pq):
     p, q = (v / v.sum() for v in pq)
     value = symbolic.value_at_optimal_discriminator().numeric()(p, q).sum()
@@ -220,12 +226,17 @@ def test_gaussian_mle_matches_scipy_norm_fit(x):
 @given(st.integers(2, 10_000).flatmap(lambda n: st.tuples(st.just(n), st.integers(1, n - 1))))
 def test_bernoulli_mle_is_the_root_of_the_score(nk):
     n, k = nk
-    root = scipy.optimize.brentq(lambda p: k / p - (n - k) / (1 - p), 1e-9, 1 - 1e-9, xtol=1e-16, rtol=4 * np.finfo(float).eps)
+    root = scipy.optimize.brentq(
+        lambda p: k / p - (n - k) / (1 - p), 1e-9, 1 - 1e-9, xtol=1e-16, rtol=4 * np.finfo(float).eps
+    )
     assert abs(symbolic.bernoulli_mle().numeric()(n, k) - root) <= TOL
     assert symbolic.bernoulli_mle().numeric()(n, k) == np.mean(np.arange(n) < k)
 
 
-@given(hnp.arrays(np.float64, st.integers(2, 40), elements=st.integers(-1000, 1000).map(lambda i: i / 8)), st.sampled_from([1e8, -1e8, 1e12]))
+@given(
+    hnp.arrays(np.float64, st.integers(2, 40), elements=st.integers(-1000, 1000).map(lambda i: i / 8)),
+    st.sampled_from([1e8, -1e8, 1e12]),
+)
 def test_gaussian_mle_fit_is_precise_for_data_far_from_the_origin(z, offset):
     # x = offset + z is exact in floats (z on a 1/8 grid), so the truth is the spread of z,
     # computed by NumPy on the un-offset sample: the two-pass fit must not lose digits to the offset.
@@ -262,7 +273,11 @@ def test_minimax_cost_at_a_large_logit_is_minus_the_logit():
 @pytest.mark.parametrize("theta, psi", [(800.0, 3.0), (-50.0, 40.0), (0.3, -0.5), (1e3, -1e3)])
 def test_dirac_gan_numeric_forms_match_40_digit_evaluation_far_from_equilibrium(loss, theta, psi):
     at = {symbolic.theta: sp.Float(theta, 40), symbolic.psi: sp.Float(psi, 40)}
-    for derivation in (symbolic.dirac_gan_value(loss), symbolic.dirac_gan_vector_field(loss), symbolic.dirac_gan_jacobian(loss)):
+    for derivation in (
+        symbolic.dirac_gan_value(loss),
+        symbolic.dirac_gan_vector_field(loss),
+        symbolic.dirac_gan_jacobian(loss),
+    ):
         truth = np.array(sp.N(derivation.expr.subs(at), 40), dtype=float)
         value = np.asarray(derivation.numeric()(theta, psi), dtype=float)
         np.testing.assert_allclose(value, truth.reshape(value.shape), rtol=1e-13, atol=1e-300)
@@ -296,7 +311,9 @@ def test_import_gantheory_does_not_import_sympy_until_symbolic_is_used():
 def test_alternating_cycles_for_h_f_prime_below_two_and_has_a_jordan_block_at_two():
     # lr = d_lr = h, f'(0) = 1/2: det 1, trace 2 - h²/4; complex pair (on the unit circle) iff h f'(0) < 2
     h = sp.Symbol("h", positive=True)
-    M = sp.Matrix(symbolic.dirac_gan_update_jacobian("alternating", "minimax").expr.subs({symbolic.lr: h, symbolic.d_lr: h}))
+    M = sp.Matrix(
+        symbolic.dirac_gan_update_jacobian("alternating", "minimax").expr.subs({symbolic.lr: h, symbolic.d_lr: h})
+    )
     assert sp.simplify(M.det() - 1) == 0 and sp.simplify(M.trace() - (2 - h**2 / 4)) == 0
     discriminant = sp.factor(M.trace() ** 2 - 4 * M.det())  # < 0: a complex pair of modulus sqrt(det) = 1
     complex_pair = sp.solve_univariate_inequality(discriminant < 0, h, relational=False)
@@ -336,7 +353,9 @@ def test_update_eigenvalues_closed_forms_in_s(loss, a2):
     optimistic = symbolic.dirac_gan_update_eigenvalues("optimistic", loss)
     assert len(optimistic) == 4
     for lr_value, d_value in [(0.3, 0.7), (1.0, 2.0), (2.0, 3.0)]:  # numeric against the 4x4 map's eigenvalues
-        M = symbolic.dirac_gan_update_jacobian("optimistic", loss).expr.subs({symbolic.lr: lr_value, symbolic.d_lr: d_value})
+        M = symbolic.dirac_gan_update_jacobian("optimistic", loss).expr.subs(
+            {symbolic.lr: lr_value, symbolic.d_lr: d_value}
+        )
         numeric = np.linalg.eigvals(np.array(M, dtype=float))
         closed = np.array([complex(v.subs({symbolic.lr: lr_value, symbolic.d_lr: d_value})) for v in optimistic])
         assert all(np.abs(numeric - c).min() < 1e-9 for c in closed)

@@ -12,12 +12,29 @@ from gantheory.cli import main
 from gantheory.tour import fmt_number
 
 EXPECTED = {
-    "parallel_lines.png", "estimator_errors.png", "mle_is_kl.png", "projections.png", "optimal_discriminator.png",
-    "vanishing_gradient.png", "dirac_gan.png", "game_spectrum.png", "ring_training.png", "ring_training.gif",
-    "generator_costs.png", "wasserstein_vs_cramer.png", "js_optima.png", "dirac_step_sizes.png",
-    "fid_bias.png", "mmd_witness.png", "mode_collapse_distances.png", "weak_convergence.png", "critics.png",
-    "critic_convergence.png", "variational_bound.png", "mode_collapse.png",
-}  # fmt: skip
+    "parallel_lines.png",
+    "estimator_errors.png",
+    "mle_is_kl.png",
+    "projections.png",
+    "optimal_discriminator.png",
+    "vanishing_gradient.png",
+    "dirac_gan.png",
+    "game_spectrum.png",
+    "ring_training.png",
+    "ring_training.gif",
+    "generator_costs.png",
+    "wasserstein_vs_cramer.png",
+    "js_optima.png",
+    "dirac_step_sizes.png",
+    "fid_bias.png",
+    "mmd_witness.png",
+    "mode_collapse_distances.png",
+    "weak_convergence.png",
+    "critics.png",
+    "critic_convergence.png",
+    "variational_bound.png",
+    "mode_collapse.png",
+}
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +88,9 @@ def test_quick_tour_prints_the_library_values(quick_run):
     for theta in tour.TABLE_THETA:
         row = _line(text, fmt_number(theta) + " ", "Parallel lines").split()
         Q = gt.ParallelLines(theta)
-        assert row[1:] == [fmt_number(v) for v in (gt.kl(P0, Q), gt.js_divergence(P0, Q), gt.tv(P0, Q), abs(theta), gt.cramer(P0, Q))]
+        assert row[1:] == [
+            fmt_number(v) for v in (gt.kl(P0, Q), gt.js_divergence(P0, Q), gt.tv(P0, Q), abs(theta), gt.cramer(P0, Q))
+        ]
     # V(D*, G) = -log 4 + 2 JSD (Goodfellow et al. 2014, Theorem 1), both printed as the library computes them.
     P, Q = tour.OPTIMAL_P, tour.OPTIMAL_Q
     assert _line(text, "V(D*, G) by quadrature").split()[-1] == fmt_number(gt.gan.value_at_optimal_discriminator(P, Q))
@@ -80,7 +99,10 @@ def test_quick_tour_prints_the_library_values(quick_run):
     r1 = gt.gan.DiracGAN("minimax", "r1", weight=0.3)
     row = _line(text, "GAN + R1")
     assert f"{fmt_number(-0.15)} ± {fmt_number(math.sqrt(0.25 - 0.0225))}i" in row
-    assert fmt_number(r1.spectral_radius(tour.DIRAC_LR, "simultaneous")) in row and fmt_number(r1.spectral_radius(tour.DIRAC_LR, "alternating")) in row
+    assert (
+        fmt_number(r1.spectral_radius(tour.DIRAC_LR, "simultaneous")) in row
+        and fmt_number(r1.spectral_radius(tour.DIRAC_LR, "alternating")) in row
+    )
     # Unregularized simultaneous GD: radius sqrt(1 + lr² f'(0)²) > 1.
     assert fmt_number(math.sqrt(1 + tour.DIRAC_LR**2 / 4)) in _line(text, "GAN ", "Dirac")
     # MLE vs the forward-KL projection: the moment match of 0.5 N(-3, 1) + 0.5 N(3, 1) (mean 0, variance 1 + 9).
@@ -110,12 +132,21 @@ def test_quick_tour_gradient_norms_and_spectrum_are_the_library_runs(quick_run):
 
 
 def test_report_equals_the_library_with_small_settings():
-    small = dict(theta_points=5, estimator_sizes=(20, 40), estimator_repeats=1, mle_sizes=(10, 100), polish=False,
-                 bernoulli_m=(1, 3), ring=dict(steps=4, batch_size=16, log_every=2, snapshot_every=2))  # fmt: skip
+    small = dict(
+        theta_points=5,
+        estimator_sizes=(20, 40),
+        estimator_repeats=1,
+        mle_sizes=(10, 100),
+        polish=False,
+        bernoulli_m=(1, 3),
+        ring=dict(steps=4, batch_size=16, log_every=2, snapshot_every=2),
+    )
     report = tour.tour_report(quick=True, stages=["parallel_lines", "mle", "bernoulli", "ring"], settings=small)
     assert report["parallel_lines"]["W1"] == [abs(t) for t in tour.TABLE_THETA]
     P = tour.BIMODAL
-    run = gt.mle.mle_convergence(gt.mle.SYMMETRIC_BIMODAL, sizes=(10, 100), rng=0, n_runs=tour.SETTINGS[True]["mle_runs"])
+    run = gt.mle.mle_convergence(
+        gt.mle.SYMMETRIC_BIMODAL, sizes=(10, 100), rng=0, n_runs=tour.SETTINGS[True]["mle_runs"]
+    )
     assert report["mle"]["mle_loc"] == run.fits[-1].loc and report["mle"]["excess_kl"] == run.excess_kl[-1]
     assert report["mle"]["n_excess_kl_mean"] == 100 * run.runs[:, -1].mean()
     assert report["mle"]["excess_kl_constant"] == gt.mle.excess_kl_constant(gt.mle.SYMMETRIC_BIMODAL)
@@ -143,9 +174,8 @@ def test_one_stage_in_svg(tmp_path):
 
 
 def test_blas_runs_on_one_thread_inside_the_tour_and_is_restored_after(monkeypatch, tmp_path):
-    from threadpoolctl import threadpool_info
-
     import numpy  # noqa: F401  (loads NumPy's BLAS)
+    from threadpoolctl import threadpool_info
 
     def blas_threads():
         return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
@@ -195,7 +225,9 @@ def test_evaluation_report_equals_the_library():
     d = tour.EVAL_DIM
     assert r["fid_exact"] == gt.frechet_distance(np.zeros(d), np.eye(d), np.full(d, 0.25), np.eye(d) + A @ A.T)
     table = gt.divergences.evaluation.dropped_modes_table(rng=0, n=200, repeats=2)
-    assert r["one_dropped_signal_to_noise"] == {k: float(v[list(table.dropped).index(1)]) for k, v in table.signal_to_noise.items()}
+    assert r["one_dropped_signal_to_noise"] == {
+        k: float(v[list(table.dropped).index(1)]) for k, v in table.signal_to_noise.items()
+    }
     assert r["n"] == 200 and -2.0 < r["fid_bias_slope"] < 0.0
 
 
@@ -204,23 +236,40 @@ def test_weak_critics_and_fgan_reports_equal_the_library():
     r = tour.tour_report(quick=True, stages=["weak", "critics", "fgan"], settings=small)
     # delta(1/100) vs delta(0): KL infinite, JSD log 2, TV 1 (disjoint supports), W1 = 1/100
     assert r["weak"] == {"n_last": 100, "kl": math.inf, "js_divergence": math.log(2), "tv": 1.0, "w1": 0.01}
-    assert r["critics"]["w1"] == gt.w1(tour.CRITIC_P, tour.CRITIC_Q) and r["critics"]["figure2_w1"] == pytest.approx(6.0, rel=1e-9)
+    assert r["critics"]["w1"] == gt.w1(tour.CRITIC_P, tour.CRITIC_Q) and r["critics"]["figure2_w1"] == pytest.approx(
+        6.0, rel=1e-9
+    )
     runs = gt.gan.compare_constraints(tour.CRITIC_P, tour.CRITIC_Q, rng=0, **small["critics"])
     assert r["critics"]["estimate_over_w1"] == {k: float(v.estimate[-1] / v.w1) for k, v in runs.items()}
     assert r["critics"]["figure2_dstar_fake_slope"] < 1e-12  # D* saturates where the generator's mass is (WGAN Fig. 2)
     kl = gt.gan.variational_bound(gt.Normal(0, 1), gt.Normal(1, 1), "kl", steps=20, rng=0, log_every=50, n_eval=5_000)
     assert r["fgan"]["kl"] == {"bound": float(kl.bound[-1]), "se": float(kl.se[-1]), "exact": 0.5}
-    assert r["fgan"]["gan"]["exact"] == pytest.approx(2 * gt.js_divergence(gt.Normal(0, 1), gt.Normal(1, 1)) - math.log(4), abs=1e-12)
+    assert r["fgan"]["gan"]["exact"] == pytest.approx(
+        2 * gt.js_divergence(gt.Normal(0, 1), gt.Normal(1, 1)) - math.log(4), abs=1e-12
+    )
     text = tour.format_report(r)
     assert "f-GAN lower bound" in text and "Lipschitz critics" in text and "Weak convergence" in text
 
 
 def test_modes_and_ring_reports_count_modes_as_the_library_does():
-    small = dict(modes=dict(methods=("non-saturating", "PacGAN-2"), steps=20, n_snapshot=300, snapshot_every=10),
-                 ring=dict(steps=4, batch_size=16, log_every=2, snapshot_every=2))  # fmt: skip
+    small = dict(
+        modes=dict(methods=("non-saturating", "PacGAN-2"), steps=20, n_snapshot=300, snapshot_every=10),
+        ring=dict(steps=4, batch_size=16, log_every=2, snapshot_every=2),
+    )
     r = tour.tour_report(quick=True, stages=["ring", "modes"], settings=small)
-    h = gt.gan.train(tour.RING, rng=tour.MODE_SEED, lr=2e-4, batch_size=256, steps=20, dtype=np.float32, log_every=10,
-                     snapshot_every=10, n_snapshot=300, progress=False, pack=2)  # fmt: skip
+    h = gt.gan.train(
+        tour.RING,
+        rng=tour.MODE_SEED,
+        lr=2e-4,
+        batch_size=256,
+        steps=20,
+        dtype=np.float32,
+        log_every=10,
+        snapshot_every=10,
+        n_snapshot=300,
+        progress=False,
+        pack=2,
+    )
     c = gt.gan.mode_coverage(h.snapshots[-1], tour.RING)
     assert r["modes"]["PacGAN-2"] == {"modes": c.modes, "high_quality": c.high_quality, "steps": 20}
     ring = gt.gan.train(tour.RING, loss="wgan_gp", rng=0, progress=False, **small["ring"])
@@ -279,10 +328,14 @@ def test_the_committed_figures_are_what_the_tour_writes(quick_run):
     assert set(committed) == EXPECTED
     for name, entry in committed.items():
         assert entry["quick"] is False, f"{name} comes from a --quick run"
-        assert entry["sha256"] == hashlib.sha256((folder / name).read_bytes()).hexdigest(), f"{name} changed without titles.json"
+        assert entry["sha256"] == hashlib.sha256((folder / name).read_bytes()).hexdigest(), (
+            f"{name} changed without titles.json"
+        )
         if name in SAME_IN_QUICK:
             assert entry["titles"] == fresh[name]["titles"], name
         elif name not in WORDED_BY_THE_DATA:
             assert [_shape(t) for t in entry["titles"]] == [_shape(t) for t in fresh[name]["titles"]], name
     gif = (folder / "ring_training.gif").read_bytes()
-    assert int.from_bytes(gif[6:8], "little") >= 1200 and len(gif) < 3 * 2**20  # readable on a slide, small enough to commit
+    assert (
+        int.from_bytes(gif[6:8], "little") >= 1200 and len(gif) < 3 * 2**20
+    )  # readable on a slide, small enough to commit

@@ -91,13 +91,16 @@ def library_hash() -> str:
 
 # -- the reference --------------------------------------------------------------------------------------------------------
 
+
 def public_modules() -> dict[str, list[str]]:
     """``{group title: [module names]}``: each group's public modules (no leading underscore), packages expanded."""
     groups = {}
     for name, title in GROUPS.items():
         module = importlib.import_module(name)
         if hasattr(module, "__path__"):
-            subs = [f"{name}.{info.name}" for info in pkgutil.iter_modules(module.__path__) if not info.name.startswith("_")]
+            subs = [
+                f"{name}.{info.name}" for info in pkgutil.iter_modules(module.__path__) if not info.name.startswith("_")
+            ]
             groups[title] = [name] + sorted(subs)
         else:
             groups[title] = [name]
@@ -108,8 +111,13 @@ def public_names(module) -> list[str]:
     """The names a module documents: its ``__all__`` (less submodules and names defined in another module: re-exports
     are documented where they are defined), then the public functions and classes it defines that ``__all__`` leaves
     out (no leading underscore: public all the same; :func:`unlisted_names` lists them)."""
-    own = [n for n, obj in vars(module).items()
-           if not n.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == module.__name__]  # fmt: skip
+    own = [
+        n
+        for n, obj in vars(module).items()
+        if not n.startswith("_")
+        and (inspect.isfunction(obj) or inspect.isclass(obj))
+        and obj.__module__ == module.__name__
+    ]
     names = list(getattr(module, "__all__", own))
     keep = []
     for n in names + [n for n in own if n not in names]:
@@ -118,7 +126,9 @@ def public_names(module) -> list[str]:
         obj = getattr(module, n)
         if inspect.ismodule(obj):
             continue
-        if (inspect.isfunction(obj) or inspect.isclass(obj)) and getattr(obj, "__module__", module.__name__) != module.__name__:
+        if (inspect.isfunction(obj) or inspect.isclass(obj)) and getattr(
+            obj, "__module__", module.__name__
+        ) != module.__name__:
             continue
         keep.append(n)
     return keep
@@ -133,7 +143,7 @@ def unlisted_names(module) -> list[str]:
 def write_api_pages() -> list[str]:
     """One page per public module under docs/api/modules/; return the problems (public names without a docstring)."""
     problems, pages, documented = [], {}, set()
-    for title, modules in public_modules().items():
+    for modules in public_modules().values():
         for name in modules:
             module = importlib.import_module(name)
             # a package's page is its docstring; its names are documented in the modules that define them
@@ -148,9 +158,25 @@ def write_api_pages() -> list[str]:
                 if (inspect.isfunction(obj) or inspect.isclass(obj)) and not inspect.getdoc(obj):
                     problems.append(f"{name}.{n} is public (in __all__) but has no docstring")
             heading = f"``{name}``"
-            lines = [f".. _api-{name}:", "", heading, "=" * len(heading), "", f".. automodule:: {name}", "   :no-members:", ""]
+            lines = [
+                f".. _api-{name}:",
+                "",
+                heading,
+                "=" * len(heading),
+                "",
+                f".. automodule:: {name}",
+                "   :no-members:",
+                "",
+            ]
             if names:
-                lines += [".. currentmodule:: " + name, "", ".. autosummary::", "   :toctree: generated/", "   :nosignatures:", ""]
+                lines += [
+                    ".. currentmodule:: " + name,
+                    "",
+                    ".. autosummary::",
+                    "   :toctree: generated/",
+                    "   :nosignatures:",
+                    "",
+                ]
                 lines += [f"   {n}" for n in names] + [""]
             pages[name] = "\n".join(lines)
             documented.update(f"{name}.{n}" for n in names)
@@ -168,8 +194,11 @@ def write_api_pages() -> list[str]:
 
 # -- the course -----------------------------------------------------------------------------------------------------------
 
+
 def _sources(nb: dict) -> list[tuple[str, str]]:
-    return [(c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"]) for c in nb["cells"]]
+    return [
+        (c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"]) for c in nb["cells"]
+    ]
 
 
 def _notebook_hash(path: Path, lib: str) -> str:
@@ -206,14 +235,24 @@ def execute_notebook(path: str, out: str) -> tuple[str, float, str | None]:
     with tempfile.TemporaryDirectory() as root:
         spec_dir = Path(root, "kernels", "python3")
         spec_dir.mkdir(parents=True)
-        spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "Python 3 (docs)", "language": "python"}
+        spec = {
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Python 3 (docs)",
+            "language": "python",
+        }
         (spec_dir / "kernel.json").write_text(json.dumps(spec))
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [root, os.environ.get("JUPYTER_PATH")]))
         os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(root, "hypothesis"))  # nothing written into notebooks/
         os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
         nb = nbformat.read(path, as_version=4)
         km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(root, "kernel")))
-        client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT_S, startup_timeout=120, resources={"metadata": {"path": str(Path(path).parent)}})
+        client = NotebookClient(
+            nb,
+            km=km,
+            timeout=CELL_TIMEOUT_S,
+            startup_timeout=120,
+            resources={"metadata": {"path": str(Path(path).parent)}},
+        )
         try:
             client.execute()
         except CellExecutionError as exc:
@@ -244,14 +283,25 @@ def _page_copy(nb: dict, name: str) -> dict:
             outputs.append(out)
         cell["outputs"] = outputs
     note = {
-        "cell_type": "markdown", "metadata": {}, "id": "gantheory-docs-download",
-        "source": (":::{note}\n"
-                   f"This chapter is the notebook {{download}}`{name} <../../notebooks/{name}>` (stored without outputs: "
-                   "download it and run it in Jupyter, where the controls work). This page shows the outputs of one run "
-                   "of it; the interactive controls are left out and their static figures stand. The exercises' "
-                   "solutions are collapsed: click to show them.\n:::"),
-    }  # fmt: skip
-    first_heading = next((i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown" and "".join(c["source"]).lstrip().startswith("# ")), -1)
+        "cell_type": "markdown",
+        "metadata": {},
+        "id": "gantheory-docs-download",
+        "source": (
+            ":::{note}\n"
+            f"This chapter is the notebook {{download}}`{name} <../../notebooks/{name}>` (stored without outputs: "
+            "download it and run it in Jupyter, where the controls work). This page shows the outputs of one run "
+            "of it; the interactive controls are left out and their static figures stand. The exercises' "
+            "solutions are collapsed: click to show them.\n:::"
+        ),
+    }
+    first_heading = next(
+        (
+            i
+            for i, c in enumerate(nb["cells"])
+            if c["cell_type"] == "markdown" and "".join(c["source"]).lstrip().startswith("# ")
+        ),
+        -1,
+    )
     nb["cells"].insert(first_heading + 1, note)
     return nb
 
@@ -277,7 +327,9 @@ def build_chapters(jobs: int) -> tuple[list[str], list[tuple[str, str]]]:
         else:
             todo.append((path, cached))
     if todo:
-        _log().info(f"executing {len(todo)} notebook(s) on {jobs} kernel(s) at once: " + ", ".join(p.name for p, _ in todo))
+        _log().info(
+            f"executing {len(todo)} notebook(s) on {jobs} kernel(s) at once: " + ", ".join(p.name for p, _ in todo)
+        )
         with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {pool.submit(execute_notebook, str(p), str(c)): (p, c) for p, c in todo}
             for future in concurrent.futures.as_completed(futures):
@@ -297,6 +349,7 @@ def build_chapters(jobs: int) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 # -- the tour's report ----------------------------------------------------------------------------------------------------
+
 
 def tour_report_text() -> tuple[str, str]:
     """(the report's text, where it came from)."""
@@ -320,6 +373,7 @@ def tour_report_text() -> tuple[str, str]:
 
 # -- MathJax --------------------------------------------------------------------------------------------------------------
 
+
 def mathjax_static() -> Path:
     """A folder holding ``mathjax/tex-chtml.js`` (to add to html_static_path), fetched from the npm registry once."""
     given = os.environ.get("GANTHEORY_MATHJAX")
@@ -333,15 +387,23 @@ def mathjax_static() -> Path:
         else:
             npm = shutil.which("npm")
             if npm is None:
-                raise RuntimeError("MathJax: npm is needed to fetch mathjax@%s from the npm registry (or set GANTHEORY_MATHJAX "
-                                   "to a folder holding MathJax 3's es5/ files)" % MATHJAX_VERSION)
-            result = subprocess.run([npm, "pack", f"mathjax@{MATHJAX_VERSION}", "--pack-destination", tmp, "--silent"],
-                                    capture_output=True, text=True, check=False)  # fmt: skip
+                raise RuntimeError(
+                    f"MathJax: npm is needed to fetch mathjax@{MATHJAX_VERSION} from the npm registry (or set "
+                    "GANTHEORY_MATHJAX to a folder holding MathJax 3's es5/ files)"
+                )
+            result = subprocess.run(
+                [npm, "pack", f"mathjax@{MATHJAX_VERSION}", "--pack-destination", tmp, "--silent"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if result.returncode != 0:
                 raise RuntimeError(f"npm pack mathjax@{MATHJAX_VERSION} failed:\n{result.stderr[-2000:]}")
             tgz = next(Path(tmp).glob("mathjax-*.tgz"))
             with tarfile.open(tgz) as tar:
-                members = [m for m in tar.getmembers() if m.name.startswith("package/es5/") and (m.isfile() or m.isdir())]
+                members = [
+                    m for m in tar.getmembers() if m.name.startswith("package/es5/") and (m.isfile() or m.isdir())
+                ]
                 tar.extractall(tmp, members=members, filter="data")
             source_dir = Path(tmp, "package", "es5")
         staging = target.with_name(target.name + ".partial")
@@ -362,6 +424,7 @@ def mathjax_static() -> Path:
 
 # -- Sphinx ---------------------------------------------------------------------------------------------------------------
 
+
 def generate(app, config) -> None:
     """config-inited: write the generated sources before Sphinx looks for them."""
     log = _log()
@@ -374,8 +437,11 @@ def generate(app, config) -> None:
     for name, error in errors:
         log.warning(f"notebook {name} failed to execute:\n{error[-4000:]}", type="gantheory", subtype="notebook")
     text, origin = tour_report_text()
-    where = ("the full tour (`gantheory tour --out figures`), the run that drew the gallery's figures" if origin == "committed"
-             else "`gantheory tour --quick` (smaller, faster settings than the gallery's figures: the numbers differ from theirs a little), computed when this site was built")  # fmt: skip
+    where = (
+        "the full tour (`gantheory tour --out figures`), the run that drew the gallery's figures"
+        if origin == "committed"
+        else "`gantheory tour --quick` (smaller, faster settings than the gallery's figures: the numbers differ from theirs a little), computed when this site was built"
+    )
     _write_if_changed(DOCS / "_generated" / "tour_report.txt", text)
     _write_if_changed(DOCS / "_generated" / "tour_report_origin.md", f"These numbers come from {where}.\n")
     log.info(f"generated the site's sources in {time.perf_counter() - start:.1f} s")
@@ -406,16 +472,25 @@ def resolve_reexport(app, env, node, contnode):
     resolved = None
     if inspect.ismodule(obj):  # a module's alias (gantheory.discrete is gantheory.divergences.discrete)
         if obj.__name__ != target:
-            resolved = env.domains["py"].resolve_xref(env, node["refdoc"], app.builder, "mod", obj.__name__, node, contnode)
+            resolved = env.domains["py"].resolve_xref(
+                env, node["refdoc"], app.builder, "mod", obj.__name__, node, contnode
+            )
         if resolved is None:
             return None  # modules without a page of their own (gantheory.cli.train: the CLI page documents them)
     elif obj is not None:
         owner, qualname = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
         if owner and qualname and "<" not in qualname and f"{owner}.{qualname}" != target:
-            resolved = env.domains["py"].resolve_xref(env, node["refdoc"], app.builder, node["reftype"], f"{owner}.{qualname}", node, contnode)
+            resolved = env.domains["py"].resolve_xref(
+                env, node["refdoc"], app.builder, node["reftype"], f"{owner}.{qualname}", node, contnode
+            )
     if resolved is None and node["refdoc"] in HAND_WRITTEN and not target.split(".")[-1].startswith("_"):
         # nitpicky is off (type names in docstrings need no inventory), but the site's own pages must not link to nothing
-        _log().warning(f"reference to {target} does not resolve to a documented object", location=node, type="gantheory", subtype="ref")
+        _log().warning(
+            f"reference to {target} does not resolve to a documented object",
+            location=node,
+            type="gantheory",
+            subtype="ref",
+        )
     return resolved
 
 

@@ -106,8 +106,10 @@ def _slots(module):
             for i, item in enumerate(value):
                 visit(item, f"{name}.{i}", value, i)
         elif isinstance(value, tuple) and _has_parameters(value):
-            raise TypeError(f"functional_call needs the module's parameters in attributes or lists (they are replaced in "
-                            f"place for the call); {name!r} keeps some in a tuple")  # fmt: skip
+            raise TypeError(
+                f"functional_call needs the module's parameters in attributes or lists (they are replaced in "
+                f"place for the call); {name!r} keeps some in a tuple"
+            )
 
     for attr, item in vars(module).items():
         visit(item, attr, module, attr)
@@ -141,14 +143,18 @@ def _substituted(module, params):
         where = {name: (c, k) for name, c, k in slots}
         unknown = sorted(set(params) - set(where))
         if unknown:
-            raise ValueError(f"params names {unknown}, which are not parameters of the {type(module).__name__}; "
-                             f"its parameters are {list(where)}")  # fmt: skip
+            raise ValueError(
+                f"params names {unknown}, which are not parameters of the {type(module).__name__}; "
+                f"its parameters are {list(where)}"
+            )
         pairs = [(where[name], value) for name, value in params.items()]
     else:
         params = list(params)
         if len(params) != len(slots):
-            raise ValueError(f"params must have one value per parameter of the {type(module).__name__} "
-                             f"({len(slots)}, in parameters() order), got {len(params)}")  # fmt: skip
+            raise ValueError(
+                f"params must have one value per parameter of the {type(module).__name__} "
+                f"({len(slots)}, in parameters() order), got {len(params)}"
+            )
         pairs = [((c, k), value) for (_, c, k), value in zip(slots, params)]
     originals = [(c, k, _get(c, k)) for (c, k), _ in pairs]
     try:

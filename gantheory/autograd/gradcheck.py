@@ -132,7 +132,9 @@ def _check(f, points, order, level, eps, rtol, gen, xp):
     # gradients), plus the central difference's own error: its truncation, estimated
     # by Richardson from a doubled step (|D(2e) - D(e)| ~ 3 c e^2 >= its O(e^2) term),
     # and its rounding, ~ machine eps * sum |v f(x +- e u)| / e with room for f's own round-off.
-    magnitude = float(np.sum([float(to_numpy(xp.abs(_data(g) * u)).sum()) for g, u in zip(grads, directions)])) + abs(numeric)
+    magnitude = float(np.sum([float(to_numpy(xp.abs(_data(g) * u)).sum()) for g, u in zip(grads, directions)])) + abs(
+        numeric
+    )
     truncation = abs(central(2 * eps)[0] - numeric)
     rounding = 100 * MACHEPS * size / eps
     tolerance = rtol * magnitude + truncation + rounding

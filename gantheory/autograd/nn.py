@@ -22,12 +22,23 @@ from __future__ import annotations
 import numpy as np
 
 from gantheory._rng import as_generator
+from gantheory._validation import check_positive_int
 from gantheory.autograd import ops
 from gantheory.autograd.tensor import Tensor, _xp
-from gantheory._validation import check_positive_int
 
-__all__ = ["Module", "Linear", "Sequential", "MLP", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ACTIVATIONS",
-           "SpectralNorm", "spectral_norm"]  # fmt: skip
+__all__ = [
+    "Module",
+    "Linear",
+    "Sequential",
+    "MLP",
+    "ReLU",
+    "LeakyReLU",
+    "Tanh",
+    "Sigmoid",
+    "ACTIVATIONS",
+    "SpectralNorm",
+    "spectral_norm",
+]
 
 
 class Module:
@@ -351,8 +362,10 @@ class SpectralNorm(Module):
 
     def __init__(self, layer, n_power_iterations=1, rng=None):
         if not isinstance(layer, Linear):
-            raise TypeError(f"SpectralNorm normalizes the weight of a Linear layer; got {type(layer).__name__}, "
-                            "which has no weight matrix (wrap the Linear layers only, or use spectral_norm(model))")  # fmt: skip
+            raise TypeError(
+                f"SpectralNorm normalizes the weight of a Linear layer; got {type(layer).__name__}, "
+                "which has no weight matrix (wrap the Linear layers only, or use spectral_norm(model))"
+            )
         self.n_power_iterations = check_positive_int(n_power_iterations, "n_power_iterations")
         self.layer = layer
         w = layer.weight.data
@@ -430,5 +443,6 @@ def spectral_norm(module, n_power_iterations=1, rng=None):
                 wrapped += 1
         if wrapped:
             return module
-    raise TypeError(f"spectral_norm found no Linear layer to normalize in {type(module).__name__}; "
-                    "pass a Linear, Sequential or MLP")  # fmt: skip
+    raise TypeError(
+        f"spectral_norm found no Linear layer to normalize in {type(module).__name__}; pass a Linear, Sequential or MLP"
+    )

@@ -36,13 +36,38 @@ from gantheory.backend import special, stable_argsort
 
 __all__ = [
     "unbroadcast",
-    "add", "sub", "mul", "div", "neg", "power",
-    "matmul", "linear",
-    "sum", "mean", "reshape", "transpose", "broadcast_to",
-    "getitem", "scatter_add", "concatenate", "stack",
-    "exp", "log", "sqrt", "abs", "maximum", "relu", "leaky_relu", "tanh", "sigmoid", "softplus", "log_sigmoid",
-    "sort", "permute_along_axis", "norm",
-]  # fmt: skip
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "neg",
+    "power",
+    "matmul",
+    "linear",
+    "sum",
+    "mean",
+    "reshape",
+    "transpose",
+    "broadcast_to",
+    "getitem",
+    "scatter_add",
+    "concatenate",
+    "stack",
+    "exp",
+    "log",
+    "sqrt",
+    "abs",
+    "maximum",
+    "relu",
+    "leaky_relu",
+    "tanh",
+    "sigmoid",
+    "softplus",
+    "log_sigmoid",
+    "sort",
+    "permute_along_axis",
+    "norm",
+]
 
 
 def unbroadcast(g, like):
@@ -79,23 +104,21 @@ def _cast(mask, like):
 # ==============================================================================
 #: ``x + y`` (NumPy broadcasting; each input's gradient is summed back to its shape).
 add = Primitive("add", lambda x, y: x + y)
-add.defvjp(lambda g, ans, x, y: unbroadcast(g, x),
-           lambda g, ans, x, y: unbroadcast(g, y))  # fmt: skip
+add.defvjp(lambda g, ans, x, y: unbroadcast(g, x), lambda g, ans, x, y: unbroadcast(g, y))
 
 #: ``x - y`` (NumPy broadcasting).
 sub = Primitive("sub", lambda x, y: x - y)
-sub.defvjp(lambda g, ans, x, y: unbroadcast(g, x),
-           lambda g, ans, x, y: unbroadcast(-g, y))  # fmt: skip
+sub.defvjp(lambda g, ans, x, y: unbroadcast(g, x), lambda g, ans, x, y: unbroadcast(-g, y))
 
 #: ``x * y``, elementwise (NumPy broadcasting).
 mul = Primitive("mul", lambda x, y: x * y)
-mul.defvjp(lambda g, ans, x, y: unbroadcast(g * y, x),
-           lambda g, ans, x, y: unbroadcast(g * x, y))  # fmt: skip
+mul.defvjp(lambda g, ans, x, y: unbroadcast(g * y, x), lambda g, ans, x, y: unbroadcast(g * x, y))
 
 #: ``x / y``, elementwise (NumPy broadcasting).
 div = Primitive("div", lambda x, y: x / y)
-div.defvjp(lambda g, ans, x, y: unbroadcast(g / y, x),
-           lambda g, ans, x, y: unbroadcast(-g * ans / y, y))  # d(x/y)/dy = -(x/y)/y  # fmt: skip
+div.defvjp(
+    lambda g, ans, x, y: unbroadcast(g / y, x), lambda g, ans, x, y: unbroadcast(-g * ans / y, y)
+)  # d(x/y)/dy = -(x/y)/y
 
 #: ``-x``.
 neg = Primitive("neg", lambda x: -x)
@@ -116,8 +139,7 @@ def _power_vjp_exponent(g, ans, x, y):
 
 #: ``x ** y``, elementwise; the gradient in ``y``, :math:`x^y \log x`, is taken as 0 where :math:`x \le 0`.
 power = Primitive("power", lambda x, y: x**y)
-power.defvjp(lambda g, ans, x, y: unbroadcast(g * y * x ** (y - 1), x),
-             _power_vjp_exponent)  # fmt: skip
+power.defvjp(lambda g, ans, x, y: unbroadcast(g * y * x ** (y - 1), x), _power_vjp_exponent)
 
 
 # ==============================================================================
@@ -165,9 +187,11 @@ def _linear_forward(x, weight, bias):
 # but one output array and one graph node fewer per layer.
 #: ``x @ weight + bias`` as one node: the affine layer (the rules of ``matmul`` and ``add``, one array fewer).
 linear = Primitive("linear", _linear_forward)
-linear.defvjp(lambda g, ans, x, weight, bias: _matmul_vjp_x(g, ans, x, weight),
-              lambda g, ans, x, weight, bias: _matmul_vjp_y(g, ans, x, weight),
-              lambda g, ans, x, weight, bias: unbroadcast(g, bias))  # fmt: skip
+linear.defvjp(
+    lambda g, ans, x, weight, bias: _matmul_vjp_x(g, ans, x, weight),
+    lambda g, ans, x, weight, bias: _matmul_vjp_y(g, ans, x, weight),
+    lambda g, ans, x, weight, bias: unbroadcast(g, bias),
+)
 
 
 # ==============================================================================
@@ -248,7 +272,7 @@ def _is_basic_index(index):
 
 def _scatter_add_forward(g, index, shape):
     out = _xp(g).zeros(shape, dtype=g.dtype)
-    if _is_basic_index(index) or getattr(index, "dtype", None) == bool:
+    if _is_basic_index(index) or getattr(getattr(index, "dtype", None), "kind", None) == "b":
         out[index] = g  # distinct positions: assignment is addition into zeros
     else:
         _xp(g).add.at(out, index, g)  # integer arrays may repeat positions: accumulate
@@ -336,8 +360,10 @@ def _maximum_share(mine, other, ans, like):
 
 #: ``numpy.maximum(x, y)``; at ties each input gets half the gradient (PyTorch's subgradient).
 maximum = Primitive("maximum", lambda x, y: _xp(x).maximum(x, y))
-maximum.defvjp(lambda g, ans, x, y: unbroadcast(g * _maximum_share(_data(x), _data(y), _data(ans), g), x),
-               lambda g, ans, x, y: unbroadcast(g * _maximum_share(_data(y), _data(x), _data(ans), g), y))  # fmt: skip
+maximum.defvjp(
+    lambda g, ans, x, y: unbroadcast(g * _maximum_share(_data(x), _data(y), _data(ans), g), x),
+    lambda g, ans, x, y: unbroadcast(g * _maximum_share(_data(y), _data(x), _data(ans), g), y),
+)
 
 #: :math:`\max(x, 0)`; the subgradient at 0 is 0.
 relu = Primitive("relu", lambda x: _xp(x).maximum(x, 0))
@@ -390,7 +416,9 @@ def _inverse_permutation_along(index, axis):
 #: ``numpy.take_along_axis(x, index, axis)`` for a permutation ``index``; its gradient applies the inverse
 #: permutation (see :func:`sort`).
 permute_along_axis = Primitive("permute_along_axis", lambda x, index, axis: _xp(x).take_along_axis(x, index, axis=axis))
-permute_along_axis.defvjp(lambda g, ans, x, index, axis: permute_along_axis(g, index=_inverse_permutation_along(index, axis), axis=axis))
+permute_along_axis.defvjp(
+    lambda g, ans, x, index, axis: permute_along_axis(g, index=_inverse_permutation_along(index, axis), axis=axis)
+)
 
 
 def sort(x, axis=-1):

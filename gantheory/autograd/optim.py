@@ -113,7 +113,9 @@ class Optimizer:
             One entry per parameter (its buffers and step count, as arrays and ints).
         """
         if not self.records_updates:
-            raise NotImplementedError(f"{type(self).__name__} cannot record its update on the graph (no functional_state)")
+            raise NotImplementedError(
+                f"{type(self).__name__} cannot record its update on the graph (no functional_state)"
+            )
         return [_copied(self._state(k)) for k in range(len(self.params))]
 
     def functional_step(self, params, grads, state):
@@ -139,11 +141,15 @@ class Optimizer:
             values are those :meth:`step` would write, bit for bit.
         """
         if not self.records_updates:
-            raise NotImplementedError(f"{type(self).__name__} cannot record its update on the graph; "
-                                      "SGD, Adam and RMSProp can (functional_step)")  # fmt: skip
+            raise NotImplementedError(
+                f"{type(self).__name__} cannot record its update on the graph; "
+                "SGD, Adam and RMSProp can (functional_step)"
+            )
         if not (len(params) == len(grads) == len(state) == len(self.params)):
-            raise ValueError(f"params, grads and state must have one entry per parameter ({len(self.params)}), "
-                             f"got {len(params)}, {len(grads)}, {len(state)}")  # fmt: skip
+            raise ValueError(
+                f"params, grads and state must have one entry per parameter ({len(self.params)}), "
+                f"got {len(params)}, {len(grads)}, {len(state)}"
+            )
         new_params, new_state = [], []
         for p, g, st in zip(params, grads, state):
             if g is not None:

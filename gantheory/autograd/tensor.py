@@ -327,7 +327,9 @@ class Tensor:
         """
         host = to_numpy(self.data)
         if copy is False and host is not self.data:
-            raise ValueError("a CuPy Tensor's values reach NumPy only by a copy: use np.asarray(t) or t.numpy(), not copy=False")
+            raise ValueError(
+                "a CuPy Tensor's values reach NumPy only by a copy: use np.asarray(t) or t.numpy(), not copy=False"
+            )
         if copy is None:
             return np.asarray(host, dtype=dtype)
         return np.array(host, dtype=dtype, copy=copy)
@@ -358,15 +360,21 @@ class Tensor:
             Tensors, can be differentiated again.
         """
         if not self.requires_grad:
-            raise ValueError("backward() called on a tensor that does not require grad: no input it depends on has requires_grad=True")
+            raise ValueError(
+                "backward() called on a tensor that does not require grad: no input it depends on has requires_grad=True"
+            )
         if grad is None:
             if self.size != 1:
-                raise ValueError(f"backward() without grad needs a one-element output, got shape {self.shape}; pass grad= or reduce with .sum()")
+                raise ValueError(
+                    f"backward() without grad needs a one-element output, got shape {self.shape}; pass grad= or reduce with .sum()"
+                )
             grad = _xp(self.data).ones_like(self.data)
         else:
             grad = _data(grad)
             if grad.shape != self.shape:
-                raise ValueError(f"grad has shape {grad.shape} but the output has shape {self.shape}; pass a cotangent of the same shape")
+                raise ValueError(
+                    f"grad has shape {grad.shape} but the output has shape {self.shape}; pass a cotangent of the same shape"
+                )
         seed = Tensor(grad) if create_graph else grad
         _backprop(self, seed, create_graph, targets=None)
 
@@ -533,7 +541,9 @@ def _value_and_grads(f, args, argnums, create_graph):
     if not isinstance(out, Tensor):
         raise TypeError(f"the function must return a Tensor (a scalar), got {type(out).__name__}")
     if out.size != 1:
-        raise ValueError(f"grad needs a function with a one-element output, got shape {out.shape}; use jacobian for vector outputs")
+        raise ValueError(
+            f"grad needs a function with a one-element output, got shape {out.shape}; use jacobian for vector outputs"
+        )
     xp = _xp(out.data)
     if out.requires_grad:
         seed = xp.ones_like(out.data)
@@ -574,6 +584,7 @@ def value_and_grad(f, argnums=0, create_graph=None):
     >>> float(value), g
     (5.0, array([2., 4.]))
     """
+
     def value_and_gradient(*args):
         return _value_and_grads(f, args, argnums, create_graph)
 
@@ -592,6 +603,7 @@ def grad(f, argnums=0, create_graph=None):
     >>> grad(lambda x, y: (x * y).sum(), argnums=(0, 1))(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
     (array([3., 4.]), array([1., 2.]))
     """
+
     def gradient(*args):
         return _value_and_grads(f, args, argnums, create_graph)[1]
 
@@ -629,6 +641,7 @@ def jacobian(f, argnum=0):
     array([[2., 1.],
            [2., 1.]])
     """
+
     def jac(*args):
         args = list(args)
         create_graph = isinstance(args[argnum], Tensor) and args[argnum].requires_grad
@@ -644,7 +657,11 @@ def jacobian(f, argnum=0):
             seed = xp.zeros(out.size, dtype=out.dtype)
             seed[k] = 1
             seed = seed.reshape(out.shape)
-            g = _backprop(out, Tensor(seed) if create_graph else seed, create_graph, targets=[x])[0] if out.requires_grad else None
+            g = (
+                _backprop(out, Tensor(seed) if create_graph else seed, create_graph, targets=[x])[0]
+                if out.requires_grad
+                else None
+            )
             if g is None:
                 g = Tensor(xp.zeros_like(x.data)) if create_graph else xp.zeros_like(x.data)
             rows.append(g)
@@ -676,6 +693,7 @@ def hessian_vector_product(f, argnum=0):
     >>> hvp(np.array([1.0, 3.0]), np.array([1.0, 0.0]))   # H = [[2 x1, 2 x0], [2 x0, 0]]
     array([6., 2.])
     """
+
     def hvp(*args):
         *args, v = args
         inner = grad(f, argnum, create_graph=True)

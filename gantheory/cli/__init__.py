@@ -69,7 +69,9 @@ class Parser(argparse.ArgumentParser):
         # argparse's own check (a private hook, present in Python 3.8-3.13), with the nearest choice added
         if action.choices is not None and value not in action.choices:
             choices = ", ".join(map(repr, action.choices))
-            raise argparse.ArgumentError(action, f"invalid choice: {value!r} (choose from {choices}){did_you_mean(value, action.choices)}")
+            raise argparse.ArgumentError(
+                action, f"invalid choice: {value!r} (choose from {choices}){did_you_mean(value, action.choices)}"
+            )
         return super()._check_value(action, value)
 
     def parse_args(self, args=None, namespace=None):

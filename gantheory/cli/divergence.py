@@ -57,11 +57,11 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from gantheory import distributions
-from gantheory.divergences import discrete, empirical, exact
-from gantheory.divergences._density_estimates import knn_all
 from gantheory._json import json_number
 from gantheory._validation import as_samples
 from gantheory.cli import count, did_you_mean
+from gantheory.divergences import discrete, empirical, exact
+from gantheory.divergences._density_estimates import knn_all
 
 DEFAULT_P = "Normal(0, 1)"
 DEFAULT_Q = "Mixture([Normal(-2, 0.5), Normal(2, 0.5)], [0.5, 0.5])"
@@ -81,7 +81,9 @@ def _tv_histogram(x, y):
 def _w1_exact(x, y):
     pairs, limit = len(x) * len(y), (MAX_ASSIGNMENT_PAIRS if len(x) == len(y) else MAX_LP_PAIRS)
     if np.ndim(x) == 2 and pairs > limit:
-        raise _Skipped(f"skipped: {len(x)} x {len(y)} pairs is too many for the CLI; call gt.empirical.w1 or use sliced W1")
+        raise _Skipped(
+            f"skipped: {len(x)} x {len(y)} pairs is too many for the CLI; call gt.empirical.w1 or use sliced W1"
+        )
     return empirical.w1(x, y)
 
 
@@ -153,8 +155,14 @@ EXACT_ROWS = [
 ]
 
 # What a bare name in a spec should have been (its call, with typical arguments).
-_EXAMPLES = {"Normal": "Normal(0, 1)", "Uniform": "Uniform(0, 1)", "Laplace": "Laplace(0, 1)", "ring_of_gaussians": "ring_of_gaussians(8)",
-             "grid_of_gaussians": "grid_of_gaussians(5)", "ParallelLines": "ParallelLines(0.5)"}  # fmt: skip
+_EXAMPLES = {
+    "Normal": "Normal(0, 1)",
+    "Uniform": "Uniform(0, 1)",
+    "Laplace": "Laplace(0, 1)",
+    "ring_of_gaussians": "ring_of_gaussians(8)",
+    "grid_of_gaussians": "grid_of_gaussians(5)",
+    "ParallelLines": "ParallelLines(0.5)",
+}
 
 SPEC_NAMES = (
     "Normal",
@@ -199,7 +207,9 @@ def parse_distribution(spec: str):
     ValueError: distribution spec "Normal(**{'loc': 5})": **-unpacking is not allowed; write the arguments out, e.g. Normal(loc=5)
     """
     if not spec.strip():
-        raise ValueError(f"distribution spec {spec!r} is empty; e.g. {DEFAULT_P!r}, or leave the option out for the default")
+        raise ValueError(
+            f"distribution spec {spec!r} is empty; e.g. {DEFAULT_P!r}, or leave the option out for the default"
+        )
     try:
         tree = ast.parse(spec, mode="eval").body
     except SyntaxError as exc:
@@ -213,26 +223,40 @@ def parse_distribution(spec: str):
             return -value if isinstance(node.op, ast.USub) else value
         if isinstance(node, (ast.List, ast.Tuple)):
             return [build(e) for e in node.elts]
-        if isinstance(node, ast.Name) or (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id not in SPEC_NAMES):
+        if isinstance(node, ast.Name) or (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id not in SPEC_NAMES
+        ):
             name = node.id if isinstance(node, ast.Name) else node.func.id
             if name in SPEC_NAMES:  # a bare name: the call is missing
-                raise ValueError(f"distribution spec {spec!r}: {name} needs its arguments, e.g. {_EXAMPLES.get(name, name + '(...)')}")
-            raise ValueError(f"distribution spec {spec!r}: unknown name {name!r}{did_you_mean(name, SPEC_NAMES)} (the names: {', '.join(SPEC_NAMES)})")
+                raise ValueError(
+                    f"distribution spec {spec!r}: {name} needs its arguments, e.g. {_EXAMPLES.get(name, name + '(...)')}"
+                )
+            raise ValueError(
+                f"distribution spec {spec!r}: unknown name {name!r}{did_you_mean(name, SPEC_NAMES)} (the names: {', '.join(SPEC_NAMES)})"
+            )
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in SPEC_NAMES:
             if any(k.arg is None for k in node.keywords):
-                raise ValueError(f"distribution spec {spec!r}: **-unpacking is not allowed; write the arguments out, e.g. Normal(loc=5)")
+                raise ValueError(
+                    f"distribution spec {spec!r}: **-unpacking is not allowed; write the arguments out, e.g. Normal(loc=5)"
+                )
             if any(isinstance(a, ast.Starred) for a in node.args):
-                raise ValueError(f"distribution spec {spec!r}: *-unpacking is not allowed; write the arguments out, e.g. Normal(0, 1)")
+                raise ValueError(
+                    f"distribution spec {spec!r}: *-unpacking is not allowed; write the arguments out, e.g. Normal(0, 1)"
+                )
             args = [build(a) for a in node.args]
             kwargs = {k.arg: build(k.value) for k in node.keywords}
             maker = getattr(distributions, node.func.id)
             known = [p for p in inspect.signature(maker).parameters if p != "self"]
             for key in kwargs:
                 if key not in known:
-                    raise ValueError(f"distribution spec {spec!r}: {node.func.id} has no argument {key!r}{did_you_mean(key, known)} "
-                                     f"(its arguments: {', '.join(known)})")  # fmt: skip
+                    raise ValueError(
+                        f"distribution spec {spec!r}: {node.func.id} has no argument {key!r}{did_you_mean(key, known)} "
+                        f"(its arguments: {', '.join(known)})"
+                    )
             return maker(*args, **kwargs)
-        raise ValueError(f"distribution spec {spec!r}: {ast.unparse(node)!r} is not allowed; use numbers, lists and {', '.join(SPEC_NAMES)}")
+        raise ValueError(
+            f"distribution spec {spec!r}: {ast.unparse(node)!r} is not allowed; use numbers, lists and {', '.join(SPEC_NAMES)}"
+        )
 
     dist = build(tree)
     if not isinstance(dist, distributions.Distribution):
@@ -293,7 +317,9 @@ def _heartbeat(what):
 
     def beat():
         while not stop.wait(HEARTBEAT_SECONDS):
-            tqdm.write(f"gantheory divergence: still computing {what}: {time.monotonic() - start:.0f} s", file=sys.stderr)
+            tqdm.write(
+                f"gantheory divergence: still computing {what}: {time.monotonic() - start:.0f} s", file=sys.stderr
+            )
 
     thread = threading.Thread(target=beat, daemon=True)
     thread.start()
@@ -328,7 +354,9 @@ def divergence_table(P=None, Q=None, x=None, y=None) -> list[dict]:
     if x is not None:
         x, y = as_samples(x, "x", np, (1, 2)), as_samples(y, "y", np, (1, 2))
         if x.ndim != y.ndim or (x.ndim == 2 and (x.shape[1] != y.shape[1] or x.shape[1] > 2)):
-            raise ValueError(f"x and y must both be 1-D samples or both (n, 2) samples, got shapes {x.shape} and {y.shape}")
+            raise ValueError(
+                f"x and y must both be 1-D samples or both (n, 2) samples, got shapes {x.shape} and {y.shape}"
+            )
         long = (len(x) + len(y)) * (1 if x.ndim == 1 else 10) >= LONG_WORK_POINTS
         groups = {}  # the results of the ROW_GROUPS functions, each computed once
         for name, f, method in _progress(SAMPLE_ROWS[x.ndim], "from samples", long):
@@ -412,8 +440,14 @@ def to_json(header: dict, rows: list[dict]) -> str:
 
 def format_table(rows: list[dict]) -> str:
     """Align the rows in columns, leaving out columns that are empty."""
-    columns = [("divergence", "divergence"), ("exact", "exact"), ("method", "method"), ("samples", "samples"), ("untrusted", "!"),
-               ("sample_method", "sample method")]  # fmt: skip
+    columns = [
+        ("divergence", "divergence"),
+        ("exact", "exact"),
+        ("method", "method"),
+        ("samples", "samples"),
+        ("untrusted", "!"),
+        ("sample_method", "sample method"),
+    ]
     columns = [(key, title) for key, title in columns if any(r.get(key) not in (None, "", False) for r in rows)]
 
     def cell(value):
@@ -500,16 +534,22 @@ def add_parser(commands) -> None:
     div = commands.add_parser(
         "divergence",
         help="every divergence between two distributions (specs) or two samples (.npy or .csv)",
-        description="Every divergence between P and Q. With no arguments: P = %s, Q = %s." % (DEFAULT_P, DEFAULT_Q),
+        description=f"Every divergence between P and Q. With no arguments: P = {DEFAULT_P}, Q = {DEFAULT_Q}.",
     )
     div.add_argument("x", nargs="?", help="first sample file (.npy or .csv), shape (n,) or (n, d)")
     div.add_argument("y", nargs="?", help="second sample file")
     div.add_argument("--p", help=f"distribution spec of P, e.g. {DEFAULT_P!r}")
     div.add_argument("--q", help=f"distribution spec of Q, e.g. {DEFAULT_Q!r}")
-    div.add_argument("--n", type=count, default=5000, help="samples drawn from each of P and Q for the estimates (default 5000; 0 for none)")
+    div.add_argument(
+        "--n",
+        type=count,
+        default=5000,
+        help="samples drawn from each of P and Q for the estimates (default 5000; 0 for none)",
+    )
     div.add_argument("--seed", type=int, default=0, help="seed of those samples (default 0)")
     div.add_argument(
-        "--json", action="store_true",
+        "--json",
+        action="store_true",
         help='print one JSON object instead of the table (infinite values as the strings "inf"/"-inf", missing ones as null)',
     )
     div.set_defaults(run=_divergence)

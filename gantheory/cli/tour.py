@@ -50,8 +50,19 @@ def add_parser(commands) -> None:
         help="regenerate every figure and the training animation, and print the key numbers",
         description="Regenerate every figure of gantheory and the GAN training animation, and print the key numbers.",
     )
-    p.add_argument("--out", default=DEFAULT_OUT, help=f"folder for the figures (default {DEFAULT_OUT}/; --out figures regenerates the repository's)")
-    p.add_argument("--format", default="png", choices=FORMATS, help="figure format (default png; the animation is always a GIF)")
+    p.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        help=f"folder for the figures (default {DEFAULT_OUT}/; --out figures regenerates the repository's)",
+    )
+    p.add_argument(
+        "--format", default="png", choices=FORMATS, help="figure format (default png; the animation is always a GIF)"
+    )
     p.add_argument("--quick", action="store_true", help="smaller, faster settings")
-    p.add_argument("--stages", nargs="+", metavar="STAGE", help="run only these stages (default all): " + ", ".join(s.name for s in STAGES))
+    p.add_argument(
+        "--stages",
+        nargs="+",
+        metavar="STAGE",
+        help="run only these stages (default all): " + ", ".join(s.name for s in STAGES),
+    )
     p.set_defaults(run=_tour)

@@ -105,20 +105,40 @@ def _train(args) -> int:
 
     from gantheory.gan.training import Game, train
 
-    game_options = {"generator": args.generator, "loss": args.loss, "optimizer": args.optimizer, "lr": args.lr,
-                    "d_lr": args.d_lr, "batch_size": args.batch_size, "n_critic": args.n_critic, "update": args.update,
-                    "rng": args.seed, "unroll": args.unroll, "pack": args.pack, "minibatch_std": args.minibatch_std,
-                    "r1": args.r1, "spectral_norm": args.spectral_norm}  # fmt: skip
+    game_options = {
+        "generator": args.generator,
+        "loss": args.loss,
+        "optimizer": args.optimizer,
+        "lr": args.lr,
+        "d_lr": args.d_lr,
+        "batch_size": args.batch_size,
+        "n_critic": args.n_critic,
+        "update": args.update,
+        "rng": args.seed,
+        "unroll": args.unroll,
+        "pack": args.pack,
+        "minibatch_std": args.minibatch_std,
+        "r1": args.r1,
+        "spectral_norm": args.spectral_norm,
+    }
     with threadpool_limits(limits=1):
-        Game(target, **game_options)  # every check of the library (a NaN in a sample file, say), before anything is announced
+        Game(
+            target, **game_options
+        )  # every check of the library (a NaN in a sample file, say), before anything is announced
     out = prepare_out(args.out, FILES, "train")
     print(f"target: {target!r}" if len(repr(target)) <= 120 else f"target: {args.target}", flush=True)
 
     from gantheory.plotting import plot_training_snapshots  # matplotlib only when the command runs
 
     with threadpool_limits(limits=1):  # small matrices: BLAS threads only add synchronization
-        history = train(target, **game_options, steps=args.steps, log_every=args.log_every, snapshot_every=args.snapshot_every,
-                        progress=False if args.quiet else None)  # fmt: skip
+        history = train(
+            target,
+            **game_options,
+            steps=args.steps,
+            log_every=args.log_every,
+            snapshot_every=args.snapshot_every,
+            progress=False if args.quiet else None,
+        )
     history.save(out / "history.json")
     plot_training_snapshots(history, target=target).savefig(out / "samples.png")
     print(f"stopped: {stop_message(history)}")
@@ -161,8 +181,8 @@ def metric_lines(history) -> list[str]:
 
 def add_parser(commands) -> None:
     """Register ``gantheory train`` on the subparsers ``commands``."""
-    from gantheory.gan.losses import LOSSES
     from gantheory.gan.config import OPTIMIZERS, UPDATES
+    from gantheory.gan.losses import LOSSES
 
     p = commands.add_parser(
         "train",
@@ -170,25 +190,71 @@ def add_parser(commands) -> None:
         description=f"Train a GAN (gantheory.gan.train) on a target and write its history and a figure. Default target: {DEFAULT_TARGET}. "
         "Exit status: 0 completed, 1 stopped on a NaN or inf, 2 bad input, 130 Ctrl-C (the files hold the completed steps).",
     )
-    p.add_argument("--target", default=DEFAULT_TARGET, help="distribution spec (as for 'gantheory divergence') or a .npy/.csv sample file")
-    p.add_argument("--loss", default="non_saturating", choices=sorted(LOSSES), metavar="LOSS",
-                   help=f"the game's costs: {', '.join(sorted(LOSSES))} (default non_saturating)")
-    p.add_argument("--generator", default="mlp", choices=["mlp", "affine"], help="MLP (default) or the 1-D affine G(z) = mu + sigma z")
-    p.add_argument("--optimizer", default=None, choices=sorted(OPTIMIZERS), help="default: the loss's (see gantheory.gan.train)")
+    p.add_argument(
+        "--target",
+        default=DEFAULT_TARGET,
+        help="distribution spec (as for 'gantheory divergence') or a .npy/.csv sample file",
+    )
+    p.add_argument(
+        "--loss",
+        default="non_saturating",
+        choices=sorted(LOSSES),
+        metavar="LOSS",
+        help=f"the game's costs: {', '.join(sorted(LOSSES))} (default non_saturating)",
+    )
+    p.add_argument(
+        "--generator",
+        default="mlp",
+        choices=["mlp", "affine"],
+        help="MLP (default) or the 1-D affine G(z) = mu + sigma z",
+    )
+    p.add_argument(
+        "--optimizer", default=None, choices=sorted(OPTIMIZERS), help="default: the loss's (see gantheory.gan.train)"
+    )
     p.add_argument("--lr", type=positive_float, default=None, help="generator learning rate (default: the loss's)")
-    p.add_argument("--d-lr", type=positive_float, default=None, help="discriminator learning rate (default: --lr if given, else the loss's)")
+    p.add_argument(
+        "--d-lr",
+        type=positive_float,
+        default=None,
+        help="discriminator learning rate (default: --lr if given, else the loss's)",
+    )
     p.add_argument("--batch-size", type=positive_int, default=256, help="default 256")
     p.add_argument("--steps", type=positive_int, default=5000, help="training steps (default 5000)")
-    p.add_argument("--n-critic", type=positive_int, default=None, help="discriminator steps per generator step (default: the loss's)")
+    p.add_argument(
+        "--n-critic",
+        type=positive_int,
+        default=None,
+        help="discriminator steps per generator step (default: the loss's)",
+    )
     p.add_argument("--update", default="alternating", choices=list(UPDATES), help="default alternating")
     p.add_argument("--log-every", type=count, default=100, help="steps between metrics (default 100; 0 for none)")
-    p.add_argument("--snapshot-every", type=count, default=None, help="steps between snapshots (default steps // 10; 0: first and last only)")
-    p.add_argument("--unroll", type=count, default=0, help="unrolled discriminator updates in the generator's cost (Metz et al.; default 0)")
-    p.add_argument("--pack", type=positive_int, default=1, help="samples the discriminator sees side by side (PacGAN; default 1)")
-    p.add_argument("--minibatch-std", action="store_true", help="the batch's mean standard deviation as one more discriminator input")
-    p.add_argument("--r1", type=non_negative_float, default=0.0, help="R1 penalty weight gamma on real data (default 0)")
+    p.add_argument(
+        "--snapshot-every",
+        type=count,
+        default=None,
+        help="steps between snapshots (default steps // 10; 0: first and last only)",
+    )
+    p.add_argument(
+        "--unroll",
+        type=count,
+        default=0,
+        help="unrolled discriminator updates in the generator's cost (Metz et al.; default 0)",
+    )
+    p.add_argument(
+        "--pack", type=positive_int, default=1, help="samples the discriminator sees side by side (PacGAN; default 1)"
+    )
+    p.add_argument(
+        "--minibatch-std",
+        action="store_true",
+        help="the batch's mean standard deviation as one more discriminator input",
+    )
+    p.add_argument(
+        "--r1", type=non_negative_float, default=0.0, help="R1 penalty weight gamma on real data (default 0)"
+    )
     p.add_argument("--spectral-norm", action="store_true", help="spectral normalization of the discriminator's layers")
     p.add_argument("--seed", type=int, default=0, help="fixes the whole run (default 0)")
-    p.add_argument("--out", default="run", help="output folder (default run/; files of the same name in it are replaced)")
+    p.add_argument(
+        "--out", default="run", help="output folder (default run/; files of the same name in it are replaced)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_train)

@@ -85,7 +85,9 @@ BOX = 8.5  # half-width of the whitened box
 PRUNE = 50.0  # log-density margin below which a component is left out
 NARROW = 0.5  # a component narrower than this, in another's whitened units, can hide between Gauss-Hermite nodes
 _GH = [hermite_e.hermegauss(n) for n in (10, 20)]
-_GH_GRIDS = [np.stack(np.meshgrid(nodes, nodes, indexing="ij"), axis=-1).reshape(1, -1, 2) for nodes, _ in _GH]  # their tensor nodes
+_GH_GRIDS = [
+    np.stack(np.meshgrid(nodes, nodes, indexing="ij"), axis=-1).reshape(1, -1, 2) for nodes, _ in _GH
+]  # their tensor nodes
 _GL_NODES, _GL_WEIGHTS = legendre.leggauss(6)
 _START = np.array([-BOX, -4.0, -2.0, 0.0, 2.0, 4.0, BOX])  # whitened start grid of the adaptive route
 _START_CELLS = (_START.size - 1) ** 2
@@ -251,7 +253,9 @@ class _Integral:
         x[..., 0] = self.R.means[i, 0] + (t11 * z[..., 0] + t12 * z[..., 1])
         x[..., 1] = self.R.means[i, 1] + (t21 * z[..., 0] + t22 * z[..., 1])
         sa, sb = sets if sets is not None else (a[None] for a in self.active[i])
-        self.evaluations += z.shape[1] * int(np.sum(sa < self.gP.w.size) + np.sum(sb < self.gQ.w.size)) * (z.shape[0] // sa.shape[0])
+        self.evaluations += (
+            z.shape[1] * int(np.sum(sa < self.gP.w.size) + np.sum(sb < self.gQ.w.size)) * (z.shape[0] // sa.shape[0])
+        )
         (lp, kp, sp), (lq, kq, sq) = self.gP.logpdf(x, sa), self.gQ.logpdf(x, sb)
         # where the dominant component changes while one component holds over 99% of the density on
         # both sides, log p or log q has a kink at the scale of the nodes; TV's (1 - q/p)_+ has one where p = q
@@ -304,7 +308,9 @@ class _Integral:
 def _quarters(cells):
     a, b, c, d = cells.T
     m1, m2 = 0.5 * (a + b), 0.5 * (c + d)
-    return np.concatenate([np.column_stack(q) for q in ((a, m1, c, m2), (m1, b, c, m2), (a, m1, m2, d), (m1, b, m2, d))])
+    return np.concatenate(
+        [np.column_stack(q) for q in ((a, m1, c, m2), (m1, b, c, m2), (a, m1, m2, d), (m1, b, m2, d))]
+    )
 
 
 def _gaussian_mixture_integral(name, gP, gQ, rtol, atol):
@@ -332,8 +338,10 @@ def _gaussian_mixture_integral(name, gP, gQ, rtol, atol):
     narrow = [np.array([i for i, (c, _, _) in enumerate(part.narrow) if c.size], dtype=np.intp) for part in parts]
     oblique = sum(n for part in parts for _, _, n in part.narrow)
     if oblique:
-        _warn(f"2-D cubature for {name}: {oblique} thin component(s) cross another at an angle that no grid line "
-              "follows; the error estimate may not bound a contribution they make")
+        _warn(
+            f"2-D cubature for {name}: {oblique} thin component(s) cross another at an angle that no grid line "
+            "follows; the error estimate may not bound a contribution they make"
+        )
     if error <= tol and not any(n.size for n in narrow):
         return total, error, evaluations
     # 2. adaptive Gauss-Legendre for the components with the largest disagreements, until the rest is within tol / 2,
@@ -349,8 +357,10 @@ def _gaussian_mixture_integral(name, gP, gQ, rtol, atol):
         redo = redo[np.cumsum(cost) <= 0.5 * (MAX_EVALUATIONS - evaluations)]
         missed = np.setdiff1d(spiky, redo)
         if missed.size:  # their Gauss-Hermite values cannot vouch for themselves: say so
-            _warn(f"2-D cubature for {name}: {missed.size} component(s) with narrower ones inside them were left to "
-                  f"Gauss-Hermite within the bound MAX_EVALUATIONS = {MAX_EVALUATIONS:.3g}; the result may miss those spikes")
+            _warn(
+                f"2-D cubature for {name}: {missed.size} component(s) with narrower ones inside them were left to "
+                f"Gauss-Hermite within the bound MAX_EVALUATIONS = {MAX_EVALUATIONS:.3g}; the result may miss those spikes"
+            )
         if redo.size == 0:
             continue
         value, err, used = _adaptive(part, redo, share, MAX_EVALUATIONS - evaluations)
@@ -367,7 +377,9 @@ def _start_cells(centres, scales):
     lines = []
     for axis in (0, 1):
         ok = np.isfinite(scales[:, axis])
-        extra = (centres[ok, axis, None] + scales[ok, axis, None] * np.array([-8.0, -4.0, -1.5, 0.0, 1.5, 4.0, 8.0])).ravel()
+        extra = (
+            centres[ok, axis, None] + scales[ok, axis, None] * np.array([-8.0, -4.0, -1.5, 0.0, 1.5, 4.0, 8.0])
+        ).ravel()
         lines.append(np.unique(np.clip(np.concatenate([_START, extra]), -BOX, BOX)))
     a, b = lines
     I, J = np.meshgrid(np.arange(a.size - 1), np.arange(b.size - 1), indexing="ij")
@@ -416,7 +428,9 @@ def _refine(rule, cells, tags, tol, split_cost, budget, geometric=False):
         keep = ~refine
         step = abs(new_values.sum() - values[refine].sum())
         changes.append(step)
-        quarters = np.concatenate([quarters.reshape(4, -1, 4)[:, keep], new_quarters.reshape(4, -1, 4)], axis=1).reshape(-1, 4)
+        quarters = np.concatenate(
+            [quarters.reshape(4, -1, 4)[:, keep], new_quarters.reshape(4, -1, 4)], axis=1
+        ).reshape(-1, 4)
         tags = np.concatenate([tags.reshape(4, -1)[:, keep], new_tags.reshape(4, -1)], axis=1).ravel()
         q = np.concatenate([q[:, keep], new_q], axis=1)
         values = np.concatenate([values[keep], new_values])
@@ -439,8 +453,15 @@ def _adaptive(part, comps, tol, budget):
         return values, bounds, part.evaluations - start
 
     # a refined cell costs 16 rules on its quarters' quarters
-    return _refine(rule, np.concatenate(grids), owner, lambda total: tol, lambda owners: 16 * (_GL_NODES.size**2 + 4) * terms[owners],
-                   budget, geometric=True)  # fmt: skip
+    return _refine(
+        rule,
+        np.concatenate(grids),
+        owner,
+        lambda total: tol,
+        lambda owners: 16 * (_GL_NODES.size**2 + 4) * terms[owners],
+        budget,
+        geometric=True,
+    )
 
 
 # -- other plane densities -----------------------------------------------------
@@ -517,11 +538,21 @@ def _plane_cubature(name, g, P, Q, rtol, atol, extra_lines=None):
     per_cell = _GL_NODES.size**2 * width
 
     def rule(cells, tags):
-        return _gauss_legendre_cells(g, cells, _GL_NODES, _GL_WEIGHTS, width), np.zeros(cells.shape[0]), cells.shape[0] * per_cell
+        return (
+            _gauss_legendre_cells(g, cells, _GL_NODES, _GL_WEIGHTS, width),
+            np.zeros(cells.shape[0]),
+            cells.shape[0] * per_cell,
+        )
 
     # each split cell costs 16 rules (its quarters' quarters)
-    return _refine(rule, cells, np.zeros(cells.shape[0], dtype=np.intp), lambda total: max(rtol * abs(total), atol),
-                   lambda tags: np.full(tags.size, 16 * per_cell), MAX_EVALUATIONS)  # fmt: skip
+    return _refine(
+        rule,
+        cells,
+        np.zeros(cells.shape[0], dtype=np.intp),
+        lambda total: max(rtol * abs(total), atol),
+        lambda tags: np.full(tags.size, 16 * per_cell),
+        MAX_EVALUATIONS,
+    )
 
 
 class _NotAbsolutelyContinuous(Exception):
@@ -540,7 +571,10 @@ def _plane_integrand(name, P, Q):
         if name == "tv":
             return 0.5 * np.abs(np.exp(lp) - np.exp(lq))
         lm = np.logaddexp(lp, lq) - LOG2
-        return 0.5 * (np.where(finite, np.exp(lp0) * (lp0 - lm), 0.0) + np.where(lq > -np.inf, np.exp(np.where(lq > -np.inf, lq, 0.0)) * (lq - lm), 0.0))
+        return 0.5 * (
+            np.where(finite, np.exp(lp0) * (lp0 - lm), 0.0)
+            + np.where(lq > -np.inf, np.exp(np.where(lq > -np.inf, lq, 0.0)) * (lq - lm), 0.0)
+        )
 
     return g
 
@@ -595,7 +629,9 @@ def _checked(name, value, error, evaluations, rtol, atol):
 def kl_2d(P, Q):
     """KL(P || Q) between plane densities by cubature, to ``RTOL_2D`` relative (``ATOL_2D`` absolute)."""
     if P.reference != "lebesgue":
-        raise NotImplementedError(f"kl between {P!r} and {Q!r}: singular laws that are not products are not implemented")
+        raise NotImplementedError(
+            f"kl between {P!r} and {Q!r}: singular laws that are not products are not implemented"
+        )
     try:
         return max(0.0, _integrate("kl", P, Q, RTOL_2D, ATOL_2D))
     except _NotAbsolutelyContinuous:

@@ -310,7 +310,9 @@ def histogram(x, y, x_weights=None, y_weights=None, *, bins="auto", range=None):
     elif x.shape[1] == 2:
         bins2 = bins if isinstance(bins, (list, tuple)) and len(bins) == 2 else (bins, bins)
         range2 = range if range is not None else (None, None)
-        edges = tuple(_shared_edges(x[:, j], y[:, j], bins2[j], range2[j], f"bins/range of coordinate {j}") for j in (0, 1))
+        edges = tuple(
+            _shared_edges(x[:, j], y[:, j], bins2[j], range2[j], f"bins/range of coordinate {j}") for j in (0, 1)
+        )
         counts = [np.histogramdd(a, bins=edges, weights=w)[0] for a, w in ((x, x_weights), (y, y_weights))]
     else:
         raise ValueError(f"histogram takes 1-D or 2-D points, got points of dimension {x.shape[1]}")

@@ -72,8 +72,8 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -104,7 +104,9 @@ def check_pair(P, Q, method):
     """Raise ``TypeError``/``ValueError`` unless P and Q are distributions of one ``dim`` and ``method`` is in :data:`METHODS`."""
     for name, D in (("P", P), ("Q", Q)):
         if not isinstance(D, Distribution):
-            raise TypeError(f"{name} must be a gantheory distribution (e.g. gt.Normal(0, 1)), got {type(D).__name__}; for samples use gantheory.empirical, for pmfs gantheory.discrete")
+            raise TypeError(
+                f"{name} must be a gantheory distribution (e.g. gt.Normal(0, 1)), got {type(D).__name__}; for samples use gantheory.empirical, for pmfs gantheory.discrete"
+            )
     if P.dim != Q.dim:
         raise ValueError(f"P and Q must have the same dim, got {P.dim} and {Q.dim}")
     if method not in METHODS:
@@ -114,7 +116,9 @@ def check_pair(P, Q, method):
 def refuse_mixed(name, P, Q):
     """``NotImplementedError`` for a mixture of densities and point masses (reference ``"mixed"``)."""
     if "mixed" in (P.reference, Q.reference):
-        raise NotImplementedError(f"{name} with a mixture of densities and point masses is not implemented; split the mixture")
+        raise NotImplementedError(
+            f"{name} with a mixture of densities and point masses is not implemented; split the mixture"
+        )
 
 
 def no_closed_form(name, P, Q):
@@ -142,7 +146,9 @@ def finite_atoms(D):
         parts = [finite_atoms(c) for c, _ in D._active]
         if any(p is None for p in parts):
             return None
-        return np.concatenate([a for a, _ in parts]), np.concatenate([w * m for (_, m), (_, w) in zip(parts, D._active)])
+        return np.concatenate([a for a, _ in parts]), np.concatenate(
+            [w * m for (_, m), (_, w) in zip(parts, D._active)]
+        )
     if isinstance(D, Product) and D.reference == "counting":
         (ax, mx), (ay, my) = finite_atoms(D.marginal_x), finite_atoms(D.marginal_y)
         grid = np.stack(np.meshgrid(ax, ay, indexing="ij"), axis=-1).reshape(-1, 2)
@@ -175,7 +181,9 @@ def mutually_singular(P, Q) -> bool:
         _, p, q = pmfs_on_union(P, Q)
         return not bool(((p > 0) & (q > 0)).any())
     if P.dim == 1 and P.reference == "lebesgue" == Q.reference:
-        overlap = sum(max(0.0, min(b, d) - max(a, c)) for a, b in P._positive_intervals() for c, d in Q._positive_intervals())
+        overlap = sum(
+            max(0.0, min(b, d) - max(a, c)) for a, b in P._positive_intervals() for c, d in Q._positive_intervals()
+        )
         return overlap == 0.0
     return False
 

@@ -42,7 +42,9 @@ def gaussian_parameters(D):
     """(mean, covariance) as exact rationals for a Normal (variance scale^2 exactly), a MultivariateNormal or a Product of two Normals; else None."""
     if isinstance(D, Normal):
         return [Fraction(D.loc)], [[Fraction(D.scale) ** 2]]
-    if isinstance(D, MultivariateNormal) or (isinstance(D, Product) and all(isinstance(m, Normal) for m in (D.marginal_x, D.marginal_y))):
+    if isinstance(D, MultivariateNormal) or (
+        isinstance(D, Product) and all(isinstance(m, Normal) for m in (D.marginal_x, D.marginal_y))
+    ):
         if isinstance(D, Product):
             cov = [[Fraction(D.marginal_x.scale) ** 2, Fraction(0)], [Fraction(0), Fraction(D.marginal_y.scale) ** 2]]
         else:
@@ -116,8 +118,12 @@ def _chi2_gaussian(A, B):
         return math.inf
     log_affinity = -0.5 * _log_fraction(det_S * det_A / (det_B * det_B)) + _float(quad / det_S)
     if log_affinity > 709.0:
-        warnings.warn(f"the chi^2 divergence between these Gaussians is finite, exp({log_affinity:.6g}) - 1, "
-                      "which overflows float64; returning inf", AccuracyWarning, stacklevel=4)  # fmt: skip
+        warnings.warn(
+            f"the chi^2 divergence between these Gaussians is finite, exp({log_affinity:.6g}) - 1, "
+            "which overflows float64; returning inf",
+            AccuracyWarning,
+            stacklevel=4,
+        )
         return math.inf
     return math.expm1(log_affinity)
 
@@ -149,4 +155,6 @@ def gaussian_diverges(growth, A, B) -> bool:
     bounded one is always integrable between Gaussians.
     """
     lower, upper = growth
-    return (upper is not None and _diverges_at(A, B, 1.0 + upper)) or (lower is not None and _diverges_at(B, A, 1.0 + lower))
+    return (upper is not None and _diverges_at(A, B, 1.0 + upper)) or (
+        lower is not None and _diverges_at(B, A, 1.0 + lower)
+    )

@@ -51,12 +51,18 @@ def _as_mean_cov(mean, cov, mean_name, cov_name):
     if cov.ndim == 0:
         cov = cov.reshape(1, 1)
     if mean.ndim != 1 or cov.shape != (mean.size, mean.size):
-        raise ValueError(f"{mean_name} must have shape (d,) and {cov_name} shape (d, d); got {mean.shape} and {cov.shape}")
-    top = max(float(cov.max(initial=0.0)), -float(cov.min(initial=0.0)))  # max |C| without a copy (d = 2048: 32 MB a pass)
+        raise ValueError(
+            f"{mean_name} must have shape (d,) and {cov_name} shape (d, d); got {mean.shape} and {cov.shape}"
+        )
+    top = max(
+        float(cov.max(initial=0.0)), -float(cov.min(initial=0.0))
+    )  # max |C| without a copy (d = 2048: 32 MB a pass)
     half_diff = cov - cov.T
     asym = max(float(half_diff.max(initial=0.0)), -float(half_diff.min(initial=0.0)))
     if asym > COV_RTOL * top:
-        raise ValueError(f"{cov_name} must be symmetric: max |C - C^T| = {asym:.3g} exceeds {COV_RTOL:g} x max |C| = {COV_RTOL * top:.3g}; pass (C + C.T) / 2 if that is what you mean")
+        raise ValueError(
+            f"{cov_name} must be symmetric: max |C - C^T| = {asym:.3g} exceeds {COV_RTOL:g} x max |C| = {COV_RTOL * top:.3g}; pass (C + C.T) / 2 if that is what you mean"
+        )
     half_diff *= 0.5
     return mean, np.subtract(cov, half_diff, out=half_diff)  # (C + C^T) / 2
 
@@ -96,7 +102,11 @@ def _psd_factor(cov, name):
             f"({top:.6g}); a covariance matrix has no negative eigenvalues"
         )
     if low < -resolution * top:
-        warnings.warn(f"{name} has negative eigenvalues down to {low:.3g} ({-low / top:.2g} of the largest, within the tolerance {COV_RTOL:g}); they were set to 0", CovarianceWarning, stacklevel=3)
+        warnings.warn(
+            f"{name} has negative eigenvalues down to {low:.3g} ({-low / top:.2g} of the largest, within the tolerance {COV_RTOL:g}); they were set to 0",
+            CovarianceWarning,
+            stacklevel=3,
+        )
     keep = lam > resolution * top
     return V[:, keep] * np.sqrt(lam[keep]), False
 
@@ -120,7 +130,18 @@ def _smallest_singular_value_bound(L1, L2):
         for _ in range(_SMIN_STEPS):
             v = v / np.linalg.norm(v)
             # (C^T C)^{-1} v = L2^{-1} L1^{-T} L1^{-1} L2^{-T} v
-            v = solve(L2, solve(L1, solve(L1, solve(L2, v, lower=True, trans="T", check_finite=False), lower=True, check_finite=False), lower=True, trans="T", check_finite=False), lower=True, check_finite=False)
+            v = solve(
+                L2,
+                solve(
+                    L1,
+                    solve(L1, solve(L2, v, lower=True, trans="T", check_finite=False), lower=True, check_finite=False),
+                    lower=True,
+                    trans="T",
+                    check_finite=False,
+                ),
+                lower=True,
+                check_finite=False,
+            )
             if not np.all(np.isfinite(v)):
                 return 0.0
         v = v / np.linalg.norm(v)
@@ -173,7 +194,9 @@ def _nuclear_norm(C, try_gram=True):
     if C.size == 0:
         return 0.0
     if not try_gram:  # C^T has C's singular values and is Fortran-ordered: LAPACK works on it in place, no copy
-        return float(scipy.linalg.svd(C.T, compute_uv=False, lapack_driver="gesdd", overwrite_a=True, check_finite=False).sum())
+        return float(
+            scipy.linalg.svd(C.T, compute_uv=False, lapack_driver="gesdd", overwrite_a=True, check_finite=False).sum()
+        )
     k = min(C.shape)
     gram = C @ C.T if C.shape[0] <= C.shape[1] else C.T @ C
     lam = scipy.linalg.eigvalsh(gram, driver="evd", check_finite=False)
@@ -295,14 +318,21 @@ def _fast_bures(cov1, cov2):
         if info == 0:
             lam = scipy.linalg.eigvalsh(M[:r, :r], lower=True, driver="evr", overwrite_a=True, check_finite=False)
             lam = np.maximum(lam, 0.0)
-            delta = d * np.finfo(float).eps * max(float(lam[-1]), _spectral_norm_estimate(cov1) * _spectral_norm_estimate(cov2))
+            delta = (
+                d
+                * np.finfo(float).eps
+                * max(float(lam[-1]), _spectral_norm_estimate(cov1) * _spectral_norm_estimate(cov2))
+            )
             roots = np.sqrt(lam)
             error = np.maximum(np.sqrt(lam + delta) - roots, roots - np.sqrt(np.maximum(lam - delta, 0.0)))
             if 2.0 * float(error.sum()) <= FAST_RTOL * traces:
                 return max(0.0, traces - 2.0 * float(roots.sum()))
     B1, B2 = (_unpermuted(L, p, r) for L, p, r in factors)
     C = B1.T @ B2
-    return max(0.0, traces - 2.0 * float(scipy.linalg.svd(C, compute_uv=False, lapack_driver="gesdd", check_finite=False).sum()))
+    return max(
+        0.0,
+        traces - 2.0 * float(scipy.linalg.svd(C, compute_uv=False, lapack_driver="gesdd", check_finite=False).sum()),
+    )
 
 
 def _unpermuted(L, perm, rank):

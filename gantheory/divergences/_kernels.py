@@ -42,7 +42,17 @@ import numbers
 import numpy as np
 import scipy
 
-__all__ = ["KERNELS", "BANDWIDTH_KERNELS", "check_kernel", "kernel_block", "kernel_diagonal", "kernel_sum", "subset_sums", "median_bandwidth", "default_chunk"]
+__all__ = [
+    "KERNELS",
+    "BANDWIDTH_KERNELS",
+    "check_kernel",
+    "kernel_block",
+    "kernel_diagonal",
+    "kernel_sum",
+    "subset_sums",
+    "median_bandwidth",
+    "default_chunk",
+]
 
 KERNELS = ("gaussian", "imq", "cubic", "distance")
 BANDWIDTH_KERNELS = ("gaussian", "imq")
@@ -65,7 +75,9 @@ def check_kernel(kernel, bandwidth):
     if isinstance(bandwidth, bool) or not isinstance(bandwidth, numbers.Real):
         raise TypeError(f"bandwidth must be a positive real number or None, got {type(bandwidth).__name__}")
     if kernel not in BANDWIDTH_KERNELS:
-        raise ValueError(f"bandwidth applies to the kernels {BANDWIDTH_KERNELS} only; the {kernel!r} kernel has none (leave bandwidth=None)")
+        raise ValueError(
+            f"bandwidth applies to the kernels {BANDWIDTH_KERNELS} only; the {kernel!r} kernel has none (leave bandwidth=None)"
+        )
     if not (math.isfinite(bandwidth) and bandwidth > 0):
         raise ValueError(f"bandwidth must be finite and > 0 (the length scale of the {kernel} kernel), got {bandwidth}")
     return kernel, float(bandwidth)

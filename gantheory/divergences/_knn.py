@@ -75,7 +75,9 @@ class NeighbourIndex:
             return self.tree.query(self.points, k=[k + 1 for k in ks], workers=-1)[0]
         padded, K = self._padded(ks)
         position = np.arange(self.sorted.shape[0]) + K
-        in_sorted_order = _kth_from_both_sides(self.sorted, position - 1, position + 1, padded, ks)  # the point itself left out
+        in_sorted_order = _kth_from_both_sides(
+            self.sorted, position - 1, position + 1, padded, ks
+        )  # the point itself left out
         out = np.empty_like(in_sorted_order)
         out[self.order] = in_sorted_order
         return out

@@ -25,7 +25,15 @@ import numpy as np
 
 from gantheory._rng import as_generator
 from gantheory._validation import check_positive_int
-from gantheory.divergences._kernels import BANDWIDTH_KERNELS, check_kernel, kernel_block, kernel_diagonal, kernel_sum, median_bandwidth, subset_sums
+from gantheory.divergences._kernels import (
+    BANDWIDTH_KERNELS,
+    check_kernel,
+    kernel_block,
+    kernel_diagonal,
+    kernel_sum,
+    median_bandwidth,
+    subset_sums,
+)
 from gantheory.divergences._kernels import default_chunk as default_kernel_chunk
 from gantheory.divergences._samples import to_host, validate_pair
 
@@ -133,7 +141,9 @@ def mmd(x, y, kernel="gaussian", bandwidth=None, *, unbiased=True, linear_time=F
     n, m = x.shape[0], y.shape[0]
     if linear_time:
         if not unbiased:
-            raise ValueError("the linear-time estimator is unbiased by construction; leave unbiased=True with linear_time=True")
+            raise ValueError(
+                "the linear-time estimator is unbiased by construction; leave unbiased=True with linear_time=True"
+            )
         half = min(n, m) // 2
         if half < 1:
             raise ValueError(f"the linear-time estimator needs at least 2 points in each sample, got {n} and {m}")
@@ -146,7 +156,9 @@ def mmd(x, y, kernel="gaussian", bandwidth=None, *, unbiased=True, linear_time=F
     if unbiased:
         for name, size in (("x", n), ("y", m)):
             if size < 2:
-                raise ValueError(f"{name} has {size} point; the unbiased MMD (U-statistic) needs at least 2 per sample (or pass unbiased=False)")
+                raise ValueError(
+                    f"{name} has {size} point; the unbiased MMD (U-statistic) needs at least 2 per sample (or pass unbiased=False)"
+                )
     return float(_mmd_sums(x, y, kernel, bandwidth, chunk_size, unbiased))
 
 
@@ -256,11 +268,16 @@ def kid(x, y, *, n_subsets=100, subset_size=1000, rng=0, chunk_size=None) -> KID
     if chunk_size is not None:
         chunk_size = check_positive_int(chunk_size, "chunk_size")
     gen = as_generator(rng)
-    subsets = [(gen.choice(x.shape[0], size, replace=False), gen.choice(y.shape[0], size, replace=False)) for _ in range(n_subsets)]
+    subsets = [
+        (gen.choice(x.shape[0], size, replace=False), gen.choice(y.shape[0], size, replace=False))
+        for _ in range(n_subsets)
+    ]
     used_x, used_y = (np.unique(np.concatenate([pair[side] for pair in subsets])) for side in (0, 1))
     if (used_x.size + used_y.size) ** 2 * (x.shape[1] + 2 * n_subsets) <= n_subsets * (2 * size) ** 2 * x.shape[1]:
         positions = [(np.searchsorted(used_x, i), np.searchsorted(used_y, j)) for i, j in subsets]
-        x_used, y_used = (a if used.size == a.shape[0] else a[used] for a, used in ((x, used_x), (y, used_y)))  # no copy when all are used
+        x_used, y_used = (
+            a if used.size == a.shape[0] else a[used] for a, used in ((x, used_x), (y, used_y))
+        )  # no copy when all are used
         values = _kid_shared(x_used, y_used, positions, chunk_size)
     else:
         values = np.array([_mmd_sums(x[i], y[j], "cubic", None, chunk_size, True) for i, j in subsets])
@@ -276,8 +293,14 @@ def _kid_shared(x, y, subsets, chunk_size):
         member_x[i, k] = 1.0
         member_y[j, k] = 1.0
     chunk = chunk_size or max(1, 2**20 // max(x.shape[0], y.shape[0]))  # blocks of at most 8 MiB
-    sxx = subset_sums("cubic", x, x, None, member_x, member_x, same=True, chunk=chunk) - kernel_diagonal("cubic", x, None) @ member_x
-    syy = subset_sums("cubic", y, y, None, member_y, member_y, same=True, chunk=chunk) - kernel_diagonal("cubic", y, None) @ member_y
+    sxx = (
+        subset_sums("cubic", x, x, None, member_x, member_x, same=True, chunk=chunk)
+        - kernel_diagonal("cubic", x, None) @ member_x
+    )
+    syy = (
+        subset_sums("cubic", y, y, None, member_y, member_y, same=True, chunk=chunk)
+        - kernel_diagonal("cubic", y, None) @ member_y
+    )
     sxy = subset_sums("cubic", x, y, None, member_x, member_y, same=False, chunk=chunk)
     return (sxx + syy) / (size * (size - 1)) - 2.0 * sxy / size**2
 
@@ -342,7 +365,9 @@ def mmd_test(x, y, kernel="gaussian", bandwidth=None, *, n_permutations=200, rng
         if size < 2:
             raise ValueError(f"{name} has {size} point; the unbiased MMD (U-statistic) needs at least 2 per sample")
     if n + m > MMD_TEST_MAX_POINTS:
-        raise ValueError(f"mmd_test keeps the pooled kernel matrix: n + m = {n + m} exceeds {MMD_TEST_MAX_POINTS}; subsample x and y")
+        raise ValueError(
+            f"mmd_test keeps the pooled kernel matrix: n + m = {n + m} exceeds {MMD_TEST_MAX_POINTS}; subsample x and y"
+        )
     z = np.vstack([x, y])
     K = kernel_block(kernel, z, z, bandwidth)
     diag = np.diagonal(K).copy()

@@ -50,7 +50,9 @@ def folded_normal_mean(mu, var):
     mu, var = np.broadcast_arrays(np.asarray(mu, dtype=float), np.asarray(var, dtype=float))
     s = np.sqrt(var)
     safe = np.where(s > 0, s, 1.0)
-    value = safe * math.sqrt(2.0 / math.pi) * np.exp(-0.5 * (mu / safe) ** 2) + mu * (1.0 - 2.0 * scipy.special.ndtr(-mu / safe))
+    value = safe * math.sqrt(2.0 / math.pi) * np.exp(-0.5 * (mu / safe) ** 2) + mu * (
+        1.0 - 2.0 * scipy.special.ndtr(-mu / safe)
+    )
     return np.where(s > 0, value, np.abs(mu))
 
 
@@ -80,7 +82,9 @@ def _gaussian_norm_mean_2d(mu, cov):
             return 2.0 * np.ones_like(A)  # limit of 2 (1 - L(v^2)) / v^2 with unit second moment
         t = v * v
         det_minus_1 = 2.0 * t * (A + C) + 4.0 * t * t * (A * C - B * B)
-        quad_form = (m[:, 0] ** 2 * (1.0 + 2.0 * t * C) - 4.0 * t * B * m[:, 0] * m[:, 1] + m[:, 1] ** 2 * (1.0 + 2.0 * t * A)) / (1.0 + det_minus_1)
+        quad_form = (
+            m[:, 0] ** 2 * (1.0 + 2.0 * t * C) - 4.0 * t * B * m[:, 0] * m[:, 1] + m[:, 1] ** 2 * (1.0 + 2.0 * t * A)
+        ) / (1.0 + det_minus_1)
         log_laplace = -t * quad_form - 0.5 * np.log1p(det_minus_1)
         return -2.0 * np.expm1(log_laplace) / t  # 2 (1 - E exp(-t||Z||^2)) / v^2, no cancellation at small t
 
@@ -235,7 +239,11 @@ def energy_distance(P, Q, *, method="auto") -> float:
     if P == Q:
         return 0.0
     if isinstance(P, Product) and isinstance(Q, Product) and P.marginal_y == Q.marginal_y == Uniform(0.0, 1.0):
-        if isinstance(P.marginal_x, PointMasses) and isinstance(Q.marginal_x, PointMasses) and P.marginal_x._atoms.size == Q.marginal_x._atoms.size == 1:
+        if (
+            isinstance(P.marginal_x, PointMasses)
+            and isinstance(Q.marginal_x, PointMasses)
+            and P.marginal_x._atoms.size == Q.marginal_x._atoms.size == 1
+        ):
             return _energy_parallel_lines(float(P.marginal_x._atoms[0] - Q.marginal_x._atoms[0]))
     u = _unit(P, Q)
     gP, gQ = _gaussian_mixture(P, u), _gaussian_mixture(Q, u)
@@ -332,15 +340,23 @@ def _mmd_spectral_1d(P, Q, kernel, bandwidth):
 
     def integrand(w):
         gap = _characteristic_function(P, np.array([w])) - _characteristic_function(Q, np.array([w]))
-        density = ell * math.exp(-0.5 * (ell * w) ** 2) / math.sqrt(2.0 * math.pi) if kernel == "gaussian" else ell * float(scipy.special.k0(ell * w)) / math.pi
+        density = (
+            ell * math.exp(-0.5 * (ell * w) ** 2) / math.sqrt(2.0 * math.pi)
+            if kernel == "gaussian"
+            else ell * float(scipy.special.k0(ell * w)) / math.pi
+        )
         return 2.0 * float(np.abs(gap[0]) ** 2) * density  # even in w: twice the half line
 
-    top = (40.0 if kernel == "gaussian" else 800.0) / ell  # the spectral density is below 1e-300 (Gaussian) or 1e-340 (K0) beyond
+    top = (
+        40.0 if kernel == "gaussian" else 800.0
+    ) / ell  # the spectral density is below 1e-300 (Gaussian) or 1e-340 (K0) beyond
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", scipy.integrate.IntegrationWarning)
         value, error = scipy.integrate.quad(integrand, 0.0, top, epsabs=1e-15, epsrel=1e-10, limit=2000)
     if error > max(1e-8 * value, 1e-12):
-        warnings.warn(f"MMD spectral quadrature error estimate {error:.2e} for MMD^2 = {value:.6g}", AccuracyWarning, stacklevel=3)
+        warnings.warn(
+            f"MMD spectral quadrature error estimate {error:.2e} for MMD^2 = {value:.6g}", AccuracyWarning, stacklevel=3
+        )
     return max(0.0, value)
 
 
@@ -415,7 +431,9 @@ def _mmd_spectral_2d(P, Q, kernel, bandwidth):
 
     def gap_squared(r, n):
         if n not in cache:
-            theta = (np.arange(n) + 0.5) * (math.pi / n)  # midpoints: the levels n, 2n share no nodes, but each rule is exact for periodic trig. polynomials of degree < 2n
+            theta = (
+                (np.arange(n) + 0.5) * (math.pi / n)
+            )  # midpoints: the levels n, 2n share no nodes, but each rule is exact for periodic trig. polynomials of degree < 2n
             cache[n] = (np.cos(theta), np.sin(theta))
         c, s_ = cache[n]
         gap = _characteristic_function_2d(P, r * c, r * s_) - _characteristic_function_2d(Q, r * c, r * s_)
@@ -439,7 +457,9 @@ def _mmd_spectral_2d(P, Q, kernel, bandwidth):
     reach = _SPECTRAL_2D_REACH[kernel] / ell
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", scipy.integrate.IntegrationWarning)
-        value, error = scipy.integrate.quad(lambda r: weight(r) * angular(r), 0.0, reach, epsabs=1e-16, epsrel=1e-10, limit=2000)
+        value, error = scipy.integrate.quad(
+            lambda r: weight(r) * angular(r), 0.0, reach, epsabs=1e-16, epsrel=1e-10, limit=2000
+        )
     value = max(0.0, value)
     angular_error = min(worst["rel"] * value, worst["abs"] / math.pi)
     return value, error + angular_error + 4.0 * math.exp(-50.0)
@@ -555,7 +575,9 @@ def mmd(P, Q, kernel="gaussian", bandwidth=None) -> float:
     if kernel == "distance":
         return energy_distance(P, Q)
     if kernel in ("gaussian", "imq") and bandwidth is None:
-        raise ValueError(f"bandwidth is required for the exact {kernel}-kernel MMD (the median heuristic needs a sample); pass e.g. bandwidth=1.0")
+        raise ValueError(
+            f"bandwidth is required for the exact {kernel}-kernel MMD (the median heuristic needs a sample); pass e.g. bandwidth=1.0"
+        )
     if P == Q:
         return 0.0
     gP, gQ = _gaussian_mixture(P), _gaussian_mixture(Q)
@@ -568,7 +590,11 @@ def mmd(P, Q, kernel="gaussian", bandwidth=None) -> float:
             if found is not None:
                 value, error = found
                 if error > max(1e-8 * value, 1e-12):
-                    warnings.warn(f"MMD spectral cubature error estimate {error:.2e} for MMD^2 = {value:.6g}", AccuracyWarning, stacklevel=2)
+                    warnings.warn(
+                        f"MMD spectral cubature error estimate {error:.2e} for MMD^2 = {value:.6g}",
+                        AccuracyWarning,
+                        stacklevel=2,
+                    )
         if value is not None:
             return value
         raise NotImplementedError(
@@ -584,5 +610,9 @@ def mmd(P, Q, kernel="gaussian", bandwidth=None) -> float:
         )
     if kernel == "cubic":
         return cubic_mmd(gP, gQ)
-    value = _gaussian_kernel_mean(gP, gP, bandwidth) + _gaussian_kernel_mean(gQ, gQ, bandwidth) - 2.0 * _gaussian_kernel_mean(gP, gQ, bandwidth)
+    value = (
+        _gaussian_kernel_mean(gP, gP, bandwidth)
+        + _gaussian_kernel_mean(gQ, gQ, bandwidth)
+        - 2.0 * _gaussian_kernel_mean(gP, gQ, bandwidth)
+    )
     return max(0.0, value)

@@ -47,7 +47,10 @@ LOG2 = math.log(2.0)
 
 def _points(groups):
     """Sorted distinct exact points ``(hi, lo)``, ``hi + lo = anchor + offset``, from ``[(anchor, offsets), ...]``."""
-    parts = [_two_sum(*np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(o, dtype=np.float64))) for a, o in groups]
+    parts = [
+        _two_sum(*np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(o, dtype=np.float64)))
+        for a, o in groups
+    ]
     hi = np.concatenate([h.ravel() for h, _ in parts])
     lo = np.concatenate([l.ravel() for _, l in parts])
     keep = np.isfinite(hi)
@@ -84,10 +87,25 @@ def _pieces(intervals, laws, kinks=None, points=()):
         for i in np.flatnonzero(signs[:-1] * signs[1:] < 0):
             anchor = grid_hi[i]
             a, b = _span(grid_hi, grid_lo, i)
-            roots.append((anchor, scipy.optimize.brentq(lambda o: float(kinks(anchor, o)), a, b, xtol=1e-15 * (b - a), maxiter=200, disp=False)))
+            roots.append(
+                (
+                    anchor,
+                    scipy.optimize.brentq(
+                        lambda o: float(kinks(anchor, o)), a, b, xtol=1e-15 * (b - a), maxiter=200, disp=False
+                    ),
+                )
+            )
         hi, lo = _points([(hi, lo)] + roots)
-    pieces = [(hi[0], -math.inf, lo[0])] + [(hi[i], *_span(hi, lo, i)) for i in range(hi.size - 1)] + [(hi[-1], lo[-1], math.inf)]
-    return [(anchor, a, b) for anchor, a, b in pieces if b > a and any(c <= anchor + 0.5 * (a + b) <= d for c, d in intervals)]
+    pieces = (
+        [(hi[0], -math.inf, lo[0])]
+        + [(hi[i], *_span(hi, lo, i)) for i in range(hi.size - 1)]
+        + [(hi[-1], lo[-1], math.inf)]
+    )
+    return [
+        (anchor, a, b)
+        for anchor, a, b in pieces
+        if b > a and any(c <= anchor + 0.5 * (a + b) <= d for c, d in intervals)
+    ]
 
 
 def _integrate(f, intervals, laws, kinks=None, atol=ATOL, points=()):
@@ -101,7 +119,9 @@ def _integrate(f, intervals, laws, kinks=None, atol=ATOL, points=()):
     for anchor, a, b in _pieces(intervals, laws, kinks, points):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", scipy.integrate.IntegrationWarning)
-            value, err = scipy.integrate.quad(lambda o: f(anchor, o), a, b, epsabs=atol / 10, epsrel=RTOL / 10, limit=200)
+            value, err = scipy.integrate.quad(
+                lambda o: f(anchor, o), a, b, epsabs=atol / 10, epsrel=RTOL / 10, limit=200
+            )
         for w in caught:
             if issubclass(w.category, scipy.integrate.IntegrationWarning):
                 notes.add(str(w.message).split("\n")[0].strip())
@@ -111,13 +131,22 @@ def _integrate(f, intervals, laws, kinks=None, atol=ATOL, points=()):
         error += err
     if notes or not math.isfinite(error) or error > max(RTOL * abs(total), atol):
         extra = f" (QUADPACK: {'; '.join(sorted(notes))})" if notes else ""
-        warnings.warn(f"quadrature error estimate {error:.2e} exceeds the tolerance for the value {total:.10g}{extra}", AccuracyWarning, stacklevel=3)
+        warnings.warn(
+            f"quadrature error estimate {error:.2e} exceeds the tolerance for the value {total:.10g}{extra}",
+            AccuracyWarning,
+            stacklevel=3,
+        )
     return total
 
 
 def _quad_pieces(f, intervals, laws, kinks=None):
     """:func:`_integrate` for an integrand ``f(x)`` of one float (laws at ordinary scales)."""
-    return _integrate(lambda anchor, o: f(anchor + o), intervals, laws, None if kinks is None else (lambda anchor, o: kinks(anchor + o)))
+    return _integrate(
+        lambda anchor, o: f(anchor + o),
+        intervals,
+        laws,
+        None if kinks is None else (lambda anchor, o: kinks(anchor + o)),
+    )
 
 
 def _union(P, Q):
@@ -147,7 +176,12 @@ def _jsd_pointwise(lp, lq):
 def _kl_quad(P, Q):
     if not _covered(P, Q):
         return math.inf
-    return max(0.0, _integrate(lambda a, o: float(_xlogratio(P._logpdf_at(a, o), Q._logpdf_at(a, o))), P._positive_intervals(), (P, Q)))
+    return max(
+        0.0,
+        _integrate(
+            lambda a, o: float(_xlogratio(P._logpdf_at(a, o), Q._logpdf_at(a, o))), P._positive_intervals(), (P, Q)
+        ),
+    )
 
 
 def _jsd_quad(P, Q):
@@ -182,4 +216,6 @@ def _w1_quad(P, Q):
 
 
 def _cramer2_quad(P, Q):
-    return _integrate(lambda a, o: float(_cdf_difference(P, Q, a, o)) ** 2, _hull(P, Q), (P, Q), atol=ATOL * _length(P, Q))
+    return _integrate(
+        lambda a, o: float(_cdf_difference(P, Q, a, o)) ** 2, _hull(P, Q), (P, Q), atol=ATOL * _length(P, Q)
+    )

@@ -31,9 +31,7 @@ def validate_pair(x, y, x_weights, y_weights, backend, ndims=(1,)):
     if x.ndim != y.ndim:
         x, y = x.reshape(x.shape[0], -1), y.reshape(y.shape[0], -1)
     if x.ndim == 2 and x.shape[1] != y.shape[1]:
-        raise ValueError(
-            f"x and y must be points of the same dimension: x has shape {x.shape}, y has shape {y.shape}"
-        )
+        raise ValueError(f"x and y must be points of the same dimension: x has shape {x.shape}, y has shape {y.shape}")
     x_weights = as_weights(x_weights, x.shape[0], "x_weights", xp)
     y_weights = as_weights(y_weights, y.shape[0], "y_weights", xp)
     return x, y, x_weights, y_weights, xp

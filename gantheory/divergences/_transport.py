@@ -298,7 +298,9 @@ def _candidate_edges(x, y, a, b, C):
 def _restricted_lp(C, rows, cols, a, b):
     """The transport LP on the edges (rows, cols) only: (flows, row duals, column duals), by HiGHS."""
     n, m, e = a.size, b.size, rows.size
-    A = scipy.sparse.csr_matrix((np.ones(2 * e), (np.concatenate([rows, n + cols]), np.tile(np.arange(e), 2))), shape=(n + m, e))
+    A = scipy.sparse.csr_matrix(
+        (np.ones(2 * e), (np.concatenate([rows, n + cols]), np.tile(np.arange(e), 2))), shape=(n + m, e)
+    )
     res = scipy.optimize.linprog(
         C[rows, cols],
         A_eq=A,

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import math
 
-from gantheory.backend import get_namespace, special
 from gantheory._validation import as_pmf, as_samples, check_base, check_same_shape
+from gantheory.backend import get_namespace, special
 from gantheory.divergences._dispatch import check_order
 from gantheory.divergences._onedim import cdf_gap
 from gantheory.divergences._transport import quantile_wp_power
@@ -209,7 +209,9 @@ def _gap_on_support(p, q, support, backend):
     check_same_shape(p, q, ("p", "q"))
     support = as_samples(support, "support", xp)
     if p.ndim != 1 or support.shape != p.shape:
-        raise ValueError(f"support must give one position per entry of p: p has shape {p.shape}, support {support.shape}")
+        raise ValueError(
+            f"support must give one position per entry of p: p has shape {p.shape}, support {support.shape}"
+        )
     return cdf_gap(support, support, p, q, xp), xp
 
 
@@ -329,7 +331,9 @@ def wp(p, q, support, order) -> float:
     check_same_shape(p, q, ("p", "q"))
     support = as_samples(support, "support", xp)
     if p.ndim != 1 or support.shape != p.shape:
-        raise ValueError(f"support must give one position per entry of p: p has shape {p.shape}, support {support.shape}")
+        raise ValueError(
+            f"support must give one position per entry of p: p has shape {p.shape}, support {support.shape}"
+        )
     return float(quantile_wp_power(support, support, p, q, order)) ** (1.0 / order)
 
 

@@ -50,10 +50,10 @@ import numpy as np
 
 from gantheory._rng import as_generator
 from gantheory._validation import as_samples, check_positive_int
+from gantheory.divergences._density_estimates import histogram, js_divergence, kl
 from gantheory.divergences._dispatch import check_order
 from gantheory.divergences._energy import default_chunk, pairwise_sum
 from gantheory.divergences._gaussian_ot import frechet_distance as gaussian_frechet_distance
-from gantheory.divergences._density_estimates import histogram, js_divergence, kl
 from gantheory.divergences._mmd_empirical import KID, MMDTest, kid, mmd, mmd_test
 from gantheory.divergences._onedim import cdf_gap, w1_sorted_equal
 from gantheory.divergences._samples import as_1d, scaled, to_host, unscaled, validate_pair
@@ -351,7 +351,9 @@ def energy_distance(x, y, x_weights=None, y_weights=None, *, unbiased=False, chu
     x, y, x_weights, y_weights, xp = validate_pair(x, y, x_weights, y_weights, backend, ndims=(1, 2))
     n, m = x.shape[0], y.shape[0]
     if unbiased and (x_weights is not None or y_weights is not None):
-        raise ValueError("unbiased=True is defined for unweighted samples only; drop x_weights/y_weights or use unbiased=False")
+        raise ValueError(
+            "unbiased=True is defined for unweighted samples only; drop x_weights/y_weights or use unbiased=False"
+        )
     if unbiased and min(n, m) < 2:
         raise ValueError(f"unbiased=True needs at least 2 points in each sample, got n={n}, m={m}")
     if x.ndim == 1 or x.shape[1] == 1:
@@ -718,7 +720,9 @@ def frechet_distance(x, y) -> float:
     x, y = pair
     if x.shape[1] != y.shape[1]:
         raise ValueError(f"x and y must be points of the same dimension: x has shape {x.shape}, y has shape {y.shape}")
-    return gaussian_frechet_distance(x.mean(axis=0), np.atleast_2d(np.cov(x, rowvar=False)), y.mean(axis=0), np.atleast_2d(np.cov(y, rowvar=False)))
+    return gaussian_frechet_distance(
+        x.mean(axis=0), np.atleast_2d(np.cov(x, rowvar=False)), y.mean(axis=0), np.atleast_2d(np.cov(y, rowvar=False))
+    )
 
 
 # -- deprecated names ------------------------------------------------------------
@@ -729,6 +733,10 @@ _DEPRECATED = {"frechet_distance_from_samples": "frechet_distance"}
 def __getattr__(name):
     """The names before the redesign (issue 25), with a ``DeprecationWarning``: one name for a distance in every module."""
     if name in _DEPRECATED:
-        warnings.warn(f"gantheory.empirical.{name} is deprecated; use gantheory.empirical.{_DEPRECATED[name]}", DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            f"gantheory.empirical.{name} is deprecated; use gantheory.empirical.{_DEPRECATED[name]}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return globals()[_DEPRECATED[name]]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -95,7 +95,10 @@ def fid_bias(mean1, cov1, mean2, cov2, sizes=(25, 50, 100, 200, 400), repeats=20
             kid[i, r] = empirical.mmd(x, y, "cubic")
     fid_exact = exact.frechet_distance(mean1, cov1, mean2, cov2)
     d = np.asarray(mean1, dtype=float).size
-    laws = [(np.ones(1), np.asarray(m, dtype=float).reshape(1, d), np.asarray(c, dtype=float).reshape(1, d, d)) for m, c in ((mean1, cov1), (mean2, cov2))]
+    laws = [
+        (np.ones(1), np.asarray(m, dtype=float).reshape(1, d), np.asarray(c, dtype=float).reshape(1, d, d))
+        for m, c in ((mean1, cov1), (mean2, cov2))
+    ]
     kid_exact = cubic_mmd(*laws)
     means = fid.mean(axis=1)
     positive = means > fid_exact  # the fit is over the sizes where the mean excess is positive (NaN if fewer than 2)

@@ -152,7 +152,9 @@ def _mean_abs_linear(a, b):
 
 
 def _is_gaussian_like_2d(D):
-    return isinstance(D, MultivariateNormal) or (isinstance(D, Product) and isinstance(D.marginal_x, Normal) and isinstance(D.marginal_y, Normal))
+    return isinstance(D, MultivariateNormal) or (
+        isinstance(D, Product) and isinstance(D.marginal_x, Normal) and isinstance(D.marginal_y, Normal)
+    )
 
 
 def _as_mvn(D):
@@ -294,9 +296,13 @@ def _w1_lp(support_p, p, support_q, q):
         rows, cols = scipy.optimize.linear_sum_assignment(cost)
         return float(cost[rows, cols].mean())
     rows = scipy.sparse.kron(scipy.sparse.eye(k), np.ones((1, m)))  # sum_j gamma_ij = p_i
-    cols = scipy.sparse.kron(np.ones((1, k)), scipy.sparse.eye(m))  # sum_i gamma_ij = q_j (one is implied by the others)
+    cols = scipy.sparse.kron(
+        np.ones((1, k)), scipy.sparse.eye(m)
+    )  # sum_i gamma_ij = q_j (one is implied by the others)
     constraints = scipy.sparse.vstack([rows, cols.tocsr()[:-1]]).tocsr()
-    res = scipy.optimize.linprog(cost.ravel(), A_eq=constraints, b_eq=np.concatenate([p, q[:-1]]), bounds=(0, None), method="highs")
+    res = scipy.optimize.linprog(
+        cost.ravel(), A_eq=constraints, b_eq=np.concatenate([p, q[:-1]]), bounds=(0, None), method="highs"
+    )
     if res.status != 0:
         raise RuntimeError(f"the transport linear program failed: {res.message}")
     return max(0.0, float(res.fun))
@@ -310,7 +316,14 @@ def _gaussian_like_pair(P, Q):
 
 #: KL: inf between mutually singular laws; products add up over their coordinates.
 KL = Rules(
-    "kl", singular=math.inf, pmfs=discrete.kl, quadrature=_kl_quad, cubature=kl_2d, shared_marginal=False, additive=True, floor=0.0,
+    "kl",
+    singular=math.inf,
+    pmfs=discrete.kl,
+    quadrature=_kl_quad,
+    cubature=kl_2d,
+    shared_marginal=False,
+    additive=True,
+    floor=0.0,
     closed_forms=(
         (both(Normal), _kl_normal),
         (_gaussian_like_pair, lambda P, Q: _kl_gaussian_2d(_as_mvn(P), _as_mvn(Q))),
@@ -319,10 +332,23 @@ KL = Rules(
     ),
 )
 #: JSD: log 2 between mutually singular laws; a shared marginal drops out.
-JSD = Rules("js_divergence", singular=LOG2, pmfs=discrete.js_divergence, quadrature=_jsd_quad, cubature=js_divergence_2d,
-            closed_forms=((both(Uniform), _jsd_uniform),))
+JSD = Rules(
+    "js_divergence",
+    singular=LOG2,
+    pmfs=discrete.js_divergence,
+    quadrature=_jsd_quad,
+    cubature=js_divergence_2d,
+    closed_forms=((both(Uniform), _jsd_uniform),),
+)
 #: TV: 1 between mutually singular laws; a shared marginal drops out.
-TV = Rules("tv", singular=1.0, pmfs=discrete.tv, quadrature=_tv_quad, cubature=tv_2d, closed_forms=((both(Uniform), _tv_uniform),))
+TV = Rules(
+    "tv",
+    singular=1.0,
+    pmfs=discrete.tv,
+    quadrature=_tv_quad,
+    cubature=tv_2d,
+    closed_forms=((both(Uniform), _tv_uniform),),
+)
 
 
 # -- public functions ----------------------------------------------------------
@@ -598,17 +624,23 @@ def _wp_quantile_quad(P, Q, order):
     def integrand(u):
         with np.errstate(invalid="ignore"):
             v = abs(float(P.ppf(u)) - float(Q.ppf(u))) ** order
-        return v if math.isfinite(v) else 0.0  # u rounded to 0 or 1: both quantiles infinite; that sliver weighs < 1e-16
+        return (
+            v if math.isfinite(v) else 0.0
+        )  # u rounded to 0 or 1: both quantiles infinite; that sliver weighs < 1e-16
 
     total, error = 0.0, 0.0
     for a, b in zip(edges[:-1], edges[1:]):
         if b > a:
-            with warnings.catch_warnings():  # QUADPACK's own warnings: our AccuracyWarning below reports the summed error
+            with (
+                warnings.catch_warnings()
+            ):  # QUADPACK's own warnings: our AccuracyWarning below reports the summed error
                 warnings.simplefilter("ignore", scipy.integrate.IntegrationWarning)
                 value, err = scipy.integrate.quad(integrand, a, b, epsabs=1e-15, epsrel=1e-10, limit=200)
             total, error = total + value, error + err
     if error > max(1e-8 * total, 1e-12):
-        warnings.warn(f"W_p quantile quadrature error estimate {error:.2e} for W_p^p = {total:.6g}", AccuracyWarning, stacklevel=3)
+        warnings.warn(
+            f"W_p quantile quadrature error estimate {error:.2e} for W_p^p = {total:.6g}", AccuracyWarning, stacklevel=3
+        )
     return total
 
 
@@ -683,7 +715,9 @@ def wp(P, Q, order) -> float:
     if finite_atoms(P) is not None and finite_atoms(Q) is not None:
         return _wp_points(P, Q, order) ** (1.0 / order)
     if P.dim == 2:
-        raise NotImplementedError(f"wp between {P!r} and {Q!r}: in 2-D only point masses (any p) and normals (p = 2) are exact; estimate from samples with gantheory.empirical.w2")
+        raise NotImplementedError(
+            f"wp between {P!r} and {Q!r}: in 2-D only point masses (any p) and normals (p = 2) are exact; estimate from samples with gantheory.empirical.w2"
+        )
     refuse_mixed("wp", P, Q)
     return _wp_quantile_quad(P, Q, order) ** (1.0 / order)
 
@@ -747,6 +781,8 @@ def w2(P, Q) -> float:
     if finite_atoms(P) is not None and finite_atoms(Q) is not None:
         return math.sqrt(_wp_points(P, Q, 2.0))
     if P.dim == 2:
-        raise NotImplementedError(f"w2 between {P!r} and {Q!r}: in 2-D only normals and point masses are exact; estimate from samples with gantheory.empirical.w2")
+        raise NotImplementedError(
+            f"w2 between {P!r} and {Q!r}: in 2-D only normals and point masses are exact; estimate from samples with gantheory.empirical.w2"
+        )
     refuse_mixed("w2", P, Q)
     return math.sqrt(_wp_quantile_quad(P, Q, 2.0))

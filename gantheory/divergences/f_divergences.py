@@ -63,17 +63,18 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from gantheory._validation import as_pmf, check_same_shape
 from gantheory.distributions import Distribution
 from gantheory.divergences import discrete, exact
+from gantheory.divergences._cubature import ATOL_2D, RTOL_2D, _grid_lines, integrate_plane
+from gantheory.divergences._cubature import GAUSS_OFFSETS as _GAUSS_OFFSETS
 from gantheory.divergences._dispatch import Rules, cascade, check_pair, refuse_mixed
 from gantheory.divergences._gaussian_f import GAUSSIAN_CLOSED_FORMS, gaussian_diverges, gaussian_parameters
-from gantheory.divergences._cubature import ATOL_2D, GAUSS_OFFSETS as _GAUSS_OFFSETS, RTOL_2D, _grid_lines, integrate_plane
 from gantheory.divergences._laws import AccuracyWarning
 from gantheory.divergences._quadrature import _covered, _integrate, _union
 
@@ -192,7 +193,13 @@ CONVEX_FUNCTIONS: dict[str, ConvexFunction] = {
     g.name: g
     for g in (
         ConvexFunction(
-            "kl", "u log u", _xlogx, 0.0, 1.0, 0.0, math.inf,
+            "kl",
+            "u log u",
+            _xlogx,
+            0.0,
+            1.0,
+            0.0,
+            math.inf,
             lower=lambda d: d * np.exp(d) - np.expm1(d),
             upper=lambda d: d + np.expm1(-d),
             critic=lambda d: 1.0 + d,
@@ -200,7 +207,13 @@ CONVEX_FUNCTIONS: dict[str, ConvexFunction] = {
             dual="reverse_kl",
         ),
         ConvexFunction(
-            "reverse_kl", "-log u", lambda u: -np.log(np.asarray(u, dtype=float)), 0.0, -1.0, math.inf, 0.0,
+            "reverse_kl",
+            "-log u",
+            lambda u: -np.log(np.asarray(u, dtype=float)),
+            0.0,
+            -1.0,
+            math.inf,
+            0.0,
             lower=lambda d: np.expm1(d) - d,
             upper=lambda d: -np.expm1(-d) - d * np.exp(-d),
             critic=lambda d: -np.exp(-d),
@@ -209,7 +222,13 @@ CONVEX_FUNCTIONS: dict[str, ConvexFunction] = {
             dual="kl",
         ),
         ConvexFunction(
-            "pearson", "(u - 1)^2", lambda u: (np.asarray(u, dtype=float) - 1.0) ** 2, 0.0, 0.0, 1.0, math.inf,
+            "pearson",
+            "(u - 1)^2",
+            lambda u: (np.asarray(u, dtype=float) - 1.0) ** 2,
+            0.0,
+            0.0,
+            1.0,
+            math.inf,
             lower=lambda d: np.expm1(d) ** 2,
             upper=lambda d: -np.expm1(d) * np.expm1(-d),
             critic=lambda d: 2.0 * np.expm1(d),
@@ -219,7 +238,13 @@ CONVEX_FUNCTIONS: dict[str, ConvexFunction] = {
             growth=(None, 1.0),
         ),
         ConvexFunction(
-            "neyman", "(1 - u)^2 / u", lambda u: (1.0 - np.asarray(u, dtype=float)) ** 2 / np.asarray(u, dtype=float), 0.0, 0.0, math.inf, 1.0,
+            "neyman",
+            "(1 - u)^2 / u",
+            lambda u: (1.0 - np.asarray(u, dtype=float)) ** 2 / np.asarray(u, dtype=float),
+            0.0,
+            0.0,
+            math.inf,
+            1.0,
             lower=lambda d: -np.expm1(d) * np.expm1(-d),
             upper=lambda d: np.expm1(-d) ** 2,
             critic=lambda d: -np.expm1(-2.0 * d),
@@ -230,7 +255,13 @@ CONVEX_FUNCTIONS: dict[str, ConvexFunction] = {
             growth=(1.0, None),
         ),
         ConvexFunction(
-            "squared_hellinger", "(sqrt(u) - 1)^2 / 2", lambda u: 0.5 * (np.sqrt(np.asarray(u, dtype=float)) - 1.0) ** 2, 0.0, 0.0, 0.5, 0.5,
+            "squared_hellinger",
+            "(sqrt(u) - 1)^2 / 2",
+            lambda u: 0.5 * (np.sqrt(np.asarray(u, dtype=float)) - 1.0) ** 2,
+            0.0,
+            0.0,
+            0.5,
+            0.5,
             lower=lambda d: 0.5 * np.expm1(0.5 * d) ** 2,
             upper=lambda d: 0.5 * np.expm1(-0.5 * d) ** 2,
             critic=lambda d: -0.5 * np.expm1(-0.5 * d),
@@ -239,7 +270,13 @@ CONVEX_FUNCTIONS: dict[str, ConvexFunction] = {
             dual="squared_hellinger",
         ),
         ConvexFunction(
-            "total_variation", "|u - 1| / 2", lambda u: 0.5 * np.abs(np.asarray(u, dtype=float) - 1.0), 0.0, 0.0, 0.5, 0.5,
+            "total_variation",
+            "|u - 1| / 2",
+            lambda u: 0.5 * np.abs(np.asarray(u, dtype=float) - 1.0),
+            0.0,
+            0.0,
+            0.5,
+            0.5,
             lower=lambda d: -0.5 * np.expm1(d),
             upper=lambda d: -0.5 * np.expm1(-d),
             critic=lambda d: 0.5 * np.sign(d),
@@ -248,9 +285,19 @@ CONVEX_FUNCTIONS: dict[str, ConvexFunction] = {
             dual="total_variation",
         ),
         ConvexFunction(
-            "jensen_shannon", "(u log u - (u + 1) log((u + 1)/2)) / 2",
-            lambda u: 0.5 * (_xlogx(np.asarray(u, dtype=float)) - (np.asarray(u, dtype=float) + 1.0) * np.log((np.asarray(u, dtype=float) + 1.0) / 2.0)),
-            0.0, 0.0, 0.5 * LOG2, 0.5 * LOG2,
+            "jensen_shannon",
+            "(u log u - (u + 1) log((u + 1)/2)) / 2",
+            lambda u: (
+                0.5
+                * (
+                    _xlogx(np.asarray(u, dtype=float))
+                    - (np.asarray(u, dtype=float) + 1.0) * np.log((np.asarray(u, dtype=float) + 1.0) / 2.0)
+                )
+            ),
+            0.0,
+            0.0,
+            0.5 * LOG2,
+            0.5 * LOG2,
             lower=_js_lower,
             upper=lambda d: _js_lower(-d),
             critic=lambda d: 0.5 * (LOG2 - _softplus(-d)),
@@ -259,9 +306,13 @@ CONVEX_FUNCTIONS: dict[str, ConvexFunction] = {
             dual="jensen_shannon",
         ),
         ConvexFunction(
-            "gan", "u log u - (u + 1) log(u + 1)",
+            "gan",
+            "u log u - (u + 1) log(u + 1)",
             lambda u: _xlogx(np.asarray(u, dtype=float)) - _xlogx(np.asarray(u, dtype=float) + 1.0),
-            -2.0 * LOG2, -LOG2, 0.0, 0.0,
+            -2.0 * LOG2,
+            -LOG2,
+            0.0,
+            0.0,
             lower=lambda d: 2.0 * _js_lower(d),
             upper=lambda d: 2.0 * _js_lower(-d),
             critic=lambda d: -_softplus(-d),
@@ -270,7 +321,7 @@ CONVEX_FUNCTIONS: dict[str, ConvexFunction] = {
             dual="gan",
         ),
     )
-}  # fmt: skip
+}
 
 # -- callables: checked on a grid, extrapolated beyond where they can be evaluated ---------------------------
 
@@ -325,12 +376,16 @@ class _Tail:
         if not self.reached:
             return None
         if self.kind == "unchecked":
-            return (f"f could be evaluated for |log(p/q)| <= {self.T:g} on the {side} side only, and its growth beyond "
-                    f"fits neither a linear nor an exponential model in log(p/q) (checked to {TAIL_CHECK:g} at a third "
-                    "point); the integrand beyond was extrapolated linearly")
+            return (
+                f"f could be evaluated for |log(p/q)| <= {self.T:g} on the {side} side only, and its growth beyond "
+                f"fits neither a linear nor an exponential model in log(p/q) (checked to {TAIL_CHECK:g} at a third "
+                "point); the integrand beyond was extrapolated linearly"
+            )
         if self.kind == "limit" and self.bound > 1e-12:
-            return (f"f could be evaluated for |log(p/q)| <= {self.T:g} on the {side} side only; beyond it the "
-                    f"integrand takes its limit, with an error of at most {self.bound:.2e} (times the mass there)")
+            return (
+                f"f could be evaluated for |log(p/q)| <= {self.T:g} on the {side} side only; beyond it the "
+                f"integrand takes its limit, with an error of at most {self.bound:.2e} (times the mass there)"
+            )
         return None
 
 
@@ -368,7 +423,9 @@ def _from_callable(f) -> ConvexFunction:
     try:
         values = np.broadcast_to(F(CHECK_GRID), CHECK_GRID.shape)
     except Exception as exc:  # noqa: BLE001 - report any failure of the user's function
-        raise ValueError(f"f must accept a NumPy array of ratios u > 0 and return f(u) elementwise; calling it failed: {exc!r}") from exc
+        raise ValueError(
+            f"f must accept a NumPy array of ratios u > 0 and return f(u) elementwise; calling it failed: {exc!r}"
+        ) from exc
     if not np.isfinite(values).all():
         bad = CHECK_GRID[~np.isfinite(values)][0]
         raise ValueError(f"f must be finite for u > 0; f({bad:.3g}) = {F(bad)!r}")
@@ -410,9 +467,22 @@ def _from_callable(f) -> ConvexFunction:
         return (F(u * (1.0 + h)) - F(u * (1.0 - h))) / (2.0 * h * u)
 
     growth = tuple(t.b if t.kind == "exponential" else None for t in tails)
-    return ConvexFunction(getattr(f, "__name__", "f"), "user f", F, 0.0, slope_one, f_zero, slope_inf,
-                     lambda d: np.exp(log_lower(d)), lambda d: np.exp(log_upper(d)), critic=critic,
-                     log_lower=log_lower, log_upper=log_upper, growth=growth, tails=tails)  # fmt: skip
+    return ConvexFunction(
+        getattr(f, "__name__", "f"),
+        "user f",
+        F,
+        0.0,
+        slope_one,
+        f_zero,
+        slope_inf,
+        lambda d: np.exp(log_lower(d)),
+        lambda d: np.exp(log_upper(d)),
+        critic=critic,
+        log_lower=log_lower,
+        log_upper=log_upper,
+        growth=growth,
+        tails=tails,
+    )
 
 
 def convex_function(f) -> ConvexFunction:
@@ -441,7 +511,9 @@ def convex_function(f) -> ConvexFunction:
         return f
     if isinstance(f, str):
         if f not in CONVEX_FUNCTIONS:
-            raise ValueError(f"f must be one of {tuple(CONVEX_FUNCTIONS)} or a convex callable with f(1) = 0, got {f!r}")
+            raise ValueError(
+                f"f must be one of {tuple(CONVEX_FUNCTIONS)} or a convex callable with f(1) = 0, got {f!r}"
+            )
         return CONVEX_FUNCTIONS[f]
     if callable(f):
         return _from_callable(f)
@@ -646,9 +718,20 @@ def f_divergence(P, Q, f, *, method="auto") -> float:
 
 def _rules(g: ConvexFunction, name) -> Rules:
     """The cascade's :class:`~gantheory.divergences._dispatch.Rules` for :math:`D_f`: the Gaussian closed forms of ``name`` (None: none)."""
-    closed = ((_both_gaussian, lambda P, Q: GAUSSIAN_CLOSED_FORMS[name](gaussian_parameters(P), gaussian_parameters(Q))),) if name in GAUSSIAN_CLOSED_FORMS else ()
-    return Rules(f"f_divergence({g.name})", singular=g.f_one + g.lower_limit + g.upper_limit, pmfs=lambda p, q: _pmf_route(p, q, g, None),
-                 quadrature=lambda P, Q: _line(g, P, Q), cubature=lambda P, Q: _plane(g, P, Q), closed_forms=closed, equal=g.f_one)  # fmt: skip
+    closed = (
+        ((_both_gaussian, lambda P, Q: GAUSSIAN_CLOSED_FORMS[name](gaussian_parameters(P), gaussian_parameters(Q))),)
+        if name in GAUSSIAN_CLOSED_FORMS
+        else ()
+    )
+    return Rules(
+        f"f_divergence({g.name})",
+        singular=g.f_one + g.lower_limit + g.upper_limit,
+        pmfs=lambda p, q: _pmf_route(p, q, g, None),
+        quadrature=lambda P, Q: _line(g, P, Q),
+        cubature=lambda P, Q: _plane(g, P, Q),
+        closed_forms=closed,
+        equal=g.f_one,
+    )
 
 
 def _both_gaussian(P, Q):
@@ -679,12 +762,24 @@ def _line(g: ConvexFunction, P, Q):
     intervals = _union(P, Q)
     if reach is not None:
         centre, radius = reach
-        intervals = [(max(a, centre - radius), min(b, centre + radius)) for a, b in intervals if min(b, centre + radius) > max(a, centre - radius)]
-        warnings.warn(f"f_divergence({g.name}): the integrand still has mass {radius:.3g} from the laws' centre, where "
-                      f"log p - log q is lost to float64 rounding (|log p| > {RESOLVED:g}); integrated within that distance only",
-                      AccuracyWarning, stacklevel=2)  # fmt: skip
-    value = _integrate(lambda a, o: float(_pointwise(g, P._logpdf_at(a, o), Q._logpdf_at(a, o))), intervals, (P, Q),
-                       kinks=lambda a, o: P._logpdf_at(a, o) - Q._logpdf_at(a, o), points=points)  # fmt: skip
+        intervals = [
+            (max(a, centre - radius), min(b, centre + radius))
+            for a, b in intervals
+            if min(b, centre + radius) > max(a, centre - radius)
+        ]
+        warnings.warn(
+            f"f_divergence({g.name}): the integrand still has mass {radius:.3g} from the laws' centre, where "
+            f"log p - log q is lost to float64 rounding (|log p| > {RESOLVED:g}); integrated within that distance only",
+            AccuracyWarning,
+            stacklevel=2,
+        )
+    value = _integrate(
+        lambda a, o: float(_pointwise(g, P._logpdf_at(a, o), Q._logpdf_at(a, o))),
+        intervals,
+        (P, Q),
+        kinks=lambda a, o: P._logpdf_at(a, o) - Q._logpdf_at(a, o),
+        points=points,
+    )
     return _finish(g, value)
 
 
@@ -700,7 +795,9 @@ def _probes(g, P, Q):
     """Points on rays from the laws' centre and the integrand there: (points (rays, radii, dim), values (rays, radii), radii)."""
     centre = 0.5 * (np.asarray(P.mean, dtype=float) + np.asarray(Q.mean, dtype=float)).reshape(-1)
     spread = [float(D.var) if D.dim == 1 else float(np.trace(D.cov)) for D in (P, Q)]
-    scale = math.sqrt(max(spread)) + float(np.linalg.norm(np.asarray(P.mean, dtype=float) - np.asarray(Q.mean, dtype=float)))
+    scale = math.sqrt(max(spread)) + float(
+        np.linalg.norm(np.asarray(P.mean, dtype=float) - np.asarray(Q.mean, dtype=float))
+    )
     if not math.isfinite(scale) or scale <= 0:
         return None
     if P.dim == 1:
@@ -844,7 +941,7 @@ def _outside_mass(probes, lines):
     lo = np.array([min(part[i].min() for part in lines) for i in (0, 1)])
     hi = np.array([max(part[i].max() for part in lines) for i in (0, 1)])
     outside = ((x < lo) | (x > hi)).any(axis=-1)
-    cell = radii * radii * (2.0 ** 0.25 - 1.0) * (2.0 * math.pi / x.shape[0])
+    cell = radii * radii * (2.0**0.25 - 1.0) * (2.0 * math.pi / x.shape[0])
     with np.errstate(invalid="ignore", over="ignore"):
         return float(np.sum(np.where(outside & ~np.isnan(values), values, 0.0) * cell[None, :]))
 
@@ -870,8 +967,12 @@ def _plane(g, P, Q):
         lines = [_grid_lines(P), _grid_lines(Q)] + ([extra] if extra is not None else [])
         missed = _outside_mass(probes, lines)
         if missed > max(RTOL_2D * abs(value), ATOL_2D):
-            warnings.warn(f"f_divergence({g.name}): the integrand's mass outside the cubature box is about {missed:.2e} "
-                          f"(a probe estimate), above the tolerance for the value {value:.10g}", AccuracyWarning, stacklevel=3)  # fmt: skip
+            warnings.warn(
+                f"f_divergence({g.name}): the integrand's mass outside the cubature box is about {missed:.2e} "
+                f"(a probe estimate), above the tolerance for the value {value:.10g}",
+                AccuracyWarning,
+                stacklevel=3,
+            )
     return _finish(g, value)
 
 
@@ -883,6 +984,10 @@ _DEPRECATED = {"Generator": "ConvexFunction", "GENERATORS": "CONVEX_FUNCTIONS", 
 def __getattr__(name):
     """The names before the redesign (issue 25), with a ``DeprecationWarning``: ``Generator`` clashed with a GAN's generator."""
     if name in _DEPRECATED:
-        warnings.warn(f"gantheory.divergences.f_divergences.{name} is deprecated; use {_DEPRECATED[name]}", DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            f"gantheory.divergences.f_divergences.{name} is deprecated; use {_DEPRECATED[name]}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return globals()[_DEPRECATED[name]]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

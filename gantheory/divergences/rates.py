@@ -91,12 +91,18 @@ _ESTIMATORS = ("kNN KL", "kNN JSD", "histogram JSD", "sample W1", "sample Cramé
 #: The keys of :func:`estimator_errors`' result, e.g. ``"kNN KL (1-D)"``.
 ESTIMATOR_LABELS = tuple(f"{kind} ({dim})" for dim in PROBLEMS for kind in _ESTIMATORS)
 #: The rate theory gives for each label's RMS error (see the module's notes): ``"n^-1/2"``, ``"n^-1/3"``, or ``"≤ n^-1/2 log n"`` (an upper bound).
-EXPECTED_RATES = {label: "n^-1/2" for label in ESTIMATOR_LABELS} | {"sample W1 (2-D)": "≤ n^-1/2 log n", "histogram JSD (2-D)": "n^-1/3"}
+EXPECTED_RATES = {label: "n^-1/2" for label in ESTIMATOR_LABELS} | {
+    "sample W1 (2-D)": "≤ n^-1/2 log n",
+    "histogram JSD (2-D)": "n^-1/3",
+}
 
 
 def _estimator_problems():
     """(label, estimator of (x, y), exact value, (P, Q), largest n or None) for each row of :func:`estimator_errors`."""
-    laws = {"1-D": (Normal(0.0, 1.0), Normal(1.0, 1.0)), "2-D": (MultivariateNormal([0.0, 0.0], np.eye(2)), MultivariateNormal([1.0, 0.0], np.eye(2)))}
+    laws = {
+        "1-D": (Normal(0.0, 1.0), Normal(1.0, 1.0)),
+        "2-D": (MultivariateNormal([0.0, 0.0], np.eye(2)), MultivariateNormal([1.0, 0.0], np.eye(2))),
+    }
 
     def histogram_js(x, y):
         return empirical.js_divergence(x, y, method="histogram")
@@ -172,6 +178,19 @@ def estimator_errors(sizes=(100, 300, 1_000, 3_000), repeats: int = 4, rng=0) ->
     out = {}
     for label, f, truth, (P, Q), max_n in _estimator_problems():
         ns = sizes if max_n is None else sizes[sizes <= max_n]
-        errors = np.array([math.sqrt(np.mean([(f(P.sample(n, rng=gen), Q.sample(n, rng=gen)) - truth) ** 2 for _ in range(repeats)])) for n in ns])
-        out[label] = {"sizes": ns, "errors": errors, "exact": float(truth), "rate": loglog_slope(ns, errors), "repeats": repeats}
+        errors = np.array(
+            [
+                math.sqrt(
+                    np.mean([(f(P.sample(n, rng=gen), Q.sample(n, rng=gen)) - truth) ** 2 for _ in range(repeats)])
+                )
+                for n in ns
+            ]
+        )
+        out[label] = {
+            "sizes": ns,
+            "errors": errors,
+            "exact": float(truth),
+            "rate": loglog_slope(ns, errors),
+            "repeats": repeats,
+        }
     return out

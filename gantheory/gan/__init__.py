@@ -31,7 +31,13 @@
 Each phenomenon is a function that returns data; :mod:`gantheory.plotting` draws it.
 """
 
-from gantheory.gan import dynamics, losses
+# Transitional: the module's old name. `from gantheory.gan.train import X` still finds X in gantheory.gan.training
+# until plotting.py's lazy import of MODE_SAMPLES moves (issue 25, step 1); the attribute gantheory.gan.train is the
+# function. Remove this line with that import.
+import sys as _sys
+
+from gantheory.gan import config, dynamics, harness, history, losses, metrics, players, training
+from gantheory.gan.config import LOSS_DEFAULTS, TrainConfig
 from gantheory.gan.dynamics import (
     DIRAC_CONFIGS,
     DIVERGENCE_BOUND,
@@ -43,6 +49,7 @@ from gantheory.gan.dynamics import (
     game_spectrum,
     game_vector_field,
 )
+from gantheory.gan.history import History
 from gantheory.gan.losses import (
     GENERATOR_COSTS,
     LOSSES,
@@ -57,62 +64,29 @@ from gantheory.gan.losses import (
     wasserstein_critic_cost,
     wasserstein_generator_cost,
 )
+from gantheory.gan.metrics import ModeCoverage, mode_coverage
 
 # gt.gan.train is the function; its module is gantheory.gan.training (no module shares the function's name)
 from gantheory.gan.players import AffineGenerator, append_minibatch_std
-from gantheory.gan.history import History
-from gantheory.gan.metrics import ModeCoverage, mode_coverage
-from gantheory.gan.config import LOSS_DEFAULTS, TrainConfig
 from gantheory.gan.training import Game, train
-from gantheory.gan import config, harness, history, metrics, players, training
-
-# Transitional: the module's old name. `from gantheory.gan.train import X` still finds X in gantheory.gan.training
-# until plotting.py's lazy import of MODE_SAMPLES moves (issue 25, step 1); the attribute gantheory.gan.train is the
-# function. Remove this line with that import.
-import sys as _sys
 
 _sys.modules.setdefault("gantheory.gan.train", training)
-from gantheory.gan import critics
+from gantheory.gan import critics, duality, fgan, gradients, modes, optimal
 from gantheory.gan.critics import (
+    WEAK_CONVERGENCE_FAMILIES,
     BernoulliMinimizers,
     BernoulliSampleLosses,
     LearnedCriticGradients,
     LocationGradients,
-    WEAK_CONVERGENCE_FAMILIES,
-    WeakConvergence,
-    learned_critic_gradients,
-    weak_convergence,
     ParallelLinesSweep,
+    WeakConvergence,
     bernoulli_minimizers,
     bernoulli_sample_losses,
+    learned_critic_gradients,
     location_sample_gradients,
     parallel_lines_sweep,
+    weak_convergence,
 )
-from gantheory.gan import optimal
-from gantheory.gan.optimal import (
-    DiscriminatorConvergence,
-    OptimalDiscriminator,
-    discriminator_convergence,
-    optimal_discriminator,
-    value_at_optimal_discriminator,
-    value_estimate,
-)
-from gantheory.gan import gradients
-from gantheory.gan.gradients import (
-    CURVE_COSTS,
-    VANISHING_COSTS,
-    EffectiveGradients,
-    effective_gradients,
-    effective_objective,
-    GeneratorCostCurves,
-    VanishingGradient,
-    generator_cost_curves,
-    slope_share,
-    vanishing_gradient,
-)
-from gantheory.gan import fgan
-from gantheory.gan.fgan import VariationalBound, variational_bound
-from gantheory.gan import duality
 from gantheory.gan.duality import (
     CONSTRAINTS,
     CriticConvergence,
@@ -124,5 +98,25 @@ from gantheory.gan.duality import (
     optimal_critic,
     penalty_optimum,
 )
-from gantheory.gan import modes
+from gantheory.gan.fgan import VariationalBound, variational_bound
+from gantheory.gan.gradients import (
+    CURVE_COSTS,
+    VANISHING_COSTS,
+    EffectiveGradients,
+    GeneratorCostCurves,
+    VanishingGradient,
+    effective_gradients,
+    effective_objective,
+    generator_cost_curves,
+    slope_share,
+    vanishing_gradient,
+)
 from gantheory.gan.modes import ModeCollapseRow, ModeCollapseTable, mode_collapse_table
+from gantheory.gan.optimal import (
+    DiscriminatorConvergence,
+    OptimalDiscriminator,
+    discriminator_convergence,
+    optimal_discriminator,
+    value_at_optimal_discriminator,
+    value_estimate,
+)

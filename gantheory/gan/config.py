@@ -40,7 +40,13 @@ OPTIMIZERS = {"adam": optim.Adam, "sgd": optim.SGD, "rmsprop": optim.RMSProp}
 #: The update rules :func:`~gantheory.gan.train` takes as ``update=``.
 UPDATES = ("alternating", "simultaneous")
 
-_CLASSIFIER = {"optimizer": "adam", "lr": 1e-3, "d_lr": 1e-3, "betas": (0.5, 0.999), "n_critic": 1}  # beta1 = 0.5 as DCGAN
+_CLASSIFIER = {
+    "optimizer": "adam",
+    "lr": 1e-3,
+    "d_lr": 1e-3,
+    "betas": (0.5, 0.999),
+    "n_critic": 1,
+}  # beta1 = 0.5 as DCGAN
 LOSS_DEFAULTS = {
     "minimax": _CLASSIFIER,
     "non_saturating": _CLASSIFIER,
@@ -308,7 +314,10 @@ class TrainConfig:
         store("steps", check_positive_int(self.steps, "steps"))
         store("log_every", check_positive_int(self.log_every, "log_every") if self.log_every else 0)
         if self.snapshot_every is not None:
-            store("snapshot_every", check_positive_int(self.snapshot_every, "snapshot_every") if self.snapshot_every else 0)
+            store(
+                "snapshot_every",
+                check_positive_int(self.snapshot_every, "snapshot_every") if self.snapshot_every else 0,
+            )
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {self.loss!r}")
         store("rng", as_seed(self.rng))
@@ -334,10 +343,13 @@ class TrainConfig:
         if np.dtype(self.dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
             raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {self.dtype!r}")
         store("dtype", np.dtype(self.dtype).type)
-        unroll, pack_, minibatch_std, r1 = _check_remedies(self.unroll, self.pack, self.minibatch_std, self.r1, self.batch_size)
+        unroll, pack_, minibatch_std, r1 = _check_remedies(
+            self.unroll, self.pack, self.minibatch_std, self.r1, self.batch_size
+        )
         store("unroll", unroll), store("pack", pack_), store("minibatch_std", minibatch_std), store("r1", r1)
-        _, spectral_norm = _lipschitz_options(LOSSES[self.loss], self.spectral_norm, self.clip, self.gradient_penalty,
-                                              self.one_sided)  # fmt: skip
+        _, spectral_norm = _lipschitz_options(
+            LOSSES[self.loss], self.spectral_norm, self.clip, self.gradient_penalty, self.one_sided
+        )
         store("spectral_norm", spectral_norm), store("one_sided", bool(self.one_sided))
         for name in ("clip", "gradient_penalty"):
             if getattr(self, name) is not None:
@@ -353,8 +365,10 @@ class TrainConfig:
         if config is None:
             return cls(**overrides)
         if not isinstance(config, cls):
-            raise TypeError(f"config must be a TrainConfig (or None), got {type(config).__name__}; pass the options "
-                            "as keywords, or TrainConfig(**options)")  # fmt: skip
+            raise TypeError(
+                f"config must be a TrainConfig (or None), got {type(config).__name__}; pass the options "
+                "as keywords, or TrainConfig(**options)"
+            )
         return dataclasses.replace(config, **overrides) if overrides else config
 
     def replace(self, **changes):
@@ -374,7 +388,9 @@ class TrainConfig:
 
     def loss_spec(self):
         """The loss (:data:`gantheory.gan.losses.LOSSES`) with this run's ``clip``, ``gradient_penalty`` and ``one_sided``."""
-        return _lipschitz_options(LOSSES[self.loss], self.spectral_norm, self.clip, self.gradient_penalty, self.one_sided)[0]
+        return _lipschitz_options(
+            LOSSES[self.loss], self.spectral_norm, self.clip, self.gradient_penalty, self.one_sided
+        )[0]
 
 
 def _check_names(options):
@@ -395,8 +411,10 @@ def _check_remedies(unroll, pack, minibatch_std, r1, batch_size):
         raise ValueError(f"unroll must be >= 0 (discriminator updates to unroll; 0 for none), got {unroll}")
     pack = check_positive_int(pack, "pack")
     if batch_size % pack:
-        raise ValueError(f"pack={pack} needs a batch_size divisible by it (the discriminator sees packs of {pack} samples), "
-                         f"got batch_size={batch_size}; use batch_size={batch_size - batch_size % pack or pack}")  # fmt: skip
+        raise ValueError(
+            f"pack={pack} needs a batch_size divisible by it (the discriminator sees packs of {pack} samples), "
+            f"got batch_size={batch_size}; use batch_size={batch_size - batch_size % pack or pack}"
+        )
     if not isinstance(minibatch_std, (bool, np.bool_)):
         raise TypeError(f"minibatch_std must be True or False, got {minibatch_std!r}")
     if isinstance(r1, bool) or not isinstance(r1, numbers.Real):
@@ -413,18 +431,26 @@ def _lipschitz_options(spec, spectral_norm, clip, gradient_penalty, one_sided):
     if not isinstance(one_sided, (bool, np.bool_)):
         raise TypeError(f"one_sided must be True or False, got {one_sided!r}")
     values = {}
-    for name, value, meaning in (("clip", clip, "the weight-clipping bound c"),
-                                 ("gradient_penalty", gradient_penalty, "the gradient penalty's weight lambda")):  # fmt: skip
+    for name, value, meaning in (
+        ("clip", clip, "the weight-clipping bound c"),
+        ("gradient_penalty", gradient_penalty, "the gradient penalty's weight lambda"),
+    ):
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{name} must be None (the loss's default) or a number >= 0 ({meaning}; 0 for none), got {value!r}")
+            raise TypeError(
+                f"{name} must be None (the loss's default) or a number >= 0 ({meaning}; 0 for none), got {value!r}"
+            )
         if not (math.isfinite(value) and value >= 0):
-            raise ValueError(f"{name} must be None (the loss's default) or a finite number >= 0 ({meaning}; 0 for none), got {value}")
+            raise ValueError(
+                f"{name} must be None (the loss's default) or a finite number >= 0 ({meaning}; 0 for none), got {value}"
+            )
         values[name] = float(value) or None
     spec = dataclasses.replace(spec, **values, one_sided=bool(one_sided))
     if spec.one_sided and not spec.gradient_penalty:
-        raise ValueError(f"one_sided=True shapes a gradient penalty, and loss={spec.name!r} has none: pass gradient_penalty=10.0 (say)")
+        raise ValueError(
+            f"one_sided=True shapes a gradient penalty, and loss={spec.name!r} has none: pass gradient_penalty=10.0 (say)"
+        )
     return spec, bool(spectral_norm)
 
 

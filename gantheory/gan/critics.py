@@ -85,6 +85,7 @@ def _binom():
 
     return binom
 
+
 def _probability(p, name: str) -> float:
     if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a real number in [0, 1], got {type(p).__name__}")
@@ -121,6 +122,7 @@ def _grid(theta, name: str, default, low=-np.inf, high=np.inf) -> np.ndarray:
 
 
 # -- Bellemare's Bernoulli example --------------------------------------------
+
 
 @dataclass(frozen=True)
 class BernoulliSampleLosses:
@@ -270,9 +272,16 @@ def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_00
                 se[key][i] = values.std(axis=0, ddof=1) / math.sqrt(n_batches)
     d = p - theta
     return BernoulliSampleLosses(
-        p=p, m=sizes, theta=theta, method=method,
-        **out, **{f"{key}_se": value for key, value in se.items()},
-        w1_true=np.abs(d), w1_true_grad=-np.sign(d), cramer2_true=d**2, cramer2_true_grad=-2.0 * d,
+        p=p,
+        m=sizes,
+        theta=theta,
+        method=method,
+        **out,
+        **{f"{key}_se": value for key, value in se.items()},
+        w1_true=np.abs(d),
+        w1_true_grad=-np.sign(d),
+        cramer2_true=d**2,
+        cramer2_true_grad=-2.0 * d,
     )
 
 
@@ -325,6 +334,7 @@ def bernoulli_minimizers(p, m) -> BernoulliMinimizers:
 
 
 # -- a 1-D location family with continuous samples ----------------------------
+
 
 @dataclass(frozen=True)
 class LocationGradients:
@@ -457,15 +467,20 @@ def location_sample_gradients(P, base, theta, m, *, n_batches=2000, h=1e-3, rng=
 
     sqrt_n = math.sqrt(n_batches)
     return LocationGradients(
-        theta=theta, m=m, n_batches=n_batches,
-        w1_grad=w1_batches.mean(axis=1), w1_grad_se=w1_batches.std(axis=1, ddof=1) / sqrt_n,
+        theta=theta,
+        m=m,
+        n_batches=n_batches,
+        w1_grad=w1_batches.mean(axis=1),
+        w1_grad_se=w1_batches.std(axis=1, ddof=1) / sqrt_n,
         w1_true_grad=np.array([central(exact.w1, t) for t in theta]),
-        cramer2_grad=cramer_batches.mean(axis=1), cramer2_grad_se=cramer_batches.std(axis=1, ddof=1) / sqrt_n,
+        cramer2_grad=cramer_batches.mean(axis=1),
+        cramer2_grad_se=cramer_batches.std(axis=1, ddof=1) / sqrt_n,
         cramer2_true_grad=np.array([central(cramer2, t) for t in theta]),
     )
 
 
 # -- the parallel lines (Arjovsky et al., Example 1) --------------------------
+
 
 @dataclass(frozen=True)
 class ParallelLinesSweep:
@@ -501,7 +516,9 @@ class ParallelLinesSweep:
     d_js_divergence = property(lambda self: self.slope_js_divergence, doc="Deprecated name of ``slope_js_divergence``.")
     d_w1 = property(lambda self: self.slope_w1, doc="Deprecated name of ``slope_w1``.")
     d_cramer = property(lambda self: self.slope_cramer, doc="Deprecated name of ``slope_cramer``.")
-    d_energy_distance = property(lambda self: self.slope_energy_distance, doc="Deprecated name of ``slope_energy_distance``.")
+    d_energy_distance = property(
+        lambda self: self.slope_energy_distance, doc="Deprecated name of ``slope_energy_distance``."
+    )
     d_tv = property(lambda self: self.slope_tv, doc="Deprecated name of ``slope_tv``.")
 
 
@@ -624,7 +641,12 @@ def _positive_ints(n_values, name: str) -> np.ndarray:
     again after the cast.
     """
     arr = np.atleast_1d(np.asarray(n_values))
-    if arr.dtype == object and arr.ndim == 1 and arr.size and all(isinstance(v, int) and not isinstance(v, bool) for v in arr):
+    if (
+        arr.dtype == object
+        and arr.ndim == 1
+        and arr.size
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in arr)
+    ):
         raise ValueError(f"{name} must hold ints between 1 and 2**63 - 1, got {max(arr, key=abs)} (beyond int64)")
     if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must be a positive int or a non-empty 1-D sequence of them, got {n_values!r}")
@@ -722,10 +744,13 @@ def weak_convergence(n_values=None, family="dirac") -> WeakConvergence:
         "tv": lambda Q: exact.tv(P, Q),
         "w1": lambda Q: exact.w1(P, Q),
     }
-    return WeakConvergence(family=family, n=n, **{name: np.array([f(Q) for Q in terms]) for name, f in functions.items()})
+    return WeakConvergence(
+        family=family, n=n, **{name: np.array([f(Q) for Q in terms]) for name, f in functions.items()}
+    )
 
 
 # -- a critic trained on the batch: the bias returns (Bińkowski et al.) -------
+
 
 @dataclass(frozen=True)
 class LearnedCriticGradients:
@@ -795,14 +820,21 @@ def _feature_energy_grad(x, y, c, width):
     dh = 1.0 / (width * np.cosh(np.clip(u, -350.0, 350.0)) ** 2)  # h'(y_j)
     # sign(h(a) - h(b)) = sign(a - b): h is increasing (the raw difference has no ties where tanh saturates)
     cross = (np.sign(y[:, None, :] - x[:, :, None]) * dh[:, None, :]).mean(axis=(1, 2))
-    within = (np.sign(y[:, :, None] - y[:, None, :]) * (dh[:, :, None] - dh[:, None, :])).sum(axis=(1, 2)) / (m * (m - 1))
+    within = (np.sign(y[:, :, None] - y[:, None, :]) * (dh[:, :, None] - dh[:, None, :])).sum(axis=(1, 2)) / (
+        m * (m - 1)
+    )
     return 2.0 * cross - within
 
 
 def _trained_centers(x, y, grid, width):
     """Each batch's critic: the centre c on ``grid`` maximizing its energy distance of features, refined by a parabola through the best three."""
     B = x.shape[0]
-    energy = np.concatenate([_feature_energy(x[i:i + _BATCH_CHUNK], y[i:i + _BATCH_CHUNK], grid, width) for i in range(0, B, _BATCH_CHUNK)])
+    energy = np.concatenate(
+        [
+            _feature_energy(x[i : i + _BATCH_CHUNK], y[i : i + _BATCH_CHUNK], grid, width)
+            for i in range(0, B, _BATCH_CHUNK)
+        ]
+    )
     k = np.clip(np.argmax(energy, axis=1), 1, grid.size - 2)
     rows = np.arange(B)
     left, mid, right = energy[rows, k - 1], energy[rows, k], energy[rows, k + 1]
@@ -813,15 +845,19 @@ def _trained_centers(x, y, grid, width):
 
 def _population_feature_energy(P, Q, c, width, *, derivative=False):
     r""":math:`E_c = 2\int (F_P - F_Q)^2 h_c'\,dx` (the energy distance of the features of P and Q), or its :math:`\partial_\theta` for :math:`Q = Q_\theta` shifted."""
+
     def weight(x):
         return 1.0 / (width * math.cosh(min(abs(x - c) / width, 350.0)) ** 2)
 
     if derivative:  # d/dtheta F_Q(x) = -q(x) for a shift
+
         def f(x):
             return 4.0 * (float(P.cdf(x)) - float(Q.cdf(x))) * float(Q.pdf(x)) * weight(x)
     else:
+
         def f(x):
             return 2.0 * (float(P.cdf(x)) - float(Q.cdf(x))) ** 2 * weight(x)
+
     return _quad_pieces(f, [(-math.inf, math.inf)], (P, Q))
 
 
@@ -836,13 +872,19 @@ def _population_center(P, Q, grid, width):
     weights = 1.0 / (width * np.cosh(np.clip((x[None, :] - grid[:, None]) / width, -350.0, 350.0)) ** 2)
     k = int(np.argmax(np.trapezoid(gap2 * weights, x, axis=1)))
     lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
-    result = minimize_scalar(lambda c: -_population_feature_energy(P, Q, c, width), bounds=(lo, hi), method="bounded",
-                             options={"xatol": 1e-9 * width})
+    result = minimize_scalar(
+        lambda c: -_population_feature_energy(P, Q, c, width),
+        bounds=(lo, hi),
+        method="bounded",
+        options={"xatol": 1e-9 * width},
+    )
     best = float(result.x)
     return best if -result.fun >= _population_feature_energy(P, Q, float(grid[k]), width) else float(grid[k])
 
 
-def learned_critic_gradients(P, base, theta, m, *, width=1.0, n_batches=3000, n_grid=81, rng=None) -> LearnedCriticGradients:
+def learned_critic_gradients(
+    P, base, theta, m, *, width=1.0, n_batches=3000, n_grid=81, rng=None
+) -> LearnedCriticGradients:
     r"""The location experiment of :func:`location_sample_gradients` with a critic trained on each batch: the bias returns.
 
     The critic is the smallest feature map: one tanh unit,
@@ -951,7 +993,11 @@ def learned_critic_gradients(P, base, theta, m, *, width=1.0, n_batches=3000, n_
     gen = as_generator(rng)
     x = P.sample(n_batches * m, rng=gen).reshape(n_batches, m)
     z = base.sample(n_batches * m, rng=gen).reshape(n_batches, m)
-    out = {key: np.empty(theta.size) for key in LearnedCriticGradients.__dataclass_fields__ if key not in ("theta", "m", "n_batches", "width")}
+    out = {
+        key: np.empty(theta.size)
+        for key in LearnedCriticGradients.__dataclass_fields__
+        if key not in ("theta", "m", "n_batches", "width")
+    }
     sqrt_n = math.sqrt(n_batches)
     for i, t in enumerate(theta):
         Q = _shifted(base, t)
@@ -962,7 +1008,10 @@ def learned_critic_gradients(P, base, theta, m, *, width=1.0, n_batches=3000, n_
         fixed = _feature_energy_grad(x, y, np.full(n_batches, c_star), width)
         learned = _feature_energy_grad(x, y, c_hat, width)
         diff = learned - fixed
-        out["center"][i], out["population_grad"][i] = c_star, _population_feature_energy(P, Q, c_star, width, derivative=True)
+        out["center"][i], out["population_grad"][i] = (
+            c_star,
+            _population_feature_energy(P, Q, c_star, width, derivative=True),
+        )
         for key, g in (("fixed_grad", fixed), ("learned_grad", learned), ("bias", diff)):
             out[key][i], out[key + "_se"][i] = g.mean(), g.std(ddof=1) / sqrt_n
         out["learned_center_mean"][i], out["learned_center_sd"][i] = c_hat.mean(), c_hat.std(ddof=1)

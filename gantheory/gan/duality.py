@@ -48,8 +48,7 @@ from gantheory.autograd import grad, nn, no_grad, ops, optim
 from gantheory.distributions import Distribution, Mixture, Normal
 from gantheory.divergences import exact
 from gantheory.divergences._laws import AccuracyWarning
-from gantheory.gan import losses
-from gantheory.gan import harness
+from gantheory.gan import harness, losses
 from gantheory.gan.optimal import optimal_discriminator
 
 __all__ = [
@@ -229,8 +228,11 @@ def optimal_critic(P, Q, *, n_knots=1024) -> KantorovichPotential:
         split = float(scipy.optimize.brentq(mixed, knots[i - 1], knots[i], xtol=1e-14, rtol=1e-14))
     gap = lambda x: float(_cdf_gap(P, Q, x, split))  # noqa: E731
     signs = np.sign(_cdf_gap(P, Q, knots, split))
-    roots = [scipy.optimize.brentq(gap, a, b, xtol=1e-14, rtol=1e-14)
-             for a, b, sa, sb in zip(knots[:-1], knots[1:], signs[:-1], signs[1:]) if sa * sb < 0]  # fmt: skip
+    roots = [
+        scipy.optimize.brentq(gap, a, b, xtol=1e-14, rtol=1e-14)
+        for a, b, sa, sb in zip(knots[:-1], knots[1:], signs[:-1], signs[1:])
+        if sa * sb < 0
+    ]
     points = np.unique(np.concatenate([knots, roots, [split]]))
     mids = 0.5 * (points[:-1] + points[1:])
     slopes = np.sign(_cdf_gap(P, Q, mids, split))
@@ -343,8 +345,23 @@ def _make_critic(constraint, hidden, rng):
     return critic
 
 
-def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.01, weight=10.0, hidden=(32, 32), lr=2e-3, betas=(0.9, 0.999),
-                       batch_size=256, log_every=50, n_eval=10_000, grid_size=401, rng=0) -> CriticConvergence:  # fmt: skip
+def critic_convergence(
+    P,
+    Q,
+    constraint="gradient_penalty",
+    *,
+    steps=1000,
+    c=0.01,
+    weight=10.0,
+    hidden=(32, 32),
+    lr=2e-3,
+    betas=(0.9, 0.999),
+    batch_size=256,
+    log_every=50,
+    n_eval=10_000,
+    grid_size=401,
+    rng=0,
+) -> CriticConvergence:
     r"""Train a 1-D critic under a Lipschitz constraint and follow its dual estimate of :math:`W_1(P, Q)`.
 
     Parameters
@@ -492,14 +509,39 @@ def critic_convergence(P, Q, constraint="gradient_penalty", *, steps=1000, c=0.0
         return (*harness.mean_and_se(fx, -fy), *harness.mean_and_se(fx - star_x, star_y - fy), lipschitz)
 
     t, rows = harness.train_logged(
-        update, record, lambda n: P.sample(n, gen).reshape(-1, 1), lambda n: Q.sample(n, gen).reshape(-1, 1),
-        steps=steps, log_every=log_every, batch_size=batch_size,
+        update,
+        record,
+        lambda n: P.sample(n, gen).reshape(-1, 1),
+        lambda n: Q.sample(n, gen).reshape(-1, 1),
+        steps=steps,
+        log_every=log_every,
+        batch_size=batch_size,
     )
     estimate, estimate_se, gap, gap_se, lipschitz = rows.T
-    config = {"constraint": constraint, "c": float(c), "weight": float(weight), "hidden": hidden, "lr": float(lr),
-              "batch_size": batch_size, "n_eval": n_eval, "rng": seed}  # fmt: skip
-    return CriticConvergence(constraint, t, estimate, estimate_se, gap, gap_se, lipschitz, float(exact.w1(P, Q)), grid,
-                             np.array(curves), optimal, config)  # fmt: skip
+    config = {
+        "constraint": constraint,
+        "c": float(c),
+        "weight": float(weight),
+        "hidden": hidden,
+        "lr": float(lr),
+        "batch_size": batch_size,
+        "n_eval": n_eval,
+        "rng": seed,
+    }
+    return CriticConvergence(
+        constraint,
+        t,
+        estimate,
+        estimate_se,
+        gap,
+        gap_se,
+        lipschitz,
+        float(exact.w1(P, Q)),
+        grid,
+        np.array(curves),
+        optimal,
+        config,
+    )
 
 
 def _normal_components(law, name):
@@ -508,8 +550,10 @@ def _normal_components(law, name):
         return [(1.0, law.loc, law.scale)]
     if isinstance(law, Mixture) and all(isinstance(c, Normal) for c, _ in law._active):
         return [(w, c.loc, c.scale) for c, w in law._active]
-    raise TypeError(f"{name} must be a Normal or a Mixture of Normals (the interpolates' density is then a "
-                    f"closed form in the mixing weight), got {law!r}")  # fmt: skip
+    raise TypeError(
+        f"{name} must be a Normal or a Mixture of Normals (the interpolates' density is then a "
+        f"closed form in the mixing weight), got {law!r}"
+    )
 
 
 _NODES = 10  # Gauss–Legendre nodes per panel (in x and in the mixing weight) of penalty_optimum
@@ -678,9 +722,12 @@ def penalty_optimum(P, Q, weight=10.0, *, rtol=1e-10) -> float:
         if level < _LEVELS:
             previous, x_edges = excess, _bisected(x_edges)
     else:
-        warnings.warn(f"penalty_optimum: two successive refinements of the excess integral differ by "
-                      f"{abs(excess - previous):.2e} (relative {abs(excess - previous) / abs(excess):.2e} > rtol = {rtol:g})",
-                      AccuracyWarning, stacklevel=2)  # fmt: skip
+        warnings.warn(
+            f"penalty_optimum: two successive refinements of the excess integral differ by "
+            f"{abs(excess - previous):.2e} (relative {abs(excess - previous) / abs(excess):.2e} > rtol = {rtol:g})",
+            AccuracyWarning,
+            stacklevel=2,
+        )
     return float(exact.w1(P, Q) + excess / (2.0 * weight))
 
 
@@ -722,7 +769,9 @@ def _critic_specs(critics):
             constraint, settings = item
             settings = dict(settings)
         except (TypeError, ValueError):
-            raise TypeError(f"each critic must be a constraint name or a pair (constraint, settings dict), got {item!r}") from None
+            raise TypeError(
+                f"each critic must be a constraint name or a pair (constraint, settings dict), got {item!r}"
+            ) from None
         _check_constraint(constraint)
         unknown = set(settings) - {"c", "weight"}
         if unknown:
@@ -858,5 +907,18 @@ def critic_landscape(P=None, Q=None, critics=DEFAULT_CRITICS, *, steps=1000, rng
     fake_slope = float(np.max(slope[inside])) if inside.any() else float(np.max(slope))
     critics_on_grid = {label: run.critic[-1] for label, run in runs.items()}
     slopes = {label: np.abs(np.gradient(f, grid)) for label, f in critics_on_grid.items()}
-    return CriticLandscape(P, Q, grid, P.pdf(grid), Q.pdf(grid), d, slope, fake_slope, first.optimal,
-                           critics_on_grid, slopes, first.w1, runs)  # fmt: skip
+    return CriticLandscape(
+        P,
+        Q,
+        grid,
+        P.pdf(grid),
+        Q.pdf(grid),
+        d,
+        slope,
+        fake_slope,
+        first.optimal,
+        critics_on_grid,
+        slopes,
+        first.w1,
+        runs,
+    )

@@ -67,9 +67,20 @@ from gantheory.gan.losses import LOSSES
 from gantheory.gan.players import AffineGenerator
 
 __all__ = [
-    "DiracGAN", "DIRAC_LOSSES", "DIRAC_REGULARIZERS", "DIRAC_UPDATES", "DIRAC_CONFIGS", "DIVERGENCE_BOUND", "dirac_gan_runs",
-    "GameJacobian", "game_vector_field", "game_jacobian", "MAX_GAME_PARAMETERS", "GameSpectrum", "game_spectrum",
-]  # fmt: skip
+    "DiracGAN",
+    "DIRAC_LOSSES",
+    "DIRAC_REGULARIZERS",
+    "DIRAC_UPDATES",
+    "DIRAC_CONFIGS",
+    "DIVERGENCE_BOUND",
+    "dirac_gan_runs",
+    "GameJacobian",
+    "game_vector_field",
+    "game_jacobian",
+    "MAX_GAME_PARAMETERS",
+    "GameSpectrum",
+    "game_spectrum",
+]
 
 #: The ``loss=`` names :class:`DiracGAN` takes.
 DIRAC_LOSSES = ("minimax", "non_saturating", "wgan")
@@ -113,7 +124,9 @@ def _check_update(update, n_critic):
     check_choice(update, "update", DIRAC_UPDATES)
     n_critic = check_positive_int(n_critic, "n_critic")
     if update != "alternating" and n_critic != 1:
-        raise ValueError(f"n_critic applies to update='alternating' only; update={update!r} moves both players together")
+        raise ValueError(
+            f"n_critic applies to update='alternating' only; update={update!r} moves both players together"
+        )
     return n_critic
 
 
@@ -309,7 +322,9 @@ class DiracGAN:
 
     def _fp(self, t):
         """f'(t): sigmoid(-t) for the minimax and non-saturating GAN, 1 for the WGAN."""
-        return 0.0 * t + 1.0 if self.loss == "wgan" else scipy.special.expit(-t)  # 0 t + 1: the shape of t, at ufunc speed
+        return (
+            0.0 * t + 1.0 if self.loss == "wgan" else scipy.special.expit(-t)
+        )  # 0 t + 1: the shape of t, at ufunc speed
 
     def _fpp(self, t):
         """f''(t): -sigmoid(t) sigmoid(-t) for the minimax and non-saturating GAN, 0 for the WGAN."""
@@ -462,8 +477,10 @@ class DiracGAN:
             fp_u, fp_su, fpp_u, fpp_su = self._fp(u), self._fp(s * u), self._fpp(u), self._fpp(s * u)
             j11, j12 = -s * psi * psi * fpp_su, -fp_su - s * u * fpp_su
             j21, j22 = fp_u + u * fpp_u, theta * theta * fpp_u
-            v_theta, v_psi = (v_theta - self.weight * (j11 * v_theta + j21 * v_psi),
-                              v_psi - self.weight * (j12 * v_theta + j22 * v_psi))  # fmt: skip
+            v_theta, v_psi = (
+                v_theta - self.weight * (j11 * v_theta + j21 * v_psi),
+                v_psi - self.weight * (j12 * v_theta + j22 * v_psi),
+            )
         return v_theta, v_psi
 
     # -- continuous time: the Jacobian and its eigenvalues ---------------------------
@@ -644,11 +661,15 @@ class DiracGAN:
         True
         """
         lrs = [_check_lr(v, "lr (the generator's step sizes)") for v in np.atleast_1d(np.asarray(lr, dtype=float))]
-        d_lrs = [_check_lr(v, "d_lr (the discriminator's step sizes)") for v in np.atleast_1d(np.asarray(d_lr, dtype=float))]
+        d_lrs = [
+            _check_lr(v, "d_lr (the discriminator's step sizes)") for v in np.atleast_1d(np.asarray(d_lr, dtype=float))
+        ]
         n_critic = _check_update(update, n_critic)
         self._check_smooth_equilibrium()
         J = self.jacobian(0.0, 0.0)
-        return np.array([[np.abs(np.linalg.eigvals(_update_map(J, g, d, update, n_critic))).max() for g in lrs] for d in d_lrs])
+        return np.array(
+            [[np.abs(np.linalg.eigvals(_update_map(J, g, d, update, n_critic))).max() for g in lrs] for d in d_lrs]
+        )
 
     # -- trajectories ---------------------------------------------------------------
     def trajectory(self, start, lr, steps, update="simultaneous", n_critic=1, d_lr=None):
@@ -714,7 +735,9 @@ class DiracGAN:
         n_critic = _check_update(update, n_critic)
         start = np.asarray(start, dtype=float)
         if start.ndim not in (1, 2) or start.shape[-1] != 2 or not np.isfinite(start).all():
-            raise ValueError(f"start must be finite (theta, psi) pairs of shape (2,) or (n, 2), got shape {start.shape}")
+            raise ValueError(
+                f"start must be finite (theta, psi) pairs of shape (2,) or (n, 2), got shape {start.shape}"
+            )
         path = np.empty((steps + 1,) + start.shape)
         theta, psi = start[..., 0].copy(), self._clip(start[..., 1].copy())
         path[0, ..., 0], path[0, ..., 1] = theta, psi
@@ -862,8 +885,10 @@ def _game_setup(generator, discriminator, real, z, loss, r1):
     if real.ndim != 2 or z.ndim != 2 or not (np.isfinite(real).all() and np.isfinite(z).all()):
         raise ValueError(f"real and z must be finite batches of shape (n,) or (n, d), got {real.shape} and {z.shape}")
     if LOSSES[loss].gradient_penalty and real.shape[0] != z.shape[0]:
-        raise ValueError(f"loss={loss!r} interpolates real and generated points: real and z need the same batch size, "
-                         f"got {real.shape[0]} and {z.shape[0]}")  # fmt: skip
+        raise ValueError(
+            f"loss={loss!r} interpolates real and generated points: real and z need the same batch size, "
+            f"got {real.shape[0]} and {z.shape[0]}"
+        )
     r1 = _check_nonnegative(r1, "r1")
     g_params, d_params = generator.parameters(), discriminator.parameters()
     flat = np.concatenate([p.data.ravel() for p in g_params + d_params]).astype(float)
@@ -1156,5 +1181,11 @@ def game_spectrum(loss="non_saturating", r1=1.0, steps=500, lr=1.0, target=(2.0,
             p.data[...] = w[offset : offset + p.size].reshape(p.shape)
             offset += p.size
     plain, regularized = game_jacobian(G, D, real, z, loss), game_jacobian(G, D, real, z, loss, r1=r1)
-    return GameSpectrum(plain.eigenvalues, regularized.eigenvalues, r1, float(G.loc.data[0]), float(G.scale.data[0]),
-                        float(np.abs(regularized.field).max()))  # fmt: skip
+    return GameSpectrum(
+        plain.eigenvalues,
+        regularized.eigenvalues,
+        r1,
+        float(G.loc.data[0]),
+        float(G.scale.data[0]),
+        float(np.abs(regularized.field).max()),
+    )

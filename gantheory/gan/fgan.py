@@ -108,7 +108,20 @@ def _span(P, Q, size):
     return np.linspace(lo, hi, size)
 
 
-def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-3, hidden=(32, 32), log_every=100, n_eval=20_000, grid_size=201) -> VariationalBound:
+def variational_bound(
+    P,
+    Q,
+    f="kl",
+    *,
+    steps=2000,
+    rng=0,
+    batch_size=256,
+    lr=1e-3,
+    hidden=(32, 32),
+    log_every=100,
+    n_eval=20_000,
+    grid_size=201,
+) -> VariationalBound:
     r"""Train an f-GAN critic :math:`T = g_f(V)` on samples and record the lower bound :math:`E_P T - E_Q f^*(T)` against steps.
 
     Parameters
@@ -169,7 +182,9 @@ def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-
     """
     g = convex_function(f)
     if not isinstance(f, str) or f not in ACTIVATIONS:
-        raise ValueError(f"f must be the name of a convex function with an f-GAN activation, one of {tuple(ACTIVATIONS)}, got {f!r}")
+        raise ValueError(
+            f"f must be the name of a convex function with an f-GAN activation, one of {tuple(ACTIVATIONS)}, got {f!r}"
+        )
     activation, conjugate_activation = ACTIVATIONS[f]
     for name, D in (("P", P), ("Q", Q)):
         if not isinstance(D, Distribution):
@@ -207,9 +222,14 @@ def variational_bound(P, Q, f="kl", *, steps=2000, rng=0, batch_size=256, lr=1e-
         return value, se, float(np.sqrt(np.mean(gap**2))) if gap.size else np.nan
 
     logged, rows = harness.train_logged(
-        update, record, lambda n: harness.as_inputs(P.sample(n, gen_train), dim), lambda n: harness.as_inputs(Q.sample(n, gen_train), dim),
-        steps=steps, log_every=log_every, batch_size=batch_size,
-    )  # fmt: skip
+        update,
+        record,
+        lambda n: harness.as_inputs(P.sample(n, gen_train), dim),
+        lambda n: harness.as_inputs(Q.sample(n, gen_train), dim),
+        steps=steps,
+        log_every=log_every,
+        batch_size=batch_size,
+    )
     grid = critic = optimal = density = None
     if dim == 1:
         grid = _span(P, Q, grid_size)

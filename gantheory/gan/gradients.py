@@ -44,10 +44,9 @@ from gantheory._rng import as_seed
 from gantheory._validation import check_positive_int
 from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution, Laplace, Mixture, Normal
-from gantheory.gan import losses
 from gantheory.divergences import exact
 from gantheory.divergences._quadrature import _quad_pieces, _union
-from gantheory.gan import harness
+from gantheory.gan import harness, losses
 from gantheory.gan.optimal import optimal_discriminator
 from gantheory.gan.players import AffineGenerator
 
@@ -112,8 +111,16 @@ def _curves_from_logits(a):
     with np.errstate(over="ignore"):  # e^a beyond 709: the true values are beyond float64, and inf says so
         ea, e_minus_a = np.exp(a), np.exp(-a)
         cost = {"minimax": -ops.softplus(a), "non_saturating": ops.softplus(-a), "maximum_likelihood": -ea}
-        slope_d = {"minimax": -(1.0 + ea), "non_saturating": -(1.0 + e_minus_a), "maximum_likelihood": -((1.0 + ea) ** 2)}
-    slope_logit = {"minimax": -scipy.special.expit(a), "non_saturating": -scipy.special.expit(-a), "maximum_likelihood": -ea}
+        slope_d = {
+            "minimax": -(1.0 + ea),
+            "non_saturating": -(1.0 + e_minus_a),
+            "maximum_likelihood": -((1.0 + ea) ** 2),
+        }
+    slope_logit = {
+        "minimax": -scipy.special.expit(a),
+        "non_saturating": -scipy.special.expit(-a),
+        "maximum_likelihood": -ea,
+    }
     return cost, slope_d, slope_logit
 
 
@@ -184,7 +191,9 @@ def generator_cost_curves(d=None, logits=None) -> GeneratorCostCurves:
         return GeneratorCostCurves(a, scipy.special.expit(a), cost, slope_d, slope_logit)
     d = _as_real_vector(d, "d")
     if not bool(((d > 0) & (d < 1)).all()):
-        raise ValueError("d must lie in the open interval (0, 1): D(G(z)) = 0 or 1 makes a cost infinite; pass logits for the limits")
+        raise ValueError(
+            "d must lie in the open interval (0, 1): D(G(z)) = 0 or 1 makes a cost infinite; pass logits for the limits"
+        )
     cost, slope_d, slope_logit = _curves_from_d(d)
     return GeneratorCostCurves(scipy.special.logit(d), d, cost, slope_d, slope_logit)
 
@@ -361,7 +370,9 @@ def _vanishing_run(seed, target, G, *, sizes, steps, log_every, batch_size, n_fi
         return (_generator_gradient_norm(G, losses.wasserstein_generator_cost(critic(G(z)))),)
 
     schedule = dict(steps=steps, log_every=log_every, batch_size=batch_size)
-    logged, classifier = harness.train_logged(update_discriminator, record_discriminator, sample_real, sample_fake, **schedule)
+    logged, classifier = harness.train_logged(
+        update_discriminator, record_discriminator, sample_real, sample_fake, **schedule
+    )
     _, wgan = harness.train_logged(update_critic, record_critic, sample_real, sample_fake, **schedule)
     return logged, classifier, wgan
 
@@ -507,19 +518,34 @@ def vanishing_gradient(
     """
     target = Normal(0.0, 0.1) if target is None else target
     if not isinstance(target, Distribution):
-        raise TypeError(f"target must be a gantheory distribution (e.g. gt.Normal(0, 0.2)), got {type(target).__name__}")
+        raise TypeError(
+            f"target must be a gantheory distribution (e.g. gt.Normal(0, 0.2)), got {type(target).__name__}"
+        )
     if target.dim != 1:
-        raise ValueError(f"target must be 1-D (the frozen generator is the 1-D affine map mu + sigma z), got dim {target.dim}")
+        raise ValueError(
+            f"target must be 1-D (the frozen generator is the 1-D affine map mu + sigma z), got dim {target.dim}"
+        )
     steps, log_every = check_positive_int(steps, "steps"), check_positive_int(log_every, "log_every")
     batch_size, n_fixed = check_positive_int(batch_size, "batch_size"), check_positive_int(n_fixed, "n_fixed")
     rng, n_runs = as_seed(rng), check_positive_int(n_runs, "n_runs")
     sizes = [1, *harness.hidden_sizes(hidden), 1]
     G = AffineGenerator(generator_loc, generator_scale)  # frozen: no optimizer ever sees its parameters
     runs = [
-        _vanishing_run(seed, target, G, sizes=sizes, steps=steps, log_every=log_every, batch_size=batch_size,
-                       n_fixed=n_fixed, lr=lr, wgan_lr=wgan_lr, clip=clip)
+        _vanishing_run(
+            seed,
+            target,
+            G,
+            sizes=sizes,
+            steps=steps,
+            log_every=log_every,
+            batch_size=batch_size,
+            n_fixed=n_fixed,
+            lr=lr,
+            wgan_lr=wgan_lr,
+            clip=clip,
+        )
         for seed in np.random.SeedSequence(rng).spawn(n_runs)
-    ]  # fmt: skip
+    ]
     norms = {cost: np.array([run[1][:, k] for run in runs]) for k, cost in enumerate(VANISHING_COSTS[:3])}
     norms["wgan"] = np.array([run[2][:, 0] for run in runs])
     return VanishingGradient(runs[0][0], norms, np.array([run[1][:, 3] for run in runs]), rng)
@@ -625,7 +651,11 @@ def _score(P, x: float) -> float:
     if isinstance(P, Laplace):
         return -float(np.sign(x - P.loc)) / P.scale
     log_p = float(P.logpdf(x))
-    return sum(math.exp(math.log(w) + float(c.logpdf(x)) - log_p) * _score(c, x) for c, w in zip(P.components, P.weights) if w > 0)
+    return sum(
+        math.exp(math.log(w) + float(c.logpdf(x)) - log_p) * _score(c, x)
+        for c, w in zip(P.components, P.weights)
+        if w > 0
+    )
 
 
 def _check_smooth_target(P):
@@ -762,13 +792,18 @@ def effective_gradients(P, mu, sigma, *, h=1e-4) -> EffectiveGradients:
     shifted = {(k, s): Normal(mu + s * step * (k == 0), sigma + s * step * (k == 1)) for k in (0, 1) for s in (1, -1)}
     values = {key: {loss: effective_objective(P, Qk, loss) for loss in CURVE_COSTS} for key, Qk in shifted.items()}
     objective_gradient = {
-        loss: np.array([(values[(k, 1)][loss] - values[(k, -1)][loss]) / (2.0 * step) for k in (0, 1)]) for loss in CURVE_COSTS
+        loss: np.array([(values[(k, 1)][loss] - values[(k, -1)][loss]) / (2.0 * step) for k in (0, 1)])
+        for loss in CURVE_COSTS
     }
     objective = {loss: effective_objective(P, Q, loss) for loss in CURVE_COSTS}
     return EffectiveGradients(P, mu, sigma, float(h), expected, objective_gradient, objective)
 
 
 def _finite(value, name) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not math.isfinite(value)
+    ):
         raise TypeError(f"{name} must be a finite real number, got {value!r}")
     return float(value)

@@ -66,7 +66,9 @@ def hidden_sizes(hidden):
     try:
         sizes = tuple(hidden)
     except TypeError:
-        raise TypeError(f"hidden must be an int or a sequence of ints (layer widths), got {type(hidden).__name__}") from None
+        raise TypeError(
+            f"hidden must be an int or a sequence of ints (layer widths), got {type(hidden).__name__}"
+        ) from None
     return tuple(check_positive_int(h, "hidden") for h in sizes)
 
 

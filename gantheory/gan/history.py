@@ -222,17 +222,24 @@ class History:
 
     def _why_no_generator(self):
         """The message of :meth:`sample` without a generator: why, and what to use instead."""
-        last = (f"history.snapshots[-1] holds {self.snapshots.shape[1]} generated points of step {int(self.snapshot_steps[-1])}"
-                if len(self.snapshot_steps) else "the history holds no snapshot")  # fmt: skip
+        last = (
+            f"history.snapshots[-1] holds {self.snapshots.shape[1]} generated points of step {int(self.snapshot_steps[-1])}"
+            if len(self.snapshot_steps)
+            else "the history holds no snapshot"
+        )
         rerun = "train again with the options in history.config (the same rng gives the same run, bit for bit)"
         saved = self.weights.get("generator")
         if not saved:
-            return (f"this history has no generator to sample: it was saved without the players' weights (by an older "
-                    f"gantheory). Instead: {last}; or {rerun}, then save it again to keep the weights")  # fmt: skip
+            return (
+                f"this history has no generator to sample: it was saved without the players' weights (by an older "
+                f"gantheory). Instead: {last}; or {rerun}, then save it again to keep the weights"
+            )
         kind = self.config.get("generator", "Module")
-        return (f"this history's generator (a {kind}) is not one History can rebuild from JSON; its parameter values are in "
-                f"history.weights['generator']['parameters'] (name -> array, as Module.named_parameters): copy them into a "
-                f"{kind} and call it on standard normal noise of width config['latent_dim']. Or: {last}")  # fmt: skip
+        return (
+            f"this history's generator (a {kind}) is not one History can rebuild from JSON; its parameter values are in "
+            f"history.weights['generator']['parameters'] (name -> array, as Module.named_parameters): copy them into a "
+            f"{kind} and call it on standard normal noise of width config['latent_dim']. Or: {last}"
+        )
 
     def __eq__(self, other):
         """Equal fields, arrays compared by value with NaN equal to NaN; the players are not compared."""
@@ -294,7 +301,9 @@ class History:
                 value = _from_plain(value)
             kwargs[f.name] = value
         weights = kwargs.get("weights", {})
-        return cls(**kwargs, generator=_rebuild(weights.get("generator")), discriminator=_rebuild(weights.get("discriminator")))
+        return cls(
+            **kwargs, generator=_rebuild(weights.get("generator")), discriminator=_rebuild(weights.get("discriminator"))
+        )
 
     def save(self, path):
         """Write :meth:`to_json`'s text to the file ``path`` (UTF-8); return the path.
@@ -330,7 +339,6 @@ class History:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
 
 
-
 def _array_plain(array):
     array = np.asarray(array)
     data = array.ravel().tolist()
@@ -362,7 +370,6 @@ def _plain(history):
             value = _array_plain(value)
         out[f.name] = value
     return out
-
 
 
 # ==============================================================================
@@ -401,18 +408,25 @@ def saved_weights(module):
     for i, layer in enumerate(getattr(module, "layers", ())):
         if isinstance(layer, nn.SpectralNorm):
             buffers[f"layers.{i}.u"], buffers[f"layers.{i}.v"] = to_numpy(layer.u).copy(), to_numpy(layer.v).copy()
-    return {"architecture": _architecture(module), "parameters": {name: to_numpy(p.data).copy() for name, p in module.named_parameters()},
-            "buffers": buffers}  # fmt: skip
+    return {
+        "architecture": _architecture(module),
+        "parameters": {name: to_numpy(p.data).copy() for name, p in module.named_parameters()},
+        "buffers": buffers,
+    }
 
 
 def _weights_plain(saved):
-    return {"architecture": saved["architecture"],
-            **{key: {name: _array_plain(a) for name, a in saved[key].items()} for key in ("parameters", "buffers")}}  # fmt: skip
+    return {
+        "architecture": saved["architecture"],
+        **{key: {name: _array_plain(a) for name, a in saved[key].items()} for key in ("parameters", "buffers")},
+    }
 
 
 def _weights_from_plain(saved):
-    return {"architecture": saved["architecture"],
-            **{key: {name: _from_plain(a) for name, a in saved[key].items()} for key in ("parameters", "buffers")}}  # fmt: skip
+    return {
+        "architecture": saved["architecture"],
+        **{key: {name: _from_plain(a) for name, a in saved[key].items()} for key in ("parameters", "buffers")},
+    }
 
 
 def _rebuild_layer(spec, dtype):
@@ -441,11 +455,12 @@ def _rebuild(saved):
         module = nn.Sequential(*(_rebuild_layer(spec, dtype) for spec in arch["layers"]))
     named = dict(module.named_parameters())
     if set(named) != set(params):
-        raise ValueError(f"the saved weights do not fit their architecture: parameters {sorted(params)} against {sorted(named)}")
+        raise ValueError(
+            f"the saved weights do not fit their architecture: parameters {sorted(params)} against {sorted(named)}"
+        )
     for name, p in named.items():
         p.data = params[name].copy()
     for name, value in saved["buffers"].items():
         _, i, which = name.split(".")
         setattr(module.layers[int(i)], which, value.copy())
     return module
-

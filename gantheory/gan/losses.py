@@ -35,19 +35,29 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from gantheory._rng import as_generator
 from gantheory.autograd import ops
 from gantheory.autograd.tensor import Tensor, _data, grad
 
 __all__ = [
-    "GENERATOR_COSTS", "LOSSES", "Loss",
-    "discriminator_cost", "generator_cost", "least_squares_discriminator_cost",
-    "wasserstein_critic_cost", "wasserstein_generator_cost", "clip_weights", "gradient_penalty", "r1_penalty",
-    "cramer_critic", "cramer_critic_cost", "cramer_generator_cost",
-]  # fmt: skip
+    "GENERATOR_COSTS",
+    "LOSSES",
+    "Loss",
+    "discriminator_cost",
+    "generator_cost",
+    "least_squares_discriminator_cost",
+    "wasserstein_critic_cost",
+    "wasserstein_generator_cost",
+    "clip_weights",
+    "gradient_penalty",
+    "r1_penalty",
+    "cramer_critic",
+    "cramer_critic_cost",
+    "cramer_generator_cost",
+]
 
 #: The generator costs of the classifier GANs that :func:`generator_cost` takes as ``loss=``.
 GENERATOR_COSTS = ("minimax", "non_saturating", "maximum_likelihood", "least_squares")
@@ -481,8 +491,9 @@ def cramer_critic_cost(real_features, fake_features, fake_features_2):
     >>> cramer_critic_cost(r, g, g2).item()    # f(x_g) = 1 - 0, f(x_r) = 1 - 2
     2.0
     """
-    return wasserstein_critic_cost(cramer_critic(real_features, fake_features_2),
-                                   cramer_critic(fake_features, fake_features_2))  # fmt: skip
+    return wasserstein_critic_cost(
+        cramer_critic(real_features, fake_features_2), cramer_critic(fake_features, fake_features_2)
+    )
 
 
 def cramer_generator_cost(real_features, fake_features, fake_features_2):
@@ -573,6 +584,12 @@ LOSSES = {
     "least_squares": Loss("least_squares", least_squares_discriminator_cost, _least_squares_generator),
     "wgan": Loss("wgan", wasserstein_critic_cost, wasserstein_generator_cost, clip=0.01),
     "wgan_gp": Loss("wgan_gp", wasserstein_critic_cost, wasserstein_generator_cost, gradient_penalty=10.0),
-    "cramer": Loss("cramer", cramer_critic_cost, cramer_generator_cost, gradient_penalty=10.0,
-                   two_generator_batches=True, critic_outputs=16),
-}  # fmt: skip
+    "cramer": Loss(
+        "cramer",
+        cramer_critic_cost,
+        cramer_generator_cost,
+        gradient_penalty=10.0,
+        two_generator_batches=True,
+        critic_outputs=16,
+    ),
+}

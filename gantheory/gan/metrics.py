@@ -50,7 +50,7 @@ __all__ = [
     "logged_metrics",
     "mode_coverage",
     "mode_target",
-]  # fmt: skip
+]
 
 CHUNK_ENTRIES = 2**20  # samples x modes distances held at once by mode_coverage
 ISOTROPY_RTOL = 1e-9  # a component's covariance must be s^2 I within this (relative to s^2)
@@ -112,7 +112,9 @@ class ModeCoverage:
 def isotropic_modes(target):
     """The centres ``(k, d)``, standard deviations ``(k,)`` and weights ``(k,)`` of a mixture of isotropic normals."""
     if not isinstance(target, Mixture):
-        raise TypeError(f"target must be a gantheory Mixture of isotropic normals (e.g. gt.ring_of_gaussians(8)), got {type(target).__name__}")
+        raise TypeError(
+            f"target must be a gantheory Mixture of isotropic normals (e.g. gt.ring_of_gaussians(8)), got {type(target).__name__}"
+        )
     centres, scales = [], []
     for i, c in enumerate(target.components):
         if isinstance(c, Normal):
@@ -122,12 +124,20 @@ def isotropic_modes(target):
             cov = c.cov
             s2 = cov[0, 0]
             if abs(cov[1, 1] - s2) > ISOTROPY_RTOL * s2 or abs(cov[0, 1]) > ISOTROPY_RTOL * s2:
-                raise ValueError(f"target's component {i} is not isotropic (cov {cov.tolist()}); mode_coverage needs covariances s^2 I")
+                raise ValueError(
+                    f"target's component {i} is not isotropic (cov {cov.tolist()}); mode_coverage needs covariances s^2 I"
+                )
             centres.append(c.mean.tolist())
             scales.append(math.sqrt(s2))
         else:
-            raise TypeError(f"target's component {i} is a {type(c).__name__}; mode_coverage needs normal components (Normal or isotropic MultivariateNormal)")
-    return np.array(centres, dtype=np.float64), np.array(scales, dtype=np.float64), np.asarray(target.weights, dtype=np.float64)
+            raise TypeError(
+                f"target's component {i} is a {type(c).__name__}; mode_coverage needs normal components (Normal or isotropic MultivariateNormal)"
+            )
+    return (
+        np.array(centres, dtype=np.float64),
+        np.array(scales, dtype=np.float64),
+        np.asarray(target.weights, dtype=np.float64),
+    )
 
 
 def _reverse_kl(counts, weights) -> float:
@@ -273,7 +283,9 @@ def mode_coverage(samples, target, n_sd=3, *, min_count=1, assign="euclidean") -
         raise ValueError(f"n_sd must be a finite number > 0 (3 in the papers), got {n_sd}")
     min_count = check_positive_int(min_count, "min_count")
     if assign not in ASSIGNMENTS:
-        raise ValueError(f"assign must be one of {ASSIGNMENTS} (the nearest mode in distance, or in its standard deviations), got {assign!r}")
+        raise ValueError(
+            f"assign must be one of {ASSIGNMENTS} (the nearest mode in distance, or in its standard deviations), got {assign!r}"
+        )
     radius2 = (n_sd * scales * (1 + BOUNDARY_RTOL)) ** 2  # the boundary included, with an allowance for rounding
 
     n = len(x)
@@ -317,8 +329,11 @@ def logged_metrics(x, reference, dim, analytic, G, modes_target=None, x_modes=No
     """
     x64, reference = x.astype(np.float64), reference.astype(np.float64)
     flat = (lambda a: a[:, 0]) if dim == 1 else (lambda a: a)  # noqa: E731
-    metrics = {"w1": lambda: empirical.w1(x64[:, 0], reference[:, 0])} if dim == 1 else \
-        {"sliced_w1": lambda: empirical.sliced_w1(x64, reference, n_projections=64, rng=0)}  # fmt: skip
+    metrics = (
+        {"w1": lambda: empirical.w1(x64[:, 0], reference[:, 0])}
+        if dim == 1
+        else {"sliced_w1": lambda: empirical.sliced_w1(x64, reference, n_projections=64, rng=0)}
+    )
     metrics["energy_distance"] = lambda: empirical.energy_distance(flat(x64), flat(reference))
     metrics["js_knn"] = lambda: js_knn(x64, reference)
     if js_floor is not None:

@@ -112,7 +112,9 @@ class ModeCollapseRow:
         if name in ("seconds", "cpu_seconds"):
             return np.array(getattr(self, name), dtype=np.float64)
         if name not in ("modes", "high_quality", "reverse_kl"):
-            raise ValueError(f"name must be one of ('modes', 'high_quality', 'reverse_kl', 'seconds', 'cpu_seconds'), got {name!r}")
+            raise ValueError(
+                f"name must be one of ('modes', 'high_quality', 'reverse_kl', 'seconds', 'cpu_seconds'), got {name!r}"
+            )
         return np.array([getattr(c, name) for c in self.coverage], dtype=np.float64)
 
     def mean(self, name) -> float:
@@ -161,21 +163,26 @@ class ModeCollapseTable:
         for r in self.rows:
             hq = 100 * r.values("high_quality")
             flag = "" if all(s == "completed" for s in r.stopped) else " *"
-            lines.append((
-                r.method + flag, r.target,
-                f"{r.mean('modes'):.1f} ± {r.sd('modes'):.1f} / {r.n_modes}",
-                f"{hq.mean():.1f} ± {(np.std(hq, ddof=1) if len(hq) > 1 else 0.0):.1f}",
-                f"{r.mean('reverse_kl'):.3f} ± {r.sd('reverse_kl'):.3f}",
-                f"{r.mean('seconds'):.1f}",
-                f"{r.mean('cpu_seconds'):.1f}",
-                str(r.options.get("steps", "")),
-            ))  # fmt: skip
+            lines.append(
+                (
+                    r.method + flag,
+                    r.target,
+                    f"{r.mean('modes'):.1f} ± {r.sd('modes'):.1f} / {r.n_modes}",
+                    f"{hq.mean():.1f} ± {(np.std(hq, ddof=1) if len(hq) > 1 else 0.0):.1f}",
+                    f"{r.mean('reverse_kl'):.3f} ± {r.sd('reverse_kl'):.3f}",
+                    f"{r.mean('seconds'):.1f}",
+                    f"{r.mean('cpu_seconds'):.1f}",
+                    str(r.options.get("steps", "")),
+                )
+            )
         widths = [max(len(x[i]) for x in [head, *lines]) for i in range(len(head))]
         fmt = lambda row: "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))  # noqa: E731
         n_runs = len(self.rows[0].seeds) if self.rows else 0
         out = [fmt(head), "  ".join("-" * w for w in widths), *map(fmt, lines)]
-        out.append(f"mean ± sd over {n_runs} seed{'s' if n_runs != 1 else ''}; {self.n_samples} generated samples per run; high quality: within "
-                   f"{self.n_sd:g} sd of the nearest mode.")  # fmt: skip
+        out.append(
+            f"mean ± sd over {n_runs} seed{'s' if n_runs != 1 else ''}; {self.n_samples} generated samples per run; high quality: within "
+            f"{self.n_sd:g} sd of the nearest mode."
+        )
         if any(not all(s == "completed" for s in r.stopped) for r in self.rows):
             out.append("* a run stopped early (NaN/inf): counted at its last finite step.")
         return "\n".join(out)
@@ -189,11 +196,15 @@ _TABLE_SETS = {"rng", "log_every", "snapshot_every", "n_snapshot", "progress"}  
 
 def run_seeds(rng, n_runs) -> tuple:
     """The int seeds of ``n_runs`` runs: ``np.random.SeedSequence(rng).spawn(n_runs)``, each as a 32-bit int."""
-    return tuple(int(s.generate_state(1)[0]) for s in np.random.SeedSequence(as_seed(rng)).spawn(check_positive_int(n_runs, "n_runs")))
+    return tuple(
+        int(s.generate_state(1)[0])
+        for s in np.random.SeedSequence(as_seed(rng)).spawn(check_positive_int(n_runs, "n_runs"))
+    )
 
 
-def mode_collapse_table(targets=None, methods=None, *, steps=2000, rng=0, n_runs=3, n_samples=2500, n_sd=3,
-                        dtype=np.float32, progress=None) -> ModeCollapseTable:  # fmt: skip
+def mode_collapse_table(
+    targets=None, methods=None, *, steps=2000, rng=0, n_runs=3, n_samples=2500, n_sd=3, dtype=np.float32, progress=None
+) -> ModeCollapseTable:
     r"""Train each method on each target over several seeds, and count the modes it covers.
 
     Each run is ``gt.gan.train(target, steps=steps, rng=seed, dtype=dtype, **options)``
@@ -256,18 +267,30 @@ def mode_collapse_table(targets=None, methods=None, *, steps=2000, rng=0, n_runs
     methods = METHODS if methods is None else methods
     if not isinstance(targets, dict) or not targets or not all(isinstance(k, str) for k in targets):
         raise TypeError("targets must be a non-empty dict of names to mixtures, e.g. {'ring': gt.ring_of_gaussians(8)}")
-    for name, target in targets.items():
+    for target in targets.values():
         isotropic_modes(target)  # a clear error before any training
-    if not isinstance(methods, dict) or not methods or not all(isinstance(k, str) and isinstance(v, dict) for k, v in methods.items()):
-        raise TypeError("methods must be a non-empty dict of names to dicts of gt.gan.train options, e.g. {'R1': {'r1': 1.0}}")
+    if (
+        not isinstance(methods, dict)
+        or not methods
+        or not all(isinstance(k, str) and isinstance(v, dict) for k, v in methods.items())
+    ):
+        raise TypeError(
+            "methods must be a non-empty dict of names to dicts of gt.gan.train options, e.g. {'R1': {'r1': 1.0}}"
+        )
     for method, options in methods.items():
         taken = sorted(set(options) & _TABLE_SETS)
         if taken:
-            raise ValueError(f"methods[{method!r}] sets {taken}, which mode_collapse_table sets itself (rng from its rng and n_runs)")
+            raise ValueError(
+                f"methods[{method!r}] sets {taken}, which mode_collapse_table sets itself (rng from its rng and n_runs)"
+            )
     steps, n_samples = check_positive_int(steps, "steps"), check_positive_int(n_samples, "n_samples")
     seeds = run_seeds(rng, n_runs)
-    bar = tqdm(total=len(methods) * len(targets) * len(seeds), disable=None if progress is None else not progress,
-               desc="mode collapse table", leave=False)  # fmt: skip
+    bar = tqdm(
+        total=len(methods) * len(targets) * len(seeds),
+        disable=None if progress is None else not progress,
+        desc="mode collapse table",
+        leave=False,
+    )
     rows = []
     try:
         for method, options in methods.items():
@@ -277,14 +300,19 @@ def mode_collapse_table(targets=None, methods=None, *, steps=2000, rng=0, n_runs
                 for seed in seeds:
                     bar.set_postfix_str(f"{method} on {tname}, rng={seed}", refresh=True)
                     start, start_cpu = time.perf_counter(), time.process_time()
-                    h = train(target, rng=seed, log_every=0, snapshot_every=0, n_snapshot=n_samples,
-                              progress=False, **options)  # fmt: skip
+                    h = train(
+                        target, rng=seed, log_every=0, snapshot_every=0, n_snapshot=n_samples, progress=False, **options
+                    )
                     seconds.append(time.perf_counter() - start)
                     cpu.append(time.process_time() - start_cpu)
                     coverage.append(mode_coverage(h.snapshots[-1], target, n_sd))
                     stopped.append(h.stopped)
                     bar.update(1)
-                rows.append(ModeCollapseRow(method, tname, options, seeds, tuple(coverage), tuple(seconds), tuple(cpu), tuple(stopped)))
+                rows.append(
+                    ModeCollapseRow(
+                        method, tname, options, seeds, tuple(coverage), tuple(seconds), tuple(cpu), tuple(stopped)
+                    )
+                )
     finally:
         bar.close()
     return ModeCollapseTable(tuple(rows), n_samples, float(n_sd))

@@ -273,19 +273,9 @@ def value_at_optimal_discriminator(P, Q) -> float:
 # -- experiments: a trained discriminator against D* ---------------------------
 
 
-
-
-
-
-
-
 def _value_terms(real_logits, fake_logits):
     r"""The terms of :math:`\hat V`: :math:`\log D(x_i)` and :math:`\log(1 - D(y_j))` from the logits, by the stable primitive."""
     return ops.log_sigmoid(real_logits), ops.log_sigmoid(-fake_logits)
-
-
-
-
 
 
 @dataclass(frozen=True)
@@ -320,7 +310,9 @@ class DiscriminatorConvergence:
     value_optimal: float
 
 
-def discriminator_convergence(P, Q, *, steps=1000, batch_size=256, hidden=(32, 32), lr=3e-3, log_every=50, n_eval=20_000, rng=0):
+def discriminator_convergence(
+    P, Q, *, steps=1000, batch_size=256, hidden=(32, 32), lr=3e-3, log_every=50, n_eval=20_000, rng=0
+):
     r"""Train an MLP discriminator against a fixed generator and follow :math:`V(D, G)` up to :math:`V(D^*, G)`.
 
     Parameters
@@ -409,8 +401,13 @@ def discriminator_convergence(P, Q, *, steps=1000, batch_size=256, hidden=(32, 3
         return (value, mean_and_se(terms_p, terms_q)[1], *mean_and_se(terms_p - star_p, terms_q - star_q))
 
     t, rows = train_logged(
-        update, record, lambda n: as_inputs(P.sample(n, rng), dim), lambda n: as_inputs(Q.sample(n, rng), dim),
-        steps=steps, log_every=log_every, batch_size=batch_size,
+        update,
+        record,
+        lambda n: as_inputs(P.sample(n, rng), dim),
+        lambda n: as_inputs(Q.sample(n, rng), dim),
+        steps=steps,
+        log_every=log_every,
+        batch_size=batch_size,
     )
     value, value_se, gap, gap_se = rows.T
     # 2-D densities: V(D*, G) through Theorem 1 and the JSD's 2-D route (value_at_optimal_discriminator would take plane cubature)
@@ -472,7 +469,9 @@ def value_estimate(D, P, Q, *, n=20_000, rng=None):
         raise ValueError("n must be at least 2 (the standard error needs two samples)")
     rng = as_generator(rng)
     x, y = as_inputs(P.sample(n, rng), P.dim), as_inputs(Q.sample(n, rng), Q.dim)
-    real, fake = (np.asarray(getattr(out, "data", out), dtype=np.float64).reshape(-1) for out in (_call(D, x), _call(D, y)))
+    real, fake = (
+        np.asarray(getattr(out, "data", out), dtype=np.float64).reshape(-1) for out in (_call(D, x), _call(D, y))
+    )
     if real.shape != (n,) or fake.shape != (n,):
         raise ValueError(f"D must return one logit per point, got {real.shape[0]} for {n} points")
     return mean_and_se(*_value_terms(real, fake))

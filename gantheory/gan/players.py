@@ -41,7 +41,7 @@ __all__ = [
     "make_players",
     "pack",
     "pad_to_packs",
-]  # fmt: skip
+]
 
 #: The hidden layer widths of the default players.
 HIDDEN = (64, 64)
@@ -127,13 +127,17 @@ def make_players(generator, discriminator, dim, latent_dim, spec, seeds, dtype, 
         raise TypeError(f"generator must be None, 'mlp', 'affine' or an autograd.nn.Module, got {generator!r}")
     if latent_dim is None:
         first = getattr(generator, "layers", [None])[0]
-        latent_dim = getattr(generator, "latent_dim", None) or (first.weight.shape[0] if isinstance(first, nn.Linear) else dim)
+        latent_dim = getattr(generator, "latent_dim", None) or (
+            first.weight.shape[0] if isinstance(first, nn.Linear) else dim
+        )
     latent_dim = check_positive_int(latent_dim, "latent_dim")
     with no_grad():
         probe = generator(Tensor(np.zeros((2, latent_dim), dtype=dtype)))
     if probe.shape != (2, dim):
-        raise ValueError(f"the generator maps latent_dim={latent_dim} noise to shape {probe.shape[1:]} but the target is {dim}-D; "
-                         "pass a generator with output width equal to the target's dimension (or fix latent_dim)")  # fmt: skip
+        raise ValueError(
+            f"the generator maps latent_dim={latent_dim} noise to shape {probe.shape[1:]} but the target is {dim}-D; "
+            "pass a generator with output width equal to the target's dimension (or fix latent_dim)"
+        )
     d_inputs = dim if d_inputs is None else d_inputs  # pack * dim, + 1 with the minibatch-std feature
     if discriminator is None:
         discriminator = default_discriminator(d_inputs, spec.critic_outputs, rng=seeds[1], dtype=dtype)
@@ -145,11 +149,14 @@ def make_players(generator, discriminator, dim, latent_dim, spec, seeds, dtype, 
     except ValueError as exc:
         if d_inputs == dim:
             raise
-        raise ValueError(f"the discriminator must take inputs of width {d_inputs} (pack * dim, + 1 with minibatch_std): {exc}") from exc
+        raise ValueError(
+            f"the discriminator must take inputs of width {d_inputs} (pack * dim, + 1 with minibatch_std): {exc}"
+        ) from exc
     if out.shape[0] != 2 or (not spec.two_generator_batches and out.size != 2):
-        raise ValueError(f"the discriminator maps {d_inputs}-wide inputs to shape {out.shape[1:]}; loss={spec.name!r} needs one output per input")
+        raise ValueError(
+            f"the discriminator maps {d_inputs}-wide inputs to shape {out.shape[1:]}; loss={spec.name!r} needs one output per input"
+        )
     return generator, discriminator, latent_dim
-
 
 
 MINIBATCH_STD_EPS = 1e-8  # inside the square root, as Karras et al.'s code
@@ -209,7 +216,6 @@ def append_minibatch_std(x, reference=None):
     if not isinstance(column, Tensor) and isinstance(x, Tensor):
         column = Tensor(column)
     return ops.concatenate([x, column], axis=1)
-
 
 
 def pack(x, m):

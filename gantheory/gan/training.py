@@ -92,7 +92,9 @@ from gantheory.gan.players import (
 
 __all__ = ["Game", "train"]  # TrainConfig, LOSS_DEFAULTS, OPTIMIZERS, UPDATES: gantheory.gan.config
 
-POOL_SIZE = 2**16  # target points drawn at once for the training batches (a fixed number: see train's reproducibility note)
+POOL_SIZE = (
+    2**16
+)  # target points drawn at once for the training batches (a fixed number: see train's reproducibility note)
 
 
 # ==============================================================================
@@ -118,36 +120,36 @@ def _target_sampler(target, dtype):
     data = data.reshape(len(data), -1).astype(dtype, copy=False)
     if data.shape[1] not in (1, 2):
         raise ValueError(f"target samples must be 1-D or 2-D points, got shape {data.shape}")
-    return (data.shape[1], lambda n, rng: data[rng.integers(0, len(data), size=n)],
-            lambda n, rng: data[rng.choice(len(data), size=min(n, len(data)), replace=False)], None)  # fmt: skip
-
-
+    return (
+        data.shape[1],
+        lambda n, rng: data[rng.integers(0, len(data), size=n)],
+        lambda n, rng: data[rng.choice(len(data), size=min(n, len(data)), replace=False)],
+        None,
+    )
 
 
 def _make_optimizers(optimizer, generator, discriminator, lr, d_lr, betas):
     if isinstance(optimizer, (tuple, list)):
         if len(optimizer) != 2 or not all(isinstance(o, optim.Optimizer) for o in optimizer):
-            raise TypeError("optimizer as a pair must be (generator_optimizer, discriminator_optimizer) Optimizer instances")
+            raise TypeError(
+                "optimizer as a pair must be (generator_optimizer, discriminator_optimizer) Optimizer instances"
+            )
         return tuple(optimizer), "instances"
     if isinstance(optimizer, str):
         if optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, a factory or a pair of Optimizer instances, got {optimizer!r}")
+            raise ValueError(
+                f"optimizer must be one of {sorted(OPTIMIZERS)}, a factory or a pair of Optimizer instances, got {optimizer!r}"
+            )
         name, factory = optimizer, OPTIMIZERS[optimizer]
         if optimizer == "adam":
             factory = lambda params, lr: optim.Adam(params, lr=lr, betas=betas)  # noqa: E731
     elif callable(optimizer):
         name, factory = getattr(optimizer, "__name__", type(optimizer).__name__), optimizer
     else:
-        raise TypeError(f"optimizer must be a name, a factory f(params, lr) or a pair of Optimizer instances, got {optimizer!r}")
+        raise TypeError(
+            f"optimizer must be a name, a factory f(params, lr) or a pair of Optimizer instances, got {optimizer!r}"
+        )
     return (factory(generator.parameters(), lr), factory(discriminator.parameters(), d_lr)), name
-
-
-
-
-
-
-
-
 
 
 # ==============================================================================
@@ -155,8 +157,6 @@ def _make_optimizers(optimizer, generator, discriminator, lr, d_lr, betas):
 # ==============================================================================
 class _NonFinite(FloatingPointError):
     """A cost, gradient, parameter or generated point is NaN or inf (the step is then undone)."""
-
-
 
 
 def _finite(cost, norm, player):
@@ -194,23 +194,17 @@ def _critic_cost(spec, D, real, fake, fake_2, rng, r1=0.0, joint=False):
         cost = spec.discriminator_cost(D(real), D(fake))
         critic = D
     if spec.gradient_penalty:
-        cost = cost + gradient_penalty(critic, real, fake, rng=rng, weight=spec.gradient_penalty, one_sided=spec.one_sided)
+        cost = cost + gradient_penalty(
+            critic, real, fake, rng=rng, weight=spec.gradient_penalty, one_sided=spec.one_sided
+        )
     if r1:
         cost = cost + r1_penalty(critic, real, r1)
     return cost
 
 
-
-
 def _clip(p, c):
     """:func:`~gantheory.gan.losses.clip_weights` on the graph: ``p`` clipped to [-c, c] (gradient 1 inside, 0 outside)."""
     return p - ops.relu(p - c) + ops.relu(-p - c)
-
-
-
-
-
-
 
 
 def _cut(tree):
@@ -245,12 +239,6 @@ def _backward_many(outputs, cotangents):
 # the outputs' vector-Jacobian products, without a multiplication and a sum per output.
 _JOIN = Primitive("join", lambda *xs, cotangents: np.zeros(()))
 _JOIN.defvjp_argnum(lambda i, g, ans, *xs, cotangents: cotangents[i])
-
-
-
-
-
-
 
 
 def _generator_cost(spec, D, real, fake, fake_2):
@@ -351,30 +339,59 @@ class Game:
         self.options = c
         spec = c.loss_spec()
         optimizer, lr, d_lr, betas, n_critic = c.resolved()
-        batch_size, unroll, pack, minibatch_std, r1, dtype = c.batch_size, c.unroll, c.pack, c.minibatch_std, c.r1, c.dtype
+        batch_size, unroll, pack, minibatch_std, r1, dtype = (
+            c.batch_size,
+            c.unroll,
+            c.pack,
+            c.minibatch_std,
+            c.r1,
+            c.dtype,
+        )
         dim, sample_target, sample_reference, analytic = _target_sampler(target, dtype)
         grid_size = (128 if dim == 1 else 32) if c.grid_size is None else c.grid_size
         # G init, D init, training batches, evaluation, spectral norm, the mode metrics' noise, the kNN JSD's noise floor
         seeds = np.random.SeedSequence(c.rng).spawn(7)
-        G, D, latent_dim = make_players(c.generator, c.discriminator, dim, c.latent_dim, spec,
-                                         [as_generator(np.random.default_rng(s)) for s in seeds[:2]], dtype,
-                                         d_inputs=pack * dim + int(minibatch_std))  # fmt: skip
+        G, D, latent_dim = make_players(
+            c.generator,
+            c.discriminator,
+            dim,
+            c.latent_dim,
+            spec,
+            [as_generator(np.random.default_rng(s)) for s in seeds[:2]],
+            dtype,
+            d_inputs=pack * dim + int(minibatch_std),
+        )
         if c.spectral_norm:
             D = nn.spectral_norm(D, rng=np.random.default_rng(seeds[4]))
         (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr, betas)
         if opt_name == "instances":  # the optimizers' own settings are the ones in use
             lr, d_lr, betas = opt_g.lr, opt_d.lr, None
         if unroll and not getattr(opt_d, "records_updates", False):
-            raise TypeError(f"unroll={unroll} differentiates through the discriminator's optimizer updates, but "
-                            f"{type(opt_d).__name__} cannot record its update on the graph (no functional_step); "
-                            "use optimizer 'adam', 'sgd' or 'rmsprop' (or an Optimizer with records_updates = True), or unroll=0")  # fmt: skip
-        if unroll:  # the unrolled values are substituted by functional_call: it must find D's parameters (or say why not)
+            raise TypeError(
+                f"unroll={unroll} differentiates through the discriminator's optimizer updates, but "
+                f"{type(opt_d).__name__} cannot record its update on the graph (no functional_step); "
+                "use optimizer 'adam', 'sgd' or 'rmsprop' (or an Optimizer with records_updates = True), or unroll=0"
+            )
+        if (
+            unroll
+        ):  # the unrolled values are substituted by functional_call: it must find D's parameters (or say why not)
             with no_grad(), evaluation_mode(D):
                 functional_call(D, D.parameters(), np.zeros((2, pack * dim + int(minibatch_std)), dtype=dtype))
         self.unroll, self.pack, self.minibatch_std, self.r1 = unroll, pack, minibatch_std, r1
         self.spec, self.G, self.D, self.opt_g, self.opt_d = spec, G, D, opt_g, opt_d
-        self.sample_target, self.latent_dim, self.batch_size, self.n_critic = sample_target, latent_dim, batch_size, n_critic
-        self.rng, self.update, self.dtype, self.dim, self.analytic = np.random.default_rng(seeds[2]), c.update, dtype, dim, analytic
+        self.sample_target, self.latent_dim, self.batch_size, self.n_critic = (
+            sample_target,
+            latent_dim,
+            batch_size,
+            n_critic,
+        )
+        self.rng, self.update, self.dtype, self.dim, self.analytic = (
+            np.random.default_rng(seeds[2]),
+            c.update,
+            dtype,
+            dim,
+            analytic,
+        )
         self.n_fake = 2 if spec.two_generator_batches else 1
         self.d_params, self.g_params = D.parameters(), G.parameters()
         # real batches per sampler call: fixed (not a function of steps), so that a shorter run is a prefix of a longer one
@@ -394,7 +411,14 @@ class Game:
         self.grid = _grid(self.reference, dim, grid_size).astype(dtype)
         self.grid_size = grid_size
         self.z_manifold = _latent_grid(latent_dim).astype(dtype)
-        self.log_steps, self.metric_rows, self.snapshot_steps, self.snapshots, self.grids, self.field_rows = [], [], [], [], [], []
+        self.log_steps, self.metric_rows, self.snapshot_steps, self.snapshots, self.grids, self.field_rows = (
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
         self.manifolds, self.metric_notes = [], {}
         self.modes_target = mode_target(analytic, self.reference)
         # the mode metrics' noise: the evaluation noise, then more of it up to max(MODE_SAMPLES, n_eval) rows
@@ -405,14 +429,35 @@ class Game:
         self.sample_reference, self.floor_seed, self.floor = sample_reference, seeds[6], None
         self.config = {
             "target": repr(target) if isinstance(target, Distribution) else f"array of shape {np.shape(target)}",
-            "dim": dim, "loss": c.loss, "optimizer": opt_name, "lr": float(lr), "d_lr": float(d_lr),
-            "betas": None if betas is None else [float(b) for b in betas], "batch_size": batch_size, "steps": None,
-            "n_critic": n_critic, "update": c.update, "unroll": unroll, "pack": pack, "minibatch_std": minibatch_std,
-            "r1": r1, "spectral_norm": c.spectral_norm, "clip": spec.clip, "gradient_penalty": spec.gradient_penalty,
-            "one_sided": spec.one_sided, "latent_dim": int(latent_dim), "log_every": None,
-            "snapshot_every": None, "n_eval": n_eval, "n_snapshot": n_snapshot, "grid_size": grid_size,
-            "rng": c.rng, "dtype": np.dtype(dtype).name, "generator": type(G).__name__, "discriminator": type(D).__name__,
-        }  # fmt: skip
+            "dim": dim,
+            "loss": c.loss,
+            "optimizer": opt_name,
+            "lr": float(lr),
+            "d_lr": float(d_lr),
+            "betas": None if betas is None else [float(b) for b in betas],
+            "batch_size": batch_size,
+            "steps": None,
+            "n_critic": n_critic,
+            "update": c.update,
+            "unroll": unroll,
+            "pack": pack,
+            "minibatch_std": minibatch_std,
+            "r1": r1,
+            "spectral_norm": c.spectral_norm,
+            "clip": spec.clip,
+            "gradient_penalty": spec.gradient_penalty,
+            "one_sided": spec.one_sided,
+            "latent_dim": int(latent_dim),
+            "log_every": None,
+            "snapshot_every": None,
+            "n_eval": n_eval,
+            "n_snapshot": n_snapshot,
+            "grid_size": grid_size,
+            "rng": c.rng,
+            "dtype": np.dtype(dtype).name,
+            "generator": type(G).__name__,
+            "discriminator": type(D).__name__,
+        }
 
     @property
     def generator(self):
@@ -437,21 +482,25 @@ class Game:
         """Set both players' parameters (and the step count) back to the last :meth:`save` (a stopped step is undone)."""
         for p, buffer in zip((*self.g_params, *self.d_params), self.saved):
             p.data[...] = buffer
-        del self.records[self.saved_steps:]
+        del self.records[self.saved_steps :]
         self.pending_d = None
 
     def check_parameters(self):
         """:class:`_NonFinite` if an update left a NaN or inf in a player's parameters."""
         for player, params in (("discriminator", self.d_params), ("generator", self.g_params)):
             # one sum per parameter (NaN and inf propagate through it); the exact test only when it is not finite
-            if not math.isfinite(sum(float(p.data.sum()) for p in params)) and not all(np.isfinite(p.data).all() for p in params):
+            if not math.isfinite(sum(float(p.data.sum()) for p in params)) and not all(
+                np.isfinite(p.data).all() for p in params
+            ):
                 raise _NonFinite(f"{player} parameters")
 
     # -- batches -------------------------------------------------------------------------
     def real(self):
         """The next batch of target samples (drawn ``chunk`` batches at a time: one sampler call, not one per step)."""
         if self.used == self.chunk:
-            self.pool = self.sample_target(self.chunk * self.batch_size, self.rng).reshape(self.chunk, self.batch_size, -1)
+            self.pool = self.sample_target(self.chunk * self.batch_size, self.rng).reshape(
+                self.chunk, self.batch_size, -1
+            )
             self.used = 0
         self.used += 1
         return self.pool[self.used - 1]
@@ -559,8 +608,9 @@ class Game:
         fake, fake_2 = self.split(fake)
         m = self.pack
         joint = joint and not self.minibatch_std
-        return _critic_cost(self.spec, self._critic_at(params), pack(real, m), pack(fake, m), pack(fake_2, m), self.rng,
-                            self.r1, joint)  # fmt: skip
+        return _critic_cost(
+            self.spec, self._critic_at(params), pack(real, m), pack(fake, m), pack(fake_2, m), self.rng, self.r1, joint
+        )
 
     def _generator_backward(self, real, fake):
         """The generator's cost on ``fake`` (a Tensor carrying G's graph), its gradients accumulated in G's parameters.
@@ -601,11 +651,15 @@ class Game:
                 outputs = [p for p in new_params if isinstance(p, Tensor)] + _tensors_in(new_state)
                 params, state = _cut(new_params), _cut(new_state)
                 segments.append((outputs, [p for p in params if isinstance(p, Tensor)] + _tensors_in(state)))
-            cost = _generator_cost(self.spec, self._critic_at(params), pack(real, m), *(pack(f, m) for f in self.split(fake)))
+            cost = _generator_cost(
+                self.spec, self._critic_at(params), pack(real, m), *(pack(f, m) for f in self.split(fake))
+            )
         cost.backward()
         for outputs, leaves in reversed(segments):
             _backward_many(outputs, [leaf.grad for leaf in leaves])
-        cotangent = np.concatenate([np.zeros_like(leaf.data) if leaf.grad is None else leaf.grad for leaf in fake_leaves])
+        cotangent = np.concatenate(
+            [np.zeros_like(leaf.data) if leaf.grad is None else leaf.grad for leaf in fake_leaves]
+        )
         fakes.backward(cotangent)
         return cost
 
@@ -659,8 +713,16 @@ class Game:
             x_2 = G(Tensor(self.z_anchor)).data if snapshot and spec.two_generator_batches else None
         row = notes = None
         if log:
-            row, notes = logged_metrics(x[: self.n_eval], self.reference, self.dim, self.analytic, G, self.modes_target,
-                                  both[: self.n_mode_samples], self.js_knn_floor)  # fmt: skip
+            row, notes = logged_metrics(
+                x[: self.n_eval],
+                self.reference,
+                self.dim,
+                self.analytic,
+                G,
+                self.modes_target,
+                both[: self.n_mode_samples],
+                self.js_knn_floor,
+            )
         if snapshot:
             shot = x[: self.n_snapshot]
             with evaluation_mode(self.D):  # observing never advances a spectral norm's power iteration
@@ -725,15 +787,24 @@ class Game:
         names = list(self.metric_rows[0]) if self.metric_rows else []
         return History(
             config={**self.config, "steps": t, **config},
-            d_loss=records[0].copy(), g_loss=records[1].copy(), d_grad_norm=records[2].copy(), g_grad_norm=records[3].copy(),
+            d_loss=records[0].copy(),
+            g_loss=records[1].copy(),
+            d_grad_norm=records[2].copy(),
+            g_grad_norm=records[3].copy(),
             log_steps=np.asarray(self.log_steps, dtype=np.int64),
             metrics={k: np.array([row[k] for row in self.metric_rows], dtype=np.float64) for k in names},
             snapshot_steps=np.asarray(self.snapshot_steps, dtype=np.int64),
-            snapshots=np.stack(self.snapshots), grid=self.grid, discriminator_grid=np.stack(self.grids),
-            generator_field=np.stack(self.field_rows), stopped=stopped, metric_notes={k: list(v) for k, v in self.metric_notes.items()},
-            manifold=np.stack(self.manifolds), weights={"generator": saved_weights(self.G), "discriminator": saved_weights(self.D)},
-            generator=self.G, discriminator=self.D,
-        )  # fmt: skip
+            snapshots=np.stack(self.snapshots),
+            grid=self.grid,
+            discriminator_grid=np.stack(self.grids),
+            generator_field=np.stack(self.field_rows),
+            stopped=stopped,
+            metric_notes={k: list(v) for k, v in self.metric_notes.items()},
+            manifold=np.stack(self.manifolds),
+            weights={"generator": saved_weights(self.G), "discriminator": saved_weights(self.D)},
+            generator=self.G,
+            discriminator=self.D,
+        )
 
 
 _LATENT_GRID_SHAPE = (2, 9, 41)  # two families of 9 lines, 41 points each
@@ -931,5 +1002,10 @@ def train(target, config=None, **overrides):
             stopped = f"interrupted at step {done + 1}"
         finally:
             bar.close()
-    return game.history(stopped=stopped, log=bool(log_every) and game.log_steps[-1] != done, steps=steps,
-                        log_every=log_every, snapshot_every=snapshot_every)  # fmt: skip
+    return game.history(
+        stopped=stopped,
+        log=bool(log_every) and game.log_steps[-1] != done,
+        steps=steps,
+        log_every=log_every,
+        snapshot_every=snapshot_every,
+    )

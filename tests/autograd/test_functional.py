@@ -7,8 +7,10 @@ from gantheory.autograd import Tensor, check_grads, functional_call, grad, nn
 
 
 def _players():
-    return {"mlp": nn.MLP([2, 5, 3, 1], activation="tanh", rng=0),
-            "spectral": nn.spectral_norm(nn.MLP([2, 4, 1], activation="relu", rng=1), rng=0).eval()}  # fmt: skip
+    return {
+        "mlp": nn.MLP([2, 5, 3, 1], activation="tanh", rng=0),
+        "spectral": nn.spectral_norm(nn.MLP([2, 4, 1], activation="relu", rng=1), rng=0).eval(),
+    }
 
 
 @pytest.mark.parametrize("name", ["mlp", "spectral"])
@@ -25,8 +27,8 @@ def test_functional_call_equals_the_forward_of_a_module_holding_those_values_and
     x = np.random.default_rng(1).normal(size=(4, 2))
     before = [p for p in module.parameters()]
     out = functional_call(module, dict(other.named_parameters()), x)
-    assert np.array_equal(np.asarray(out), np.asarray(other(x)))   # another module's values: that module's forward
-    assert all(p is q for p, q in zip(module.parameters(), before))   # the module keeps its own parameters
+    assert np.array_equal(np.asarray(out), np.asarray(other(x)))  # another module's values: that module's forward
+    assert all(p is q for p, q in zip(module.parameters(), before))  # the module keeps its own parameters
 
 
 def test_functional_call_gradient_in_the_substituted_parameters_matches_finite_differences():
@@ -53,7 +55,7 @@ def test_functional_call_refuses_unknown_names_and_wrong_lengths_and_restores_on
     with pytest.raises(ValueError, match="one value per parameter"):
         functional_call(module, [np.ones((1, 1))], np.ones((1, 1)))
     with pytest.raises(ValueError):
-        functional_call(module, {"weight": np.ones((3, 3))}, np.ones((1, 1)))   # the forward fails
+        functional_call(module, {"weight": np.ones((3, 3))}, np.ones((1, 1)))  # the forward fails
     assert module.weight is weight
 
 

@@ -93,7 +93,15 @@ def test_maximum_splits_the_gradient_equally_at_ties():
     np.testing.assert_array_equal(y.grad, [0.5, 0.0])
 
 
-MATMUL_SHAPES = [((3, 2), (2, 4)), ((2, 3, 2), (2, 4)), ((2,), (2, 3)), ((3, 2), (2,)), ((2,), (2,)), ((1, 3, 2), (2, 2, 4)), ((2,), (3, 2, 4))]
+MATMUL_SHAPES = [
+    ((3, 2), (2, 4)),
+    ((2, 3, 2), (2, 4)),
+    ((2,), (2, 3)),
+    ((3, 2), (2,)),
+    ((2,), (2,)),
+    ((1, 3, 2), (2, 2, 4)),
+    ((2,), (3, 2, 4)),
+]
 
 
 @pytest.mark.parametrize("sx, sy", MATMUL_SHAPES)
@@ -105,7 +113,14 @@ def test_matmul_derivatives_match_finite_differences_including_vectors_and_batch
     check_grads(lambda a, b: (a @ b) ** 2, x, y, order=2)  # a non-zero second derivative
 
 
-LINEAR_SHAPES = [((4, 3), (3, 2), (2,)), ((4, 3), (3, 2), (1, 2)), ((3,), (3, 2), (2,)), ((2, 4, 3), (3, 2), (4, 1)), ((4, 3), (3, 2), (5, 4, 2)), ((4, 3), (3, 2), ())]
+LINEAR_SHAPES = [
+    ((4, 3), (3, 2), (2,)),
+    ((4, 3), (3, 2), (1, 2)),
+    ((3,), (3, 2), (2,)),
+    ((2, 4, 3), (3, 2), (4, 1)),
+    ((4, 3), (3, 2), (5, 4, 2)),
+    ((4, 3), (3, 2), ()),
+]
 
 
 @pytest.mark.parametrize("sx, sw, sb", LINEAR_SHAPES)
@@ -142,7 +157,9 @@ def test_sum_and_mean_derivatives_match_finite_differences(xa, keepdims):
 def test_norm_derivatives_match_finite_differences(xa, keepdims):
     x, axis = xa
     check_grads(lambda t: ag.norm(t, axis=axis, keepdims=keepdims), x, order=2)
-    np.testing.assert_allclose(ag.norm(Tensor(x), axis=axis, keepdims=keepdims).data, np.linalg.norm(x, axis=axis, keepdims=keepdims))
+    np.testing.assert_allclose(
+        ag.norm(Tensor(x), axis=axis, keepdims=keepdims).data, np.linalg.norm(x, axis=axis, keepdims=keepdims)
+    )
 
 
 def test_norm_gradient_at_zero_is_the_zero_subgradient():
@@ -225,11 +242,16 @@ def test_a_primitive_without_a_vjp_rule_raises_not_implemented():
 
 
 # -- numerically stable functions -------------------------------------------------------
-@pytest.mark.parametrize("f, expected_value, expected_grad, curvature_sign", [
-    (ag.softplus, [0.0, np.log(2.0), 1000.0], [0.0, 0.5, 1.0], 1.0),
-    (ag.log_sigmoid, [-1000.0, -np.log(2.0), 0.0], [1.0, 0.5, 0.0], -1.0),
-])  # fmt: skip
-def test_softplus_and_log_sigmoid_are_finite_with_finite_gradients_at_1000(f, expected_value, expected_grad, curvature_sign):
+@pytest.mark.parametrize(
+    "f, expected_value, expected_grad, curvature_sign",
+    [
+        (ag.softplus, [0.0, np.log(2.0), 1000.0], [0.0, 0.5, 1.0], 1.0),
+        (ag.log_sigmoid, [-1000.0, -np.log(2.0), 0.0], [1.0, 0.5, 0.0], -1.0),
+    ],
+)
+def test_softplus_and_log_sigmoid_are_finite_with_finite_gradients_at_1000(
+    f, expected_value, expected_grad, curvature_sign
+):
     # softplus(-1000) = log(1 + e^-1000) underflows to 0; softplus(1000) = 1000 + log(1 + e^-1000) = 1000.
     x = Tensor(np.array([-1000.0, 0.0, 1000.0]), requires_grad=True)
     y = f(x)

@@ -97,11 +97,14 @@ def reference_rmsprop(lr=1e-3, alpha=0.99, eps=1e-8):
     return update
 
 
-@pytest.mark.parametrize("make_ours, reference", [
-    (lambda ps: optim.Adam(ps, lr=1e-2), reference_adam()),
-    (lambda ps: optim.SGD(ps, lr=1e-2, momentum=0.9), reference_sgd()),
-    (lambda ps: optim.RMSProp(ps, lr=1e-3), reference_rmsprop()),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "make_ours, reference",
+    [
+        (lambda ps: optim.Adam(ps, lr=1e-2), reference_adam()),
+        (lambda ps: optim.SGD(ps, lr=1e-2, momentum=0.9), reference_sgd()),
+        (lambda ps: optim.RMSProp(ps, lr=1e-3), reference_rmsprop()),
+    ],
+)
 def test_the_same_seed_gives_the_same_parameters_as_a_handwritten_mlp_after_100_steps(make_ours, reference):
     sizes, seed = [2, 16, 16, 1], 3
     rng = np.random.default_rng(42)

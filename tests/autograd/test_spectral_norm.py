@@ -103,7 +103,9 @@ def test_at_convergence_the_gradient_is_that_of_the_exact_normalization():
     for idx in np.ndindex(w0.shape):
         e = np.zeros_like(w0)
         e[idx] = h
-        numeric[idx] = (np.sum((w0 + e) / top_singular_value(w0 + e) * g) - np.sum((w0 - e) / top_singular_value(w0 - e) * g)) / (2 * h)
+        numeric[idx] = (
+            np.sum((w0 + e) / top_singular_value(w0 + e) * g) - np.sum((w0 - e) / top_singular_value(w0 - e) * g)
+        ) / (2 * h)
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
 
 

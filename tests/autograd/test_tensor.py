@@ -178,7 +178,12 @@ def test_bad_input_is_rejected_with_a_message_naming_the_fix():
 
 
 # -- integer and boolean data are promoted to float64 ----------------------------------------
-INTEGER_AND_BOOLEAN = [np.array([1, 2, 3]), np.array([1, 2, 3], dtype=np.uint8), np.array([True, False, True]), [1, 2, 3]]
+INTEGER_AND_BOOLEAN = [
+    np.array([1, 2, 3]),
+    np.array([1, 2, 3], dtype=np.uint8),
+    np.array([True, False, True]),
+    [1, 2, 3],
+]
 
 
 @pytest.mark.parametrize("data", INTEGER_AND_BOOLEAN, ids=["int64", "uint8", "bool", "list"])

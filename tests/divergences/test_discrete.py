@@ -84,14 +84,18 @@ def test_kl_on_a_2d_grid_is_kl_of_the_flattened_pmf():
     rng = np.random.default_rng(1)
     p, q = rng.random((6, 4)), rng.random((6, 4))
     assert gt.discrete.kl(p, q) == pytest.approx(scipy.stats.entropy(p.ravel(), q.ravel()), rel=RTOL)
-    assert gt.discrete.js_divergence(p, q) == pytest.approx(scipy.spatial.distance.jensenshannon(p.ravel(), q.ravel()) ** 2, rel=RTOL)
+    assert gt.discrete.js_divergence(p, q) == pytest.approx(
+        scipy.spatial.distance.jensenshannon(p.ravel(), q.ravel()) ** 2, rel=RTOL
+    )
 
 
 def test_results_stay_on_the_input_backend(xp):
     p, q = xp.asarray([1.0, 2.0, 3.0]), xp.asarray([3.0, 2.0, 1.0])
     batch = gt.discrete.kl(xp.stack([p, q]), xp.stack([q, p]), axis=1)
     assert type(batch) is type(p)
-    np.testing.assert_allclose(to_numpy(batch), scipy.stats.entropy([[1, 2, 3], [3, 2, 1]], [[3, 2, 1], [1, 2, 3]], axis=1))
+    np.testing.assert_allclose(
+        to_numpy(batch), scipy.stats.entropy([[1, 2, 3], [3, 2, 1]], [[3, 2, 1], [1, 2, 3]], axis=1)
+    )
     assert isinstance(gt.discrete.w1(p, q, xp.asarray([0.0, 1.0, 2.0])), float)
 
 
@@ -180,7 +184,9 @@ def test_w1_and_cramer_scale_with_the_support(pq, a, b):
 def test_energy_is_twice_cramer_squared(pq):
     p, q = pq
     support = np.cumsum(np.arange(len(p)) % 3 + 0.5)
-    assert gt.discrete.energy_distance(p, q, support) == pytest.approx(2 * gt.discrete.cramer(p, q, support) ** 2, rel=1e-12)
+    assert gt.discrete.energy_distance(p, q, support) == pytest.approx(
+        2 * gt.discrete.cramer(p, q, support) ** 2, rel=1e-12
+    )
 
 
 @given(pmf_pairs())
@@ -229,7 +235,9 @@ def test_bad_pmfs_raise_clear_errors(p, q, error, match):
             divergence(p, q)
 
 
-@pytest.mark.parametrize(("base", "error"), [(1, ValueError), (0, ValueError), (-2, ValueError), ("2", TypeError), (np.inf, ValueError)])
+@pytest.mark.parametrize(
+    ("base", "error"), [(1, ValueError), (0, ValueError), (-2, ValueError), ("2", TypeError), (np.inf, ValueError)]
+)
 def test_bad_base_raises(base, error):
     with pytest.raises(error, match="base"):
         gt.discrete.kl([0.5, 0.5], [0.3, 0.7], base=base)
@@ -254,7 +262,9 @@ def test_weights_whose_sum_overflows_are_normalized_by_their_maximum_first():
     m = np.array([0.75, 0.25])
     expected = 0.5 * scipy.stats.entropy([0.5, 0.5], m) + 0.5 * scipy.stats.entropy([1.0, 0.0], m)
     assert gt.discrete.js_divergence([1e308, 1e308], [1, 0]) == pytest.approx(expected, rel=1e-14)
-    assert gt.discrete.kl([1e308, 1e308], [1e-300, 3e-300]) == pytest.approx(scipy.stats.entropy([1, 1], [1, 3]), rel=1e-14)
+    assert gt.discrete.kl([1e308, 1e308], [1e-300, 3e-300]) == pytest.approx(
+        scipy.stats.entropy([1, 1], [1, 3]), rel=1e-14
+    )
 
 
 def _scaled_up(p, k):
@@ -271,7 +281,9 @@ def test_scaling_the_weights_by_powers_of_ten_leaves_every_divergence_unchanged(
     for f in (gt.discrete.kl, gt.discrete.js_divergence, gt.discrete.tv):
         assert f(ps, qs) == pytest.approx(f(p, q), rel=1e-12, abs=1e-14)
     # the distance is a square root: compare its square (sqrt turns 1e-17 of round-off into 3e-9)
-    assert gt.discrete.js_distance(ps, qs) ** 2 == pytest.approx(gt.discrete.js_distance(p, q) ** 2, rel=1e-12, abs=1e-14)
+    assert gt.discrete.js_distance(ps, qs) ** 2 == pytest.approx(
+        gt.discrete.js_distance(p, q) ** 2, rel=1e-12, abs=1e-14
+    )
     for f in (gt.discrete.w1, gt.discrete.cramer, gt.discrete.energy_distance):
         assert f(ps, qs, support) == pytest.approx(f(p, q, support), rel=1e-12, abs=1e-12)
 

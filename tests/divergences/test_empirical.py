@@ -63,7 +63,9 @@ def test_energy_equals_the_pairwise_expectation_form(pair):
     x, y, wx, wy = pair
     px = np.full(len(x), 1 / len(x)) if wx is None else wx / wx.sum()
     py = np.full(len(y), 1 / len(y)) if wy is None else wy / wy.sum()
-    expected = 2 * px @ np.abs(x[:, None] - y) @ py - px @ np.abs(x[:, None] - x) @ px - py @ np.abs(y[:, None] - y) @ py
+    expected = (
+        2 * px @ np.abs(x[:, None] - y) @ py - px @ np.abs(x[:, None] - x) @ px - py @ np.abs(y[:, None] - y) @ py
+    )
     scale = max(1.0, np.abs(np.concatenate([x, y])).max())
     assert gt.empirical.energy_distance(x, y, wx, wy) == pytest.approx(expected, rel=1e-9, abs=1e-12 * scale)
 
@@ -135,13 +137,17 @@ def test_affine_maps_scale_w1_by_abs_a_and_cramer_squared_by_abs_a(pair, a, b):
     scale = max(1.0, np.abs(np.concatenate([x, y])).max())
     tol = 1e-9 * scale * abs(a) + 1e-9 * abs(b)
     assert gt.empirical.w1(a * x + b, a * y + b, wx, wy) == pytest.approx(abs(a) * w1, rel=1e-9, abs=tol)
-    assert gt.empirical.cramer(a * x + b, a * y + b, wx, wy) ** 2 == pytest.approx(abs(a) * l2sq, rel=1e-9, abs=tol * scale)
+    assert gt.empirical.cramer(a * x + b, a * y + b, wx, wy) ** 2 == pytest.approx(
+        abs(a) * l2sq, rel=1e-9, abs=tol * scale
+    )
 
 
 @given(weighted_pairs())
 def test_energy_is_twice_cramer_squared(pair):
     x, y, wx, wy = pair
-    assert gt.empirical.energy_distance(x, y, wx, wy) == pytest.approx(2 * gt.empirical.cramer(x, y, wx, wy) ** 2, rel=1e-12)
+    assert gt.empirical.energy_distance(x, y, wx, wy) == pytest.approx(
+        2 * gt.empirical.cramer(x, y, wx, wy) ** 2, rel=1e-12
+    )
 
 
 @settings(max_examples=30)
@@ -233,4 +239,6 @@ def test_sorted_1d_neighbour_distances_equal_brute_force_and_the_kdtree(x, y, ks
     cross_all = np.sort(np.abs(y[:, None] - x[None, :]), axis=1)
     np.testing.assert_array_equal(index.kth(y[:, None], ks), cross_all[:, [k - 1 for k in ks]])
     tree = cKDTree(x[:, None])
-    np.testing.assert_allclose(index.kth_self(ks), tree.query(x[:, None], k=[k + 1 for k in ks])[0], rtol=1e-15, atol=1e-150)
+    np.testing.assert_allclose(
+        index.kth_self(ks), tree.query(x[:, None], k=[k + 1 for k in ks])[0], rtol=1e-15, atol=1e-150
+    )

@@ -101,7 +101,9 @@ def test_w1_lp_matches_pot_emd2_with_weights_unequal_sizes_and_duplicates():
     assert emp.w1(x, y) == pytest.approx(ot.emd2(np.full(30, 1 / 30), np.full(22, 1 / 22), M), abs=1e-9)
     # duplicates on the assignment path too
     y2 = rng.integers(-1, 4, size=(30, 2)).astype(float)
-    assert emp.w1(x, y2) == pytest.approx(ot.emd2(np.full(30, 1 / 30), np.full(30, 1 / 30), ot.dist(x, y2, metric="euclidean")), abs=1e-9)
+    assert emp.w1(x, y2) == pytest.approx(
+        ot.emd2(np.full(30, 1 / 30), np.full(30, 1 / 30), ot.dist(x, y2, metric="euclidean")), abs=1e-9
+    )
 
 
 @pytest.mark.parametrize("weighted", [False, True])
@@ -249,6 +251,7 @@ def test_scaling_both_samples_by_c_multiplies_every_distance_by_c(data):
     wx = data.draw(weights_for(len(x))) if data.draw(st.booleans()) else None
     c = 10.0 ** data.draw(st.floats(-200, 200))
     extent = 1.0 + np.abs(x).max() + np.abs(y).max()
+
     def cramer_squared(x, y, wx):
         return emp.cramer(x, y, wx) ** 2
 
@@ -276,7 +279,9 @@ def test_sliced_cramer_squared_is_energy_over_pi_in_2d():
     # (a two-sided 4-sigma miss has probability 6e-5 under the normal approximation).
     x, y = _cloud(200, 14), _cloud(150, 15, shift=0.7, scale=1.3)
     K = 4000
-    per_direction = projected_cramer_squared(x, y, None, None, random_directions(2, K, np.random.default_rng(16), np), np)
+    per_direction = projected_cramer_squared(
+        x, y, None, None, random_directions(2, K, np.random.default_rng(16), np), np
+    )
     target = _direct_energy(x, y) / math.pi
     se = per_direction.std(ddof=1) / math.sqrt(K)
     assert abs(per_direction.mean() - target) < 4 * se
@@ -294,7 +299,9 @@ def test_sliced_values_equal_the_1d_distances_of_the_projections():
     assert emp.sliced_w1(x, y, wx, wy, n_projections=5, rng=18) == pytest.approx(np.mean(w1s), abs=1e-12)
     assert emp.sliced_cramer(x, y, wx, wy, n_projections=5, rng=18) ** 2 == pytest.approx(np.mean(l2s), abs=1e-12)
     z = rng.normal(size=(30, 2))  # equal sizes, unweighted: the quantile path
-    assert emp.sliced_w1(x, z, n_projections=5, rng=18) == pytest.approx(np.mean([emp.w1(x @ t, z @ t) for t in theta.T]), abs=1e-12)
+    assert emp.sliced_w1(x, z, n_projections=5, rng=18) == pytest.approx(
+        np.mean([emp.w1(x @ t, z @ t) for t in theta.T]), abs=1e-12
+    )
 
 
 def test_sliced_w1_in_1d_is_w1():
@@ -433,7 +440,9 @@ def test_histogram_jsd_bias_under_equal_distributions_is_the_chi2_formula():
     # 8.4e-5; allow 4 of them.
     B, n, R = 10, 2000, 40
     values = [
-        emp.js_divergence(_cloud(n, 300 + r, d=1)[:, 0], _cloud(n, 400 + r, d=1)[:, 0], method="histogram", bins=B, range=(-3, 3))
+        emp.js_divergence(
+            _cloud(n, 300 + r, d=1)[:, 0], _cloud(n, 400 + r, d=1)[:, 0], method="histogram", bins=B, range=(-3, 3)
+        )
         for r in range(R)
     ]
     expected = (B - 1) * (2 / n) / 8
@@ -471,7 +480,11 @@ def test_histogram_weights_are_weighted_counts():
         (lambda: emp.w1(np.zeros((3, 2)), np.zeros((3, 3))), ValueError, "same dimension"),
         (lambda: emp.w1(np.zeros((3, 2, 1)), np.zeros((3, 2))), ValueError, "shape"),
         (lambda: emp.energy_distance([[0.0, np.nan]], [[0.0, 0.0]]), ValueError, "NaN"),
-        (lambda: emp.energy_distance([[0, 0], [1, 1]], [[0, 1], [1, 0]], [1, 1], unbiased=True), ValueError, "unweighted"),
+        (
+            lambda: emp.energy_distance([[0, 0], [1, 1]], [[0, 1], [1, 0]], [1, 1], unbiased=True),
+            ValueError,
+            "unweighted",
+        ),
         (lambda: emp.energy_distance([[0, 0]], [[0, 1], [1, 0]], unbiased=True), ValueError, "at least 2"),
         (lambda: emp.energy_distance(np.zeros((3, 2)), np.ones((3, 2)), chunk_size=0), ValueError, "chunk_size"),
         (lambda: emp.w1(np.zeros((3, 2)), np.ones((3, 2)), x_weights=[1, -1, 1]), ValueError, "x_weights"),

@@ -87,7 +87,10 @@ def _plain_kid_values(x, y, n_subsets, size, seed):
 
 @pytest.mark.parametrize(
     "n, d, n_subsets, size",
-    [(260, 128, 12, 100), (300, 2, 20, 50)],  # the shared-kernel route (d large against the subsets) and the loop over subsets
+    [
+        (260, 128, 12, 100),
+        (300, 2, 20, 50),
+    ],  # the shared-kernel route (d large against the subsets) and the loop over subsets
 )
 def test_kid_equals_a_plain_loop_over_the_same_subsets(n, d, n_subsets, size):
     rng = np.random.default_rng(1)

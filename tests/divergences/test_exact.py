@@ -44,7 +44,9 @@ def test_parallel_lines_energy_matches_the_triangular_integral(theta):
     # E = 2 E sqrt(theta^2 + D^2) - 2 E|D|, D = Z - Z' with density 1 - |d| on [-1, 1]
     mean_norm = integrate.quad(lambda d: (1 - abs(d)) * math.hypot(theta, d), -1, 1, points=[0], epsabs=1e-14)[0]
     expected = 2 * mean_norm - 2 / 3
-    assert gt.energy_distance(gt.ParallelLines(0.0), gt.ParallelLines(theta)) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    assert gt.energy_distance(gt.ParallelLines(0.0), gt.ParallelLines(theta)) == pytest.approx(
+        expected, rel=1e-12, abs=1e-15
+    )
 
 
 # -- closed forms against the textbook ------------------------------------------------
@@ -62,7 +64,13 @@ def test_kl_between_normals_matches_the_textbook_formula(P, Q):
 @given(mvn_dists(), mvn_dists())
 def test_kl_between_bivariate_normals_matches_the_textbook_formula_and_the_cubature(P, Q):
     S1, S2, d = P.cov, Q.cov, Q.mean - P.mean
-    expected = 0.5 * (np.trace(np.linalg.solve(S2, S1)) + d @ np.linalg.solve(S2, d) - 2 + np.linalg.slogdet(S2)[1] - np.linalg.slogdet(S1)[1])
+    expected = 0.5 * (
+        np.trace(np.linalg.solve(S2, S1))
+        + d @ np.linalg.solve(S2, d)
+        - 2
+        + np.linalg.slogdet(S2)[1]
+        - np.linalg.slogdet(S1)[1]
+    )
     value = gt.kl(P, Q)
     assert close(value, expected, rtol=1e-10, atol=1e-13)
     # the adaptive cubature keeps 1e-8 relative (1e-12 absolute) on this smooth integrand
@@ -96,7 +104,15 @@ def test_tv_between_normals_matches_the_crossing_point_formula(P, Q):
         disc = b * b - 4 * a * c
         roots = sorted(np.roots([a, b, c]).real) if disc > 0 else []
     edges = [-np.inf, *roots, np.inf]
-    expected = 0.5 * sum(abs(stats.norm(m1, s1).cdf(hi) - stats.norm(m1, s1).cdf(lo) - stats.norm(m2, s2).cdf(hi) + stats.norm(m2, s2).cdf(lo)) for lo, hi in zip(edges[:-1], edges[1:]))
+    expected = 0.5 * sum(
+        abs(
+            stats.norm(m1, s1).cdf(hi)
+            - stats.norm(m1, s1).cdf(lo)
+            - stats.norm(m2, s2).cdf(hi)
+            + stats.norm(m2, s2).cdf(lo)
+        )
+        for lo, hi in zip(edges[:-1], edges[1:])
+    )
     assert close(gt.tv(P, Q), expected, rtol=1e-8, atol=1e-11)
 
 
@@ -176,8 +192,12 @@ def test_w1_equals_the_quantile_integral(P, Q):
         return abs(float(P.ppf(u)) - float(Q.ppf(u)))
 
     knots = [0.0, 1e-6, 1e-3, 0.05, 0.25, 0.5, 0.75, 0.95, 1 - 1e-3, 1 - 1e-6, 1.0]
-    quantile_form = sum(integrate.quad(gap, a, b, epsabs=1e-12, epsrel=1e-10, limit=200)[0] for a, b in zip(knots[:-1], knots[1:]))
-    assert close(gt.w1(P, Q), quantile_form, rtol=1e-6, atol=1e-9)  # the quantile integrand has log singularities at 0, 1
+    quantile_form = sum(
+        integrate.quad(gap, a, b, epsabs=1e-12, epsrel=1e-10, limit=200)[0] for a, b in zip(knots[:-1], knots[1:])
+    )
+    assert close(
+        gt.w1(P, Q), quantile_form, rtol=1e-6, atol=1e-9
+    )  # the quantile integrand has log singularities at 0, 1
 
 
 @settings(max_examples=30)
@@ -220,7 +240,14 @@ def test_pinsker_and_jsd_tv_inequalities(P, Q):
         (gt.MultivariateNormal([0, 0], np.eye(2)), gt.ParallelLines(0.0)),
         (gt.PointMasses([[0.0, 0.5]]), gt.ParallelLines(0.0)),
     ],
-    ids=["touching uniforms", "disjoint mixture", "atom vs density", "disjoint atoms", "plane vs line", "point on the line"],
+    ids=[
+        "touching uniforms",
+        "disjoint mixture",
+        "atom vs density",
+        "disjoint atoms",
+        "plane vs line",
+        "point on the line",
+    ],
 )
 def test_mutually_singular_laws_reach_the_bounds(P, Q):
     assert gt.js_divergence(P, Q) == LOG2
@@ -283,7 +310,9 @@ def test_point_mass_kl_and_jsd_match_scipy():
     Q = gt.PointMasses([2.0, 1.0, 0.0, 3.0], weights=[0.1, 0.4, 0.4, 0.1])
     p, q = np.array([0.2, 0.3, 0.5, 0.0]), np.array([0.4, 0.4, 0.1, 0.1])
     assert gt.kl(P, Q) == pytest.approx(stats.entropy(p, q), rel=1e-13)
-    assert gt.js_distance(P, Q) == pytest.approx(__import__("scipy.spatial.distance").spatial.distance.jensenshannon(p, q), rel=1e-12)
+    assert gt.js_distance(P, Q) == pytest.approx(
+        __import__("scipy.spatial.distance").spatial.distance.jensenshannon(p, q), rel=1e-12
+    )
     assert gt.tv(P, Q) == pytest.approx(0.5 * np.abs(p - q).sum(), rel=1e-14)
     assert gt.kl(Q, P) == math.inf  # Q has mass at 3 where P has none
 
@@ -388,14 +417,20 @@ def test_energy_between_normals_agrees_in_1d_and_2d():
     "P, Q",
     [
         (gt.ring_of_gaussians(scale=0.2), gt.MultivariateNormal([0.0, 0.0], 2.0 * np.eye(2))),
-        (gt.MultivariateNormal([0.0, 0.0], [[1.0, 0.5], [0.5, 2.0]]), gt.PointMasses([[0.0, 0.0], [1.0, 1.0]], weights=[0.3, 0.7])),
+        (
+            gt.MultivariateNormal([0.0, 0.0], [[1.0, 0.5], [0.5, 2.0]]),
+            gt.PointMasses([[0.0, 0.0], [1.0, 1.0]], weights=[0.3, 0.7]),
+        ),
     ],
     ids=["ring-normal", "normal-atoms"],
 )
 def test_2d_energy_matches_the_unbiased_sample_estimate(P, Q):
     # the U-statistic is unbiased: over 10 independent seeded batches its mean is within 4 standard
     # errors (estimated from the batches' spread) of the exact value
-    batches = [gt.empirical.energy_distance(P.sample(400, rng=20 + i), Q.sample(400, rng=40 + i), unbiased=True) for i in range(10)]
+    batches = [
+        gt.empirical.energy_distance(P.sample(400, rng=20 + i), Q.sample(400, rng=40 + i), unbiased=True)
+        for i in range(10)
+    ]
     se = np.std(batches, ddof=1) / math.sqrt(len(batches))
     assert abs(np.mean(batches) - gt.energy_distance(P, Q)) <= 4 * se
 
@@ -441,7 +476,11 @@ def test_ring_divergences_by_cubature_are_consistent():
 def test_no_nan_and_no_warning_on_edge_cases():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        pairs = [(gt.Uniform(0, 1), gt.Uniform(0, 1 + 1e-12)), (gt.Normal(0, 0.2), gt.Normal(40, 0.2)), (gt.Dirac(0.0), gt.Laplace(0, 1))]
+        pairs = [
+            (gt.Uniform(0, 1), gt.Uniform(0, 1 + 1e-12)),
+            (gt.Normal(0, 0.2), gt.Normal(40, 0.2)),
+            (gt.Dirac(0.0), gt.Laplace(0, 1)),
+        ]
         for P, Q in pairs:
             for f in (gt.kl, gt.js_divergence, gt.tv, gt.w1, gt.cramer, gt.energy_distance):
                 assert not math.isnan(f(P, Q))
@@ -455,9 +494,23 @@ def test_no_nan_and_no_warning_on_edge_cases():
         (lambda: gt.kl(gt.Normal(), gt.Normal(), method="exact"), ValueError, "method must be"),
         (lambda: gt.kl(gt.Normal(), gt.Normal(1), base=1), ValueError, "base"),
         (lambda: gt.kl(gt.Normal(), gt.Laplace(), method="closed"), NotImplementedError, "no closed form"),
-        (lambda: gt.w1(gt.MultivariateNormal([0, 0], np.eye(2)), gt.ring_of_gaussians()), NotImplementedError, "gantheory.empirical"),
-        (lambda: gt.tv(gt.Mixture([gt.Normal(), gt.Dirac(0.0)]), gt.Normal()), NotImplementedError, "split the mixture"),
-        (lambda: gt.energy_distance(gt.Product(gt.Uniform(), gt.Uniform()), gt.MultivariateNormal([0, 0], np.eye(2))), NotImplementedError, "gantheory.empirical"),
+        (
+            lambda: gt.w1(gt.MultivariateNormal([0, 0], np.eye(2)), gt.ring_of_gaussians()),
+            NotImplementedError,
+            "gantheory.empirical",
+        ),
+        (
+            lambda: gt.tv(gt.Mixture([gt.Normal(), gt.Dirac(0.0)]), gt.Normal()),
+            NotImplementedError,
+            "split the mixture",
+        ),
+        (
+            lambda: gt.energy_distance(
+                gt.Product(gt.Uniform(), gt.Uniform()), gt.MultivariateNormal([0, 0], np.eye(2))
+            ),
+            NotImplementedError,
+            "gantheory.empirical",
+        ),
     ],
 )
 def test_bad_arguments_raise_clear_errors(call, error, message):

@@ -87,7 +87,7 @@ def test_divergences_are_affine_invariant_down_to_sub_spacing_scales(params, nam
     # D(loc + s X, loc + s Y) = D(X, Y) for KL, JSD, TV; W1 scales by s, the Cramer distance by sqrt(s).
     # The right-hand side is at unit scale, where the quadrature agrees with SciPy (test_exact.py).
     loc, s, ratio, shift = params
-    Y = gt.Mixture([N(shift, ratio)])  # a mixture: no closed form, the quadrature is used on both sides
+    # mixtures: no closed form, the quadrature is used on both sides
     narrow_Y = gt.Mixture([N(loc + s * shift, s * ratio)])
     f = getattr(gt, name)
     factor = {"w1": s, "cramer": math.sqrt(s)}.get(name, 1.0)
@@ -124,7 +124,9 @@ def test_mixture_variance_far_from_zero_is_the_law_of_total_variance():
     np.testing.assert_array_equal(gt.Mixture([A, B]).cov, [[2.0, 0.5], [0.5, 2.0]])
 
 
-@given(st.lists(st.tuples(st.floats(-5, 5), st.floats(0.1, 3)), min_size=1, max_size=5), st.sampled_from([0.0, 1e6, -1e9]))
+@given(
+    st.lists(st.tuples(st.floats(-5, 5), st.floats(0.1, 3)), min_size=1, max_size=5), st.sampled_from([0.0, 1e6, -1e9])
+)
 def test_mixture_variance_is_shift_invariant(components, shift):
     # Var(X + c) = Var(X): against the centred sum at the origin, where no cancellation can occur;
     # the shift rounds each mean by up to half a spacing at |c| (6e-8 at 1e9), moving Var by ~ 5 * that
@@ -168,7 +170,16 @@ def test_the_issues_near_identical_reproductions():
 
 
 @settings(max_examples=40)
-@given(st.floats(-0.9, 0.9), st.floats(0.2, 5), st.floats(0.2, 5), tiny, tiny, tiny, st.floats(-1e-6, 1e-6), st.floats(-1e-6, 1e-6))
+@given(
+    st.floats(-0.9, 0.9),
+    st.floats(0.2, 5),
+    st.floats(0.2, 5),
+    tiny,
+    tiny,
+    tiny,
+    st.floats(-1e-6, 1e-6),
+    st.floats(-1e-6, 1e-6),
+)
 def test_bivariate_normal_kl_of_nearly_equal_laws_keeps_relative_accuracy(rho, a, c, e1, e2, e3, d1, d2):
     b = rho * math.sqrt(a * c)
     cov_q = np.array([[a, b], [b, c]])
@@ -205,12 +216,19 @@ def test_nearly_equal_products_add_up_without_cancellation():
 def mp_folded_mean(mu, sigma):
     """E|mu + sigma Z| at 40 digits."""
     mu, sigma = mpmath.mpf(mu), abs(mpmath.mpf(sigma))
-    return sigma * mpmath.sqrt(2 / mpmath.pi) * mpmath.exp(-(mu**2) / (2 * sigma**2)) + mu * mpmath.erf(mu / (sigma * mpmath.sqrt(2)))
+    return sigma * mpmath.sqrt(2 / mpmath.pi) * mpmath.exp(-(mu**2) / (2 * sigma**2)) + mu * mpmath.erf(
+        mu / (sigma * mpmath.sqrt(2))
+    )
 
 
 @pytest.mark.parametrize(
     "P, Q",
-    [(N(1e308, 1e308), N(0, 1)), (N(-1e308, 1), N(1e308, 1)), (gt.Laplace(1e308, 1e308), gt.Laplace(0, 1)), (gt.Laplace(-1e308, 1), gt.Laplace(1e308, 1))],
+    [
+        (N(1e308, 1e308), N(0, 1)),
+        (N(-1e308, 1), N(1e308, 1)),
+        (gt.Laplace(1e308, 1e308), gt.Laplace(0, 1)),
+        (gt.Laplace(-1e308, 1), gt.Laplace(1e308, 1)),
+    ],
 )
 def test_kl_that_overflows_is_inf(P, Q):
     # KL >= the mean term (m1 - m2)^2 / 2 s2^2 (normal) or |m1 - m2| / b2 (Laplace), beyond the largest float here
@@ -225,7 +243,9 @@ def test_huge_but_representable_values_are_returned_not_overflowed():
     assert gt.w1(N(-1e308, 1), N(1e308, 1)) == math.inf  # 2e308
     # energy distance: 2 E|X - Y| - E|X - X'| - E|Y - Y'|, each a folded-normal mean
     s = mpmath.sqrt(mpmath.mpf(1e308) ** 2 + 1)
-    energy = 2 * mp_folded_mean(1e308, s) - mp_folded_mean(0, 1e308 * mpmath.sqrt(2)) - mp_folded_mean(0, mpmath.sqrt(2))
+    energy = (
+        2 * mp_folded_mean(1e308, s) - mp_folded_mean(0, 1e308 * mpmath.sqrt(2)) - mp_folded_mean(0, mpmath.sqrt(2))
+    )
     assert rel_err(gt.energy_distance(N(1e308, 1e308), N(0, 1)), energy) < 1e-10
 
 

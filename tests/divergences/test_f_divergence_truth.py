@@ -28,8 +28,11 @@ def _thirty_digits():
     with mp.workdps(30):
         yield
 
+
 # the long versions (300 and 60 examples, several minutes) run when asked: GANTHEORY_LONG=1 python -m pytest -m slow
-long_run = pytest.mark.skipif(os.environ.get("GANTHEORY_LONG") != "1", reason="set GANTHEORY_LONG=1 for the long property runs")
+long_run = pytest.mark.skipif(
+    os.environ.get("GANTHEORY_LONG") != "1", reason="set GANTHEORY_LONG=1 for the long property runs"
+)
 
 
 def triangular(u):
@@ -77,7 +80,9 @@ def mp_f_divergence_1d(f, m1, s1, m2, s2):
         return mp.exp(lq) * f(mp.exp(lp - lq))
 
     s = max(s1, s2)
-    points = sorted({float(c + k * w) for c, w in ((m1, s1), (m2, s2)) for k in (-40, -12, -6, -3, -1, 0, 1, 3, 6, 12, 40)})
+    points = sorted(
+        {float(c + k * w) for c, w in ((m1, s1), (m2, s2)) for k in (-40, -12, -6, -3, -1, 0, 1, 3, 6, 12, 40)}
+    )
     return mp.quad(integrand, [-mp.inf] + [mp.mpf(p) for p in points] + [mp.inf], maxdegree=10) if s > 0 else None
 
 
@@ -157,6 +162,7 @@ def test_bounded_callables_that_overflow_are_right():
     ref = mp_f_divergence_1d(lambda u: (u - 1) ** 2 / (u + 1), 0, 1, 0, 1e-3)
     value, warned = checked(lambda: f_divergence(gt.Normal(0, 1), gt.Normal(0, 1e-3), triangular))
     assert not warned and value == pytest.approx(float(ref), rel=RTOL)
+
     # Laplace(0, 1) against N(0, 1), by mpmath
     def integrand(x):
         lp = -abs(x) - mp.log(2)
@@ -218,7 +224,10 @@ def test_pearson_between_a_gaussian_mixture_and_a_gaussian_is_the_sum_of_pair_in
             A = Li + Lj - Lq
             b = Li * mi + Lj * mj - Lq * mq
             c = (mi.T * Li * mi + mj.T * Lj * mj - mq.T * Lq * mq)[0]
-            dets = mp.sqrt(mp.det(mp.matrix(Q.cov.tolist())) / (mp.det(mp.matrix(ci.cov.tolist())) * mp.det(mp.matrix(cj.cov.tolist())) * mp.det(A)))
+            dets = mp.sqrt(
+                mp.det(mp.matrix(Q.cov.tolist()))
+                / (mp.det(mp.matrix(ci.cov.tolist())) * mp.det(mp.matrix(cj.cov.tolist())) * mp.det(A))
+            )
             total += wi * wj * dets * mp.exp(-(c - (b.T * A**-1 * b)[0]) / 2)
     value, warned = checked(lambda: f_divergence(R, Q, "pearson"))
     assert_right(value, float(total - 1), warned)
@@ -292,7 +301,9 @@ def test_named_and_callable_f_between_normals_are_right_or_warn_many(pair):
 
 
 @settings(max_examples=6)
-@given(normal_pairs().filter(lambda p: max(p[1], p[3]) / min(p[1], p[3]) < 20 and abs(p[0] - p[2]) < 20 * max(p[1], p[3])))
+@given(
+    normal_pairs().filter(lambda p: max(p[1], p[3]) / min(p[1], p[3]) < 20 and abs(p[0] - p[2]) < 20 * max(p[1], p[3]))
+)
 def test_bounded_callable_and_jsd_between_normals_against_mpmath(pair):
     # no closed form: mpmath at 30 digits (the pair kept where its quadrature grid resolves both laws)
     m1, s1, m2, s2 = pair

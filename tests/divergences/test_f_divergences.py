@@ -175,12 +175,22 @@ def test_hellinger_tv_and_pinsker_bounds(pq):
 
 def test_disjoint_pmfs_give_f0_plus_slope_at_infinity():
     p, q = [1.0, 0.0], [0.0, 1.0]
-    expected = {"kl": math.inf, "reverse_kl": math.inf, "pearson": math.inf, "neyman": math.inf,
-                "squared_hellinger": 1.0, "total_variation": 1.0, "jensen_shannon": LOG2, "gan": 0.0}  # fmt: skip
+    expected = {
+        "kl": math.inf,
+        "reverse_kl": math.inf,
+        "pearson": math.inf,
+        "neyman": math.inf,
+        "squared_hellinger": 1.0,
+        "total_variation": 1.0,
+        "jensen_shannon": LOG2,
+        "gan": 0.0,
+    }
     for name, value in expected.items():
         assert f_divergence(p, q, name) == pytest.approx(value, abs=1e-15)
         assert f_divergence(gt.Uniform(0, 1), gt.Uniform(2, 3), name) == pytest.approx(value, abs=1e-15)
-        assert f_divergence(gt.Uniform(0, 1), gt.Uniform(2, 3), name, method="quadrature") == pytest.approx(value, abs=1e-15)
+        assert f_divergence(gt.Uniform(0, 1), gt.Uniform(2, 3), name, method="quadrature") == pytest.approx(
+            value, abs=1e-15
+        )
 
 
 # -- analytic laws: closed forms -------------------------------------------------
@@ -226,8 +236,13 @@ def test_pearson_is_infinite_when_the_tails_diverge(sp, sq):
 @settings(max_examples=12)
 @given(continuous_1d_dists(), continuous_1d_dists())
 def test_generic_quadrature_agrees_with_kl_js_tv(P, Q):
-    pairs = [("kl", gt.kl(P, Q)), ("reverse_kl", gt.kl(Q, P)), ("jensen_shannon", gt.js_divergence(P, Q)),
-             ("total_variation", gt.tv(P, Q)), ("gan", 2 * gt.js_divergence(P, Q) - 2 * LOG2)]  # fmt: skip
+    pairs = [
+        ("kl", gt.kl(P, Q)),
+        ("reverse_kl", gt.kl(Q, P)),
+        ("jensen_shannon", gt.js_divergence(P, Q)),
+        ("total_variation", gt.tv(P, Q)),
+        ("gan", 2 * gt.js_divergence(P, Q) - 2 * LOG2),
+    ]
     for name, expected in pairs:
         got = f_divergence(P, Q, name, method="quadrature")
         assert close(got, expected, rtol=1e-6, atol=1e-9), (name, got, expected)
@@ -252,7 +267,9 @@ def test_2d_cubature_against_closed_forms():
     # Bhattacharyya coefficient between Gaussians: exp(-D_B), D_B = dm' S^-1 dm / 8 + log(det S / sqrt(det A det B)) / 2
     S = 0.5 * (A.cov + B.cov)
     dm = A.mean - B.mean
-    db = dm @ np.linalg.solve(S, dm) / 8 + 0.5 * math.log(np.linalg.det(S) / math.sqrt(np.linalg.det(A.cov) * np.linalg.det(B.cov)))
+    db = dm @ np.linalg.solve(S, dm) / 8 + 0.5 * math.log(
+        np.linalg.det(S) / math.sqrt(np.linalg.det(A.cov) * np.linalg.det(B.cov))
+    )
     assert f_divergence(A, B, "squared_hellinger") == pytest.approx(1.0 - math.exp(-db), rel=1e-7)
     assert f_divergence(A, B, "kl", method="quadrature") == pytest.approx(gt.kl(A, B), rel=1e-7)
     # a product sharing a marginal: the divergence of the other marginals
@@ -273,7 +290,11 @@ def test_the_names_before_the_redesign_still_work_with_a_deprecation_warning():
     # Generator (the convex f) clashed with a GAN's generator: ConvexFunction, CONVEX_FUNCTIONS, convex_function now
     from gantheory.divergences import f_divergences as fd
 
-    for old, new in (("Generator", fd.ConvexFunction), ("GENERATORS", fd.CONVEX_FUNCTIONS), ("generator", fd.convex_function)):
+    for old, new in (
+        ("Generator", fd.ConvexFunction),
+        ("GENERATORS", fd.CONVEX_FUNCTIONS),
+        ("generator", fd.convex_function),
+    ):
         with pytest.warns(DeprecationWarning, match=f"{old} is deprecated"):
             assert getattr(fd, old) is new
     with pytest.raises(AttributeError):

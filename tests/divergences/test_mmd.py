@@ -35,7 +35,11 @@ def _kernel_mean_1d_quad(mu, var, ell):
 
 def test_exact_gaussian_kernel_mmd_between_normals_matches_quadrature():
     P, Q, ell = gt.Normal(0.3, 1.2), gt.Normal(-1.0, 0.7), 0.8
-    expected = _kernel_mean_1d_quad(0, 2 * 1.44, ell) + _kernel_mean_1d_quad(0, 2 * 0.49, ell) - 2 * _kernel_mean_1d_quad(1.3, 1.44 + 0.49, ell)
+    expected = (
+        _kernel_mean_1d_quad(0, 2 * 1.44, ell)
+        + _kernel_mean_1d_quad(0, 2 * 0.49, ell)
+        - 2 * _kernel_mean_1d_quad(1.3, 1.44 + 0.49, ell)
+    )
     assert gt.mmd(P, Q, bandwidth=ell) == pytest.approx(expected, rel=1e-11)
 
 
@@ -81,11 +85,15 @@ def test_distance_kernel_gives_the_energy_distance_exactly():
         assert gt.empirical.mmd(x, y, "distance", unbiased=unbiased) == pytest.approx(truth, rel=1e-12)
         assert gt.empirical.energy_distance(x, y, unbiased=unbiased) == pytest.approx(truth, rel=1e-12)
     # 1-D: SciPy's energy_distance is the square root of the V-statistic
-    assert gt.empirical.mmd(x[:, 0], y[:, 0], "distance", unbiased=False) == pytest.approx(scipy.stats.energy_distance(x[:, 0], y[:, 0]) ** 2, rel=1e-12)
+    assert gt.empirical.mmd(x[:, 0], y[:, 0], "distance", unbiased=False) == pytest.approx(
+        scipy.stats.energy_distance(x[:, 0], y[:, 0]) ** 2, rel=1e-12
+    )
     # exact, between mixtures of isotropic 2-D normals: every difference of components is N(m, s^2 I), ||.|| a Rice law
     P, Q = gt.ring_of_gaussians(4), gt.MultivariateNormal([0.0, 0.0], np.eye(2))
     modes, var = [c.mean for c in P.components], 0.02**2
-    assert _rice_mean(1.0, 1.0) == pytest.approx(scipy.stats.rice(1.0).mean(), rel=1e-14)  # the Bessel form, where SciPy's is accurate
+    assert _rice_mean(1.0, 1.0) == pytest.approx(
+        scipy.stats.rice(1.0).mean(), rel=1e-14
+    )  # the Bessel form, where SciPy's is accurate
     pq = np.mean([_rice_mean(np.linalg.norm(m), math.sqrt(var + 1.0)) for m in modes])
     pp = np.mean([[_rice_mean(np.linalg.norm(a - b), math.sqrt(2 * var)) for b in modes] for a in modes])
     qq = _rice_mean(0.0, math.sqrt(2.0))  # Rayleigh: sqrt(pi)
@@ -106,12 +114,18 @@ def test_cubic_kernel_sees_only_the_first_three_moments():
     m = lambda mu, s: (mu, mu**2 + s**2, mu**3 + 3 * mu * s**2)
     (a1, a2, a3), (b1, b2, b3) = m(0.5, 1.0), m(-0.2, 2.0)
     K = lambda u, v: 1 + 3 * u[0] * v[0] + 3 * u[1] * v[1] + u[2] * v[2]
-    assert gt.mmd(A, B, kernel="cubic") == pytest.approx(K((a1, a2, a3), (a1, a2, a3)) + K((b1, b2, b3), (b1, b2, b3)) - 2 * K((a1, a2, a3), (b1, b2, b3)), rel=1e-12)
+    assert gt.mmd(A, B, kernel="cubic") == pytest.approx(
+        K((a1, a2, a3), (a1, a2, a3)) + K((b1, b2, b3), (b1, b2, b3)) - 2 * K((a1, a2, a3), (b1, b2, b3)), rel=1e-12
+    )
 
 
 normals_2d = st.builds(
     lambda m0, m1, s0, s1, r: gt.MultivariateNormal([m0, m1], [[s0 * s0, r * s0 * s1], [r * s0 * s1, s1 * s1]]),
-    st.floats(-3, 3), st.floats(-3, 3), st.floats(0.2, 2), st.floats(0.2, 2), st.floats(-0.9, 0.9),
+    st.floats(-3, 3),
+    st.floats(-3, 3),
+    st.floats(0.2, 2),
+    st.floats(0.2, 2),
+    st.floats(-0.9, 0.9),
 )
 
 
@@ -128,7 +142,13 @@ def test_exact_mmd_is_a_metric_on_gaussians(P, Q, R, ell):
 
 
 def test_estimators_converge_to_the_exact_value_within_their_spread():
-    P, Q, ell, n, runs = gt.MultivariateNormal([0, 0], np.eye(2)), gt.MultivariateNormal([0.5, 0], [[1.0, 0.3], [0.3, 0.8]]), 1.0, 400, 30
+    P, Q, ell, n, runs = (
+        gt.MultivariateNormal([0, 0], np.eye(2)),
+        gt.MultivariateNormal([0.5, 0], [[1.0, 0.3], [0.3, 0.8]]),
+        1.0,
+        400,
+        30,
+    )
     exact = gt.mmd(P, Q, bandwidth=ell)
     u, v, lin = [], [], []
     for seed in range(runs):
@@ -139,7 +159,10 @@ def test_estimators_converge_to_the_exact_value_within_their_spread():
     for values in (u, lin):  # unbiased: the mean within 4 standard errors
         assert abs(np.mean(values) - exact) < 4 * np.std(values) / math.sqrt(runs)
     # the V-statistic's bias (E k(X,X) - E k(X,X'))/n + (same for Y)/n, E k(X,X) = 1
-    bias = ((1 - _mmd_exact._gaussian_kernel_mean(*[_gaussian_mixture(P)] * 2, ell)) + (1 - _mmd_exact._gaussian_kernel_mean(*[_gaussian_mixture(Q)] * 2, ell))) / n
+    bias = (
+        (1 - _mmd_exact._gaussian_kernel_mean(*[_gaussian_mixture(P)] * 2, ell))
+        + (1 - _mmd_exact._gaussian_kernel_mean(*[_gaussian_mixture(Q)] * 2, ell))
+    ) / n
     assert abs(np.mean(v) - exact - bias) < 4 * np.std(v) / math.sqrt(runs)
     assert np.std(lin) > np.std(u)  # the linear-time estimator pays in variance
 
@@ -154,11 +177,16 @@ def test_kid_is_the_mean_of_subset_u_statistics_and_unbiased_for_the_cubic_mmd()
         xs, ys = x[gen.choice(300, 100, replace=False)], y[gen.choice(300, 100, replace=False)]
         values.append(gt.empirical.mmd(xs, ys, "cubic"))
     assert result.value == pytest.approx(np.mean(values), rel=1e-12)
-    assert result.std == pytest.approx(np.std(values), rel=1e-12) and result.std_error == pytest.approx(np.std(values) / math.sqrt(5), rel=1e-12)
+    assert result.std == pytest.approx(np.std(values), rel=1e-12) and result.std_error == pytest.approx(
+        np.std(values) / math.sqrt(5), rel=1e-12
+    )
     # unbiased at small n: the mean of KIDs of n = 50 samples over seeds vs the exact cubic MMD
     P, Q = gt.MultivariateNormal([0, 0], np.eye(2)), gt.MultivariateNormal([0.3, 0.0], np.eye(2))
     exact = gt.mmd(P, Q, kernel="cubic")
-    kids = [gt.empirical.kid(P.sample(50, rng=s), Q.sample(50, rng=100 + s), n_subsets=1, subset_size=50).value for s in range(200)]
+    kids = [
+        gt.empirical.kid(P.sample(50, rng=s), Q.sample(50, rng=100 + s), n_subsets=1, subset_size=50).value
+        for s in range(200)
+    ]
     assert abs(np.mean(kids) - exact) < 4 * np.std(kids) / math.sqrt(200)
 
 
@@ -176,10 +204,18 @@ def test_permutation_test_matches_brute_force_relabellings():
 
 
 def test_permutation_test_p_values_are_valid_under_the_null_and_small_under_a_shift():
-    p_null = [gt.empirical.mmd_test(*np.random.default_rng(s).normal(size=(2, 40, 2)), n_permutations=99, rng=s).p_value for s in range(40)]
-    assert np.mean(np.array(p_null) <= 0.1) <= 0.1 + 3 * math.sqrt(0.09 / 40)  # P(p <= 0.1) <= 0.1, up to 3 binomial s.d.
+    p_null = [
+        gt.empirical.mmd_test(*np.random.default_rng(s).normal(size=(2, 40, 2)), n_permutations=99, rng=s).p_value
+        for s in range(40)
+    ]
+    assert np.mean(np.array(p_null) <= 0.1) <= 0.1 + 3 * math.sqrt(
+        0.09 / 40
+    )  # P(p <= 0.1) <= 0.1, up to 3 binomial s.d.
     rng = np.random.default_rng(6)
-    assert gt.empirical.mmd_test(rng.normal(size=(60, 2)), rng.normal(1.0, 1.0, size=(60, 2)), n_permutations=99).p_value == 0.01
+    assert (
+        gt.empirical.mmd_test(rng.normal(size=(60, 2)), rng.normal(1.0, 1.0, size=(60, 2)), n_permutations=99).p_value
+        == 0.01
+    )
 
 
 def test_chunks_bound_the_memory_and_do_not_change_the_value():
@@ -253,7 +289,9 @@ def test_witness_integrates_to_mmd_squared_and_mode_collapse_exact_columns():
     assert len(G.components) == 6 and np.allclose(G.weights, 1 / 6)
     # FID between the mixtures' Gaussian fits: the ring's fit is N(0, (2 + 0.02^2) I) by symmetry
     assert table.exact["FID"][0] == 0.0
-    assert table.exact["FID"][1] == pytest.approx(gt.frechet_distance(np.zeros(2), (4 / 2 + 0.02**2) * np.eye(2), G.mean, G.cov), rel=1e-12)
+    assert table.exact["FID"][1] == pytest.approx(
+        gt.frechet_distance(np.zeros(2), (4 / 2 + 0.02**2) * np.eye(2), G.mean, G.cov), rel=1e-12
+    )
     assert table.exact["MMD"][1] == gt.mmd(gt.ring_of_gaussians(8), G, bandwidth=0.5)
     assert np.isnan(table.exact["W1"]).all() and table.samples["W2"].shape == (2, 2)
 
@@ -273,7 +311,11 @@ def test_spectral_route_matches_the_gaussian_closed_form_and_double_quadrature()
     # and the Gaussian kernel between uniforms: the closed form of E exp(-(X - Y)^2 / 2l^2) by dblquad
     W = gt.Uniform(0.5, 2.0)
     g = lambda x, y: math.exp(-0.5 * (x - y) ** 2)
-    expected = dbl(lambda y, x: g(x, y), 0, 1, 0, 1) + dbl(lambda y, x: g(x, y) / 2.25, 0.5, 2, 0.5, 2) - 2 * dbl(lambda y, x: g(x, y) / 1.5, 0, 1, 0.5, 2)
+    expected = (
+        dbl(lambda y, x: g(x, y), 0, 1, 0, 1)
+        + dbl(lambda y, x: g(x, y) / 2.25, 0.5, 2, 0.5, 2)
+        - 2 * dbl(lambda y, x: g(x, y) / 1.5, 0, 1, 0.5, 2)
+    )
     assert gt.mmd(U, W, bandwidth=1.0) == pytest.approx(expected, rel=1e-9)
 
 
@@ -285,7 +327,9 @@ def test_u_statistic_error_falls_as_n_to_the_minus_half():
     exact = gt.mmd(P, Q, bandwidth=ell)
     sizes, rms = (100, 400, 1600), []
     for n in sizes:
-        errors = [gt.empirical.mmd(P.sample(n, rng=s), Q.sample(n, rng=500 + s), bandwidth=ell) - exact for s in range(12)]
+        errors = [
+            gt.empirical.mmd(P.sample(n, rng=s), Q.sample(n, rng=500 + s), bandwidth=ell) - exact for s in range(12)
+        ]
         rms.append(math.sqrt(np.mean(np.square(errors))))
     assert -0.75 < loglog_slope(sizes, rms) < -0.3
 
@@ -293,9 +337,17 @@ def test_u_statistic_error_falls_as_n_to_the_minus_half():
 # -- the 2-D spectral route (Bochner's theorem in polar coordinates) ------------------------------------------------------
 
 _GAUSSIAN_PAIRS = [
-    (gt.Product(gt.Normal(0.0, 1.0), gt.Normal(0.5, 2.0)), gt.MultivariateNormal([0.3, -0.2], [[1.0, 0.4], [0.4, 2.0]]), 1.0),
+    (
+        gt.Product(gt.Normal(0.0, 1.0), gt.Normal(0.5, 2.0)),
+        gt.MultivariateNormal([0.3, -0.2], [[1.0, 0.4], [0.4, 2.0]]),
+        1.0,
+    ),
     (gt.ring_of_gaussians(4), gt.MultivariateNormal([0.0, 0.0], np.eye(2)), 0.5),
-    (gt.Mixture([gt.Dirac([1.0, 2.0]), gt.Product(gt.Normal(-1.0, 0.3), gt.Normal(0.0, 1.0))], [0.3, 0.7]), gt.PointMasses([[0.0, 0.0], [2.0, -1.0]]), 2.0),
+    (
+        gt.Mixture([gt.Dirac([1.0, 2.0]), gt.Product(gt.Normal(-1.0, 0.3), gt.Normal(0.0, 1.0))], [0.3, 0.7]),
+        gt.PointMasses([[0.0, 0.0], [2.0, -1.0]]),
+        2.0,
+    ),
 ]
 
 
@@ -361,6 +413,8 @@ def test_2d_gaussian_kernel_mmd_between_parallel_lines_is_the_closed_form():
     # P_0 = (0, Z), P_t = (t, Z'): E k factorizes, MMD^2 = 2 (1 - exp(-t^2 / 2l^2)) E exp(-(Z - Z')^2 / 2l^2), Z, Z' ~ U[0, 1] independent
     t, ell = 0.5, 0.7
     a = 1.0 / (math.sqrt(2.0) * ell)
-    uniform_mean = math.sqrt(math.pi) / a * math.erf(a) - (1.0 - math.exp(-a * a)) / (a * a)  # int_0^1 int_0^1 exp(-a^2 (x - y)^2)
+    uniform_mean = math.sqrt(math.pi) / a * math.erf(a) - (1.0 - math.exp(-a * a)) / (
+        a * a
+    )  # int_0^1 int_0^1 exp(-a^2 (x - y)^2)
     expected = 2.0 * (1.0 - math.exp(-0.5 * t * t / ell**2)) * uniform_mean
     assert gt.mmd(gt.ParallelLines(0.0), gt.ParallelLines(t), bandwidth=ell) == pytest.approx(expected, rel=1e-10)

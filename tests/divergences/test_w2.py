@@ -6,7 +6,6 @@ POT's ``ot.emd2`` on the squared Euclidean cost, and SciPy's 1-D W1.
 """
 
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -61,7 +60,12 @@ def test_frechet_distance_matches_mpmath_at_50_digits(kind, seed):
 
 @pytest.mark.parametrize("d, conditioning, gram", [(8, 1.0, True), (8, 1e-8, False), (901, 1.0, False)])
 def test_frechet_route_choice_bounds_the_smallest_singular_value_and_agrees_with_the_svd(d, conditioning, gram):
-    from gantheory.divergences._gaussian_ot import _gram_can_pass, _nuclear_norm, _smallest_singular_value_bound, bures_squared
+    from gantheory.divergences._gaussian_ot import (
+        _gram_can_pass,
+        _nuclear_norm,
+        _smallest_singular_value_bound,
+        bures_squared,
+    )
 
     rng = np.random.default_rng(d)
     Q = _rotation(rng, d)
@@ -71,7 +75,9 @@ def test_frechet_route_choice_bounds_the_smallest_singular_value_and_agrees_with
     L1, L2 = np.linalg.cholesky(c1), np.linalg.cholesky(c2)
     C = L1.T @ L2
     smallest = np.linalg.svd(C, compute_uv=False)[-1]
-    assert _smallest_singular_value_bound(L1, L2) >= smallest * (1 - 1e-12)  # an upper bound: ||C v|| / ||v|| for a unit v
+    assert _smallest_singular_value_bound(L1, L2) >= smallest * (
+        1 - 1e-12
+    )  # an upper bound: ||C v|| / ||v|| for a unit v
     assert _gram_can_pass(C, L1, L2) is gram
     by_svd = np.sum(np.trace(c1) + np.trace(c2)) - 2.0 * _nuclear_norm(C, try_gram=False)
     assert bures_squared(c1, c2) == pytest.approx(max(0.0, by_svd), rel=1e-12, abs=1e-12 * np.trace(c1 + c2))
@@ -94,18 +100,22 @@ def test_w2_between_bivariate_normals_is_the_frechet_formula_and_matches_pot():
     Q = gt.MultivariateNormal([1.0, 2.0], [[0.5, -0.2], [-0.2, 3.0]])
     value = gt.w2(P, Q)
     assert value**2 == pytest.approx(gt.frechet_distance(P.mean, P.cov, Q.mean, Q.cov), rel=1e-15)
-    assert value == pytest.approx(float(ot.gaussian.bures_wasserstein_distance(P.mean, Q.mean, P.cov, Q.cov)), rel=1e-12)
+    assert value == pytest.approx(
+        float(ot.gaussian.bures_wasserstein_distance(P.mean, Q.mean, P.cov, Q.cov)), rel=1e-12
+    )
     assert value**2 == pytest.approx(mp_frechet(P.mean, P.cov, Q.mean, Q.cov), rel=1e-13)
     # a product of normals is a bivariate normal with diagonal covariance
     R = gt.Product(gt.Normal(0.0, 1.0), gt.Normal(1.0, 2.0))
-    assert gt.w2(R, Q) == pytest.approx(gt.w2(gt.MultivariateNormal([0.0, 1.0], [[1.0, 0.0], [0.0, 4.0]]), Q), rel=1e-15)
+    assert gt.w2(R, Q) == pytest.approx(
+        gt.w2(gt.MultivariateNormal([0.0, 1.0], [[1.0, 0.0], [0.0, 4.0]]), Q), rel=1e-15
+    )
 
 
 def test_w2_and_wp_by_quantile_quadrature_match_closed_forms():
     # quantile quadrature (Laplace is not a Normal, so no closed form route) vs Uniform's exact quantiles
     P, Q = gt.Uniform(0.0, 1.0), gt.Uniform(0.5, 3.0)  # F^-1 - G^-1 = -0.5 - 1.5 u
     for p in (1.5, 2.0, 3.0):
-        expected = (((2.0**(p + 1)) - 0.5 ** (p + 1)) / (1.5 * (p + 1))) ** (1 / p)  # int_0^1 (0.5 + 1.5u)^p du
+        expected = (((2.0 ** (p + 1)) - 0.5 ** (p + 1)) / (1.5 * (p + 1))) ** (1 / p)  # int_0^1 (0.5 + 1.5u)^p du
         assert gt.wp(P, Q, p) == pytest.approx(expected, rel=1e-9)
     # normals: the quadrature route (Laplace at scale 0 is not allowed, so compare two Normals through a mixture of one)
     P, Q = gt.Normal(0.0, 1.0), gt.Mixture([gt.Normal(1.0, 2.0)])
@@ -117,7 +127,9 @@ def test_wp_between_point_masses_is_exact_in_1d_and_2d():
     P, Q = gt.PointMasses([0.0, 1.0, 5.0], [0.2, 0.3, 0.5]), gt.PointMasses([2.0, 3.0], [0.6, 0.4])
     from scipy.stats import wasserstein_distance
 
-    assert gt.wp(P, Q, 1) == pytest.approx(wasserstein_distance([0, 1, 5], [2, 3], [0.2, 0.3, 0.5], [0.6, 0.4]), rel=1e-12)
+    assert gt.wp(P, Q, 1) == pytest.approx(
+        wasserstein_distance([0, 1, 5], [2, 3], [0.2, 0.3, 0.5], [0.6, 0.4]), rel=1e-12
+    )
     # W2^2 by hand: quantile pieces [0, .2): 0->2, [.2, .5): 1->2, [.5, .6): 5->2, [.6, 1): 5->3
     assert gt.w2(P, Q) ** 2 == pytest.approx(0.2 * 4 + 0.3 * 1 + 0.1 * 9 + 0.4 * 4, rel=1e-12)
     ot = pytest.importorskip("ot")
@@ -125,12 +137,16 @@ def test_wp_between_point_masses_is_exact_in_1d_and_2d():
     wa, wb = np.array([0.2, 0.3, 0.5]), np.array([0.6, 0.4])
     expected = ot.emd2(wa, wb, ot.dist(a, b))
     assert gt.w2(gt.PointMasses(a, wa), gt.PointMasses(b, wb)) ** 2 == pytest.approx(expected, rel=1e-12)
-    assert gt.wp(gt.PointMasses(a, wa), gt.PointMasses(b, wb), 3) ** 3 == pytest.approx(ot.emd2(wa, wb, ot.dist(a, b, "euclidean") ** 3), rel=1e-9)
+    assert gt.wp(gt.PointMasses(a, wa), gt.PointMasses(b, wb), 3) ** 3 == pytest.approx(
+        ot.emd2(wa, wb, ot.dist(a, b, "euclidean") ** 3), rel=1e-9
+    )
 
 
 def test_discrete_w2_and_wp_on_a_shared_support():
     p, q, support = [0.2, 0.3, 0.5, 0.0], [0.0, 0.6, 0.0, 0.4], [0.0, 1.0, 5.0, 3.0]
-    assert gt.discrete.w2(p, q, support) == pytest.approx(gt.w2(gt.PointMasses([0.0, 1.0, 5.0], [0.2, 0.3, 0.5]), gt.PointMasses([1.0, 3.0], [0.6, 0.4])), rel=1e-14)
+    assert gt.discrete.w2(p, q, support) == pytest.approx(
+        gt.w2(gt.PointMasses([0.0, 1.0, 5.0], [0.2, 0.3, 0.5]), gt.PointMasses([1.0, 3.0], [0.6, 0.4])), rel=1e-14
+    )
     assert gt.discrete.wp(p, q, support, 1) == pytest.approx(gt.discrete.w1(p, q, support), rel=1e-14)
 
 
@@ -203,7 +219,9 @@ def test_empirical_wp_is_exact_for_the_clouds():
     x, y, wx = np.array([0.0, 1.0, 5.0]), np.array([2.0, 3.0]), np.array([0.2, 0.3, 0.5])
     expected = gt.wp(gt.PointMasses(x, wx), gt.PointMasses(y), 3)
     assert gt.empirical.wp(x, y, 3, x_weights=wx) == pytest.approx(expected, rel=1e-14)
-    assert gt.discrete.wp([0.2, 0.3, 0.5, 0, 0], [0, 0, 0, 0.5, 0.5], [0.0, 1.0, 5.0, 2.0, 3.0], order=3) == pytest.approx(expected, rel=1e-14)
+    assert gt.discrete.wp(
+        [0.2, 0.3, 0.5, 0, 0], [0, 0, 0, 0.5, 0.5], [0.0, 1.0, 5.0, 2.0, 3.0], order=3
+    ) == pytest.approx(expected, rel=1e-14)
     # d-D: POT's exact transport cost with the cost |x - y|^3 (equal sizes: assignment; weights: the LP)
     ot = pytest.importorskip("ot")
     rng = np.random.default_rng(5)
@@ -212,7 +230,9 @@ def test_empirical_wp_is_exact_for_the_clouds():
     assert gt.empirical.wp(a, b, 3) ** 3 == pytest.approx(ot.emd2(u, u, ot.dist(a, b, "euclidean") ** 3), rel=1e-9)
     wa, wb = rng.random(30), rng.random(25)
     cost = ot.dist(a, b[:25], "euclidean") ** 3
-    assert gt.empirical.wp(a, b[:25], 3, wa, wb) ** 3 == pytest.approx(ot.emd2(wa / wa.sum(), wb / wb.sum(), cost), rel=1e-9)
+    assert gt.empirical.wp(a, b[:25], 3, wa, wb) ** 3 == pytest.approx(
+        ot.emd2(wa / wa.sum(), wb / wb.sum(), cost), rel=1e-9
+    )
     # orders 1 and 2 are w1 and w2; W_p grows with p (Jensen)
     assert gt.empirical.wp(a, b, 1) == gt.empirical.w1(a, b) and gt.empirical.wp(a, b, 2) == gt.empirical.w2(a, b)
     assert gt.empirical.w2(a, b) <= gt.empirical.wp(a, b, 3) * (1 + 1e-12)

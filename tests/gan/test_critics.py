@@ -24,6 +24,7 @@ def bernoulli(q):
 
 # -- the Bernoulli example: exact enumeration ----------------------------------
 
+
 def test_bernoulli_m1_matches_the_paper_closed_form():
     # m = 1: E|X - theta| = p(1 - theta) + (1 - p) theta, slope 1 - 2p (Bellemare et al., Theorem 1)
     p, theta = 0.3, np.linspace(0, 1, 11)
@@ -47,8 +48,14 @@ def test_expected_w1_at_p_is_de_moivres_mean_absolute_deviation(m):
     # De Moivre: E|K - mp| = 2 (k0 + 1) C(m, k0 + 1) p^(k0 + 1) (1 - p)^(m - k0), k0 = floor(mp)
     p = 0.3
     k0 = math.floor(m * p)
-    log_mad = (math.log(2 * (k0 + 1)) + special.gammaln(m + 1) - special.gammaln(k0 + 2) - special.gammaln(m - k0)
-               + (k0 + 1) * math.log(p) + (m - k0) * math.log(1 - p))
+    log_mad = (
+        math.log(2 * (k0 + 1))
+        + special.gammaln(m + 1)
+        - special.gammaln(k0 + 2)
+        - special.gammaln(m - k0)
+        + (k0 + 1) * math.log(p)
+        + (m - k0) * math.log(1 - p)
+    )
     r = gt.gan.bernoulli_sample_losses(p, m, [p])
     assert r.w1[0, 0] == pytest.approx(math.exp(log_mad) / m, rel=1e-11)
 
@@ -103,6 +110,7 @@ def test_expected_sample_w1_is_at_least_w1_and_cramer2_gradient_is_unbiased(p, m
 
 # -- minimizers ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("p", [0.3, 0.8, 0.55])
 def test_cramer2_minimizer_is_p_for_every_m(p):
     sizes = [1, 2, 5, 10, 100, 1000]
@@ -149,6 +157,7 @@ def test_bernoulli_bad_input():
 
 # -- the location family -------------------------------------------------------
 
+
 def test_batch_gradients_are_derivatives_of_the_empirical_distances():
     # central differences of gt.empirical.w1 and gt.empirical.cramer ** 2 (both exact for the clouds)
     rng = np.random.default_rng(3)
@@ -158,7 +167,9 @@ def test_batch_gradients_are_derivatives_of_the_empirical_distances():
         w1, cramer2 = _batch_gradients(x, z, t)
         for b in range(4):
             fd_w1 = (gt.empirical.w1(x[b], z[b] + t + h) - gt.empirical.w1(x[b], z[b] + t - h)) / (2 * h)
-            fd_c2 = (gt.empirical.cramer(x[b], z[b] + t + h) ** 2 - gt.empirical.cramer(x[b], z[b] + t - h) ** 2) / (2 * h)
+            fd_c2 = (gt.empirical.cramer(x[b], z[b] + t + h) ** 2 - gt.empirical.cramer(x[b], z[b] + t - h) ** 2) / (
+                2 * h
+            )
             assert w1[b] == pytest.approx(fd_w1, abs=1e-6)
             assert cramer2[b] == pytest.approx(fd_c2, abs=1e-6)
 
@@ -172,8 +183,14 @@ def test_location_true_gradients_match_closed_forms():
     np.testing.assert_allclose(r.cramer2_true_grad, 2 * stats.norm.cdf(theta / np.sqrt(2)) - 1, atol=1e-6)
 
 
-@pytest.mark.parametrize("P, base", [(gt.Normal(0, 1), gt.Normal(0, 1)), (gt.Normal(0.5, 1), gt.Laplace(0, 0.7)),
-                                     (gt.Uniform(-1, 1), gt.Mixture([gt.Normal(-1, 0.5), gt.Uniform(0, 1)]))])
+@pytest.mark.parametrize(
+    "P, base",
+    [
+        (gt.Normal(0, 1), gt.Normal(0, 1)),
+        (gt.Normal(0.5, 1), gt.Laplace(0, 0.7)),
+        (gt.Uniform(-1, 1), gt.Mixture([gt.Normal(-1, 0.5), gt.Uniform(0, 1)])),
+    ],
+)
 def test_cramer2_sample_gradient_is_unbiased_and_w1_is_not(P, base):
     theta = np.array([-0.6, 0.3, 0.9])
     r = gt.gan.location_sample_gradients(P, base, theta, m=4, n_batches=4000, rng=4)
@@ -194,6 +211,7 @@ def test_location_bad_input():
 
 
 # -- the parallel lines --------------------------------------------------------
+
 
 def energy_by_quadrature(theta):
     # E = 2 E sqrt(theta^2 + D^2) - 2 E|D|, D = Z - Z' with the triangular density 1 - |d| on [-1, 1]
@@ -232,8 +250,13 @@ def test_parallel_lines_derivatives_match_central_differences():
     s = gt.gan.parallel_lines_sweep(theta)
     h = 1e-5
     P0 = gt.ParallelLines(0.0)
-    for name, f in [("w1", gt.w1), ("js_divergence", gt.js_divergence), ("tv", gt.tv),
-                    ("cramer", gt.cramer), ("energy_distance", gt.energy_distance)]:
+    for name, f in [
+        ("w1", gt.w1),
+        ("js_divergence", gt.js_divergence),
+        ("tv", gt.tv),
+        ("cramer", gt.cramer),
+        ("energy_distance", gt.energy_distance),
+    ]:
         fd = np.array([(f(P0, gt.ParallelLines(t + h)) - f(P0, gt.ParallelLines(t - h))) / (2 * h) for t in theta])
         np.testing.assert_allclose(getattr(s, f"d_{name}"), fd, rtol=1e-6, atol=1e-9, err_msg=name)
     assert np.isnan(s.slope_kl).all() and np.isnan(s.slope_reverse_kl).all()  # KL: infinite, no gradient at all
@@ -266,7 +289,7 @@ def test_parallel_lines_cramer_slope_diverges_like_sqrt_log():
     # l2' = E' / (2 sqrt(2E)) = (L - 1) / sqrt(L - 1/2) (1 + O(t)): unbounded, like sqrt(log(1/t)), as t -> 0
     t = 10.0 ** -np.array([2.0, 4.0, 8.0, 20.0, 50.0, 100.0])
     s = gt.gan.parallel_lines_sweep(np.concatenate([-t, t]))
-    slope = s.slope_cramer[t.size:]
+    slope = s.slope_cramer[t.size :]
     np.testing.assert_array_equal(s.slope_cramer[: t.size], -slope)  # odd in theta
     L = np.log(2 / t)
     assert np.all(np.abs(slope / ((L - 1) / np.sqrt(L - 0.5)) - 1) <= t + 1e-13)
@@ -276,7 +299,10 @@ def test_parallel_lines_cramer_slope_diverges_like_sqrt_log():
     # and the closed-form slope is the derivative of gt.cramer near 0 too (central differences, step 1e-3 t)
     for theta in (1e-3, 1e-6):
         h = 1e-3 * theta
-        fd = (gt.cramer(gt.ParallelLines(0.0), gt.ParallelLines(theta + h)) - gt.cramer(gt.ParallelLines(0.0), gt.ParallelLines(theta - h))) / (2 * h)
+        fd = (
+            gt.cramer(gt.ParallelLines(0.0), gt.ParallelLines(theta + h))
+            - gt.cramer(gt.ParallelLines(0.0), gt.ParallelLines(theta - h))
+        ) / (2 * h)
         assert gt.gan.parallel_lines_sweep([theta]).slope_cramer[0] == pytest.approx(fd, rel=1e-5)
 
 

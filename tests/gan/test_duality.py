@@ -138,7 +138,9 @@ def test_clipping_at_001_bounds_the_critic_far_below_1_lipschitz_so_it_underesti
 @pytest.mark.parametrize("pair", [SHIFT, BIMODAL], ids=["shift", "bimodal"])
 def test_whenever_the_measured_constant_is_at_most_1_the_estimate_stays_below_w1(pair):
     # E_P f - E_Q f = integral of f' (F_Q - F_P) <= K W1: up to sampling error, for every logged step and constraint
-    runs = compare_constraints(*pair, [("weight_clipping", {"c": 0.1}), "spectral_norm"], steps=300, log_every=25, n_eval=5000)
+    runs = compare_constraints(
+        *pair, [("weight_clipping", {"c": 0.1}), "spectral_norm"], steps=300, log_every=25, n_eval=5000
+    )
     checked = 0
     for run in runs.values():
         below = run.lipschitz <= 1
@@ -152,7 +154,14 @@ def test_the_penalty_optimum_against_nested_quadrature_and_its_bounds():
     P, Q = gt.Normal(1.0, 1.0), gt.Normal(0.0, 1.0)
 
     def rho(x):  # the interpolates' density: integral over eps of N(eps, eps^2 + (1 - eps)^2) at x
-        return integrate.quad(lambda e: np.exp(-0.5 * (x - e) ** 2 / (e * e + (1 - e) ** 2)) / np.sqrt(2 * np.pi * (e * e + (1 - e) ** 2)), 0, 1, epsabs=1e-13)[0]
+        return integrate.quad(
+            lambda e: (
+                np.exp(-0.5 * (x - e) ** 2 / (e * e + (1 - e) ** 2)) / np.sqrt(2 * np.pi * (e * e + (1 - e) ** 2))
+            ),
+            0,
+            1,
+            epsabs=1e-13,
+        )[0]
 
     d = lambda x: float(Q.cdf(x) - P.cdf(x))  # noqa: E731
     excess = integrate.quad(lambda x: d(x) ** 2 / rho(x), -12, 13, limit=200, epsabs=1e-11)[0]
@@ -177,7 +186,9 @@ def test_the_penalty_optimum_between_scales_1e4_apart_against_a_smooth_reparamet
     v0, v1 = np.arcsinh(-e0 / np.sqrt(c / A)), np.arcsinh((1 - e0) / np.sqrt(c / A))
 
     def rho(x):
-        return integrate.quad(lambda v: np.exp(-x * x / (2 * c * np.cosh(v) ** 2)), v0, v1, epsabs=0, epsrel=1e-13, limit=200)[0] / np.sqrt(2 * np.pi * A)
+        return integrate.quad(
+            lambda v: np.exp(-x * x / (2 * c * np.cosh(v) ** 2)), v0, v1, epsabs=0, epsrel=1e-13, limit=200
+        )[0] / np.sqrt(2 * np.pi * A)
 
     def integrand(t):  # x = e^t > 0; the integrand is even in x
         x = np.exp(t)
@@ -191,7 +202,9 @@ def test_the_penalty_optimum_between_scales_1e4_apart_against_a_smooth_reparamet
         assert penalty_optimum(gt.Normal(0.0, sp), gt.Normal(0.0, sq), 10.0) == pytest.approx(reference, rel=1e-9)
     # far-apart narrow laws: between the means D = 1 and rho = 1 / 100, so the excess is 100^2 / (2 lambda) up to the ends,
     # where D^2 / rho ~ 100 Phi(x / sd): their first-order terms cancel (int_-inf^0 Phi = int_0^inf (1 - Phi)), leaving (sd / 100)^2
-    assert penalty_optimum(gt.Normal(100.0, 0.01), gt.Normal(0.0, 0.01), 10.0) == pytest.approx(100.0 + 1e4 / 20.0, rel=1e-6)
+    assert penalty_optimum(gt.Normal(100.0, 0.01), gt.Normal(0.0, 0.01), 10.0) == pytest.approx(
+        100.0 + 1e4 / 20.0, rel=1e-6
+    )
     with pytest.raises(ValueError, match="rtol"):
         penalty_optimum(*SHIFT, rtol=0.0)
 
@@ -232,13 +245,17 @@ def test_the_figures_titles_follow_the_data():
     from gantheory import plotting
 
     far = critic_landscape(critics=["spectral_norm"], steps=30, log_every=30, n_eval=500)
-    near = critic_landscape(gt.Normal(0.5, 0.5), gt.Normal(-0.5, 0.5), critics=["spectral_norm"], steps=30, log_every=30, n_eval=500)
+    near = critic_landscape(
+        gt.Normal(0.5, 0.5), gt.Normal(-0.5, 0.5), critics=["spectral_norm"], steps=30, log_every=30, n_eval=500
+    )
     assert plotting.plot_critics(far)._suptitle.get_text().startswith("D* saturates")
     assert plotting.plot_critics(near)._suptitle.get_text().startswith("D* does not saturate")
     runs = compare_constraints(*SHIFT, ["spectral_norm"], steps=30, log_every=10, n_eval=500)
     title = plotting.plot_critic_convergence(runs)._suptitle.get_text()
     run = runs["spectral norm"]
     below = run.lipschitz <= 1
-    assert ("every estimate with K ≤ 1 stays" in title) == bool(np.all(run.estimate[below] <= run.w1 + 3 * run.estimate_se[below]))
+    assert ("every estimate with K ≤ 1 stays" in title) == bool(
+        np.all(run.estimate[below] <= run.w1 + 3 * run.estimate_se[below])
+    )
     with pytest.raises(TypeError, match="either runs or the settings"):
         plotting.plot_critic_convergence(runs, steps=10)

@@ -30,7 +30,14 @@ from gantheory.gan.dynamics import (
 
 A = {"minimax": 0.5, "non_saturating": 0.5, "wgan": 1.0}  # f'(0)
 B = {"minimax": -0.25, "non_saturating": -0.25, "wgan": 0.0}  # f''(0)
-GAMMAS = [0.05, 0.3, 0.7, 1.5, 3.0, 5.0]  # avoids the double eigenvalues (γ = 2a, σ² = a/|b|): eig's error there is ~sqrt(eps)
+GAMMAS = [
+    0.05,
+    0.3,
+    0.7,
+    1.5,
+    3.0,
+    5.0,
+]  # avoids the double eigenvalues (γ = 2a, σ² = a/|b|): eig's error there is ~sqrt(eps)
 SMOOTH_REGULARIZERS = [None, "r1", "r2", "instance_noise", "consensus"]
 
 
@@ -132,8 +139,14 @@ def test_non_saturating_flow_spirals_in_as_the_averaged_law_says():
 def test_zero_sum_flows_conserve_the_radius_along_solve_ivp(loss):
     # the counterpart: with a zero-sum game the flow is a center (θ v_θ + ψ v_ψ = 0): r stays at sqrt(2)
     model = DiracGAN(loss)
-    sol = integrate.solve_ivp(lambda t, w: np.array(model.vector_field(w[0], w[1])), (0.0, 50.0), [1.0, 1.0],
-                              method="DOP853", rtol=1e-11, atol=1e-13)  # fmt: skip
+    sol = integrate.solve_ivp(
+        lambda t, w: np.array(model.vector_field(w[0], w[1])),
+        (0.0, 50.0),
+        [1.0, 1.0],
+        method="DOP853",
+        rtol=1e-11,
+        atol=1e-13,
+    )
     np.testing.assert_allclose(np.hypot(*sol.y), np.sqrt(2), rtol=1e-8)
 
 
@@ -160,7 +173,9 @@ def test_instance_noise_quadrature_matches_adaptive_integration(theta, psi, sigm
     lim = 12 * np.sqrt(sigma2) + abs(theta)  # the Gaussian mass beyond 12σ is < 1e-32
 
     def expectation(g):
-        return integrate.quad(lambda e: g(e) * density(e), -lim, lim, epsabs=1e-14, epsrel=1e-13, limit=500, points=[0.0, -theta])[0]
+        return integrate.quad(
+            lambda e: g(e) * density(e), -lim, lim, epsabs=1e-14, epsrel=1e-13, limit=500, points=[0.0, -theta]
+        )[0]
 
     v_theta = -psi * expectation(lambda e: fp(psi * (theta + e)))
     v_psi = expectation(lambda e: (theta + e) * fp(psi * (theta + e)) - e * fp(-psi * e))
@@ -189,9 +204,13 @@ def test_jacobian_matches_central_differences_of_the_field(loss, regularizer, th
 # -- eigenvalues at the equilibrium ---------------------------------------------------
 @pytest.mark.parametrize("loss", DIRAC_LOSSES)
 def test_unregularized_eigenvalues_are_purely_imaginary_as_symbolic(loss):
-    expected = np.sort_complex(np.array([complex(ev) for ev in symbolic.dirac_gan_eigenvalues("wgan" if loss == "wgan" else "minimax")]))
+    expected = np.sort_complex(
+        np.array([complex(ev) for ev in symbolic.dirac_gan_eigenvalues("wgan" if loss == "wgan" else "minimax")])
+    )
     np.testing.assert_allclose(DiracGAN(loss).eigenvalues(), expected, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(DiracGAN(loss).eigenvalues(), closed_form_eigenvalues(loss, None, 0.0), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        DiracGAN(loss).eigenvalues(), closed_form_eigenvalues(loss, None, 0.0), rtol=0, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("gamma", GAMMAS)
@@ -199,7 +218,9 @@ def test_unregularized_eigenvalues_are_purely_imaginary_as_symbolic(loss):
 @pytest.mark.parametrize("loss", DIRAC_LOSSES)
 def test_regularized_eigenvalues_match_the_paper(loss, regularizer, gamma):
     model = DiracGAN(loss, regularizer, gamma)
-    np.testing.assert_allclose(model.eigenvalues(), closed_form_eigenvalues(loss, regularizer, gamma), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        model.eigenvalues(), closed_form_eigenvalues(loss, regularizer, gamma), rtol=0, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("loss", ["minimax", "wgan"])
@@ -217,7 +238,9 @@ def test_closed_forms_agree_with_sympy(loss):
     field = [-sp.diff(L, theta), sp.diff(L, psi)]
     cases = {
         "r1": jacobian([field[0], sp.diff(L - gamma / 2 * psi**2, psi)]),
-        "consensus": jacobian([c - gamma * sp.diff((field[0] ** 2 + field[1] ** 2) / 2, x) for c, x in zip(field, (theta, psi))]),
+        "consensus": jacobian(
+            [c - gamma * sp.diff((field[0] ** 2 + field[1] ** 2) / 2, x) for c, x in zip(field, (theta, psi))]
+        ),
     }
     # instance noise: differentiate under the expectation, then E[ε] = 0, E[ε²] = σ²
     L_noise = f(psi * (theta + eps)) + f(-psi * eps)
@@ -334,7 +357,9 @@ def test_r1_step_size_threshold():
 
 @pytest.mark.parametrize("update, n_critic", [("simultaneous", 1), ("alternating", 5)])
 def test_wgan_gp_with_finite_critic_steps_does_not_converge(update, n_critic):
-    run = DiracGAN("wgan", "wgan_gp", weight=1.0).trajectory([1.0, 1.0], lr=0.1, steps=3_000, update=update, n_critic=n_critic)
+    run = DiracGAN("wgan", "wgan_gp", weight=1.0).trajectory(
+        [1.0, 1.0], lr=0.1, steps=3_000, update=update, n_critic=n_critic
+    )
     assert radius(run[-1_000:]).min() > 0.5  # the generator never reaches θ = 0
 
 
@@ -367,7 +392,9 @@ def test_trajectory_steps_as_the_update_rule():
     np.testing.assert_allclose(model.trajectory(x0, 0.2, 1, "alternating")[1], [theta1, psi1], rtol=0, atol=1e-15)
 
 
-@pytest.mark.parametrize("loss, regularizer, gamma", [("wgan", None, 0.0), ("non_saturating", "consensus", 0.3), ("minimax", "r1", 10.0)])
+@pytest.mark.parametrize(
+    "loss, regularizer, gamma", [("wgan", None, 0.0), ("non_saturating", "consensus", 0.3), ("minimax", "r1", 10.0)]
+)
 @pytest.mark.parametrize("update", ["simultaneous", "alternating"])
 def test_a_diverging_run_stops_at_the_bound_without_warnings(loss, regularizer, gamma, update):
     # lr = 3.16, the old notebook slider's top: these runs from (1, 1) blow up (others stay on a finite orbit: the
@@ -460,7 +487,9 @@ def unregularized_update_eigenvalues(update, s):
 
 @pytest.mark.parametrize("loss", DIRAC_LOSSES)
 @pytest.mark.parametrize("update", ["simultaneous", "alternating", "extragradient", "optimistic"])
-@pytest.mark.parametrize("lr, d_lr", [(0.1, 0.1), (0.3, 1.7), (2.0, 0.4), (1.1, 0.9), (3.0, 2.5)])  # no double roots (s = 1/4, 4)
+@pytest.mark.parametrize(
+    "lr, d_lr", [(0.1, 0.1), (0.3, 1.7), (2.0, 0.4), (1.1, 0.9), (3.0, 2.5)]
+)  # no double roots (s = 1/4, 4)
 def test_update_map_eigenvalues_match_the_closed_forms(loss, update, lr, d_lr):
     s = lr * d_lr * A[loss] ** 2
     got = DiracGAN(loss).update_map_eigenvalues(lr, update, d_lr=d_lr)
@@ -580,7 +609,14 @@ def central_difference_jacobian(G, D, real, z, loss, r1, d=1e-6):
 
 @pytest.mark.parametrize(
     "loss, r1",
-    [("non_saturating", 0.0), ("minimax", 0.5), ("maximum_likelihood", 0.0), ("least_squares", 0.7), ("wgan", 0.3), ("wgan_gp", 0.0)],
+    [
+        ("non_saturating", 0.0),
+        ("minimax", 0.5),
+        ("maximum_likelihood", 0.0),
+        ("least_squares", 0.7),
+        ("wgan", 0.3),
+        ("wgan_gp", 0.0),
+    ],
 )
 def test_game_jacobian_matches_central_differences_of_the_field(loss, r1):
     G, D, real, z = small_game()
@@ -591,7 +627,9 @@ def test_game_jacobian_matches_central_differences_of_the_field(loss, r1):
     np.testing.assert_allclose(out.matrix, numeric, rtol=0, atol=1e-8 * scale)
     np.testing.assert_allclose(out.field, game_vector_field(G, D, real, z, loss, r1), rtol=0, atol=0)
     assert out.n_generator == sum(p.size for p in G.parameters())
-    np.testing.assert_allclose(np.sort_complex(out.eigenvalues), np.sort_complex(np.linalg.eigvals(out.matrix)), atol=1e-12)
+    np.testing.assert_allclose(
+        np.sort_complex(out.eigenvalues), np.sort_complex(np.linalg.eigvals(out.matrix)), atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("loss", ["minimax", "wgan"])
@@ -652,7 +690,9 @@ def test_r1_damps_the_rotating_pair_for_every_seed(rng):
 def test_rotating_pair_is_the_largest_imaginary_part():
     from gantheory.gan.dynamics import GameSpectrum
 
-    out = GameSpectrum(np.array([0.1, -1 + 0.2j, -1 - 0.2j, -0.5 - 0.3j, -0.5 + 0.3j]), np.array([-2.0]), 1.0, 2.0, 0.5, 0.0)
+    out = GameSpectrum(
+        np.array([0.1, -1 + 0.2j, -1 - 0.2j, -0.5 - 0.3j, -0.5 + 0.3j]), np.array([-2.0]), 1.0, 2.0, 0.5, 0.0
+    )
     assert out.rotating_pair() == -0.5 + 0.3j and out.rotating_pair(with_r1=True) == -2.0
 
 
@@ -664,4 +704,3 @@ def test_game_spectrum_refuses_bad_input():
     for rng in (None, np.random.default_rng(0)):
         with pytest.raises(TypeError, match="int seed"):
             game_spectrum(rng=rng)
-

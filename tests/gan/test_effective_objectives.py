@@ -19,8 +19,8 @@ UNEVEN = gt.Mixture([gt.Normal(-1.0, 0.3), gt.Laplace(2.0, 0.8)], weights=[0.7, 
         (gt.Normal(0.0, 1.0), 1.0, 1.0),
         (gt.Normal(0.5, 2.0), -1.0, 0.7),
         (gt.Laplace(0.3, 0.7), -0.5, 1.3),
-        (BIMODAL, 2.5, 1.2),       # near one mode
-        (BIMODAL, 0.0, 3.0),       # covering both
+        (BIMODAL, 2.5, 1.2),  # near one mode
+        (BIMODAL, 0.0, 3.0),  # covering both
         (UNEVEN, 0.4, 1.5),
     ],
     ids=["normal", "normal-wide", "laplace", "bimodal-one-mode", "bimodal-covering", "uneven-mixture"],
@@ -68,11 +68,19 @@ def test_non_saturating_objective_drops_a_mode():
     """Against 0.4 N(-3, 1) + 0.6 N(3, 1) the non-saturating objective is lower on the heavier mode than at the mode-covering fits."""
     covering = gt.Normal(0.6, math.sqrt(9.64))  # the maximum-likelihood (moment-matching) fit
     on_mode = gt.Normal(3.0, 1.0)
-    assert effective_objective(BIMODAL, on_mode, "non_saturating") < effective_objective(BIMODAL, covering, "non_saturating") - 0.3
-    assert effective_objective(BIMODAL, on_mode, "maximum_likelihood") > effective_objective(BIMODAL, covering, "maximum_likelihood") + 1.0
+    assert (
+        effective_objective(BIMODAL, on_mode, "non_saturating")
+        < effective_objective(BIMODAL, covering, "non_saturating") - 0.3
+    )
+    assert (
+        effective_objective(BIMODAL, on_mode, "maximum_likelihood")
+        > effective_objective(BIMODAL, covering, "maximum_likelihood") + 1.0
+    )
     r = effective_gradients(BIMODAL, 0.6, math.sqrt(9.64))
-    assert np.abs(r.expected_gradient["maximum_likelihood"]).max() < 1e-9  # the ML fit is a stationary point of KL(P||Q)
-    assert r.expected_gradient["non_saturating"][1] > 0.1                 # but the non-saturating cost shrinks sigma there
+    assert (
+        np.abs(r.expected_gradient["maximum_likelihood"]).max() < 1e-9
+    )  # the ML fit is a stationary point of KL(P||Q)
+    assert r.expected_gradient["non_saturating"][1] > 0.1  # but the non-saturating cost shrinks sigma there
 
 
 def test_bad_input():

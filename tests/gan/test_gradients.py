@@ -24,21 +24,38 @@ MODERATE_D = np.linspace(0.01, 0.99, 99)
 @pytest.mark.parametrize("cost", ["minimax", "non_saturating"])
 def test_cost_curves_match_symbolic(cost):
     # SymPy's lambdified forms overflow at large logits: compared at moderate ones
-    by_logit, by_d = gradients.generator_cost_curves(logits=MODERATE_LOGITS), gradients.generator_cost_curves(d=MODERATE_D)
-    np.testing.assert_allclose(by_logit.cost[cost], symbolic.generator_cost(cost, "logit").numeric()(MODERATE_LOGITS), rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(by_logit.slope_logit[cost], symbolic.generator_cost_slope(cost, "logit").numeric()(MODERATE_LOGITS), rtol=1e-12, atol=1e-14)
+    by_logit, by_d = (
+        gradients.generator_cost_curves(logits=MODERATE_LOGITS),
+        gradients.generator_cost_curves(d=MODERATE_D),
+    )
+    np.testing.assert_allclose(
+        by_logit.cost[cost], symbolic.generator_cost(cost, "logit").numeric()(MODERATE_LOGITS), rtol=1e-12, atol=1e-14
+    )
+    np.testing.assert_allclose(
+        by_logit.slope_logit[cost],
+        symbolic.generator_cost_slope(cost, "logit").numeric()(MODERATE_LOGITS),
+        rtol=1e-12,
+        atol=1e-14,
+    )
     np.testing.assert_allclose(by_d.cost[cost], symbolic.generator_cost(cost, "D").numeric()(MODERATE_D), rtol=1e-12)
-    np.testing.assert_allclose(by_d.slope_d[cost], symbolic.generator_cost_slope(cost, "D").numeric()(MODERATE_D), rtol=1e-12)
+    np.testing.assert_allclose(
+        by_d.slope_d[cost], symbolic.generator_cost_slope(cost, "D").numeric()(MODERATE_D), rtol=1e-12
+    )
 
 
 @pytest.mark.parametrize("cost", gradients.CURVE_COSTS)
 def test_cost_slopes_match_finite_differences(cost):
     h = 1e-6
     a = np.linspace(-8.0, 8.0, 33)
-    fd = (gradients.generator_cost_curves(logits=a + h).cost[cost] - gradients.generator_cost_curves(logits=a - h).cost[cost]) / (2 * h)
+    fd = (
+        gradients.generator_cost_curves(logits=a + h).cost[cost]
+        - gradients.generator_cost_curves(logits=a - h).cost[cost]
+    ) / (2 * h)
     np.testing.assert_allclose(gradients.generator_cost_curves(logits=a).slope_logit[cost], fd, rtol=1e-6, atol=1e-9)
     d = np.linspace(0.05, 0.95, 19)
-    fd = (gradients.generator_cost_curves(d=d + h).cost[cost] - gradients.generator_cost_curves(d=d - h).cost[cost]) / (2 * h)
+    fd = (gradients.generator_cost_curves(d=d + h).cost[cost] - gradients.generator_cost_curves(d=d - h).cost[cost]) / (
+        2 * h
+    )
     np.testing.assert_allclose(gradients.generator_cost_curves(d=d).slope_d[cost], fd, rtol=1e-6)
 
 
@@ -71,7 +88,9 @@ def test_cost_curves_are_finite_at_extreme_logits_and_show_the_saturation():
     near = gradients.generator_cost_curves(logits=[354.88, 354.90, 709.78, 709.79])
     assert np.isfinite(near.slope_d["maximum_likelihood"]).tolist() == [True, False, False, False]
     assert np.isfinite(near.slope_d["minimax"]).tolist() == [True, True, True, False]
-    assert np.isfinite(gradients.generator_cost_curves(logits=[-709.78, -709.79]).slope_d["non_saturating"]).tolist() == [True, False]
+    assert np.isfinite(
+        gradients.generator_cost_curves(logits=[-709.78, -709.79]).slope_d["non_saturating"]
+    ).tolist() == [True, False]
 
 
 def test_cost_curves_refuse_bad_input():

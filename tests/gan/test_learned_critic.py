@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from scipy import integrate, optimize
 from scipy.special import ndtr
-from scipy.stats import norm
 
 import gantheory as gt
 from gantheory.gan.critics import _feature_energy, learned_critic_gradients
@@ -14,12 +13,23 @@ from gantheory.gan.critics import _feature_energy, learned_critic_gradients
 
 def _energy_of_features(theta, c):
     """Independent truth for P = N(0, 1), Q = N(theta, 1), h = tanh(x - c): 2 int (F - G)^2 h'(x) dx by SciPy."""
-    return 2 * integrate.quad(lambda x: (ndtr(x) - ndtr(x - theta)) ** 2 / math.cosh(x - c) ** 2, -40, 40, epsabs=1e-14, epsrel=1e-12, limit=200)[0]
+    return (
+        2
+        * integrate.quad(
+            lambda x: (ndtr(x) - ndtr(x - theta)) ** 2 / math.cosh(x - c) ** 2,
+            -40,
+            40,
+            epsabs=1e-14,
+            epsrel=1e-12,
+            limit=200,
+        )[0]
+    )
 
 
 def _eta(theta):
-    return -optimize.minimize_scalar(lambda c: -_energy_of_features(theta, c), bounds=(-3, 3 + theta), method="bounded",
-                                     options={"xatol": 1e-10}).fun
+    return -optimize.minimize_scalar(
+        lambda c: -_energy_of_features(theta, c), bounds=(-3, 3 + theta), method="bounded", options={"xatol": 1e-10}
+    ).fun
 
 
 def test_population_gradient_is_the_derivative_of_the_max_over_critics():
@@ -59,7 +69,9 @@ def test_the_bias_returns_with_a_critic_trained_on_the_batch():
 @pytest.mark.slow
 def test_other_laws_fixed_critic_stays_unbiased():
     """A Laplace target and a uniform generator: no symmetry to lean on; the fixed critic's gradient is still unbiased."""
-    r = learned_critic_gradients(gt.Laplace(0.2, 0.7), gt.Uniform(-1, 1), [0.4, 1.5], m=6, width=0.5, n_batches=2000, rng=3)
+    r = learned_critic_gradients(
+        gt.Laplace(0.2, 0.7), gt.Uniform(-1, 1), [0.4, 1.5], m=6, width=0.5, n_batches=2000, rng=3
+    )
     assert np.all(np.abs(r.fixed_grad - r.population_grad) < 4 * r.fixed_grad_se)
     assert np.all(np.isfinite(r.center)) and np.all(r.bias_se > 0)
 

@@ -226,8 +226,9 @@ def test_cramer_gradient_penalty_runs_on_the_critic_function():
     rng = np.random.default_rng(5)
     h = nn.MLP([2, 8, 4], rng=0)
     anchor = h(rng.normal(size=(6, 2)))
-    penalty = losses.gradient_penalty(lambda x: losses.cramer_critic(h(x), anchor), rng.normal(size=(6, 2)),
-                                      rng.normal(size=(6, 2)), rng=rng)  # fmt: skip
+    penalty = losses.gradient_penalty(
+        lambda x: losses.cramer_critic(h(x), anchor), rng.normal(size=(6, 2)), rng.normal(size=(6, 2)), rng=rng
+    )
     penalty.backward()
     assert np.isfinite(penalty.item()) and all(np.all(np.isfinite(p.grad)) for p in h.parameters())
 
@@ -245,7 +246,15 @@ def test_generator_costs_default_is_the_non_saturating_one():
 
 
 def test_registry_lists_every_loss_with_its_extras():
-    assert set(losses.LOSSES) == {"minimax", "non_saturating", "maximum_likelihood", "least_squares", "wgan", "wgan_gp", "cramer"}
+    assert set(losses.LOSSES) == {
+        "minimax",
+        "non_saturating",
+        "maximum_likelihood",
+        "least_squares",
+        "wgan",
+        "wgan_gp",
+        "cramer",
+    }
     assert losses.LOSSES["wgan"].clip == 0.01 and losses.LOSSES["wgan_gp"].gradient_penalty == 10.0
     assert losses.LOSSES["cramer"].two_generator_batches
     f = Tensor(MODERATE)
@@ -271,7 +280,9 @@ def test_maximum_likelihood_cost_at_d_star_has_half_the_gradient_of_kl():
     # cost is -1/2 E exp(logit(theta + z)), whose theta-derivative at theta0 is 1/2 d/dtheta KL(P || Q_theta):
     # compared with central differences of the exact KL (gt.kl) -- an independent truth.
     P, theta0, h = gt.Normal(0.4, 0.8), 1.1, 1e-5
-    z = gt.Normal(0, 1).ppf((np.arange(20_000) + 0.5) / 20_000)  # quantile points of N(0, 1): E over z by the midpoint rule
+    z = gt.Normal(0, 1).ppf(
+        (np.arange(20_000) + 0.5) / 20_000
+    )  # quantile points of N(0, 1): E over z by the midpoint rule
 
     def logit(x):  # log p(x) - log q_theta0(x) for the two normals, as autograd operations in x
         return -((x - P.loc) ** 2) / (2 * P.scale**2) - np.log(P.scale) + (x - theta0) ** 2 / 2
@@ -281,4 +292,6 @@ def test_maximum_likelihood_cost_at_d_star_has_half_the_gradient_of_kl():
     cost.backward()
     d_kl = (gt.kl(P, gt.Normal(theta0 + h, 1.0)) - gt.kl(P, gt.Normal(theta0 - h, 1.0))) / (2 * h)
     assert float(theta.grad) == pytest.approx(0.5 * d_kl, rel=1e-5)
-    assert cost.item() == pytest.approx(-0.5, rel=1e-5)  # E_Q[p/q] = 1: the cost is -1/2 at D* (midpoint rule: 2e-6 off)
+    assert cost.item() == pytest.approx(
+        -0.5, rel=1e-5
+    )  # E_Q[p/q] = 1: the cost is -1/2 at D* (midpoint rule: 2e-6 off)

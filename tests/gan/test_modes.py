@@ -145,9 +145,27 @@ def test_chunks_give_the_same_counts(monkeypatch):
 @pytest.mark.parametrize(
     ("samples", "target", "kwargs", "error", "match"),
     [
-        (np.zeros((3, 2)), gt.MultivariateNormal([0, 0], np.eye(2)), {}, TypeError, "target must be a gantheory Mixture"),
-        (np.zeros((3, 2)), gt.Mixture([gt.MultivariateNormal([0, 0], [[1.0, 0.0], [0.0, 2.0]])]), {}, ValueError, "not isotropic"),
-        (np.zeros((3, 2)), gt.Mixture([gt.MultivariateNormal([0, 0], [[1.0, 0.5], [0.5, 1.0]])]), {}, ValueError, "not isotropic"),
+        (
+            np.zeros((3, 2)),
+            gt.MultivariateNormal([0, 0], np.eye(2)),
+            {},
+            TypeError,
+            "target must be a gantheory Mixture",
+        ),
+        (
+            np.zeros((3, 2)),
+            gt.Mixture([gt.MultivariateNormal([0, 0], [[1.0, 0.0], [0.0, 2.0]])]),
+            {},
+            ValueError,
+            "not isotropic",
+        ),
+        (
+            np.zeros((3, 2)),
+            gt.Mixture([gt.MultivariateNormal([0, 0], [[1.0, 0.5], [0.5, 1.0]])]),
+            {},
+            ValueError,
+            "not isotropic",
+        ),
         (np.zeros(3), gt.Mixture([gt.Uniform(0, 1)]), {}, TypeError, "component 0 is a Uniform"),
         (np.zeros((3, 3)), RING, {}, ValueError, r"samples must have shape \(n, 2\)"),
         (np.zeros(3), RING, {}, ValueError, r"samples must have shape \(n, 2\)"),
@@ -181,7 +199,9 @@ def test_table_rows_seeds_and_text():
     row = table.row("vanilla", "ring")
     assert row.seeds == seeds and row.options["steps"] == 3 and table.row("PacGAN-2", "ring").options["steps"] == 5
     # each run is gt.gan.train(target, rng=seed, **options): recount its final samples independently
-    h = gt.gan.train(RING, rng=seeds[1], steps=3, dtype=np.float32, log_every=0, snapshot_every=0, n_snapshot=300, progress=False)
+    h = gt.gan.train(
+        RING, rng=seeds[1], steps=3, dtype=np.float32, log_every=0, snapshot_every=0, n_snapshot=300, progress=False
+    )
     assert row.coverage[1] == mode_coverage(h.snapshots[-1], RING)
     modes = np.array([c.modes for c in row.coverage], dtype=float)
     assert row.mean("modes") == modes.mean() and row.sd("modes") == pytest.approx(modes.std(ddof=1))
@@ -222,10 +242,21 @@ def test_packing_covers_more_ring_modes_than_vanilla():
     high-quality share on all six. About 8 s of CPU for the two runs.
     """
     runs = {
-        name: gt.gan.train(RING, rng=2, steps=3000, lr=2e-4, dtype=np.float32, log_every=3000, n_eval=2500,
-                           snapshot_every=0, grid_size=4, progress=False, **options)
+        name: gt.gan.train(
+            RING,
+            rng=2,
+            steps=3000,
+            lr=2e-4,
+            dtype=np.float32,
+            log_every=3000,
+            n_eval=2500,
+            snapshot_every=0,
+            grid_size=4,
+            progress=False,
+            **options,
+        )
         for name, options in (("vanilla", {}), ("PacGAN-2", {"pack": 2}))
-    }  # fmt: skip
+    }
     modes = {k: int(h.metrics["modes"][-1]) for k, h in runs.items()}
     quality = {k: float(h.metrics["high_quality"][-1]) for k, h in runs.items()}
     assert modes["PacGAN-2"] == 8 and modes["vanilla"] < 8, modes

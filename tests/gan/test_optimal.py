@@ -22,7 +22,9 @@ LOG4 = math.log(4.0)
 def normal_mixtures(draw):
     """A 2-component mixture of normals, weights in [0.1, 0.9]."""
     w = draw(st.floats(0.1, 0.9))
-    return gt.Mixture([gt.Normal(draw(dist_locs), draw(dist_scales)), gt.Normal(draw(dist_locs), draw(dist_scales))], [w, 1.0 - w])
+    return gt.Mixture(
+        [gt.Normal(draw(dist_locs), draw(dist_scales)), gt.Normal(draw(dist_locs), draw(dist_scales))], [w, 1.0 - w]
+    )
 
 
 normals_or_mixtures = st.one_of(normal_dists(), normal_mixtures())
@@ -53,7 +55,9 @@ def test_optimal_discriminator_matches_symbolic_and_its_pointwise_integrand():
     x = np.linspace(-6.0, 6.0, 97)
     p, q = P.pdf(x), Q.pdf(x)
     np.testing.assert_allclose(D(x), symbolic.optimal_discriminator().numeric()(p, q), rtol=1e-13)
-    np.testing.assert_allclose(D.value_integrand(x), symbolic.value_at_optimal_discriminator().numeric()(p, q), rtol=1e-12, atol=1e-15)  # SymPy works from p, q: its tails are less exact
+    np.testing.assert_allclose(
+        D.value_integrand(x), symbolic.value_at_optimal_discriminator().numeric()(p, q), rtol=1e-12, atol=1e-15
+    )  # SymPy works from p, q: its tails are less exact
     # log D* and log(1 - D*) against SciPy's log_expit of the logit, and D* + (1 - D*) = 1
     np.testing.assert_allclose(D.log_d(x), np.log(p / (p + q)), rtol=1e-13)
     np.testing.assert_allclose(np.exp(D.log_d(x)) + np.exp(D.log_one_minus_d(x)), 1.0, rtol=1e-15)
@@ -99,7 +103,9 @@ def test_partly_overlapping_uniforms_match_the_closed_form():
 
 def test_optimal_discriminator_in_2d_matches_the_density_ratio():
     P = gt.MultivariateNormal([0.0, 0.0], [[1.0, 0.3], [0.3, 0.5]])
-    Q = gt.Mixture([gt.MultivariateNormal([1.0, 0.0], np.eye(2)), gt.MultivariateNormal([-1.0, 1.0], 0.5 * np.eye(2))], [0.5, 0.5])
+    Q = gt.Mixture(
+        [gt.MultivariateNormal([1.0, 0.0], np.eye(2)), gt.MultivariateNormal([-1.0, 1.0], 0.5 * np.eye(2))], [0.5, 0.5]
+    )
     x = np.random.default_rng(0).normal(size=(50, 2)) * 2.0
     p, q = P.pdf(x), Q.pdf(x)
     np.testing.assert_allclose(gt.gan.optimal_discriminator(P, Q)(x), p / (p + q), rtol=1e-13)
@@ -125,7 +131,9 @@ def test_value_in_2d_is_minus_log4_plus_twice_the_jsd(mx, my, s, rho):
 def test_value_for_point_masses_is_the_exact_sum():
     P, Q = gt.PointMasses([0.0, 1.0, 2.0], [0.2, 0.3, 0.5]), gt.PointMasses([1.0, 2.0, 3.0])
     p, q = np.array([0.2, 0.3, 0.5, 0.0]), np.array([0.0, 1 / 3, 1 / 3, 1 / 3])
-    expected = sum(pi * math.log(pi / (pi + qi)) for pi, qi in zip(p, q) if pi > 0) + sum(qi * math.log(qi / (pi + qi)) for pi, qi in zip(p, q) if qi > 0)
+    expected = sum(pi * math.log(pi / (pi + qi)) for pi, qi in zip(p, q) if pi > 0) + sum(
+        qi * math.log(qi / (pi + qi)) for pi, qi in zip(p, q) if qi > 0
+    )
     assert gt.gan.value_at_optimal_discriminator(P, Q) == pytest.approx(expected, rel=1e-14)
 
 
@@ -191,7 +199,9 @@ def test_discriminator_convergence_refuses_bad_input():
 
 def test_discriminator_convergence_is_repeatable_from_its_int_seed():
     P, Q = gt.Normal(0, 1), gt.Normal(2, 1)
-    a, b, c = (gt.gan.discriminator_convergence(P, Q, steps=10, log_every=5, n_eval=200, rng=r) for r in (3, np.int64(3), 4))
+    a, b, c = (
+        gt.gan.discriminator_convergence(P, Q, steps=10, log_every=5, n_eval=200, rng=r) for r in (3, np.int64(3), 4)
+    )
     np.testing.assert_array_equal(a.value, b.value)
     assert not np.array_equal(a.value, c.value)
 
@@ -211,7 +221,9 @@ def test_value_estimate_of_the_optimal_discriminator_is_v_star_within_its_error(
 def test_value_estimate_of_a_constant_discriminator_is_exact():
     # D = sigma(c) everywhere: V = log sigma(c) + log(1 - sigma(c)) for every sample, so the standard error is 0
     c = 0.7
-    value, se = gt.gan.optimal.value_estimate(lambda x: np.full(len(x), c), gt.Normal(0, 1), gt.Normal(3, 2), n=50, rng=1)
+    value, se = gt.gan.optimal.value_estimate(
+        lambda x: np.full(len(x), c), gt.Normal(0, 1), gt.Normal(3, 2), n=50, rng=1
+    )
     assert se < 1e-15 and value == pytest.approx(math.log(expit(c)) + math.log(expit(-c)), abs=1e-14)
 
 
@@ -226,17 +238,20 @@ def test_a_trained_discriminators_value_is_a_lower_bound_on_the_jsd():
         opt.step()
     value, se = gt.gan.optimal.value_estimate(D, P, Q, n=20_000, rng=1)
     jsd = gt.js_divergence(P, Q)
-    assert value <= -math.log(4) + 2 * jsd + 3 * se          # Theorem 1: V(D, G) <= V(D*, G)
-    assert (value + math.log(4)) / 2 > 0.5 * jsd              # and a trained D gets most of the way
+    assert value <= -math.log(4) + 2 * jsd + 3 * se  # Theorem 1: V(D, G) <= V(D*, G)
+    assert (value + math.log(4)) / 2 > 0.5 * jsd  # and a trained D gets most of the way
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    (dict(D="D"), TypeError, "D must be a callable"),
-    (dict(P=np.zeros(3)), TypeError, "P must be a gantheory Distribution"),
-    (dict(Q=gt.ring_of_gaussians(8)), ValueError, "one dimension"),
-    (dict(n=1), ValueError, "at least 2"),
-    (dict(D=lambda x: np.zeros(3)), ValueError, "one logit per point"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(D="D"), TypeError, "D must be a callable"),
+        (dict(P=np.zeros(3)), TypeError, "P must be a gantheory Distribution"),
+        (dict(Q=gt.ring_of_gaussians(8)), ValueError, "one dimension"),
+        (dict(n=1), ValueError, "at least 2"),
+        (dict(D=lambda x: np.zeros(3)), ValueError, "one logit per point"),
+    ],
+)
 def test_value_estimate_refuses_bad_input(kwargs, error, message):
     args = dict(D=lambda x: np.zeros(len(x)), P=gt.Normal(0, 1), Q=gt.Normal(1, 1), n=10)
     args.update(kwargs)

@@ -21,7 +21,9 @@ from gantheory.gan.players import append_minibatch_std
 from gantheory.gan.training import Game
 
 RING = gt.ring_of_gaussians(8)
-SMALL = dict(steps=6, batch_size=32, log_every=3, snapshot_every=3, n_eval=32, n_snapshot=32, grid_size=6, progress=False)
+SMALL = dict(
+    steps=6, batch_size=32, log_every=3, snapshot_every=3, n_eval=32, n_snapshot=32, grid_size=6, progress=False
+)
 
 
 def same_history(a, b):
@@ -34,20 +36,35 @@ def same_history(a, b):
 @pytest.mark.parametrize("loss", ["non_saturating", "wgan_gp", "cramer"])
 def test_options_at_their_neutral_values_reproduce_the_plain_run_bit_for_bit(loss):
     plain = gt.gan.train(RING, loss=loss, **SMALL)
-    neutral = gt.gan.train(RING, loss=loss, unroll=0, pack=1, minibatch_std=False, r1=0.0, spectral_norm=False, clip=None,
-                           gradient_penalty=None, one_sided=False, **SMALL)  # fmt: skip
+    neutral = gt.gan.train(
+        RING,
+        loss=loss,
+        unroll=0,
+        pack=1,
+        minibatch_std=False,
+        r1=0.0,
+        spectral_norm=False,
+        clip=None,
+        gradient_penalty=None,
+        one_sided=False,
+        **SMALL,
+    )
     assert same_history(plain, neutral)
     for p, q in zip(plain.discriminator.parameters(), neutral.discriminator.parameters()):
         assert np.array_equal(p.data, q.data)
-    assert {k: plain.config[k] for k in ("unroll", "pack", "minibatch_std", "r1")} == \
-        {"unroll": 0, "pack": 1, "minibatch_std": False, "r1": 0.0}  # fmt: skip
+    assert {k: plain.config[k] for k in ("unroll", "pack", "minibatch_std", "r1")} == {
+        "unroll": 0,
+        "pack": 1,
+        "minibatch_std": False,
+        "r1": 0.0,
+    }
 
 
 def test_each_option_changes_the_run_and_is_recorded_in_the_config():
     plain = gt.gan.train(RING, **SMALL)
     for option in (dict(unroll=1), dict(pack=2), dict(minibatch_std=True), dict(r1=1.0)):
         h = gt.gan.train(RING, **option, **SMALL)
-        (name, value), = option.items()
+        ((name, value),) = option.items()
         assert h.config[name] == value and type(h.config[name]) is type(value)
         assert not np.array_equal(h.g_loss, plain.g_loss), option
         assert gt.gan.History.from_json(h.to_json()) == h
@@ -70,7 +87,10 @@ OPTIMIZERS = {
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_functional_step_gives_the_in_place_step_bit_for_bit(name, dtype):
     rng = np.random.default_rng(0)
-    params = [Tensor(rng.normal(size=(3, 2)).astype(dtype), requires_grad=True), Tensor(rng.normal(size=2).astype(dtype), requires_grad=True)]
+    params = [
+        Tensor(rng.normal(size=(3, 2)).astype(dtype), requires_grad=True),
+        Tensor(rng.normal(size=2).astype(dtype), requires_grad=True),
+    ]
     opt = OPTIMIZERS[name](params)
     values, state = [Tensor(p.data.copy()) for p in params], opt.functional_state()
     for step in range(4):
@@ -103,7 +123,9 @@ def test_an_optimizer_that_cannot_record_its_update_is_refused_by_unroll():
         Halving([Tensor(np.zeros(1), requires_grad=True)], lr=1.0).functional_step([], [], [])
     with pytest.raises(TypeError, match="unroll=2.*Halving.*functional_step"):
         gt.gan.train(RING, optimizer=lambda params, lr: Halving(params, lr), unroll=2, **SMALL)
-    assert gt.gan.train(RING, optimizer=lambda params, lr: Halving(params, lr), unroll=0, **SMALL).stopped == "completed"
+    assert (
+        gt.gan.train(RING, optimizer=lambda params, lr: Halving(params, lr), unroll=0, **SMALL).stopped == "completed"
+    )
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -113,9 +135,25 @@ def _tiny_game(optimizer, k, r1=0.0, loss="non_saturating", spectral_norm=False,
     G = nn.MLP([2, 4, 2], activation="tanh", rng=1)
     D = nn.MLP([2 * pack + minibatch_std, 5, 1], activation="tanh", rng=2)
     lr = 0.05 if loss == "non_saturating" else 0.002  # "wgan": steps smaller than its clip 0.01
-    game = Game(RING, generator=G, discriminator=D, loss=loss, optimizer=optimizer, lr=lr, batch_size=8, unroll=k,
-                r1=r1, n_critic=1, spectral_norm=spectral_norm, pack=pack, minibatch_std=minibatch_std, n_eval=8,
-                n_snapshot=8, grid_size=2, rng=3)  # fmt: skip
+    game = Game(
+        RING,
+        generator=G,
+        discriminator=D,
+        loss=loss,
+        optimizer=optimizer,
+        lr=lr,
+        batch_size=8,
+        unroll=k,
+        r1=r1,
+        n_critic=1,
+        spectral_norm=spectral_norm,
+        pack=pack,
+        minibatch_std=minibatch_std,
+        n_eval=8,
+        n_snapshot=8,
+        grid_size=2,
+        rng=3,
+    )
     for _ in range(2):  # the optimizers' state (Adam's moments, momentum buffers) is no longer the initial one
         game.step()
     return game
@@ -137,6 +175,7 @@ def _unrolled_cost_by_copies(game, theta, r1):
     def D(x):  # packs of m consecutive points, then the minibatch-std column
         x = x.reshape(len(x) // m, -1)
         return net(append_minibatch_std(x) if std else x)
+
     z = game.noise()
     batches = [(game.real(), game.noise()) for _ in range(game.unroll)]
     wgan = game.spec.name == "wgan"
@@ -341,7 +380,9 @@ def test_r1_with_minibatch_std_is_the_gradient_of_the_batch_sum_cross_sample_ter
     penalty = with_r1 - plain
     assert penalty == pytest.approx(gamma / 2 * (batch**2).sum(axis=1).mean(), rel=1e-6)
     per_sample_penalty = gamma / 2 * (per_sample**2).sum(axis=1).mean()
-    assert abs(penalty - per_sample_penalty) > 1e-3 * penalty  # the two definitions differ here: the test tells them apart
+    assert (
+        abs(penalty - per_sample_penalty) > 1e-3 * penalty
+    )  # the two definitions differ here: the test tells them apart
 
 
 def test_r1_penalty_closed_form_for_a_linear_critic():
@@ -374,7 +415,10 @@ def test_clip_bounds_the_weights_of_any_loss_and_the_loss_defaults_stay():
     assert wgan.config["clip"] == 0.01 and wgan.config["gradient_penalty"] is None
     assert same_history(wgan, gt.gan.train(RING, loss="wgan", clip=0.01, **SMALL))
     unclipped = gt.gan.train(RING, loss="wgan", clip=0, **SMALL)
-    assert unclipped.config["clip"] is None and max(np.abs(p.data).max() for p in unclipped.discriminator.parameters()) > 0.01
+    assert (
+        unclipped.config["clip"] is None
+        and max(np.abs(p.data).max() for p in unclipped.discriminator.parameters()) > 0.01
+    )
 
 
 def test_gradient_penalty_defaults_and_the_one_sided_form():
@@ -396,27 +440,30 @@ def test_gradient_penalty_defaults_and_the_one_sided_form():
 # ----------------------------------------------------------------------------------------------------------------------
 # Bad values
 # ----------------------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("option", "error", "match"), [
-    (dict(unroll=-1), ValueError, "unroll must be >= 0"),
-    (dict(unroll=1.5), TypeError, "unroll must be an int"),
-    (dict(unroll=True), TypeError, "unroll must be an int"),
-    (dict(pack=0), ValueError, "pack must be >= 1"),
-    (dict(pack=2.0), TypeError, "pack must be an int"),
-    (dict(pack=3), ValueError, "pack=3 needs a batch_size divisible by it.*batch_size=30"),
-    (dict(r1=-0.1), ValueError, "r1 must be a finite number >= 0"),
-    (dict(r1=math.nan), ValueError, "r1 must be a finite number >= 0"),
-    (dict(r1=math.inf), ValueError, "r1 must be a finite number >= 0"),
-    (dict(r1="1"), TypeError, "r1 must be a number"),
-    (dict(minibatch_std=1), TypeError, "minibatch_std must be True or False"),
-    (dict(pack=2, discriminator=nn.MLP([2, 4, 1], rng=0)), ValueError, "width 4"),
-    (dict(spectral_norm=1), TypeError, "spectral_norm must be True or False"),
-    (dict(clip=-0.01), ValueError, "clip must be None .* or a finite number >= 0"),
-    (dict(clip=math.nan), ValueError, "clip must be None"),
-    (dict(clip="0.01"), TypeError, "clip must be None"),
-    (dict(gradient_penalty=-1.0), ValueError, "gradient_penalty must be None"),
-    (dict(one_sided=True), ValueError, "one_sided=True shapes a gradient penalty.*gradient_penalty="),
-    (dict(one_sided="yes"), TypeError, "one_sided must be True or False"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("option", "error", "match"),
+    [
+        (dict(unroll=-1), ValueError, "unroll must be >= 0"),
+        (dict(unroll=1.5), TypeError, "unroll must be an int"),
+        (dict(unroll=True), TypeError, "unroll must be an int"),
+        (dict(pack=0), ValueError, "pack must be >= 1"),
+        (dict(pack=2.0), TypeError, "pack must be an int"),
+        (dict(pack=3), ValueError, "pack=3 needs a batch_size divisible by it.*batch_size=30"),
+        (dict(r1=-0.1), ValueError, "r1 must be a finite number >= 0"),
+        (dict(r1=math.nan), ValueError, "r1 must be a finite number >= 0"),
+        (dict(r1=math.inf), ValueError, "r1 must be a finite number >= 0"),
+        (dict(r1="1"), TypeError, "r1 must be a number"),
+        (dict(minibatch_std=1), TypeError, "minibatch_std must be True or False"),
+        (dict(pack=2, discriminator=nn.MLP([2, 4, 1], rng=0)), ValueError, "width 4"),
+        (dict(spectral_norm=1), TypeError, "spectral_norm must be True or False"),
+        (dict(clip=-0.01), ValueError, "clip must be None .* or a finite number >= 0"),
+        (dict(clip=math.nan), ValueError, "clip must be None"),
+        (dict(clip="0.01"), TypeError, "clip must be None"),
+        (dict(gradient_penalty=-1.0), ValueError, "gradient_penalty must be None"),
+        (dict(one_sided=True), ValueError, "one_sided=True shapes a gradient penalty.*gradient_penalty="),
+        (dict(one_sided="yes"), TypeError, "one_sided must be True or False"),
+    ],
+)
 def test_bad_values_name_the_argument(option, error, match):
     with pytest.raises(error, match=match):
         gt.gan.train(RING, **{**SMALL, **option})
@@ -438,7 +485,11 @@ def test_mode_metrics_are_mode_coverage_of_2500_generated_points_the_snapshots_a
         x = np.asarray(game.G(game.z_modes))
     assert x.shape == (2500, 2)
     c = mode_coverage(x, grid, n_sd=3)
-    assert (h.metrics["modes"][-1], h.metrics["high_quality"][-1], h.metrics["reverse_kl"][-1]) == (c.modes, c.high_quality, c.reverse_kl)
+    assert (h.metrics["modes"][-1], h.metrics["high_quality"][-1], h.metrics["reverse_kl"][-1]) == (
+        c.modes,
+        c.high_quality,
+        c.reverse_kl,
+    )
     assert c.n == 2500 and (h.metrics["high_quality"][-1] * 2500) % 1 == 0  # a share of 2500 points
     # the snapshot's points are the first of them: a count on 2500 points covers at least the snapshot's modes
     shot = mode_coverage(h.snapshots[-1], grid, n_sd=3)

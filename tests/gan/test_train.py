@@ -14,8 +14,18 @@ from gantheory.gan import History, losses
 
 train_module = sys.modules["gantheory.gan.training"]  # gt.gan.train is the function
 
-ARRAY_FIELDS = ("d_loss", "g_loss", "d_grad_norm", "g_grad_norm", "log_steps", "snapshot_steps", "snapshots",
-                "grid", "discriminator_grid", "generator_field")  # fmt: skip
+ARRAY_FIELDS = (
+    "d_loss",
+    "g_loss",
+    "d_grad_norm",
+    "g_grad_norm",
+    "log_steps",
+    "snapshot_steps",
+    "snapshots",
+    "grid",
+    "discriminator_grid",
+    "generator_field",
+)
 
 
 def assert_same_history(a, b):
@@ -29,7 +39,9 @@ def assert_same_history(a, b):
 
 
 def small(target=None, **kw):
-    options = dict(steps=12, batch_size=32, log_every=4, snapshot_every=6, n_eval=64, n_snapshot=32, grid_size=8, progress=False)
+    options = dict(
+        steps=12, batch_size=32, log_every=4, snapshot_every=6, n_eval=64, n_snapshot=32, grid_size=8, progress=False
+    )
     options.update(kw)
     return gt.gan.train(gt.ring_of_gaussians(8) if target is None else target, **options)
 
@@ -54,8 +66,9 @@ def test_mlp_gan_on_the_ring_of_8_halves_its_sliced_w1_in_seconds():
     # 500 alternating steps at batch 128: the generator moves from a blob at the origin towards the ring.
     # The sliced W1 between 256 generated and 256 target points starts near 1.1 (mean radius 2 away) and
     # must fall by at least half; its floor from sampling alone (two samples of 256) is ~0.1.
-    h = gt.gan.train(gt.ring_of_gaussians(8), steps=500, batch_size=128, lr=2e-3, log_every=250,
-                     snapshot_every=0, progress=False)  # fmt: skip
+    h = gt.gan.train(
+        gt.ring_of_gaussians(8), steps=500, batch_size=128, lr=2e-3, log_every=250, snapshot_every=0, progress=False
+    )
     sw1 = h.metrics["sliced_w1"]
     assert h.stopped == "completed" and sw1[-1] < sw1[0] / 2
 
@@ -77,7 +90,15 @@ def test_history_has_the_documented_shapes():
     assert h.snapshots.shape == h.generator_field.shape == (3, 32, 2)
     assert h.grid.shape == (64, 2) and h.discriminator_grid.shape == (3, 8, 8)
     # the ring of 8 is a mixture of isotropic normals: the mode metrics of issue 17 join the distances
-    assert set(h.metrics) == {"sliced_w1", "energy_distance", "js_knn", "js_knn_floor", "modes", "high_quality", "reverse_kl"}
+    assert set(h.metrics) == {
+        "sliced_w1",
+        "energy_distance",
+        "js_knn",
+        "js_knn_floor",
+        "modes",
+        "high_quality",
+        "reverse_kl",
+    }
     assert all(v.shape == (4,) for v in h.metrics.values())
 
 
@@ -92,8 +113,17 @@ def test_grid_and_field_of_a_known_discriminator_match_the_closed_form():
     D = nn.Linear(1, 1, rng=0)
     D.weight.data[:] = 1.5
     D.bias.data[:] = -0.5
-    h = gt.gan.train(gt.Normal(1, 1), generator="affine", discriminator=D, steps=1, snapshot_every=0,
-                     log_every=0, grid_size=16, n_snapshot=10, progress=False)  # fmt: skip
+    h = gt.gan.train(
+        gt.Normal(1, 1),
+        generator="affine",
+        discriminator=D,
+        steps=1,
+        snapshot_every=0,
+        log_every=0,
+        grid_size=16,
+        n_snapshot=10,
+        progress=False,
+    )
     np.testing.assert_allclose(h.discriminator_grid[0], 1.5 * h.grid[:, 0] - 0.5, rtol=1e-14)
     x = h.snapshots[0]
     np.testing.assert_allclose(h.generator_field[0], 1.5 * expit(-(1.5 * x - 0.5)) / 2, rtol=1e-13)
@@ -213,15 +243,25 @@ def test_a_metric_that_cannot_be_computed_is_nan_with_its_reason_and_the_run_goe
     # (0.3, -0.2) is near no mode of the ring (radius 2): no mode covered, no high-quality sample, and the reverse KL of
     # the empty mode histogram is NaN with its reason (the mode metrics of issue 17)
     assert np.all(h.metrics["modes"] == 0) and np.all(h.metrics["high_quality"] == 0)
-    assert np.all(np.isnan(h.metrics["reverse_kl"])) and all("histogram is empty" in r for _, r in h.metric_notes["reverse_kl"])
+    assert np.all(np.isnan(h.metrics["reverse_kl"])) and all(
+        "histogram is empty" in r for _, r in h.metric_notes["reverse_kl"]
+    )
     assert set(h.metric_notes) == {"js_knn", "reverse_kl"}
     assert History.from_json(h.to_json()).metric_notes == h.metric_notes
 
 
 def test_collapsing_ring_run_records_nan_knn_jsd_instead_of_raising():
     # Issue 15's reproduction: at lr 0.05 the generated points coincide by step 20 and the kNN estimate is undefined
-    h = gt.gan.train(gt.ring_of_gaussians(8), loss="non_saturating", lr=0.05, steps=150, batch_size=64, log_every=10,
-                     rng=0, progress=False)  # fmt: skip
+    h = gt.gan.train(
+        gt.ring_of_gaussians(8),
+        loss="non_saturating",
+        lr=0.05,
+        steps=150,
+        batch_size=64,
+        log_every=10,
+        rng=0,
+        progress=False,
+    )
     assert h.stopped == "completed" and h.steps == 150 and h.log_steps[-1] == 150
     missing = h.log_steps[np.isnan(h.metrics["js_knn"])].tolist()
     assert missing and [step for step, _ in h.metric_notes["js_knn"]] == missing
@@ -244,8 +284,17 @@ def test_a_small_sample_target_is_evaluated_on_distinct_points():
 # ----------------------------------------------------------------------------------------------------------------------
 def test_diverging_wgan_gp_stops_on_non_finite_generated_points_and_keeps_its_history():
     # Issue 15's reproduction (with one critic step, as it was run): SGD at lr 100 sends the generator's output to inf
-    h = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", optimizer="sgd", lr=100, n_critic=1, steps=30,
-                     batch_size=32, rng=0, progress=False)  # fmt: skip
+    h = gt.gan.train(
+        gt.ring_of_gaussians(8),
+        loss="wgan_gp",
+        optimizer="sgd",
+        lr=100,
+        n_critic=1,
+        steps=30,
+        batch_size=32,
+        rng=0,
+        progress=False,
+    )
     assert h.stopped.startswith("non-finite ") and h.steps < 30, h.stopped
     assert h.steps == int(h.stopped.rsplit(" ", 1)[1]) - 1
     assert h.log_steps[-1] == h.snapshot_steps[-1] == h.steps
@@ -255,8 +304,19 @@ def test_diverging_wgan_gp_stops_on_non_finite_generated_points_and_keeps_its_hi
             assert np.isfinite(value) or any(s == step for s, _ in h.metric_notes.get(name, [])), (name, step)
     json.loads(h.to_json(), parse_constant=pytest.fail)
     # where it stops depends on the training alone, not on what is logged
-    logged = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", optimizer="sgd", lr=100, n_critic=1, steps=30,
-                          batch_size=32, rng=0, log_every=1, snapshot_every=1, progress=False)  # fmt: skip
+    logged = gt.gan.train(
+        gt.ring_of_gaussians(8),
+        loss="wgan_gp",
+        optimizer="sgd",
+        lr=100,
+        n_critic=1,
+        steps=30,
+        batch_size=32,
+        rng=0,
+        log_every=1,
+        snapshot_every=1,
+        progress=False,
+    )
     assert logged.stopped == h.stopped and np.array_equal(logged.d_loss, h.d_loss)
     assert logged.log_steps.tolist() == list(range(h.steps + 1))
 
@@ -299,8 +359,10 @@ def test_a_stop_in_the_generators_half_step_undoes_the_whole_step(error, n_criti
     assert h.snapshot_steps.tolist() == reference.snapshot_steps.tolist() == [0, k - 1]
     np.testing.assert_array_equal(h.discriminator_grid, reference.discriminator_grid)
     np.testing.assert_array_equal(h.snapshots, reference.snapshots)
-    for mine, theirs in zip(h.discriminator.parameters() + h.generator.parameters(),
-                            reference.discriminator.parameters() + reference.generator.parameters()):  # fmt: skip
+    for mine, theirs in zip(
+        h.discriminator.parameters() + h.generator.parameters(),
+        reference.discriminator.parameters() + reference.generator.parameters(),
+    ):
         np.testing.assert_array_equal(mine.data, theirs.data)
 
 
@@ -316,14 +378,25 @@ def test_options_left_at_none_take_the_losss_defaults_and_are_recorded(loss):
     assert h.config["n_critic"] == defaults["n_critic"]
     assert h.config["betas"] == (list(defaults["betas"]) if defaults["optimizer"] == "adam" else None)
     explicit = small(loss=loss, steps=1, log_every=0, optimizer="adam", lr=3e-3, betas=(0.1, 0.2), n_critic=2)
-    assert (explicit.config["optimizer"], explicit.config["lr"], explicit.config["d_lr"], explicit.config["betas"],
-            explicit.config["n_critic"]) == ("adam", 3e-3, 3e-3, [0.1, 0.2], 2)  # a given lr is both players' (d_lr=None)
+    assert (
+        explicit.config["optimizer"],
+        explicit.config["lr"],
+        explicit.config["d_lr"],
+        explicit.config["betas"],
+        explicit.config["n_critic"],
+    ) == ("adam", 3e-3, 3e-3, [0.1, 0.2], 2)  # a given lr is both players' (d_lr=None)
     assert small(loss=loss, steps=1, log_every=0, d_lr=2e-3).config["d_lr"] == 2e-3
     assert small(loss=loss, steps=1, log_every=0, update="simultaneous").config["n_critic"] == 1
 
 
 def test_wgan_gp_defaults_are_gulrajani_et_al_with_a_faster_critic():
-    assert gt.gan.LOSS_DEFAULTS["wgan_gp"] == {"optimizer": "adam", "lr": 1e-4, "d_lr": 1e-3, "betas": (0.5, 0.9), "n_critic": 5}
+    assert gt.gan.LOSS_DEFAULTS["wgan_gp"] == {
+        "optimizer": "adam",
+        "lr": 1e-4,
+        "d_lr": 1e-3,
+        "betas": (0.5, 0.9),
+        "n_critic": 5,
+    }
     assert losses.LOSSES["wgan_gp"].gradient_penalty == 10.0
     assert gt.gan.LOSS_DEFAULTS["wgan"]["optimizer"] == "rmsprop" and gt.gan.LOSS_DEFAULTS["wgan"]["lr"] == 5e-5
 
@@ -335,8 +408,17 @@ def test_every_losss_defaults_lower_the_sliced_w1_on_the_ring_for_three_seeds(lo
     # is 0.25-0.8 times the start (least squares, seed 1: 1.53 -> 1.22, the worst); two evaluation samples of 256
     # points differ by ~0.1 in sliced W1, so "lower" is asked with a 10% margin. Bounded: 3 short runs, 0.5-5 s in all.
     for rng in (0, 1, 2):
-        h = gt.gan.train(gt.ring_of_gaussians(8), loss=loss, steps=200, batch_size=64, log_every=200, snapshot_every=0,
-                         grid_size=4, rng=rng, progress=False)  # fmt: skip
+        h = gt.gan.train(
+            gt.ring_of_gaussians(8),
+            loss=loss,
+            steps=200,
+            batch_size=64,
+            log_every=200,
+            snapshot_every=0,
+            grid_size=4,
+            rng=rng,
+            progress=False,
+        )
         start, end = h.metrics["sliced_w1"]
         assert h.stopped == "completed" and end < 0.9 * start, (rng, start, end)
 
@@ -356,7 +438,11 @@ def test_to_json_is_strict_and_from_json_restores_nan_and_infinities():
     h.d_loss[1], h.g_loss[2], h.snapshots[0, 0, 0] = np.inf, -np.inf, np.nan
     text = h.to_json()
     raw = json.loads(text, parse_constant=pytest.fail)  # no NaN / Infinity tokens
-    assert raw["d_loss"]["data"][1] == "inf" and raw["g_loss"]["data"][2] == "-inf" and raw["metrics"]["js_knn"]["data"][0] is None
+    assert (
+        raw["d_loss"]["data"][1] == "inf"
+        and raw["g_loss"]["data"][2] == "-inf"
+        and raw["metrics"]["js_knn"]["data"][0] is None
+    )
     h2 = History.from_json(text)
     assert h2.d_loss[1] == np.inf and h2.g_loss[2] == -np.inf and np.isnan(h2.snapshots[0, 0, 0])
     assert h2 == h and h2.snapshots.dtype == h.snapshots.dtype
@@ -427,7 +513,9 @@ def test_a_history_saved_without_weights_loads_and_sample_says_what_to_do():
     del raw["weights"]  # a file written before the weights were saved
     old = History.from_json(json.dumps(raw))
     assert old.generator is None and old.weights == {}
-    with pytest.raises(ValueError, match=r"saved without the players' weights.*snapshots\[-1\] holds 32 generated points"):
+    with pytest.raises(
+        ValueError, match=r"saved without the players' weights.*snapshots\[-1\] holds 32 generated points"
+    ):
         old.sample(10)
 
 
@@ -462,8 +550,15 @@ def test_float32_draws_the_same_batches_and_noise_as_float64():
 # ----------------------------------------------------------------------------------------------------------------------
 # The game one update at a time
 # ----------------------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("loss, update", [("non_saturating", "alternating"), ("wgan_gp", "alternating"),
-                                          ("cramer", "alternating"), ("minimax", "simultaneous")])  # fmt: skip
+@pytest.mark.parametrize(
+    "loss, update",
+    [
+        ("non_saturating", "alternating"),
+        ("wgan_gp", "alternating"),
+        ("cramer", "alternating"),
+        ("minimax", "simultaneous"),
+    ],
+)
 def test_a_game_stepped_by_hand_gives_trains_costs_bit_for_bit(loss, update):
     options = dict(loss=loss, update=update, batch_size=32, n_snapshot=32, grid_size=8, rng=3)
     k = 6
@@ -516,7 +611,9 @@ def test_the_manifold_is_the_generators_image_of_the_latent_grid():
 
 
 def test_a_hand_stepped_update_that_diverges_raises_floating_point_error_naming_it():
-    game = train_module.Game(gt.ring_of_gaussians(8), loss="maximum_likelihood", optimizer="sgd", lr=1e200, batch_size=16)
+    game = train_module.Game(
+        gt.ring_of_gaussians(8), loss="maximum_likelihood", optimizer="sgd", lr=1e200, batch_size=16
+    )
     with pytest.raises(FloatingPointError, match="non-finite|discriminator|generator"):
         for _ in range(50):
             game.step()
@@ -550,10 +647,21 @@ def test_the_noise_floor_of_a_small_sample_target_uses_disjoint_halves_and_fails
 # TrainConfig: the options of a run, validated once
 # ----------------------------------------------------------------------------------------------------------------------
 def test_a_config_and_its_overrides_give_the_run_the_keywords_give_bit_for_bit():
-    config = gt.gan.TrainConfig(loss="wgan_gp", steps=6, batch_size=32, log_every=3, n_eval=64, n_snapshot=32,
-                                grid_size=8, progress=False)  # fmt: skip
-    by_keywords = gt.gan.train(gt.ring_of_gaussians(8), loss="wgan_gp", steps=6, batch_size=32, log_every=3, n_eval=64,
-                               n_snapshot=32, grid_size=8, progress=False, rng=3)  # fmt: skip
+    config = gt.gan.TrainConfig(
+        loss="wgan_gp", steps=6, batch_size=32, log_every=3, n_eval=64, n_snapshot=32, grid_size=8, progress=False
+    )
+    by_keywords = gt.gan.train(
+        gt.ring_of_gaussians(8),
+        loss="wgan_gp",
+        steps=6,
+        batch_size=32,
+        log_every=3,
+        n_eval=64,
+        n_snapshot=32,
+        grid_size=8,
+        progress=False,
+        rng=3,
+    )
     assert_same_history(gt.gan.train(gt.ring_of_gaussians(8), config, rng=3), by_keywords)
     assert_same_history(gt.gan.train(gt.ring_of_gaussians(8), config.replace(rng=3)), by_keywords)
     assert config.rng == 0  # frozen: the override made a copy

@@ -19,7 +19,9 @@ def test_only_w1_sees_the_convergence(family):
     assert np.isposinf(r.kl).all() and np.isposinf(r.reverse_kl).all()
     assert np.allclose(r.js_divergence, math.log(2), rtol=0, atol=1e-15)
     assert np.all(r.tv == 1.0)
-    truth = [stats.wasserstein_distance([0.0], [1.0 / k]) for k in n]  # SciPy: between the point masses (the lines' first coordinates)
+    truth = [
+        stats.wasserstein_distance([0.0], [1.0 / k]) for k in n
+    ]  # SciPy: between the point masses (the lines' first coordinates)
     assert np.allclose(r.w1, truth, rtol=1e-15, atol=0)
     assert np.all(np.diff(r.w1) < 0) and r.w1[-1] == pytest.approx(1e-3, rel=1e-15)
 
@@ -82,5 +84,14 @@ def test_plot_weak_convergence():
     w1_line = ax.get_lines()[2]
     assert np.allclose(w1_line.get_ydata(), [1.0, 0.1, 0.01])
     with pytest.raises(ValueError, match="shape of result.n"):
-        plotting.plot_weak_convergence({"family": "dirac", "n": [1, 2], "kl": [1.0], "reverse_kl": [1, 1], "js_divergence": [1, 1],
-                                        "tv": [1, 1], "w1": [1, 1]})
+        plotting.plot_weak_convergence(
+            {
+                "family": "dirac",
+                "n": [1, 2],
+                "kl": [1.0],
+                "reverse_kl": [1, 1],
+                "js_divergence": [1, 1],
+                "tv": [1, 1],
+                "w1": [1, 1],
+            }
+        )
