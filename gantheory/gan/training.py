@@ -932,26 +932,7 @@ def train(target, config=None, **overrides):
 
     References
     ----------
-    .. [1] I. Goodfellow et al., "Generative adversarial nets", NeurIPS 2014 (Algorithm 1).
-    .. [2] M. Arjovsky, S. Chintala, L. Bottou, "Wasserstein generative
-       adversarial networks", ICML 2017 (Algorithm 1).
-    .. [3] I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville,
-       "Improved training of Wasserstein GANs", NeurIPS 2017 (Algorithm 1).
-    .. [4] L. Metz, B. Poole, D. Pfau, J. Sohl-Dickstein, "Unrolled generative
-       adversarial networks", ICLR 2017.
-    .. [5] Z. Lin, A. Khetan, G. Fanti, S. Oh, "PacGAN: the power of two
-       samples in generative adversarial networks", NeurIPS 2018.
-    .. [6] T. Karras, T. Aila, S. Laine, J. Lehtinen, "Progressive growing of
-       GANs for improved quality, stability, and variation", ICLR 2018.
-    .. [7] L. Mescheder, A. Geiger, S. Nowozin, "Which training methods for
-       GANs do actually converge?", ICML 2018.
-    .. [8] T. Miyato, T. Kataoka, M. Koyama, Y. Yoshida, "Spectral
-       normalization for generative adversarial networks", ICLR 2018.
-    .. [9] H. Petzka, A. Fischer, D. Lukovnikov, "On the regularization of
-       Wasserstein GANs", ICLR 2018.
-    .. [10] T. Karras, S. Laine, M. Aittala, J. Hellsten, J. Lehtinen, T. Aila,
-       "Analyzing and improving the image quality of StyleGAN", CVPR 2020
-       (code: ``training/loss.py``, the R1 term on the summed real logits).
+    The papers behind each option are listed under :class:`~gantheory.gan.config.TrainConfig`'s References.
 
     Examples
     --------
