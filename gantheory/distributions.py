@@ -236,7 +236,7 @@ class Distribution:
         raise NotImplementedError
 
 
-def _merge_intervals(pieces) -> list[tuple[float, float]]:
+def merge_intervals(pieces) -> list[tuple[float, float]]:
     """Union of closed intervals ``(lo, hi)`` as sorted disjoint intervals (touching ones merge)."""
     pieces = sorted(pieces)
     merged = [list(pieces[0])]
@@ -248,7 +248,7 @@ def _merge_intervals(pieces) -> list[tuple[float, float]]:
     return [(a, b) for a, b in merged]
 
 
-def _two_sum(a, b):
+def two_sum(a, b):
     """Error-free sum (Knuth): ``hi = fl(a + b)`` and ``lo`` with ``hi + lo == a + b`` exactly (arrays broadcast)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     with np.errstate(invalid="ignore", over="ignore"):  # infinite ends: lo is nan, replaced by 0
@@ -592,14 +592,14 @@ class PointMasses(Distribution):
             return np.log((hit * self._masses).sum(axis=-1))
 
     def _logpdf_at(self, anchor, offset):
-        hi, lo = _two_sum(anchor, offset)  # the point exactly: on an atom iff hi is one and lo = 0
+        hi, lo = two_sum(anchor, offset)  # the point exactly: on an atom iff hi is one and lo = 0
         hit = (hi[..., None] == self._atoms) & (lo[..., None] == 0)
         with np.errstate(divide="ignore"):
             return np.log((hit * self._masses).sum(axis=-1))
 
     def _count_below(self, anchor, offset):
         """Index of the first atom above ``anchor + offset`` (the number of atoms <= it), from the exact sum."""
-        hi, lo = _two_sum(anchor, offset)
+        hi, lo = two_sum(anchor, offset)
         return np.where(
             lo >= 0, np.searchsorted(self._atoms, hi, side="right"), np.searchsorted(self._atoms, hi, side="left")
         )
@@ -858,7 +858,7 @@ class Mixture(Distribution):
         return out[rng.permutation(n)]
 
     def _positive_intervals(self):
-        return _merge_intervals(iv for c, _ in self._active for iv in c._positive_intervals())
+        return merge_intervals(iv for c, _ in self._active for iv in c._positive_intervals())
 
     def _breakpoints(self):
         return np.concatenate([c._breakpoints() for c, _ in self._active])

@@ -548,12 +548,12 @@ class _Criterion:
         P, scale = self.P, math.exp(log_scale)
         Q = Normal(loc, scale)
         if self.criterion == "w1":
-            intervals = _quadrature._hull(P, Q)
-            kinks = lambda a, o: _quadrature._cdf_difference(P, Q, a, o)  # noqa: E731
+            intervals = _quadrature.hull(P, Q)
+            kinks = lambda a, o: _quadrature.cdf_difference(P, Q, a, o)  # noqa: E731
         else:
-            intervals, kinks = _quadrature._union(P, Q), None
+            intervals, kinks = _quadrature.union(P, Q), None
         pieces = np.array(
-            [piece for piece in _quadrature._pieces(intervals, (P, Q), kinks) if math.isfinite(piece[1] + piece[2])]
+            [piece for piece in _quadrature.pieces(intervals, (P, Q), kinks) if math.isfinite(piece[1] + piece[2])]
         )
         anchor, a, b = (pieces[:, i, None] for i in range(3))
         half = 0.5 * (b - a)
@@ -563,7 +563,7 @@ class _Criterion:
         lq = Q._logpdf_at(anchor, offset)
         q = np.exp(lq)
         if self.criterion == "w1":
-            gap = _quadrature._cdf_difference(P, Q, anchor, offset)
+            gap = _quadrature.cdf_difference(P, Q, anchor, offset)
             value = float((w * np.abs(gap)).sum())
             sq = w * q * np.sign(gap)
             return value, np.array([sq.sum(), scale * (sq * z).sum()])
@@ -574,7 +574,7 @@ class _Criterion:
             h = np.where(q > 0, lq - np.where(q > 0, lp, 0.0), 0.0)
             value = float((w * q * h).sum())
         else:  # JSD: 1/2 KL(P || M) + 1/2 KL(Q || M), log m = logaddexp(log p, log q) - log 2
-            value = float((w * _quadrature._jsd_pointwise(lp, lq)).sum())
+            value = float((w * _quadrature.jsd_pointwise(lp, lq)).sum())
             h = 0.5 * np.where(q > 0, lq - (np.logaddexp(lp, lq) - _quadrature.LOG2), 0.0)
         wqh = w * q * h
         return value, np.array([(wqh * z).sum() / scale, (wqh * (z * z - 1.0)).sum()])

@@ -18,7 +18,7 @@ import numpy as np
 
 from gantheory._rng import as_generator
 from gantheory.autograd import ops
-from gantheory.autograd.tensor import Tensor, _data, grad
+from gantheory.autograd.tensor import Tensor, grad, raw_data
 from gantheory.backend import get_namespace, to_numpy
 
 __all__ = ["check_grads", "GradientCheckError"]
@@ -101,13 +101,13 @@ def check_grads(f, *args, order=2, eps=EPS, rtol=RTOL, rng=0):
         raise ValueError(f"order must be a positive int, got {order!r}")
     if not args:
         raise ValueError("check_grads needs at least one argument at which to check f")
-    xp = get_namespace(*[_data(a) for a in args])
-    points = [xp.asarray(_data(a), dtype=xp.float64) for a in args]
+    xp = get_namespace(*[raw_data(a) for a in args])
+    points = [xp.asarray(raw_data(a), dtype=xp.float64) for a in args]
     _check(f, points, order, 1, eps, rtol, as_generator(rng), xp)
 
 
 def _check(f, points, order, level, eps, rtol, gen, xp):
-    out = _data(f(*[Tensor(p) for p in points]))
+    out = raw_data(f(*[Tensor(p) for p in points]))
     v = xp.asarray(gen.standard_normal(np.shape(out)))
     directions = [xp.asarray(gen.standard_normal(p.shape)) for p in points]
     argnums = tuple(range(len(points)))
@@ -116,10 +116,10 @@ def _check(f, points, order, level, eps, rtol, gen, xp):
         return (f(*a) * v).sum()
 
     grads = grad(cotangent_dot, argnums=argnums)(*points)
-    analytic = float(np.sum([float((_data(g) * u).sum()) for g, u in zip(grads, directions)]))
+    analytic = float(np.sum([float((raw_data(g) * u).sum()) for g, u in zip(grads, directions)]))
 
     def along(t):
-        return _data(f(*[Tensor(p + t * u) for p, u in zip(points, directions)]))
+        return raw_data(f(*[Tensor(p + t * u) for p, u in zip(points, directions)]))
 
     def central(h):
         ends = along(h), along(-h)
@@ -132,9 +132,9 @@ def _check(f, points, order, level, eps, rtol, gen, xp):
     # gradients), plus the central difference's own error: its truncation, estimated
     # by Richardson from a doubled step (|D(2e) - D(e)| ~ 3 c e^2 >= its O(e^2) term),
     # and its rounding, ~ machine eps * sum |v f(x +- e u)| / e with room for f's own round-off.
-    magnitude = float(np.sum([float(to_numpy(xp.abs(_data(g) * u)).sum()) for g, u in zip(grads, directions)])) + abs(
-        numeric
-    )
+    magnitude = float(
+        np.sum([float(to_numpy(xp.abs(raw_data(g) * u)).sum()) for g, u in zip(grads, directions)])
+    ) + abs(numeric)
     truncation = abs(central(2 * eps)[0] - numeric)
     rounding = 100 * MACHEPS * size / eps
     tolerance = rtol * magnitude + truncation + rounding

@@ -24,7 +24,7 @@ import numpy as np
 from gantheory._rng import as_generator
 from gantheory._validation import check_positive_int
 from gantheory.autograd import ops
-from gantheory.autograd.tensor import Tensor, _xp
+from gantheory.autograd.tensor import Tensor, array_module
 
 __all__ = [
     "Module",
@@ -369,7 +369,7 @@ class SpectralNorm(Module):
         self.n_power_iterations = check_positive_int(n_power_iterations, "n_power_iterations")
         self.layer = layer
         w = layer.weight.data
-        xp = _xp(w)
+        xp = array_module(w)
         u = xp.asarray(as_generator(rng).standard_normal(w.shape[1]), dtype=w.dtype)
         self.u = _unit(u, xp)
         self.v = _unit(w @ self.u, xp)
@@ -378,7 +378,7 @@ class SpectralNorm(Module):
     def power_iteration(self, n=None):
         """Advance the power iteration ``n`` steps (``n_power_iterations`` by default); return :math:`\\hat\\sigma`."""
         w = self.layer.weight.data
-        xp = _xp(w)
+        xp = array_module(w)
         for _ in range(self.n_power_iterations if n is None else check_positive_int(n, "n")):
             self.v = _unit(w @ self.u, xp)
             self.u = _unit(w.T @ self.v, xp)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 
-from gantheory.autograd.tensor import Primitive, Tensor, _data, _xp
+from gantheory.autograd.tensor import Primitive, Tensor, array_module, raw_data
 from gantheory.backend import special, stable_argsort
 
 __all__ = [
@@ -96,7 +96,7 @@ def unbroadcast(g, like):
 
 def _cast(mask, like):
     """A constant (boolean or float) mask as an array of ``like``'s float dtype."""
-    return mask.astype(_data(like).dtype)
+    return mask.astype(raw_data(like).dtype)
 
 
 # ==============================================================================
@@ -131,7 +131,7 @@ def _power_vjp_exponent(g, ans, x, y):
         positive = x.data > 0
         log_x = log(x * _cast(positive, x) + _cast(~positive, x))  # x where positive, else log 1 = 0
     elif hasattr(x, "dtype"):  # a raw array
-        log_x = _xp(x).log(_xp(x).where(x > 0, x, 1))
+        log_x = array_module(x).log(array_module(x).where(x > 0, x, 1))
     else:  # a Python number stays a Python number, so float32 stays float32
         log_x = math.log(x) if x > 0 else 0.0
     return unbroadcast(g * ans * log_x, y)
@@ -237,7 +237,7 @@ transpose = Primitive("transpose", lambda x, axes=None: x.transpose(axes))
 transpose.defvjp(lambda g, ans, x, axes=None: g.transpose(_inverse_permutation(axes, x.ndim)))
 
 #: ``numpy.broadcast_to(x, shape)``; its gradient sums back to ``x``'s shape.
-broadcast_to = Primitive("broadcast_to", lambda x, shape: _xp(x).broadcast_to(x, shape))
+broadcast_to = Primitive("broadcast_to", lambda x, shape: array_module(x).broadcast_to(x, shape))
 broadcast_to.defvjp(lambda g, ans, x, shape: unbroadcast(g, x))
 
 
@@ -271,11 +271,11 @@ def _is_basic_index(index):
 
 
 def _scatter_add_forward(g, index, shape):
-    out = _xp(g).zeros(shape, dtype=g.dtype)
+    out = array_module(g).zeros(shape, dtype=g.dtype)
     if _is_basic_index(index) or getattr(getattr(index, "dtype", None), "kind", None) == "b":
         out[index] = g  # distinct positions: assignment is addition into zeros
     else:
-        _xp(g).add.at(out, index, g)  # integer arrays may repeat positions: accumulate
+        array_module(g).add.at(out, index, g)  # integer arrays may repeat positions: accumulate
     return out
 
 
@@ -296,10 +296,10 @@ def _concatenate_vjp(i, g, ans, *xs, axis=0):
     return g[(slice(None),) * axis + (slice(start, start + xs[i].shape[axis]),)]
 
 
-_concatenate = Primitive("concatenate", lambda *xs, axis=0: _xp(xs[0]).concatenate(xs, axis=axis))
+_concatenate = Primitive("concatenate", lambda *xs, axis=0: array_module(xs[0]).concatenate(xs, axis=axis))
 _concatenate.defvjp_argnum(_concatenate_vjp)
 
-_stack = Primitive("stack", lambda *xs, axis=0: _xp(xs[0]).stack(xs, axis=axis))
+_stack = Primitive("stack", lambda *xs, axis=0: array_module(xs[0]).stack(xs, axis=axis))
 _stack.defvjp_argnum(lambda i, g, ans, *xs, axis=0: g[(slice(None),) * (axis % ans.ndim) + (i,)])
 
 
@@ -336,20 +336,20 @@ def stack(tensors, axis=0):
 # Elementwise functions
 # ==============================================================================
 #: :math:`e^x`, elementwise.
-exp = Primitive("exp", lambda x: _xp(x).exp(x))
+exp = Primitive("exp", lambda x: array_module(x).exp(x))
 exp.defvjp(lambda g, ans, x: g * ans)
 
 #: :math:`\log x`, elementwise.
-log = Primitive("log", lambda x: _xp(x).log(x))
+log = Primitive("log", lambda x: array_module(x).log(x))
 log.defvjp(lambda g, ans, x: g / x)
 
 #: :math:`\sqrt x`, elementwise.
-sqrt = Primitive("sqrt", lambda x: _xp(x).sqrt(x))
+sqrt = Primitive("sqrt", lambda x: array_module(x).sqrt(x))
 sqrt.defvjp(lambda g, ans, x: g / (2 * ans))
 
 #: :math:`|x|`, elementwise; the subgradient at 0 is 0.
-abs = Primitive("abs", lambda x: _xp(x).abs(x))
-abs.defvjp(lambda g, ans, x: g * _xp(_data(x)).sign(_data(x)))
+abs = Primitive("abs", lambda x: array_module(x).abs(x))
+abs.defvjp(lambda g, ans, x: g * array_module(raw_data(x)).sign(raw_data(x)))
 
 
 def _maximum_share(mine, other, ans, like):
@@ -359,25 +359,25 @@ def _maximum_share(mine, other, ans, like):
 
 
 #: ``numpy.maximum(x, y)``; at ties each input gets half the gradient (PyTorch's subgradient).
-maximum = Primitive("maximum", lambda x, y: _xp(x).maximum(x, y))
+maximum = Primitive("maximum", lambda x, y: array_module(x).maximum(x, y))
 maximum.defvjp(
-    lambda g, ans, x, y: unbroadcast(g * _maximum_share(_data(x), _data(y), _data(ans), g), x),
-    lambda g, ans, x, y: unbroadcast(g * _maximum_share(_data(y), _data(x), _data(ans), g), y),
+    lambda g, ans, x, y: unbroadcast(g * _maximum_share(raw_data(x), raw_data(y), raw_data(ans), g), x),
+    lambda g, ans, x, y: unbroadcast(g * _maximum_share(raw_data(y), raw_data(x), raw_data(ans), g), y),
 )
 
 #: :math:`\max(x, 0)`; the subgradient at 0 is 0.
-relu = Primitive("relu", lambda x: _xp(x).maximum(x, 0))
-relu.defvjp(lambda g, ans, x: g * (_data(ans) > 0))  # subgradient 0 at x = 0
+relu = Primitive("relu", lambda x: array_module(x).maximum(x, 0))
+relu.defvjp(lambda g, ans, x: g * (raw_data(ans) > 0))  # subgradient 0 at x = 0
 
 
 def _leaky_relu_forward(x, slope=0.01):
     if not 0 <= slope <= 1:
         raise ValueError(f"slope must lie in [0, 1], got {slope}")
-    return _xp(x).maximum(x, slope * x)  # x for x > 0, slope * x otherwise
+    return array_module(x).maximum(x, slope * x)  # x for x > 0, slope * x otherwise
 
 
 def _leaky_relu_slope(x, slope, like):
-    factor = _cast(_data(x) > 0, like)  # 1 where x > 0, else 0 ...
+    factor = _cast(raw_data(x) > 0, like)  # 1 where x > 0, else 0 ...
     factor *= 1 - slope
     factor += slope  # ... mapped to 1 and slope
     return factor
@@ -388,21 +388,21 @@ leaky_relu = Primitive("leaky_relu", _leaky_relu_forward)
 leaky_relu.defvjp(lambda g, ans, x, slope=0.01: g * _leaky_relu_slope(x, slope, g))
 
 #: :math:`\tanh x`, elementwise.
-tanh = Primitive("tanh", lambda x: _xp(x).tanh(x))
+tanh = Primitive("tanh", lambda x: array_module(x).tanh(x))
 tanh.defvjp(lambda g, ans, x: g * (1 - ans * ans))
 
 #: :math:`1/(1 + e^{-x})`, as ``scipy.special.expit`` (stable for any ``x``).
-sigmoid = Primitive("sigmoid", lambda x: special(_xp(x)).expit(x))  # expit is stable for any x
+sigmoid = Primitive("sigmoid", lambda x: special(array_module(x)).expit(x))  # expit is stable for any x
 sigmoid.defvjp(lambda g, ans, x: g * (ans * (1 - ans)))
 
 # softplus(x) = log(1 + e^x) = logaddexp(0, x): never overflows; its derivative is sigmoid(x).
 #: :math:`\log(1 + e^x)`, as ``logaddexp(0, x)`` (never overflows); its derivative is the sigmoid.
-softplus = Primitive("softplus", lambda x: _xp(x).logaddexp(0, x))
+softplus = Primitive("softplus", lambda x: array_module(x).logaddexp(0, x))
 softplus.defvjp(lambda g, ans, x: g * sigmoid(x))
 
 # log_sigmoid(x) = -softplus(-x); its derivative is sigmoid(-x) = 1 - sigmoid(x).
 #: :math:`\log \sigma(x) = -\operatorname{softplus}(-x)` (finite for any ``x``).
-log_sigmoid = Primitive("log_sigmoid", lambda x: -_xp(x).logaddexp(0, -x))
+log_sigmoid = Primitive("log_sigmoid", lambda x: -array_module(x).logaddexp(0, -x))
 log_sigmoid.defvjp(lambda g, ans, x: g * sigmoid(-x))
 
 
@@ -410,12 +410,14 @@ log_sigmoid.defvjp(lambda g, ans, x: g * sigmoid(-x))
 # Sorting and norms
 # ==============================================================================
 def _inverse_permutation_along(index, axis):
-    return _xp(index).argsort(index, axis=axis)
+    return array_module(index).argsort(index, axis=axis)
 
 
 #: ``numpy.take_along_axis(x, index, axis)`` for a permutation ``index``; its gradient applies the inverse
 #: permutation (see :func:`sort`).
-permute_along_axis = Primitive("permute_along_axis", lambda x, index, axis: _xp(x).take_along_axis(x, index, axis=axis))
+permute_along_axis = Primitive(
+    "permute_along_axis", lambda x, index, axis: array_module(x).take_along_axis(x, index, axis=axis)
+)
 permute_along_axis.defvjp(
     lambda g, ans, x, index, axis: permute_along_axis(g, index=_inverse_permutation_along(index, axis), axis=axis)
 )
@@ -431,8 +433,8 @@ def sort(x, axis=-1):
     permutation, :math:`\\bar x_{\\pi} = \\bar y`. This is the gradient of
     sample-based one-dimensional Wasserstein losses.
     """
-    raw = _data(x)
-    index = stable_argsort(raw, _xp(raw), axis=axis)
+    raw = raw_data(x)
+    index = stable_argsort(raw, array_module(raw), axis=axis)
     return permute_along_axis(x, index=index, axis=axis)
 
 
@@ -443,10 +445,12 @@ def _norm_vjp(g, ans, x, axis=None, keepdims=False):
         for a in _normalize_axes(axis, x.ndim):
             kept[a] = 1
         g, ans = g.reshape(tuple(kept)), ans.reshape(tuple(kept))
-    safe = ans + _cast(_data(ans) == 0, ans)
+    safe = ans + _cast(raw_data(ans) == 0, ans)
     return g * x / safe
 
 
 #: The Euclidean norm :math:`\lVert x\rVert_2` along ``axis`` (all axes by default); the subgradient at 0 is 0.
-norm = Primitive("norm", lambda x, axis=None, keepdims=False: _xp(x).sqrt((x * x).sum(axis=axis, keepdims=keepdims)))
+norm = Primitive(
+    "norm", lambda x, axis=None, keepdims=False: array_module(x).sqrt((x * x).sum(axis=axis, keepdims=keepdims))
+)
 norm.defvjp(_norm_vjp)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 
-from gantheory.autograd.tensor import Primitive, Tensor, _data, _xp
+from gantheory.autograd.tensor import Primitive, Tensor, array_module, raw_data
 
 __all__ = ["Optimizer", "SGD", "Adam", "RMSProp"]
 
@@ -39,12 +39,12 @@ def _safe_sqrt_vjp(g, ans, x):
     # d sqrt(x)/dx = 1 / (2 sqrt(x)); at x = 0 (a moment that never saw a nonzero gradient) the 0 subgradient is used,
     # so that a zero cotangent there gives 0, not 0 * inf = NaN. Written with primitives: it is differentiated again
     # when the unrolled updates are.
-    zero = _data(ans) == 0
-    return g / (2 * ans + zero.astype(_data(ans).dtype)) * (~zero).astype(_data(ans).dtype)
+    zero = raw_data(ans) == 0
+    return g / (2 * ans + zero.astype(raw_data(ans).dtype)) * (~zero).astype(raw_data(ans).dtype)
 
 
 # sqrt of an optimizer's second moment in the recorded update: the value of sqrt, a VJP finite at 0
-_safe_sqrt = Primitive("safe_sqrt", lambda x: _xp(x).sqrt(x))
+_safe_sqrt = Primitive("safe_sqrt", lambda x: array_module(x).sqrt(x))
 _safe_sqrt.defvjp(_safe_sqrt_vjp)
 
 
@@ -79,7 +79,7 @@ class Optimizer:
         """Update every parameter that has a gradient."""
         for k, p in enumerate(self.params):
             if p.grad is not None:
-                self._update(k, p.data, _data(p.grad))
+                self._update(k, p.data, raw_data(p.grad))
 
     def _update(self, k, w, g):
         """Parameter ``k``'s update on raw arrays: the rule's result written into ``w``, its state kept.
@@ -278,8 +278,8 @@ class Adam(Optimizer):
         if not eps > 0:
             raise ValueError(f"eps must be > 0, got {eps}")
         self.eps = float(eps)
-        self.m = [_xp(p.data).zeros_like(p.data) for p in self.params]
-        self.v = [_xp(p.data).zeros_like(p.data) for p in self.params]
+        self.m = [array_module(p.data).zeros_like(p.data) for p in self.params]
+        self.v = [array_module(p.data).zeros_like(p.data) for p in self.params]
         self.t = [0] * len(self.params)
 
     records_updates = True
@@ -354,8 +354,8 @@ class RMSProp(Optimizer):
         if not eps > 0:
             raise ValueError(f"eps must be > 0, got {eps}")
         self.eps = float(eps)
-        self.s = [_xp(p.data).zeros_like(p.data) for p in self.params]
-        self.buffers = [_xp(p.data).zeros_like(p.data) for p in self.params] if self.momentum else None
+        self.s = [array_module(p.data).zeros_like(p.data) for p in self.params]
+        self.buffers = [array_module(p.data).zeros_like(p.data) for p in self.params] if self.momentum else None
 
     records_updates = True
 

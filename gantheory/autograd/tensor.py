@@ -46,12 +46,12 @@ from gantheory.backend import get_namespace, to_numpy
 __all__ = ["Tensor", "Primitive", "no_grad", "grad", "value_and_grad", "jacobian", "hessian_vector_product"]
 
 
-def _xp(a):
+def array_module(a):
     """The array module of ``a``: a fast path for NumPy, else :func:`get_namespace`."""
     return np if type(a) is np.ndarray else get_namespace(a)
 
 
-def _data(a):
+def raw_data(a):
     """The raw array behind ``a`` (a Tensor's data, or ``a`` itself)."""
     return a.data if isinstance(a, Tensor) else a
 
@@ -368,15 +368,15 @@ class Tensor:
                 raise ValueError(
                     f"backward() without grad needs a one-element output, got shape {self.shape}; pass grad= or reduce with .sum()"
                 )
-            grad = _xp(self.data).ones_like(self.data)
+            grad = array_module(self.data).ones_like(self.data)
         else:
-            grad = _data(grad)
+            grad = raw_data(grad)
             if grad.shape != self.shape:
                 raise ValueError(
                     f"grad has shape {grad.shape} but the output has shape {self.shape}; pass a cotangent of the same shape"
                 )
         seed = Tensor(grad) if create_graph else grad
-        _backprop(self, seed, create_graph, targets=None)
+        backprop(self, seed, create_graph, targets=None)
 
     def zero_grad(self):
         """Forget the accumulated gradient (set ``grad`` to None)."""
@@ -474,7 +474,7 @@ def _toposort(root):
     return order
 
 
-def _backprop(root, seed, create_graph, targets):
+def backprop(root, seed, create_graph, targets):
     """Propagate ``seed`` from ``root`` to its inputs in reverse topological order.
 
     With ``targets=None`` the gradients are accumulated into the leaves'
@@ -492,7 +492,8 @@ def _backprop(root, seed, create_graph, targets):
                 wanted[id(node)] = g
         elif node._prim is None:  # a leaf: keep the gradient
             if node.grad is None:
-                node.grad = g if create_graph else _xp(g).array(g)  # a copy: g may be a read-only or shared view
+                # a copy: g may be a read-only or shared view
+                node.grad = g if create_graph else array_module(g).array(g)
             else:
                 node.grad = node.grad + g
         prim = node._prim
@@ -544,10 +545,10 @@ def _value_and_grads(f, args, argnums, create_graph):
         raise ValueError(
             f"grad needs a function with a one-element output, got shape {out.shape}; use jacobian for vector outputs"
         )
-    xp = _xp(out.data)
+    xp = array_module(out.data)
     if out.requires_grad:
         seed = xp.ones_like(out.data)
-        grads = _backprop(out, Tensor(seed) if create_graph else seed, create_graph, targets=inputs)
+        grads = backprop(out, Tensor(seed) if create_graph else seed, create_graph, targets=inputs)
     else:
         grads = [None] * len(inputs)
     zeros = [(Tensor(xp.zeros_like(t.data)) if create_graph else xp.zeros_like(t.data)) for t in inputs]
@@ -651,14 +652,14 @@ def jacobian(f, argnum=0):
         out = f(*args)
         if not isinstance(out, Tensor):
             raise TypeError(f"the function must return a Tensor, got {type(out).__name__}")
-        xp = _xp(out.data)
+        xp = array_module(out.data)
         rows = []
         for k in range(out.size):
             seed = xp.zeros(out.size, dtype=out.dtype)
             seed[k] = 1
             seed = seed.reshape(out.shape)
             g = (
-                _backprop(out, Tensor(seed) if create_graph else seed, create_graph, targets=[x])[0]
+                backprop(out, Tensor(seed) if create_graph else seed, create_graph, targets=[x])[0]
                 if out.requires_grad
                 else None
             )

@@ -74,7 +74,7 @@ import numpy as np
 from numpy.polynomial import hermite_e, legendre
 
 from gantheory.distributions import Mixture, MultivariateNormal, Product
-from gantheory.divergences._laws import AccuracyWarning, _gaussian_mixture
+from gantheory.divergences._laws import AccuracyWarning, gaussian_mixture
 
 LOG2 = math.log(2.0)
 RTOL_2D, ATOL_2D, ATOL_TV_2D = 1e-8, 1e-12, 1e-7  # error estimate kept below max(rtol |value|, atol)
@@ -116,7 +116,7 @@ class _GaussianMixture:
         """The mixture of a plane density made of normals, or None."""
         if D.dim != 2 or D.reference != "lebesgue":
             return None
-        g = _gaussian_mixture(D)
+        g = gaussian_mixture(D)
         return None if g is None else cls(*g)
 
     def active(self, centre, radius):
@@ -467,7 +467,7 @@ def _adaptive(part, comps, tol, budget):
 # -- other plane densities -----------------------------------------------------
 
 
-def _grid_lines(D):
+def grid_lines(D):
     """Axis-aligned lines (xs, ys) through the modes, scales and support ends of a plane density, or None."""
     if isinstance(D, MultivariateNormal):
         sd = np.sqrt(np.diag(D.cov))
@@ -476,7 +476,7 @@ def _grid_lines(D):
         lines = (_line_1d(D.marginal_x), _line_1d(D.marginal_y))
         return None if lines[0] is None or lines[1] is None else lines
     if isinstance(D, Mixture):
-        parts = [_grid_lines(c) for c, _ in D._active]
+        parts = [grid_lines(c) for c, _ in D._active]
         if any(p is None for p in parts):
             return None
         return tuple(np.concatenate([p[i] for p in parts]) for i in (0, 1))
@@ -514,10 +514,10 @@ def _gauss_legendre_cells(g, cells, nodes, weights, width):
 def _plane_cubature(name, g, P, Q, rtol, atol, extra_lines=None):
     """Adaptive tensor Gauss-Legendre cubature of g over the plane: (value, error estimate, evaluations).
 
-    The start grid's lines are P's and Q's (:func:`_grid_lines`) and ``extra_lines`` (xs, ys), such as
+    The start grid's lines are P's and Q's (:func:`grid_lines`) and ``extra_lines`` (xs, ys), such as
     lines through the integrand's own peak where it lies far from both laws' mass.
     """
-    lines = (_grid_lines(P), _grid_lines(Q))
+    lines = (grid_lines(P), grid_lines(Q))
     if lines[0] is None or lines[1] is None:
         raise NotImplementedError(
             f"{name} between {P!r} and {Q!r}: the 2-D cubature handles bivariate normals, products of "

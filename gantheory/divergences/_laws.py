@@ -8,10 +8,10 @@ need nothing from ``exact`` (which imports them).
 Examples
 --------
 >>> import gantheory as gt
->>> w, means, variances = _gaussian_mixture(gt.Mixture([gt.Normal(-1, 2), gt.Normal(3, 1)]))
+>>> w, means, variances = gaussian_mixture(gt.Mixture([gt.Normal(-1, 2), gt.Normal(3, 1)]))
 >>> w.tolist(), means.tolist(), variances.tolist()
 ([0.5, 0.5], [-1.0, 3.0], [4.0, 1.0])
->>> _unit(gt.Normal(1e6, 1.0))                # a power of two near the largest length
+>>> length_unit(gt.Normal(1e6, 1.0))          # a power of two near the largest length
 524288.0
 """
 
@@ -45,17 +45,17 @@ def _length_scale(D) -> float:
     return math.nan
 
 
-def _unit(*laws) -> float:
+def length_unit(*laws) -> float:
     """A power of two near the laws' largest length (1 if none): dividing by it is exact and keeps every closed form in range."""
     size = max(_length_scale(D) for D in laws)
     return math.ldexp(1.0, math.frexp(size)[1] - 1) if math.isfinite(size) and size > 0 else 1.0
 
 
-def _gaussian_mixture(D, unit=1.0):
+def gaussian_mixture(D, unit=1.0):
     """(weights, means, covariances) when D is a mixture of normals and point masses (covariance 0); else None.
 
     1-D: means (k,), variances (k,); 2-D: means (k, 2), covariances (k, 2, 2); lengths
-    divided by ``unit`` (a power of two from :func:`_unit`, so no variance overflows).
+    divided by ``unit`` (a power of two from :func:`length_unit`, so no variance overflows).
     """
     if isinstance(D, Normal):
         return np.ones(1), np.array([D.loc / unit]), np.array([(D.scale / unit) ** 2])
@@ -65,13 +65,13 @@ def _gaussian_mixture(D, unit=1.0):
         k = D._atoms.shape[0]
         return D._masses, D._atoms / unit, np.zeros(k) if D.dim == 1 else np.zeros((k, 2, 2))
     if isinstance(D, Mixture):
-        parts = [_gaussian_mixture(c, unit) for c, _ in D._active]
+        parts = [gaussian_mixture(c, unit) for c, _ in D._active]
         if any(p is None for p in parts):
             return None
         w = np.concatenate([wc * p[0] for p, (_, wc) in zip(parts, D._active)])
         return w, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts])
     if isinstance(D, Product):
-        gx, gy = _gaussian_mixture(D.marginal_x, unit), _gaussian_mixture(D.marginal_y, unit)
+        gx, gy = gaussian_mixture(D.marginal_x, unit), gaussian_mixture(D.marginal_y, unit)
         if gx is None or gy is None:
             return None
         ix, iy = np.meshgrid(np.arange(len(gx[0])), np.arange(len(gy[0])), indexing="ij")

@@ -36,8 +36,8 @@ from gantheory.distributions import Laplace, Mixture, MultivariateNormal, Normal
 from gantheory.divergences import discrete
 from gantheory.divergences._dispatch import check_pair, finite_atoms, no_closed_form, pmfs_on_union
 from gantheory.divergences._kernels import check_kernel
-from gantheory.divergences._laws import AccuracyWarning, _gaussian_mixture, _unit
-from gantheory.divergences._quadrature import _cramer2_quad
+from gantheory.divergences._laws import AccuracyWarning, gaussian_mixture, length_unit
+from gantheory.divergences._quadrature import cramer2_quad
 
 __all__ = ["mmd", "energy_distance", "cramer", "cubic_mmd", "pairwise_norm_mean", "folded_normal_mean"]
 
@@ -138,13 +138,13 @@ def _cramer_squared(P, Q, method):
     if finite_atoms(P) is not None and finite_atoms(Q) is not None:
         support, p, q = pmfs_on_union(P, Q)
         return 0.5 * discrete.energy_distance(p, q, support)
-    u = _unit(P, Q)
-    gP, gQ = (_gaussian_mixture(P, u), _gaussian_mixture(Q, u)) if method != "quadrature" else (None, None)
+    u = length_unit(P, Q)
+    gP, gQ = (gaussian_mixture(P, u), gaussian_mixture(Q, u)) if method != "quadrature" else (None, None)
     if gP is not None and gQ is not None:
         return max(0.0, 0.5 * _energy_gaussian_mixtures(gP, gQ)) * u
     if method == "closed":
         raise no_closed_form("cramer", P, Q)
-    return _cramer2_quad(P, Q)
+    return cramer2_quad(P, Q)
 
 
 def cramer(P, Q, *, method="auto") -> float:
@@ -245,8 +245,8 @@ def energy_distance(P, Q, *, method="auto") -> float:
             and P.marginal_x._atoms.size == Q.marginal_x._atoms.size == 1
         ):
             return _energy_parallel_lines(float(P.marginal_x._atoms[0] - Q.marginal_x._atoms[0]))
-    u = _unit(P, Q)
-    gP, gQ = _gaussian_mixture(P, u), _gaussian_mixture(Q, u)
+    u = length_unit(P, Q)
+    gP, gQ = gaussian_mixture(P, u), gaussian_mixture(Q, u)
     if gP is None or gQ is None:
         raise NotImplementedError(
             f"energy_distance between {P!r} and {Q!r}: the exact 2-D route covers mixtures of normals and point masses "
@@ -295,7 +295,7 @@ def cubic_mmd(gP, gQ) -> float:
     r""":math:`\mathrm{MMD}^2` of the cubic kernel :math:`(x^\top y/d + 1)^3` between two Gaussian mixtures, from their first three moments.
 
     :math:`3\|\Delta m_1\|^2/d + 3\|\Delta M_2\|_F^2/d^2 + \|\Delta T_3\|^2/d^3`: a sum of squares, no
-    cancellation. ``gP``, ``gQ`` as :func:`gantheory.divergences._laws._gaussian_mixture` returns them.
+    cancellation. ``gP``, ``gQ`` as :func:`gantheory.divergences._laws.gaussian_mixture` returns them.
 
     Examples
     --------
@@ -580,7 +580,7 @@ def mmd(P, Q, kernel="gaussian", bandwidth=None) -> float:
         )
     if P == Q:
         return 0.0
-    gP, gQ = _gaussian_mixture(P), _gaussian_mixture(Q)
+    gP, gQ = gaussian_mixture(P), gaussian_mixture(Q)
     if kernel == "imq" or (kernel == "gaussian" and (gP is None or gQ is None)):
         if P.dim == 1:
             value = _mmd_spectral_1d(P, Q, kernel, bandwidth)

@@ -8,7 +8,7 @@ a law whose scale is below the float spacing at its location (``N(50,
 1e-15)``: the spacing at 50 is 7e-15) keeps its break points (support ends,
 atoms, modes, +-1.5...12 scales) distinct and is integrated on its own
 scale. Break points are sorted exactly as error-free sums
-(:func:`gantheory.distributions._two_sum`).
+(:func:`gantheory.distributions.two_sum`).
 
 Integrands are in log space (:math:`e^{\log p}(\log p - \log q)`,
 :math:`\log m` by ``logaddexp``), CDF differences come from survival
@@ -37,7 +37,7 @@ import warnings
 import numpy as np
 import scipy
 
-from gantheory.distributions import _merge_intervals, _two_sum
+from gantheory.distributions import merge_intervals, two_sum
 from gantheory.divergences._laws import AccuracyWarning
 
 RTOL, ATOL = 1e-8, 1e-12  # error estimate kept below max(RTOL |value|, ATOL)
@@ -48,7 +48,7 @@ LOG2 = math.log(2.0)
 def _points(groups):
     """Sorted distinct exact points ``(hi, lo)``, ``hi + lo = anchor + offset``, from ``[(anchor, offsets), ...]``."""
     parts = [
-        _two_sum(*np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(o, dtype=np.float64)))
+        two_sum(*np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(o, dtype=np.float64)))
         for a, o in groups
     ]
     hi = np.concatenate([h.ravel() for h, _ in parts])
@@ -67,7 +67,7 @@ def _span(hi, lo, i):
     return lo[i], (hi[i + 1] - hi[i]) + lo[i + 1]
 
 
-def _pieces(intervals, laws, kinks=None, points=()):
+def pieces(intervals, laws, kinks=None, points=()):
     """``[(anchor, a, b), ...]``: the parts of ``intervals`` between consecutive break points, as offsets from their left end.
 
     Break points: the laws' own (:meth:`_anchored_breakpoints`), the ends of
@@ -108,15 +108,15 @@ def _pieces(intervals, laws, kinks=None, points=()):
     ]
 
 
-def _integrate(f, intervals, laws, kinks=None, atol=ATOL, points=()):
-    """Sum of :func:`scipy.integrate.quad` of ``f(anchor, offset)`` over the pieces of ``intervals`` (:func:`_pieces`).
+def integrate(f, intervals, laws, kinks=None, atol=ATOL, points=()):
+    """Sum of :func:`scipy.integrate.quad` of ``f(anchor, offset)`` over the pieces of ``intervals`` (:func:`pieces`).
 
     The summed error estimate is kept below ``max(RTOL |value|, atol)``; QUADPACK's own
     warnings (subdivision limit, roundoff, a divergent or slowly convergent piece) and a
     non-finite estimate become one :class:`AccuracyWarning`.
     """
     total, error, notes = 0.0, 0.0, set()
-    for anchor, a, b in _pieces(intervals, laws, kinks, points):
+    for anchor, a, b in pieces(intervals, laws, kinks, points):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", scipy.integrate.IntegrationWarning)
             value, err = scipy.integrate.quad(
@@ -139,9 +139,9 @@ def _integrate(f, intervals, laws, kinks=None, atol=ATOL, points=()):
     return total
 
 
-def _quad_pieces(f, intervals, laws, kinks=None):
-    """:func:`_integrate` for an integrand ``f(x)`` of one float (laws at ordinary scales)."""
-    return _integrate(
+def quad_pieces(f, intervals, laws, kinks=None):
+    """:func:`integrate` for an integrand ``f(x)`` of one float (laws at ordinary scales)."""
+    return integrate(
         lambda anchor, o: f(anchor + o),
         intervals,
         laws,
@@ -149,15 +149,15 @@ def _quad_pieces(f, intervals, laws, kinks=None):
     )
 
 
-def _union(P, Q):
-    return _merge_intervals(P._positive_intervals() + Q._positive_intervals())
+def union(P, Q):
+    return merge_intervals(P._positive_intervals() + Q._positive_intervals())
 
 
-def _hull(P, Q):
+def hull(P, Q):
     return [(min(P.support[0], Q.support[0]), max(P.support[1], Q.support[1]))]
 
 
-def _covered(P, Q) -> bool:
+def covered(P, Q) -> bool:
     """Whether every interval where P's density is positive lies inside one where Q's is."""
     return all(any(c <= a and b <= d for c, d in Q._positive_intervals()) for a, b in P._positive_intervals())
 
@@ -168,35 +168,35 @@ def _xlogratio(lp, lr):
         return np.where(lp > -np.inf, np.exp(lp) * (lp - lr), 0.0)
 
 
-def _jsd_pointwise(lp, lq):
+def jsd_pointwise(lp, lq):
     lm = np.logaddexp(lp, lq) - LOG2
     return 0.5 * (_xlogratio(lp, lm) + _xlogratio(lq, lm))
 
 
-def _kl_quad(P, Q):
-    if not _covered(P, Q):
+def kl_quad(P, Q):
+    if not covered(P, Q):
         return math.inf
     return max(
         0.0,
-        _integrate(
+        integrate(
             lambda a, o: float(_xlogratio(P._logpdf_at(a, o), Q._logpdf_at(a, o))), P._positive_intervals(), (P, Q)
         ),
     )
 
 
-def _jsd_quad(P, Q):
-    value = _integrate(lambda a, o: float(_jsd_pointwise(P._logpdf_at(a, o), Q._logpdf_at(a, o))), _union(P, Q), (P, Q))
+def jsd_quad(P, Q):
+    value = integrate(lambda a, o: float(jsd_pointwise(P._logpdf_at(a, o), Q._logpdf_at(a, o))), union(P, Q), (P, Q))
     return min(max(value, 0.0), LOG2)
 
 
-def _tv_quad(P, Q):
+def tv_quad(P, Q):
     def gap(a, o):
         return np.exp(P._logpdf_at(a, o)) - np.exp(Q._logpdf_at(a, o))
 
-    return min(max(_integrate(lambda a, o: 0.5 * abs(float(gap(a, o))), _union(P, Q), (P, Q), kinks=gap), 0.0), 1.0)
+    return min(max(integrate(lambda a, o: 0.5 * abs(float(gap(a, o))), union(P, Q), (P, Q), kinks=gap), 0.0), 1.0)
 
 
-def _cdf_difference(P, Q, anchor, offset):
+def cdf_difference(P, Q, anchor, offset):
     """F - G at ``anchor + offset``, from the survival functions where both CDFs exceed 1/2 (no cancellation near 1); vectorized."""
     F, G = P._cdf_at(anchor, offset), Q._cdf_at(anchor, offset)
     return np.where(F + G <= 1.0, F - G, Q._sf_at(anchor, offset) - P._sf_at(anchor, offset))
@@ -208,14 +208,12 @@ def _length(P, Q):
     return length if 0.0 < length < math.inf else 1.0
 
 
-def _w1_quad(P, Q):
+def w1_quad(P, Q):
     def gap(a, o):
-        return _cdf_difference(P, Q, a, o)
+        return cdf_difference(P, Q, a, o)
 
-    return _integrate(lambda a, o: abs(float(gap(a, o))), _hull(P, Q), (P, Q), kinks=gap, atol=ATOL * _length(P, Q))
+    return integrate(lambda a, o: abs(float(gap(a, o))), hull(P, Q), (P, Q), kinks=gap, atol=ATOL * _length(P, Q))
 
 
-def _cramer2_quad(P, Q):
-    return _integrate(
-        lambda a, o: float(_cdf_difference(P, Q, a, o)) ** 2, _hull(P, Q), (P, Q), atol=ATOL * _length(P, Q)
-    )
+def cramer2_quad(P, Q):
+    return integrate(lambda a, o: float(cdf_difference(P, Q, a, o)) ** 2, hull(P, Q), (P, Q), atol=ATOL * _length(P, Q))

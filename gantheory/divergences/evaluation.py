@@ -33,7 +33,7 @@ from gantheory._rng import as_generator
 from gantheory._validation import as_float_array, check_positive_int
 from gantheory.distributions import Mixture, ring_of_gaussians
 from gantheory.divergences import empirical, exact
-from gantheory.divergences._laws import _gaussian_mixture
+from gantheory.divergences._laws import gaussian_mixture
 from gantheory.divergences._mmd_exact import cubic_mmd
 from gantheory.divergences.rates import loglog_slope
 
@@ -144,7 +144,7 @@ def witness_curves(P, Q, t, bandwidth) -> dict:
     0 or 1 wherever one density dominates.
     """
     t = as_float_array(t, "t", np)
-    gP, gQ = _gaussian_mixture(P), _gaussian_mixture(Q)
+    gP, gQ = gaussian_mixture(P), gaussian_mixture(Q)
     if P.dim != 1 or gP is None or gQ is None:
         raise ValueError("witness_curves takes 1-D mixtures of normals and point masses")
 

@@ -102,9 +102,9 @@ from gantheory.divergences._dispatch import (
     shared_marginal,
 )
 from gantheory.divergences._gaussian_ot import COV_RTOL, CovarianceWarning, frechet_distance  # noqa: F401 (COV_RTOL re-exported)
-from gantheory.divergences._laws import AccuracyWarning, _gaussian_mixture, _unit
+from gantheory.divergences._laws import AccuracyWarning, gaussian_mixture, length_unit
 from gantheory.divergences._mmd_exact import cramer, energy_distance, folded_normal_mean, mmd, pairwise_norm_mean
-from gantheory.divergences._quadrature import LOG2, _jsd_quad, _kl_quad, _tv_quad, _w1_quad
+from gantheory.divergences._quadrature import LOG2, jsd_quad, kl_quad, tv_quad, w1_quad
 from gantheory.divergences._transport import assignment_w1, lp_w1, quantile_wp_power
 
 __all__ = [
@@ -261,7 +261,7 @@ def _w1_closed(P, Q):
     if P.dim == 1:
         if isinstance(P, Normal) and isinstance(Q, Normal):
             # F^-1 - G^-1 = (mu_P - mu_Q) + (sigma_P - sigma_Q) Phi^-1(u): a normal variable's mean absolute value
-            u = _unit(P, Q)  # lengths in units of a power of two: no overflow of the variance
+            u = length_unit(P, Q)  # lengths in units of a power of two: no overflow of the variance
             return float(folded_normal_mean(P.loc / u - Q.loc / u, (P.scale / u - Q.scale / u) ** 2)) * u
         if isinstance(P, Uniform) and isinstance(Q, Uniform):
             return _mean_abs_linear(P.low - Q.low, P.width - Q.width)
@@ -281,10 +281,10 @@ def _w1_dirac(P, Q):
     """W1(delta_a, B) = E||Y - a|| when one law is a point mass and the other a mixture of normals and atoms; else None."""
     for A, B in ((P, Q), (Q, P)):
         if isinstance(A, PointMasses) and A._atoms.shape[0] == 1:
-            u = _unit(A, B)
-            g = _gaussian_mixture(B, u)
+            u = length_unit(A, B)
+            g = gaussian_mixture(B, u)
             if g is not None:
-                return pairwise_norm_mean(_gaussian_mixture(A, u), g) * u
+                return pairwise_norm_mean(gaussian_mixture(A, u), g) * u
     return None
 
 
@@ -319,7 +319,7 @@ KL = Rules(
     "kl",
     singular=math.inf,
     pmfs=discrete.kl,
-    quadrature=_kl_quad,
+    quadrature=kl_quad,
     cubature=kl_2d,
     shared_marginal=False,
     additive=True,
@@ -336,7 +336,7 @@ JSD = Rules(
     "js_divergence",
     singular=LOG2,
     pmfs=discrete.js_divergence,
-    quadrature=_jsd_quad,
+    quadrature=jsd_quad,
     cubature=js_divergence_2d,
     closed_forms=((both(Uniform), _jsd_uniform),),
 )
@@ -345,7 +345,7 @@ TV = Rules(
     "tv",
     singular=1.0,
     pmfs=discrete.tv,
-    quadrature=_tv_quad,
+    quadrature=tv_quad,
     cubature=tv_2d,
     closed_forms=((both(Uniform), _tv_uniform),),
 )
@@ -603,7 +603,7 @@ def w1(P, Q, *, method="auto") -> float:
                 "(exact linear program) or estimate from samples with gantheory.empirical"
             )
         raise no_closed_form("w1", P, Q)
-    return _w1_quad(P, Q)
+    return w1_quad(P, Q)
 
 
 # -- W2 and Wp -------------------------------------------------------------------

@@ -71,12 +71,12 @@ import numpy as np
 from gantheory._validation import as_pmf, check_same_shape
 from gantheory.distributions import Distribution
 from gantheory.divergences import discrete, exact
-from gantheory.divergences._cubature import ATOL_2D, RTOL_2D, _grid_lines, integrate_plane
+from gantheory.divergences._cubature import ATOL_2D, RTOL_2D, grid_lines, integrate_plane
 from gantheory.divergences._cubature import GAUSS_OFFSETS as _GAUSS_OFFSETS
 from gantheory.divergences._dispatch import Rules, cascade, check_pair, refuse_mixed
 from gantheory.divergences._gaussian_f import GAUSSIAN_CLOSED_FORMS, gaussian_diverges, gaussian_parameters
 from gantheory.divergences._laws import AccuracyWarning
-from gantheory.divergences._quadrature import _covered, _integrate, _union
+from gantheory.divergences._quadrature import covered, integrate, union
 
 __all__ = ["ConvexFunction", "CONVEX_FUNCTIONS", "convex_function", "f_divergence"]
 
@@ -756,10 +756,10 @@ def _line(g: ConvexFunction, P, Q):
     """:math:`D_f` between 1-D densities: QUADPACK over the pieces between the laws' break points and where the integrand has its mass."""
     if _diverges(g, P, Q):
         return math.inf
-    if (g.upper_limit == math.inf and not _covered(P, Q)) or (g.lower_limit == math.inf and not _covered(Q, P)):
+    if (g.upper_limit == math.inf and not covered(P, Q)) or (g.lower_limit == math.inf and not covered(Q, P)):
         return math.inf
     points, reach = _mass_points(g, P, Q)
-    intervals = _union(P, Q)
+    intervals = union(P, Q)
     if reach is not None:
         centre, radius = reach
         intervals = [
@@ -773,7 +773,7 @@ def _line(g: ConvexFunction, P, Q):
             AccuracyWarning,
             stacklevel=2,
         )
-    value = _integrate(
+    value = integrate(
         lambda a, o: float(_pointwise(g, P._logpdf_at(a, o), Q._logpdf_at(a, o))),
         intervals,
         (P, Q),
@@ -964,7 +964,7 @@ def _plane(g, P, Q):
     except _Infinite:
         return _finish(g, math.inf)
     if probes is not None:
-        lines = [_grid_lines(P), _grid_lines(Q)] + ([extra] if extra is not None else [])
+        lines = [grid_lines(P), grid_lines(Q)] + ([extra] if extra is not None else [])
         missed = _outside_mass(probes, lines)
         if missed > max(RTOL_2D * abs(value), ATOL_2D):
             warnings.warn(

@@ -55,7 +55,7 @@ from gantheory._rng import as_generator
 from gantheory._validation import as_float_array, check_positive_int
 from gantheory.distributions import Dirac, Distribution, Laplace, Mixture, Normal, ParallelLines, Uniform
 from gantheory.divergences import exact
-from gantheory.divergences._quadrature import _quad_pieces
+from gantheory.divergences._quadrature import quad_pieces
 
 __all__ = [
     "BernoulliSampleLosses",
@@ -858,7 +858,7 @@ def _population_feature_energy(P, Q, c, width, *, derivative=False):
         def f(x):
             return 2.0 * (float(P.cdf(x)) - float(Q.cdf(x))) ** 2 * weight(x)
 
-    return _quad_pieces(f, [(-math.inf, math.inf)], (P, Q))
+    return quad_pieces(f, [(-math.inf, math.inf)], (P, Q))
 
 
 def _population_center(P, Q, grid, width):

@@ -45,7 +45,7 @@ from gantheory._validation import check_positive_int
 from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution, Laplace, Mixture, Normal
 from gantheory.divergences import exact
-from gantheory.divergences._quadrature import _quad_pieces, _union
+from gantheory.divergences._quadrature import quad_pieces, union
 from gantheory.gan import harness, losses
 from gantheory.gan.optimal import optimal_discriminator
 from gantheory.gan.players import AffineGenerator
@@ -786,7 +786,7 @@ def effective_gradients(P, mu, sigma, *, h=1e-4) -> EffectiveGradients:
         return f
 
     expected = {
-        loss: np.array([_quad_pieces(integrand(loss, k), _union(P, Q), (P, Q)) for k in (0, 1)]) for loss in CURVE_COSTS
+        loss: np.array([quad_pieces(integrand(loss, k), union(P, Q), (P, Q)) for k in (0, 1)]) for loss in CURVE_COSTS
     }
     step = h * sigma
     shifted = {(k, s): Normal(mu + s * step * (k == 0), sigma + s * step * (k == 1)) for k in (0, 1) for s in (1, -1)}

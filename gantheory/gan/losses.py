@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from gantheory._rng import as_generator
 from gantheory.autograd import ops
-from gantheory.autograd.tensor import Tensor, _data, grad
+from gantheory.autograd.tensor import Tensor, grad, raw_data
 
 __all__ = [
     "GENERATOR_COSTS",
@@ -358,8 +358,8 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0, one_sided=False)
     >>> [round(gradient_penalty(critic, np.ones((4, 2)), np.zeros((4, 2)), one_sided=s).item(), 12) for s in (False, True)]
     [2.5, 0.0]
     """
-    real = _data(real)
-    fake = fake if isinstance(fake, Tensor) and fake.requires_grad else _data(fake)
+    real = raw_data(real)
+    fake = fake if isinstance(fake, Tensor) and fake.requires_grad else raw_data(fake)
     if real.shape != fake.shape:
         raise ValueError(f"real and fake must have the same shape, got {real.shape} and {fake.shape}")
     if real.ndim == 1:  # 1-D samples as a batch of 1-D points
@@ -421,7 +421,7 @@ def r1_penalty(critic, real, weight):
     >>> r1_penalty(critic, np.ones((4, 2)), weight=0.1).item()   # 0.1 / 2 * 25
     1.25
     """
-    real = _data(real)
+    real = raw_data(real)
     if real.ndim == 1:
         real = real.reshape(-1, 1)
     input_grad = grad(lambda x: ops.sum(critic(x)), create_graph=True)(real)

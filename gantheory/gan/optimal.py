@@ -52,7 +52,7 @@ from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution
 from gantheory.divergences import _cubature, exact
 from gantheory.divergences._dispatch import check_pair, pmfs_on_union
-from gantheory.divergences._quadrature import _quad_pieces, _union
+from gantheory.divergences._quadrature import quad_pieces, union
 from gantheory.gan import losses
 from gantheory.gan.harness import as_inputs, hidden_sizes, logits, mean_and_se, train_logged
 
@@ -266,7 +266,7 @@ def value_at_optimal_discriminator(P, Q) -> float:
     if P.dim == 2:
         value = _cubature.integrate_plane("value_at_optimal_discriminator", D.value_integrand, P, Q)
     else:
-        value = _quad_pieces(lambda x: float(D.value_integrand(x)), _union(P, Q), (P, Q))
+        value = quad_pieces(lambda x: float(D.value_integrand(x)), union(P, Q), (P, Q))
     return min(max(value, -LOG4), 0.0)
 
 

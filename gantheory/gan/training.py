@@ -64,7 +64,7 @@ from gantheory._rng import as_generator
 from gantheory._validation import as_samples
 from gantheory.autograd import nn, ops, optim
 from gantheory.autograd.functional import functional_call
-from gantheory.autograd.tensor import Primitive, Tensor, _backprop, grad, no_grad
+from gantheory.autograd.tensor import Primitive, Tensor, backprop, grad, no_grad
 from gantheory.distributions import Distribution
 from gantheory.gan.config import OPTIMIZERS, TrainConfig
 from gantheory.gan.harness import grad_norm
@@ -644,7 +644,7 @@ class Game:
         with evaluation_mode(self.D):  # a spectral norm's singular vectors stay those of the actual D
             for real_j, fake_j in zip(reals, fake_leaves):
                 d_cost = self._critic_cost(real_j, fake_j, joint=True, params=params)
-                grads = _backprop(d_cost, Tensor(np.ones_like(d_cost.data)), True, targets=params)
+                grads = backprop(d_cost, Tensor(np.ones_like(d_cost.data)), True, targets=params)
                 new_params, new_state = self.opt_d.functional_step(params, grads, state)
                 if self.spec.clip:
                     new_params = [_clip(p, self.spec.clip) for p in new_params]

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import gantheory as gt
 from gantheory.divergences import _mmd_exact
 from gantheory.divergences._kernels import median_bandwidth
-from gantheory.divergences._laws import _gaussian_mixture
+from gantheory.divergences._laws import gaussian_mixture
 
 
 def _kernel_mean_1d_quad(mu, var, ell):
@@ -160,8 +160,8 @@ def test_estimators_converge_to_the_exact_value_within_their_spread():
         assert abs(np.mean(values) - exact) < 4 * np.std(values) / math.sqrt(runs)
     # the V-statistic's bias (E k(X,X) - E k(X,X'))/n + (same for Y)/n, E k(X,X) = 1
     bias = (
-        (1 - _mmd_exact._gaussian_kernel_mean(*[_gaussian_mixture(P)] * 2, ell))
-        + (1 - _mmd_exact._gaussian_kernel_mean(*[_gaussian_mixture(Q)] * 2, ell))
+        (1 - _mmd_exact._gaussian_kernel_mean(*[gaussian_mixture(P)] * 2, ell))
+        + (1 - _mmd_exact._gaussian_kernel_mean(*[gaussian_mixture(Q)] * 2, ell))
     ) / n
     assert abs(np.mean(v) - exact - bias) < 4 * np.std(v) / math.sqrt(runs)
     assert np.std(lin) > np.std(u)  # the linear-time estimator pays in variance
