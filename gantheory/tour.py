@@ -417,11 +417,15 @@ def _modes_report(data):
 
 def _ring_draw(data):
     from gantheory import plotting
+    from gantheory.gan import mode_coverage
 
     def gif(path):
-        return plotting.animate_training(data["runs"], path, target=data["target"])
+        return plotting.animate_training(data["runs"], path, target=data["target"], mode_coverage=mode_coverage)
 
-    return {"ring_training": plotting.plot_ring_training(data["runs"], target=data["target"]), "ring_training.gif": gif}
+    return {
+        "ring_training": plotting.plot_ring_training(data["runs"], target=data["target"], mode_coverage=mode_coverage),
+        "ring_training.gif": gif,
+    }
 
 
 # The evaluation pair (chapter 9): two 8-D Gaussians, the second with a covariance of random directions.
@@ -511,6 +515,19 @@ def _fgan_report(runs):
     return {r.f: {"bound": float(r.bound[-1]), "se": float(r.se[-1]), "exact": float(r.exact)} for r in runs}
 
 
+def _minimax():
+    """The unregularized minimax Dirac-GAN, whose step sizes' spectral radius the tour draws."""
+    from gantheory.gan.dynamics import DiracGAN
+
+    return DiracGAN("minimax")
+
+
+def _mode_coverage():
+    from gantheory.gan import mode_coverage
+
+    return mode_coverage
+
+
 def _plot(function_name, *args, **kwargs):
     from gantheory import plotting
 
@@ -521,7 +538,7 @@ def _plot(function_name, *args, **kwargs):
 STAGES = [
     Stage(
         "parallel_lines",
-        "1 parallel lines",
+        "06 parallel lines",
         ("parallel_lines",),
         _parallel_lines,
         _parallel_lines_report,
@@ -529,7 +546,7 @@ STAGES = [
     ),
     Stage(
         "estimators",
-        "2 exact vs empirical",
+        "01 exact vs empirical",
         ("estimator_errors",),
         _estimators,
         lambda d: {k: v["rate"] for k, v in d.items()},
@@ -537,7 +554,7 @@ STAGES = [
     ),
     Stage(
         "mle",
-        "3-4 MLE = KL, projections",
+        "02 MLE = KL, projections",
         ("mle_is_kl", "projections", "js_optima"),
         _mle,
         _mle_report,
@@ -549,7 +566,7 @@ STAGES = [
     ),
     Stage(
         "optimal",
-        "5 optimal discriminator",
+        "03 optimal discriminator",
         ("optimal_discriminator",),
         _optimal,
         _optimal_report,
@@ -559,7 +576,7 @@ STAGES = [
     ),
     Stage(
         "vanishing",
-        "7 vanishing gradient",
+        "04 vanishing gradient",
         ("vanishing_gradient",),
         _vanishing,
         _vanishing_report,
@@ -567,24 +584,27 @@ STAGES = [
     ),
     Stage(
         "dirac",
-        "8 Dirac-GAN",
+        "05 Dirac-GAN",
         ("dirac_gan", "dirac_step_sizes"),
         _dirac,
         _dirac_report,
-        lambda d: {"dirac_gan": _plot("plot_dirac_gan", d), "dirac_step_sizes": _plot("plot_step_size_radius")},
+        lambda d: {
+            "dirac_gan": _plot("plot_dirac_gan", d),
+            "dirac_step_sizes": _plot("plot_step_size_radius", _minimax()),
+        },
     ),
     Stage(
         "spectrum",
-        "9 game spectrum",
+        "05 game spectrum",
         ("game_spectrum",),
         _spectrum,
         _spectrum_report,
         lambda d: {"game_spectrum": _plot("plot_game_spectrum", d)},
     ),
-    Stage("ring", "10 ring of 8", ("ring_training", "ring_training.gif"), _ring, _ring_report, _ring_draw),
+    Stage("ring", "03 ring of 8", ("ring_training", "ring_training.gif"), _ring, _ring_report, _ring_draw),
     Stage(
         "costs",
-        "6 generator costs",
+        "04 generator costs",
         ("generator_costs",),
         _costs,
         _costs_report,
@@ -594,7 +614,7 @@ STAGES = [
     ),
     Stage(
         "bernoulli",
-        "11 Wasserstein vs Cramér",
+        "06 Wasserstein vs Cramér",
         ("wasserstein_vs_cramer",),
         _bernoulli,
         _bernoulli_report,
@@ -602,7 +622,7 @@ STAGES = [
     ),
     Stage(
         "evaluation",
-        "12 evaluating GANs",
+        "09 evaluating GANs",
         ("fid_bias", "mmd_witness", "mode_collapse_distances"),
         _evaluation,
         _evaluation_report,
@@ -614,15 +634,19 @@ STAGES = [
     ),
     Stage(
         "modes",
-        "10b mode collapse",
+        "07 mode collapse",
         ("mode_collapse",),
         _modes,
         _modes_report,
-        lambda d: {"mode_collapse": _plot("plot_mode_collapse", d["runs"], d["target"], columns=6)},
+        lambda d: {
+            "mode_collapse": _plot(
+                "plot_mode_collapse", d["runs"], d["target"], mode_coverage=_mode_coverage(), columns=6
+            )
+        },
     ),
     Stage(
         "weak",
-        "13 weak convergence",
+        "08 weak convergence",
         ("weak_convergence",),
         _weak,
         _weak_report,
@@ -630,7 +654,7 @@ STAGES = [
     ),
     Stage(
         "critics",
-        "14 Lipschitz critics",
+        "08 Lipschitz critics",
         ("critics", "critic_convergence"),
         _critics,
         _critics_report,
@@ -641,7 +665,7 @@ STAGES = [
     ),
     Stage(
         "fgan",
-        "15 f-GAN bound",
+        "08 f-GAN bound",
         ("variational_bound",),
         _fgan,
         _fgan_report,

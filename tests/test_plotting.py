@@ -8,6 +8,8 @@ import gantheory as gt
 from gantheory import plotting
 from gantheory.divergences import rates
 
+MC = gt.gan.mode_coverage  # the ring figures count modes with it (plotting imports nothing from gantheory.gan)
+
 
 def assert_labelled(fig):
     """A Figure whose every data axes has both axis labels, a title (its own or the figure's) and whose figure has a legend."""
@@ -26,7 +28,7 @@ def assert_labelled(fig):
 
 
 def test_parallel_lines_default_and_given_sweep():
-    assert_labelled(plotting.plot_parallel_lines())
+    assert_labelled(plotting.plot_parallel_lines(gt.gan.parallel_lines_sweep(None)))
     sweep = gt.gan.parallel_lines_sweep([-1.0, -0.25, 0.0, 0.25, 1.0])
     fig = plotting.plot_parallel_lines(sweep)
     assert_labelled(fig)
@@ -36,7 +38,7 @@ def test_parallel_lines_default_and_given_sweep():
 
 
 def test_parallel_lines_draws_infinite_kl_as_infinite_not_as_a_number():
-    fig = plotting.plot_parallel_lines(theta=[-0.5, 0.0, 0.5])
+    fig = plotting.plot_parallel_lines(gt.gan.parallel_lines_sweep([-0.5, 0.0, 0.5]))
     left = fig.axes[0]
     # No KL curve at a finite height: its only drawn point is KL = 0 at θ = 0; +∞ is a labelled band above the scale.
     kl_lines = [
@@ -162,7 +164,8 @@ def test_projections_refuse_bad_input():
 
 
 def test_generator_costs_default_and_given_curves():
-    assert_labelled(plotting.plot_generator_costs())
+    default = gt.gan.generator_cost_curves(d=np.linspace(0.001, 0.999, 999))  # the tour's
+    assert_labelled(plotting.plot_generator_costs(default))
     curves = gt.gan.generator_cost_curves(logits=np.linspace(-5, 5, 11))
     fig = plotting.plot_generator_costs(curves, panels=("cost", "slope_d", "slope_logit"))
     assert_labelled(fig)
@@ -185,9 +188,9 @@ def test_generator_costs_refuse_bad_input():
     with pytest.raises(TypeError):
         plotting.plot_generator_costs({"d": [0.1, 0.2]})
     with pytest.raises(ValueError, match="costs"):
-        plotting.plot_generator_costs(costs=["wgan"])
+        plotting.plot_generator_costs(gt.gan.generator_cost_curves(d=[0.1, 0.5]), costs=["wgan"])
     with pytest.raises(ValueError, match="panels"):
-        plotting.plot_generator_costs(panels=["slopes"])
+        plotting.plot_generator_costs(gt.gan.generator_cost_curves(d=[0.1, 0.5]), panels=["slopes"])
 
 
 def test_generator_costs_default_is_the_slope_in_the_logit_against_d_for_the_costs_chosen():
@@ -208,7 +211,11 @@ def test_generator_costs_default_is_the_slope_in_the_logit_against_d_for_the_cos
 
 
 def test_optimal_discriminator_default_and_given_runs():
-    assert_labelled(plotting.plot_optimal_discriminator())
+    assert_labelled(
+        plotting.plot_optimal_discriminator(
+            gt.Mixture([gt.Normal(-2.0, 0.5), gt.Normal(2.0, 0.5)]), gt.Normal(0.5, 1.0)
+        )
+    )
     P, Q = gt.Normal(0, 1), gt.Normal(2, 1)
     run = gt.gan.discriminator_convergence(P, Q, steps=20, log_every=10, n_eval=500)
     trained = (np.linspace(-3, 5, 9), np.full(9, 0.5))
@@ -224,7 +231,7 @@ def test_optimal_discriminator_refuses_bad_input():
     with pytest.raises(TypeError, match="P"):
         plotting.plot_optimal_discriminator(gt.ring_of_gaussians(8), gt.Normal())
     with pytest.raises(TypeError, match="trained"):
-        plotting.plot_optimal_discriminator(trained=[1, 2, 3])
+        plotting.plot_optimal_discriminator(gt.Normal(), gt.Normal(1, 1), trained=[1, 2, 3])
 
 
 # -- 7. vanishing gradient --------------------------------------------------------------------------
@@ -258,7 +265,7 @@ def test_vanishing_gradient_titles_say_what_the_data_show():
 
 @pytest.mark.slow
 def test_vanishing_gradient_default():
-    assert_labelled(plotting.plot_vanishing_gradient())
+    assert_labelled(plotting.plot_vanishing_gradient(gt.gan.vanishing_gradient()))
 
 
 def test_vanishing_gradient_refuses_bad_input():
@@ -272,7 +279,7 @@ def test_vanishing_gradient_refuses_bad_input():
 
 
 def test_dirac_gan_default_and_given_runs():
-    assert_labelled(plotting.plot_dirac_gan(steps=50))
+    assert_labelled(plotting.plot_dirac_gan(gt.gan.dynamics.dirac_gan_runs(lr=0.1, steps=50)))
     runs = gt.gan.dynamics.dirac_gan_runs(gt.gan.dynamics.DIRAC_CONFIGS[:1], lr=0.2, steps=30)
     # Simultaneous GD on the unregularized Dirac-GAN: update-map eigenvalues 1 ± lr f'(0) i (Mescheder et al. 2018).
     np.testing.assert_allclose(runs["GAN"]["eigenvalues"]["simultaneous"], [1 - 0.1j, 1 + 0.1j], atol=1e-12)
@@ -312,7 +319,7 @@ def test_dirac_gan_refuses_bad_input():
 
 
 def test_game_spectrum_default_and_given():
-    assert_labelled(plotting.plot_game_spectrum())
+    assert_labelled(plotting.plot_game_spectrum(gt.gan.game_spectrum()))
     given = {
         "eigenvalues": np.array([-0.01 + 0.1j, -0.01 - 0.1j, -2.0]),
         "eigenvalues_r1": np.array([-0.1 + 0.05j, -0.1 - 0.05j]),
@@ -333,7 +340,7 @@ def tiny_ring():
 
 def test_ring_training_and_snapshots(tiny_ring):
     fig = plotting.plot_ring_training(
-        {"non-saturating": tiny_ring, "again": tiny_ring}, panels=2, target=gt.ring_of_gaussians(8)
+        {"non-saturating": tiny_ring, "again": tiny_ring}, panels=2, target=gt.ring_of_gaussians(8), mode_coverage=MC
     )
     assert_labelled(fig)
     assert "JSD" not in " ".join(ax.get_ylabel() + ax.get_title() for ax in fig.axes)  # the kNN JSD panel is gone
@@ -370,7 +377,7 @@ def _fake_history(tiny_ring, snapshots, metrics=None):
 def test_ring_training_counts_modes_from_the_metric_else_from_the_snapshots(tiny_ring):
     ring = gt.ring_of_gaussians(8)
     # Recorded: the panel draws History.metrics["modes"] at the log steps, as recorded.
-    fig = plotting.plot_ring_training({"run": tiny_ring}, panels=2, target=ring)
+    fig = plotting.plot_ring_training({"run": tiny_ring}, panels=2, target=ring, mode_coverage=MC)
     line = fig.axes[-1].get_lines()[0]
     np.testing.assert_array_equal(line.get_xdata(), tiny_ring.log_steps)
     np.testing.assert_array_equal(line.get_ydata(), tiny_ring.metrics["modes"])
@@ -384,7 +391,7 @@ def test_ring_training_counts_modes_from_the_metric_else_from_the_snapshots(tiny
     snaps = [
         np.concatenate([x, np.full((16 - len(x), 2), 9.0)]) for x in snaps
     ]  # padded with points far from every mode
-    fig = plotting.plot_ring_training({"run": _fake_history(tiny_ring, snaps)}, panels=3, target=ring)
+    fig = plotting.plot_ring_training({"run": _fake_history(tiny_ring, snaps)}, panels=3, target=ring, mode_coverage=MC)
     line = fig.axes[-1].get_lines()[0]
     np.testing.assert_array_equal(line.get_xdata(), [0, 10, 20])
     np.testing.assert_array_equal(line.get_ydata(), [1, 3, 7])
@@ -404,7 +411,10 @@ def test_mode_collapse_figure_counts_what_it_draws_and_titles_the_verdict(tiny_r
     full = [_centre_samples(ring, [2] * 8), _centre_samples(ring, [3, 1] + [2] * 6)]
     collapsed = [_centre_samples(ring, [8, 8] + [0] * 6), _centre_samples(ring, [16] + [0] * 7)]
     fig = plotting.plot_mode_collapse(
-        {"spread": _fake_history(tiny_ring, full), "collapsed": _fake_history(tiny_ring, collapsed)}, ring, columns=2
+        {"spread": _fake_history(tiny_ring, full), "collapsed": _fake_history(tiny_ring, collapsed)},
+        ring,
+        mode_coverage=MC,
+        columns=2,
     )
     assert_labelled(fig)
     titles = [ax.get_title() for ax in fig.axes[:4]]
@@ -420,7 +430,9 @@ def test_mode_collapse_figure_counts_what_it_draws_and_titles_the_verdict(tiny_r
     # the samples drawn are the snapshots
     np.testing.assert_array_equal(fig.axes[1].collections[1].get_offsets(), full[1])
     # nothing covers every mode: the title says so
-    fig = plotting.plot_mode_collapse({"collapsed": _fake_history(tiny_ring, collapsed)}, ring, columns=5)
+    fig = plotting.plot_mode_collapse(
+        {"collapsed": _fake_history(tiny_ring, collapsed)}, ring, mode_coverage=MC, columns=5
+    )
     assert "no method covers all 8 modes: collapsed 1/8" in " ".join(fig.get_suptitle().split())
 
 
@@ -430,21 +442,23 @@ def test_mode_collapse_figure_refuses_bad_input(tiny_ring):
 
     table = mode_collapse_table({"ring": ring}, {"vanilla": {}}, steps=2, n_runs=1, n_samples=20, progress=False)
     with pytest.raises(TypeError, match="holds no snapshots"):
-        plotting.plot_mode_collapse(table, ring)
+        plotting.plot_mode_collapse(table, ring, mode_coverage=MC)
     with pytest.raises(TypeError, match="non-empty mapping"):
-        plotting.plot_mode_collapse({}, ring)
+        plotting.plot_mode_collapse({}, ring, mode_coverage=MC)
     with pytest.raises(TypeError, match="Mixture"):
-        plotting.plot_mode_collapse({"a": tiny_ring}, gt.Normal(0, 1))
+        plotting.plot_mode_collapse({"a": tiny_ring}, gt.Normal(0, 1), mode_coverage=MC)
     with pytest.raises(ValueError, match="columns"):
-        plotting.plot_mode_collapse({"a": tiny_ring}, ring, columns=0)
+        plotting.plot_mode_collapse({"a": tiny_ring}, ring, mode_coverage=MC, columns=0)
     no_snapshots = gt.gan.train(
         ring, steps=2, batch_size=8, log_every=0, snapshot_every=0, n_snapshot=8, progress=False
     )
     no_snapshots = dict(vars(no_snapshots), snapshots=np.empty((0, 8, 2)), snapshot_steps=np.empty(0))
     with pytest.raises(ValueError, match="snapshot_every"):
-        plotting.plot_mode_collapse({"a": no_snapshots}, ring)
+        plotting.plot_mode_collapse({"a": no_snapshots}, ring, mode_coverage=MC)
     with pytest.raises(ValueError, match="2-D run but target is 1-D"):
-        plotting.plot_mode_collapse({"a": tiny_ring}, gt.Mixture([gt.Normal(-1, 0.1), gt.Normal(1, 0.1)]))
+        plotting.plot_mode_collapse(
+            {"a": tiny_ring}, gt.Mixture([gt.Normal(-1, 0.1), gt.Normal(1, 0.1)]), mode_coverage=MC
+        )
 
 
 def test_1d_snapshots_draw_the_target_the_samples_and_d_on_one_axis_at_one_scale():
@@ -504,7 +518,9 @@ def test_animation_is_a_small_gif_with_one_frame_per_snapshot(tiny_ring, tmp_pat
     assert path.read_bytes()[:6] == b"GIF89a" and path.stat().st_size < 3 * 2**20
     assert Image.open(path).n_frames == len(tiny_ring.snapshot_steps)
     assert (
-        plotting.animate_training({"a": tiny_ring}, tmp_path / "ring.gif", dpi=30, target=gt.ring_of_gaussians(8))
+        plotting.animate_training(
+            {"a": tiny_ring}, tmp_path / "ring.gif", dpi=30, target=gt.ring_of_gaussians(8), mode_coverage=MC
+        )
         == path
     )
     with pytest.raises(ValueError):
@@ -515,7 +531,12 @@ def test_animation_is_a_small_gif_with_one_frame_per_snapshot(tiny_ring, tmp_pat
 
 
 def test_bernoulli_bias_default_and_given():
-    assert_labelled(plotting.plot_bernoulli_bias())
+    losses = gt.gan.bernoulli_sample_losses(0.3, [1, 2, 5, 20, 100])  # the former default
+    assert_labelled(
+        plotting.plot_bernoulli_bias(
+            losses, gt.gan.bernoulli_minimizers(0.3, np.unique(np.geomspace(1, 1000, 19).astype(int)))
+        )
+    )
     losses = gt.gan.bernoulli_sample_losses(0.7, [1, 4], theta=np.linspace(0, 1, 11))
     fig = plotting.plot_bernoulli_bias(losses, gt.gan.bernoulli_minimizers(0.7, [1, 4, 16]))
     assert_labelled(fig)
@@ -535,7 +556,7 @@ def test_bernoulli_bias_refuses_bad_input():
     losses = gt.gan.bernoulli_sample_losses(0.3, [1, 2], theta=[0.0, 0.5, 1.0])
     bad = {k: getattr(losses, k) for k in ("p", "m", "theta", "cramer2")} | {"w1": np.zeros((1, 3))}
     with pytest.raises(ValueError, match="shape"):
-        plotting.plot_bernoulli_bias(bad)
+        plotting.plot_bernoulli_bias(bad, gt.gan.bernoulli_minimizers(0.3, [1, 2]))
 
 
 # -- chapters 1 and 2: estimator rates, the MLE's excess KL, the JSD's local minima -----------------
@@ -622,9 +643,9 @@ def test_step_size_radius_refuses_bad_input():
     with pytest.raises(TypeError, match="DiracGAN"):
         plotting.plot_step_size_radius("minimax")
     with pytest.raises(ValueError, match="updates"):
-        plotting.plot_step_size_radius(updates=[])
+        plotting.plot_step_size_radius(gt.gan.DiracGAN("minimax"), updates=[])
     with pytest.raises(ValueError, match="d_lr"):
-        plotting.plot_step_size_radius(lr=[0.1], d_lr=[-1.0])
+        plotting.plot_step_size_radius(gt.gan.DiracGAN("minimax"), lr=[0.1], d_lr=[-1.0])
 
 
 # -- evaluating GANs (plot_fid_bias, plot_witness, plot_dropped_modes) ------------------------
@@ -749,7 +770,9 @@ def test_each_animation_frame_titles_the_modes_its_samples_cover(tiny_ring, tmp_
         _centre_samples(ring, [4, 4, 4, 4] + [0] * 4),
         _centre_samples(ring, [2] * 8),
     ]
-    plotting.animate_training({"a": _fake_history(tiny_ring, snaps)}, tmp_path / "ring.gif", target=ring, dpi=20)
+    plotting.animate_training(
+        {"a": _fake_history(tiny_ring, snaps)}, tmp_path / "ring.gif", target=ring, dpi=20, mode_coverage=MC
+    )
     assert set(titles) == {"a: step 0, 1/8 modes", "a: step 10, 4/8 modes", "a: step 20, 8/8 modes"}
     titles.clear()
     plotting.animate_training(
@@ -791,7 +814,23 @@ def test_the_house_layout_moves_a_legend_off_the_data_when_the_figure_is_drawn()
 
     plain = Figure(figsize=(8, 5), layout="constrained")
     assert draw(plain, plain.subplots())  # left where it was put, the legend covers the top line
-    with plotting._figure() as (fig, ax):
+    with plotting._style.slide_figure() as (fig, ax):
         pass
     assert draw(fig, ax) == plotting.figure_problems(fig) == []
     assert ax.get_ylim()[1] > 1  # headroom above the data, where the legend now sits
+
+
+def test_plotting_copies_of_library_constants_agree_with_the_library():
+    # plotting imports nothing from gantheory.gan: the two constants it repeats must stay the library's
+    from gantheory.plotting import ch05_nash_dynamics, training
+
+    assert ch05_nash_dynamics._DIRAC_UPDATES == tuple(gt.gan.dynamics.DIRAC_UPDATES)
+    assert training._MODE_SAMPLES == gt.gan.metrics.MODE_SAMPLES
+
+
+def test_ring_figures_count_no_modes_without_mode_coverage(tiny_ring):
+    ring = gt.ring_of_gaussians(8)
+    fig = plotting.plot_ring_training({"run": tiny_ring}, panels=2, target=ring)
+    assert [ax.get_title() for ax in fig.axes[:2]] == [f"run: step {int(s)}" for s in tiny_ring.snapshot_steps[[0, -1]]]
+    with pytest.raises(TypeError, match="mode_coverage"):
+        plotting.plot_mode_collapse({"a": tiny_ring}, ring, mode_coverage=None)

@@ -31,11 +31,6 @@
 Each phenomenon is a function that returns data; :mod:`gantheory.plotting` draws it.
 """
 
-# Transitional: the module's old name. `from gantheory.gan.train import X` still finds X in gantheory.gan.training
-# until plotting.py's lazy import of MODE_SAMPLES moves (issue 25, step 1); the attribute gantheory.gan.train is the
-# function. Remove this line with that import.
-import sys as _sys
-
 from gantheory.gan import config, dynamics, harness, history, losses, metrics, players, training
 from gantheory.gan.config import LOSS_DEFAULTS, TrainConfig
 from gantheory.gan.dynamics import (
@@ -70,7 +65,8 @@ from gantheory.gan.metrics import ModeCoverage, mode_coverage
 from gantheory.gan.players import AffineGenerator, append_minibatch_std
 from gantheory.gan.training import Game, train
 
-_sys.modules.setdefault("gantheory.gan.train", training)
+# isort: split
+# the experiments' modules, imported after the training loop as before
 from gantheory.gan import critics, duality, fgan, gradients, modes, optimal
 from gantheory.gan.critics import (
     WEAK_CONVERGENCE_FAMILIES,

@@ -257,5 +257,5 @@ def test_the_figures_titles_follow_the_data():
     assert ("every estimate with K ≤ 1 stays" in title) == bool(
         np.all(run.estimate[below] <= run.w1 + 3 * run.estimate_se[below])
     )
-    with pytest.raises(TypeError, match="either runs or the settings"):
+    with pytest.raises(TypeError, match="steps"):  # the figure takes runs only, never the settings to compute them
         plotting.plot_critic_convergence(runs, steps=10)
