@@ -134,6 +134,27 @@ def public_names(module) -> list[str]:
     return keep
 
 
+def package_names(package) -> list[str]:
+    """The names of a package's ``__all__`` that no public module documents: the functions and classes whose
+    ``__module__`` is the package (set there for those of a private module), and the data no public submodule lists."""
+    subs = [
+        importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+        if not info.name.startswith("_")
+    ]
+    keep = []
+    for n in getattr(package, "__all__", []):
+        obj = getattr(package, n, None)
+        if obj is None or inspect.ismodule(obj):
+            continue
+        if inspect.isfunction(obj) or inspect.isclass(obj):
+            if obj.__module__ == package.__name__:
+                keep.append(n)
+        elif not any(n in public_names(sub) for sub in subs):
+            keep.append(n)
+    return keep
+
+
 def unlisted_names(module) -> list[str]:
     """Public functions and classes a module defines but leaves out of its ``__all__``."""
     listed = set(getattr(module, "__all__", ()))
@@ -146,8 +167,9 @@ def write_api_pages() -> list[str]:
     for modules in public_modules().values():
         for name in modules:
             module = importlib.import_module(name)
-            # a package's page is its docstring; its names are documented in the modules that define them
-            names = [] if hasattr(module, "__path__") else public_names(module)
+            # a package's page is its docstring; its names are documented in the modules that define them, but for
+            # those of its private modules (gantheory.plotting's house style, from plotting/_style.py)
+            names = package_names(module) if hasattr(module, "__path__") else public_names(module)
             for n in getattr(module, "__all__", []):
                 if not hasattr(module, n):
                     problems.append(f"{name}.__all__ names {n!r}, which the module does not define")
