@@ -44,10 +44,10 @@ Examples
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
+from gantheory._deprecation import renamed
 from gantheory._rng import as_generator
 from gantheory._validation import as_samples, check_positive_int
 from gantheory.divergences._density_estimates import histogram, js_divergence, kl
@@ -730,13 +730,5 @@ def frechet_distance(x, y) -> float:
 _DEPRECATED = {"frechet_distance_from_samples": "frechet_distance"}
 
 
-def __getattr__(name):
-    """The names before the redesign (issue 25), with a ``DeprecationWarning``: one name for a distance in every module."""
-    if name in _DEPRECATED:
-        warnings.warn(
-            f"gantheory.empirical.{name} is deprecated; use gantheory.empirical.{_DEPRECATED[name]}",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return globals()[_DEPRECATED[name]]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# the names before the redesign (issue 25), with a DeprecationWarning
+__getattr__ = renamed("gantheory.empirical", _DEPRECATED, globals())

@@ -68,6 +68,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gantheory._deprecation import renamed
 from gantheory._validation import as_pmf, check_same_shape
 from gantheory.distributions import Distribution
 from gantheory.divergences import discrete, exact
@@ -981,13 +982,5 @@ def _plane(g, P, Q):
 _DEPRECATED = {"Generator": "ConvexFunction", "GENERATORS": "CONVEX_FUNCTIONS", "generator": "convex_function"}
 
 
-def __getattr__(name):
-    """The names before the redesign (issue 25), with a ``DeprecationWarning``: ``Generator`` clashed with a GAN's generator."""
-    if name in _DEPRECATED:
-        warnings.warn(
-            f"gantheory.divergences.f_divergences.{name} is deprecated; use {_DEPRECATED[name]}",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return globals()[_DEPRECATED[name]]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# the names before the redesign (issue 25), with a DeprecationWarning
+__getattr__ = renamed("gantheory.divergences.f_divergences", _DEPRECATED, globals())
