@@ -117,6 +117,73 @@ def test_plotting_imports_nothing_from_gan():
             assert not any(n == "gantheory.gan" or n.startswith("gantheory.gan.") for n in named), name
 
 
+#: What plotting may take from the modules that hold experiments (``gantheory.mle``, ``gantheory.divergences``):
+#: formulas that turn the data a figure is given into what it draws (a fitted rate, the terms of the NLL of
+#: the data it is given, the 1/n constant of a target's guide line) and the names of the estimators. No
+#: experiment (nothing that samples, fits, projects or trains): the figures take that as data.
+PLOTTING_MAY_IMPORT = {
+    "gantheory.mle": {"likelihood_decomposition", "excess_kl_constant"},
+    "gantheory.divergences.rates": {"loglog_slope", "EXPECTED_RATES", "PROBLEMS", "ESTIMATOR_LABELS"},
+}
+
+
+def _plotting_imports_of_experiments(source):
+    """``(module, name)`` for each import of ``source`` from gantheory.mle, gantheory.gan or gantheory.divergences;
+    ``name`` is None for ``import m`` and for ``from gantheory import mle`` (the whole module)."""
+    modules = set(_modules())
+    out = []
+    watched = ("gantheory.mle", "gantheory.gan", "gantheory.divergences")
+
+    def is_watched(module):
+        return any(module == w or module.startswith(w + ".") for w in watched)
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out += [(a.name, None) for a in node.names if is_watched(a.name)]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            for a in node.names:
+                if f"{base}.{a.name}" in modules and is_watched(f"{base}.{a.name}"):
+                    out.append((f"{base}.{a.name}", None))  # a module: from gantheory import mle
+                elif is_watched(base):
+                    out.append((base, a.name))
+    return out
+
+
+def _plotting_import_problems(source):
+    return [
+        (module, name)
+        for module, name in _plotting_imports_of_experiments(source)
+        if name is None or name not in PLOTTING_MAY_IMPORT.get(module, set())
+    ]
+
+
+def test_the_plotting_import_reader_flags_a_planted_experiment():
+    # the checker itself, on made-up sources: experiments and whole modules are flagged, the listed formulas not
+    assert _plotting_import_problems("from gantheory.mle import excess_kl_constant\nimport numpy") == []
+    assert _plotting_import_problems("def f():\n    from gantheory.mle import mle_convergence\n") == [
+        ("gantheory.mle", "mle_convergence")
+    ]
+    assert _plotting_import_problems("from gantheory import mle") == [("gantheory.mle", None)]
+    assert _plotting_import_problems("from gantheory.divergences import evaluation") == [
+        ("gantheory.divergences.evaluation", None)
+    ]
+    assert _plotting_import_problems("import gantheory.gan.training") == [("gantheory.gan.training", None)]
+    assert _plotting_import_problems("from gantheory.divergences.rates import estimator_errors") == [
+        ("gantheory.divergences.rates", "estimator_errors")
+    ]
+
+
+def test_plotting_imports_no_experiment():
+    # a figure takes data and never computes it (docs/developing.md): from the modules that hold the
+    # experiments plotting takes only the formulas of PLOTTING_MAY_IMPORT, each by name
+    modules = _modules()
+    plotting = [name for name in modules if name == "gantheory.plotting" or name.startswith("gantheory.plotting.")]
+    assert len(plotting) > 1, "the reader found no plotting modules"
+    problems = {name: _plotting_import_problems(modules[name][0].read_text(encoding="utf-8")) for name in plotting}
+    assert not any(problems.values()), {name: p for name, p in problems.items() if p}
+
+
 def _private(name):
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 

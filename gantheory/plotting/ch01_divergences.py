@@ -7,22 +7,20 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.figure import Figure
 
-from gantheory.divergences import rates
+from gantheory.divergences.rates import ESTIMATOR_LABELS, EXPECTED_RATES, PROBLEMS, loglog_slope
 from gantheory.plotting._style import as_vector, curve_style, field_of, slide_figure
 
 # -- exact vs empirical ---------------------------------------------------------------
 
 
-def plot_estimator_errors(errors=None, **kwargs) -> Figure:
+def plot_estimator_errors(errors) -> Figure:
     r"""Figure 2: each estimator's error against the sample size, log-log, with its fitted rate.
 
     Parameters
     ----------
-    errors : mapping, optional
-        As :func:`gantheory.divergences.rates.estimator_errors` returns;
-        computed with ``kwargs`` when omitted.
-    **kwargs
-        Passed to :func:`gantheory.divergences.rates.estimator_errors`.
+    errors : mapping
+        As :func:`gantheory.divergences.rates.estimator_errors` returns:
+        ``{label: {"sizes": n, "errors": RMS error at each n, "repeats": int (optional)}}``.
 
     Returns
     -------
@@ -42,10 +40,11 @@ def plot_estimator_errors(errors=None, **kwargs) -> Figure:
     >>> fig.axes[1].get_xscale()
     'log'
     """
-    if errors is None:
-        errors = rates.estimator_errors(**kwargs)
     if not isinstance(errors, Mapping) or not errors:
-        raise TypeError(f"errors must be a non-empty mapping as estimator_errors returns, got {type(errors).__name__}")
+        raise TypeError(
+            "errors must be a non-empty mapping as gantheory.divergences.rates.estimator_errors returns "
+            f"(compute it first and pass it), got {type(errors).__name__}"
+        )
     kinds = list(dict.fromkeys(label.rsplit(" (", 1)[0] for label in errors))  # one style per estimator, in both panels
     panels = ["2-D" if label.endswith("(2-D)") else "1-D" for label in errors]
     dims = sorted(set(panels))
@@ -58,10 +57,10 @@ def plot_estimator_errors(errors=None, **kwargs) -> Figure:
             err = as_vector(field_of(row, "errors", f"errors[{label!r}]"), f"errors[{label!r}]['errors']")
             if n.shape != err.shape or (n <= 0).any() or (err <= 0).any():
                 raise ValueError(f"errors[{label!r}]: sizes and errors must be positive arrays of one length")
-            rate = rates.loglog_slope(n, err)
+            rate = loglog_slope(n, err)
             fitted[label] = rate
             kind = label.rsplit(" (", 1)[0]
-            theory = f" (theory {rates.EXPECTED_RATES[label]})" if label in rates.EXPECTED_RATES else ""
+            theory = f" (theory {EXPECTED_RATES[label]})" if label in EXPECTED_RATES else ""
             if n.max() < largest:  # a curve that stops early says where and why
                 why = ": exact assignment, O(n³)" if label == "sample W1 (2-D)" else ""
                 theory += f"\n    stops at n = {n.max():,.0f}{why}"
@@ -78,7 +77,7 @@ def plot_estimator_errors(errors=None, **kwargs) -> Figure:
             ax.set_xlim(lo, hi)
             ax.set_xlabel("sample size n (points in each of x and y)")
             ax.set_ylabel("RMS error (nats; W1, Cramér: units of x)")
-            ax.set_title(f"{dim}: {rates.PROBLEMS[dim]}" if set(errors) <= set(rates.ESTIMATOR_LABELS) else dim)
+            ax.set_title(f"{dim}: {PROBLEMS[dim]}" if set(errors) <= set(ESTIMATOR_LABELS) else dim)
             ax.legend(loc="lower left", fontsize=9)
         slowest, fastest = max(fitted, key=fitted.get), min(fitted, key=fitted.get)
         repeats = {row.get("repeats") if isinstance(row, Mapping) else None for row in errors.values()}

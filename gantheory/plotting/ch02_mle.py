@@ -9,35 +9,36 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.figure import Figure
 
-from gantheory import mle
 from gantheory._rng import as_generator
 from gantheory._validation import as_float_array
 from gantheory.distributions import Distribution, Mixture, Normal, PointMasses
+from gantheory.mle import excess_kl_constant, likelihood_decomposition
 from gantheory.plotting._style import COLORS, as_vector, curve_style, field_of, slide_figure
 
 # -- maximum likelihood is KL minimization ----------------------------------------------
 
 
-def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
+def plot_mle_is_kl(convergence, x=None, thetas=None) -> Figure:
     r"""Figure 3: the average NLL is a cross-entropy; the normal MLE converges to the forward-KL projection at the predicted rate.
 
     Parameters
     ----------
+    convergence : MLEConvergence
+        As :func:`gantheory.mle.mle_convergence` returns (the tour's: 100 runs
+        of the normal MLE for :data:`gantheory.mle.SYMMETRIC_BIMODAL` at
+        n = 10..10⁵); an object or mapping with ``sizes`` and ``excess_kl``,
+        and optionally ``runs``, ``target`` and ``projection``.
     x : array_like of 0s and 1s, optional
         Bernoulli data for the left panel; default 40 draws of Bernoulli(0.3), seed 0.
     thetas : array_like, optional
         Model parameters θ in (0, 1) of :math:`Q_\theta` = Bernoulli(θ); default 199 points.
-    convergence : MLEConvergence, optional
-        As :func:`gantheory.mle.mle_convergence` returns; default: 100 runs
-        (seed 0) of the normal MLE for :data:`gantheory.mle.SYMMETRIC_BIMODAL`,
-        :math:`P = \tfrac12 N(-3, 1) + \tfrac12 N(3, 1)`, at n = 10..10⁵ (about a second).
 
     Returns
     -------
     matplotlib.figure.Figure
         Left: for a discrete model the average NLL (the cross-entropy
         :math:`H(\hat P, Q_\theta)`) and :math:`H(\hat P) + \mathrm{KL}(\hat P\|Q_\theta)`
-        (from :func:`gantheory.mle.likelihood_decomposition`), one curve on the
+        (:func:`gantheory.mle.likelihood_decomposition` of ``x`` at each θ), one curve on the
         other, both minimized at the MLE :math:`\hat\theta = k/n`. Right: the
         excess KL :math:`\mathrm{KL}(Q^*\|\hat Q_n)` of the normal MLE, its mean
         over the runs with the band between the 10 % and 90 % quantiles of the
@@ -50,10 +51,15 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
     --------
     >>> import gantheory as gt
     >>> run = gt.mle.mle_convergence(gt.mle.SYMMETRIC_BIMODAL, sizes=[10, 100], rng=0, n_runs=3)
-    >>> fig = plot_mle_is_kl(x=[0, 1, 1, 0], thetas=[0.25, 0.5, 0.75], convergence=run)
+    >>> fig = plot_mle_is_kl(run, x=[0, 1, 1, 0], thetas=[0.25, 0.5, 0.75])
     >>> len(fig.axes)
     2
     """
+    if convergence is None:
+        raise TypeError(
+            "convergence is required: pass what gantheory.mle.mle_convergence returns, "
+            "e.g. gt.mle.mle_convergence(gt.mle.SYMMETRIC_BIMODAL, sizes=[10, 100, 1000], rng=0, n_runs=20)"
+        )
     if x is None:
         x = (as_generator(0).random(40) < 0.3).astype(float)
     x = as_vector(x, "x")
@@ -62,10 +68,6 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
     thetas = as_vector(np.linspace(0.005, 0.995, 199) if thetas is None else thetas, "thetas", min_size=2)
     if ((thetas <= 0) | (thetas >= 1)).any():
         raise ValueError("thetas must lie strictly between 0 and 1")
-    if convergence is None:
-        convergence = mle.mle_convergence(
-            mle.SYMMETRIC_BIMODAL, sizes=np.geomspace(10, 100_000, 9).astype(int), rng=0, n_runs=100
-        )
     sizes = as_vector(field_of(convergence, "sizes", "convergence"), "convergence.sizes", min_size=2)
     excess = as_vector(field_of(convergence, "excess_kl", "convergence"), "convergence.excess_kl", min_size=2)
     if sizes.shape != excess.shape:
@@ -81,7 +83,7 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
             f"convergence.runs must be a non-negative array of shape (n_runs, {sizes.size}), got shape {runs.shape}"
         )
     target = optional("target")
-    parts = [mle.likelihood_decomposition(PointMasses([0.0, 1.0], [1.0 - t, t]), x) for t in thetas]
+    parts = [likelihood_decomposition(PointMasses([0.0, 1.0], [1.0 - t, t]), x) for t in thetas]
     nll = np.array([d.average_nll for d in parts])
     kl_plus_h = np.array([d.kl + d.entropy for d in parts])
     theta_hat = float(x.mean())
@@ -121,7 +123,7 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
         else:
             right.loglog(sizes, excess, label="one run", **curve_style(2))
         if target is not None:
-            c = mle.excess_kl_constant(target)
+            c = excess_kl_constant(target)
             right.loglog(
                 sizes,
                 c / sizes,
@@ -149,16 +151,16 @@ def plot_mle_is_kl(x=None, thetas=None, convergence=None) -> Figure:
 # -- forward KL, reverse KL, JSD and W1 fits ------------------------------------------------
 
 
-def plot_projections(P=None, fits=None) -> Figure:
+def plot_projections(P, fits) -> Figure:
     r"""Figure 4: the best normal under forward KL, reverse KL, JSD and W1, over a bimodal target.
 
     Parameters
     ----------
-    P : Distribution, optional
-        The 1-D target; default :data:`gantheory.mle.DEFAULT_BIMODAL`, ``0.4 N(-3, 1) + 0.6 N(3, 1)``.
-    fits : mapping, optional
-        ``{label: Projection or Distribution}``; default :func:`gantheory.mle.projection_fits`
-        of ``P`` with ``polish=False`` (the looser stopping rule; about half a second).
+    P : Distribution
+        The 1-D target (the tour's: :data:`gantheory.mle.DEFAULT_BIMODAL`, ``0.4 N(-3, 1) + 0.6 N(3, 1)``).
+    fits : mapping
+        ``{label: Projection or Distribution}``, as :func:`gantheory.mle.projection_fits` returns
+        (any 1-D distributions will do: a fit without a ``divergence`` shows no value).
 
     Returns
     -------
@@ -180,17 +182,18 @@ def plot_projections(P=None, fits=None) -> Figure:
     Examples
     --------
     >>> import gantheory as gt
-    >>> fig = plot_projections(fits={"moment match": gt.Normal(0.6, 3.1)})
+    >>> P = gt.mle.DEFAULT_BIMODAL
+    >>> fig = plot_projections(P, {"forward KL": gt.mle.kl_projection(P), "a guess": gt.Normal(0, 3)})
     >>> fig.axes[0].get_ylabel()
     'density (1 / units of x)'
     """
-    P = mle.DEFAULT_BIMODAL if P is None else P
     if not isinstance(P, Distribution) or P.dim != 1:
         raise TypeError(f"P must be a 1-D gantheory Distribution, got {P!r}")
-    if fits is None:
-        fits = mle.projection_fits(P, polish=False)
     if not isinstance(fits, Mapping) or not fits:
-        raise TypeError("fits must be a non-empty mapping {label: Projection or Distribution}")
+        raise TypeError(
+            "fits must be a non-empty mapping {label: Projection or Distribution}, as "
+            f"gantheory.mle.projection_fits(P) returns (compute it first and pass it), got {type(fits).__name__}"
+        )
     lo, hi = P.ppf(1e-4), P.ppf(1 - 1e-4)
     width = hi - lo
     x = np.linspace(lo - 0.3 * width, hi + 0.3 * width, 600)
@@ -240,16 +243,15 @@ def _law_text(P) -> str:
     return repr(P)
 
 
-def plot_js_optima(P=None, projection=None) -> Figure:
+def plot_js_optima(P, projection) -> Figure:
     r"""Every local minimum of :math:`\mathrm{JSD}(P, N(\mu, \sigma^2))` over the normals, drawn over the target.
 
     Parameters
     ----------
-    P : Distribution, optional
-        The 1-D target; default :data:`gantheory.mle.DEFAULT_BIMODAL`, ``0.4 N(-3, 1) + 0.6 N(3, 1)``.
-    projection : Projection, optional
-        As :func:`gantheory.mle.js_projection` returns; default
-        ``js_projection(P, polish=False)`` (about half a second).
+    P : Distribution
+        The 1-D target (the tour's: :data:`gantheory.mle.DEFAULT_BIMODAL`, ``0.4 N(-3, 1) + 0.6 N(3, 1)``).
+    projection : Projection
+        As :func:`gantheory.mle.js_projection` returns: its ``optima``, ``((Normal, JSD), ...)``, best first.
 
     Returns
     -------
@@ -271,18 +273,17 @@ def plot_js_optima(P=None, projection=None) -> Figure:
     Examples
     --------
     >>> import gantheory as gt
-    >>> fig = plot_js_optima(gt.Mixture([gt.Normal(-3, 1), gt.Normal(3, 1)], [0.4, 0.6]))
+    >>> P = gt.Mixture([gt.Normal(-3, 1), gt.Normal(3, 1)], [0.4, 0.6])
+    >>> fig = plot_js_optima(P, gt.mle.js_projection(P, polish=False))
     >>> len(fig.axes[0].get_lines())        # three local minima
     3
     """
-    P = mle.DEFAULT_BIMODAL if P is None else P
     if not isinstance(P, Distribution) or P.dim != 1:
         raise TypeError(f"P must be a 1-D gantheory Distribution, got {P!r}")
-    if projection is None:
-        projection = mle.js_projection(P, polish=False)
-    if not hasattr(projection, "optima") or not projection.optima:
+    if not getattr(projection, "optima", None):
         raise TypeError(
-            f"projection must be a Projection as gantheory.mle.js_projection returns, got {type(projection).__name__}"
+            "projection must be a Projection with its optima, as gantheory.mle.js_projection(P) returns "
+            f"(compute it first and pass it), got {type(projection).__name__}"
         )
     means = [c.mean for c, _ in P._active] if isinstance(P, Mixture) else [P.mean]
     lo, hi = P.ppf(1e-4), P.ppf(1 - 1e-4)

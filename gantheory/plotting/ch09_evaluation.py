@@ -13,14 +13,23 @@ from gantheory.plotting._style import as_vector, curve_style, field_of, slide_fi
 # -- evaluating GANs: FID's bias, the MMD witness, mode collapse ---------------------------
 
 
-def plot_fid_bias(result=None, **kwargs) -> Figure:
+def _required(data, name, experiment):
+    """A clear error for a figure called without its data (the figures take data, they never compute it)."""
+    if data is None:
+        raise TypeError(
+            f"{name} is required: pass what gantheory.divergences.evaluation.{experiment} returns "
+            f"(compute it first, e.g. {name} = evaluation.{experiment}(...))"
+        )
+
+
+def plot_fid_bias(result) -> Figure:
     r"""FID from n samples against its exact value (biased, :math:`\propto 1/n`) beside KID (unbiased).
 
     Parameters
     ----------
-    result : mapping, optional
-        As :func:`gantheory.divergences.evaluation.fid_bias` returns; computed
-        with ``kwargs`` when omitted.
+    result : mapping or object
+        As :func:`gantheory.divergences.evaluation.fid_bias` returns: ``sizes`` (n), ``fid`` and
+        ``kid`` of shape ``(len(sizes), repeats)``, ``fid_exact``, ``kid_exact`` and ``fid_bias_slope``.
 
     Returns
     -------
@@ -39,10 +48,7 @@ def plot_fid_bias(result=None, **kwargs) -> Figure:
     >>> fig.axes[0].get_xscale()
     'log'
     """
-    if result is None:
-        from gantheory.divergences import evaluation
-
-        result = evaluation.fid_bias(**kwargs)
+    _required(result, "result", "fid_bias")
     n = as_vector(field_of(result, "sizes", "result"), "result['sizes']")
     fid, kid = (np.asarray(field_of(result, key, "result"), dtype=float) for key in ("fid", "kid"))
     fid_exact, kid_exact = (
@@ -89,14 +95,14 @@ def plot_fid_bias(result=None, **kwargs) -> Figure:
     return fig
 
 
-def plot_witness(curves=None, **kwargs) -> Figure:
+def plot_witness(curves) -> Figure:
     r"""The MMD witness function beside the optimal discriminator :math:`D^* = p/(p+q)`, on the line.
 
     Parameters
     ----------
-    curves : mapping, optional
-        As :func:`gantheory.divergences.evaluation.witness_curves` returns;
-        computed with ``kwargs`` when omitted.
+    curves : mapping or object
+        As :func:`gantheory.divergences.evaluation.witness_curves` returns: on the grid ``t``, the
+        densities ``p`` and ``q``, ``d_star`` and the unit-norm ``witness``, and the number ``mmd``.
 
     Returns
     -------
@@ -112,10 +118,7 @@ def plot_witness(curves=None, **kwargs) -> Figure:
     >>> len(fig.axes)
     2
     """
-    if curves is None:
-        from gantheory.divergences import evaluation
-
-        curves = evaluation.witness_curves(**kwargs)
+    _required(curves, "curves", "witness_curves")
     t = as_vector(field_of(curves, "t", "curves"), "curves['t']")
     every = max(1, t.size // 12)
     with slide_figure(2, 1, size=(9.0, 7.6), sharex=True) as (fig, (top, bottom)):
@@ -142,14 +145,15 @@ def plot_witness(curves=None, **kwargs) -> Figure:
     return fig
 
 
-def plot_dropped_modes(table=None, **kwargs) -> Figure:
+def plot_dropped_modes(table) -> Figure:
     r"""Which distance sees mode collapse: each distance's growth over its sampling noise, per dropped mode.
 
     Parameters
     ----------
-    table : DroppedModesTable, optional
+    table : DroppedModesTable
         As :func:`gantheory.divergences.evaluation.dropped_modes_table`
-        returns; computed with ``kwargs`` when omitted.
+        returns: ``dropped`` (numbers of modes), ``signal_to_noise``
+        (``{distance: one value per entry of dropped}``) and the sample size ``n``.
 
     Returns
     -------
@@ -164,10 +168,7 @@ def plot_dropped_modes(table=None, **kwargs) -> Figure:
     >>> fig.axes[0].get_yscale()
     'log'
     """
-    if table is None:
-        from gantheory.divergences import evaluation
-
-        table = evaluation.dropped_modes_table(**kwargs)
+    _required(table, "table", "dropped_modes_table")
     snr = field_of(table, "signal_to_noise", "table")
     dropped = np.asarray(field_of(table, "dropped", "table"))
     keep = dropped > 0
