@@ -1,4 +1,11 @@
-"""Every plotting function returns a labelled Figure, for its default data and for data given to it, and refuses bad input."""
+"""Every plotting function returns a labelled Figure for the data given to it, draws that data, says what the data
+show in its titles, and refuses bad or missing input.
+
+The figures take data and never compute it, so most tests feed small data made here, with the expected curves and
+titles computed here from it; where a test runs an experiment, it is at a tiny size.
+"""
+
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -27,8 +34,7 @@ def assert_labelled(fig):
 # -- 1. parallel lines ------------------------------------------------------------------
 
 
-def test_parallel_lines_default_and_given_sweep():
-    assert_labelled(plotting.plot_parallel_lines(gt.gan.parallel_lines_sweep(None)))
+def test_parallel_lines_given_sweep():
     sweep = gt.gan.parallel_lines_sweep([-1.0, -0.25, 0.0, 0.25, 1.0])
     fig = plotting.plot_parallel_lines(sweep)
     assert_labelled(fig)
@@ -83,15 +89,29 @@ def test_parallel_lines_refuses_bad_sweeps():
 # -- 2. exact vs empirical --------------------------------------------------------------
 
 
+def _power_laws(repeats=None):
+    """Made-up RMS errors c n^r, one row per estimator label of the library, with rates known by construction."""
+    n = np.array([50.0, 100.0, 200.0])
+    out, known = {}, {}
+    for i, label in enumerate(rates.ESTIMATOR_LABELS):
+        r = -0.2 - 0.05 * i  # distinct rates: the slowest is the first label, the fastest the last
+        out[label] = {"sizes": n, "errors": (1.0 + i) * n**r} | ({"repeats": repeats} if repeats else {})
+        known[label] = r
+    return out, known
+
+
 def test_estimator_errors_draws_each_estimator_in_its_panel_with_its_rate():
-    errors = rates.estimator_errors(sizes=[50, 100], repeats=1, rng=3)
+    errors, known = _power_laws()
     fig = plotting.plot_estimator_errors(errors)
     assert_labelled(fig)
     assert [ax.get_title() for ax in fig.axes] == ["1-D: N(0, 1) vs N(1, 1)", "2-D: N(0, I) vs N((1, 0), I)"]
-    # each curve is the data it was given, with the rate of rates.loglog_slope in its label
+    # each curve is the data it was given, with the rate of c n^r, r, in its label
     line = next(line for line in fig.axes[0].get_lines() if line.get_label().startswith("kNN KL:"))
     np.testing.assert_array_equal(line.get_ydata(), errors["kNN KL (1-D)"]["errors"])
-    assert f"n^{errors['kNN KL (1-D)']['rate']:.2f}" in line.get_label()
+    assert f"n^{known['kNN KL (1-D)']:.2f}" in line.get_label()
+    # labels ending in (2-D) go to the 2-D panel, every other to the 1-D one
+    one_d = sum(not label.endswith("(2-D)") for label in errors)
+    assert len(fig.axes[0].get_lines()) == one_d + 1 and len(fig.axes[1].get_lines()) == len(errors) - one_d + 1
 
 
 def test_estimator_errors_rate_of_a_power_law():
@@ -100,11 +120,6 @@ def test_estimator_errors_rate_of_a_power_law():
     fig = plotting.plot_estimator_errors({"toy (1-D)": {"sizes": n, "errors": 3 * n**-0.5}})
     assert_labelled(fig)
     assert any("n^-0.50" in t.get_text() for t in fig.axes[0].get_legend().get_texts())
-
-
-@pytest.mark.slow
-def test_estimator_errors_default():
-    assert_labelled(plotting.plot_estimator_errors())
 
 
 @pytest.mark.parametrize(
@@ -119,30 +134,42 @@ def test_estimator_errors_refuses_bad_input(bad, error):
 # -- 3. MLE = KL ----------------------------------------------------------------------------
 
 
-@pytest.mark.slow
-def test_mle_is_kl_default_and_given_data():
-    assert_labelled(plotting.plot_mle_is_kl())
-    run = gt.mle.mle_convergence(gt.Normal(0, 2), sizes=[10, 100, 1000], rng=1)
-    fig = plotting.plot_mle_is_kl(x=[0, 1, 1, 1], thetas=np.linspace(0.1, 0.9, 9), convergence=run)
+def _convergence(runs, target=None, fitted=None):
+    """Made-up data of the shape gantheory.mle.mle_convergence returns (the sizes 10, 100, 1000)."""
+    runs = np.asarray(runs, dtype=float)
+    projection = SimpleNamespace(fitted=fitted) if fitted is not None else None
+    return SimpleNamespace(
+        sizes=np.array([10, 100, 1000]), excess_kl=runs[0], runs=runs, target=target, projection=projection
+    )
+
+
+def test_mle_is_kl_given_data():
+    run = gt.mle.mle_convergence(gt.Normal(0, 2), sizes=[10, 100, 1000], rng=1)  # the library's own, tiny
+    fig = plotting.plot_mle_is_kl(run, x=[0, 1, 1, 1], thetas=np.linspace(0.1, 0.9, 9))
     assert_labelled(fig)
+    assert "N(0, 2²)" in fig.axes[1].get_title()
+    assert_labelled(plotting.plot_mle_is_kl(_convergence([[0.1, 0.01, 0.001]])))  # one run, no target
     # The NLL curve is the Bernoulli average NLL -(k log θ + (n-k) log(1-θ))/n, k = 3, n = 4.
     nll = fig.axes[0].get_lines()[0]
     theta = nll.get_xdata()
     np.testing.assert_allclose(nll.get_ydata(), -(3 * np.log(theta) + np.log1p(-theta)) / 4, rtol=1e-12)
 
 
-@pytest.mark.parametrize("kwargs", [dict(x=[0, 2]), dict(thetas=[0.0, 0.5]), dict(convergence={"sizes": [1, 2]})])
-def test_mle_is_kl_refuses_bad_input(kwargs):
-    with pytest.raises((ValueError, TypeError)):
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(x=[0, 2]), ValueError, "Bernoulli"),
+        (dict(thetas=[0.0, 0.5]), ValueError, "thetas"),
+        (dict(convergence={"sizes": [1, 2]}), TypeError, "excess_kl"),
+    ],
+)
+def test_mle_is_kl_refuses_bad_input(kwargs, error, match):
+    kwargs = {"convergence": _convergence([[0.1, 0.01, 0.001]])} | kwargs
+    with pytest.raises(error, match=match):
         plotting.plot_mle_is_kl(**kwargs)
 
 
 # -- 4. projections ---------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_projections_default():
-    assert_labelled(plotting.plot_projections())
 
 
 def test_projections_given_fits():
@@ -157,15 +184,16 @@ def test_projections_refuse_bad_input():
     with pytest.raises(TypeError, match="P"):
         plotting.plot_projections(gt.ring_of_gaussians(8), {"x": gt.Normal()})
     with pytest.raises(TypeError, match="fits"):
-        plotting.plot_projections(None, {"x": 3.0})
+        plotting.plot_projections(gt.Normal(), {"x": 3.0})
+    with pytest.raises(TypeError, match="projection_fits"):
+        plotting.plot_projections(gt.Normal(), None)
 
 
 # -- 6. generator costs ----------------------------------------------------------------------------
 
 
-def test_generator_costs_default_and_given_curves():
-    default = gt.gan.generator_cost_curves(d=np.linspace(0.001, 0.999, 999))  # the tour's
-    assert_labelled(plotting.plot_generator_costs(default))
+def test_generator_costs_given_curves():
+    assert_labelled(plotting.plot_generator_costs(gt.gan.generator_cost_curves(d=np.linspace(0.001, 0.999, 99))))
     curves = gt.gan.generator_cost_curves(logits=np.linspace(-5, 5, 11))
     fig = plotting.plot_generator_costs(curves, panels=("cost", "slope_d", "slope_logit"))
     assert_labelled(fig)
@@ -263,11 +291,6 @@ def test_vanishing_gradient_titles_say_what_the_data_show():
     assert "no gradient fell 100× in every run" in plotting.plot_vanishing_gradient(overlap)._suptitle.get_text()
 
 
-@pytest.mark.slow
-def test_vanishing_gradient_default():
-    assert_labelled(plotting.plot_vanishing_gradient(gt.gan.vanishing_gradient()))
-
-
 def test_vanishing_gradient_refuses_bad_input():
     with pytest.raises(TypeError):
         plotting.plot_vanishing_gradient({"steps": [0, 1], "norms": [], "d_fake": [1, 1]})
@@ -278,8 +301,8 @@ def test_vanishing_gradient_refuses_bad_input():
 # -- 8. Dirac-GAN -----------------------------------------------------------------------------------
 
 
-def test_dirac_gan_default_and_given_runs():
-    assert_labelled(plotting.plot_dirac_gan(gt.gan.dynamics.dirac_gan_runs(lr=0.1, steps=50)))
+def test_dirac_gan_given_runs():
+    assert_labelled(plotting.plot_dirac_gan(gt.gan.dynamics.dirac_gan_runs(lr=0.1, steps=10)))
     runs = gt.gan.dynamics.dirac_gan_runs(gt.gan.dynamics.DIRAC_CONFIGS[:1], lr=0.2, steps=30)
     # Simultaneous GD on the unregularized Dirac-GAN: update-map eigenvalues 1 ± lr f'(0) i (Mescheder et al. 2018).
     np.testing.assert_allclose(runs["GAN"]["eigenvalues"]["simultaneous"], [1 - 0.1j, 1 + 0.1j], atol=1e-12)
@@ -318,8 +341,8 @@ def test_dirac_gan_refuses_bad_input():
 # -- 9. game spectrum -------------------------------------------------------------------------------
 
 
-def test_game_spectrum_default_and_given():
-    assert_labelled(plotting.plot_game_spectrum(gt.gan.game_spectrum()))
+def test_game_spectrum_given():
+    assert_labelled(plotting.plot_game_spectrum(gt.gan.game_spectrum(steps=5, hidden=4, batch_size=16)))
     given = {
         "eigenvalues": np.array([-0.01 + 0.1j, -0.01 - 0.1j, -2.0]),
         "eigenvalues_r1": np.array([-0.1 + 0.05j, -0.1 - 0.05j]),
@@ -530,13 +553,7 @@ def test_animation_is_a_small_gif_with_one_frame_per_snapshot(tiny_ring, tmp_pat
 # -- 11. Bernoulli --------------------------------------------------------------------------------------
 
 
-def test_bernoulli_bias_default_and_given():
-    losses = gt.gan.bernoulli_sample_losses(0.3, [1, 2, 5, 20, 100])  # the former default
-    assert_labelled(
-        plotting.plot_bernoulli_bias(
-            losses, gt.gan.bernoulli_minimizers(0.3, np.unique(np.geomspace(1, 1000, 19).astype(int)))
-        )
-    )
+def test_bernoulli_bias_given():
     losses = gt.gan.bernoulli_sample_losses(0.7, [1, 4], theta=np.linspace(0, 1, 11))
     fig = plotting.plot_bernoulli_bias(losses, gt.gan.bernoulli_minimizers(0.7, [1, 4, 16]))
     assert_labelled(fig)
@@ -563,61 +580,79 @@ def test_bernoulli_bias_refuses_bad_input():
 
 
 def test_estimator_errors_title_states_the_range_of_fitted_rates_and_the_legend_the_theory():
-    errors = rates.estimator_errors(sizes=[50, 100, 200], repeats=2, rng=1)
+    errors, known = _power_laws(repeats=2)
     fig = plotting.plot_estimator_errors(errors)
-    fitted = {label: row["rate"] for label, row in errors.items()}
-    slowest, fastest = max(fitted, key=fitted.get), min(fitted, key=fitted.get)
+    labels = list(rates.ESTIMATOR_LABELS)
+    slowest, fastest = labels[0], labels[-1]  # rates -0.2 - 0.05 i, by construction
     title = fig._suptitle.get_text()
     assert "over 2 repeats" in title
-    assert f"n^{fitted[slowest]:.2f} ({slowest})" in title and f"n^{fitted[fastest]:.2f} ({fastest})" in title
+    assert f"n^{known[slowest]:.2f} ({slowest})" in title and f"n^{known[fastest]:.2f} ({fastest})" in title
     texts = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
     assert any(t.startswith("histogram JSD:") and "theory n^-1/3" in t for t in texts)
+    # rows given as objects, not mappings, are read the same way
+    as_objects = {label: SimpleNamespace(**row) for label, row in errors.items()}
+    assert plotting.plot_estimator_errors(as_objects)._suptitle.get_text() == title
 
 
 def test_mle_is_kl_draws_the_mean_over_runs_and_the_predicted_constant_over_n():
-    run = gt.mle.mle_convergence(gt.mle.SYMMETRIC_BIMODAL, sizes=[10, 100, 1000], rng=2, n_runs=5)
-    fig = plotting.plot_mle_is_kl(convergence=run)
+    runs = np.array(
+        [[0.2, 0.01, 3e-4], [0.05, 0.004, 5e-4], [0.1, 0.02, 1e-3], [0.3, 0.006, 2e-4], [0.08, 0.003, 9e-4]]
+    )
+    target = gt.Mixture([gt.Normal(-3, 1), gt.Normal(3, 1)], [0.5, 0.5])
+    fig = plotting.plot_mle_is_kl(_convergence(runs, target, fitted=gt.Normal(0, np.sqrt(10))))
     assert_labelled(fig)
     right = fig.axes[1]
     lines = {line.get_label(): line for line in right.get_lines()}
-    np.testing.assert_allclose(lines["mean over 5 runs"].get_ydata(), run.runs.mean(axis=0), rtol=1e-12)
+    mean = np.array([0.73, 0.043, 0.0029]) / 5  # the column sums by hand, over 5 runs
+    np.testing.assert_allclose(lines["mean over 5 runs"].get_ydata(), mean, rtol=1e-12)
     # the guide: (1/2 + (kappa - 1)/4)/n with kappa = 138/100 for 0.5 N(-3, 1) + 0.5 N(3, 1)
     guide = next(line for label, line in lines.items() if label.startswith("(½ + (κ − 1)/4)/n"))
     np.testing.assert_allclose(guide.get_ydata(), 0.595 / np.array([10, 100, 1000]), rtol=1e-7)
-    assert "P = 0.5 N(-3, 1) + 0.5 N(3, 1)" in right.get_title()
+    assert "P = 0.5 N(-3, 1) + 0.5 N(3, 1)" in right.get_title() and "Q* = N(0, 3.16²)" in right.get_title()
     assert "cross-entropy" in fig._suptitle.get_text()
 
 
 def test_mle_is_kl_refuses_runs_of_the_wrong_shape():
     with pytest.raises(ValueError, match="runs"):
-        plotting.plot_mle_is_kl(
-            convergence={"sizes": [10, 100], "excess_kl": [0.1, 0.01], "runs": [[0.1, 0.01, 0.001]]}
-        )
+        plotting.plot_mle_is_kl({"sizes": [10, 100], "excess_kl": [0.1, 0.01], "runs": [[0.1, 0.01, 0.001]]})
+
+
+def _optima(P, normals):
+    """A made-up projection of the shape gantheory.mle.js_projection returns: each normal with its JSD to P."""
+    return SimpleNamespace(optima=tuple((Q, gt.js_divergence(P, Q)) for Q in normals))
 
 
 def test_js_optima_draws_every_local_minimum_with_its_jsd():
     import scipy.stats
 
-    P = gt.mle.DEFAULT_BIMODAL
-    projection = gt.mle.js_projection(P, polish=False)
+    P = gt.Mixture([gt.Normal(-3, 1), gt.Normal(3, 1)], [0.4, 0.6])
+    # near the minima of JSD(P, N(mu, sigma^2)) (the docstring of plot_js_optima): covering, the +3 mode, the -3 mode
+    projection = _optima(P, [gt.Normal(0.59, 3.06), gt.Normal(2.9, 1.1), gt.Normal(-2.9, 1.1)])
     fig = plotting.plot_js_optima(P, projection)
     assert_labelled(fig)
     lines = fig.axes[0].get_lines()
-    assert len(lines) == len(projection.optima) == 3
+    assert len(lines) == 3
     x = lines[0].get_xdata()
-    for line, (Q, _value) in zip(lines, projection.optima):
-        # each curve is its normal's density, and its legend gives the JSD recomputed by gt.js_divergence
+    for line, (Q, value) in zip(lines, projection.optima):
+        # each curve is its normal's density, and its legend gives the JSD it was given
         np.testing.assert_allclose(line.get_ydata(), scipy.stats.norm(Q.loc, Q.scale).pdf(x), rtol=1e-9)
-        assert f"JSD {gt.js_divergence(P, Q):.3f}" in line.get_label()
+        assert f"JSD {value:.3f}" in line.get_label()
     labels = [line.get_label() for line in lines]
     assert "covering" in labels[0] and "on the mode at 3" in labels[1] and "on the mode at -3" in labels[2]
+    assert "(global)" in labels[0] and "(global)" not in labels[1]
+    assert fig.axes[0].get_title() == "JSD over the normals: 3 local minima — descent can stop on one mode"
+    one = plotting.plot_js_optima(P, _optima(P, [gt.Normal(0.59, 3.06)]))
+    assert one.axes[0].get_title() == "JSD over the normals: 1 local minimum"
 
 
 def test_js_optima_refuses_bad_input():
+    P = gt.Mixture([gt.Normal(-3, 1), gt.Normal(3, 1)], [0.4, 0.6])
     with pytest.raises(TypeError, match="P"):
-        plotting.plot_js_optima(gt.ring_of_gaussians(8))
-    with pytest.raises(TypeError, match="projection"):
-        plotting.plot_js_optima(None, gt.Normal())
+        plotting.plot_js_optima(gt.ring_of_gaussians(8), _optima(P, [gt.Normal()]))
+    with pytest.raises(TypeError, match="js_projection"):
+        plotting.plot_js_optima(P, gt.Normal())
+    with pytest.raises(TypeError, match="js_projection"):
+        plotting.plot_js_optima(P, None)
 
 
 # -- the Dirac-GAN's spectral radius over the two step sizes ---------------------------------------
@@ -651,42 +686,74 @@ def test_step_size_radius_refuses_bad_input():
 # -- evaluating GANs (plot_fid_bias, plot_witness, plot_dropped_modes) ------------------------
 
 
-def test_plot_fid_bias_draws_the_excess_and_counts_in_its_title():
-    from gantheory.divergences import evaluation
-
-    result = evaluation.fid_bias(
-        np.zeros(3), np.eye(3), np.full(3, 0.5), 2 * np.eye(3), sizes=(20, 40, 80), repeats=4, rng=1
+def _fid_result():
+    """Made-up data of the shape evaluation.fid_bias returns: 3 sizes x 4 repeats, FID exact 1, KID exact 0.5."""
+    fid = np.array([[1.5, 1.7, 1.6, 1.8], [1.2, 1.4, 1.3, 1.1], [0.9, 0.95, 1.0, 0.97]])  # means 1.65, 1.25, 0.955
+    kid = np.array([[0.5, 0.7, 0.3, 0.5], [0.9, 0.95, 1.0, 0.97], [0.45, 0.55, 0.5, 0.5]])  # means 0.5, 0.955, 0.5
+    return SimpleNamespace(
+        sizes=np.array([20, 40, 80]), fid=fid, kid=kid, fid_exact=1.0, kid_exact=0.5, fid_bias_slope=-0.9
     )
+
+
+def test_plot_fid_bias_draws_the_excess_and_counts_in_its_title():
+    result = _fid_result()
     fig = plotting.plot_fid_bias(result)
+    assert_labelled(fig)
     left, right = fig.axes[:2]
-    excess = result["fid"].mean(axis=1) - result["fid_exact"]
-    np.testing.assert_allclose(left.get_lines()[0].get_ydata(), np.where(excess > 0, excess, np.nan))
-    above = int(np.sum(excess > 0))
-    assert f"at {above} of 3 sizes" in fig._suptitle.get_text()
+    np.testing.assert_allclose(left.get_lines()[0].get_ydata(), [0.65, 0.25, np.nan])  # 0.955 < 1: not drawn
+    # KID's means 0.5 and 0.5 are within 2 s.e. of 0.5; 0.955 (s.e. 0.02) is not
+    title = fig._suptitle.get_text()
+    assert (
+        "above its exact value at 2 of 3 sizes (bias ∝ n^-0.90)" in title
+        and "within 2 s.e. of exact at 2 of 3" in title
+    )
+    as_mapping = {k: getattr(result, k) for k in ("sizes", "fid", "kid", "fid_exact", "kid_exact", "fid_bias_slope")}
+    assert plotting.plot_fid_bias(as_mapping)._suptitle.get_text() == title
 
 
-def test_plot_witness_draws_the_library_curves():
-    import gantheory as gt
-    from gantheory.divergences import evaluation
-
+def test_plot_witness_draws_the_curves_it_is_given():
     t = np.linspace(-3, 3, 31)
-    curves = evaluation.witness_curves(gt.Normal(-1, 1), gt.Normal(1, 0.5), t, bandwidth=0.7)
+    p, q = np.exp(-((t + 1) ** 2) / 2), np.exp(-((t - 1) ** 2) / 2)
+    curves = SimpleNamespace(t=t, p=p, q=q, d_star=p / (p + q), witness=np.tanh(-t), mmd=0.12345)
     fig = plotting.plot_witness(curves)
-    twin = fig.axes[1]
-    np.testing.assert_allclose(twin.get_lines()[0].get_ydata(), curves["d_star"])
-    np.testing.assert_allclose(twin.get_lines()[1].get_ydata(), curves["witness"])
-    assert f"{curves['mmd']:.3f}" in fig._suptitle.get_text()
+    top, bottom = fig.axes  # one x axis, labelled below
+    assert bottom.get_xlabel() == "x" and top.get_ylabel() and bottom.get_ylabel()
+    np.testing.assert_allclose(top.get_lines()[0].get_ydata(), p) and np.testing.assert_allclose(
+        top.get_lines()[1].get_ydata(), q
+    )
+    np.testing.assert_allclose(bottom.get_lines()[0].get_ydata(), p / (p + q))
+    np.testing.assert_allclose(bottom.get_lines()[1].get_ydata(), np.tanh(-t))
+    assert "(MMD = 0.123)" in fig._suptitle.get_text()
 
 
 def test_plot_dropped_modes_names_the_largest_and_smallest_growth():
-    from gantheory.divergences import evaluation
+    # made-up growth over noise at 0, 1 and 4 dropped modes: at one dropped mode MMD grows most, FID least
+    snr = {"FID": [0.0, 0.5, 9.0], "MMD": [0.0, 7.0, 20.0], "sliced W1": [0.0, 3.0, 30.0]}
+    fig = plotting.plot_dropped_modes(SimpleNamespace(dropped=np.array([0, 1, 4]), signal_to_noise=snr, n=200))
+    assert_labelled(fig)
+    assert fig._suptitle.get_text() == "One dropped mode at n = 200: MMD grows most over its noise, FID least"
+    lines = fig.axes[0].get_lines()
+    assert [line.get_label() for line in lines] == list(snr)
+    np.testing.assert_array_equal(lines[0].get_xdata(), [1, 4])  # nothing dropped is the reference, not drawn
+    np.testing.assert_array_equal(lines[2].get_ydata(), [3.0, 30.0])
 
-    table = evaluation.dropped_modes_table(n=200, dropped=(1, 4), repeats=3, rng=2)
-    fig = plotting.plot_dropped_modes(table)
-    snr = table.signal_to_noise
-    best, worst = max(snr, key=lambda k: snr[k][1]), min(snr, key=lambda k: snr[k][1])
-    assert f"{best} grows most" in fig._suptitle.get_text() and f"{worst} least" in fig._suptitle.get_text()
-    assert len(fig.axes[0].get_lines()) == len(table.names)
+
+@pytest.mark.parametrize(
+    "plot, experiment",
+    [
+        (plotting.plot_estimator_errors, "estimator_errors"),
+        (plotting.plot_mle_is_kl, "mle_convergence"),
+        (plotting.plot_fid_bias, "fid_bias"),
+        (plotting.plot_witness, "witness_curves"),
+        (plotting.plot_dropped_modes, "dropped_modes_table"),
+    ],
+)
+def test_a_figure_without_its_data_names_the_experiment_that_computes_it(plot, experiment):
+    # the figures take data and never compute it (docs/developing.md): None is refused with the function to call
+    with pytest.raises(TypeError, match=experiment):
+        plot(None)
+    with pytest.raises(TypeError):
+        plot()
 
 
 # -- the 2-D lab's drawing: manifold, colour bars per loss, D* in 1-D ----------------------------------

@@ -20,7 +20,8 @@ def plot_estimator_errors(errors) -> Figure:
     ----------
     errors : mapping
         As :func:`gantheory.divergences.rates.estimator_errors` returns:
-        ``{label: {"sizes": n, "errors": RMS error at each n, "repeats": int (optional)}}``.
+        ``{label: row}``, each row a mapping or an object with ``sizes`` (n), ``errors`` (the RMS
+        error at each n) and, optionally, ``repeats``.
 
     Returns
     -------
@@ -80,7 +81,9 @@ def plot_estimator_errors(errors) -> Figure:
             ax.set_title(f"{dim}: {PROBLEMS[dim]}" if set(errors) <= set(ESTIMATOR_LABELS) else dim)
             ax.legend(loc="lower left", fontsize=9)
         slowest, fastest = max(fitted, key=fitted.get), min(fitted, key=fitted.get)
-        repeats = {row.get("repeats") if isinstance(row, Mapping) else None for row in errors.values()}
+        repeats = {
+            row.get("repeats") if isinstance(row, Mapping) else getattr(row, "repeats", None) for row in errors.values()
+        }
         over = f" over {repeats.pop()} repeats" if len(repeats) == 1 and None not in repeats else ""
         fig.suptitle(
             f"RMS error{over} against n: fitted rates from n^{fitted[slowest]:.2f} ({slowest}) to n^{fitted[fastest]:.2f} ({fastest})"
