@@ -344,3 +344,31 @@ def test_the_knn_jsd_is_printed_beside_its_noise_floor(tmp_path, capsys):
     h = History.load(tmp_path / "history.json")
     floor = h.metrics["js_knn_floor"][-1]
     assert f"noise floor {floor:.3g}" in line and ("above" in line) == (h.metrics["js_knn"][-1] > floor)
+
+
+def test_train_command_passes_the_lr_schedule_to_train(tmp_path):
+    out = tmp_path / "run"
+    options = ["--steps", "4", "--batch-size", "16", "--log-every", "2", "--snapshot-every", "2"]
+    assert main(["train", *options, "--lr-schedule", "cosine", "--out", str(out), "--quiet"]) == 0
+    h = History.load(out / "history.json")
+    again = gt.gan.train(
+        gt.ring_of_gaussians(8),
+        steps=4,
+        batch_size=16,
+        log_every=2,
+        snapshot_every=2,
+        rng=0,
+        progress=False,
+        lr_schedule="cosine",
+    )
+    assert h == again and h.config["lr_schedule"] == "cosine"
+
+
+def test_an_unknown_lr_schedule_is_refused_before_anything_is_printed(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["train", "--lr-schedule", "linaer", "--out", str(tmp_path / "run")])
+    assert stop.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "argument --lr-schedule: invalid choice: 'linaer'" in captured.err
+    assert "'cosine', 'linear'" in captured.err and "linear" in captured.err.split("did you mean")[-1]
+    assert not (tmp_path / "run").exists()

@@ -111,6 +111,7 @@ def _train(args) -> int:
         "optimizer": args.optimizer,
         "lr": args.lr,
         "d_lr": args.d_lr,
+        "lr_schedule": args.lr_schedule,
         "batch_size": args.batch_size,
         "n_critic": args.n_critic,
         "update": args.update,
@@ -181,7 +182,7 @@ def metric_lines(history) -> list[str]:
 
 def add_parser(commands) -> None:
     """Register ``gantheory train`` on the subparsers ``commands``."""
-    from gantheory.gan.config import OPTIMIZERS, UPDATES
+    from gantheory.gan.config import LR_SCHEDULES, OPTIMIZERS, UPDATES
     from gantheory.gan.losses import LOSSES
 
     p = commands.add_parser(
@@ -217,6 +218,13 @@ def add_parser(commands) -> None:
         type=positive_float,
         default=None,
         help="discriminator learning rate (default: --lr if given, else the loss's)",
+    )
+    p.add_argument(
+        "--lr-schedule",
+        default=None,
+        choices=sorted(LR_SCHEDULES),
+        help="both players' lr times 1 - k/steps (linear) or (1 + cos(pi k/steps))/2 (cosine) at step k "
+        "(default: constant)",
     )
     p.add_argument("--batch-size", type=positive_int, default=256, help="default 256")
     p.add_argument("--steps", type=positive_int, default=5000, help="training steps (default 5000)")

@@ -33,12 +33,26 @@ from gantheory._validation import check_positive_int
 from gantheory.autograd import optim
 from gantheory.gan.losses import LOSSES
 
-__all__ = ["LOSS_DEFAULTS", "OPTIMIZERS", "UPDATES", "TrainConfig"]
+__all__ = ["LOSS_DEFAULTS", "LR_SCHEDULES", "OPTIMIZERS", "UPDATES", "TrainConfig"]
 
 #: The ``optimizer=`` names :func:`~gantheory.gan.train` takes, and their :mod:`gantheory.autograd.optim` classes.
 OPTIMIZERS = {"adam": optim.Adam, "sgd": optim.SGD, "rmsprop": optim.RMSProp}
 #: The update rules :func:`~gantheory.gan.train` takes as ``update=``.
 UPDATES = ("alternating", "simultaneous")
+
+
+def _linear(k, steps):
+    # the same arithmetic as an optimizer whose lr is lr0 * (1 - t / steps) at its t-th update (t = 0, 1, ...)
+    return 1.0 - min(k / steps, 1.0)
+
+
+def _cosine(k, steps):
+    return 0.5 * (1.0 + math.cos(math.pi * min(k / steps, 1.0)))
+
+
+#: The named ``lr_schedule=`` of :func:`~gantheory.gan.train`: name -> ``factor(k, steps)`` of the ``k``-th generator
+#: step (``k = 0, 1, ...``); both reach 0 at ``k = steps`` and stay there.
+LR_SCHEDULES = {"linear": _linear, "cosine": _cosine}
 
 _CLASSIFIER = {
     "optimizer": "adam",
@@ -101,6 +115,16 @@ class TrainConfig:
     betas : (float, float), optional
         Adam's :math:`(\\beta_1, \\beta_2)` (``optimizer="adam"`` only);
         ``None``: the loss's default.
+    lr_schedule : None, "linear", "cosine" or callable
+        Both players' learning rates as a function of the step:
+        :math:`\\eta_k = \\eta \\, f(k)` in the ``k``-th generator step
+        (``k = 0, 1, ..., steps - 1``; the first step has :math:`f(0)`).
+        ``None`` (default): constant, :math:`f = 1`; ``"linear"``:
+        :math:`f(k) = 1 - k/\\mathrm{steps}` (0 at the end of ``steps``);
+        ``"cosine"``: :math:`f(k) = \\frac12 (1 + \\cos(\\pi k/\\mathrm{steps}))`
+        (Loshchilov and Hutter [11]_, without restarts); or a callable
+        ``f(k) -> factor``, a finite number >= 0 (checked at ``k = 0`` when
+        the config is made, and at every step). See Notes.
     batch_size, steps : int
         Batch size (of each player's step) and training steps.
     n_critic : int, optional
@@ -238,6 +262,32 @@ class TrainConfig:
     190 with ``unroll=1`` and 66 with ``unroll=5`` (float64: 610, 130, 51).
     The snapshots' generator field is taken against :math:`D_0`.
 
+    **The lr schedule** (``lr_schedule``). Before each update the game sets
+    the optimizer's ``lr`` attribute to its initial value times
+    :math:`f(k)`, with ``k`` the index of the generator step the update
+    belongs to: the game's completed steps (``Game.steps``), so the
+    discriminator updates of a step (its ``n_critic`` updates before the
+    generator's, alternating; its one update, simultaneous) take the factor
+    of the generator update they precede. The initial value is the
+    resolved ``lr``/``d_lr``, or for a pair of optimizer instances (or a
+    factory's optimizers) their ``lr`` when the game is built. It applies to
+    every optimizer that has an ``lr`` attribute (all of
+    :mod:`gantheory.autograd.optim`'s: Adam, SGD and RMSProp by name, by
+    factory or as instances); the rest of each optimizer's state (Adam's
+    moments and step counts, the momentum buffers) is untouched. With
+    ``unroll=k``, the ``k`` unrolled discriminator updates of a generator
+    step use the discriminator's lr of that step (the one its own updates of
+    the step used): the look-ahead follows the schedule, frozen over its
+    ``k`` updates. Only the schedule itself is applied: at
+    :math:`f \\equiv 1` the run equals the constant-lr run bit for bit
+    (``lr * 1.0 == lr``). With ``lr_schedule=None`` the game never writes
+    ``lr``, so an optimizer that schedules itself keeps doing so. Named
+    schedules count towards ``steps`` (also for a :class:`~gantheory.gan.training.Game`
+    stepped by hand, which then stays at factor 0 past ``steps``).
+    ``History.config["lr_schedule"]`` records ``None``, the name, or for a
+    callable a description (``"callable <qualified name>"``), which cannot be
+    rebuilt from the JSON: pass the callable again to repeat the run.
+
     References
     ----------
     .. [1] I. Goodfellow et al., "Generative adversarial nets", NeurIPS 2014 (Algorithm 1).
@@ -260,6 +310,8 @@ class TrainConfig:
     .. [10] T. Karras, S. Laine, M. Aittala, J. Hellsten, J. Lehtinen, T. Aila,
        "Analyzing and improving the image quality of StyleGAN", CVPR 2020
        (code: ``training/loss.py``, the R1 term on the summed real logits).
+    .. [11] I. Loshchilov, F. Hutter, "SGDR: stochastic gradient descent with
+       warm restarts", ICLR 2017.
 
     Examples
     --------
@@ -284,6 +336,7 @@ class TrainConfig:
     lr: float | None = None
     d_lr: float | None = None
     betas: tuple | None = None
+    lr_schedule: Any = None
     batch_size: int = 256
     steps: int = 2000
     n_critic: int | None = None
@@ -356,6 +409,7 @@ class TrainConfig:
                 store(name, float(getattr(self, name)))
         if self.grid_size is not None:
             store("grid_size", check_positive_int(self.grid_size, "grid_size"))
+        _check_lr_schedule(self.lr_schedule)
 
     @classmethod
     def of(cls, config=None, overrides=None):
@@ -386,6 +440,43 @@ class TrainConfig:
         """``(optimizer, lr, d_lr, betas, n_critic)`` with the options left at ``None`` set to the loss's defaults."""
         return _resolve_defaults(self.loss, self.optimizer, self.lr, self.d_lr, self.betas, self.n_critic, self.update)
 
+    def lr_factor(self, k):
+        """The lr schedule's factor :math:`f(k)` of the ``k``-th generator step (``k = 0, 1, ...``), a float >= 0.
+
+        Examples
+        --------
+        >>> config = TrainConfig(steps=4, lr_schedule="linear")
+        >>> [config.lr_factor(k) for k in range(5)]
+        [1.0, 0.75, 0.5, 0.25, 0.0]
+        >>> [round(config.replace(lr_schedule="cosine").lr_factor(k), 4) for k in range(5)]
+        [1.0, 0.8536, 0.5, 0.1464, 0.0]
+        >>> TrainConfig(lr_schedule=lambda k: 0.5 ** k).lr_factor(3)
+        0.125
+        """
+        schedule = self.lr_schedule
+        if schedule is None:
+            return 1.0
+        if isinstance(schedule, str):
+            return LR_SCHEDULES[schedule](k, self.steps)
+        return _checked_factor(schedule(k), k)
+
+    def lr_schedule_record(self):
+        """What ``History.config["lr_schedule"]`` records: ``None``, the schedule's name, or a callable's description.
+
+        Examples
+        --------
+        >>> TrainConfig(lr_schedule="cosine").lr_schedule_record()
+        'cosine'
+        >>> def halve(k):
+        ...     return 0.5
+        >>> TrainConfig(lr_schedule=halve).lr_schedule_record()
+        'callable halve'
+        """
+        schedule = self.lr_schedule
+        if schedule is None or isinstance(schedule, str):
+            return schedule
+        return f"callable {getattr(schedule, '__qualname__', type(schedule).__name__)}"
+
     def loss_spec(self):
         """The loss (:data:`gantheory.gan.losses.LOSSES`) with this run's ``clip``, ``gradient_penalty`` and ``one_sided``."""
         return _lipschitz_options(
@@ -401,6 +492,43 @@ def _check_names(options):
             near = difflib.get_close_matches(key, names, n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else f"; its options are {names}"
             raise TypeError(f"TrainConfig has no option {key!r}{hint}")
+
+
+def _checked_factor(value, k):
+    """``value`` (a callable lr schedule's value at step ``k``) as a float; ValueError/TypeError unless finite and >= 0."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"lr_schedule must return a finite float >= 0 (the factor of the lr at generator step k), "
+            f"got {value!r} at k={k}"
+        )
+    value = float(value)
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(
+            f"lr_schedule must return a finite float >= 0 (the factor of the lr at generator step k), "
+            f"got {value} at k={k}"
+        )
+    return value
+
+
+def _check_lr_schedule(schedule):
+    """Validate ``lr_schedule``: None, a name of :data:`LR_SCHEDULES`, or a callable whose value at step 0 is valid."""
+    if schedule is None:
+        return
+    if isinstance(schedule, str):
+        if schedule not in LR_SCHEDULES:
+            near = difflib.get_close_matches(schedule, list(LR_SCHEDULES), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise ValueError(
+                f"lr_schedule must be None, one of {sorted(LR_SCHEDULES)} or a callable step -> factor, "
+                f"got {schedule!r}{hint}"
+            )
+        return
+    if not callable(schedule):
+        raise TypeError(
+            f"lr_schedule must be None, one of {sorted(LR_SCHEDULES)} or a callable step -> factor "
+            f"(e.g. lambda k: 0.999 ** k), got {schedule!r}"
+        )
+    _checked_factor(schedule(0), 0)
 
 
 def _check_remedies(unroll, pack, minibatch_std, r1, batch_size):

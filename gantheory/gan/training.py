@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from contextlib import contextmanager
 
 import numpy as np
@@ -294,8 +295,10 @@ class Game:
     target : Distribution or array_like
         As in :func:`train`.
     config : TrainConfig, optional
-        The options (default: all defaults); ``steps``, ``log_every``,
-        ``snapshot_every`` and ``progress`` are :func:`train`'s and unused here.
+        The options (default: all defaults); ``log_every``,
+        ``snapshot_every`` and ``progress`` are :func:`train`'s and unused
+        here, and ``steps`` is used only by a named ``lr_schedule`` (whose
+        factor reaches 0 at ``steps``).
     **overrides
         Fields of :class:`~gantheory.gan.config.TrainConfig` that replace the
         config's, as in :func:`train` (``Game(target, batch_size=32)``).
@@ -366,6 +369,16 @@ class Game:
         (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr, betas)
         if opt_name == "instances":  # the optimizers' own settings are the ones in use
             lr, d_lr, betas = opt_g.lr, opt_d.lr, None
+        if c.lr_schedule is not None:
+            for player, opt in (("generator", opt_g), ("discriminator", opt_d)):
+                if not isinstance(getattr(opt, "lr", None), numbers.Real):
+                    raise TypeError(
+                        f"lr_schedule sets each optimizer's lr attribute before its update, but the {player}'s "
+                        f"{type(opt).__name__} has no numeric lr; use an Optimizer of gantheory.autograd.optim "
+                        "(or one with an lr attribute), or lr_schedule=None"
+                    )
+        # the lrs the schedule multiplies: the optimizers' own when the game is built
+        self.base_lr = (opt_g.lr, opt_d.lr) if c.lr_schedule is not None else None
         if unroll and not getattr(opt_d, "records_updates", False):
             raise TypeError(
                 f"unroll={unroll} differentiates through the discriminator's optimizer updates, but "
@@ -435,6 +448,7 @@ class Game:
             "lr": float(lr),
             "d_lr": float(d_lr),
             "betas": None if betas is None else [float(b) for b in betas],
+            "lr_schedule": c.lr_schedule_record(),
             "batch_size": batch_size,
             "steps": None,
             "n_critic": n_critic,
@@ -514,6 +528,20 @@ class Game:
         return (fake[:n], fake[n:]) if self.n_fake == 2 else (fake, None)
 
     # -- the updates -----------------------------------------------------------------------
+    def _schedule(self, generator=True, discriminator=True):
+        """Set the players' optimizers' lr to their initial value times the schedule's factor of this step.
+
+        The step is the generator step in progress, ``k = self.steps`` (completed steps): a discriminator update takes
+        the factor of the generator update it precedes. Nothing is written without a schedule.
+        """
+        if self.base_lr is None:
+            return
+        factor = self.options.lr_factor(self.steps)
+        if generator:
+            self.opt_g.lr = self.base_lr[0] * factor
+        if discriminator:
+            self.opt_d.lr = self.base_lr[1] * factor
+
     def _one_player(self):
         if self.update != "alternating":
             raise ValueError("one player at a time needs update='alternating'; a simultaneous game moves by step()")
@@ -533,6 +561,7 @@ class Game:
         self.opt_d.zero_grad()
         cost.backward()
         result = _finite(cost, grad_norm(self.d_params), "discriminator")
+        self._schedule(generator=False)
         self.opt_d.step()
         if self.spec.clip:
             clip_weights(self.D, self.spec.clip)
@@ -548,6 +577,7 @@ class Game:
         generator update) are recorded, and ``steps`` grows by one.
         """
         self._one_player()
+        self._schedule(discriminator=bool(self.unroll))  # the unrolled updates take D's lr of this step
         real = self.real() if self.n_fake == 2 else None
         fake = self.G(Tensor(self.noise()))
         _check_points(fake.data)
@@ -573,6 +603,7 @@ class Game:
                 self.discriminator_step()
             self.generator_step()
             return self.records[-1]
+        self._schedule()
         real = self.real()
         fake = self.G(Tensor(self.noise()))
         d_cost = self._critic_cost(real, _check_points(fake.data))
@@ -857,7 +888,7 @@ def train(target, config=None, **overrides):
         Fields of :class:`~gantheory.gan.config.TrainConfig` that replace the config's (the way to
         give options one by one: ``train(target, steps=500, loss="wgan_gp")``):
         ``generator``, ``discriminator``, ``loss``, ``optimizer``, ``lr``,
-        ``d_lr``, ``betas``, ``batch_size``, ``steps``, ``n_critic``,
+        ``d_lr``, ``betas``, ``lr_schedule``, ``batch_size``, ``steps``, ``n_critic``,
         ``update``, ``unroll``, ``pack``, ``minibatch_std``, ``r1``,
         ``spectral_norm``, ``clip``, ``gradient_penalty``, ``one_sided``,
         ``latent_dim``, ``log_every``, ``snapshot_every``, ``n_eval``,
@@ -913,7 +944,8 @@ def train(target, config=None, **overrides):
 
     **Reproducibility.** The same ``rng`` and options give the same history bit
     for bit (on one machine and NumPy version). A run of ``steps=n`` is the
-    first ``n`` steps of the same run with more steps: the costs, gradient
+    first ``n`` steps of the same run with more steps (unless it has a named
+    ``lr_schedule``, whose factors depend on ``steps``): the costs, gradient
     norms and players agree bit for bit over those steps (the target batches
     are drawn in chunks of a fixed size, not one that depends on ``steps``;
     ``log_every``/``snapshot_every`` never touch the training stream). A

@@ -261,3 +261,18 @@ def test_packing_covers_more_ring_modes_than_vanilla():
     quality = {k: float(h.metrics["high_quality"][-1]) for k, h in runs.items()}
     assert modes["PacGAN-2"] == 8 and modes["vanilla"] < 8, modes
     assert quality["PacGAN-2"] > 2 * quality["vanilla"], quality
+
+
+def test_goal_methods_are_plain_train_options_one_per_target_with_a_named_lr_schedule():
+    from gantheory.gan.config import LR_SCHEDULES, TrainConfig
+    from gantheory.gan.modes import GOAL_METHODS, TARGETS, mode_collapse_table
+
+    assert set(GOAL_METHODS) == set(TARGETS)
+    for options in GOAL_METHODS.values():
+        config = TrainConfig(**options)  # every key a train option, every value valid
+        assert config.lr_schedule in LR_SCHEDULES and config.steps == options["steps"]
+    # they run as mode_collapse_table runs them (a few steps here)
+    table = mode_collapse_table(
+        {"ring of 8": RING}, {"goal": GOAL_METHODS["ring of 8"] | {"steps": 5}}, n_runs=1, n_samples=100, progress=False
+    )
+    assert table.row("goal", "ring of 8").stopped == ("completed",)
