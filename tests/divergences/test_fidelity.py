@@ -9,9 +9,11 @@ import math
 
 import numpy as np
 import pytest
+import scipy.optimize
 
-from gantheory.divergences import _fidelity
+from gantheory.divergences import _fidelity, evaluation
 from gantheory.divergences.evaluation import (
+    birthday_support_size,
     density_coverage,
     precision_recall,
 )
@@ -196,3 +198,141 @@ def test_density_coverage_needs_only_real_above_k():
     assert density_coverage(np.arange(6.0), [2.5], k=5).coverage == 1.0  # one fake point is enough
     with pytest.raises(ValueError, match="real has 5 points"):
         density_coverage(np.arange(5.0), [2.5], k=5)
+
+
+# ------------------------------------------------------------------------------
+# The birthday-paradox test (Arora & Zhang 2017) against N equally likely points
+# ------------------------------------------------------------------------------
+B = 400  # batches per size
+
+
+def _uniform_points(n_support):
+    """N points 3 apart on a line (eps = 1: a near-duplicate is an exact duplicate) and a sampler of them."""
+    points = np.column_stack([3.0 * np.arange(n_support), np.zeros(n_support)])
+    return points, lambda n, seed: points[np.random.default_rng(seed).integers(0, n_support, n)]
+
+
+def _exact_collision(n_support, s):
+    """P(a repeat among s draws from N equally likely points) = 1 - prod_{i<s} (1 - i/N), exact."""
+    s = np.asarray(s)
+    return np.array([1 - math.prod(1 - i / n_support for i in range(int(t))) for t in s.ravel()]).reshape(s.shape)
+
+
+def _exact_half(n_support):
+    """s with 1 - p(s) = 1/2 on the exact curve continued to real s: ln(1 - p) = ln N! - ln (N - s)! - s ln N."""
+
+    def log_no_repeat(s):
+        return math.lgamma(n_support + 1) - math.lgamma(n_support - s + 1) - s * math.log(n_support)
+
+    return scipy.optimize.brentq(lambda s: log_no_repeat(s) + math.log(2), 1.0, n_support)
+
+
+@pytest.mark.parametrize("n_support", [50, 400, 2000])
+def test_birthday_collision_curve_is_binomial_around_the_exact_one(n_support):
+    _, draw = _uniform_points(n_support)
+    out = birthday_support_size(draw, eps=1.0, n_batches=B, rng=n_support)
+    p = _exact_collision(n_support, out.batch_sizes)
+    assert np.all(np.abs(out.collision - p) <= 4 * np.sqrt(p * (1 - p) / B) + 1 / B)
+    assert out.collision_se == pytest.approx(np.sqrt(out.collision * (1 - out.collision) / B))
+    assert out.n_batches == B and out.eps == 1.0
+
+
+@pytest.mark.parametrize("n_support", [50, 400, 2000])
+def test_birthday_support_size_of_a_uniform_law(n_support):
+    _, draw = _uniform_points(n_support)
+    out = birthday_support_size(draw, eps=1.0, n_batches=B, rng=1)
+    s_half = _exact_half(n_support)
+    # the binomial spread of p_hat at s_half (sd 1/(2 sqrt B)), moved to s through the exact curve's slope
+    slope = _exact_collision(n_support, math.floor(s_half) + 1) - _exact_collision(n_support, math.floor(s_half))
+    sd_s = 0.5 / math.sqrt(B) / float(slope)
+    assert abs(out.batch_size - s_half) < 4 * sd_s
+    # N_hat = s(s-1)/(2 ln 2): its sd through the same spread, plus the conversion's exact finite-N bias
+    sd_n = (2 * s_half - 1) / (2 * math.log(2)) * sd_s
+    bias = s_half * (s_half - 1) / (2 * math.log(2)) - n_support
+    assert abs(out.support_size - n_support) < 4 * sd_n + abs(bias)
+    # the documented bias: -s^3/(6 N^2 ln 2) of N, with s = 1.1774 sqrt(N): about -0.39/sqrt(N) of N
+    assert -0.42 < bias / n_support * math.sqrt(n_support) < -0.36
+    # the paper's rule of thumb: the support is "about s^2" -- here s_half^2 = 2 ln 2 N (1 + O(1/sqrt(N)))
+    assert n_support < out.rule_of_thumb < 2 * n_support
+    assert out.rule_of_thumb == out.batch_size**2
+
+
+def test_birthday_relation_constant():
+    # the exact relation s_half ~ sqrt(2 ln 2 N) = 1.1774 sqrt(N), approached as N grows
+    assert evaluation.BIRTHDAY_CONSTANT == pytest.approx(1.1774, abs=1e-4)
+    ratios = [_exact_half(n) / math.sqrt(n) for n in (400, 10_000, 250_000)]
+    errors = [abs(r - evaluation.BIRTHDAY_CONSTANT) for r in ratios]
+    assert errors[0] > errors[1] > errors[2] and errors[2] < 2e-3
+
+
+def test_birthday_from_a_pool_of_samples():
+    # a random subset of an i.i.d. sample is an i.i.d. sample: a pool of 40 000 draws of 400 points
+    points, draw = _uniform_points(400)
+    pool = draw(40_000, 7)
+    out = birthday_support_size(pool, eps=1.0, n_batches=B, rng=2)
+    s_half = _exact_half(400)
+    # the pool's own frequencies (about 100 +- 10 each) raise the collision rate by about 1%: 15% is 3 sd and that
+    assert abs(out.support_size / 400 - 1) < 0.15
+    assert abs(out.batch_size - s_half) < 2.5
+
+
+def test_birthday_continuous_law_scales_with_eps():
+    # uniform on the unit square: P(two points within eps) = q ~ pi eps^2, so N_hat ~ 1/(pi eps^2) (edges lower q)
+    def draw(n, seed):
+        return np.random.default_rng(seed).random((n, 2))
+
+    for eps in (0.02, 0.01):
+        q = math.pi * eps**2 - 8 * eps**3 / 3 + eps**4 / 2  # exact for the unit square (eps <= 1)
+        out = birthday_support_size(draw, eps=eps, n_batches=B, rng=3)
+        assert abs(out.support_size * q - 1) < 0.2
+
+
+def test_birthday_collapsed_vs_spread():
+    # a generator collapsed to 5 points has a far smaller support than the target at the same resolution
+    target = birthday_support_size(lambda n, seed: np.random.default_rng(seed).random((n, 2)), eps=0.01, rng=0)
+    points, draw = _uniform_points(5)
+    collapsed = birthday_support_size(draw, eps=0.01, rng=0)
+    assert collapsed.support_size < 10 < 1000 < target.support_size
+
+
+def test_birthday_explicit_sizes_and_unbracketed():
+    _, draw = _uniform_points(400)
+    out = birthday_support_size(draw, eps=1.0, batch_sizes=[10, 20, 30, 40], n_batches=100, rng=0)
+    assert out.batch_sizes.tolist() == [10, 20, 30, 40]
+    none = birthday_support_size(draw, eps=1.0, batch_sizes=[2, 3], n_batches=50, rng=0)
+    assert math.isnan(none.support_size) and math.isnan(none.batch_size)
+    big = birthday_support_size(draw, eps=1.0, max_batch=8, n_batches=50, rng=0)
+    assert math.isnan(big.support_size) and big.batch_sizes.max() == 8
+
+
+def test_birthday_is_reproducible():
+    _, draw = _uniform_points(400)
+    a = birthday_support_size(draw, eps=1.0, n_batches=50, rng=4)
+    b = birthday_support_size(draw, eps=1.0, n_batches=50, rng=4)
+    assert a.support_size == b.support_size
+    np.testing.assert_array_equal(a.collision, b.collision)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"eps": -1.0}, ValueError, "eps"),
+        ({"eps": math.nan}, ValueError, "eps"),
+        ({"eps": 1.0, "rng": None}, TypeError, "rng"),
+        ({"eps": 1.0, "rng": np.random.default_rng(0)}, TypeError, "rng"),
+        ({"eps": 1.0, "batch_sizes": [1, 5]}, ValueError, "batch_sizes"),
+        ({"eps": 1.0, "batch_sizes": [5, 500]}, ValueError, "pool"),
+        ({"eps": 1.0, "n_batches": 0}, ValueError, "n_batches"),
+    ],
+)
+def test_birthday_errors(kwargs, error, match):
+    pool = np.random.default_rng(0).random((100, 2))
+    with pytest.raises(error, match=match):
+        birthday_support_size(pool, **kwargs)
+
+
+def test_birthday_samples_must_be_points_or_a_sampler():
+    with pytest.raises(TypeError, match="samples"):
+        birthday_support_size(None, eps=1.0)
+    with pytest.raises(ValueError, match="samples"):
+        birthday_support_size(np.full((10, 2), np.inf), eps=1.0)
