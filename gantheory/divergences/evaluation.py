@@ -450,9 +450,9 @@ def precision_recall(real, fake, k=3) -> PrecisionRecall:
     differ only on ties, of probability 0 for continuous laws.)
 
     A consistent, biased estimator: both values depend on n, m and k (small
-    k and small samples shrink the balls and lower both). Cost
-    :math:`O((n^2 + m^2 + nm) d)` time over chunked pairwise blocks,
-    :math:`O(n + m)` memory beyond a block.
+    k and small samples shrink the balls and lower both). Cost: k-d tree
+    searches, about :math:`O((n + m) \log(n + m))` for spread samples and
+    :math:`O(nm)` candidate pairs at worst, in chunks of bounded memory.
 
     References
     ----------
@@ -532,8 +532,8 @@ def density_coverage(real, fake, k=5) -> DensityCoverage:
     authors' ``prdc`` code uses ``<``, which differs only on ties). For
     M = N and equal laws, :math:`E[\mathrm{density}] = 1` and
     :math:`E[\mathrm{coverage}] = 1 - \binom{N-1}{k} / \binom{M+N-1}{k}`
-    ([1]_, Lemmas 1-2; about :math:`1 - 2^{-k}`). Cost :math:`O((N^2 + NM) d)`
-    time over chunked pairwise blocks.
+    ([1]_, Lemmas 1-2; about :math:`1 - 2^{-k}`). Cost as
+    :func:`precision_recall`'s (k-d tree searches, chunked).
 
     References
     ----------

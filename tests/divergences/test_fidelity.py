@@ -336,3 +336,22 @@ def test_birthday_samples_must_be_points_or_a_sampler():
         birthday_support_size(None, eps=1.0)
     with pytest.raises(ValueError, match="samples"):
         birthday_support_size(np.full((10, 2), np.inf), eps=1.0)
+
+
+def test_heavy_tails_against_dense_numpy():
+    # radii over many factors of 2 (many bands of the tree search): compared with dense matrices, written here
+    gen = np.random.default_rng(11)
+    real, fake = gen.standard_cauchy((400, 2)), gen.standard_cauchy((300, 2)) * 2
+    for k in (1, 3, 5):
+        rr = ((real[:, None, :] - real[None, :, :]) ** 2).sum(-1)
+        np.fill_diagonal(rr, np.inf)
+        ff = ((fake[:, None, :] - fake[None, :, :]) ** 2).sum(-1)
+        np.fill_diagonal(ff, np.inf)
+        r_real, r_fake = np.sort(rr, axis=1)[:, k - 1], np.sort(ff, axis=1)[:, k - 1]
+        fr = ((fake[:, None, :] - real[None, :, :]) ** 2).sum(-1)  # (m, n)
+        inside = fr <= r_real[None, :]
+        pr, dc = precision_recall(real, fake, k=k), density_coverage(real, fake, k=k)
+        assert pr.precision == inside.any(axis=1).mean()
+        assert pr.recall == (fr <= r_fake[:, None]).any(axis=0).mean()
+        assert dc.density == pytest.approx(inside.sum() / (k * len(fake)), rel=1e-15)
+        assert dc.coverage == inside.any(axis=0).mean()
