@@ -355,3 +355,14 @@ def test_heavy_tails_against_dense_numpy():
         assert pr.recall == (fr <= r_fake[:, None]).any(axis=0).mean()
         assert dc.density == pytest.approx(inside.sum() / (k * len(fake)), rel=1e-15)
         assert dc.coverage == inside.any(axis=0).mean()
+
+
+def test_dropped_modes_table_has_the_precision_and_recall_deficits():
+    table = evaluation.dropped_modes_table(n=400, dropped=(2,), repeats=2, rng=0)
+    assert table.names[-2:] == ("1 - precision", "1 - recall") == evaluation.DISTANCES[-2:]
+    deficit_p, deficit_r = table.samples["1 - precision"].mean(axis=1), table.samples["1 - recall"].mean(axis=1)
+    # dropping 2 of 8 modes: the generator's points stay on the target's support (precision unchanged) while
+    # the target's points on the dropped modes (2/8 of them) leave the generator's manifold (recall falls by 1/4)
+    assert abs(deficit_p[1] - deficit_p[0]) < 0.03
+    assert abs((deficit_r[1] - deficit_r[0]) - 2 / 8) < 0.05
+    assert np.isnan(table.exact["1 - recall"]).all()
