@@ -64,6 +64,7 @@ __all__ = [
     "DensityCoverage",
     "birthday_support_size",
     "BirthdaySupport",
+    "BIRTHDAY_CONSTANT",
 ]
 
 #: The distances :func:`dropped_modes_table` compares, in its order; precision and recall (k = 3) as their deficits

@@ -47,6 +47,7 @@ from gantheory.gan.players import AffineGenerator
 
 __all__ = [
     "JS_FLOOR_REPEATS",
+    "MODE_METRICS",
     "MODE_SAMPLES",
     "REFERENCE_SEED",
     "ModeCoverage",

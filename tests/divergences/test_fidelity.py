@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import scipy.optimize
 
+import gantheory as gt
 from gantheory.divergences import _fidelity, evaluation
 from gantheory.divergences.evaluation import (
     birthday_support_size,
@@ -366,3 +367,13 @@ def test_dropped_modes_table_has_the_precision_and_recall_deficits():
     assert abs(deficit_p[1] - deficit_p[0]) < 0.03
     assert abs((deficit_r[1] - deficit_r[0]) - 2 / 8) < 0.05
     assert np.isnan(table.exact["1 - recall"]).all()
+
+
+def test_birthday_on_the_ring_with_its_sample_method():
+    # a Distribution's sample(n, rng) is a sampler; two ring points are within eps with probability
+    # q = (1/8) P(|X - Y| <= eps | same mode) = (1/8) (1 - exp(-eps^2 / (4 sd^2))) (X - Y ~ N(0, 2 sd^2 I), Rayleigh)
+    ring, eps = gt.ring_of_gaussians(8), 0.01
+    sd = math.sqrt(ring.components[0].cov[0, 0])
+    q = (1 - math.exp(-(eps**2) / (4 * sd**2))) / 8
+    out = birthday_support_size(ring.sample, eps=eps, n_batches=B, rng=0)
+    assert abs(out.support_size * q - 1) < 0.15
