@@ -377,3 +377,14 @@ def test_birthday_on_the_ring_with_its_sample_method():
     q = (1 - math.exp(-(eps**2) / (4 * sd**2))) / 8
     out = birthday_support_size(ring.sample, eps=eps, n_batches=B, rng=0)
     assert abs(out.support_size * q - 1) < 0.15
+
+
+def test_collision_rate_exact_duplicates_and_the_threshold():
+    batches = np.array([[[0.0, 0.0], [0.0, 0.0], [5.0, 5.0]], [[0.0, 0.0], [1.0, 0.0], [5.0, 5.0]]])
+    assert _fidelity.collision_rate(batches, 0.0) == 0.5  # eps = 0: exact duplicates only
+    assert _fidelity.collision_rate(batches, 1.0) == 1.0  # a pair exactly eps apart collides (<=)
+    assert _fidelity.collision_rate(batches, 0.999) == 0.5
+    # points of different batches 0.1 apart are no pair: only pairs within a batch count
+    apart = np.array([[[0.0, 0.0], [10.0, 0.0]], [[0.1, 0.0], [10.1, 0.0]]] * 200)
+    assert _fidelity.collision_rate(apart, 1.0) == 0.0 and _fidelity.collision_rate(apart, 10.0) == 1.0
+    assert _fidelity.collision_rate(apart[:, :1], 1e6) == 0.0  # a batch of one point never collides
