@@ -24,6 +24,8 @@
 * :mod:`~gantheory.gan.dynamics`: the Dirac-GAN and the game Jacobian (Nash dynamics);
 * :mod:`~gantheory.gan.critics`: Wasserstein vs Cramér sample gradients, the parallel-lines sweep,
   weak convergence, a critic trained on the batch;
+* :mod:`~gantheory.gan.collapse`: why a GAN collapses, computed: the max-min vs min-max order of play, the best
+  response to a frozen discriminator, per-mode occupancy, capacity (one normal vs a mixture);
 * :mod:`~gantheory.gan.modes`: the mode-collapse table (modes covered, high-quality share, reverse KL over seeds);
 * :mod:`~gantheory.gan.duality`: the Kantorovich potential, Lipschitz critics, the penalized critic's optimum;
 * :mod:`~gantheory.gan.fgan`: the f-GAN variational lower bound on an f-divergence.
@@ -67,7 +69,18 @@ from gantheory.gan.training import Game, train
 
 # isort: split
 # the experiments' modules, imported after the training loop as before
-from gantheory.gan import critics, duality, fgan, gradients, modes, optimal
+from gantheory.gan import collapse, critics, duality, fgan, gradients, modes, optimal
+from gantheory.gan.collapse import (
+    BestResponse,
+    Capacity,
+    MaxMinGame,
+    Occupancy,
+    RBFDiscriminator,
+    best_response,
+    capacity,
+    maxmin_minmax_game,
+    occupancy,
+)
 from gantheory.gan.critics import (
     WEAK_CONVERGENCE_FAMILIES,
     BernoulliMinimizers,
