@@ -42,7 +42,7 @@ import numbers
 
 import numpy as np
 
-from gantheory._rng import Stream, as_generator, as_seed
+from gantheory._rng import as_generator, as_seed
 from gantheory._validation import as_float_array, as_samples, check_positive_int
 from gantheory.distributions import Mixture, ring_of_gaussians
 from gantheory.divergences import empirical, exact
@@ -311,7 +311,7 @@ def dropped_modes_table(n=1000, dropped=(1, 2, 4), repeats=5, bandwidth=0.5, rng
     if repeats < 2:
         raise ValueError("repeats must be >= 2: the sampling noise is a standard deviation over repeats")
     dropped = np.array([0] + [int(k) for k in dropped if int(k) != 0])
-    stream = Stream(as_generator(rng))  # one stream for every sample
+    gen = as_generator(rng)
     target = ring_of_gaussians(8)
     exact_values = {name: np.full(len(dropped), np.nan) for name in DISTANCES}
     samples = {name: np.empty((len(dropped), repeats)) for name in DISTANCES}
@@ -322,7 +322,7 @@ def dropped_modes_table(n=1000, dropped=(1, 2, 4), repeats=5, bandwidth=0.5, rng
         exact_values["MMD"][i] = exact.mmd(target, G, bandwidth=bandwidth)
         exact_values["energy"][i] = exact.energy_distance(target, G)
         for r in range(repeats):
-            x, y = target.sample(n, rng=stream), G.sample(n, rng=stream)
+            x, y = target.sample(n, rng=gen), G.sample(n, rng=gen)
             samples["FID"][i, r] = empirical.frechet_distance(x, y)
             samples["KID"][i, r] = empirical.mmd(x, y, "cubic")  # KID with one subset of all n points
             samples["MMD"][i, r] = empirical.mmd(x, y, bandwidth=bandwidth)
