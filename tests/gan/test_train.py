@@ -98,6 +98,8 @@ def test_history_has_the_documented_shapes():
         "modes",
         "high_quality",
         "reverse_kl",
+        "precision",
+        "recall",
     }
     assert all(v.shape == (4,) for v in h.metrics.values())
 
