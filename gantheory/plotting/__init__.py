@@ -27,7 +27,7 @@ modules follow the notebooks' chapters; every name below is re-exported here
 :mod:`~gantheory.plotting.ch04_vanishing_gradients`    :func:`plot_generator_costs`, :func:`plot_vanishing_gradient`
 :mod:`~gantheory.plotting.ch05_nash_dynamics`          :func:`plot_dirac_gan`, :func:`plot_step_size_radius`, :func:`plot_game_spectrum`
 :mod:`~gantheory.plotting.ch06_wasserstein_vs_cramer`  :func:`plot_parallel_lines`, :func:`plot_bernoulli_bias`
-:mod:`~gantheory.plotting.ch07_mode_collapse`          :func:`plot_mode_collapse`
+:mod:`~gantheory.plotting.ch07_mode_collapse`          :func:`plot_mode_collapse`, :func:`plot_maxmin_game`, :func:`plot_best_response`, :func:`plot_occupancy`
 :mod:`~gantheory.plotting.ch08_critics`                :func:`plot_weak_convergence`, :func:`plot_critics`, :func:`plot_critic_convergence`, :func:`plot_variational_bound`
 :mod:`~gantheory.plotting.ch09_evaluation`             :func:`plot_fid_bias`, :func:`plot_witness`, :func:`plot_dropped_modes`
 =====================================================  ==================================================
@@ -60,7 +60,12 @@ from gantheory.plotting.ch04_vanishing_gradients import (
 )
 from gantheory.plotting.ch05_nash_dynamics import plot_dirac_gan, plot_game_spectrum, plot_step_size_radius
 from gantheory.plotting.ch06_wasserstein_vs_cramer import plot_bernoulli_bias, plot_parallel_lines
-from gantheory.plotting.ch07_mode_collapse import plot_mode_collapse
+from gantheory.plotting.ch07_mode_collapse import (
+    plot_best_response,
+    plot_maxmin_game,
+    plot_mode_collapse,
+    plot_occupancy,
+)
 from gantheory.plotting.ch08_critics import (
     plot_critic_convergence,
     plot_critics,
@@ -91,6 +96,9 @@ __all__ = [
     "plot_ring_training",
     "animate_training",
     "plot_mode_collapse",
+    "plot_maxmin_game",
+    "plot_best_response",
+    "plot_occupancy",
     "plot_bernoulli_bias",
     "plot_fid_bias",
     "plot_witness",

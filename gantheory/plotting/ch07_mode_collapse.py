@@ -201,3 +201,184 @@ def plot_mode_collapse(histories, target, *, mode_coverage, columns: int = 5, n_
             fontsize=12,
         )
     return fig
+
+
+# -- the cause, computed: the order of play, the best response, the hopping ------------------------
+
+
+def plot_maxmin_game(game) -> Figure:
+    r"""The two orders of play of a small GAN game: the min-max generator spread, the max-min generator a point mass.
+
+    Parameters
+    ----------
+    game : MaxMinGame or mapping
+        What :func:`gantheory.gan.collapse.maxmin_minmax_game` returns (``p``, ``minmax_generator``,
+        ``maxmin_generator``, ``value``, ``maxmin_value``, ``cycle``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: per point, the data law, the generator's law when it moves first (min-max) and when the
+        discriminator moves first (max-min: a point mass). Right: the point the generator occupies under
+        alternating best responses.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> fig = plot_maxmin_game(gt.gan.maxmin_minmax_game())
+    >>> fig.axes[0].get_ylabel()
+    'probability'
+    """
+    p = np.asarray(field_of(game, "p", "game"), dtype=float)
+    q_minmax = np.asarray(field_of(game, "minmax_generator", "game"), dtype=float)
+    q_maxmin = np.asarray(field_of(game, "maxmin_generator", "game"), dtype=float)
+    value, maxmin_value = float(field_of(game, "value", "game")), float(field_of(game, "maxmin_value", "game"))
+    cycle = list(field_of(game, "cycle", "game"))
+    k = len(p)
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(11, 4.8), layout=SlideLayout())
+        ax, path = fig.subplots(1, 2, width_ratios=[1.4, 1])
+        x = np.arange(k)
+        for i, (label, y) in enumerate(
+            [
+                ("data law p", p),
+                (f"G first (min-max), value {value:.3f}", q_minmax),
+                (f"D first, one D (max-min), value {maxmin_value:.3f}", q_maxmin),
+            ]
+        ):
+            ax.bar(
+                x + (i - 1) * 0.27, y, width=0.27, label=label, color=curve_style(i)["color"], hatch=["", "//", ".."][i]
+            )
+        ax.set_xticks(x, [f"point {j}" for j in x])
+        ax.set_ylabel("probability")
+        ax.set_ylim(0, 1.45)
+        ax.set_title("The generator's law in each order of play")
+        ax.legend(loc="upper right", fontsize=9)
+        path.plot(np.arange(len(cycle)), cycle, **curve_style(0))
+        path.set_yticks(sorted(set(cycle)))
+        path.set_ylim(min(cycle) - 0.15, max(cycle) + 0.15)
+        path.set_xlabel("generator move")
+        path.set_ylabel("point occupied")
+        path.set_title("Alternating best responses")
+        fig.suptitle(
+            f"Min-max spreads the generator over all {k} points (min {q_minmax.min():.2f}); max-min answers one "
+            f"discriminator with a point mass,\nand alternating best responses hop between points "
+            f"{sorted(set(cycle))}",
+            fontsize=12,
+        )
+    return fig
+
+
+def plot_best_response(results) -> Figure:
+    r"""The generator against a frozen discriminator, over seeds: its points' spread and the modes they cover.
+
+    Parameters
+    ----------
+    results : sequence of BestResponse or mappings
+        What :func:`gantheory.gan.collapse.best_response` returns, one per seed (``steps``, ``spread``, ``modes``,
+        ``occupied``, ``rng``: per round).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: the spread (root mean squared distance to the centroid, log scale) against the generator steps, the
+        rounds one after the other (a dotted line where the discriminator answered). Right: the modes covered.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fake = {"rng": 0, "steps": np.array([[0, 10], [0, 10]]), "spread": np.array([[1.0, 0.01], [0.02, 0.01]]),
+    ...         "modes": np.array([[5, 1], [1, 1]]), "occupied": (2, 3)}
+    >>> plot_best_response([fake]).axes[0].get_yscale()
+    'log'
+    """
+    results = list(results)
+    if not results:
+        raise TypeError("results must be a non-empty sequence of best_response results")
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(12, 4.8), layout=SlideLayout())
+        spread_ax, modes_ax = fig.subplots(1, 2)
+        finals, hops = [], 0
+        for i, r in enumerate(results):
+            steps = np.asarray(field_of(r, "steps", "results"))
+            spread = np.asarray(field_of(r, "spread", "results"), dtype=float)
+            modes = np.asarray(field_of(r, "modes", "results"), dtype=float)
+            occupied = list(field_of(r, "occupied", "results"))
+            hops += sum(a != b for a, b in zip(occupied, occupied[1:]))
+            offset = np.arange(len(steps))[:, None] * (steps[0, -1] + 1)
+            t = (steps + offset).ravel()
+            style = curve_style(i, markevery=max(1, len(t) // 8))
+            seed = r.get("rng", i) if isinstance(r, Mapping) else getattr(r, "rng", i)
+            label = f"seed {seed}: modes {occupied}"
+            spread_ax.plot(t, spread.ravel(), label=label, **style)
+            modes_ax.plot(t, modes.ravel(), label=label, **style)
+            finals.append(spread[:, -1].max())
+            if i == 0:
+                for edge in offset[1:, 0]:
+                    for ax in (spread_ax, modes_ax):
+                        ax.axvline(edge - 0.5, color="0.5", linestyle=":", linewidth=1)
+        spread_ax.set_yscale("log")
+        spread_ax.set_xlabel("generator steps against the frozen D (rounds in turn)")
+        spread_ax.set_ylabel("spread of G(z) (RMS to centroid)")
+        spread_ax.set_title("The points contract to one place")
+        modes_ax.set_xlabel("generator steps against the frozen D (rounds in turn)")
+        modes_ax.set_ylabel("modes covered")
+        modes_ax.set_title("Modes covered (dotted: D answers)")
+        modes_ax.legend(loc="upper right", fontsize=8)
+        fig.suptitle(
+            f"Against a frozen discriminator the generator collapses: every round ends with spread ≤ {max(finals):.3f} "
+            f"({len(results)} seeds);\nafter the discriminator answers, the generator moves to another mode "
+            f"({hops} hops in all)",
+            fontsize=12,
+        )
+    return fig
+
+
+def plot_occupancy(occupancy, *, title: str | None = None) -> Figure:
+    r"""Per-mode occupancy over training (mode x step), a heatmap as in Metz et al.'s ring figure.
+
+    Parameters
+    ----------
+    occupancy : Occupancy or mapping
+        What :func:`gantheory.gan.collapse.occupancy` returns (``steps``, ``shares`` of shape (modes, steps),
+        ``modes``).
+    title : str, optional
+        A first title line (the run); the second says what the data show.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> occ = {"steps": np.array([0, 10, 20]), "shares": np.array([[0.5, 0.0, 0.0], [0.5, 1.0, 0.2]]),
+    ...        "modes": np.array([2, 1, 1])}
+    >>> plot_occupancy(occ).axes[0].get_ylabel()
+    'mode'
+    """
+    steps = np.asarray(field_of(occupancy, "steps", "occupancy"))
+    shares = np.asarray(field_of(occupancy, "shares", "occupancy"), dtype=float)
+    modes = np.asarray(field_of(occupancy, "modes", "occupancy"))
+    if shares.ndim != 2 or shares.shape[1] != len(steps):
+        raise ValueError(f"occupancy.shares must have shape (modes, {len(steps)}), got {shares.shape}")
+    k = shares.shape[0]
+    top = shares.argmax(axis=0)
+    occupied = shares.max(axis=0) > 0
+    changes = int(sum(a != b for a, b, o1, o2 in zip(top, top[1:], occupied, occupied[1:]) if o1 and o2))
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(11, 4.8), layout=SlideLayout())
+        ax = fig.subplots()
+        edges = np.r_[steps, steps[-1] + (steps[-1] - steps[-2] if len(steps) > 1 else 1)]
+        mesh = ax.pcolormesh(edges, np.arange(k + 1) - 0.5, 100 * shares, cmap="viridis", vmin=0, vmax=100)
+        fig.colorbar(mesh, ax=ax, label="share of samples (%)")
+        ax.set_yticks(range(k))
+        ax.set_xlabel("training step")
+        ax.set_ylabel("mode")
+        ax.grid(False)
+        line = (
+            f"at most {int(modes.max())} of {k} modes occupied at any logged step (median {np.median(modes):g}); "
+            f"the busiest mode changes {changes} times"
+        )
+        fig.suptitle(f"{title}\n{line}" if title else f"Per-mode occupancy over training:\n{line}", fontsize=12)
+    return fig
