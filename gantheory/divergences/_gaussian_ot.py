@@ -236,7 +236,7 @@ FAST_RTOL = 1e-8
 
 
 def _pivoted_factor(cov):
-    r"""``(L, perm, rank)`` with :math:`\Sigma_{pp} \approx LL^\top`, ``L``'s lower triangle, zero in the columns past ``rank`` (its upper triangle is not zeroed); None when unsure.
+    r"""``(L, perm, rank)`` with :math:`\Sigma_{pp} \approx LL^\top`, ``L`` lower triangular (Fortran order) and zero past column ``rank``; None when unsure.
 
     Cholesky when every pivot is above :math:`d\varepsilon\max_i\Sigma_{ii}`
     (``perm`` None, ``rank`` d); else LAPACK's pivoted Cholesky ``pstrf``,
@@ -259,15 +259,17 @@ def _pivoted_factor(cov):
     try:
         L = scipy.linalg.cholesky(cov, lower=True, check_finite=False)
         if float(np.min(np.diag(L))) ** 2 > resolution:
-            return L, None, d
+            return np.asfortranarray(L), None, d
     except np.linalg.LinAlgError:
         pass
     c, piv, rank, info = scipy.linalg.lapack.dpstrf(cov, tol=resolution, lower=1)
     if info < 0:
         return None
     perm = piv - 1
-    L = c  # its lower triangle: the factor in the first rank columns, the trailing block zeroed (sygst reads no other entry)
-    L[rank:, rank:] = 0.0
+    L = c  # Fortran order; its lower triangle is the factor in the first rank columns
+    L[:, rank:] = 0.0
+    for j in range(1, rank):  # pstrf leaves cov's entries above the diagonal: zero them, column by column (contiguous)
+        L[:j, j] = 0.0
     trailing = cov[np.ix_(perm[rank:], perm[rank:])] - L[rank:, :rank] @ L[rank:, :rank].T
     if trailing.size and float(np.linalg.norm(trailing)) > math.sqrt(d) * resolution:
         return None
@@ -275,15 +277,73 @@ def _pivoted_factor(cov):
 
 
 def _spectral_norm_estimate(cov, steps=8):
-    """The largest eigenvalue of a PSD matrix, estimated by power iteration from a fixed start (O(steps d^2))."""
+    """The largest eigenvalue of a PSD matrix, estimated by power iteration from a fixed start (O(steps d^2)); at most the true one."""
     v = np.cos(np.arange(cov.shape[0]) * 0.7) + 1.5
     for _ in range(steps):
         v = cov @ (v / np.linalg.norm(v))
     return float(np.linalg.norm(v))
 
 
+def _eigen_bound_floor(L, other, delta):
+    r"""A lower bound, in O(d^2), on the error bound of the eigenvalue route for :math:`M = L^\top\Sigma L` (``L`` d x r, ``other`` :math:`\Sigma`).
+
+    The eigenvalue route's bound is :math:`2\sum_i e(\lambda_i)` with
+    :math:`e(\lambda) \ge f(\lambda) = \sqrt{\lambda + \delta} - \sqrt\lambda`, convex and
+    decreasing. The diagonal of M is majorized by its eigenvalues (Schur), so
+    :math:`\sum_i f(\lambda_i) \ge \sum_i f(M_{ii})`, and
+    :math:`M_{ii} = l_i^\top\Sigma l_i \le \|\Sigma\|\,\|l_i\|^2` with
+    :math:`\|\Sigma\| \le \min(\operatorname{tr}\Sigma, \max_j\sum_k|\Sigma_{kj}|)`.
+    When this floor already exceeds the tolerance (nearly singular pairs: many
+    columns of tiny norm), the route cannot pass and its O(d^3) work is skipped.
+    """
+    top = min(float(np.trace(other)), float(np.linalg.norm(other, 1)))
+    u = top * np.einsum("ij,ij->j", L, L)
+    return 2.0 * float(np.sum(delta / (np.sqrt(u + delta) + np.sqrt(u))))
+
+
+def _eigenvalue_route(L, perm, rank, other, delta0, tol):
+    r""":math:`\sum_i\sqrt{\lambda_i}` over the eigenvalues of :math:`M = L^\top P^\top\Sigma PL` (its r x r block); None when its bound exceeds ``tol``.
+
+    ``sygst`` forms M, ``eigvalsh`` (``evr``, no eigenvectors) solves it; the
+    bound is :func:`_fast_bures`'s, with
+    :math:`\delta = \max(d\varepsilon\lambda_{\max}, \delta_0)`.
+    """
+    d = L.shape[0]
+    inner = other if perm is None else other[np.ix_(perm, perm)]
+    M, info = scipy.linalg.lapack.dsygst(inner, L, itype=2, lower=1)
+    if info != 0:
+        return None
+    lam = scipy.linalg.eigvalsh(M[:rank, :rank], lower=True, driver="evr", overwrite_a=True, check_finite=False)
+    lam = np.maximum(lam, 0.0)
+    delta = max(d * np.finfo(float).eps * float(lam[-1]), delta0)
+    roots = np.sqrt(lam)
+    error = np.maximum(np.sqrt(lam + delta) - roots, roots - np.sqrt(np.maximum(lam - delta, 0.0)))
+    if 2.0 * float(error.sum()) > tol:
+        return None
+    return float(roots.sum())
+
+
+def _factor_product(factors):
+    r""":math:`B_1^\top B_2` (r1 x r2, Fortran order) for the pivoted factors :math:`B_i = P_iL_i`: a row gather, ``trmm`` and one ``gemm``.
+
+    :math:`B_1^\top B_2 = L_1^\top X` with :math:`X = P_1^\top P_2L_2`; with
+    :math:`L_1` (first r1 columns) = [T; R], T lower triangular r1 x r1, it is
+    :math:`T^\top X_{:r_1}` (``trmm``, :math:`r_1^2r_2` flops) plus
+    :math:`R^\top X_{r_1:}`: half the flops of one dense product when r1 = d.
+    """
+    (L1, p1, r1), (L2, p2, r2) = factors
+    X = L2[:, :r2]
+    if p1 is not None or p2 is not None:
+        rows = p1 if p2 is None else np.argsort(p2)[p1 if p1 is not None else slice(None)]
+        X = X[rows]
+    C = scipy.linalg.blas.dtrmm(1.0, L1[:r1, :r1], X[:r1], side=0, lower=1, trans_a=1)
+    if r1 < L1.shape[0]:
+        C += L1[r1:, :r1].T @ X[r1:]
+    return C
+
+
 def _fast_bures(cov1, cov2):
-    r"""``bures_squared`` at large d from pivoted factors and one symmetric eigenvalue solve without eigenvectors; None to fall back.
+    r"""``bures_squared`` at large d from pivoted factors: one symmetric eigenvalue solve without eigenvectors, or one SVD; None to fall back.
 
     With :math:`\Sigma_1 = P L L^\top P^\top` (rank r: ``L`` has r nonzero
     columns), :math:`\operatorname{tr}(\Sigma_1^{1/2}\Sigma_2\Sigma_1^{1/2})^{1/2}`
@@ -300,8 +360,12 @@ def _fast_bures(cov1, cov2):
     eigenvalue clipped at 0. Twice their sum bounds the result's error:
     above ``FAST_RTOL`` times :math:`\operatorname{tr}\Sigma_1 + \operatorname{tr}\Sigma_2`,
     the nuclear norm of :math:`B_1^\top B_2` comes from LAPACK's SVD
-    (``gesdd``) instead, as it does directly when one factor has rank at
-    most d/4 (then :math:`B_1^\top B_2` is thin and its SVD cheap).
+    (``gesdd``, singular values only, of the product formed by
+    :func:`_factor_product`) instead. The SVD is taken at once, without the
+    eigenvalue solve, when one factor has rank at most d/4 (then
+    :math:`B_1^\top B_2` is thin and its SVD cheap), or when
+    :func:`_eigen_bound_floor`, an O(d^2) lower bound on that error bound,
+    already exceeds the tolerance (nearly singular pairs).
     """
     factors = [_pivoted_factor(cov) for cov in (cov1, cov2)]
     if factors[0] is None or factors[1] is None:
@@ -312,36 +376,16 @@ def _fast_bures(cov1, cov2):
     if min(r1, r2) == 0:
         return traces
     if min(r1, r2) > d // 4:
-        (L, p, r), other = ((L1, p1, r1), cov2) if r1 <= r2 else ((L2, p2, r2), cov1)
-        inner = other if p is None else other[np.ix_(p, p)]
-        M, info = scipy.linalg.lapack.dsygst(inner, L, itype=2, lower=1)
-        if info == 0:
-            lam = scipy.linalg.eigvalsh(M[:r, :r], lower=True, driver="evr", overwrite_a=True, check_finite=False)
-            lam = np.maximum(lam, 0.0)
-            delta = (
-                d
-                * np.finfo(float).eps
-                * max(float(lam[-1]), _spectral_norm_estimate(cov1) * _spectral_norm_estimate(cov2))
-            )
-            roots = np.sqrt(lam)
-            error = np.maximum(np.sqrt(lam + delta) - roots, roots - np.sqrt(np.maximum(lam - delta, 0.0)))
-            if 2.0 * float(error.sum()) <= FAST_RTOL * traces:
-                return max(0.0, traces - 2.0 * float(roots.sum()))
-    B1, B2 = (_unpermuted(L, p, r) for L, p, r in factors)
-    C = B1.T @ B2
-    return max(
-        0.0,
-        traces - 2.0 * float(scipy.linalg.svd(C, compute_uv=False, lapack_driver="gesdd", check_finite=False).sum()),
-    )
-
-
-def _unpermuted(L, perm, rank):
-    r"""The d x rank factor B with :math:`BB^\top = P L L^\top P^\top`."""
-    if perm is None:
-        return L
-    B = np.empty((L.shape[0], rank))
-    B[perm] = np.tril(L[:, :rank])
-    return B
+        (L, p, r), other = (factors[0], cov2) if r1 <= r2 else (factors[1], cov1)
+        delta0 = d * np.finfo(float).eps * _spectral_norm_estimate(cov1) * _spectral_norm_estimate(cov2)
+        tol = FAST_RTOL * traces
+        if _eigen_bound_floor(L[:, :r], other, delta0) <= tol:
+            total = _eigenvalue_route(L, p, r, other, delta0, tol)
+            if total is not None:
+                return max(0.0, traces - 2.0 * total)
+    C = _factor_product(factors)
+    nuclear = scipy.linalg.svd(C, compute_uv=False, lapack_driver="gesdd", overwrite_a=True, check_finite=False).sum()
+    return max(0.0, traces - 2.0 * float(nuclear))
 
 
 def frechet_distance(mu1, cov1, mu2, cov2) -> float:

@@ -6,10 +6,12 @@ over permutations recomputing the kernel sums for ``mmd_test``. Correctness
 only: the timings are in ``benchmarks/bench_eval.py``.
 """
 
+import math
 import warnings
 
 import numpy as np
 import pytest
+import scipy.linalg
 
 import gantheory as gt
 from gantheory.divergences import _gaussian_ot
@@ -116,3 +118,76 @@ def test_subset_sums_are_index_set_sums_of_the_kernel_matrix():
             i, j = member_a[:, k] > 0, member_b[:, k] > 0
             assert cross[k] == pytest.approx(K[np.ix_(i, j)].sum(), rel=1e-12, abs=1e-12)
             assert within[k] == pytest.approx(Kaa[np.ix_(i, i)].sum(), rel=1e-12, abs=1e-12)
+
+
+def _hadamard_pair(d, top_exponent, seed, rank=None):
+    """Covariances S_i = B_i B_i^T with B_i = (signed, permuted) Hadamard / sqrt(d) x diag(2^-e), all exact in float64.
+
+    Every entry of B_i, S_i and K = B_1^T B_2 is a sum of at most d dyadic terms spanning at most 2 top_exponent
+    + log2(d) bits (<= 53): no rounding. The truth tr S1 + tr S2 - 2 ||K||_* then needs only the singular values of
+    the exact K: K = diag(s) G diag(t) with G orthogonal, each singular value to about eps ||K|| (LAPACK's SVD),
+    computed without any factorization of S1 or S2.
+    """
+    rng = np.random.default_rng(seed)
+    H = scipy.linalg.hadamard(d).astype(float) / math.isqrt(d)  # d = 4^k: entries +-2^-k, exact
+    s, t = (2.0 ** -rng.integers(0, top_exponent + 1, size=d) for _ in range(2))
+    if rank is not None:
+        s[rng.permutation(d)[rank:]] = 0.0
+    B1, B2 = H * s, (rng.choice([-1.0, 1.0], size=d)[:, None] * H[rng.permutation(d)]) * t
+    c1, c2 = B1 @ B1.T, B2 @ B2.T
+    truth = np.trace(c1) + np.trace(c2) - 2.0 * scipy.linalg.svd(B1.T @ B2, compute_uv=False).sum()
+    return c1, c2, max(0.0, float(truth))
+
+
+@pytest.mark.parametrize(
+    "top_exponent, rank, eigenvalue_route",
+    [
+        (3, None, True),  # variances 1 to 2^-6: the eigenvalue route, its bound passes
+        (
+            23,
+            None,
+            False,
+        ),  # nearly singular, variances 1 to 2^-46 (~1e-14): the O(d^2) floor sends it to the SVD at once
+        (3, 700, True),  # rank 700 against full rank: pivoted Cholesky, then the eigenvalue route on 700 x 700
+        (20, 700, False),  # the same, variances down to 2^-40: the floor sends it to the SVD of the 700 x 1024 product
+        (20, 200, False),  # rank 200 <= d/4: the thin factor product's SVD
+    ],
+)
+def test_fast_frechet_route_at_d_1024_matches_an_exact_truth(top_exponent, rank, eigenvalue_route, monkeypatch):
+    d = 1024  # FAST_MIN_D: gt.frechet_distance takes the fast route as it is, nothing patched
+    c1, c2, truth = _hadamard_pair(d, top_exponent, seed=11, rank=rank)
+    calls = []
+    real = _gaussian_ot._eigenvalue_route
+    monkeypatch.setattr(_gaussian_ot, "_eigenvalue_route", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(_gaussian_ot, "_psd_factor", None)  # the fast route must not fall back to the eigh route
+    value = gt.frechet_distance(np.zeros(d), c1, np.zeros(d), c2)
+    scale = np.trace(c1) + np.trace(c2)
+    assert bool(calls) == eigenvalue_route
+    assert isinstance(value, float) and value >= 0.0
+    # the stated tolerance: FAST_RTOL of the traces
+    assert abs(value - truth) <= _gaussian_ot.FAST_RTOL * scale
+    # what the SVD routes achieve: the factorizations' and the SVD's backward errors, d eps relative each, summed over
+    # up to d singular values: d^(3/2) eps of the traces (7e-12; observed <= 6e-13)
+    if not eigenvalue_route:
+        assert abs(value - truth) <= d**1.5 * np.finfo(float).eps * scale
+
+
+def test_eigen_bound_floor_is_below_the_eigenvalue_routes_own_bound():
+    # the floor decides to skip the eigenvalue solve: it must never exceed the bound that solve would compute
+    rng = np.random.default_rng(4)
+    for kind in ("well conditioned", "near singular", "half rank"):
+        c1, c2 = _pair(kind, 200, rng)
+        (L, p, r), _ = (_gaussian_ot._pivoted_factor(c) for c in (c1, c2))
+        delta = (
+            200
+            * np.finfo(float).eps
+            * _gaussian_ot._spectral_norm_estimate(c1)
+            * _gaussian_ot._spectral_norm_estimate(c2)
+        )
+        floor = _gaussian_ot._eigen_bound_floor(L[:, :r], c2, delta)
+        inner = c2 if p is None else c2[np.ix_(p, p)]
+        M = L[:, :r].T @ inner @ L[:, :r]
+        lam = np.maximum(np.linalg.eigvalsh(0.5 * (M + M.T)), 0.0)
+        roots = np.sqrt(lam)
+        bound = 2.0 * np.sum(np.sqrt(lam + delta) - roots)  # the route's bound's smaller branch, at its smallest delta
+        assert floor <= bound * (1.0 + 1e-9)
