@@ -5,6 +5,7 @@ The figures take data and never compute it, so most tests feed small data made h
 titles computed here from it; where a test runs an experiment, it is at a tiny size.
 """
 
+import math
 from types import SimpleNamespace
 
 import numpy as np
@@ -301,12 +302,28 @@ def test_vanishing_gradient_refuses_bad_input():
 # -- 8. Dirac-GAN -----------------------------------------------------------------------------------
 
 
+def _field(row, key):
+    """A field of a dirac_gan_runs row, a mapping or a DiracRun alike."""
+    return row[key] if isinstance(row, dict) else getattr(row, key)
+
+
+_DIRAC_FIELDS = ("model", "steps", "simultaneous", "alternating", "eigenvalues", "radius")
+
+
 def test_dirac_gan_given_runs():
     assert_labelled(plotting.plot_dirac_gan(gt.gan.dynamics.dirac_gan_runs(lr=0.1, steps=10)))
     runs = gt.gan.dynamics.dirac_gan_runs(gt.gan.dynamics.DIRAC_CONFIGS[:1], lr=0.2, steps=30)
     # Simultaneous GD on the unregularized Dirac-GAN: update-map eigenvalues 1 ± lr f'(0) i (Mescheder et al. 2018).
-    np.testing.assert_allclose(runs["GAN"]["eigenvalues"]["simultaneous"], [1 - 0.1j, 1 + 0.1j], atol=1e-12)
-    assert_labelled(plotting.plot_dirac_gan(runs))
+    np.testing.assert_allclose(_field(runs["GAN"], "eigenvalues")["simultaneous"], [1 - 0.1j, 1 + 0.1j], atol=1e-12)
+    fig = plotting.plot_dirac_gan(runs)
+    assert_labelled(fig)
+    # rows given as mappings or as objects draw the same figure
+    as_dicts = {label: {k: _field(row, k) for k in _DIRAC_FIELDS} for label, row in runs.items()}
+    as_objects = {label: SimpleNamespace(**row) for label, row in as_dicts.items()}
+    titles = [ax.get_title() for ax in fig.axes]
+    for other in (as_dicts, as_objects):
+        again = plotting.plot_dirac_gan(other)
+        assert [ax.get_title() for ax in again.axes] == titles and again.get_suptitle() == fig.get_suptitle()
 
 
 def test_dirac_gan_title_names_the_configurations_that_converge():
@@ -315,7 +332,8 @@ def test_dirac_gan_title_names_the_configurations_that_converge():
     # converged: both runs end within 1% of the start's distance from (0, 0); measured independently here
     named = next(line for line in title.split("\n") if line.startswith("converge")).split("): ", 1)[1].split(", ")
     for label, row in runs.items():
-        ends = [np.hypot(*row[u][-1]) < 0.01 * np.hypot(*row[u][0]) for u in ("simultaneous", "alternating")]
+        paths = [_field(row, u) for u in ("simultaneous", "alternating")]
+        ends = [np.hypot(*p[-1]) < 0.01 * np.hypot(*p[0]) for p in paths]
         assert (label in named) == all(ends), label
     assert "GAN + R1 (γ = 0.3)" in named and "WGAN-GP (γ = 0.3)" not in named and "GAN" not in named
 
@@ -323,19 +341,20 @@ def test_dirac_gan_title_names_the_configurations_that_converge():
 def test_dirac_gan_says_which_run_diverged():
     # The WGAN's simultaneous map has radius sqrt(1 + lr²) = sqrt(10) at lr = 3: out of bounds (1e6) long before step 2000.
     runs = gt.gan.dynamics.dirac_gan_runs([("WGAN", dict(loss="wgan"))], lr=3.0, steps=2000)
-    k = len(runs["WGAN"]["simultaneous"]) - 1
+    k = len(_field(runs["WGAN"], "simultaneous")) - 1
     assert k < 2000
     fig = plotting.plot_dirac_gan(runs)  # no overflow warning (they are errors in the test configuration)
-    assert f"sim. ρ = {runs['WGAN']['radius']['simultaneous']:.4f}, diverged at step {k}" in fig.axes[0].get_title()
+    radius = math.sqrt(1 + 3.0**2)  # |1 ± i lr f'(0)| with f'(t) = 1
+    assert f"sim. ρ = {radius:.4f}, diverged at step {k}" in fig.axes[0].get_title()
 
 
 def test_dirac_gan_refuses_bad_input():
     with pytest.raises(TypeError):
         plotting.plot_dirac_gan([])
     runs = gt.gan.dynamics.dirac_gan_runs(gt.gan.dynamics.DIRAC_CONFIGS[:1], steps=5)
-    runs["GAN"]["simultaneous"] = np.zeros(3)
+    bad = {k: _field(runs["GAN"], k) for k in _DIRAC_FIELDS} | {"simultaneous": np.zeros(3)}
     with pytest.raises(ValueError, match="trajectory"):
-        plotting.plot_dirac_gan(runs)
+        plotting.plot_dirac_gan({"GAN": bad})
 
 
 # -- 9. game spectrum -------------------------------------------------------------------------------

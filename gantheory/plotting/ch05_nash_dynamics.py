@@ -17,6 +17,11 @@ from gantheory.plotting._style import COLORS, as_vector, curve_style, display_na
 _DIRAC_UPDATES = ("simultaneous", "alternating", "extragradient", "optimistic")
 
 
+def _optional(row, key):
+    """``row[key]`` or ``row.key``, None when absent: a run row is a mapping or a DiracRun."""
+    return row.get(key) if isinstance(row, Mapping) else getattr(row, key, None)
+
+
 def plot_dirac_gan(runs) -> Figure:
     r"""Figure 8: Dirac-GAN vector fields with simultaneous and alternating trajectories, and the update maps' eigenvalues.
 
@@ -24,7 +29,10 @@ def plot_dirac_gan(runs) -> Figure:
     ----------
     runs : dict
         As :func:`gantheory.gan.dynamics.dirac_gan_runs` returns (the tour's:
-        ``dirac_gan_runs(lr=0.1, steps=1000)``).
+        ``dirac_gan_runs(lr=0.1, steps=1000)``): ``{label: row}``, each row a
+        mapping or an object with ``model``, ``simultaneous`` and
+        ``alternating`` (trajectories), and optionally ``steps``,
+        ``eigenvalues`` and ``radius`` (``{update rule: value or None}``).
 
     Returns
     -------
@@ -81,9 +89,10 @@ def plot_dirac_gan(runs) -> Figure:
                     shown = np.where(
                         np.abs(path) <= 2.2, path, np.nan
                     )  # leave the panel rather than run along its edge
-                radius = row["radius"].get(update) if isinstance(row.get("radius"), Mapping) else None
+                radii, steps = _optional(row, "radius"), _optional(row, "steps")
+                radius = radii.get(update) if isinstance(radii, Mapping) else None
                 tag = f"ρ = {radius:.4f}" if radius is not None else ""
-                if isinstance(row.get("steps"), int) and len(path) - 1 < row["steps"]:
+                if isinstance(steps, int) and len(path) - 1 < steps:
                     tag += f"{', ' if tag else ''}diverged at step {len(path) - 1}"
                 if tag:
                     tags.append(f"{update[:3]}. {tag}")
@@ -105,7 +114,8 @@ def plot_dirac_gan(runs) -> Figure:
         k = 0
         for label, row in runs.items():
             for i, update in enumerate(("simultaneous", "alternating")):
-                eig = row.get("eigenvalues", {}).get(update) if isinstance(row.get("eigenvalues"), Mapping) else None
+                eigenvalues = _optional(row, "eigenvalues")
+                eig = eigenvalues.get(update) if isinstance(eigenvalues, Mapping) else None
                 if eig is None:
                     continue
                 style = curve_style(k)
@@ -121,7 +131,10 @@ def plot_dirac_gan(runs) -> Figure:
                 )
             k += 1
         shown = [
-            np.asarray(e) for row in runs.values() for e in (row.get("eigenvalues") or {}).values() if e is not None
+            np.asarray(e)
+            for row in runs.values()
+            for e in (_optional(row, "eigenvalues") or {}).values()
+            if e is not None
         ]
         if shown:  # zoom on the eigenvalues: they sit near 1 for small steps
             shown = np.concatenate(shown)
@@ -151,10 +164,12 @@ def _dirac_verdict(runs):
     """The Dirac-GAN figure's title: which configurations' runs (both rules) end within 1% of their start's distance from (0, 0)."""
     converged, not_converged = [], []
     for label, row in runs.items():
-        paths = [np.asarray(row[update], dtype=float) for update in ("simultaneous", "alternating")]
-        ends = all(
-            len(p) - 1 == row.get("steps", len(p) - 1) and np.hypot(*p[-1]) < 0.01 * np.hypot(*p[0]) for p in paths
-        )
+        paths = [
+            np.asarray(field_of(row, update, f"runs[{label!r}]"), dtype=float)
+            for update in ("simultaneous", "alternating")
+        ]
+        steps = _optional(row, "steps")
+        ends = all((steps is None or len(p) - 1 == steps) and np.hypot(*p[-1]) < 0.01 * np.hypot(*p[0]) for p in paths)
         (converged if ends else not_converged).append(label)
     lines = ["The Dirac-GAN, both update rules from one start"]
     if converged:
