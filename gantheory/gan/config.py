@@ -90,14 +90,20 @@ class TrainConfig:
 
     Parameters
     ----------
-    generator : None, "mlp", "affine" or Module
+    generator : None, "mlp", "affine", sequence of int, or Module
         ``None``/``"mlp"``: an MLP ``latent_dim -> 64 -> 64 -> dim`` (ReLU);
         ``"affine"``: :class:`~gantheory.gan.players.AffineGenerator` (1-D), whose generated
-        distribution is known exactly; or any Module mapping ``(n, latent_dim)``
-        noise to ``(n, dim)`` points.
-    discriminator : None or Module
+        distribution is known exactly; hidden widths ``(w1, ..., wL)``: an MLP
+        ``latent_dim -> w1 -> ... -> wL -> dim`` (ReLU), initialized from
+        the run's seed like the default (so each run builds its own); or any
+        Module mapping ``(n, latent_dim)`` noise to ``(n, dim)`` points (a
+        Module is trained in place: pass a new one to each run).
+    discriminator : None, sequence of int, or Module
         ``None``: an MLP ``dim -> 64 -> 64 -> 1`` (16 outputs, the features
-        :math:`h`, for ``"cramer"``).
+        :math:`h`, for ``"cramer"``; its input width is ``pack * dim``, + 1
+        with ``minibatch_std``); hidden widths ``(w1, ..., wL)``: the same MLP
+        with those hidden layers; or a Module. ``History.config`` records
+        hidden widths as given (a list), a Module by its type's name.
     loss : str
         A key of :data:`gantheory.gan.losses.LOSSES`: ``"non_saturating"``
         (default), ``"minimax"``, ``"maximum_likelihood"``, ``"least_squares"``,
@@ -365,6 +371,8 @@ class TrainConfig:
             object.__setattr__(self, name, value)
 
         store("steps", check_positive_int(self.steps, "steps"))
+        for name in ("generator", "discriminator"):
+            store(name, _check_widths(getattr(self, name), name))
         store("log_every", check_positive_int(self.log_every, "log_every") if self.log_every else 0)
         if self.snapshot_every is not None:
             store(
@@ -492,6 +500,20 @@ def _check_names(options):
             near = difflib.get_close_matches(key, names, n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else f"; its options are {names}"
             raise TypeError(f"TrainConfig has no option {key!r}{hint}")
+
+
+def _check_widths(player, name):
+    """``player`` as it is, or its hidden widths (a list or tuple of ints) as a tuple of ints >= 1."""
+    if not isinstance(player, (list, tuple)):
+        return player
+    if not player or not all(isinstance(w, numbers.Integral) and not isinstance(w, bool) for w in player):
+        raise TypeError(
+            f"{name} as hidden widths must be a non-empty list of ints (e.g. [128, 128]), got {player!r}; "
+            "or pass None for the default MLP, or a Module"
+        )
+    if min(player) < 1:
+        raise ValueError(f"{name}'s hidden widths must be >= 1, got {list(player)}")
+    return tuple(int(w) for w in player)
 
 
 def _checked_factor(value, k):

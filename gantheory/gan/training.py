@@ -62,7 +62,7 @@ from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from gantheory._rng import as_generator
-from gantheory._validation import as_samples
+from gantheory._validation import as_samples, check_positive_int
 from gantheory.autograd import nn, ops, optim
 from gantheory.autograd.functional import functional_call
 from gantheory.autograd.tensor import Primitive, Tensor, backprop, grad, no_grad
@@ -127,6 +127,26 @@ def _target_sampler(target, dtype):
         lambda n, rng: data[rng.choice(len(data), size=min(n, len(data)), replace=False)],
         None,
     )
+
+
+def _mlps_of_widths(c, dim, d_inputs, spec, seeds, dtype):
+    """``(generator, discriminator, latent_dim)`` with the players given as hidden widths built as ReLU MLPs.
+
+    A generator ``(w1, ..., wL)`` is ``MLP([latent_dim, w1, ..., wL, dim])``, a discriminator ``MLP([d_inputs, w1, ...,
+    wL, outputs])``; each initialized from an int seed of its player's stream of the run (``seeds[0]``, ``seeds[1]``).
+    Other options are passed on as they are.
+    """
+    generator, discriminator, latent_dim = c.generator, c.discriminator, c.latent_dim
+    if isinstance(generator, tuple):
+        latent_dim = dim if latent_dim is None else check_positive_int(latent_dim, "latent_dim")
+        seed = int(seeds[0].generate_state(1)[0])
+        generator = nn.MLP([latent_dim, *generator, dim], activation="relu", rng=seed, dtype=dtype)
+    if isinstance(discriminator, tuple):
+        seed = int(seeds[1].generate_state(1)[0])
+        discriminator = nn.MLP(
+            [d_inputs, *discriminator, spec.critic_outputs], activation="relu", rng=seed, dtype=dtype
+        )
+    return generator, discriminator, latent_dim
 
 
 def _make_optimizers(optimizer, generator, discriminator, lr, d_lr, betas):
@@ -354,11 +374,14 @@ class Game:
         grid_size = (128 if dim == 1 else 32) if c.grid_size is None else c.grid_size
         # G init, D init, training batches, evaluation, spectral norm, the mode metrics' noise, the kNN JSD's noise floor
         seeds = np.random.SeedSequence(c.rng).spawn(7)
+        generator, discriminator, latent_dim = _mlps_of_widths(
+            c, dim, pack * dim + int(minibatch_std), spec, seeds, dtype
+        )
         G, D, latent_dim = make_players(
-            c.generator,
-            c.discriminator,
+            generator,
+            discriminator,
             dim,
-            c.latent_dim,
+            latent_dim,
             spec,
             [as_generator(np.random.default_rng(s)) for s in seeds[:2]],
             dtype,
@@ -469,8 +492,8 @@ class Game:
             "grid_size": grid_size,
             "rng": c.rng,
             "dtype": np.dtype(dtype).name,
-            "generator": type(G).__name__,
-            "discriminator": type(D).__name__,
+            "generator": list(c.generator) if isinstance(c.generator, tuple) else type(G).__name__,
+            "discriminator": list(c.discriminator) if isinstance(c.discriminator, tuple) else type(D).__name__,
         }
 
     @property

@@ -697,3 +697,42 @@ def test_the_training_module_is_not_shadowed_by_the_function():
     module = importlib.import_module("gantheory.gan.training")
     assert gt.gan.train is module.train and callable(gt.gan.train)
     assert gt.gan.Game is module.Game and gt.gan.TrainConfig is module.TrainConfig
+
+
+def test_players_given_as_hidden_widths_are_relu_mlps_built_from_the_runs_seed(tmp_path):
+    h = small(generator=[32, 16, 8], discriminator=(24,), pack=2, minibatch_std=True, steps=3)
+    shapes = [p.shape for p in h.generator.parameters()]
+    assert shapes == [(2, 32), (32,), (32, 16), (16,), (16, 8), (8,), (8, 2), (2,)]
+    assert [p.shape for p in h.discriminator.parameters()] == [(5, 24), (24,), (24, 1), (1,)]  # 2 * 2 + 1 inputs
+    assert isinstance(h.generator, nn.MLP) and isinstance(h.generator.layers[1], nn.ReLU)
+    assert h.config["generator"] == [32, 16, 8] and h.config["discriminator"] == [24]
+    # each run builds its own players from its seed: the same seed, the same run; another seed, other weights
+    again = small(generator=[32, 16, 8], discriminator=(24,), pack=2, minibatch_std=True, steps=3)
+    assert_same_history(h, again)
+    other = small(generator=[32, 16, 8], discriminator=(24,), pack=2, minibatch_std=True, steps=3, rng=1)
+    assert not np.array_equal(other.generator.parameters()[0].data, h.generator.parameters()[0].data)
+    # the replay from the record: the widths as recorded give the same run
+    loaded = History.load(h.save(tmp_path / "h.json"))
+    replay = small(
+        generator=loaded.config["generator"], discriminator=loaded.config["discriminator"], pack=2,
+        minibatch_std=True, steps=3,
+    )  # fmt: skip
+    assert replay == h
+    cramer = small(loss="cramer", discriminator=[8, 8], steps=1, latent_dim=3, generator=[4])
+    assert cramer.discriminator.layers[-1].weight.shape == (8, 16) and cramer.generator.layers[0].weight.shape == (3, 4)
+
+
+@pytest.mark.parametrize(
+    "widths, error, match",
+    [
+        ([], TypeError, r"generator as hidden widths must be a non-empty list of ints \(e.g. \[128, 128\]\)"),
+        ([16, 2.5], TypeError, "generator as hidden widths must be a non-empty list of ints"),
+        ([16, True], TypeError, "generator as hidden widths"),
+        ([16, 0], ValueError, r"generator's hidden widths must be >= 1, got \[16, 0\]"),
+    ],
+)
+def test_bad_hidden_widths_are_refused_naming_the_player(widths, error, match):
+    with pytest.raises(error, match=match):
+        gt.gan.TrainConfig(generator=widths)
+    with pytest.raises(error, match=match.replace("generator", "discriminator")):
+        gt.gan.TrainConfig(discriminator=widths)
