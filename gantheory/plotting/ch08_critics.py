@@ -358,7 +358,7 @@ def plot_variational_bound(runs) -> Figure:
     >>> fig.axes[0].get_xlabel()
     'critic training steps'
     """
-    if hasattr(runs, "_fields"):
+    if hasattr(runs, "bound") or (isinstance(runs, Mapping) and "bound" in runs):  # one run (a dataclass or mapping)
         runs = [runs]
     runs = list(runs)
     if not runs:
