@@ -274,9 +274,13 @@ def _pivoted_factor(cov):
     L[:, rank:] = 0.0
     for j in range(1, rank):  # pstrf leaves cov's entries above the diagonal: zero them, column by column (contiguous)
         L[:j, j] = 0.0
-    trailing = cov[np.ix_(perm[rank:], perm[rank:])] - L[rank:, :rank] @ L[rank:, :rank].T
-    if trailing.size and float(np.linalg.norm(trailing)) > math.sqrt(d) * resolution:
-        return None
+    if rank < d:  # R = the trailing block minus L21 L21^T, its lower triangle by syrk (half a product's flops)
+        R = scipy.linalg.blas.dsyrk(
+            -1.0, L[rank:, :rank], beta=1.0, c=cov[np.ix_(perm[rank:], perm[rank:])], lower=1, overwrite_c=1
+        )
+        below = np.tril(R, -1)
+        if math.sqrt(2.0 * float(np.vdot(below, below)) + float(np.sum(np.diag(R) ** 2))) > math.sqrt(d) * resolution:
+            return None
     return L, perm, rank
 
 
