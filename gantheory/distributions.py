@@ -20,8 +20,8 @@ Conventions
   continuous law, e.g. :class:`ParallelLines`: ``pdf`` is the density with
   respect to counting x Lebesgue on its line). ``logpdf`` is ``-inf`` outside
   the support and never NaN.
-* ``sample(n, rng)`` returns float64 arrays of shape ``(n,)`` or ``(n, 2)``;
-  ``rng`` is ``None``, an int seed or a :class:`numpy.random.Generator`.
+* ``sample(n, rng=0)`` returns float64 arrays of shape ``(n,)`` or ``(n, 2)``;
+  ``rng`` is an int seed (different seeds give independent samples).
 * Parameters are validated on construction; errors name the parameter.
 
 Examples
@@ -185,11 +185,11 @@ class Distribution:
         """Density at ``x`` with respect to ``self.reference`` (the pmf for point masses)."""
         return np.exp(self.logpdf(x))
 
-    def sample(self, n: int, rng=None) -> np.ndarray:
+    def sample(self, n: int, rng=0) -> np.ndarray:
         """Draw ``n`` independent points: shape ``(n,)`` in 1-D, ``(n, 2)`` in 2-D.
 
-        ``rng`` is None, an int seed or a :class:`numpy.random.Generator`
-        (see :func:`gantheory._rng.as_generator`).
+        ``rng`` is an int seed >= 0, default 0: the same seed gives the same
+        points; for independent samples pass different seeds.
         """
         n = check_positive_int(n, "n")
         out = np.asarray(self._sample(n, as_generator(rng)), dtype=np.float64)
@@ -373,8 +373,8 @@ class Normal(_LocationScale):
     def var(self):
         return self.scale * self.scale  # inf, not OverflowError, beyond 1e154
 
-    def _sample(self, n, rng):
-        return rng.normal(self.loc, self.scale, size=n)
+    def _sample(self, n, gen):
+        return gen.normal(self.loc, self.scale, size=n)
 
     def _anchored_quantiles(self, u):
         return [(self.loc, self.scale * scipy.special.ndtri(u))]
@@ -458,8 +458,8 @@ class Uniform(Distribution):
     def var(self):
         return self.width**2 / 12.0
 
-    def _sample(self, n, rng):
-        return rng.uniform(self.low, self.high, size=n)
+    def _sample(self, n, gen):
+        return gen.uniform(self.low, self.high, size=n)
 
     def _breakpoints(self):
         return np.array([self.low, self.high])
@@ -530,8 +530,8 @@ class Laplace(_LocationScale):
     def var(self):
         return 2.0 * self.scale * self.scale
 
-    def _sample(self, n, rng):
-        return rng.laplace(self.loc, self.scale, size=n)
+    def _sample(self, n, gen):
+        return gen.laplace(self.loc, self.scale, size=n)
 
     def _anchored_quantiles(self, u):
         return [(self.loc, self._ppf_offset(u))]
@@ -655,8 +655,8 @@ class PointMasses(Distribution):
         centered = self._atoms - self.mean
         return (centered * self._masses[:, None]).T @ centered
 
-    def _sample(self, n, rng):
-        return self._atoms[rng.choice(self._atoms.shape[0], size=n, p=self._masses)]
+    def _sample(self, n, gen):
+        return self._atoms[gen.choice(self._atoms.shape[0], size=n, p=self._masses)]
 
     def _positive_intervals(self):
         return [(float(a), float(a)) for a in self._atoms]
@@ -849,13 +849,13 @@ class Mixture(Distribution):
         bias = _fsum_rows(w, d)  # the rounding of the mean (parallel-axis correction)
         return _fsum_rows(w, covs + d[:, :, None] * d[:, None, :]) - np.outer(bias, bias)
 
-    def _sample(self, n, rng):
-        counts = rng.multinomial(n, [w for _, w in self._active])
-        parts = [c._sample(k, rng) for (c, _), k in zip(self._active, counts) if k > 0]
+    def _sample(self, n, gen):
+        counts = gen.multinomial(n, [w for _, w in self._active])
+        parts = [c._sample(k, gen) for (c, _), k in zip(self._active, counts) if k > 0]
         out = np.concatenate(
             [np.asarray(p, dtype=np.float64).reshape((-1,) if self.dim == 1 else (-1, 2)) for p in parts]
         )
-        return out[rng.permutation(n)]
+        return out[gen.permutation(n)]
 
     def _positive_intervals(self):
         return merge_intervals(iv for c, _ in self._active for iv in c._positive_intervals())
@@ -939,8 +939,8 @@ class MultivariateNormal(Distribution):
         with np.errstate(over="ignore"):  # far points: squared distance inf, log density -inf
             return -0.5 * (z0 * z0 + z1 * z1) - 0.5 * self._logdet - LOG_2PI
 
-    def _sample(self, n, rng):
-        return self._mean + rng.standard_normal((n, 2)) @ self._chol.T
+    def _sample(self, n, gen):
+        return self._mean + gen.standard_normal((n, 2)) @ self._chol.T
 
 
 class Product(Distribution):
@@ -991,8 +991,8 @@ class Product(Distribution):
     def cov(self):
         return np.diag([self.marginal_x.var, self.marginal_y.var]).astype(np.float64)
 
-    def _sample(self, n, rng):
-        return np.column_stack([self.marginal_x._sample(n, rng), self.marginal_y._sample(n, rng)])
+    def _sample(self, n, gen):
+        return np.column_stack([self.marginal_x._sample(n, gen), self.marginal_y._sample(n, gen)])
 
 
 class ParallelLines(Product):

@@ -49,12 +49,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 import scipy
 
-from gantheory._rng import as_generator
+from gantheory._rng import Stream, as_generator
 from gantheory._validation import as_samples, check_positive_int
 from gantheory.distributions import Distribution, Laplace, Mixture, MultivariateNormal, Normal, PointMasses, Uniform
 from gantheory.divergences import _quadrature, exact
@@ -418,8 +417,19 @@ def cross_entropy(P, Q) -> float:
     return float(-(P.weights[keep] @ Q.logpdf(P.points[keep])))
 
 
-class NLLDecomposition(NamedTuple):
-    """Average NLL = entropy + KL: the three terms, each computed on its own."""
+@dataclass(frozen=True)
+class NLLDecomposition:
+    """What :func:`likelihood_decomposition` returns: average NLL = entropy + KL, each term computed on its own.
+
+    Attributes
+    ----------
+    average_nll : float
+        :math:`-\\frac1n \\sum_i \\log q(x_i)` (:func:`average_nll`).
+    entropy : float
+        :math:`H(\\hat P)` of the data's empirical law (:func:`entropy`).
+    kl : float
+        :math:`\\mathrm{KL}(\\hat P \\| Q)`.
+    """
 
     average_nll: float
     entropy: float
@@ -976,9 +986,7 @@ def _normal_kl(Q_star, loc, scale):
     return np.log(scale / Q_star.scale) + (Q_star.scale**2 + (Q_star.loc - loc) ** 2) / (2 * scale**2) - 0.5
 
 
-def mle_convergence(
-    P, sizes=(100, 1_000, 10_000, 100_000), family=Normal, *, rng=None, n_runs: int = 1
-) -> MLEConvergence:
+def mle_convergence(P, sizes=(100, 1_000, 10_000, 100_000), family=Normal, *, rng=0, n_runs: int = 1) -> MLEConvergence:
     r"""Fit a normal by maximum likelihood to ever larger samples of ``P``, in one or several independent runs.
 
     Parameters
@@ -989,9 +997,9 @@ def mle_convergence(
         Increasing sample sizes; within a run the samples are nested prefixes of one draw.
     family : type
         Only :class:`~gantheory.Normal`.
-    rng : None, int or numpy.random.Generator
-        Randomness of the samples; the runs draw one after the other from it
-        (run 0 is the same for every ``n_runs``).
+    rng : int, default 0
+        Seed of the samples; the runs draw one after the other from its one
+        random stream (run 0 is the same for every ``n_runs``).
     n_runs : int
         Independent runs (one long sample each).
 
@@ -1022,18 +1030,18 @@ def mle_convergence(
     >>> bool(run.excess_kl[-1] < 1e-3 < run.excess_kl[0]), run.runs.shape
     (True, (20, 2))
     """
+    stream = Stream(as_generator(rng))  # the runs draw one after the other from one stream
     projection = kl_projection(P, family, "forward")
     sizes = np.asarray([check_positive_int(s, "sizes") for s in sizes])
     if sizes.size == 0 or (np.diff(sizes) <= 0).any() or sizes[0] < 2:
         raise ValueError(f"sizes must be increasing integers >= 2, got {sizes.tolist()}")
     n_runs = check_positive_int(n_runs, "n_runs")
-    gen = as_generator(rng)
-    x = P.sample(int(sizes[-1]), rng=gen)
+    x = P.sample(int(sizes[-1]), rng=stream)
     fits = tuple(fit(family, x[:n]) for n in sizes)
     excess = np.array([float(exact.kl(projection.fitted, Q)) for Q in fits])
     runs = [excess]
     for _ in range(n_runs - 1):
-        x = P.sample(int(sizes[-1]), rng=gen) - projection.fitted.loc  # centred: no cancellation in the variance
+        x = P.sample(int(sizes[-1]), rng=stream) - projection.fitted.loc  # centred: no cancellation in the variance
         mean = np.cumsum(x)[sizes - 1] / sizes
         scale = np.sqrt(np.maximum(np.cumsum(x * x)[sizes - 1] / sizes - mean**2, 0.0))
         runs.append(_normal_kl(projection.fitted, projection.fitted.loc + mean, scale))

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
@@ -60,6 +61,7 @@ __all__ = [
     "dirac_gan_update_jacobian",
     "dirac_gan_update_eigenvalues",
     "gaussian_mle",
+    "GaussianMLE",
     "bernoulli_mle",
     "softplus",
     "sigmoid",
@@ -746,17 +748,34 @@ def dirac_gan_update_eigenvalues(update: str = "simultaneous", loss: str = "mini
     return tuple(sorted(eigs, key=sp.default_sort_key))
 
 
+@dataclass(frozen=True)
+class GaussianMLE:
+    r"""What :func:`gaussian_mle` returns.
+
+    Attributes
+    ----------
+    loc, scale : Derivation
+        :math:`\hat\mu` and :math:`\hat\sigma` in ``args = (n, s1, s2)``, where
+        :math:`s_1 = \sum_i x_i` and :math:`s_2 = \sum_i x_i^2` over a sample of size :math:`n`.
+    fit : callable
+        ``fit(x) -> (loc, scale)``: the two derivations evaluated on the sample ``x`` in two passes
+        (no cancellation for data far from the origin; see :func:`gaussian_mle`).
+    """
+
+    loc: Derivation
+    scale: Derivation
+    fit: Callable
+
+
 @functools.cache
-def gaussian_mle() -> dict:
+def gaussian_mle() -> GaussianMLE:
     r"""Maximum-likelihood estimates of a normal's loc and scale from sufficient statistics.
 
     Returns
     -------
-    dict
-        ``{"loc": Derivation, "scale": Derivation, "fit": callable}``: the
-        two derivations in ``args = (n, s1, s2)``, where :math:`s_1 = \sum_i x_i`
-        and :math:`s_2 = \sum_i x_i^2` over a sample of size :math:`n`; and
-        ``fit(x) -> (loc, scale)``, which evaluates them in two passes (see Notes).
+    GaussianMLE
+        The two derivations, ``loc`` and ``scale``, in ``args = (n, s1, s2)``,
+        and ``fit(x) -> (loc, scale)``, which evaluates them in two passes (see Notes).
 
     Notes
     -----
@@ -789,11 +808,11 @@ def gaussian_mle() -> dict:
     --------
     >>> from gantheory.symbolic import gaussian_mle
     >>> est = gaussian_mle()
-    >>> est["loc"].expr, est["scale"].expr
+    >>> est.loc.expr, est.scale.expr
     (s1/n, sqrt(n*s2 - s1**2)/n)
-    >>> float(est["scale"].numeric()(2, 2.0, 10.0))     # x = (-1, 3): mean 1, sd 2
+    >>> float(est.scale.numeric()(2, 2.0, 10.0))     # x = (-1, 3): mean 1, sd 2
     2.0
-    >>> est["fit"]([1e8 - 1, 1e8 + 3])                   # the same sample offset by 1e8
+    >>> est.fit([1e8 - 1, 1e8 + 3])                   # the same sample offset by 1e8
     (100000001.0, 2.0)
     """
     loglik = -n * sp.log(sigma) - n * sp.log(2 * sp.pi) / 2 - (s2 - 2 * mu * s1 + n * mu**2) / (2 * sigma**2)
@@ -821,7 +840,7 @@ def gaussian_mle() -> dict:
         stats = (x.size, float(z.sum()), float(z @ z))
         return c + float(loc_hat.numeric()(*stats)), float(scale_hat.numeric()(*stats))
 
-    return {"loc": loc_hat, "scale": scale_hat, "fit": fit}
+    return GaussianMLE(loc_hat, scale_hat, fit)
 
 
 @functools.cache

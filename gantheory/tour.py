@@ -315,15 +315,15 @@ def _dirac_report(runs):
     out = {}
     for label, row in runs.items():
         try:
-            eigenvalues = [complex(v) for v in row["model"].eigenvalues()]
+            eigenvalues = [complex(v) for v in row.model.eigenvalues()]
         except ValueError:  # WGAN-GP: no Jacobian at the equilibrium
             eigenvalues = None
         out[label] = {
             "eigenvalues": eigenvalues,
-            "radius_simultaneous": row["radius"]["simultaneous"],
-            "radius_alternating": row["radius"]["alternating"],
-            "end_norm_simultaneous": float(np.hypot(*row["simultaneous"][-1])),
-            "end_norm_alternating": float(np.hypot(*row["alternating"][-1])),
+            "radius_simultaneous": row.radius["simultaneous"],
+            "radius_alternating": row.radius["alternating"],
+            "end_norm_simultaneous": float(np.hypot(*row.simultaneous[-1])),
+            "end_norm_alternating": float(np.hypot(*row.alternating[-1])),
         }
     return out
 
@@ -452,9 +452,9 @@ def _evaluation_report(data):
     fid, table = data["fid"], data["collapse"]
     one = {name: float(v[list(table.dropped).index(1)]) for name, v in table.signal_to_noise.items()}
     return {
-        "fid_exact": float(fid["fid_exact"]),
-        "fid_bias_slope": float(fid["fid_bias_slope"]),
-        "fid_extrapolated": float(fid["fid_extrapolated"]),
+        "fid_exact": float(fid.fid_exact),
+        "fid_bias_slope": float(fid.fid_bias_slope),
+        "fid_extrapolated": float(fid.fid_extrapolated),
         "one_dropped_signal_to_noise": one,
         "n": table.n,
     }
@@ -549,7 +549,7 @@ STAGES = [
         "01 exact vs empirical",
         ("estimator_errors",),
         _estimators,
-        lambda d: {k: v["rate"] for k, v in d.items()},
+        lambda d: {k: v.rate for k, v in d.items()},
         lambda d: {"estimator_errors": _plot("plot_estimator_errors", d)},
     ),
     Stage(

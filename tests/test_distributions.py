@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from scipy import integrate, stats
 
 import gantheory as gt
+from gantheory._rng import Stream
 from gantheory.strategies import continuous_1d_dists, gaussian_params, mixture_dists, mvn_dists
 
 X = np.array([-np.inf, -40.0, -3.0, -0.7, 0.0, 0.2, 1.0, 2.5, 9.0, 40.0, np.inf])
@@ -215,12 +216,21 @@ def test_sample_mean_and_covariance_within_standard_errors(P):
     np.testing.assert_array_less(np.abs(products.mean(axis=0) - cov), 5 * se + 1e-12)
 
 
-def test_sampling_is_reproducible_and_takes_a_generator():
+def test_sampling_is_reproducible_from_an_int_seed_and_refuses_a_generator():
     P = gt.ring_of_gaussians()
-    np.testing.assert_array_equal(P.sample(10, rng=5), P.sample(10, rng=5))
-    g = np.random.default_rng(5)
-    first, second = P.sample(10, rng=g), P.sample(10, rng=g)
-    assert not np.array_equal(first, second)  # the Generator's state advances
+    np.testing.assert_array_equal(P.sample(10, rng=5), P.sample(10, rng=np.int64(5)))
+    np.testing.assert_array_equal(P.sample(10), P.sample(10, rng=0))  # the default seed is 0
+    assert not np.array_equal(P.sample(10, rng=5), P.sample(10, rng=6))  # another seed, another sample
+    for bad in (None, np.random.default_rng(5), 5.0, True):
+        with pytest.raises(TypeError, match="rng must be an int seed"):
+            P.sample(10, rng=bad)
+    with pytest.raises(ValueError, match="rng must be an int seed >= 0"):
+        P.sample(10, rng=-1)
+    # inside the package a Stream hands one Generator on: its state advances between draws
+    stream = Stream(np.random.default_rng(5))
+    first, second = P.sample(10, rng=stream), P.sample(10, rng=stream)
+    assert not np.array_equal(first, second)
+    np.testing.assert_array_equal(first, P.sample(10, rng=5))
 
 
 def test_parallel_lines_samples_lie_on_the_segment():

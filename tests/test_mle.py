@@ -18,6 +18,7 @@ from hypothesis.extra import numpy as hnp
 
 import gantheory as gt
 from gantheory import mle
+from gantheory._rng import Stream
 from gantheory.strategies import gaussian_params, probability_vectors
 
 N_LARGE = 100_000
@@ -446,8 +447,8 @@ def test_each_run_is_the_mle_of_its_own_sample():
     assert run.runs.shape == (3, 3) and run.target is P
     np.testing.assert_array_equal(run.runs[0], run.excess_kl)
     # the runs draw one after the other from the generator: refit the third sample with fit and gt.kl
-    gen = np.random.default_rng(5)
-    samples = [P.sample(1000, rng=gen) for _ in range(3)]
+    stream = Stream(np.random.default_rng(5))
+    samples = [P.sample(1000, rng=stream) for _ in range(3)]
     for n, value in zip(run.sizes, run.runs[2]):
         assert value == pytest.approx(
             gt.kl(run.projection.fitted, mle.fit(gt.Normal, samples[2][:n])), rel=1e-8, abs=1e-14

@@ -218,9 +218,9 @@ def test_gaussian_mle_matches_scipy_norm_fit(x):
     assume(x.var() > 1e-6 * s2 / n)  # a sample with some spread
     est = symbolic.gaussian_mle()
     loc, scale = scipy.stats.norm.fit(x)  # SciPy's maximum-likelihood fit
-    assert abs(est["loc"].numeric()(n, s1, s2) - loc) <= TOL * max(1.0, np.abs(x).max())
+    assert abs(est.loc.numeric()(n, s1, s2) - loc) <= TOL * max(1.0, np.abs(x).max())
     # s2/n - (s1/n)^2 cancels: its round-off is a few ulps of the second moment s2/n
-    assert abs(est["scale"].numeric()(n, s1, s2) ** 2 - scale**2) <= TOL * s2 / n
+    assert abs(est.scale.numeric()(n, s1, s2) ** 2 - scale**2) <= TOL * s2 / n
 
 
 @given(st.integers(2, 10_000).flatmap(lambda n: st.tuples(st.just(n), st.integers(1, n - 1))))
@@ -241,7 +241,7 @@ def test_gaussian_mle_fit_is_precise_for_data_far_from_the_origin(z, offset):
     # x = offset + z is exact in floats (z on a 1/8 grid), so the truth is the spread of z,
     # computed by NumPy on the un-offset sample: the two-pass fit must not lose digits to the offset.
     assume(z.std() > 0)
-    loc, scale = symbolic.gaussian_mle()["fit"](offset + z)
+    loc, scale = symbolic.gaussian_mle().fit(offset + z)
     assert abs(loc - (offset + z.mean())) <= 1e-15 * abs(offset) + 1e-12
     assert scale == pytest.approx(z.std(), rel=1e-12)
 

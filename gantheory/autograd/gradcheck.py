@@ -56,8 +56,8 @@ def check_grads(f, *args, order=2, eps=EPS, rtol=RTOL, rng=0):
         :math:`\\sum_i \\sum |\\nabla_{x_i} \\langle v, f \\rangle \\odot u_i|`
         (so a wrong gradient fails however small it is), on top of the
         finite difference's own error (see Notes).
-    rng : None, int or numpy.random.Generator
-        Seed for the random directions.
+    rng : int, default 0
+        Seed of the random cotangent and directions.
 
     Raises
     ------

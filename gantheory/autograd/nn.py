@@ -4,7 +4,7 @@
 A :class:`Module` finds its parameters by looking at its attributes: every
 Tensor that requires grad is a parameter, every sub-module (also inside lists
 and tuples) contributes its own, named by the attribute path
-(``layers.0.weight``). Randomness goes through :func:`gantheory._rng.as_generator`.
+(``layers.0.weight``). Every ``rng`` is an int seed >= 0, default 0 (:func:`gantheory._rng.as_seed`).
 
 Examples
 --------
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gantheory._rng import as_generator
+from gantheory._rng import Stream, as_generator
 from gantheory._validation import check_positive_int
 from gantheory.autograd import ops
 from gantheory.autograd.tensor import Tensor, array_module
@@ -133,8 +133,8 @@ class Linear(Module):
         with :math:`a = \\sqrt{6 / \\text{fan}_{in}}`, which keeps the variance of
         the pre-activations constant through ReLU layers [1]_. ``"glorot"``:
         :math:`a = \\sqrt{6 / (\\text{fan}_{in} + \\text{fan}_{out})}` [2]_.
-    rng : None, int or numpy.random.Generator
-        Randomness for the initialization.
+    rng : int, default 0
+        Seed of the initialization.
     dtype : dtype
         float64 (default) or float32.
 
@@ -159,7 +159,7 @@ class Linear(Module):
     True
     """
 
-    def __init__(self, in_features, out_features, bias=True, init="he", rng=None, dtype=np.float64):
+    def __init__(self, in_features, out_features, bias=True, init="he", rng=0, dtype=np.float64):
         check_positive_int(in_features, "in_features")
         check_positive_int(out_features, "out_features")
         if init == "he":
@@ -256,8 +256,8 @@ class MLP(Sequential):
         Layer widths from input to output, e.g. ``[2, 64, 64, 1]``.
     activation : {"relu", "leaky_relu", "tanh", "sigmoid"}
         Applied after every layer but the last (the output is linear: logits).
-    rng : None, int or numpy.random.Generator
-        One generator initializes all layers in order, so a seed fixes the network.
+    rng : int, default 0
+        Seed of the initialization: one random stream initializes all layers in order.
     dtype : dtype
         float64 (default) or float32.
     init : {"he", "glorot"}
@@ -270,16 +270,16 @@ class MLP(Sequential):
     dtype('float32')
     """
 
-    def __init__(self, sizes, activation="relu", rng=None, dtype=np.float64, init="he"):
+    def __init__(self, sizes, activation="relu", rng=0, dtype=np.float64, init="he"):
         sizes = list(sizes)
         if len(sizes) < 2:
             raise ValueError(f"sizes must list at least an input and an output width, got {sizes}")
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-        gen = as_generator(rng)
+        stream = Stream(as_generator(rng))
         layers = []
         for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            layers.append(Linear(n_in, n_out, init=init, rng=gen, dtype=dtype))
+            layers.append(Linear(n_in, n_out, init=init, rng=stream, dtype=dtype))
             if k < len(sizes) - 2:
                 layers.append(ACTIVATIONS[activation]())
         super().__init__(*layers)
@@ -307,8 +307,8 @@ class SpectralNorm(Module):
         parameters (``parameters()`` lists them and nothing else).
     n_power_iterations : int
         Power-iteration steps per call in training mode (1 in the paper).
-    rng : None, int or numpy.random.Generator
-        Randomness for the starting vector :math:`\\tilde u \\sim N(0, I)`.
+    rng : int, default 0
+        Seed of the starting vector :math:`\\tilde u \\sim N(0, I)`.
 
     Attributes
     ----------
@@ -360,7 +360,7 @@ class SpectralNorm(Module):
     True
     """
 
-    def __init__(self, layer, n_power_iterations=1, rng=None):
+    def __init__(self, layer, n_power_iterations=1, rng=0):
         if not isinstance(layer, Linear):
             raise TypeError(
                 f"SpectralNorm normalizes the weight of a Linear layer; got {type(layer).__name__}, "
@@ -400,7 +400,7 @@ class SpectralNorm(Module):
         return ops.linear(x, w, self.layer.bias)
 
 
-def spectral_norm(module, n_power_iterations=1, rng=None):
+def spectral_norm(module, n_power_iterations=1, rng=0):
     """Wrap every :class:`Linear` inside ``module`` in a :class:`SpectralNorm`, in place; return it.
 
     Parameters
@@ -411,8 +411,8 @@ def spectral_norm(module, n_power_iterations=1, rng=None):
         (the same Tensors) keep their order, renamed ``layers.0.layer.weight``, ...
     n_power_iterations : int
         See :class:`SpectralNorm`.
-    rng : None, int or numpy.random.Generator
-        One generator draws every layer's starting vector, in order.
+    rng : int, default 0
+        Seed of the starting vectors: one random stream draws every layer's, in order.
 
     Raises
     ------
@@ -429,17 +429,17 @@ def spectral_norm(module, n_power_iterations=1, rng=None):
     >>> critic(np.zeros((4, 1))).shape
     (4, 1)
     """
-    gen = as_generator(rng)
+    stream = Stream(as_generator(rng))
     if isinstance(module, Linear):
-        return SpectralNorm(module, n_power_iterations, rng=gen)
+        return SpectralNorm(module, n_power_iterations, rng=stream)
     if isinstance(module, Sequential):
         wrapped = 0
         for i, layer in enumerate(module.layers):
             if isinstance(layer, Linear):
-                module.layers[i] = SpectralNorm(layer, n_power_iterations, rng=gen)
+                module.layers[i] = SpectralNorm(layer, n_power_iterations, rng=stream)
                 wrapped += 1
             elif isinstance(layer, Sequential) and any(isinstance(m, Linear) for m in layer.modules()):
-                spectral_norm(layer, n_power_iterations, rng=gen)
+                spectral_norm(layer, n_power_iterations, rng=stream)
                 wrapped += 1
         if wrapped:
             return module

@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -174,8 +174,23 @@ def _paired(kernel, a, b, bandwidth):
     return 1.0 / np.sqrt(1.0 + sq / bandwidth**2)
 
 
-class KID(NamedTuple):
-    """KID estimate (see :func:`kid`)."""
+@dataclass(frozen=True)
+class KID:
+    """What :func:`kid` returns.
+
+    Attributes
+    ----------
+    value : float
+        The mean of the subsets' unbiased cubic-kernel MMD² (KID).
+    std : float
+        The standard deviation of the subsets' values.
+    std_error : float
+        ``std / sqrt(n_subsets)`` (understates the sampling error: the subsets share points).
+    n_subsets : int
+        Number of subsets.
+    subset_size : int
+        Points per subset from each sample (``subset_size`` capped at the smaller sample).
+    """
 
     value: float
     std: float
@@ -196,7 +211,8 @@ def kid(x, y, *, n_subsets=100, subset_size=1000, rng=0, chunk_size=None) -> KID
     subset_size : int, default 1000
         Points drawn without replacement from each sample per subset (capped
         at min(n, m)).
-    rng : None, int or numpy.random.Generator, default 0
+    rng : int, default 0
+        Seed of the subsets.
     chunk_size : int, optional
         Rows per block of kernel values (default: blocks of at most 8 MiB,
         about 10% faster than 32 MiB ones at 5,000 x 2,048); it bounds the
@@ -305,8 +321,21 @@ def _kid_shared(x, y, subsets, chunk_size):
     return (sxx + syy) / (size * (size - 1)) - 2.0 * sxy / size**2
 
 
-class MMDTest(NamedTuple):
-    """Permutation test result (see :func:`mmd_test`)."""
+@dataclass(frozen=True)
+class MMDTest:
+    """What :func:`mmd_test` returns.
+
+    Attributes
+    ----------
+    statistic : float
+        The observed unbiased MMD² (:func:`mmd`'s U-statistic).
+    p_value : float
+        :math:`(1 + \\#\\{b : T_b \\ge T\\})/(1 + B)` over the B relabellings.
+    n_permutations : int
+        B.
+    bandwidth : float
+        The kernel's bandwidth (the median heuristic's when none was given).
+    """
 
     statistic: float
     p_value: float
@@ -328,7 +357,8 @@ def mmd_test(x, y, kernel="gaussian", bandwidth=None, *, n_permutations=200, rng
         As in :func:`mmd` (the median heuristic on the pooled sample, which
         every permutation shares).
     n_permutations : int, default 200
-    rng : None, int or numpy.random.Generator, default 0
+    rng : int, default 0
+        Seed of the permutations.
 
     Returns
     -------

@@ -22,9 +22,9 @@ __all__ = ["random_directions", "projected_w1", "projected_cramer_squared"]
 _BLOCK_ELEMENTS = 2**22
 
 
-def random_directions(d: int, n_projections: int, rng, xp):
-    """``n_projections`` independent directions, uniform on the unit sphere of R^d, as the columns of a (d, K) array."""
-    g = rng.standard_normal((d, n_projections))
+def random_directions(d: int, n_projections: int, gen, xp):
+    """``n_projections`` independent directions, uniform on the unit sphere of R^d, as the columns of a (d, K) array (``gen``: a Generator)."""
+    g = gen.standard_normal((d, n_projections))
     g /= (g * g).sum(axis=0, keepdims=True) ** 0.5
     return xp.asarray(g)
 

@@ -388,9 +388,9 @@ def _sliced(x, y, x_weights, y_weights, n_projections, rng, backend, kernel):
     """
     x, y, x_weights, y_weights, xp = validate_pair(x, y, x_weights, y_weights, backend, ndims=(1, 2))
     n_projections = check_positive_int(n_projections, "n_projections")
-    rng = as_generator(rng)
+    gen = as_generator(rng)
     x, y, e = scaled(x, y, xp)
-    theta = random_directions(x.shape[1], n_projections, rng, xp)
+    theta = random_directions(x.shape[1], n_projections, gen, xp)
     return kernel(x, y, x_weights, y_weights, theta, xp), xp, e
 
 
@@ -405,8 +405,8 @@ def sliced_w1(x, y, x_weights=None, y_weights=None, n_projections=256, rng=0, *,
         Non-negative weights with a positive sum (normalized internally).
     n_projections : int, default 256
         Number K of random directions.
-    rng : None, int or numpy.random.Generator, default 0
-        Source of the directions (seeded by default, so results repeat).
+    rng : int, default 0
+        Seed of the directions (so results repeat).
     backend : {None, "numpy", "cupy"}
         Array module; ``None`` infers it from the inputs.
 

@@ -30,7 +30,7 @@ Examples
 >>> import gantheory as gt
 >>> from gantheory.divergences import evaluation
 >>> curves = evaluation.witness_curves(gt.Normal(-1, 1), gt.Normal(1, 1), [0.0], bandwidth=1.0)
->>> float(curves["witness"][0]), float(curves["d_star"][0])        # symmetric laws: both balanced at 0
+>>> float(curves.witness[0]), float(curves.d_star[0])        # symmetric laws: both balanced at 0
 (0.0, 0.5)
 """
 
@@ -42,7 +42,7 @@ import numbers
 
 import numpy as np
 
-from gantheory._rng import as_generator, as_seed
+from gantheory._rng import Stream, as_generator, as_seed
 from gantheory._validation import as_float_array, as_samples, check_positive_int
 from gantheory.distributions import Mixture, ring_of_gaussians
 from gantheory.divergences import empirical, exact
@@ -53,7 +53,9 @@ from gantheory.divergences.rates import loglog_slope
 
 __all__ = [
     "fid_bias",
+    "FIDBias",
     "witness_curves",
+    "WitnessCurves",
     "collapsed_ring",
     "dropped_modes_table",
     "DroppedModesTable",
@@ -78,7 +80,41 @@ def _gaussian_sampler(mean, cov):
     return lambda n, gen: mean + gen.standard_normal((n, mean.size)) @ L.T
 
 
-def fid_bias(mean1, cov1, mean2, cov2, sizes=(25, 50, 100, 200, 400), repeats=20, rng=0) -> dict:
+@dataclasses.dataclass(frozen=True)
+class FIDBias:
+    r"""What :func:`fid_bias` returns.
+
+    Attributes
+    ----------
+    sizes : ndarray of int
+        Sample sizes n (both samples of size n).
+    fid, kid : ndarray, shape (len(sizes), repeats)
+        :func:`gantheory.empirical.frechet_distance` and the cubic-kernel
+        U-statistic :func:`gantheory.empirical.mmd` (KID on one subset, the
+        whole sample) of each pair of samples.
+    fid_exact : float
+        :func:`gantheory.frechet_distance` between the two Gaussians.
+    kid_exact : float
+        :func:`gantheory.mmd` with ``kernel="cubic"`` between them.
+    fid_bias_slope : float
+        The log-log slope of the mean FID's excess over the exact value
+        against n, over the sizes where the excess is positive (theory: -1;
+        NaN with fewer than two such sizes).
+    fid_extrapolated : float
+        The intercept of the least-squares line :math:`\mathrm{FID}_n = a + b/n`
+        through the means (Chong & Forsyth's :math:`\mathrm{FID}_\infty`).
+    """
+
+    sizes: np.ndarray
+    fid: np.ndarray
+    kid: np.ndarray
+    fid_exact: float
+    kid_exact: float
+    fid_bias_slope: float
+    fid_extrapolated: float
+
+
+def fid_bias(mean1, cov1, mean2, cov2, sizes=(25, 50, 100, 200, 400), repeats=20, rng=0) -> FIDBias:
     r"""FID and KID from n samples of two Gaussians against their exact values, for growing n.
 
     Parameters
@@ -94,22 +130,15 @@ def fid_bias(mean1, cov1, mean2, cov2, sizes=(25, 50, 100, 200, 400), repeats=20
 
     Returns
     -------
-    dict
-        ``sizes``; ``fid`` and ``kid`` (arrays ``(len(sizes), repeats)`` of
-        :func:`gantheory.empirical.frechet_distance` and of the
-        cubic-kernel U-statistic :func:`gantheory.empirical.mmd` -- KID on one
-        subset, the whole sample); ``fid_exact`` (:func:`gantheory.frechet_distance`)
-        and ``kid_exact`` (:func:`gantheory.mmd` with ``kernel="cubic"``);
-        ``fid_bias_slope``: the log-log slope of the mean FID's excess over
-        the exact value against n (theory: -1); ``fid_extrapolated``: the
-        intercept of the least-squares line :math:`\mathrm{FID}_n = a + b/n`
-        through the means (Chong & Forsyth's :math:`\mathrm{FID}_\infty`).
+    FIDBias
+        The estimates against n beside the exact values, the fitted rate of
+        FID's bias and its extrapolation in 1/n.
 
     Examples
     --------
     >>> import numpy as np
     >>> out = fid_bias(np.zeros(2), np.eye(2), np.ones(2), np.eye(2), sizes=(50, 100), repeats=5)
-    >>> out["fid_exact"], round(out["kid_exact"], 9)   # |1|^2 = 2; KID: 3 |dm1|^2/2 + 3 |dM2|^2/4 + |dT3|^2/8 = 3 + 3 + 7
+    >>> out.fid_exact, round(out.kid_exact, 9)   # |1|^2 = 2; KID: 3 |dm1|^2/2 + 3 |dM2|^2/4 + |dT3|^2/8 = 3 + 3 + 7
     (2.0, 13.0)
     """
     sizes = [check_positive_int(n, "sizes") for n in sizes]
@@ -134,18 +163,46 @@ def fid_bias(mean1, cov1, mean2, cov2, sizes=(25, 50, 100, 200, 400), repeats=20
     positive = means > fid_exact  # the fit is over the sizes where the mean excess is positive (NaN if fewer than 2)
     design = np.column_stack([np.ones(len(sizes)), 1.0 / np.asarray(sizes, dtype=float)])
     intercept = float(np.linalg.lstsq(design, means, rcond=None)[0][0])
-    return {
-        "sizes": np.asarray(sizes),
-        "fid": fid,
-        "kid": kid,
-        "fid_exact": fid_exact,
-        "kid_exact": kid_exact,
-        "fid_bias_slope": loglog_slope(np.asarray(sizes)[positive], (means - fid_exact)[positive]),
-        "fid_extrapolated": intercept,
-    }
+    return FIDBias(
+        sizes=np.asarray(sizes),
+        fid=fid,
+        kid=kid,
+        fid_exact=fid_exact,
+        kid_exact=kid_exact,
+        fid_bias_slope=loglog_slope(np.asarray(sizes)[positive], (means - fid_exact)[positive]),
+        fid_extrapolated=intercept,
+    )
 
 
-def witness_curves(P, Q, t, bandwidth) -> dict:
+@dataclasses.dataclass(frozen=True)
+class WitnessCurves:
+    r"""What :func:`witness_curves` returns.
+
+    Attributes
+    ----------
+    t : ndarray
+        The points of the line.
+    p, q : ndarray
+        The two densities at ``t``.
+    witness : ndarray
+        :math:`f(t) = E_P k(X, t) - E_Q k(Y, t)` divided by the MMD: the
+        unit-norm witness of Gretton et al. (2012), whose mean under P minus
+        its mean under Q is the MMD.
+    d_star : ndarray
+        The optimal discriminator :math:`p/(p + q)` (NaN where both vanish).
+    mmd : float
+        :math:`\mathrm{MMD}_k(P, Q)` (the distance, not squared).
+    """
+
+    t: np.ndarray
+    p: np.ndarray
+    q: np.ndarray
+    witness: np.ndarray
+    d_star: np.ndarray
+    mmd: float
+
+
+def witness_curves(P, Q, t, bandwidth) -> WitnessCurves:
     r"""The MMD witness function and the optimal discriminator on points ``t`` of the line, exact.
 
     Parameters
@@ -159,11 +216,8 @@ def witness_curves(P, Q, t, bandwidth) -> dict:
 
     Returns
     -------
-    dict
-        ``t``; ``p``, ``q`` (densities); ``witness``: :math:`f(t) = E_P k(X, t) - E_Q k(Y, t)`
-        divided by MMD (the unit-norm witness of Gretton et al. 2012, whose
-        mean under P minus its mean under Q is the MMD); ``d_star``: :math:`p/(p + q)`;
-        ``mmd``: :math:`\mathrm{MMD}_k(P, Q)` (the distance, not squared).
+    WitnessCurves
+        The densities, the unit-norm witness and :math:`D^*` on ``t``, and the MMD.
 
     Notes
     -----
@@ -188,10 +242,10 @@ def witness_curves(P, Q, t, bandwidth) -> dict:
     with np.errstate(invalid="ignore"):
         d_star = np.where(p + q > 0, p / np.where(p + q > 0, p + q, 1.0), np.nan)
     witness = (mean_kernel(gP) - mean_kernel(gQ)) / value if value > 0 else np.zeros_like(t)
-    return {"t": t, "p": p, "q": q, "witness": witness, "d_star": d_star, "mmd": value}
+    return WitnessCurves(t=t, p=p, q=q, witness=witness, d_star=d_star, mmd=value)
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class DroppedModesTable:
     """What :func:`dropped_modes_table` returns.
 
@@ -311,7 +365,7 @@ def dropped_modes_table(n=1000, dropped=(1, 2, 4), repeats=5, bandwidth=0.5, rng
     if repeats < 2:
         raise ValueError("repeats must be >= 2: the sampling noise is a standard deviation over repeats")
     dropped = np.array([0] + [int(k) for k in dropped if int(k) != 0])
-    gen = as_generator(rng)
+    stream = Stream(as_generator(rng))  # one stream for every sample
     target = ring_of_gaussians(8)
     exact_values = {name: np.full(len(dropped), np.nan) for name in DISTANCES}
     samples = {name: np.empty((len(dropped), repeats)) for name in DISTANCES}
@@ -322,7 +376,7 @@ def dropped_modes_table(n=1000, dropped=(1, 2, 4), repeats=5, bandwidth=0.5, rng
         exact_values["MMD"][i] = exact.mmd(target, G, bandwidth=bandwidth)
         exact_values["energy"][i] = exact.energy_distance(target, G)
         for r in range(repeats):
-            x, y = target.sample(n, rng=gen), G.sample(n, rng=gen)
+            x, y = target.sample(n, rng=stream), G.sample(n, rng=stream)
             samples["FID"][i, r] = empirical.frechet_distance(x, y)
             samples["KID"][i, r] = empirical.mmd(x, y, "cubic")  # KID with one subset of all n points
             samples["MMD"][i, r] = empirical.mmd(x, y, bandwidth=bandwidth)

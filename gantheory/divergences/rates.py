@@ -66,7 +66,7 @@ Examples
 --------
 >>> from gantheory.divergences import rates
 >>> errors = rates.estimator_errors(sizes=[50, 200], repeats=2, rng=0)
->>> errors["sample W1 (1-D)"]["exact"]
+>>> errors["sample W1 (1-D)"].exact
 1.0
 >>> rates.loglog_slope([100, 400], [0.1, 0.05])         # the error halves when n quadruples
 -0.5
@@ -75,15 +75,16 @@ Examples
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from gantheory._rng import as_generator
+from gantheory._rng import Stream, as_generator
 from gantheory._validation import check_positive_int
 from gantheory.distributions import MultivariateNormal, Normal
 from gantheory.divergences import empirical, exact
 
-__all__ = ["PROBLEMS", "ESTIMATOR_LABELS", "EXPECTED_RATES", "estimator_errors", "loglog_slope"]
+__all__ = ["PROBLEMS", "ESTIMATOR_LABELS", "EXPECTED_RATES", "EstimatorErrors", "estimator_errors", "loglog_slope"]
 
 #: The two problems of :func:`estimator_errors`, by the suffix of their labels.
 PROBLEMS = {"1-D": "N(0, 1) vs N(1, 1)", "2-D": "N(0, I) vs N((1, 0), I)"}
@@ -139,6 +140,31 @@ def loglog_slope(n, errors) -> float:
     return float(np.polyfit(np.log(n), np.log(errors), 1)[0]) if len(n) >= 2 else math.nan
 
 
+@dataclass(frozen=True)
+class EstimatorErrors:
+    """One estimator's row of :func:`estimator_errors`.
+
+    Attributes
+    ----------
+    sizes : ndarray of int
+        Sample sizes n (each of x and y has n points).
+    errors : ndarray
+        Root-mean-square error of the estimate against ``exact`` at each n.
+    exact : float
+        The exact value (:mod:`gantheory.divergences.exact`).
+    rate : float
+        :func:`loglog_slope` of ``errors`` against ``sizes``.
+    repeats : int
+        Pairs of samples per size.
+    """
+
+    sizes: np.ndarray
+    errors: np.ndarray
+    exact: float
+    rate: float
+    repeats: int
+
+
 def estimator_errors(sizes=(100, 300, 1_000, 3_000), repeats: int = 4, rng=0) -> dict:
     r"""Root-mean-square error of each sample estimator against the exact divergence, for growing n.
 
@@ -149,16 +175,15 @@ def estimator_errors(sizes=(100, 300, 1_000, 3_000), repeats: int = 4, rng=0) ->
         increasing, each at least 10.
     repeats : int
         Independent pairs of samples per size; the squared error is averaged over them.
-    rng : None, int or numpy.random.Generator
-        Randomness of the samples.
+    rng : int, default 0
+        Seed of the samples.
 
     Returns
     -------
     dict
-        ``{label: {"sizes": n, "errors": RMS of (estimate - exact), "exact": value, "rate": slope, "repeats": repeats}}``
-        for each label of :data:`ESTIMATOR_LABELS`, where ``rate`` is
-        :func:`loglog_slope` of the errors (about -1/2 for a root-n
-        consistent estimator). The problems (:data:`PROBLEMS`): P = N(0, 1)
+        ``{label: EstimatorErrors}`` for each label of :data:`ESTIMATOR_LABELS`
+        (:class:`EstimatorErrors`: the sizes, the RMS errors, the exact value
+        and the fitted rate, about -1/2 for a root-n consistent estimator). The problems (:data:`PROBLEMS`): P = N(0, 1)
         vs Q = N(1, 1) in 1-D, and N(0, I) vs N((1, 0), I) in 2-D; exact
         values from :mod:`gantheory.divergences.exact` (KL = 1/2, W1 = 1 in
         both). The 2-D sample W1 (an exact assignment, O(n³)) stops at n = 2000.
@@ -167,30 +192,26 @@ def estimator_errors(sizes=(100, 300, 1_000, 3_000), repeats: int = 4, rng=0) ->
     Examples
     --------
     >>> errors = estimator_errors(sizes=[50, 200], repeats=2)
-    >>> errors["kNN KL (2-D)"]["exact"], errors["kNN KL (2-D)"]["sizes"].tolist()
+    >>> errors["kNN KL (2-D)"].exact, errors["kNN KL (2-D)"].sizes.tolist()
     (0.5, [50, 200])
     """
     sizes = np.asarray([check_positive_int(n, "sizes") for n in sizes])
     if sizes.size < 2 or (np.diff(sizes) <= 0).any() or sizes[0] < 10:
         raise ValueError(f"sizes must be at least two increasing integers >= 10, got {sizes.tolist()}")
     repeats = check_positive_int(repeats, "repeats")
-    gen = as_generator(rng)
+    stream = Stream(as_generator(rng))  # one stream for every sample
     out = {}
     for label, f, truth, (P, Q), max_n in _estimator_problems():
         ns = sizes if max_n is None else sizes[sizes <= max_n]
         errors = np.array(
             [
                 math.sqrt(
-                    np.mean([(f(P.sample(n, rng=gen), Q.sample(n, rng=gen)) - truth) ** 2 for _ in range(repeats)])
+                    np.mean(
+                        [(f(P.sample(n, rng=stream), Q.sample(n, rng=stream)) - truth) ** 2 for _ in range(repeats)]
+                    )
                 )
                 for n in ns
             ]
         )
-        out[label] = {
-            "sizes": ns,
-            "errors": errors,
-            "exact": float(truth),
-            "rate": loglog_slope(ns, errors),
-            "repeats": repeats,
-        }
+        out[label] = EstimatorErrors(ns, errors, float(truth), loglog_slope(ns, errors), repeats)
     return out

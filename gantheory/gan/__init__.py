@@ -39,6 +39,7 @@ from gantheory.gan.dynamics import (
     DIRAC_CONFIGS,
     DIVERGENCE_BOUND,
     DiracGAN,
+    DiracRun,
     GameJacobian,
     GameSpectrum,
     dirac_gan_runs,

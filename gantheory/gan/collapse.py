@@ -60,6 +60,7 @@ import numpy as np
 import scipy.optimize
 from threadpoolctl import threadpool_limits
 
+from gantheory._rng import as_seed
 from gantheory._validation import as_pmf, check_positive_int
 from gantheory.autograd import nn, ops
 from gantheory.autograd.tensor import Tensor, no_grad
@@ -452,7 +453,7 @@ class RBFDiscriminator(nn.Module):
         n_centres = check_positive_int(n_centres, "n_centres")
         if not (isinstance(width, numbers.Real) and math.isfinite(width) and width > 0):
             raise ValueError(f"width must be a finite number > 0, got {width!r}")
-        gen = np.random.default_rng(rng)
+        gen = np.random.default_rng(as_seed(rng))
         self.centres = Tensor(gen.uniform(-box, box, (n_centres, 2)).astype(dtype), requires_grad=True)
         self.weights = Tensor(np.zeros((n_centres, 1), dtype=dtype), requires_grad=True)
         self.width = float(width)
@@ -591,7 +592,7 @@ def best_response(
     if not (isinstance(g_lr, numbers.Real) and math.isfinite(g_lr) and g_lr > 0):
         raise ValueError(f"g_lr must be a finite number > 0, got {g_lr!r}")
     dtype = np.float32
-    z = np.random.default_rng([rng, 1]).standard_normal((n_points, 2)).astype(dtype)
+    z = np.random.default_rng([as_seed(rng), 1]).standard_normal((n_points, 2)).astype(dtype)
     axis = np.linspace(-4.0, 4.0, 161)
     grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2).astype(dtype)
     D = RBFDiscriminator(rng=rng, dtype=dtype)

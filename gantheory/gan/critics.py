@@ -51,7 +51,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gantheory._rng import as_generator
+from gantheory._rng import Stream, as_generator
 from gantheory._validation import as_float_array, check_positive_int
 from gantheory.distributions import Dirac, Distribution, Laplace, Mixture, Normal, ParallelLines, Uniform
 from gantheory.divergences import exact
@@ -163,14 +163,14 @@ class BernoulliMinimizers:
     cramer2: np.ndarray
 
 
-def _bernoulli_counts(rng, m: int, p: float, n_batches: int) -> np.ndarray:
+def _bernoulli_counts(gen, m: int, p: float, n_batches: int) -> np.ndarray:
     """Numbers of ones in ``n_batches`` batches of ``m`` Bernoulli(p) draws (drawn as 0/1 samples, in chunks)."""
     rows = max(1, _MC_CHUNK // m)
-    counts = [(rng.random((min(rows, n_batches - start), m)) < p).sum(axis=1) for start in range(0, n_batches, rows)]
+    counts = [(gen.random((min(rows, n_batches - start), m)) < p).sum(axis=1) for start in range(0, n_batches, rows)]
     return np.concatenate(counts)
 
 
-def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_000, rng=None) -> BernoulliSampleLosses:
+def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_000, rng=0) -> BernoulliSampleLosses:
     r"""Expected W1 and squared-Cramér losses of an m-sample batch from Bernoulli(p) against Bernoulli(θ).
 
     A Bernoulli instance of Bellemare et al.'s biased W1 gradients [1]_: the
@@ -214,8 +214,8 @@ def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_00
         ``n_batches`` batches of m Bernoulli samples per size and averages.
     n_batches : int
         Batches per size for ``"monte_carlo"``.
-    rng : None, int or numpy.random.Generator
-        Randomness of ``"monte_carlo"``.
+    rng : int, default 0
+        Seed of ``"monte_carlo"``.
 
     Returns
     -------
@@ -250,11 +250,11 @@ def bernoulli_sample_losses(p, m, theta=None, *, method="exact", n_batches=20_00
     theta = _grid(theta, "theta", np.linspace(0.0, 1.0, 201), 0.0, 1.0)
     if method not in ("exact", "monte_carlo"):
         raise ValueError(f'method must be "exact" or "monte_carlo", got {method!r}')
+    gen = as_generator(rng)  # checked for either method
     out = {key: np.zeros((sizes.size, theta.size)) for key in ("w1", "w1_grad", "cramer2", "cramer2_grad")}
     se = {key: np.zeros((sizes.size, theta.size)) for key in out}
     if method == "monte_carlo":
         n_batches = _check_batches(n_batches)
-        gen = as_generator(rng)
     for i, size in enumerate(sizes):
         if method == "exact":
             k = np.arange(size + 1)
@@ -384,7 +384,7 @@ def _batch_gradients(x: np.ndarray, z: np.ndarray, t: float) -> tuple[np.ndarray
     return w1, (2.0 * x_below_y - m * m) / (m * m)
 
 
-def location_sample_gradients(P, base, theta, m, *, n_batches=2000, h=1e-3, rng=None) -> LocationGradients:
+def location_sample_gradients(P, base, theta, m, *, n_batches=2000, h=1e-3, rng=0) -> LocationGradients:
     r"""Expected gradient of the empirical W1 and :math:`\ell_2^2` losses in the generator's location.
 
     The data are m samples :math:`x_i \sim P`; the generator shifts m samples
@@ -426,8 +426,8 @@ def location_sample_gradients(P, base, theta, m, *, n_batches=2000, h=1e-3, rng=
         random numbers), so the curves are smooth in theta.
     h : float
         Step of the central differences of the true distances.
-    rng : None, int or numpy.random.Generator
-        Randomness of the batches.
+    rng : int, default 0
+        Seed of the batches.
 
     Returns
     -------
@@ -451,9 +451,9 @@ def location_sample_gradients(P, base, theta, m, *, n_batches=2000, h=1e-3, rng=
     n_batches = _check_batches(n_batches)
     if not (isinstance(h, (int, float)) and h > 0):
         raise ValueError(f"h must be a positive number, got {h!r}")
-    gen = as_generator(rng)
-    x = P.sample(n_batches * m, rng=gen).reshape(n_batches, m)
-    z = base.sample(n_batches * m, rng=gen).reshape(n_batches, m)
+    stream = Stream(as_generator(rng))  # one stream: the batches of P, then the noise
+    x = P.sample(n_batches * m, rng=stream).reshape(n_batches, m)
+    z = base.sample(n_batches * m, rng=stream).reshape(n_batches, m)
     w1_batches = np.empty((theta.size, n_batches))
     cramer_batches = np.empty((theta.size, n_batches))
     for i, t in enumerate(theta):
@@ -883,7 +883,7 @@ def _population_center(P, Q, grid, width):
 
 
 def learned_critic_gradients(
-    P, base, theta, m, *, width=1.0, n_batches=3000, n_grid=81, rng=None
+    P, base, theta, m, *, width=1.0, n_batches=3000, n_grid=81, rng=0
 ) -> LearnedCriticGradients:
     r"""The location experiment of :func:`location_sample_gradients` with a critic trained on each batch: the bias returns.
 
@@ -938,8 +938,8 @@ def learned_critic_gradients(
         Monte Carlo batches, shared by every theta (common random numbers).
     n_grid : int
         Candidate centres of the critic search (>= 5).
-    rng : None, int or numpy.random.Generator
-        Randomness of the batches.
+    rng : int, default 0
+        Seed of the batches.
 
     Returns
     -------
@@ -990,9 +990,9 @@ def learned_critic_gradients(
     n_grid = check_positive_int(n_grid, "n_grid")
     if n_grid < 5:
         raise ValueError(f"n_grid must be at least 5 (candidate centres of the critic), got {n_grid}")
-    gen = as_generator(rng)
-    x = P.sample(n_batches * m, rng=gen).reshape(n_batches, m)
-    z = base.sample(n_batches * m, rng=gen).reshape(n_batches, m)
+    stream = Stream(as_generator(rng))  # one stream: the batches of P, then the noise
+    x = P.sample(n_batches * m, rng=stream).reshape(n_batches, m)
+    z = base.sample(n_batches * m, rng=stream).reshape(n_batches, m)
     out = {
         key: np.empty(theta.size)
         for key in LearnedCriticGradients.__dataclass_fields__

@@ -42,7 +42,7 @@ import scipy.integrate
 import scipy.optimize
 import scipy.stats
 
-from gantheory._rng import as_generator, as_seed
+from gantheory._rng import Stream, as_generator, as_seed
 from gantheory._validation import check_positive_int
 from gantheory.autograd import grad, nn, no_grad, ops, optim
 from gantheory.distributions import Distribution, Mixture, Normal
@@ -338,10 +338,10 @@ class CriticConvergence:
         return self.estimate / self.lipschitz
 
 
-def _make_critic(constraint, hidden, rng):
-    critic = nn.MLP([1, *hidden, 1], activation="relu", rng=rng)
+def _make_critic(constraint, hidden, stream):
+    critic = nn.MLP([1, *hidden, 1], activation="relu", rng=stream)
     if constraint == "spectral_norm":
-        nn.spectral_norm(critic, rng=rng)
+        nn.spectral_norm(critic, rng=stream)
     return critic
 
 
@@ -476,10 +476,10 @@ def critic_convergence(
         raise ValueError(f"weight must be >= 0, got {weight}")
     hidden = harness.hidden_sizes(hidden)
     seed = as_seed(rng)
-    gen = as_generator(seed)
-    critic = _make_critic(constraint, hidden, gen)
+    stream = Stream(as_generator(seed))  # one stream: the critic, the evaluation samples, the batches, the penalty
+    critic = _make_critic(constraint, hidden, stream)
     opt = optim.Adam(critic.parameters(), lr=lr, betas=betas)
-    x_eval, y_eval = P.sample(n_eval, gen).reshape(-1, 1), Q.sample(n_eval, gen).reshape(-1, 1)
+    x_eval, y_eval = P.sample(n_eval, stream).reshape(-1, 1), Q.sample(n_eval, stream).reshape(-1, 1)
     grid = _grid(P, Q, grid_size)
     star = optimal_critic(P, Q)
     optimal = star(grid)
@@ -493,7 +493,7 @@ def critic_convergence(
         cost = losses.wasserstein_critic_cost(scores[:batch_size], scores[batch_size:])
         if constraint in ("gradient_penalty", "one_sided_penalty"):
             one_sided = constraint == "one_sided_penalty"
-            cost = cost + losses.gradient_penalty(critic, x, y, rng=gen, weight=weight, one_sided=one_sided)
+            cost = cost + losses.gradient_penalty(critic, x, y, rng=stream, weight=weight, one_sided=one_sided)
         cost.backward()
         opt.step()
         if constraint == "weight_clipping":
@@ -511,8 +511,8 @@ def critic_convergence(
     t, rows = harness.train_logged(
         update,
         record,
-        lambda n: P.sample(n, gen).reshape(-1, 1),
-        lambda n: Q.sample(n, gen).reshape(-1, 1),
+        lambda n: P.sample(n, stream).reshape(-1, 1),
+        lambda n: Q.sample(n, stream).reshape(-1, 1),
         steps=steps,
         log_every=log_every,
         batch_size=batch_size,

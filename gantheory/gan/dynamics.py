@@ -68,6 +68,7 @@ from gantheory.gan.players import AffineGenerator
 
 __all__ = [
     "DiracGAN",
+    "DiracRun",
     "DIRAC_LOSSES",
     "DIRAC_REGULARIZERS",
     "DIRAC_UPDATES",
@@ -783,6 +784,35 @@ DIRAC_CONFIGS = (
 )
 
 
+@dataclass(frozen=True)
+class DiracRun:
+    """One configuration's runs in :func:`dirac_gan_runs`.
+
+    Attributes
+    ----------
+    model : DiracGAN
+        The configuration's model.
+    steps : int
+        The steps asked for.
+    simultaneous, alternating : ndarray, shape (k + 1, 2)
+        The trajectory :math:`(\\theta_t, \\psi_t)` under each update rule, as
+        :meth:`DiracGAN.trajectory` returns it (fewer than ``steps + 1`` rows
+        when the run diverged).
+    eigenvalues : dict
+        update rule -> the update map's eigenvalues (complex array), or
+        ``None`` where the equilibrium has no Jacobian (WGAN-GP).
+    radius : dict
+        update rule -> the update map's spectral radius, or ``None`` as above.
+    """
+
+    model: DiracGAN
+    steps: int
+    simultaneous: np.ndarray
+    alternating: np.ndarray
+    eigenvalues: dict
+    radius: dict
+
+
 def dirac_gan_runs(configs=DIRAC_CONFIGS, *, lr=0.1, steps=1000, start=(1.0, 1.0)) -> dict:
     r"""Trajectories and update-map eigenvalues of the Dirac-GAN for each configuration, both update rules.
 
@@ -800,33 +830,31 @@ def dirac_gan_runs(configs=DIRAC_CONFIGS, *, lr=0.1, steps=1000, start=(1.0, 1.0
     Returns
     -------
     dict
-        ``{label: {"model": DiracGAN, "steps": steps, "simultaneous": (k+1, 2) array, "alternating": ...,
-        "eigenvalues": {update: complex array or None}, "radius": {update: float or None}}}``:
-        each trajectory as :meth:`DiracGAN.trajectory` returns it (shorter
-        than ``steps + 1`` rows when the run diverged); ``None`` where the
-        equilibrium has no Jacobian (WGAN-GP).
+        ``{label: DiracRun}``, in the order of ``configs`` (:class:`DiracRun`:
+        the model, both trajectories, the update maps' eigenvalues and
+        spectral radii).
 
     Examples
     --------
     >>> runs = dirac_gan_runs(DIRAC_CONFIGS[:1], steps=10)
-    >>> round(runs["GAN"]["radius"]["simultaneous"], 6)        # sqrt(1 + lr²/4)
+    >>> round(runs["GAN"].radius["simultaneous"], 6)        # sqrt(1 + lr²/4)
     1.00125
-    >>> runs["GAN"]["alternating"].shape
+    >>> runs["GAN"].alternating.shape
     (11, 2)
     """
     lr, steps = _check_lr(lr), check_positive_int(steps, "steps")
     out = {}
     for label, kwargs in configs:
         model = DiracGAN(**kwargs)
-        row = {"model": model, "steps": steps, "eigenvalues": {}, "radius": {}}
+        paths, eigenvalues, radius = {}, {}, {}
         for update in ("simultaneous", "alternating"):
-            row[update] = model.trajectory(start, lr, steps, update=update)
+            paths[update] = model.trajectory(start, lr, steps, update=update)
             try:
-                row["eigenvalues"][update] = model.update_map_eigenvalues(lr, update)
-                row["radius"][update] = model.spectral_radius(lr, update)
+                eigenvalues[update] = model.update_map_eigenvalues(lr, update)
+                radius[update] = model.spectral_radius(lr, update)
             except ValueError:  # no Jacobian at the equilibrium (the WGAN-GP penalty's kink)
-                row["eigenvalues"][update] = row["radius"][update] = None
-        out[label] = row
+                eigenvalues[update] = radius[update] = None
+        out[label] = DiracRun(model, steps, paths["simultaneous"], paths["alternating"], eigenvalues, radius)
     return out
 
 

@@ -29,12 +29,12 @@ References
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import numpy as np
 
 from gantheory import autograd as ag
-from gantheory._rng import as_seed
+from gantheory._rng import Stream, as_seed
 from gantheory._validation import check_positive_int
 from gantheory.autograd import nn, ops, optim
 from gantheory.distributions import Distribution
@@ -61,7 +61,8 @@ ACTIVATIONS = {
 }
 
 
-class VariationalBound(NamedTuple):
+@dataclass(frozen=True)
+class VariationalBound:
     r"""A recorded run of :func:`variational_bound`.
 
     Attributes
@@ -196,11 +197,14 @@ def variational_bound(
     log_every, n_eval = check_positive_int(log_every, "log_every"), check_positive_int(n_eval, "n_eval")
     grid_size = check_positive_int(grid_size, "grid_size")
     exact = f_divergence(P, Q, f)
-    gen_net, gen_train, gen_eval = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+    # three streams: the critic's initialization, the training batches, the held-out samples
+    net_stream, train_stream, eval_stream = (
+        Stream(np.random.default_rng(s)) for s in np.random.SeedSequence(seed).spawn(3)
+    )
     dim = P.dim
-    V = nn.MLP([dim, *harness.hidden_sizes(hidden), 1], activation="relu", rng=gen_net)
+    V = nn.MLP([dim, *harness.hidden_sizes(hidden), 1], activation="relu", rng=net_stream)
     opt = optim.Adam(V.parameters(), lr=lr)
-    x_raw, y_raw = P.sample(n_eval, gen_eval), Q.sample(n_eval, gen_eval)
+    x_raw, y_raw = P.sample(n_eval, eval_stream), Q.sample(n_eval, eval_stream)
     x_eval, y_eval = harness.as_inputs(x_raw, dim), harness.as_inputs(y_raw, dim)
     both = np.concatenate([x_raw, y_raw])
     log_m = np.logaddexp(P.logpdf(both), Q.logpdf(both))
@@ -224,8 +228,8 @@ def variational_bound(
     logged, rows = harness.train_logged(
         update,
         record,
-        lambda n: harness.as_inputs(P.sample(n, gen_train), dim),
-        lambda n: harness.as_inputs(Q.sample(n, gen_train), dim),
+        lambda n: harness.as_inputs(P.sample(n, train_stream), dim),
+        lambda n: harness.as_inputs(Q.sample(n, train_stream), dim),
         steps=steps,
         log_every=log_every,
         batch_size=batch_size,

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy
 
-from gantheory._rng import as_seed
+from gantheory._rng import Stream, as_seed
 from gantheory._validation import check_positive_int
 from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution, Laplace, Mixture, Normal
@@ -333,17 +333,18 @@ def _generator_gradient_norm(G, cost):
 
 def _vanishing_run(seed, target, G, *, sizes, steps, log_every, batch_size, n_fixed, lr, wgan_lr, clip):
     """One run of :func:`vanishing_gradient` (``seed``: its SeedSequence): the logged steps, rows (norm under each classifier cost, mean D(G(z))) and rows (WGAN norm,)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)  # one stream: the fixed batch, the batches, both networks' initialization
+    stream = Stream(rng)
     z = rng.standard_normal((n_fixed, 1))  # the fixed batch
 
     def sample_real(n):
-        return harness.as_inputs(target.sample(n, rng), 1)
+        return harness.as_inputs(target.sample(n, stream), 1)
 
     def sample_fake(n):
         with no_grad():
             return G(rng.standard_normal((n, 1))).data
 
-    D = nn.MLP(sizes, activation="relu", rng=rng, init="glorot")
+    D = nn.MLP(sizes, activation="relu", rng=stream, init="glorot")
     opt = optim.Adam(D.parameters(), lr=lr)
 
     def update_discriminator(real, fake):
@@ -356,7 +357,7 @@ def _vanishing_run(seed, target, G, *, sizes, steps, log_every, batch_size, n_fi
         norms = [_generator_gradient_norm(G, losses.generator_cost(logits, cost)) for cost in VANISHING_COSTS[:3]]
         return (*norms, float(scipy.special.expit(logits.data).mean()))
 
-    critic = nn.MLP(sizes, activation="relu", rng=rng, init="glorot")
+    critic = nn.MLP(sizes, activation="relu", rng=stream, init="glorot")
     losses.clip_weights(critic, clip)
     critic_opt = optim.RMSProp(critic.parameters(), lr=wgan_lr)
 

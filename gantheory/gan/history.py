@@ -158,15 +158,15 @@ class History:
         """The number of completed steps."""
         return len(self.d_loss)
 
-    def sample(self, n, rng=None):
+    def sample(self, n, rng=0):
         """Draw ``n`` points from the trained generator: :math:`G(z)`, :math:`z \\sim N(0, I)`.
 
         Parameters
         ----------
         n : int
             Number of points.
-        rng : None, int or numpy.random.Generator
-            The noise's randomness (see :func:`gantheory._rng.as_generator`).
+        rng : int, default 0
+            Seed of the noise (different seeds give independent samples).
 
         Returns
         -------
@@ -207,10 +207,10 @@ class History:
         True
         """
         n = check_positive_int(n, "n")
+        gen = as_generator(rng)
         G = self.generator
         if G is None:
             raise ValueError(self._why_no_generator())
-        gen = as_generator(rng)
         dim, latent_dim = int(self.config["dim"]), int(self.config["latent_dim"])
         dtype = np.dtype(self.config.get("dtype", "float64"))
         out = np.empty((n, dim), dtype=np.float64)

@@ -291,7 +291,7 @@ def clip_weights(module, c=0.01):
         p.data.clip(-c, c, out=p.data)
 
 
-def gradient_penalty(critic, real, fake, rng=None, weight=10.0, one_sided=False):
+def gradient_penalty(critic, real, fake, rng=0, weight=10.0, one_sided=False):
     """The WGAN-GP penalty :math:`\\lambda\\, \\mathbb{E} (\\|\\nabla_{\\hat x} f(\\hat x)\\|_2 - 1)^2`, or its one-sided form.
 
     Parameters
@@ -307,8 +307,8 @@ def gradient_penalty(critic, real, fake, rng=None, weight=10.0, one_sided=False)
         of :func:`gantheory.gan.train` differentiate the penalty in the
         generator's parameters). Batches of shape (n,) are 1-D samples: the
         critic gets them as (n, 1), as a :class:`~gantheory.autograd.nn.Module` expects.
-    rng : None, int or numpy.random.Generator
-        Randomness for the interpolation weights.
+    rng : int, default 0
+        Seed of the interpolation weights.
     weight : float
         :math:`\\lambda` (10 in the paper).
     one_sided : bool

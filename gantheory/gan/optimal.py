@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy
 
-from gantheory._rng import as_generator, as_seed
+from gantheory._rng import Stream, as_generator, as_seed
 from gantheory._validation import check_positive_int
 from gantheory.autograd import nn, no_grad, ops, optim
 from gantheory.distributions import Distribution
@@ -380,11 +380,11 @@ def discriminator_convergence(
     _check_pair(P, Q)
     steps, batch_size = check_positive_int(steps, "steps"), check_positive_int(batch_size, "batch_size")
     log_every, n_eval = check_positive_int(log_every, "log_every"), check_positive_int(n_eval, "n_eval")
-    rng = as_generator(as_seed(rng))
+    stream = Stream(as_generator(as_seed(rng)))  # one stream: D's initialization, the evaluation samples, the batches
     dim = P.dim
-    D = nn.MLP([dim, *hidden_sizes(hidden), 1], activation="relu", rng=rng)
+    D = nn.MLP([dim, *hidden_sizes(hidden), 1], activation="relu", rng=stream)
     opt = optim.Adam(D.parameters(), lr=lr)
-    x_raw, y_raw = P.sample(n_eval, rng), Q.sample(n_eval, rng)
+    x_raw, y_raw = P.sample(n_eval, stream), Q.sample(n_eval, stream)
     x_eval, y_eval = as_inputs(x_raw, dim), as_inputs(y_raw, dim)
     star = OptimalDiscriminator(P, Q)
     star_p, star_q = star.log_d(x_raw), star.log_one_minus_d(y_raw)  # the terms of V(D*, G) at the same points
@@ -403,8 +403,8 @@ def discriminator_convergence(
     t, rows = train_logged(
         update,
         record,
-        lambda n: as_inputs(P.sample(n, rng), dim),
-        lambda n: as_inputs(Q.sample(n, rng), dim),
+        lambda n: as_inputs(P.sample(n, stream), dim),
+        lambda n: as_inputs(Q.sample(n, stream), dim),
         steps=steps,
         log_every=log_every,
         batch_size=batch_size,
@@ -416,7 +416,7 @@ def discriminator_convergence(
     return DiscriminatorConvergence(t, value, value_se, gap, gap_se, value_optimal)
 
 
-def value_estimate(D, P, Q, *, n=20_000, rng=None):
+def value_estimate(D, P, Q, *, n=20_000, rng=0):
     r"""The value :math:`\hat V(D, G)` of a given discriminator on fresh samples, and its standard error.
 
     Since :math:`V(D, G) \le V(D^*, G) = -\log 4 + 2\,\mathrm{JSD}(P, Q)` for
@@ -436,8 +436,8 @@ def value_estimate(D, P, Q, *, n=20_000, rng=None):
         The data distribution and the generator's, of one dimension.
     n : int
         Samples of each law (independent of whatever ``D`` was trained on).
-    rng : None, int or numpy Generator
-        The samples' randomness.
+    rng : int, default 0
+        Seed of the samples.
 
     Returns
     -------
@@ -467,8 +467,8 @@ def value_estimate(D, P, Q, *, n=20_000, rng=None):
     n = check_positive_int(n, "n")
     if n < 2:
         raise ValueError("n must be at least 2 (the standard error needs two samples)")
-    rng = as_generator(rng)
-    x, y = as_inputs(P.sample(n, rng), P.dim), as_inputs(Q.sample(n, rng), Q.dim)
+    stream = Stream(as_generator(rng))
+    x, y = as_inputs(P.sample(n, stream), P.dim), as_inputs(Q.sample(n, stream), Q.dim)
     real, fake = (
         np.asarray(getattr(out, "data", out), dtype=np.float64).reshape(-1) for out in (_call(D, x), _call(D, y))
     )

@@ -84,8 +84,8 @@ class AffineGenerator(nn.Module):
         return Normal(float(self.loc.data[0]), abs(float(self.scale.data[0])))
 
 
-def default_generator(latent_dim, dim, rng=None, dtype=np.float64):
-    """The default generator: an MLP ``latent_dim -> 64 -> 64 -> dim`` with ReLU.
+def default_generator(latent_dim, dim, rng=0, dtype=np.float64):
+    """The default generator: an MLP ``latent_dim -> 64 -> 64 -> dim`` with ReLU; ``rng`` (int, default 0) seeds its weights.
 
     Examples
     --------
@@ -96,8 +96,8 @@ def default_generator(latent_dim, dim, rng=None, dtype=np.float64):
     return nn.MLP([latent_dim, *HIDDEN, dim], activation="relu", rng=rng, dtype=dtype)
 
 
-def default_discriminator(dim, outputs=1, rng=None, dtype=np.float64):
-    """The default discriminator: an MLP ``dim -> 64 -> 64 -> outputs`` with ReLU (logits or scores).
+def default_discriminator(dim, outputs=1, rng=0, dtype=np.float64):
+    """The default discriminator: an MLP ``dim -> 64 -> 64 -> outputs`` with ReLU (logits or scores); ``rng`` (int, default 0) seeds its weights.
 
     Examples
     --------
@@ -114,7 +114,8 @@ def make_players(generator, discriminator, dim, latent_dim, spec, seeds, dtype, 
     ``generator``: None or ``"mlp"`` (:func:`default_generator`), ``"affine"`` (:class:`AffineGenerator`, 1-D) or a
     Module; ``discriminator``: None (:func:`default_discriminator`, ``spec.critic_outputs`` outputs) or a Module taking
     ``d_inputs`` columns (``pack * dim``, + 1 with the minibatch-std feature). ``spec`` is the loss
-    (:data:`gantheory.gan.losses.LOSSES`); ``seeds`` the two players' initialization streams.
+    (:data:`gantheory.gan.losses.LOSSES`); ``seeds`` the two players' initialization: int seeds or
+    :class:`gantheory._rng.Stream` objects (what ``rng=`` of :func:`default_generator` takes).
     """
     if generator is None or generator == "mlp":
         latent_dim = dim if latent_dim is None else check_positive_int(latent_dim, "latent_dim")

@@ -61,7 +61,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-from gantheory._rng import as_generator
+from gantheory._rng import Stream
 from gantheory._validation import as_samples, check_positive_int
 from gantheory.autograd import nn, ops, optim
 from gantheory.autograd.functional import functional_call
@@ -114,7 +114,7 @@ def _target_sampler(target, dtype):
         dim = target.dim
 
         def sample(n, rng):
-            return target.sample(n, rng=rng).reshape(n, dim).astype(dtype, copy=False)
+            return target.sample(n, rng=Stream(rng)).reshape(n, dim).astype(dtype, copy=False)
 
         return dim, sample, sample, target
     data = as_samples(target, "target", np, ndims=(1, 2))
@@ -216,7 +216,7 @@ def _critic_cost(spec, D, real, fake, fake_2, rng, r1=0.0, joint=False):
         critic = D
     if spec.gradient_penalty:
         cost = cost + gradient_penalty(
-            critic, real, fake, rng=rng, weight=spec.gradient_penalty, one_sided=spec.one_sided
+            critic, real, fake, rng=Stream(rng), weight=spec.gradient_penalty, one_sided=spec.one_sided
         )
     if r1:
         cost = cost + r1_penalty(critic, real, r1)
@@ -383,12 +383,12 @@ class Game:
             dim,
             latent_dim,
             spec,
-            [as_generator(np.random.default_rng(s)) for s in seeds[:2]],
+            [Stream(np.random.default_rng(s)) for s in seeds[:2]],
             dtype,
             d_inputs=pack * dim + int(minibatch_std),
         )
         if c.spectral_norm:
-            D = nn.spectral_norm(D, rng=np.random.default_rng(seeds[4]))
+            D = nn.spectral_norm(D, rng=Stream(np.random.default_rng(seeds[4])))
         (opt_g, opt_d), opt_name = _make_optimizers(optimizer, G, D, lr, d_lr, betas)
         if opt_name == "instances":  # the optimizers' own settings are the ones in use
             lr, d_lr, betas = opt_g.lr, opt_d.lr, None

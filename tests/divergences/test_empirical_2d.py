@@ -311,8 +311,10 @@ def test_sliced_w1_in_1d_is_w1():
 
 def test_sliced_is_reproducible_from_its_seed():
     x, y = _cloud(30, 20), _cloud(30, 21, shift=1.0)
-    assert emp.sliced_w1(x, y, rng=5) == emp.sliced_w1(x, y, rng=np.random.default_rng(5))
+    assert emp.sliced_w1(x, y, rng=5) == emp.sliced_w1(x, y, rng=np.int64(5))
     assert emp.sliced_w1(x, y, rng=5) != emp.sliced_w1(x, y, rng=6)
+    with pytest.raises(TypeError, match="rng must be an int seed"):
+        emp.sliced_w1(x, y, rng=np.random.default_rng(5))
 
 
 def test_sliced_backend_arrays_agree_with_numpy(xp):

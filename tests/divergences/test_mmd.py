@@ -282,7 +282,7 @@ def test_witness_integrates_to_mmd_squared_and_mode_collapse_exact_columns():
 
     P, Q = gt.Mixture([gt.Normal(-2, 0.5), gt.Normal(2, 0.5)]), gt.Normal(0.5, 1.0)
     curves = evaluation.witness_curves(P, Q, [0.0], bandwidth=1.0)
-    f = lambda u: evaluation.witness_curves(P, Q, [u], 1.0)["witness"][0] * curves["mmd"] * (P.pdf(u) - Q.pdf(u))
+    f = lambda u: evaluation.witness_curves(P, Q, [u], 1.0).witness[0] * curves.mmd * (P.pdf(u) - Q.pdf(u))
     assert scipy.integrate.quad(f, -12, 12, limit=200)[0] == pytest.approx(gt.mmd(P, Q, bandwidth=1.0), rel=1e-9)
     table = evaluation.dropped_modes_table(n=50, dropped=(2,), repeats=2, rng=0)
     G = evaluation.collapsed_ring(2)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import gantheory as gt
+from gantheory._rng import Stream
 from gantheory.divergences import rates
 
 
@@ -14,20 +15,20 @@ def test_estimator_errors_are_errors_against_the_exact_values():
     assert list(errors) == list(rates.ESTIMATOR_LABELS)
     # Exact values of the problems: KL(N(0,1)||N(1,1)) = 1/2 (closed form), W1 = |1 - 0|, in 1-D and 2-D.
     for dim in ("1-D", "2-D"):
-        assert errors[f"kNN KL ({dim})"]["exact"] == pytest.approx(0.5, rel=1e-12)
-        assert errors[f"sample W1 ({dim})"]["exact"] == pytest.approx(1.0, rel=1e-12)
+        assert errors[f"kNN KL ({dim})"].exact == pytest.approx(0.5, rel=1e-12)
+        assert errors[f"sample W1 ({dim})"].exact == pytest.approx(1.0, rel=1e-12)
     # 1-D Cramér l2 between unit normals one apart: sqrt(E/2), E = 2 E|X - Y| - E|X - X'| - E|Y - Y'| the energy
     # distance; X - Y ~ N(-1, 2) has E|X - Y| = (2/sqrt(pi)) e^(-1/4) + erf(1/2), and E|X - X'| = 2/sqrt(pi)
     e_xy = 2 / math.sqrt(math.pi) * math.exp(-1 / 4) + math.erf(1 / 2)
     energy = 2 * e_xy - 2 * (2 / math.sqrt(math.pi))
-    assert errors["sample Cramér (1-D)"]["exact"] == pytest.approx(math.sqrt(energy / 2), rel=1e-9)
+    assert errors["sample Cramér (1-D)"].exact == pytest.approx(math.sqrt(energy / 2), rel=1e-9)
     # Re-draw the same samples (same generator stream) and check the first recorded error by hand.
-    gen = np.random.default_rng(3)
-    x, y = gt.Normal(0, 1).sample(50, rng=gen), gt.Normal(1, 1).sample(50, rng=gen)
-    assert errors["kNN KL (1-D)"]["errors"][0] == pytest.approx(abs(gt.empirical.kl(x, y) - 0.5), rel=1e-12)
+    stream = Stream(np.random.default_rng(3))
+    x, y = gt.Normal(0, 1).sample(50, rng=stream), gt.Normal(1, 1).sample(50, rng=stream)
+    assert errors["kNN KL (1-D)"].errors[0] == pytest.approx(abs(gt.empirical.kl(x, y) - 0.5), rel=1e-12)
     # the rate is the least-squares slope through the two points
     row = errors["kNN KL (1-D)"]
-    assert row["rate"] == pytest.approx(math.log(row["errors"][1] / row["errors"][0]) / math.log(2), rel=1e-9)
+    assert row.rate == pytest.approx(math.log(row.errors[1] / row.errors[0]) / math.log(2), rel=1e-9)
 
 
 def test_two_dimensional_w1_stops_at_2000_points():
@@ -59,7 +60,7 @@ def test_estimator_errors_refuses_bad_repeats_and_rng():
 
 def test_rows_carry_their_repeats_and_every_label_has_an_expected_rate():
     errors = rates.estimator_errors(sizes=[50, 100], repeats=2, rng=0)
-    assert all(row["repeats"] == 2 for row in errors.values())
+    assert all(row.repeats == 2 for row in errors.values())
     assert set(rates.EXPECTED_RATES) == set(rates.ESTIMATOR_LABELS)
 
 
@@ -71,5 +72,5 @@ def test_every_fitted_rate_is_negative_with_twenty_repeats(seed):
     # for these seeds, and the RMS error at n = 3000 is below the one at n = 100 for every estimator
     errors = rates.estimator_errors(sizes=(100, 300, 1_000, 3_000), repeats=20, rng=seed)
     for label, row in errors.items():
-        assert row["rate"] < 0, (label, row["rate"])
-        assert row["errors"][-1] < row["errors"][0], label
+        assert row.rate < 0, (label, row.rate)
+        assert row.errors[-1] < row.errors[0], label

@@ -419,16 +419,16 @@ def test_dirac_gan_runs_are_the_models_runs():
     assert list(runs) == [label for label, _ in DIRAC_CONFIGS]
     for label, kwargs in DIRAC_CONFIGS:
         row, model = runs[label], DiracGAN(**kwargs)
-        assert row["steps"] == 40
-        for update in ("simultaneous", "alternating"):
-            np.testing.assert_array_equal(row[update], model.trajectory([0.5, -1.0], 0.2, 40, update=update))
+        assert row.steps == 40 and repr(row.model) == repr(model)
+        for update, path in (("simultaneous", row.simultaneous), ("alternating", row.alternating)):
+            np.testing.assert_array_equal(path, model.trajectory([0.5, -1.0], 0.2, 40, update=update))
             if kwargs.get("regularizer") == "wgan_gp":
-                assert row["eigenvalues"][update] is None and row["radius"][update] is None
+                assert row.eigenvalues[update] is None and row.radius[update] is None
             else:
-                np.testing.assert_array_equal(row["eigenvalues"][update], model.update_map_eigenvalues(0.2, update))
+                np.testing.assert_array_equal(row.eigenvalues[update], model.update_map_eigenvalues(0.2, update))
     # the unregularized GAN: sqrt(1 + lr² f'(0)²) simultaneous, 1 alternating (Mescheder et al. 2018)
-    assert runs["GAN"]["radius"]["simultaneous"] == pytest.approx(np.sqrt(1 + 0.2**2 / 4), abs=1e-12)
-    assert runs["GAN"]["radius"]["alternating"] == pytest.approx(1.0, abs=1e-12)
+    assert runs["GAN"].radius["simultaneous"] == pytest.approx(np.sqrt(1 + 0.2**2 / 4), abs=1e-12)
+    assert runs["GAN"].radius["alternating"] == pytest.approx(1.0, abs=1e-12)
     with pytest.raises(ValueError, match="lr"):
         dirac_gan_runs(lr=-1.0)
 

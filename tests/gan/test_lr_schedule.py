@@ -112,8 +112,7 @@ def test_each_update_is_sgds_written_here_with_the_linear_lr(loss):
 
 def test_a_pair_of_optimizer_instances_and_a_factory_are_scheduled_from_their_own_lr():
     def players(seed):
-        rng = np.random.default_rng(seed)
-        return nn.MLP([2, 16, 2], rng=rng), nn.MLP([2, 16, 1], rng=rng)
+        return nn.MLP([2, 16, 2], rng=seed), nn.MLP([2, 16, 1], rng=seed + 1)
 
     G, D = players(0)
     pair = (optim.SGD(G.parameters(), lr=0.1, momentum=0.5), optim.RMSProp(D.parameters(), lr=0.003))

@@ -231,10 +231,10 @@ def test_a_trained_discriminators_value_is_a_lower_bound_on_the_jsd():
     P, Q = gt.Normal(0.0, 1.0), gt.Normal(1.5, 0.7)
     D = nn.MLP([1, 16, 16, 1], rng=0)
     opt = optim.Adam(D.parameters(), lr=1e-2)
-    rng = np.random.default_rng(0)
-    for _ in range(200):
+    for step in range(200):  # independent batches: a seed each
         opt.zero_grad()
-        losses.discriminator_cost(D(P.sample(128, rng).reshape(-1, 1)), D(Q.sample(128, rng).reshape(-1, 1))).backward()
+        real, fake = P.sample(128, rng=2 * step).reshape(-1, 1), Q.sample(128, rng=2 * step + 1).reshape(-1, 1)
+        losses.discriminator_cost(D(real), D(fake)).backward()
         opt.step()
     value, se = gt.gan.optimal.value_estimate(D, P, Q, n=20_000, rng=1)
     jsd = gt.js_divergence(P, Q)
