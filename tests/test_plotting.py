@@ -750,11 +750,26 @@ def test_plot_dropped_modes_names_the_largest_and_smallest_growth():
     snr = {"FID": [0.0, 0.5, 9.0], "MMD": [0.0, 7.0, 20.0], "sliced W1": [0.0, 3.0, 30.0]}
     fig = plotting.plot_dropped_modes(SimpleNamespace(dropped=np.array([0, 1, 4]), signal_to_noise=snr, n=200))
     assert_labelled(fig)
-    assert fig._suptitle.get_text() == "One dropped mode at n = 200: MMD grows most over its noise, FID least"
+    assert len(fig.axes) == 1
+    assert fig._suptitle.get_text() == "One dropped mode at n = 200: growth of each measure over its sampling noise"
+    assert fig.axes[0].get_title() == "Distances: MMD grows most over its noise, FID least"
     lines = fig.axes[0].get_lines()
     assert [line.get_label() for line in lines] == list(snr)
     np.testing.assert_array_equal(lines[0].get_xdata(), [1, 4])  # nothing dropped is the reference, not drawn
     np.testing.assert_array_equal(lines[2].get_ydata(), [3.0, 30.0])
+
+
+def test_plot_dropped_modes_puts_the_precision_and_recall_deficits_in_their_own_panel():
+    snr = {"FID": [0.0, 0.5, 9.0], "MMD": [0.0, 7.0, 20.0], "1 - precision": [0.0, 0.1, -0.3], "1 - recall": [0, 9, 40]}
+    fig = plotting.plot_dropped_modes(SimpleNamespace(dropped=np.array([0, 1, 4]), signal_to_noise=snr, n=200))
+    assert_labelled(fig)
+    left, right = fig.axes
+    assert [line.get_label() for line in left.get_lines()] == ["FID", "MMD"]
+    assert [line.get_label() for line in right.get_lines()[:2]] == ["1 - precision", "1 - recall"]
+    np.testing.assert_array_equal(right.get_lines()[0].get_ydata(), [0.1, -0.3])  # linear axis: negatives kept
+    assert right.get_yscale() == "linear" and left.get_yscale() == "log"
+    assert right.get_title() == "k-NN fidelity and diversity: 1 - recall grows most"
+    assert not plotting.figure_problems(fig)
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,10 @@ def plot_dropped_modes(table) -> Figure:
     -------
     matplotlib.figure.Figure
         (mean estimate − mean with nothing dropped) / its standard deviation
-        with nothing dropped, against the number of dropped modes, log y.
+        with nothing dropped, against the number of dropped modes: the
+        distances on the left (log y), the k-NN deficits ``1 - precision`` and
+        ``1 - recall`` (names starting with ``"1 - "``) on the right (linear y),
+        where they are in the table.
 
     Examples
     --------
@@ -172,17 +175,30 @@ def plot_dropped_modes(table) -> Figure:
     snr = field_of(table, "signal_to_noise", "table")
     dropped = np.asarray(field_of(table, "dropped", "table"))
     keep = dropped > 0
-    with slide_figure(size=(9.0, 5.5)) as (fig, ax):
-        for i, (name, values) in enumerate(snr.items()):
-            ax.plot(dropped[keep], np.clip(np.asarray(values)[keep], 1e-2, None), label=name, **curve_style(i))
+    n = field_of(table, "n", "table")
+    distances = {k: np.asarray(v) for k, v in snr.items() if not k.startswith("1 - ")}
+    deficits = {k: np.asarray(v) for k, v in snr.items() if k.startswith("1 - ")}  # precision and recall
+    with slide_figure(1, 1 + bool(deficits), size=(13.0 if deficits else 9.0, 5.5)) as (fig, axes):
+        ax = axes[0] if deficits else axes
+        for i, (name, values) in enumerate(distances.items()):
+            ax.plot(dropped[keep], np.clip(values[keep], 1e-2, None), label=name, **curve_style(i))
         ax.set_yscale("log")
         ax.set_xticks(dropped[keep])
         ax.set_xlabel("modes dropped of the ring's 8 (the rest re-weighted)")
         ax.set_ylabel("growth / sampling noise (s.d. with no mode dropped)")
         ax.legend(fontsize=9)
-        best = max(snr, key=lambda k: float(np.asarray(snr[k])[keep][0]))
-        worst = min(snr, key=lambda k: float(np.asarray(snr[k])[keep][0]))
-        fig.suptitle(
-            f"One dropped mode at n = {field_of(table, 'n', 'table')}: {best} grows most over its noise, {worst} least"
-        )
+        best = max(distances, key=lambda k: float(distances[k][keep][0]))
+        worst = min(distances, key=lambda k: float(distances[k][keep][0]))
+        ax.set_title(f"Distances: {best} grows most over its noise, {worst} least", fontsize=11)
+        if deficits:
+            for i, (name, values) in enumerate(deficits.items()):
+                axes[1].plot(dropped[keep], values[keep], label=name, **curve_style(i))
+            axes[1].axhline(0.0, color="0.5", linewidth=0.8)
+            axes[1].set_xticks(dropped[keep])
+            axes[1].set_xlabel("modes dropped of the ring's 8 (the rest re-weighted)")
+            axes[1].set_ylabel("growth / sampling noise")
+            axes[1].legend(fontsize=9)
+            top = max(deficits, key=lambda k: float(deficits[k][keep][0]))
+            axes[1].set_title(f"k-NN fidelity and diversity: {top} grows most", fontsize=11)
+        fig.suptitle(f"One dropped mode at n = {n}: growth of each measure over its sampling noise")
     return fig
