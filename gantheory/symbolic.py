@@ -8,6 +8,7 @@ made by :func:`sympy.lambdify` that takes the arguments in that order.
 
 * :func:`gaussian_kl`: KL(N(μ1, σ1²) ‖ N(μ2, σ2²));
 * :func:`optimal_discriminator`: D* = p/(p+q), the maximizer of p log D + q log(1-D);
+* :func:`smoothed_optimal_discriminator`: D* = (αp + βq)/(p+q) with label targets α (real) and β (fake);
 * :func:`value_at_optimal_discriminator` and :func:`jsd_integrand`: V(D*, G) = -log 4 + 2 JSD(P, Q);
 * :func:`generator_cost` and :func:`generator_cost_slope`: the minimax cost
   log(1-D) and the non-saturating cost -log D, and their slopes with respect
@@ -50,6 +51,7 @@ __all__ = [
     "Derivation",
     "gaussian_kl",
     "optimal_discriminator",
+    "smoothed_optimal_discriminator",
     "value_at_optimal_discriminator",
     "jsd_integrand",
     "generator_cost",
@@ -78,6 +80,7 @@ theta, psi, t = sp.symbols("theta psi t", real=True)
 n = sp.Symbol("n", positive=True, integer=True)
 s1 = sp.Symbol("s1", real=True)  # sum of the sample
 s2 = sp.Symbol("s2", positive=True)  # sum of its squares
+alpha, beta = sp.symbols("alpha beta", nonnegative=True)  # label targets of the real and the fake samples, in [0, 1]
 k = sp.Symbol("k", nonnegative=True, integer=True)  # number of ones
 pi = sp.Symbol("pi", positive=True)  # Bernoulli success probability
 lr, d_lr = sp.symbols("lr d_lr", positive=True)  # the generator's and the discriminator's step sizes
@@ -306,6 +309,68 @@ def optimal_discriminator() -> Derivation:
     if not curvature.is_negative:
         raise RuntimeError(f"the stationary point {d_star} is not a maximum (curvature {curvature})")
     return Derivation(d_star, (p, q))
+
+
+@functools.cache
+def smoothed_optimal_discriminator() -> Derivation:
+    r"""The optimal discriminator with smoothed labels, :math:`D^* = (\alpha p + \beta q)/(p + q)`, derived pointwise.
+
+    Returns
+    -------
+    Derivation
+        ``expr = (alpha*p + beta*q)/(p + q)`` in ``args = (p, q, alpha, beta)``:
+        the two densities at one point and the targets of the real
+        (:math:`\alpha`) and of the generated (:math:`\beta`) samples.
+
+    Notes
+    -----
+    With targets :math:`\alpha` for real and :math:`\beta` for generated
+    samples (one-sided smoothing: :math:`\alpha = 0.9`, :math:`\beta = 0`;
+    Goodfellow's tutorial writes :math:`1 - \alpha` for our :math:`\alpha`),
+    the discriminator minimizes the cross-entropy against soft targets, so
+    pointwise it maximizes
+
+    .. math:: p\,[\alpha \log D + (1 - \alpha) \log(1 - D)] + q\,[\beta \log D + (1 - \beta) \log(1 - D)].
+
+    SymPy solves :math:`\partial_D = 0` (one root) and checks that the
+    second derivative there equals
+    :math:`-(p+q)^3 / \big((\alpha p + \beta q)((1-\alpha)p + (1-\beta)q)\big)`,
+    negative whenever both factors are positive (targets in :math:`[0, 1]`,
+    not both 1 nor both 0): a maximum. With :math:`\alpha = 1, \beta = 0`
+    it is :func:`optimal_discriminator`. Equivalently
+    :math:`D^* = \alpha D_0 + \beta (1 - D_0)` with :math:`D_0 = p/(p+q)`:
+    where only the generator has mass (:math:`p = 0 < q`) it is
+    :math:`\beta`, so a smoothed fake label (:math:`\beta > 0`) leaves the
+    generator's samples there without a push towards the data [1]_.
+
+    References
+    ----------
+    .. [1] I. Goodfellow, "NIPS 2016 tutorial: generative adversarial
+       networks", arXiv:1701.00160, 2016, §4.2 (one-sided label smoothing).
+    .. [2] T. Salimans et al., "Improved techniques for training GANs",
+       NeurIPS 2016, §3.4.
+
+    Examples
+    --------
+    >>> from gantheory.symbolic import smoothed_optimal_discriminator
+    >>> d = smoothed_optimal_discriminator()
+    >>> d.expr
+    (alpha*p + beta*q)/(p + q)
+    >>> float(d.numeric()(1.0, 3.0, 0.9, 0.0))   # one-sided: 0.9 p/(p+q)
+    0.225
+    """
+    objective = p * (alpha * sp.log(D) + (1 - alpha) * sp.log(1 - D)) + q * (
+        beta * sp.log(D) + (1 - beta) * sp.log(1 - D)
+    )
+    roots = sp.solve(sp.diff(objective, D), D)
+    if len(roots) != 1:
+        raise RuntimeError(f"expected one stationary point of the smoothed objective, found {roots}")
+    d_star = sp.factor(sp.simplify(roots[0]))
+    curvature = sp.diff(objective, D, 2).subs(D, d_star)
+    expected = -((p + q) ** 3) / ((alpha * p + beta * q) * ((1 - alpha) * p + (1 - beta) * q))
+    if sp.simplify(curvature - expected) != 0:
+        raise RuntimeError(f"unexpected curvature {curvature} at {d_star}")
+    return Derivation(d_star, (p, q, alpha, beta))
 
 
 @functools.cache

@@ -364,3 +364,26 @@ def test_update_eigenvalues_closed_forms_in_s(loss, a2):
 def test_update_jacobian_refuses_unknown_rules():
     with pytest.raises(ValueError, match="update must be one of"):
         symbolic.dirac_gan_update_jacobian("jacobi")
+
+
+def test_smoothed_optimal_discriminator_maximizes_the_soft_target_objective_numerically():
+    # independent truth: a bounded scalar maximization of the pointwise objective at random (p, q, alpha, beta)
+    d = symbolic.smoothed_optimal_discriminator()
+    assert d.args == (symbolic.p, symbolic.q, symbolic.alpha, symbolic.beta)
+    f = d.numeric()
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        pp, qq = rng.uniform(0.01, 3.0, size=2)
+        a, b = rng.uniform(0.0, 1.0, size=2)
+
+        def negative(y, pp=pp, qq=qq, a=a, b=b):
+            return -(pp * (a * np.log(y) + (1 - a) * np.log1p(-y)) + qq * (b * np.log(y) + (1 - b) * np.log1p(-y)))
+
+        best = scipy.optimize.minimize_scalar(
+            negative, bounds=(1e-12, 1 - 1e-12), method="bounded", options={"xatol": 1e-10}
+        )
+        assert abs(f(pp, qq, a, b) - best.x) < 1e-6
+    # alpha = 1, beta = 0: the plain D* = p / (p + q)
+    assert symbolic.smoothed_optimal_discriminator().expr.subs({symbolic.alpha: 1, symbolic.beta: 0}) == (
+        symbolic.optimal_discriminator().expr
+    )
