@@ -479,13 +479,17 @@ def frechet_distance(mu1, cov1, mu2, cov2) -> float:
     rank-deficient covariances this route keeps ~1e-15 relative accuracy where
     the ``sqrtm`` route has ~1e-8, and never returns a complex or negative
     value. At d = 2048 on one BLAS thread (``benchmarks/bench_eval.py --only
-    ratios``, each row ours against the anchor in the same run, on a busy
-    2-core machine; ranges over runs) it took RATIOS_FULL less time than
-    pytorch-fid's ``sqrtm`` formula on full-rank pairs (about 1 s),
-    RATIOS_SINGULAR on singular ones (sample covariances of d/2 points,
-    rank 300), and RATIOS_NEAR on a nearly singular pair (eigenvalues down to
-    1e-14: two Cholesky factorizations, ``trmm`` and one SVD, about 3 s);
-    the values agree with the accurate route to ~1e-15 of the traces. O(d^3)
+    ratios``: CPU time of the process, each row ours against the anchor in
+    the same run; three runs on a 2-core machine shared with other jobs,
+    load average 3-4) it took 10.1-12.2x less time than pytorch-fid's
+    ``sqrtm`` formula on a full-rank pair of condition ~1e7 and 11.6-14.0x on
+    well-conditioned sample covariances (about 1 s), 9.2-12.4x on sample
+    covariances of d/2 points, 28-30x on rank-300 pairs, and 11.1-14.0x on a
+    nearly singular pair (eigenvalues down to 1e-14: two Cholesky
+    factorizations, ``trmm`` and one SVD, about 2-2.8 s); under heavier load
+    the ratios fell to about 8x in two earlier runs (the tridiagonal
+    reduction and the bidiagonalization are more memory-bound than ``sqrtm``).
+    The values agree with the accurate route to ~1e-15 of the traces. O(d^3)
     time, O(d^2) memory. The result
     still subtracts traces: when the two Gaussians nearly agree its absolute
     error is about :math:`\varepsilon\,d\,\operatorname{tr}\Sigma`.
