@@ -1,7 +1,9 @@
 """The fast evaluation routes give the values of the plain ones: the Fréchet distance's eigenvalue route, KID from shared Gram matrices, mmd_test.
 
 Truths: the accurate Fréchet route (Cholesky or ``eigh`` factors, SVD) with
-the fast route switched off; a plain per-subset loop for KID; a plain loop
+the fast route switched off; at d = 1024, covariances with exact Hadamard
+factors, whose Fréchet distance needs only the singular values of an exactly
+known matrix (no factorization of the covariances); a plain per-subset loop for KID; a plain loop
 over permutations recomputing the kernel sums for ``mmd_test``. Correctness
 only: the timings are in ``benchmarks/bench_eval.py``.
 """
