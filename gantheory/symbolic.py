@@ -365,10 +365,10 @@ def smoothed_optimal_discriminator() -> Derivation:
     roots = sp.solve(sp.diff(objective, D), D)
     if len(roots) != 1:
         raise RuntimeError(f"expected one stationary point of the smoothed objective, found {roots}")
-    d_star = sp.factor(sp.simplify(roots[0]))
+    d_star = sp.factor(sp.cancel(roots[0]))
     curvature = sp.diff(objective, D, 2).subs(D, d_star)
     expected = -((p + q) ** 3) / ((alpha * p + beta * q) * ((1 - alpha) * p + (1 - beta) * q))
-    if sp.simplify(curvature - expected) != 0:
+    if sp.cancel(curvature - expected) != 0:  # rational functions: cancel decides zero exactly
         raise RuntimeError(f"unexpected curvature {curvature} at {d_star}")
     return Derivation(d_star, (p, q, alpha, beta))
 

@@ -935,3 +935,24 @@ def test_ring_figures_count_no_modes_without_mode_coverage(tiny_ring):
     assert [ax.get_title() for ax in fig.axes[:2]] == [f"run: step {int(s)}" for s in tiny_ring.snapshot_steps[[0, -1]]]
     with pytest.raises(TypeError, match="mode_coverage"):
         plotting.plot_mode_collapse({"a": tiny_ring}, ring, mode_coverage=None)
+
+
+def test_label_smoothing_and_instance_noise_figures_draw_the_data_they_are_given():
+    from types import SimpleNamespace
+
+    x = np.linspace(-1.0, 3.0, 40)
+    optimal = 0.9 / (1.0 + np.exp(2.0 * (x - 1.0)))  # 0.9 p/(p+q) for N(0, 1) vs N(2, 1)
+    fig = plotting.plot_label_smoothing(
+        {"α = 0.9, β = 0": SimpleNamespace(x=x, trained=optimal + 0.01, optimal=optimal)}
+    )
+    ax = fig.axes[0]
+    assert np.allclose(ax.lines[0].get_ydata(), optimal) and not plotting.figure_problems(fig)
+    d = np.linspace(0.0, 6.0, 31)
+    curves = {"no noise": np.where(d > 0, np.log(2), 0.0), "s = 1": np.log(2) * (1 - np.exp(-(d**2) / 8))}
+    fig = plotting.plot_instance_noise(d, curves, kl={"s = 1": d**2 / 2 + 1e-3})
+    assert len(fig.axes) == 2 and fig.axes[1].get_yscale() == "log"
+    assert np.allclose(fig.axes[0].lines[1].get_ydata(), curves["s = 1"]) and not plotting.figure_problems(fig)
+    with pytest.raises(ValueError, match="one value per distance"):
+        plotting.plot_instance_noise(d, {"bad": d[:-1]})
+    with pytest.raises(ValueError, match="at least one"):
+        plotting.plot_label_smoothing({})

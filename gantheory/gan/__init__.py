@@ -125,8 +125,10 @@ from gantheory.gan.modes import ModeCollapseRow, ModeCollapseTable, mode_collaps
 from gantheory.gan.optimal import (
     DiscriminatorConvergence,
     OptimalDiscriminator,
+    SmoothedDiscriminator,
     discriminator_convergence,
     optimal_discriminator,
+    smoothed_discriminator,
     value_at_optimal_discriminator,
     value_estimate,
 )

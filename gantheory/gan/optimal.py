@@ -45,6 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy
+from threadpoolctl import threadpool_limits
 
 from gantheory._rng import Stream, as_generator, as_seed
 from gantheory._validation import check_positive_int
@@ -63,6 +64,8 @@ __all__ = [
     "DiscriminatorConvergence",
     "discriminator_convergence",
     "value_estimate",
+    "SmoothedDiscriminator",
+    "smoothed_discriminator",
 ]
 
 LOG4 = math.log(4.0)
@@ -480,3 +483,118 @@ def value_estimate(D, P, Q, *, n=20_000, rng=0):
 def _call(D, x):
     with no_grad():
         return D(x)
+
+
+# -- label smoothing: the optimal discriminator with soft targets ----------------
+
+
+@dataclass(frozen=True)
+class SmoothedDiscriminator:
+    r"""A discriminator trained with smoothed labels beside :math:`(\alpha p + \beta q)/(p + q)`, made by :func:`smoothed_discriminator`.
+
+    Attributes
+    ----------
+    x : ndarray, shape (g,)
+        Evaluation grid.
+    trained : ndarray, shape (g,)
+        :math:`D(x)` of the trained MLP.
+    optimal : ndarray, shape (g,)
+        :math:`D^*_{\alpha\beta}(x) = \alpha D_0(x) + \beta (1 - D_0(x))`,
+        :math:`D_0 = p/(p+q)` from :func:`optimal_discriminator` (log space).
+    real_label, fake_label : float
+        The targets :math:`\alpha` and :math:`\beta`.
+    max_error : float
+        :math:`\max |D - D^*_{\alpha\beta}|` over the grid.
+    """
+
+    x: np.ndarray
+    trained: np.ndarray
+    optimal: np.ndarray
+    real_label: float
+    fake_label: float
+    max_error: float
+
+
+def smoothed_discriminator(
+    P, Q, *, real_label=0.9, fake_label=0.0, n=2000, steps=600, hidden=(16,), lr=2e-2, x=None, rng=0
+) -> SmoothedDiscriminator:
+    r"""Train a 1-D discriminator on fixed samples with label targets :math:`\alpha`, :math:`\beta` and compare it with its optimum.
+
+    Parameters
+    ----------
+    P, Q : Distribution
+        1-D data and generator distributions with densities.
+    real_label, fake_label : float
+        Targets :math:`\alpha` (real samples) and :math:`\beta` (generated), in [0, 1].
+    n : int
+        Size of the fixed sample of each law (drawn once).
+    steps : int
+        Full-batch Adam steps on the soft-target cross-entropy.
+    hidden : int or sequence of int
+        Hidden widths of the tanh MLP ``1 -> hidden... -> 1`` (logits).
+    lr : float
+        Adam's learning rate.
+    x : array_like, optional
+        Evaluation grid; default 201 points between the laws' 2% and 98% quantiles.
+    rng : int, default 0
+        Seed of the samples and of the initialization.
+
+    Returns
+    -------
+    SmoothedDiscriminator
+
+    Notes
+    -----
+    The cost is the cross-entropy against soft targets,
+    :math:`\tfrac12\,\mathbb{E}_P[\alpha\,\mathrm{softplus}(-\ell) + (1-\alpha)\,\mathrm{softplus}(\ell)]
+    + \tfrac12\,\mathbb{E}_Q[\beta\,\mathrm{softplus}(-\ell) + (1-\beta)\,\mathrm{softplus}(\ell)]`
+    on the logits :math:`\ell`; pointwise it is minimized by
+    :math:`D^* = (\alpha p + \beta q)/(p + q)`
+    (:func:`gantheory.symbolic.smoothed_optimal_discriminator` derives it) [1]_.
+    On finite samples the trained :math:`D` approaches it up to sampling
+    error and what the MLP represents.
+
+    References
+    ----------
+    .. [1] I. Goodfellow, "NIPS 2016 tutorial: generative adversarial
+       networks", arXiv:1701.00160, 2016, §4.2.
+
+    Examples
+    --------
+    >>> import gantheory as gt
+    >>> fit = gt.gan.optimal.smoothed_discriminator(gt.Normal(0, 1), gt.Normal(2, 1), steps=300, rng=0)
+    >>> bool(fit.max_error < 0.1), float(fit.optimal.max()) <= 0.9
+    (True, True)
+    """
+    _check_pair(P, Q)
+    if P.dim != 1 or P.reference != "lebesgue":
+        raise NotImplementedError("smoothed_discriminator takes 1-D laws with densities")
+    labels = []
+    for name, value in (("real_label", real_label), ("fake_label", fake_label)):
+        value = float(value)
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{name} must lie in [0, 1], got {value}")
+        labels.append(value)
+    alpha, beta = labels
+    n, steps = check_positive_int(n, "n"), check_positive_int(steps, "steps")
+    stream = Stream(as_generator(as_seed(rng)))
+    D = nn.MLP([1, *hidden_sizes(hidden), 1], activation="tanh", rng=stream)
+    opt = optim.Adam(D.parameters(), lr=lr)
+    real, fake = as_inputs(P.sample(n, stream), 1), as_inputs(Q.sample(n, stream), 1)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for _ in range(steps):
+            opt.zero_grad()
+            lr_, lf = D(real), D(fake)
+            cost = 0.5 * ops.mean(alpha * ops.softplus(-lr_) + (1 - alpha) * ops.softplus(lr_)) + 0.5 * ops.mean(
+                beta * ops.softplus(-lf) + (1 - beta) * ops.softplus(lf)
+            )
+            cost.backward()
+            opt.step()
+    if x is None:
+        lo, hi = min(P.ppf(0.02), Q.ppf(0.02)), max(P.ppf(0.98), Q.ppf(0.98))
+        x = np.linspace(lo, hi, 201)
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    trained = scipy.special.expit(logits(D, as_inputs(x, 1)))
+    d0 = OptimalDiscriminator(P, Q)(x)
+    optimal = alpha * d0 + beta * (1.0 - d0)
+    return SmoothedDiscriminator(x, trained, optimal, alpha, beta, float(np.max(np.abs(trained - optimal))))

@@ -22,7 +22,7 @@ modules follow the notebooks' chapters; every name below is re-exported here
 :mod:`~gantheory.plotting._style`                      the house style: :data:`STYLE`, :func:`curve_style`, :data:`DISPLAY_NAMES`, :func:`figure_problems`
 :mod:`~gantheory.plotting.ch01_divergences`            :func:`plot_estimator_errors`
 :mod:`~gantheory.plotting.ch02_mle`                    :func:`plot_mle_is_kl`, :func:`plot_projections`, :func:`plot_js_optima`
-:mod:`~gantheory.plotting.ch03_gan_game`               :func:`plot_optimal_discriminator`
+:mod:`~gantheory.plotting.ch03_gan_game`               :func:`plot_optimal_discriminator`, :func:`plot_label_smoothing`, :func:`plot_instance_noise`
 :mod:`~gantheory.plotting.training`                    chapter 3's runs: :func:`plot_training_snapshots`, :func:`plot_ring_training`, :func:`animate_training`
 :mod:`~gantheory.plotting.ch04_vanishing_gradients`    :func:`plot_generator_costs`, :func:`plot_vanishing_gradient`
 :mod:`~gantheory.plotting.ch05_nash_dynamics`          :func:`plot_dirac_gan`, :func:`plot_step_size_radius`, :func:`plot_game_spectrum`
@@ -52,7 +52,7 @@ from gantheory.plotting._style import (
 )
 from gantheory.plotting.ch01_divergences import plot_estimator_errors
 from gantheory.plotting.ch02_mle import plot_js_optima, plot_mle_is_kl, plot_projections
-from gantheory.plotting.ch03_gan_game import plot_optimal_discriminator
+from gantheory.plotting.ch03_gan_game import plot_instance_noise, plot_label_smoothing, plot_optimal_discriminator
 from gantheory.plotting.ch04_vanishing_gradients import (
     GENERATOR_COST_PANELS,
     plot_generator_costs,
@@ -77,6 +77,8 @@ from gantheory.plotting.training import animate_training, plot_ring_training, pl
 
 __all__ = [
     "STYLE",
+    "plot_label_smoothing",
+    "plot_instance_noise",
     "curve_style",
     "plot_parallel_lines",
     "plot_weak_convergence",

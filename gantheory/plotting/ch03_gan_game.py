@@ -125,3 +125,125 @@ def plot_optimal_discriminator(P, Q, convergence=None, trained=None) -> Figure:
             ax.legend(loc="lower right", fontsize=10)
         fig.suptitle("The optimal discriminator D* = p/(p + q), and the value it attains")
     return fig
+
+
+# -- label smoothing and instance noise -----------------------------------------------------
+
+
+def plot_label_smoothing(fits) -> Figure:
+    r"""Discriminators trained with smoothed labels beside their optimum :math:`(\alpha p + \beta q)/(p + q)`.
+
+    Parameters
+    ----------
+    fits : mapping of str to SmoothedDiscriminator
+        Label -> a result of :func:`gantheory.gan.optimal.smoothed_discriminator` (or any object with
+        ``x``, ``trained`` and ``optimal`` arrays of one length).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel: each optimum (line) and its trained MLP (markers) [1]_.
+
+    References
+    ----------
+    .. [1] I. Goodfellow, "NIPS 2016 tutorial: generative adversarial networks", arXiv:1701.00160, 2016, §4.2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from types import SimpleNamespace
+    >>> x = np.linspace(-1, 3, 5)
+    >>> fig = plot_label_smoothing({"α = 0.9, β = 0": SimpleNamespace(x=x, trained=0.9 - 0.2 * x, optimal=0.9 - 0.2 * x)})
+    >>> fig.axes[0].get_ylabel()
+    'D(x) (probability of "real")'
+    """
+    if not fits:
+        raise ValueError("fits must name at least one trained discriminator")
+    with slide_figure(size=(8.0, 5.0)) as (fig, ax):
+        for i, (label, fit) in enumerate(fits.items()):
+            x = as_vector(field_of(fit, "x", label), f"{label}.x", min_size=2)
+            trained = as_vector(field_of(fit, "trained", label), f"{label}.trained", min_size=2)
+            optimal = as_vector(field_of(fit, "optimal", label), f"{label}.optimal", min_size=2)
+            if not (x.shape == trained.shape == optimal.shape):
+                raise ValueError(f"{label}: x, trained and optimal must have one length")
+            style = curve_style(i)
+            ax.plot(x, optimal, color=style["color"], linestyle=style["linestyle"], label=f"{label}: (αp + βq)/(p + q)")
+            every = max(1, x.size // 12)
+            ax.plot(
+                x[::every],
+                trained[::every],
+                color=style["color"],
+                marker=style["marker"],
+                linestyle="none",
+                label=f"{label}: trained MLP",
+            )
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("x")
+        ax.set_ylabel('D(x) (probability of "real")')
+        ax.set_title("Smoothed labels: the optimum and a trained discriminator")
+        ax.legend(loc="lower left", fontsize=10)
+    return fig
+
+
+def plot_instance_noise(distances, jsd, *, kl=None) -> Figure:
+    r"""The JSD between two laws a distance apart, without and with instance noise :math:`N(0, s^2)`.
+
+    Parameters
+    ----------
+    distances : array_like, shape (k,)
+        Distances between the two laws (units of x).
+    jsd : mapping of str to array_like, shape (k,)
+        Label (a noise level) -> JSD at each distance, in nats.
+    kl : mapping of str to array_like, optional
+        The same for the KL divergence; a second panel (log y) when given.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        JSD against distance, with :math:`\log 2` marked: without noise it sits at
+        :math:`\log 2` for every distance > 0 [1]_, [2]_.
+
+    References
+    ----------
+    .. [1] C. K. Sønderby et al., "Amortised MAP inference for image super-resolution", ICLR 2017.
+    .. [2] M. Arjovsky and L. Bottou, "Towards principled methods for training generative adversarial
+       networks", ICLR 2017.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> d = np.linspace(0.1, 3, 4)
+    >>> fig = plot_instance_noise(d, {"no noise": np.full(4, np.log(2)), "s = 1": 1 - np.exp(-d)})
+    >>> fig.axes[0].get_ylabel()
+    'JSD (nats)'
+    """
+    d = as_vector(distances, "distances", min_size=2)
+    if not jsd:
+        raise ValueError("jsd must hold at least one curve")
+    panels = 1 if kl is None else 2
+    with slide_figure(1, panels, size=(6.4 * panels, 5.0)) as (fig, axes):
+        ax = axes if panels == 1 else axes[0]
+        for i, (label, values) in enumerate(jsd.items()):
+            values = as_vector(values, f"jsd[{label!r}]", min_size=2)
+            if values.shape != d.shape:
+                raise ValueError(f"jsd[{label!r}] must have one value per distance")
+            ax.plot(d, values, label=label, **curve_style(i, markevery=max(1, d.size // 10)))
+        ax.axhline(math.log(2.0), color="0.4", linewidth=0.8, linestyle=":", label="log 2")
+        ax.set_ylim(-0.02, 0.85)
+        ax.set_xlabel("distance between the laws (units of x)")
+        ax.set_ylabel("JSD (nats)")
+        ax.set_title("Instance noise makes the JSD a smooth function")
+        ax.legend(loc="lower right", fontsize=10)
+        if kl is not None:
+            ax = axes[1]
+            for i, (label, values) in enumerate(kl.items()):
+                values = as_vector(values, f"kl[{label!r}]", min_size=2)
+                if values.shape != d.shape:
+                    raise ValueError(f"kl[{label!r}] must have one value per distance")
+                ax.plot(d, values, label=label, **curve_style(i + 1, markevery=max(1, d.size // 10)))
+            ax.set_yscale("log")
+            ax.set_xlabel("distance between the laws (units of x)")
+            ax.set_ylabel("KL (nats)")
+            ax.set_title("KL of the noised laws: d² / 2(σ² + s²)")
+            ax.legend(loc="lower right", fontsize=10)
+    return fig

@@ -257,3 +257,18 @@ def test_value_estimate_refuses_bad_input(kwargs, error, message):
     args.update(kwargs)
     with pytest.raises(error, match=message):
         gt.gan.optimal.value_estimate(args.pop("D"), args.pop("P"), args.pop("Q"), **args)
+
+
+def test_smoothed_discriminator_approaches_the_soft_target_optimum_from_scipy_densities():
+    import scipy.stats
+
+    P, Q = gt.Normal(0.0, 1.0), gt.Normal(2.0, 1.0)
+    for alpha, beta in ((0.9, 0.0), (0.8, 0.2)):
+        fit = gt.gan.smoothed_discriminator(P, Q, real_label=alpha, fake_label=beta, steps=400, rng=1)
+        p, q = scipy.stats.norm(0, 1).pdf(fit.x), scipy.stats.norm(2, 1).pdf(fit.x)
+        assert np.allclose(fit.optimal, (alpha * p + beta * q) / (p + q), atol=1e-12, rtol=0)  # the formula
+        assert fit.max_error < 0.06  # the trained MLP approaches it
+        assert np.max(np.abs(fit.trained - p / (p + q))) > 0.08  # and not the unsmoothed p / (p + q)
+        assert fit.optimal.min() >= beta and fit.optimal.max() <= alpha
+    with pytest.raises(ValueError, match="real_label"):
+        gt.gan.smoothed_discriminator(P, Q, real_label=1.5)
