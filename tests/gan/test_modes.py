@@ -271,8 +271,10 @@ def test_goal_methods_are_plain_train_options_one_per_target_with_a_named_lr_sch
     for options in GOAL_METHODS.values():
         config = TrainConfig(**options)  # every key a train option, every value valid
         assert config.lr_schedule in LR_SCHEDULES and config.steps == options["steps"]
-    # they run as mode_collapse_table runs them (a few steps here)
-    table = mode_collapse_table(
-        {"ring of 8": RING}, {"goal": GOAL_METHODS["ring of 8"] | {"steps": 5}}, n_runs=1, n_samples=100, progress=False
-    )
-    assert table.row("goal", "ring of 8").stopped == ("completed",)
+    # they run as mode_collapse_table runs them (a few steps here), each run building its own players from its seed
+    for name, target in TARGETS.items():
+        table = mode_collapse_table(
+            {name: target}, {"goal": GOAL_METHODS[name] | {"steps": 3}}, n_runs=2, n_samples=100, progress=False
+        )
+        assert table.row("goal", name).stopped == ("completed", "completed")
+    assert GOAL_METHODS["grid of 25"]["generator"] == [128] * 5  # hidden widths, not a Module shared by the runs
