@@ -1,5 +1,5 @@
-r"""Chapter 8 (``notebooks/08_critics_and_f_divergences.ipynb``): weak convergence, WGAN's Figure 2 and the
-Lipschitz critics, the f-GAN variational bound."""
+r"""Chapter 8 (``notebooks/08_critics_and_f_divergences.ipynb``): weak convergence, a figure in the spirit of WGAN's
+Figure 2 and the Lipschitz critics, the f-GAN variational bound."""
 
 from __future__ import annotations
 
@@ -133,7 +133,12 @@ def _bound(value, direction):
 
 
 def plot_critics(landscape) -> Figure:
-    r"""WGAN's Figure 2: the saturated optimal discriminator beside :math:`f^*` and trained Lipschitz critics.
+    r"""In the spirit of WGAN's Figure 2: the saturated optimal discriminator beside :math:`f^*` and trained Lipschitz critics.
+
+    The paper's panel shows a *trained* GAN discriminator and a WGAN critic
+    with clipped weights; this one shows the exact :math:`D^* = p/(p+q)` and
+    the critics of ``landscape`` (by default, the gradient penalty and
+    spectral normalization in chapter 8).
 
     Parameters
     ----------
