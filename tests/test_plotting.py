@@ -956,3 +956,23 @@ def test_label_smoothing_and_instance_noise_figures_draw_the_data_they_are_given
         plotting.plot_instance_noise(d, {"bad": d[:-1]})
     with pytest.raises(ValueError, match="at least one"):
         plotting.plot_label_smoothing({})
+
+
+def test_plot_two_sample_tests_draws_the_rates_and_counts_the_batches_inside():
+    # made-up batches: at n = 25 one of three outside (0.085 > 0.08); power reaches 1 at n = 80
+    interval = (0.02, 0.08)
+    null = [
+        {"n": n, "rate": r, "size": 0.05, "null_interval": interval} for n, r in ((25, 0.085), (25, 0.06), (100, 0.05))
+    ]
+    power = [SimpleNamespace(n=n, rate=r, trials=100) for n, r in ((10, 0.07), (40, 0.5), (80, 1.0))]
+    fig = plotting.plot_two_sample_tests(null, power)
+    assert_labelled(fig)
+    left, right = fig.axes
+    assert left.get_title() == "2 of 3 null batches inside the 95% binomial interval"
+    assert right.get_title() == "Power reaches 1 at n = 80" and right.get_xscale() == "log"
+    rates = next(line for line in left.get_lines() if line.get_label() == "rate of one batch")
+    np.testing.assert_allclose(rates.get_ydata(), [0.085, 0.06, 0.05])
+    np.testing.assert_allclose(right.get_lines()[0].get_ydata(), [0.07, 0.5, 1.0])
+    assert not plotting.figure_problems(fig)
+    with pytest.raises(ValueError, match="at least one"):
+        plotting.plot_two_sample_tests([], power)

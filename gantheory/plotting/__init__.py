@@ -29,7 +29,7 @@ modules follow the notebooks' chapters; every name below is re-exported here
 :mod:`~gantheory.plotting.ch06_wasserstein_vs_cramer`  :func:`plot_parallel_lines`, :func:`plot_bernoulli_bias`
 :mod:`~gantheory.plotting.ch07_mode_collapse`          :func:`plot_mode_collapse`, :func:`plot_maxmin_game`, :func:`plot_best_response`, :func:`plot_occupancy`
 :mod:`~gantheory.plotting.ch08_critics`                :func:`plot_weak_convergence`, :func:`plot_critics`, :func:`plot_critic_convergence`, :func:`plot_variational_bound`
-:mod:`~gantheory.plotting.ch09_evaluation`             :func:`plot_fid_bias`, :func:`plot_witness`, :func:`plot_dropped_modes`
+:mod:`~gantheory.plotting.ch09_evaluation`             :func:`plot_fid_bias`, :func:`plot_witness`, :func:`plot_dropped_modes`, :func:`plot_two_sample_tests`
 =====================================================  ==================================================
 
 Examples
@@ -72,7 +72,7 @@ from gantheory.plotting.ch08_critics import (
     plot_variational_bound,
     plot_weak_convergence,
 )
-from gantheory.plotting.ch09_evaluation import plot_dropped_modes, plot_fid_bias, plot_witness
+from gantheory.plotting.ch09_evaluation import plot_dropped_modes, plot_fid_bias, plot_two_sample_tests, plot_witness
 from gantheory.plotting.training import animate_training, plot_ring_training, plot_training_snapshots
 
 __all__ = [
@@ -104,6 +104,7 @@ __all__ = [
     "plot_bernoulli_bias",
     "plot_fid_bias",
     "plot_witness",
+    "plot_two_sample_tests",
     "plot_dropped_modes",
     "plot_variational_bound",
     "figure_problems",

@@ -202,3 +202,79 @@ def plot_dropped_modes(table) -> Figure:
             axes[1].set_title(f"k-NN fidelity and diversity: {top} grows most", fontsize=11)
         fig.suptitle(f"One dropped mode at n = {n}: growth of each measure over its sampling noise")
     return fig
+
+
+def plot_two_sample_tests(null_batches, power) -> Figure:
+    r"""The MMD permutation test as evaluation: its rejection rate under P = Q against the binomial interval, and its power.
+
+    Parameters
+    ----------
+    null_batches : sequence of RejectionRate (or mappings)
+        Batches run with both samplers drawing the same law, as
+        :func:`gantheory.divergences.evaluation.rejection_rate` returns them:
+        ``n``, ``rate``, ``size`` and ``null_interval`` each.
+    power : sequence of RejectionRate (or mappings)
+        Runs against another law: ``n``, ``rate`` and ``trials`` each.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: each null batch's rate at its n beside the exact level and the
+        central 95% binomial interval (the title counts the batches inside).
+        Right: the power against n (log x) with ± 2 binomial standard errors
+        and the level (the title names the first n with power 1, if any).
+
+    Examples
+    --------
+    >>> batch = {"n": 20, "rate": 0.06, "size": 0.05, "null_interval": (0.02, 0.08)}
+    >>> fig = plot_two_sample_tests([batch], [{"n": 20, "rate": 0.3, "trials": 100}])
+    >>> fig.axes[0].get_title()
+    '1 of 1 null batches inside the 95% binomial interval'
+    """
+    if not null_batches or not power:
+        raise ValueError("plot_two_sample_tests needs at least one null batch and one power run")
+    n0 = np.array([float(field_of(b, "n", "null_batches[i]")) for b in null_batches])
+    rate0 = np.array([float(field_of(b, "rate", "null_batches[i]")) for b in null_batches])
+    intervals = np.array([field_of(b, "null_interval", "null_batches[i]") for b in null_batches], dtype=float)
+    size = float(field_of(null_batches[0], "size", "null_batches[0]"))
+    n1 = np.array([float(field_of(r, "n", "power[i]")) for r in power])
+    rate1 = np.array([float(field_of(r, "rate", "power[i]")) for r in power])
+    trials = np.array([float(field_of(r, "trials", "power[i]")) for r in power])
+    inside = int(np.sum((intervals[:, 0] <= rate0) & (rate0 <= intervals[:, 1])))
+    sizes = np.unique(n0)
+    positions = {v: i for i, v in enumerate(sizes)}
+    with slide_figure(1, 2, size=(13.0, 5.0)) as (fig, (left, right)):
+        offsets = np.zeros(len(n0))
+        for v in sizes:  # spread the batches of one n side by side
+            idx = np.flatnonzero(n0 == v)
+            offsets[idx] = np.linspace(-0.2, 0.2, len(idx)) if len(idx) > 1 else 0.0
+        xs = np.array([positions[v] for v in n0]) + offsets
+        left.fill_between(
+            [-0.5, len(sizes) - 0.5],
+            intervals[:, 0].min(),
+            intervals[:, 1].max(),
+            color="0.85",
+            label="95% interval under P = Q",
+        )
+        left.axhline(size, color="0.3", linewidth=1, label=f"exact level {size:g}")
+        left.plot(xs, rate0, label="rate of one batch", **{**curve_style(0), "linestyle": "none"})
+        left.set_xticks(range(len(sizes)), [f"n = {v:g}" for v in sizes])
+        left.set_xlim(-0.5, len(sizes) - 0.5)
+        left.set_xlabel("points per sample")
+        left.set_ylabel("rejection rate under P = Q")
+        left.set_title(f"{inside} of {len(n0)} null batches inside the 95% binomial interval")
+        left.legend()
+        se = np.sqrt(rate1 * (1 - rate1) / trials)
+        right.errorbar(n1, rate1, yerr=2 * se, capsize=3, label="power (± 2 s.e.)", **curve_style(1))
+        right.axhline(size, color="0.3", linewidth=1, label=f"level {size:g}")
+        right.set_xscale("log")
+        right.set_xticks(n1, [f"{v:g}" for v in n1])
+        right.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        right.set_ylim(-0.05, 1.05)
+        right.set_xlabel("points per sample n")
+        right.set_ylabel("rejection rate (power)")
+        full = n1[rate1 >= 1.0]
+        right.set_title(f"Power reaches 1 at n = {full[0]:g}" if full.size else f"Power at most {rate1.max():.2f}")
+        right.legend(loc="upper left")
+        fig.suptitle("The MMD permutation test: calibrated under P = Q, and its power against the generator")
+    return fig
