@@ -976,3 +976,13 @@ def test_plot_two_sample_tests_draws_the_rates_and_counts_the_batches_inside():
     assert not plotting.figure_problems(fig)
     with pytest.raises(ValueError, match="at least one"):
         plotting.plot_two_sample_tests([], power)
+
+
+def test_perfect_discriminator_figure_draws_one_panel_per_entry():
+    x = y = np.linspace(-1.0, 1.0, 7)
+    values = (x[None, :] < 0.25) * np.ones((7, 1))
+    data = dict(x=x, y=y, values=values, real=np.zeros((4, 2)), fake=np.full((4, 2), 0.5))
+    fig = plotting.plot_perfect_discriminator({"a": data, "b": data})
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["a", "b"] and not plotting.figure_problems(fig)
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_perfect_discriminator({"bad": dict(data, values=values[:, :3])})

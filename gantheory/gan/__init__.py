@@ -125,9 +125,11 @@ from gantheory.gan.modes import ModeCollapseRow, ModeCollapseTable, mode_collaps
 from gantheory.gan.optimal import (
     DiscriminatorConvergence,
     OptimalDiscriminator,
+    PerfectDiscriminator,
     SmoothedDiscriminator,
     discriminator_convergence,
     optimal_discriminator,
+    perfect_discriminator,
     smoothed_discriminator,
     value_at_optimal_discriminator,
     value_estimate,

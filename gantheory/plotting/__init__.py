@@ -24,7 +24,7 @@ modules follow the notebooks' chapters; every name below is re-exported here
 :mod:`~gantheory.plotting.ch02_mle`                    :func:`plot_mle_is_kl`, :func:`plot_projections`, :func:`plot_js_optima`
 :mod:`~gantheory.plotting.ch03_gan_game`               :func:`plot_optimal_discriminator`, :func:`plot_label_smoothing`, :func:`plot_instance_noise`
 :mod:`~gantheory.plotting.training`                    chapter 3's runs: :func:`plot_training_snapshots`, :func:`plot_ring_training`, :func:`animate_training`
-:mod:`~gantheory.plotting.ch04_vanishing_gradients`    :func:`plot_generator_costs`, :func:`plot_vanishing_gradient`
+:mod:`~gantheory.plotting.ch04_vanishing_gradients`    :func:`plot_generator_costs`, :func:`plot_vanishing_gradient`, :func:`plot_perfect_discriminator`
 :mod:`~gantheory.plotting.ch05_nash_dynamics`          :func:`plot_dirac_gan`, :func:`plot_step_size_radius`, :func:`plot_game_spectrum`
 :mod:`~gantheory.plotting.ch06_wasserstein_vs_cramer`  :func:`plot_parallel_lines`, :func:`plot_bernoulli_bias`
 :mod:`~gantheory.plotting.ch07_mode_collapse`          :func:`plot_mode_collapse`, :func:`plot_maxmin_game`, :func:`plot_best_response`, :func:`plot_occupancy`
@@ -56,6 +56,7 @@ from gantheory.plotting.ch03_gan_game import plot_instance_noise, plot_label_smo
 from gantheory.plotting.ch04_vanishing_gradients import (
     GENERATOR_COST_PANELS,
     plot_generator_costs,
+    plot_perfect_discriminator,
     plot_vanishing_gradient,
 )
 from gantheory.plotting.ch05_nash_dynamics import plot_dirac_gan, plot_game_spectrum, plot_step_size_radius
@@ -79,6 +80,7 @@ __all__ = [
     "STYLE",
     "plot_label_smoothing",
     "plot_instance_noise",
+    "plot_perfect_discriminator",
     "curve_style",
     "plot_parallel_lines",
     "plot_weak_convergence",

@@ -235,3 +235,63 @@ def plot_vanishing_gradient(result) -> Figure:
             verdict = "no gradient fell 100× in every run"
         fig.suptitle(f"Generator frozen, discriminator trained ({runs} run{'s' * (runs > 1)}):\n{verdict}")
     return fig
+
+
+# -- the perfect-discriminator theorems -----------------------------------------------------
+
+
+def plot_perfect_discriminator(panels) -> Figure:
+    r"""A perfect discriminator between laws on low-dimensional supports: D on a grid, with samples of both laws.
+
+    Parameters
+    ----------
+    panels : mapping of str to mapping or object
+        Title -> data with fields ``x`` (shape ``(g,)``) and ``y`` (shape ``(h,)``), the grid's axes;
+        ``values`` (shape ``(h, g)``), D on the grid; ``real`` and ``fake`` (shape ``(n, 2)``), samples of
+        the data and of the generator.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per entry: D as a heatmap in [0, 1], the data's samples (green) and the generator's
+        (black) on top [1]_.
+
+    References
+    ----------
+    .. [1] M. Arjovsky and L. Bottou, "Towards principled methods for training generative adversarial
+       networks", ICLR 2017, Theorems 2.1 and 2.2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = y = np.linspace(-1, 1, 5)
+    >>> data = dict(x=x, y=y, values=(x[None, :] < 0) * np.ones((5, 1)), real=np.zeros((3, 2)), fake=np.ones((3, 2)) * 0.5)
+    >>> fig = plot_perfect_discriminator({"two points": data})
+    >>> fig.axes[0].get_title()
+    'two points'
+    """
+    if not panels:
+        raise ValueError("panels must hold at least one panel")
+    n = len(panels)
+    with slide_figure(1, n, size=(5.4 * n + 0.8, 5.6)) as (fig, axes):
+        axes = [axes] if n == 1 else list(axes)
+        mesh = None
+        for ax, (title, data) in zip(axes, panels.items()):
+            x = as_vector(field_of(data, "x", title), f"{title}.x", min_size=2)
+            y = as_vector(field_of(data, "y", title), f"{title}.y", min_size=2)
+            values = np.asarray(field_of(data, "values", title), dtype=float)
+            if values.shape != (y.size, x.size):
+                raise ValueError(f"{title}: values must have shape (len(y), len(x)) = {(y.size, x.size)}")
+            real = np.asarray(field_of(data, "real", title), dtype=float).reshape(-1, 2)
+            fake = np.asarray(field_of(data, "fake", title), dtype=float).reshape(-1, 2)
+            mesh = ax.pcolormesh(x, y, values, vmin=0.0, vmax=1.0, cmap="RdBu_r", shading="nearest")
+            ax.scatter(real[:, 0], real[:, 1], s=6, color="#009E73", label="data samples")
+            ax.scatter(fake[:, 0], fake[:, 1], s=6, color="black", label="generator samples")
+            ax.set_aspect("equal")
+            ax.set_xlabel("x₁")
+            ax.set_ylabel("x₂")
+            ax.set_title(title)
+            ax.grid(False)
+        fig.colorbar(mesh, ax=axes, label='D(x) (probability of "real")', shrink=0.85)
+        axes[0].legend(loc="lower left", fontsize=10, markerscale=3)
+    return fig

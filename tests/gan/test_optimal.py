@@ -272,3 +272,26 @@ def test_smoothed_discriminator_approaches_the_soft_target_optimum_from_scipy_de
         assert fit.optimal.min() >= beta and fit.optimal.max() <= alpha
     with pytest.raises(ValueError, match="real_label"):
         gt.gan.smoothed_discriminator(P, Q, real_label=1.5)
+
+
+def test_perfect_discriminator_separates_parallel_lines_and_is_flat_on_both_supports():
+    # independent truth: the supports' distances in closed form; D is 1 / 0 on them and constant nearby
+    def to_segment(c):
+        return lambda x: np.hypot(x[:, 0] - c, np.clip(x[:, 1], 0.0, 1.0) - x[:, 1])
+
+    for theta in (0.05, 0.5, 2.0):
+        D = gt.gan.perfect_discriminator(to_segment(0.0), to_segment(theta), margin=theta / 2)
+        real, fake = gt.ParallelLines(0.0).sample(2000, rng=0), gt.ParallelLines(theta).sample(2000, rng=1)
+        assert np.all(D(real) == 1.0) and np.all(D(fake) == 0.0)
+        step = np.array([theta / 10, 0.0])
+        assert np.all(D(real + step) == 1.0) and np.all(D(fake - step) == 0.0)
+        mid = np.array([[theta / 2, 0.5]])  # halfway: d_P = d_Q, so D = S(1/2) = 1/2 by symmetry
+        assert abs(float(D(mid)[0]) - 0.5) < 1e-15
+    S = gt.gan.optimal.smooth_step
+    t = np.linspace(0.01, 0.99, 99)
+    assert np.allclose(S(t) + S(1 - t), 1.0, atol=1e-15)  # symmetric about 1/2
+    assert np.all(np.diff(S(t[4:-4])) > 0)  # increasing (at the ends 1 - S underflows: equal floats)
+    e = np.exp(-1 / 0.25)  # S(1/4) = f(1/4) / (f(1/4) + f(3/4)), f(u) = exp(-1/u)
+    assert abs(S(0.25) - e / (e + np.exp(-4 / 3))) < 1e-15
+    with pytest.raises(ValueError, match="margin"):
+        gt.gan.perfect_discriminator(to_segment(0.0), to_segment(1.0), margin=-1.0)
