@@ -986,3 +986,27 @@ def test_perfect_discriminator_figure_draws_one_panel_per_entry():
     assert [ax.get_title() for ax in fig.axes[:2]] == ["a", "b"] and not plotting.figure_problems(fig)
     with pytest.raises(ValueError, match="shape"):
         plotting.plot_perfect_discriminator({"bad": dict(data, values=values[:, :3])})
+
+
+# -- chapter 8: the generator's gradient through a critic trained n_critic steps (issue 28) ----------------------
+
+
+def test_critic_gradient_bias_figure_draws_each_seed_the_mean_and_theorem3():
+    from types import SimpleNamespace
+
+    n = np.array([1, 2, 5, 10, 50])
+    gradient = np.array([[0.4, 0.1, -0.5, -0.9, -1.05], [-0.3, -0.6, -0.9, -1.0, -1.04], [0.9, 0.9, 0.85, 0.8, 0.8]])
+    runs = {"two-sided": SimpleNamespace(n_critic=n, gradient=gradient, optimal=-1.0)}
+    runs["one-sided"] = SimpleNamespace(n_critic=n, gradient=gradient[:2], optimal=-1.0)
+    fig = plotting.plot_critic_gradient_bias(runs)
+    left, right = fig.axes[:2]
+    assert left.get_xscale() == "log" and left.get_title().endswith("1 of 3 seeds point the wrong way")
+    assert right.get_title().endswith("0 of 2 seeds point the wrong way")
+    mean = (gradient / -1.0).mean(axis=0)
+    assert any(np.allclose(line.get_ydata(), mean) for line in left.get_lines())
+    assert any(np.allclose(line.get_ydata(), 1.0) for line in left.get_lines())  # Theorem 3's line
+    assert not plotting.figure_problems(fig)
+    with pytest.raises(ValueError, match="nonzero"):
+        plotting.plot_critic_gradient_bias(SimpleNamespace(n_critic=n, gradient=gradient, optimal=0.0))
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_critic_gradient_bias(SimpleNamespace(n_critic=n, gradient=gradient[:, :3], optimal=1.0))

@@ -28,7 +28,7 @@ modules follow the notebooks' chapters; every name below is re-exported here
 :mod:`~gantheory.plotting.ch05_nash_dynamics`          :func:`plot_dirac_gan`, :func:`plot_step_size_radius`, :func:`plot_game_spectrum`
 :mod:`~gantheory.plotting.ch06_wasserstein_vs_cramer`  :func:`plot_parallel_lines`, :func:`plot_bernoulli_bias`
 :mod:`~gantheory.plotting.ch07_mode_collapse`          :func:`plot_mode_collapse`, :func:`plot_maxmin_game`, :func:`plot_best_response`, :func:`plot_occupancy`
-:mod:`~gantheory.plotting.ch08_critics`                :func:`plot_weak_convergence`, :func:`plot_critics`, :func:`plot_critic_convergence`, :func:`plot_variational_bound`
+:mod:`~gantheory.plotting.ch08_critics`                :func:`plot_weak_convergence`, :func:`plot_critics`, :func:`plot_critic_convergence`, :func:`plot_variational_bound`, :func:`plot_critic_gradient_bias`
 :mod:`~gantheory.plotting.ch09_evaluation`             :func:`plot_fid_bias`, :func:`plot_witness`, :func:`plot_dropped_modes`, :func:`plot_two_sample_tests`
 =====================================================  ==================================================
 
@@ -69,6 +69,7 @@ from gantheory.plotting.ch07_mode_collapse import (
 )
 from gantheory.plotting.ch08_critics import (
     plot_critic_convergence,
+    plot_critic_gradient_bias,
     plot_critics,
     plot_variational_bound,
     plot_weak_convergence,
@@ -91,6 +92,7 @@ __all__ = [
     "plot_optimal_discriminator",
     "plot_critics",
     "plot_critic_convergence",
+    "plot_critic_gradient_bias",
     "plot_generator_costs",
     "plot_vanishing_gradient",
     "plot_dirac_gan",

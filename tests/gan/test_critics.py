@@ -321,3 +321,87 @@ def test_the_d_names_of_the_slopes_are_deprecated_aliases():
     s = gt.gan.parallel_lines_sweep([-0.5, 0.5])
     for name in ("kl", "reverse_kl", "js_divergence", "w1", "cramer", "energy_distance", "tv"):
         assert getattr(s, "d_" + name) is getattr(s, "slope_" + name)
+
+
+# -- WGAN's Theorem 3 and a finite n_critic -------------------------------------
+
+
+def test_theorem3_gradient_matches_the_closed_forms_for_normals():
+    # W1(N(0, 1), N(theta, sigma^2)) = E|theta + (sigma - 1) Z|: gradient sign(theta) for sigma = 1, else 2 Phi(theta / |sigma - 1|) - 1
+    theta = np.array([-3.0, -0.7, 0.2, 1.5])
+    r = gt.gan.critics.w1_location_gradient(gt.Normal(0, 1), gt.Normal(0, 1), theta)
+    np.testing.assert_allclose(r.through_critic, np.sign(theta), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(r.w1, np.abs(theta), rtol=1e-12)
+    for sigma in (0.3, 2.0):
+        r = gt.gan.critics.w1_location_gradient(gt.Normal(0, 1), gt.Normal(0, sigma), theta)
+        closed = 2 * stats.norm.cdf(theta / abs(sigma - 1)) - 1
+        np.testing.assert_allclose(r.through_critic, closed, atol=1e-12)
+        np.testing.assert_allclose(r.finite_difference, closed, atol=1e-7)
+
+
+@pytest.mark.parametrize(
+    "P, base",
+    [
+        (gt.Mixture([gt.Normal(-2.0, 0.5), gt.Normal(2.0, 0.5)], [0.5, 0.5]), gt.Normal(0.5, 1.0)),
+        (gt.Laplace(0.0, 1.0), gt.Uniform(-1.0, 2.0)),
+        (gt.Normal(1.0, 0.5), gt.Mixture([gt.Normal(-1.0, 0.3), gt.Normal(1.0, 0.6)], [0.3, 0.7])),
+    ],
+    ids=["bimodal-normal", "laplace-uniform", "normal-mixture"],
+)
+def test_theorem3_gradient_matches_central_differences_of_the_exact_w1(P, base):
+    theta = np.array([-2.5, -0.6, 0.3, 1.1, 3.0])
+    r = gt.gan.critics.w1_location_gradient(P, base, theta)
+    assert r.error < 1e-6, (r.through_critic, r.finite_difference)
+    assert np.all(np.abs(r.through_critic) <= 1.0 + 1e-12)  # W1 is 1-Lipschitz in a shift
+    # and the SciPy route: -int q_theta(x) sign(F_Q - F_P) dx
+    for t, g in zip(theta, r.through_critic):
+        Q = gt.gan.critics._shifted(base, t)
+        value = integrate.quad(lambda x: Q.pdf(x) * np.sign(Q.cdf(x) - P.cdf(x)), -30, 30, limit=400, points=[t])[0]
+        assert abs(-value - g) < 1e-7
+
+
+def test_theorem3_bad_input():
+    with pytest.raises(TypeError, match="base"):
+        gt.gan.critics.w1_location_gradient(gt.Normal(0, 1), gt.PointMasses([0.0, 1.0]), 0.5)
+    with pytest.raises(ValueError, match="h must be"):
+        gt.gan.critics.w1_location_gradient(gt.Normal(0, 1), gt.Normal(0, 1), 0.5, h=0.0)
+
+
+def test_a_trained_critic_approaches_theorem3s_gradient():
+    # W1 = |theta| between N(0, 1) and N(theta, 1): Theorem 3 gives -1 at theta = -2
+    r = gt.gan.critics.critic_gradient_bias(
+        gt.Normal(0, 1), gt.Normal(0, 1), -2.0, [0, 1, 100], constraint="one_sided_penalty", n_seeds=3, rng=1
+    )
+    assert r.optimal == -1.0 and r.gradient.shape == r.lipschitz.shape == (3, 3)
+    assert r.seeds.tolist() == [1, 2, 3] and r.config["rng"] == 1
+    np.testing.assert_allclose(r.relative, r.gradient / -1.0)
+    np.testing.assert_allclose(r.bias, r.gradient.mean(axis=0) + 1.0)
+    assert abs(r.bias[-1]) < 0.15 and abs(r.bias[-1]) < abs(
+        r.bias[0]
+    )  # 100 steps: within 15%, closer than the initial critic
+    assert r.wrong_sign[-1] == 0.0
+    again = gt.gan.critics.critic_gradient_bias(
+        gt.Normal(0, 1), gt.Normal(0, 1), -2.0, [0, 1, 100], constraint="one_sided_penalty", n_seeds=3, rng=1
+    )
+    np.testing.assert_array_equal(again.gradient, r.gradient)  # seeded: the same numbers
+
+
+def test_the_gradient_through_a_critic_is_minus_its_mean_slope_on_the_generators_mass():
+    # with no step taken the critic is its initialization: g_0 = -E_Q f_0', checked against samples of Q
+    r = gt.gan.critics.critic_gradient_bias(gt.Normal(0, 1), gt.Normal(0, 1), 1.0, [0], constraint="none", n_seeds=1)
+    critic = gt.autograd.nn.MLP([1, 16, 16, 1], activation="relu", rng=gt._rng.Stream(gt._rng.as_generator(0)))
+    y = gt.Normal(1.0, 1.0).sample(200_000, rng=5).reshape(-1, 1)
+    slopes = gt.autograd.grad(lambda t: gt.autograd.ops.sum(critic(t)))(y).reshape(-1)
+    assert abs(r.gradient[0, 0] + slopes.mean()) < 5 * slopes.std() / math.sqrt(y.size) + 1e-3
+
+
+def test_critic_gradient_bias_bad_input():
+    P, base = gt.Normal(0, 1), gt.Normal(0, 1)
+    with pytest.raises(ValueError, match="increasing"):
+        gt.gan.critics.critic_gradient_bias(P, base, -1.0, [5, 2])
+    with pytest.raises(ValueError, match="constraint"):
+        gt.gan.critics.critic_gradient_bias(P, base, -1.0, [1], constraint="clip")
+    with pytest.raises(ValueError, match="is 0"):
+        gt.gan.critics.critic_gradient_bias(P, base, 0.0, [1])
+    with pytest.raises(TypeError, match="theta"):
+        gt.gan.critics.critic_gradient_bias(P, base, [1.0], [1])
