@@ -16,7 +16,7 @@ constraint, and :func:`critic_convergence` measures how each constraint does.
   Lipschitz constant, the learned :math:`f` beside :math:`f^*`;
 * :func:`penalty_optimum`: the dual value of the best critic under a gradient penalty (quadrature, normal mixtures);
 * :func:`compare_constraints`: one :func:`critic_convergence` run per constraint, with one seed;
-* :func:`critic_landscape`: WGAN's Figure 2 as data: :math:`D^*`, :math:`f^*` and trained critics between far-apart laws.
+* :func:`critic_landscape`: in the spirit of WGAN's Figure 2 (which used a trained discriminator and a clipped critic): :math:`D^*`, :math:`f^*` and trained critics between far-apart laws.
 
 Every function returns data; the figures are
 :func:`gantheory.plotting.plot_critics` and
@@ -98,6 +98,29 @@ def _cdf_gap(P, Q, x, split):
     return np.where(x <= split, left, right)
 
 
+def _integrate_from(points, slopes, m):
+    """The piecewise-linear f with slope ``slopes[i]`` on ``[points[i], points[i+1]]`` and f(points[m]) = 0.
+
+    Each run of equal slopes is one product, s (x - x_start), from the run's start, and the runs are chained outwards
+    from ``points[m]``: the values keep a few ulps of their own size, where a cumulative sum from the far end (knots
+    thousands of spans out) would carry that end's rounding into the middle.
+    """
+    values = np.zeros(len(points))
+    for side in (1, -1):
+        idx = np.arange(m, len(slopes)) if side == 1 else np.arange(m - 1, -1, -1)  # pieces outwards from m
+        if idx.size == 0:
+            continue
+        ends = idx + (side == 1)  # the far end of each piece, seen from m
+        s = slopes[idx]
+        starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])  # the runs of equal slope
+        base_point, base_value = points[m], 0.0
+        for a, b in zip(starts, np.r_[starts[1:], idx.size]):
+            run = ends[a:b]
+            values[run] = base_value + s[a] * (points[run] - base_point)
+            base_point, base_value = points[run[-1]], values[run[-1]]
+    return values
+
+
 @dataclass(frozen=True)
 class KantorovichPotential:
     r"""The optimal 1-D critic :math:`f^*` of :math:`W_1(P, Q)`, made by :func:`optimal_critic`.
@@ -130,6 +153,7 @@ class KantorovichPotential:
     left_slope: float
     right_slope: float
     _split: float = field(repr=False, default=0.0)
+    _slopes: np.ndarray = field(repr=False, default=None)  # the slope of each piece between consecutive knots
 
     def __call__(self, x):
         x = np.asarray(x, dtype=np.float64)
@@ -140,8 +164,22 @@ class KantorovichPotential:
         return out[()]
 
     def slope(self, x):
-        """:math:`f^{*\\prime}(x) = \\operatorname{sign}(F_Q(x) - F_P(x))` (0 where the CDFs agree)."""
-        return np.sign(_cdf_gap(self.P, self.Q, x, self._split))[()]
+        """:math:`f^{*\\prime}(x) = \\operatorname{sign}(F_Q(x) - F_P(x))`, the slope of the piece of :math:`f^*` holding ``x``.
+
+        Between two knots the sign is constant (every sign change is a knot), so each piece's slope is the sign at its
+        midpoint: the slope that calling the potential uses. At a knot it is the sign there (0 at a sign change).
+        Where both tails underflow (both CDFs, or both survival functions, exactly 0 in float64: some 38 standard
+        deviations out) the sign reads 0 and :math:`f^*` is flat, which changes :math:`\\mathbb{E}_P f^* -
+        \\mathbb{E}_Q f^*` by nothing a float64 can hold.
+        """
+        x = np.asarray(x, dtype=np.float64)
+        k = self.knots
+        piece = np.clip(np.searchsorted(k, x, side="right") - 1, 0, len(k) - 2)
+        inside = np.where(x < k[0], self.left_slope, np.where(x > k[-1], self.right_slope, self._slopes[piece]))
+        at_knot = np.isin(x, k)
+        if at_knot.any():
+            inside = np.where(at_knot, np.sign(_cdf_gap(self.P, self.Q, x, self._split)), inside)
+        return inside[()]
 
 
 def optimal_critic(P, Q, *, n_knots=1024) -> KantorovichPotential:
@@ -236,15 +274,14 @@ def optimal_critic(P, Q, *, n_knots=1024) -> KantorovichPotential:
     points = np.unique(np.concatenate([knots, roots, [split]]))
     mids = 0.5 * (points[:-1] + points[1:])
     slopes = np.sign(_cdf_gap(P, Q, mids, split))
-    values = np.concatenate([[0.0], np.cumsum(slopes * np.diff(points))])
-    values -= np.interp(split, points, values)
+    values = _integrate_from(points, slopes, int(np.searchsorted(points, split)))
     left = float(np.sign(_cdf_gap(P, Q, points[0], split)))
     right = float(np.sign(_cdf_gap(P, Q, points[-1], split)))
     # where the (nonzero) slope flips: the end of the piece before the flip
     live = np.flatnonzero(slopes)
     flips = live[:-1][slopes[live[:-1]] * slopes[live[1:]] < 0]
     switches = points[flips + 1]
-    return KantorovichPotential(P, Q, points, values, switches, left, right, split)
+    return KantorovichPotential(P, Q, points, values, switches, left, right, split, slopes)
 
 
 # -- Lipschitz critics ---------------------------------------------------------
@@ -426,7 +463,9 @@ def critic_convergence(
     layers of widths :math:`h_1, h_2` the bound is
     :math:`c\sqrt{h_1} \cdot c\sqrt{h_1 h_2} \cdot c\sqrt{h_2} = c^3 h_1 h_2`,
     :math:`1.024 \times 10^{-3}` for ``c = 0.01`` and widths 32: the clipped critic
-    can reach about a thousandth of :math:`W_1` at most [1]_. The gradient
+    can reach about a thousandth of :math:`W_1` at most [1]_ (for these widths: the bound grows as
+    :math:`h_1 h_2`, so wider critics can reach more). WGAN needs only :math:`K \cdot W_1`, the gradient's
+    direction, so a small :math:`K` scales the critic's estimate but not its use. The gradient
     penalty [2]_ asks for :math:`|f'| = 1` on random interpolates, the one-sided
     penalty [3]_ only for :math:`|f'| \le 1`; both are soft, and their optimum
     overestimates :math:`W_1` by about :math:`W_1/(2\lambda)` relative
@@ -813,7 +852,7 @@ def compare_constraints(P, Q, critics=DEFAULT_CRITICS, *, steps=1000, rng=0, **o
 
 @dataclass(frozen=True)
 class CriticLandscape:
-    r"""WGAN's Figure 2 as data: :math:`D^*`, :math:`f^*` and trained critics on one grid; made by :func:`critic_landscape`.
+    r"""In the spirit of WGAN's Figure 2: :math:`D^*`, :math:`f^*` and trained critics on one grid; made by :func:`critic_landscape`.
 
     Attributes
     ----------
@@ -853,7 +892,7 @@ class CriticLandscape:
 
 
 def critic_landscape(P=None, Q=None, critics=DEFAULT_CRITICS, *, steps=1000, rng=0, **options) -> CriticLandscape:
-    r"""WGAN's Figure 2 as data: a saturated :math:`D^*` beside :math:`f^*` and trained critics, between far-apart laws.
+    r"""In the spirit of WGAN's Figure 2: the exact, saturated :math:`D^*` beside :math:`f^*` and trained critics, between far-apart laws.
 
     Parameters
     ----------
