@@ -86,19 +86,15 @@ from gantheory.gan.critics import (
     WEAK_CONVERGENCE_FAMILIES,
     BernoulliMinimizers,
     BernoulliSampleLosses,
-    CriticGradientBias,
     LearnedCriticGradients,
     LocationGradients,
     ParallelLinesSweep,
-    W1LocationGradient,
     WeakConvergence,
     bernoulli_minimizers,
     bernoulli_sample_losses,
-    critic_gradient_bias,
     learned_critic_gradients,
     location_sample_gradients,
     parallel_lines_sweep,
-    w1_location_gradient,
     weak_convergence,
 )
 from gantheory.gan.duality import (
@@ -137,4 +133,10 @@ from gantheory.gan.optimal import (
     smoothed_discriminator,
     value_at_optimal_discriminator,
     value_estimate,
+)
+from gantheory.gan.wgan_gradients import (
+    CriticGradientBias,
+    W1LocationGradient,
+    critic_gradient_bias,
+    w1_location_gradient,
 )

@@ -438,7 +438,7 @@ def plot_critic_gradient_bias(results) -> Figure:
     Parameters
     ----------
     results : CriticGradientBias, or dict of str to them
-        As :func:`gantheory.gan.critics.critic_gradient_bias` returns
+        As :func:`gantheory.gan.wgan_gradients.critic_gradient_bias` returns
         (attributes ``n_critic``, ``gradient`` of shape (seeds, steps) and
         ``optimal``); a dict gives one panel per entry, titled by its key.
 

@@ -329,11 +329,11 @@ def test_the_d_names_of_the_slopes_are_deprecated_aliases():
 def test_theorem3_gradient_matches_the_closed_forms_for_normals():
     # W1(N(0, 1), N(theta, sigma^2)) = E|theta + (sigma - 1) Z|: gradient sign(theta) for sigma = 1, else 2 Phi(theta / |sigma - 1|) - 1
     theta = np.array([-3.0, -0.7, 0.2, 1.5])
-    r = gt.gan.critics.w1_location_gradient(gt.Normal(0, 1), gt.Normal(0, 1), theta)
+    r = gt.gan.wgan_gradients.w1_location_gradient(gt.Normal(0, 1), gt.Normal(0, 1), theta)
     np.testing.assert_allclose(r.through_critic, np.sign(theta), rtol=0, atol=1e-14)
     np.testing.assert_allclose(r.w1, np.abs(theta), rtol=1e-12)
     for sigma in (0.3, 2.0):
-        r = gt.gan.critics.w1_location_gradient(gt.Normal(0, 1), gt.Normal(0, sigma), theta)
+        r = gt.gan.wgan_gradients.w1_location_gradient(gt.Normal(0, 1), gt.Normal(0, sigma), theta)
         closed = 2 * stats.norm.cdf(theta / abs(sigma - 1)) - 1
         np.testing.assert_allclose(r.through_critic, closed, atol=1e-12)
         np.testing.assert_allclose(r.finite_difference, closed, atol=1e-7)
@@ -350,26 +350,26 @@ def test_theorem3_gradient_matches_the_closed_forms_for_normals():
 )
 def test_theorem3_gradient_matches_central_differences_of_the_exact_w1(P, base):
     theta = np.array([-2.5, -0.6, 0.3, 1.1, 3.0])
-    r = gt.gan.critics.w1_location_gradient(P, base, theta)
+    r = gt.gan.wgan_gradients.w1_location_gradient(P, base, theta)
     assert r.error < 1e-6, (r.through_critic, r.finite_difference)
     assert np.all(np.abs(r.through_critic) <= 1.0 + 1e-12)  # W1 is 1-Lipschitz in a shift
     # and the SciPy route: -int q_theta(x) sign(F_Q - F_P) dx
     for t, g in zip(theta, r.through_critic):
-        Q = gt.gan.critics._shifted(base, t)
+        Q = gt.gan.critics.shifted(base, t)
         value = integrate.quad(lambda x: Q.pdf(x) * np.sign(Q.cdf(x) - P.cdf(x)), -30, 30, limit=400, points=[t])[0]
         assert abs(-value - g) < 1e-7
 
 
 def test_theorem3_bad_input():
     with pytest.raises(TypeError, match="base"):
-        gt.gan.critics.w1_location_gradient(gt.Normal(0, 1), gt.PointMasses([0.0, 1.0]), 0.5)
+        gt.gan.wgan_gradients.w1_location_gradient(gt.Normal(0, 1), gt.PointMasses([0.0, 1.0]), 0.5)
     with pytest.raises(ValueError, match="h must be"):
-        gt.gan.critics.w1_location_gradient(gt.Normal(0, 1), gt.Normal(0, 1), 0.5, h=0.0)
+        gt.gan.wgan_gradients.w1_location_gradient(gt.Normal(0, 1), gt.Normal(0, 1), 0.5, h=0.0)
 
 
 def test_a_trained_critic_approaches_theorem3s_gradient():
     # W1 = |theta| between N(0, 1) and N(theta, 1): Theorem 3 gives -1 at theta = -2
-    r = gt.gan.critics.critic_gradient_bias(
+    r = gt.gan.wgan_gradients.critic_gradient_bias(
         gt.Normal(0, 1), gt.Normal(0, 1), -2.0, [0, 1, 100], constraint="one_sided_penalty", n_seeds=3, rng=1
     )
     assert r.optimal == -1.0 and r.gradient.shape == r.lipschitz.shape == (3, 3)
@@ -380,7 +380,7 @@ def test_a_trained_critic_approaches_theorem3s_gradient():
         r.bias[0]
     )  # 100 steps: within 15%, closer than the initial critic
     assert r.wrong_sign[-1] == 0.0
-    again = gt.gan.critics.critic_gradient_bias(
+    again = gt.gan.wgan_gradients.critic_gradient_bias(
         gt.Normal(0, 1), gt.Normal(0, 1), -2.0, [0, 1, 100], constraint="one_sided_penalty", n_seeds=3, rng=1
     )
     np.testing.assert_array_equal(again.gradient, r.gradient)  # seeded: the same numbers
@@ -388,7 +388,9 @@ def test_a_trained_critic_approaches_theorem3s_gradient():
 
 def test_the_gradient_through_a_critic_is_minus_its_mean_slope_on_the_generators_mass():
     # with no step taken the critic is its initialization: g_0 = -E_Q f_0', checked against samples of Q
-    r = gt.gan.critics.critic_gradient_bias(gt.Normal(0, 1), gt.Normal(0, 1), 1.0, [0], constraint="none", n_seeds=1)
+    r = gt.gan.wgan_gradients.critic_gradient_bias(
+        gt.Normal(0, 1), gt.Normal(0, 1), 1.0, [0], constraint="none", n_seeds=1
+    )
     critic = gt.autograd.nn.MLP([1, 16, 16, 1], activation="relu", rng=gt._rng.Stream(gt._rng.as_generator(0)))
     y = gt.Normal(1.0, 1.0).sample(200_000, rng=5).reshape(-1, 1)
     slopes = gt.autograd.grad(lambda t: gt.autograd.ops.sum(critic(t)))(y).reshape(-1)
@@ -398,10 +400,10 @@ def test_the_gradient_through_a_critic_is_minus_its_mean_slope_on_the_generators
 def test_critic_gradient_bias_bad_input():
     P, base = gt.Normal(0, 1), gt.Normal(0, 1)
     with pytest.raises(ValueError, match="increasing"):
-        gt.gan.critics.critic_gradient_bias(P, base, -1.0, [5, 2])
+        gt.gan.wgan_gradients.critic_gradient_bias(P, base, -1.0, [5, 2])
     with pytest.raises(ValueError, match="constraint"):
-        gt.gan.critics.critic_gradient_bias(P, base, -1.0, [1], constraint="clip")
+        gt.gan.wgan_gradients.critic_gradient_bias(P, base, -1.0, [1], constraint="clip")
     with pytest.raises(ValueError, match="is 0"):
-        gt.gan.critics.critic_gradient_bias(P, base, 0.0, [1])
+        gt.gan.wgan_gradients.critic_gradient_bias(P, base, 0.0, [1])
     with pytest.raises(TypeError, match="theta"):
-        gt.gan.critics.critic_gradient_bias(P, base, [1.0], [1])
+        gt.gan.wgan_gradients.critic_gradient_bias(P, base, [1.0], [1])
