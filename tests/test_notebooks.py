@@ -164,3 +164,27 @@ def test_chapter_ends_with_exercises_whose_hidden_solutions_assert(path):
         assert re.search(r"^\s*assert\b", sol.source, flags=re.MULTILINE), (
             f"{where}: the solution must assert its answer"
         )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_markdown_math_is_well_formed(path):
+    """Math in the markdown renders as written: ``$`` signs pair up outside code, and no math holds ``\\\\`` before a
+    letter (a doubled backslash, ``$\\\\ell$`` in the cell's text, typesets as a line break followed by "ell")."""
+    import re
+
+    nb = nbformat.read(path, as_version=4)
+    problems = []
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        text = re.sub(r"```.*?```", "", cell.source, flags=re.S)  # fenced code
+        text = re.sub(r"`[^`\n]*`", "", text)  # inline code
+        text = text.replace(r"\$", "")  # an escaped dollar is text
+        dollars = len(re.findall(r"(?<!\$)\$\$(?!\$)", text)) * 2 + len(re.findall(r"(?<!\$)\$(?!\$)", text))
+        if dollars % 2:
+            problems.append(f"cell {k}: an odd number of $ signs ({dollars})")
+        for math in re.findall(r"\$\$(.+?)\$\$|\$([^$]+)\$", text, flags=re.S):
+            body = math[0] or math[1]
+            if re.search(r"(?<!\\)\\\\[A-Za-z]", body):
+                problems.append(f"cell {k}: a doubled backslash before a letter in ${body}$")
+    assert not problems, f"{path.name}: " + "; ".join(problems)
