@@ -38,7 +38,7 @@ __all__ = ["LOSS_DEFAULTS", "LR_SCHEDULES", "OPTIMIZERS", "UPDATES", "TrainConfi
 #: The ``optimizer=`` names :func:`~gantheory.gan.train` takes, and their :mod:`gantheory.autograd.optim` classes.
 OPTIMIZERS = {"adam": optim.Adam, "sgd": optim.SGD, "rmsprop": optim.RMSProp}
 #: The update rules :func:`~gantheory.gan.train` takes as ``update=``.
-UPDATES = ("alternating", "simultaneous")
+UPDATES = ("alternating", "simultaneous", "extragradient", "optimistic")
 
 
 def _linear(k, steps):
@@ -135,11 +135,14 @@ class TrainConfig:
         Batch size (of each player's step) and training steps.
     n_critic : int, optional
         Discriminator updates per generator update (``update="alternating"``
-        only); ``None``: the loss's default (1 with ``update="simultaneous"``).
-    update : {"alternating", "simultaneous"}
+        only); ``None``: the loss's default (1 with the other update rules).
+    update : {"alternating", "simultaneous", "extragradient", "optimistic"}
         Alternating: ``n_critic`` discriminator steps, then a generator step
         against the updated discriminator. Simultaneous: both gradients at the
-        same parameters and batch, then both updates.
+        same parameters and batch, then both updates. Extragradient [12]_ and
+        optimistic [13]_: the maps of
+        :meth:`~gantheory.gan.dynamics.DiracGAN.trajectory`, for plain SGD
+        only (``optimizer="sgd"``). See Notes.
     unroll : int
         ``k >= 0``: the generator's cost is taken against the discriminator
         after ``k`` further updates of its optimizer, differentiated through
@@ -294,6 +297,28 @@ class TrainConfig:
     callable a description (``"callable <qualified name>"``), which cannot be
     rebuilt from the JSON: pass the callable again to repeat the run.
 
+    **Extragradient and optimistic updates** (``update``). With
+    :math:`w = (\\theta_G, \\theta_D)`, :math:`v(w)` minus both players'
+    gradients on a batch, and :math:`H = \\mathrm{diag}(\\eta_G, \\eta_D)`
+    (``lr``, ``d_lr``): extragradient [12]_ looks ahead,
+    :math:`w' = w + H v(w)`, then steps from :math:`w` with the field there,
+    :math:`w \\leftarrow w + H v(w')`; both evaluations use the step's one
+    real batch and one noise batch (so that on a deterministic game, such
+    as the Dirac-GAN, it is exactly the map of
+    :meth:`~gantheory.gan.dynamics.DiracGAN.trajectory`; a gradient penalty
+    draws its interpolation points afresh at each evaluation, and a spectral
+    norm's power iteration advances at each). The look-ahead point's
+    parameters are clipped for ``"wgan"``, as the critic's are after each
+    update. Optimistic gradient descent [13]_:
+    :math:`w_{k+1} = w_k + 2 H v(w_k) - H v(w_{k-1})` with
+    :math:`v(w_{-1}) = v(w_0)` (the first step is a simultaneous one), each
+    :math:`v(w_k)` on the step's fresh batches. Both are defined for plain
+    SGD only: applied to Adam's or RMSProp's step they are other maps (the
+    adaptive scaling changes between the evaluations), so another optimizer
+    raises ValueError, as does ``unroll > 0``. The recorded costs and
+    gradient norms are those at :math:`w_k`. ``History.config["update"]``
+    records the rule.
+
     References
     ----------
     .. [1] I. Goodfellow et al., "Generative adversarial nets", NeurIPS 2014 (Algorithm 1).
@@ -318,6 +343,10 @@ class TrainConfig:
        (code: ``training/loss.py``, the R1 term on the summed real logits).
     .. [11] I. Loshchilov, F. Hutter, "SGDR: stochastic gradient descent with
        warm restarts", ICLR 2017.
+    .. [12] G. M. Korpelevich, "The extragradient method for finding saddle
+       points and other problems", Matecon 12, 1976.
+    .. [13] C. Daskalakis, A. Ilyas, V. Syrgkanis, H. Zeng, "Training GANs
+       with optimism", ICLR 2018.
 
     Examples
     --------
@@ -395,8 +424,16 @@ class TrainConfig:
             store("n_critic", n_critic)
         store("n_eval", check_positive_int(self.n_eval, "n_eval"))
         store("n_snapshot", check_positive_int(self.n_snapshot, "n_snapshot"))
-        if self.update == "simultaneous" and n_critic != 1:
-            raise ValueError("n_critic > 1 needs update='alternating' (simultaneous updates take one step each)")
+        if self.update != "alternating" and n_critic != 1:
+            raise ValueError(f"n_critic > 1 needs update='alternating' ({self.update} updates take one step each)")
+        if self.update in ("extragradient", "optimistic"):
+            if optimizer != "sgd":
+                raise ValueError(
+                    f"update={self.update!r} is the textbook map of plain gradient steps: it needs optimizer='sgd', "
+                    f"got optimizer={optimizer!r} (or use update='simultaneous' or 'alternating')"
+                )
+            if self.unroll:
+                raise ValueError(f"update={self.update!r} takes unroll=0 (the unrolled critic needs its own batches)")
         if not lr > 0:
             raise ValueError(f"lr must be > 0, got {lr}")
         if not d_lr > 0:
@@ -621,5 +658,5 @@ def _resolve_defaults(loss, optimizer, lr, d_lr, betas, n_critic, update):
         if len(betas) != 2 or not all(0 <= b < 1 for b in betas):
             raise ValueError(f"betas must be two numbers in [0, 1), got {betas}")
     if n_critic is None:
-        n_critic = 1 if update == "simultaneous" else defaults["n_critic"]
+        n_critic = defaults["n_critic"] if update == "alternating" else 1
     return optimizer, lr, d_lr, betas, n_critic

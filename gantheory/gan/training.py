@@ -436,6 +436,7 @@ class Game:
         self.saved = [p.data.copy() for p in (*self.g_params, *self.d_params)]
         self.saved_steps = 0
         self.records, self.pending_d = [], None
+        self.last_grads = None  # update="optimistic": the gradients of the previous step (v(w_{k-1}))
         # the fixed evaluation data (their own stream: logging never touches the training batches)
         eval_rng = np.random.default_rng(seeds[3])
         n_eval, n_snapshot = c.n_eval, c.n_snapshot
@@ -567,7 +568,9 @@ class Game:
 
     def _one_player(self):
         if self.update != "alternating":
-            raise ValueError("one player at a time needs update='alternating'; a simultaneous game moves by step()")
+            raise ValueError(
+                f"one player at a time needs update='alternating'; a game with update={self.update!r} moves by step()"
+            )
 
     @_quiet
     def discriminator_step(self):
@@ -619,13 +622,18 @@ class Game:
 
         Alternating: ``n_critic`` :meth:`discriminator_step` calls, then one
         :meth:`generator_step`. Simultaneous: both gradients at the same
-        parameters and batches, then both updates.
+        parameters and batches, then both updates. Extragradient and
+        optimistic (plain SGD): see :class:`~gantheory.gan.config.TrainConfig`'s
+        ``update``; the costs and gradient norms recorded are those at the
+        step's starting point :math:`w_k`.
         """
         if self.update == "alternating":
             for _ in range(self.n_critic):
                 self.discriminator_step()
             self.generator_step()
             return self.records[-1]
+        if self.update in ("extragradient", "optimistic"):
+            return self._first_order_step()
         self._schedule()
         real = self.real()
         fake = self.G(Tensor(self.noise()))
@@ -640,6 +648,55 @@ class Game:
         if self.spec.clip:
             clip_weights(self.D, self.spec.clip)
         self.check_parameters()
+        self.records.append((d_cost, g_cost, d_norm, g_norm))
+        return self.records[-1]
+
+    def _joint_gradients(self, real, noise):
+        """Both players' costs and gradients (left in their ``grad``) at the current parameters, on ``real`` and ``noise``.
+
+        Returns ``((d_cost, d_norm), (g_cost, g_norm))``, as the simultaneous step computes them.
+        """
+        fake = self.G(Tensor(noise))
+        d_cost = self._critic_cost(real, _check_points(fake.data))
+        self.opt_d.zero_grad()
+        d_cost.backward()
+        g_cost = self._generator_backward(real, fake)
+        return _finite(d_cost, grad_norm(self.d_params), "discriminator"), _finite(
+            g_cost, grad_norm(self.g_params), "generator"
+        )
+
+    def _apply_updates(self):
+        """Both optimizers' steps on the gradients in the parameters' ``grad``; the critic's weights clipped (WGAN)."""
+        self.opt_d.step()
+        self.opt_g.step()
+        if self.spec.clip:
+            clip_weights(self.D, self.spec.clip)
+
+    def _first_order_step(self):
+        """One extragradient or optimistic step (plain SGD, checked by the config); see :meth:`step`."""
+        self._schedule()
+        real, noise = self.real(), self.noise()
+        (d_cost, d_norm), (g_cost, g_norm) = self._joint_gradients(real, noise)
+        params = (*self.g_params, *self.d_params)
+        grads = [np.zeros_like(p.data) if p.grad is None else p.grad.copy() for p in params]
+        if (
+            self.update == "extragradient"
+        ):  # look ahead from w with the field at w, then step from w with the field there
+            start = [p.data.copy() for p in params]
+            self._apply_updates()
+            self.check_parameters()
+            self._joint_gradients(real, noise)  # the same batches: the field at the look-ahead point
+            for p, value in zip(params, start):
+                p.data[...] = value
+            self._apply_updates()
+        else:  # optimistic: the step takes 2 v(w_k) - v(w_{k-1}); the first step takes v(w_0) (a simultaneous step)
+            last = grads if self.last_grads is None else self.last_grads
+            for p, g, g_last in zip(params, grads, last):
+                p.grad = 2 * g - g_last
+            self._apply_updates()
+        self.check_parameters()
+        if self.update == "optimistic":
+            self.last_grads = grads
         self.records.append((d_cost, g_cost, d_norm, g_norm))
         return self.records[-1]
 
