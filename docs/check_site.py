@@ -83,6 +83,18 @@ RAW_TEX = r"""body => {
 }"""
 
 
+# the TeX of every typeset formula, searched for "\\\\" before a letter: "$\\\\ell$" typesets without an error, as a line
+# break followed by the letters "ell"
+DOUBLED_BACKSLASH = r"""() => {
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.document)) return [];
+  const found = [];
+  for (const item of MathJax.startup.document.math) {
+    if (/(^|[^\\])\\\\[A-Za-z]/.test(item.math)) found.push(JSON.stringify(item.math.slice(0, 80)));
+  }
+  return found.slice(0, 5);
+}"""
+
+
 class Watch:
     """The page's console errors, uncaught exceptions and failed requests since the last ``take``."""
 
@@ -141,6 +153,10 @@ def check_page(page, watch: Watch, base: str, path: str, out: Path, expect_math:
     if errors:
         problems.append(f"{errors} MathJax error elements (TeX it could not typeset)")
     problems += [f"raw TeX left: {r}" for r in page.locator("body").evaluate(RAW_TEX)]
+    problems += [
+        f"math with a doubled backslash before a letter (a line break, not a command): {t}"
+        for t in page.evaluate(DOUBLED_BACKSLASH)
+    ]
     broken = images.evaluate_all(
         "imgs => imgs.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.getAttribute('src'))"
     )

@@ -115,6 +115,15 @@ def _check_batches(n_batches) -> int:
 
 
 def theta_grid(theta, name: str, default, low=-np.inf, high=np.inf) -> np.ndarray:
+    """``theta`` (or ``default`` when None) as a non-empty 1-D float array of finite values in ``[low, high]``.
+
+    The check of the parameter grids of this module's experiments and of :mod:`gantheory.gan.wgan_gradients`.
+
+    Examples
+    --------
+    >>> theta_grid([0.5, 1.0], "theta", None).tolist()
+    [0.5, 1.0]
+    """
     arr = default if theta is None and default is not None else as_float_array(theta, name, np)
     arr = np.atleast_1d(arr)
     if arr.ndim != 1 or arr.size == 0:
