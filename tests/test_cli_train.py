@@ -372,3 +372,13 @@ def test_an_unknown_lr_schedule_is_refused_before_anything_is_printed(tmp_path, 
     assert captured.out == "" and "argument --lr-schedule: invalid choice: 'linaer'" in captured.err
     assert "'cosine', 'linear'" in captured.err and "linear" in captured.err.split("did you mean")[-1]
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("update", ["extragradient", "optimistic"])
+def test_the_new_update_rules_run_from_the_command_line_with_sgd_and_are_refused_without(update, tmp_path, capsys):
+    argv = ["train", "--update", update, "--steps", "4", "--batch-size", "16", "--log-every", "2", "--quiet"]
+    assert main([*argv, "--optimizer", "sgd", "--lr", "0.01", "--out", str(tmp_path / "sgd")]) == 0
+    assert History.load(tmp_path / "sgd" / "history.json").config["update"] == update
+    capsys.readouterr()
+    assert main([*argv, "--optimizer", "adam", "--out", str(tmp_path / "adam")]) == 2
+    assert "needs optimizer='sgd'" in capsys.readouterr().err
