@@ -234,7 +234,12 @@ def add_parser(commands) -> None:
         default=None,
         help="discriminator steps per generator step (default: the loss's)",
     )
-    p.add_argument("--update", default="alternating", choices=list(UPDATES), help="default alternating")
+    p.add_argument(
+        "--update",
+        default="alternating",
+        choices=list(UPDATES),
+        help="default alternating; extragradient and optimistic need --optimizer sgd",
+    )
     p.add_argument("--log-every", type=count, default=100, help="steps between metrics (default 100; 0 for none)")
     p.add_argument(
         "--snapshot-every",
