@@ -188,3 +188,24 @@ def test_markdown_math_is_well_formed(path):
             if re.search(r"(?<!\\)\\\\[A-Za-z]", body):
                 problems.append(f"cell {k}: a doubled backslash before a letter in ${body}$")
     assert not problems, f"{path.name}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_has_a_readers_path(path):
+    """A first-time reader's path: the title cell (or the cell after it) opens in plain language with a "You will
+    learn" list, and a "## Key points" cell comes right before "## Exercises"."""
+    import re
+
+    nb = nbformat.read(path, as_version=4)
+    markdown = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
+    opening = "\n".join(markdown[:2])
+    assert "**You will learn**" in opening, f"{path.name}: the opening has no '**You will learn**' list"
+    learn = opening.split("**You will learn**", 1)[1]
+    assert sum(bool(re.match(r"\s*(\*|-|\d+\.)\s", line)) for line in learn.splitlines()) >= 3, (
+        f"{path.name}: 'You will learn' lists fewer than three points"
+    )
+    heads = [source.strip().splitlines()[0] if source.strip() else "" for source in markdown]
+    exercises = heads.index("## Exercises")
+    assert heads[exercises - 1] == "## Key points", (
+        f"{path.name}: '## Key points' must come right before '## Exercises'"
+    )
