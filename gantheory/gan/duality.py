@@ -375,11 +375,36 @@ class CriticConvergence:
         return self.estimate / self.lipschitz
 
 
-def _make_critic(constraint, hidden, stream):
+def make_critic(constraint, hidden, stream):
+    """A 1-D ReLU critic ``1 -> hidden -> 1`` drawn from ``stream`` (spectrally normalized for ``"spectral_norm"``).
+
+    ``stream`` is the run's random stream (a Generator wrapped in :class:`gantheory._rng.Stream`), which the
+    experiments of this module and of :mod:`gantheory.gan.wgan_gradients` go on drawing their batches from.
+    """
     critic = nn.MLP([1, *hidden, 1], activation="relu", rng=stream)
     if constraint == "spectral_norm":
         nn.spectral_norm(critic, rng=stream)
     return critic
+
+
+def critic_update(critic, opt, x, y, constraint, *, weight, c, stream):
+    """One update of a Wasserstein critic under ``constraint`` on the batches ``x`` (data) and ``y`` (generator).
+
+    The critic cost :math:`\\mathbb{E}_y f - \\mathbb{E}_x f`, plus the (one-sided) gradient penalty of weight
+    ``weight`` on interpolates drawn from ``stream``, one optimizer step, then clipping to ``[-c, c]`` for
+    ``"weight_clipping"``. The critic sees both batches in one call: one power-iteration step per update under
+    spectral normalization.
+    """
+    opt.zero_grad()
+    scores = critic(np.concatenate([x, y]))
+    cost = losses.wasserstein_critic_cost(scores[: len(x)], scores[len(x) :])
+    if constraint in ("gradient_penalty", "one_sided_penalty"):
+        one_sided = constraint == "one_sided_penalty"
+        cost = cost + losses.gradient_penalty(critic, x, y, rng=stream, weight=weight, one_sided=one_sided)
+    cost.backward()
+    opt.step()
+    if constraint == "weight_clipping":
+        losses.clip_weights(critic, c)
 
 
 def critic_convergence(
@@ -516,7 +541,7 @@ def critic_convergence(
     hidden = harness.hidden_sizes(hidden)
     seed = as_seed(rng)
     stream = Stream(as_generator(seed))  # one stream: the critic, the evaluation samples, the batches, the penalty
-    critic = _make_critic(constraint, hidden, stream)
+    critic = make_critic(constraint, hidden, stream)
     opt = optim.Adam(critic.parameters(), lr=lr, betas=betas)
     x_eval, y_eval = P.sample(n_eval, stream).reshape(-1, 1), Q.sample(n_eval, stream).reshape(-1, 1)
     grid = _grid(P, Q, grid_size)
@@ -527,16 +552,7 @@ def critic_convergence(
     curves = []
 
     def update(x, y):
-        opt.zero_grad()
-        scores = critic(np.concatenate([x, y]))  # one call: one power-iteration step per update under spectral_norm
-        cost = losses.wasserstein_critic_cost(scores[:batch_size], scores[batch_size:])
-        if constraint in ("gradient_penalty", "one_sided_penalty"):
-            one_sided = constraint == "one_sided_penalty"
-            cost = cost + losses.gradient_penalty(critic, x, y, rng=stream, weight=weight, one_sided=one_sided)
-        cost.backward()
-        opt.step()
-        if constraint == "weight_clipping":
-            losses.clip_weights(critic, c)
+        critic_update(critic, opt, x, y, constraint, weight=weight, c=c, stream=stream)
 
     def record():
         critic.eval()

@@ -31,11 +31,11 @@ from threadpoolctl import threadpool_limits
 
 from gantheory._rng import Stream, as_generator, as_seed
 from gantheory._validation import check_positive_int
-from gantheory.autograd import grad, nn, ops, optim
+from gantheory.autograd import grad, ops, optim
 from gantheory.divergences import exact
-from gantheory.gan import harness, losses
+from gantheory.gan import harness
 from gantheory.gan.critics import check_location_family, shifted, theta_grid
-from gantheory.gan.duality import CONSTRAINTS, optimal_critic
+from gantheory.gan.duality import CONSTRAINTS, critic_update, make_critic, optimal_critic
 
 __all__ = ["W1LocationGradient", "w1_location_gradient", "CriticGradientBias", "critic_gradient_bias"]
 
@@ -242,11 +242,8 @@ def _input_slopes(critic, x):
 def _critic_run(P, Q, constraint, checkpoints, seed, *, weight, c, hidden, lr, batch_size, quantiles, grid):
     """One critic trained from its initialization for ``max(checkpoints)`` steps: (gradients, Lipschitz constants)."""
     stream = Stream(as_generator(seed))  # one stream: the critic, the batches, the penalty's interpolates
-    critic = nn.MLP([1, *hidden, 1], activation="relu", rng=stream)
-    if constraint == "spectral_norm":
-        nn.spectral_norm(critic, rng=stream)
+    critic = make_critic(constraint, hidden, stream)
     opt = optim.Adam(critic.parameters(), lr=lr)
-    penalty = constraint in ("gradient_penalty", "one_sided_penalty")
     rows = []
 
     def record():
@@ -261,16 +258,7 @@ def _critic_run(P, Q, constraint, checkpoints, seed, *, weight, c, hidden, lr, b
             record()
         for step in range(1, int(checkpoints[-1]) + 1):
             x, y = P.sample(batch_size, stream).reshape(-1, 1), Q.sample(batch_size, stream).reshape(-1, 1)
-            opt.zero_grad()
-            scores = critic(np.concatenate([x, y]))
-            cost = losses.wasserstein_critic_cost(scores[:batch_size], scores[batch_size:])
-            if penalty:
-                one_sided = constraint == "one_sided_penalty"
-                cost = cost + losses.gradient_penalty(critic, x, y, rng=stream, weight=weight, one_sided=one_sided)
-            cost.backward()
-            opt.step()
-            if constraint == "weight_clipping":
-                losses.clip_weights(critic, c)
+            critic_update(critic, opt, x, y, constraint, weight=weight, c=c, stream=stream)
             if step in checkpoints:
                 record()
     return np.array(rows)
