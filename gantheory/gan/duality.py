@@ -380,6 +380,14 @@ def make_critic(constraint, hidden, stream):
 
     ``stream`` is the run's random stream (a Generator wrapped in :class:`gantheory._rng.Stream`), which the
     experiments of this module and of :mod:`gantheory.gan.wgan_gradients` go on drawing their batches from.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gantheory._rng import Stream
+    >>> critic = make_critic("spectral_norm", [8], Stream(np.random.default_rng(0)))
+    >>> critic(np.zeros((3, 1))).shape
+    (3, 1)
     """
     critic = nn.MLP([1, *hidden, 1], activation="relu", rng=stream)
     if constraint == "spectral_norm":
@@ -394,6 +402,19 @@ def critic_update(critic, opt, x, y, constraint, *, weight, c, stream):
     ``weight`` on interpolates drawn from ``stream``, one optimizer step, then clipping to ``[-c, c]`` for
     ``"weight_clipping"``. The critic sees both batches in one call: one power-iteration step per update under
     spectral normalization.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gantheory._rng import Stream
+    >>> from gantheory.autograd import optim
+    >>> stream = Stream(np.random.default_rng(0))
+    >>> critic = make_critic("weight_clipping", [8], stream)
+    >>> opt = optim.SGD(critic.parameters(), lr=0.1)
+    >>> x, y = np.ones((4, 1)), -np.ones((4, 1))
+    >>> critic_update(critic, opt, x, y, "weight_clipping", weight=0.0, c=0.01, stream=stream)
+    >>> max(float(np.abs(p.data).max()) for p in critic.parameters()) <= 0.01    # clipped after the step
+    True
     """
     opt.zero_grad()
     scores = critic(np.concatenate([x, y]))
