@@ -835,11 +835,7 @@ class Game:
                 self.js_knn_floor,
             )
         if snapshot:
-            shot = x[: self.n_snapshot]
-            with evaluation_mode(self.D):  # observing never advances a spectral norm's power iteration
-                d_grid = self._critic_values(shot, x_2).reshape((self.grid_size,) * self.dim)
-                g_field = self._generator_field(shot, x_2)
-            manifold = both[m:].reshape(*_LATENT_GRID_SHAPE, self.dim)
+            shot, d_grid, g_field, manifold = self._snapshot_of(x[: self.n_snapshot], x_2, both[m:])
         if log:
             self.log_steps.append(t)
             self.metric_rows.append(row)
@@ -852,6 +848,36 @@ class Game:
             self.field_rows.append(g_field)
             self.manifolds.append(manifold)
         return row
+
+    def _snapshot_of(self, shot, shot_2, manifold_points):
+        """``(points, discriminator grid, generator field, manifold)`` of the generated ``shot`` (and ``shot_2``)."""
+        with evaluation_mode(self.D):  # observing never advances a spectral norm's power iteration
+            d_grid = self._critic_values(shot, shot_2).reshape((self.grid_size,) * self.dim)
+            g_field = self._generator_field(shot, shot_2)
+        return shot, d_grid, g_field, manifold_points.reshape(*_LATENT_GRID_SHAPE, self.dim)
+
+    def snapshot(self):
+        """The current snapshot, not recorded: ``(points, discriminator grid, generator field, manifold)``.
+
+        The arrays :meth:`history` records at a snapshot step (``snapshots``,
+        ``discriminator_grid``, ``generator_field`` and ``manifold`` of
+        :class:`~gantheory.gan.history.History`), computed from the same
+        fixed noise without touching the run's records or its streams: what a
+        live view draws between recorded snapshots.
+
+        Examples
+        --------
+        >>> import gantheory as gt
+        >>> game = Game(gt.ring_of_gaussians(8), batch_size=32, n_snapshot=16, grid_size=8)
+        >>> points, d_grid, field, manifold = game.snapshot()
+        >>> points.shape, d_grid.shape, field.shape, manifold.shape, game.history().snapshot_steps.tolist()
+        ((16, 2), (8, 8), (16, 2), (2, 9, 41, 2), [0])
+        """
+        with no_grad():
+            both = self.G(Tensor(np.concatenate([self.z_modes[: self.n_snapshot], self.z_manifold]))).data
+            shot_2 = self.G(Tensor(self.z_anchor)).data if self.spec.two_generator_batches else None
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self._snapshot_of(both[: self.n_snapshot], shot_2, both[self.n_snapshot :])
 
     def js_knn_floor(self):
         """The kNN JSD's noise floor at this run's evaluation size: data against data (computed once, then kept).
