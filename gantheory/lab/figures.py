@@ -16,9 +16,7 @@ try:
     )
     from bokeh.plotting import figure
 except ImportError as exc:  # pragma: no cover - the message is the point
-    raise ImportError(
-        'the lab needs Bokeh and Panel: pip install "gantheory[lab]" (or pip install panel)'
-    ) from exc
+    raise ImportError('the lab needs Bokeh and Panel: pip install "gantheory[lab]" (or pip install panel)') from exc
 
 #: The colours of the data, the generated points and G's manifold (matplotlib's tab10, as in the course's figures).
 DATA_COLOUR, FAKE_COLOUR, MANIFOLD_COLOUR, D_COLOUR = "#1f77b4", "#ff7f0e", "#2ca02c", "#7f3fbf"
@@ -64,9 +62,7 @@ def plane_figure(sources, *, colour_label, low=0.0, high=1.0, title="", width=52
     >>> fig.right[0].title, [item.label["value"] for item in fig.legend[0].items]
     ('critic score f(x)', ['data', 'generated', "G's manifold", "G's gradient"])
     """
-    fig = figure(
-        width=width, height=height, title=title, tools=tools, match_aspect=True, toolbar_location="above"
-    )
+    fig = figure(width=width, height=height, title=title, tools=tools, match_aspect=True, toolbar_location="above")
     mapper = LinearColorMapper(palette="Viridis256", low=low, high=high)
     fig.image(image="image", x="x", y="y", dw="dw", dh="dh", source=sources["heat"], color_mapper=mapper, alpha=0.85)
     manifold = fig.multi_line(xs="xs", ys="ys", source=sources["manifold"], line_color=MANIFOLD_COLOUR, line_alpha=0.5)
