@@ -33,7 +33,7 @@ import os
 import sys
 from pathlib import Path
 
-SUBCOMMANDS = ("divergence", "train", "tour")  # modules of gantheory.cli, imported when the parser is built
+SUBCOMMANDS = ("divergence", "train", "tour", "lab")  # modules of gantheory.cli, imported when the parser is built
 
 
 def did_you_mean(word, candidates) -> str:

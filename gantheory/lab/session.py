@@ -8,11 +8,12 @@ with the changes made along the way in its ``config["lab_changes"]``.
 """
 
 import dataclasses
+import functools
 import math
 import time
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from gantheory.autograd import Tensor, no_grad
 from gantheory.distributions import Distribution, Mixture, Normal, grid_of_gaussians, ring_of_gaussians
@@ -169,14 +170,18 @@ class LabSession:
         return restarted
 
     # -- stepping ----------------------------------------------------------------------------
-    def step(self, n=1):
-        """``n`` full training steps (as :func:`~gantheory.gan.train`'s); returns the step count.
+    def step(self, n=1, seconds=None):
+        """``n`` full training steps (as :func:`~gantheory.gan.train`'s), or as many as fit in ``seconds``.
 
-        A step that gives a NaN or inf is undone and raises ``FloatingPointError`` (the lab pauses on it).
+        Returns the step count. A step that gives a NaN or inf is undone and raises ``FloatingPointError`` (the
+        lab pauses on it). BLAS runs on one thread, as in :func:`~gantheory.gan.train`.
         """
-        with threadpool_limits(limits=1, user_api="blas"):  # once: entering it costs about a step's time
-            for _ in range(n):
+        start = time.perf_counter()
+        with one_blas_thread():
+            for _ in range(n) if seconds is None else iter(int, 1):
                 self._guarded(self.game.step)
+                if seconds is not None and time.perf_counter() - start >= seconds:
+                    break
         return self.steps
 
     def step_discriminator(self):
@@ -220,7 +225,8 @@ class LabSession:
 
         ``real``: the data points to draw (default: the game's fixed snapshot sample of the target).
         """
-        points, d_grid, field, manifold = self.game.snapshot()
+        with one_blas_thread():
+            points, d_grid, field, manifold = self.game.snapshot()
         real = self.game.snapshot_real if real is None else real
         if self.dim == 1:
             target = self.target if isinstance(self.target, Distribution) else None
@@ -264,7 +270,7 @@ class LabSession:
 
     def spectrum(self, batch_size=64, k=24):
         """The game Jacobian's eigenvalues at the current players (see :func:`gantheory.lab.session.game_eigenvalues`)."""
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             return game_eigenvalues(self.game, batch_size=batch_size, k=k)
 
     # -- keeping ---------------------------------------------------------------------------------------
@@ -292,6 +298,16 @@ class LabSession:
     def save(self, path):
         """Write :meth:`history` as the JSON that :meth:`History.save <gantheory.gan.history.History.save>` writes."""
         self.history().save(path)
+
+
+@functools.cache
+def _controller():
+    return ThreadpoolController()  # finds the BLAS libraries once (about 6 ms): each limit after that is cheap
+
+
+def one_blas_thread():
+    """A context in which BLAS runs on one thread (the players' small matrices lose to a thread pool's syncing)."""
+    return _controller().limit(limits=1, user_api="blas")
 
 
 def game_eigenvalues(game, batch_size=64, k=24, dense=None):
