@@ -21,7 +21,7 @@ from gantheory.divergences import exact
 from gantheory.gan.config import TrainConfig
 from gantheory.gan.harness import mean_and_se
 from gantheory.gan.optimal import _value_terms
-from gantheory.gan.players import AffineGenerator
+from gantheory.gan.players import AffineGenerator, evaluation_mode
 from gantheory.gan.training import Game
 from gantheory.lab import views
 
@@ -244,7 +244,7 @@ class LabSession:
         game, out = self.game, {}
         out["value_bound"] = out["value_bound_se"] = math.nan
         if self.loss in views.PROBABILITY_LOSSES and game.pack == 1 and not game.minibatch_std:
-            with no_grad():
+            with no_grad(), evaluation_mode(game.D):  # watching never advances a spectral norm's power iteration
                 fake = game.G(Tensor(game.z_eval[: game.n_eval])).data
                 real_logits = game.D(Tensor(game.reference)).data.reshape(-1)
                 fake_logits = game.D(Tensor(fake)).data.reshape(-1)
@@ -331,6 +331,11 @@ def game_eigenvalues(game, batch_size=64, k=24, dense=None):
         Where the field is not defined on the game's discriminator as is: packing, the minibatch-std feature,
         or the Cramér loss (two generated batches).
     """
+    with evaluation_mode(game.D):  # a spectral norm's power iteration is left as it is: looking changes nothing
+        return _eigenvalues(game, batch_size, k, dense)
+
+
+def _eigenvalues(game, batch_size, k, dense):
     from scipy.sparse.linalg import LinearOperator, eigs
 
     from gantheory.autograd.tensor import backprop
@@ -412,6 +417,7 @@ def _carry(old, new):
     for attr in ("records", "log_steps", "metric_rows", "snapshot_steps", "snapshots", "grids", "field_rows"):
         setattr(new, attr, getattr(old, attr))
     new.manifolds, new.metric_notes, new.floor, new.rng = old.manifolds, old.metric_notes, old.floor, old.rng
+    new.pending_d = old.pending_d  # a discriminator update made before the change, its step not yet complete
     if new.batch_size == old.batch_size:
         new.pool, new.used = old.pool, old.used
     new.save()

@@ -448,15 +448,7 @@ def test_a_failing_generator_update_undoes_the_discriminators_too(monkeypatch):
 
 
 # -- observing never changes the run ----------------------------------------------------------------------------------
-SPECTRAL_NORM_BUG = (
-    "LabSession.theory() and game_eigenvalues() call game.D outside gantheory.gan.players.evaluation_mode, so each "
-    "advances a spectral norm's power iteration (the singular vectors u, v): recording or a spectrum changes the run"
-)
-
-
-@pytest.mark.parametrize(
-    "spectral_norm", [False, pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=SPECTRAL_NORM_BUG))]
-)
+@pytest.mark.parametrize("spectral_norm", [False, True])
 def test_a_spectral_norm_run_equals_train(spectral_norm):
     lab = LabSession("ring", record_every=2, spectral_norm=spectral_norm, **SMALL)
     lab.step(6)
@@ -467,9 +459,7 @@ def test_a_spectral_norm_run_equals_train(spectral_norm):
     np.testing.assert_array_equal(_costs(lab)[:, 0], h.d_loss)
 
 
-@pytest.mark.parametrize(
-    "spectral_norm", [False, pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=SPECTRAL_NORM_BUG))]
-)
+@pytest.mark.parametrize("spectral_norm", [False, True])
 def test_looking_at_the_game_leaves_the_run_alone(spectral_norm):
     looked, plain = (LabSession("ring", record_every=50, spectral_norm=spectral_norm, **SMALL) for _ in range(2))
     looked.step(2)
@@ -484,11 +474,6 @@ def test_looking_at_the_game_leaves_the_run_alone(spectral_norm):
     np.testing.assert_array_equal(_costs(looked), _costs(plain))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="session._carry does not carry Game.pending_d: after set() between step_discriminator() and "
-    "step_generator(), the step records NaN for the discriminator update that did happen",
-)
 def test_a_change_between_the_players_updates_keeps_the_discriminators_cost():
     lab = LabSession("ring", record_every=5, n_critic=1, **SMALL)
     d_cost, d_norm = lab.step_discriminator()
