@@ -11,3 +11,4 @@
 """
 
 from gantheory.lab import views
+from gantheory.lab.session import CONTROLS, TARGETS, LabSession, game_eigenvalues
