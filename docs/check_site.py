@@ -1,16 +1,20 @@
 """Check the built site in a real browser: Debian's Chromium, headless, driven by Playwright for Python.
 
-Serves ``docs/_build/html`` on 127.0.0.1 (a free port) and loads the index, a chapter, the theory map, an API page
-and the gallery. For each it checks that
+Serves ``docs/_build/html`` on 127.0.0.1 (a free port) and loads the index, a chapter, the theory map, an API page,
+the gallery and the training explorer. For each it checks that
 
 * MathJax has typeset the math: MathJax's output elements (``mjx-container``) are present where the page has
   math, none is a MathJax error, and no raw ``$$``, ``\\(`` or ``\\[`` is left in the text outside code;
 * every image loaded (``complete`` with a natural width; none is lazy: all are made eager first);
 * the browser's console has no errors, the page threw no uncaught exception, and no request failed or was answered
   with an error status (a missing file such as a MathJax font would show up there);
+* no request went to another host than the site's (the site is offline: no CDN, no font service, no data file);
 
 and saves a screenshot of each page (``docs/_build/screenshots/<page>.png``, or ``--out``). It searches the site
-with Sphinx's own search page (offline, from the index built with the site) and checks that results show. It also
+with Sphinx's own search page (offline, from the index built with the site) and checks that results show. On the
+training explorer (``explorer.html``, which embeds the standalone Bokeh page ``_static/explorer.html``) it checks
+that the plot renders, that moving the snapshot slider (with the keyboard) changes the plot, and that choosing
+another run changes it again (screenshots of the plot's canvas compared). It also
 checks, without the browser, that every ``<img>`` of every built page points to a file that exists, and that every
 chapter page shows at least one figure.
 
@@ -57,6 +61,7 @@ FLAGS = [
 ]
 WIDTH, HEIGHT = 1280, 1400
 TIMEOUT_MS = 60_000
+LOCAL_SCHEMES = ("data:", "blob:", "about:")  # URLs that reach no host
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -98,10 +103,12 @@ DOUBLED_BACKSLASH = r"""() => {
 class Watch:
     """The page's console errors, uncaught exceptions and failed requests since the last ``take``."""
 
-    def __init__(self, page):
+    def __init__(self, page, base: str = ""):
         self.problems: list[str] = []
         self.answered: set[str] = set()  # URLs answered with an error status: their aborted load is no second problem
+        self.base = base  # the site's origin: a request elsewhere is a problem
         page.on("console", self._console)
+        page.on("request", self._request)
         page.on("pageerror", lambda error: self.problems.append(f"uncaught exception: {error}"[:300]))
         page.on("response", self._response)
         page.on("requestfailed", self._failed)
@@ -109,6 +116,11 @@ class Watch:
     def _console(self, message) -> None:
         if message.type in ("error", "assert"):
             self.problems.append(f"console error: {message.text} {message.location.get('url', '')}")
+
+    def _request(self, request) -> None:
+        url = request.url
+        if self.base and not (url.startswith(self.base + "/") or url == self.base or url.startswith(LOCAL_SCHEMES)):
+            self.problems.append(f"request to another host than the site's: {url[:200]}")
 
     def _response(self, response) -> None:
         if response.status >= 400:
@@ -189,10 +201,66 @@ def check_search(page, watch: Watch, base: str, out: Path, query: str = "wassers
     return [f"search.html?q={query}: {p}" for p in problems]
 
 
+def _plot_changed(canvas, before: bytes, timeout_ms: int = 10_000) -> bytes | None:
+    """The canvas's screenshot once it differs from ``before`` (None if it stays the same for ``timeout_ms``)."""
+    for _ in range(timeout_ms // 250):
+        canvas.page.wait_for_timeout(250)
+        after = canvas.screenshot()
+        if after != before:
+            canvas.page.wait_for_timeout(250)  # let the frame finish drawing
+            return canvas.screenshot()
+    return None
+
+
+def check_explorer(page, watch: Watch, base: str, out: Path, path: str = "explorer.html") -> list[str]:
+    """The training explorer: its plot renders, and the snapshot slider and the run selector each change it."""
+    watch.take()
+    page.goto(f"{base}/{path}", wait_until="load")
+    frame = page.frame_locator("iframe.gantheory-explorer")
+    canvas = frame.locator(".bk-Canvas canvas, canvas").first  # the first figure: the discriminator's map
+    problems = []
+    canvas.wait_for(state="visible", timeout=30_000)
+    frame.locator("select").first.wait_for(state="visible")
+    page.wait_for_timeout(1000)
+    box = canvas.bounding_box() or {"width": 0, "height": 0}
+    if box["width"] < 200 or box["height"] < 200:
+        problems.append(f"the plot's canvas is {box['width']:.0f} x {box['height']:.0f} px: not rendered")
+    before = canvas.screenshot()
+    status = frame.locator("text=/snapshot \\d+ of \\d+/").first
+    shown = status.inner_text()
+    handle = frame.locator(".noUi-handle").first  # Bokeh's slider: the keyboard moves it as a person would
+    handle.focus()
+    page.keyboard.press("Home")
+    moved = _plot_changed(canvas, before)
+    if moved is None:
+        problems.append("moving the snapshot slider did not change the plot")
+    if status.inner_text() == shown or "snapshot 1 of" not in status.inner_text():
+        problems.append(f"the slider at its start does not show the first snapshot: {status.inner_text()!r}")
+    select = frame.locator("select").first
+    options = select.locator("option").all_inner_texts()
+    other = next((o for o in options[1:] if o.split(" · ")[0] != options[0].split(" · ")[0]), options[-1])
+    select.select_option(label=other)
+    switched = _plot_changed(canvas, moved or before)
+    if switched is None:
+        problems.append(f"choosing the run {other!r} did not change the plot")
+    screenshot(page, out / "explorer.png")
+    page.wait_for_timeout(300)  # let late console messages arrive
+    problems += watch.take()
+    print(
+        f"{path}: the explorer's plot {box['width']:.0f} x {box['height']:.0f} px, {len(options)} runs; the slider "
+        f"{'changed' if moved is not None else 'did NOT change'} it, the run {other!r} "
+        f"{'changed' if switched is not None else 'did NOT change'} it; screenshot "
+        f"{out / 'explorer.png'}"
+    )
+    return [f"{path} (explorer): {p}" for p in problems]
+
+
 def static_checks(html: Path) -> list[str]:
     """Every <img> of every page points to a file; every chapter page shows at least one figure."""
     problems = []
     for page in sorted(html.rglob("*.html")):
+        if "_static" in page.relative_to(html).parts:  # the explorer's standalone page: <img in Bokeh's own code
+            continue
         text = page.read_text(encoding="utf-8", errors="replace")
         sources = re.findall(r'<img[^>]*?\bsrc="([^"]+)"', text)
         for src in sources:
@@ -217,6 +285,8 @@ def pick_pages(html: Path) -> list[tuple[str, bool]]:
     if (html / api).exists():
         pages.append((api, True))
     pages.append(("gallery.html", False))
+    if (html / "explorer.html").exists():
+        pages.append(("explorer.html", True))
     return pages
 
 
@@ -258,12 +328,16 @@ def main(argv=None) -> int:
                 return 2
             page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=1)
             page.set_default_timeout(TIMEOUT_MS)
-            watch = Watch(page)
+            watch = Watch(page, base)
             pages = [(p, False) for p in args.pages] if args.pages else pick_pages(args.html)
             one_page = functools.partial(check_page, page, watch, base, out=args.out)
             checks = [(path, functools.partial(one_page, path=path, expect_math=math)) for path, math in pages]
             if not args.pages:
                 checks.append(("search.html", functools.partial(check_search, page, watch, base, args.out)))
+                if (args.html / "explorer.html").exists():
+                    checks.append(("explorer.html", functools.partial(check_explorer, page, watch, base, args.out)))
+                else:
+                    problems.append("explorer.html: the training explorer's page is missing from the site")
             for path, check in checks:
                 try:
                     problems += check()

@@ -7,6 +7,8 @@ docs/_ext/gantheory_site.py.
 """
 
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -104,8 +106,31 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 myst_dmath_double_inline = True
 
+
+def explorer_static() -> Path:
+    """The folder holding the training explorer (``explorer.html``), built once per version of the library's sources.
+
+    ``python -m gantheory.lab.explorer`` (all the runs, two at a time: about a minute on 2 cores) writes it into
+    ``docs/_build/.site_cache/explorer-<hash of gantheory/>/``; a later build with the same sources reuses it, and
+    older copies are removed. ``GANTHEORY_EXPLORER_STEPS`` sets the runs' steps (default 1000; part of the key).
+    The folder is a static path: the page is served as ``_static/explorer.html``, which docs/explorer.md embeds.
+    """
+    steps = os.environ.get("GANTHEORY_EXPLORER_STEPS", "1000")
+    folder = gantheory_site.CACHE / f"explorer-{gantheory_site.library_hash()}-{steps}"
+    page = folder / "explorer.html"
+    if not page.exists():
+        for old in gantheory_site.CACHE.glob("explorer-*"):
+            shutil.rmtree(old, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "gantheory.lab.explorer", str(page), "--steps", steps, "--quiet"]
+        print("+ " + " ".join(command), flush=True)
+        subprocess.run(command, check=True, cwd=DOCS.parent, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    return folder
+
+
 # -- math: MathJax 3 served from _static/mathjax/ (a copy fetched from the npm registry at build time, never a CDN) ---------
-html_static_path = ["_static", str(gantheory_site.mathjax_static())]
+# -- the training explorer: a standalone Bokeh page served from _static/explorer.html (explorer_static) ------------------
+html_static_path = ["_static", str(gantheory_site.mathjax_static()), str(explorer_static())]
 mathjax_path = "mathjax/tex-chtml.js"
 mathjax3_config = {"options": {"enableMenu": True}, "loader": {"load": []}}
 
@@ -127,7 +152,7 @@ html_favicon = "_static/favicon.svg"
 html_css_files = ["gantheory.css"]
 html_js_files = ["gantheory.js"]  # the chapters' and the gallery's figures open at full size when clicked
 # Pages with no section navigation: no left sidebar (the theory map's wide tables get the room).
-html_sidebars = {"index": [], "theory_map": [], "gallery": [], "tour": [], "about": []}
+html_sidebars = {"index": [], "theory_map": [], "gallery": [], "tour": [], "about": [], "explorer": []}
 html_copy_source = False  # no _sources/ copy (11 MB of executed notebooks): each chapter links its notebook to download
 html_show_sourcelink = False
 html_last_updated_fmt = None
