@@ -322,7 +322,7 @@ def _caption(data):
         f"{' and the '.join(TARGETS[t][0] for t in targets)}: {settings['steps']} steps each at batch "
         f"{settings['batch_size']}, seed {settings['rng']}, the default 64-unit players and each loss's default "
         "optimizer; the remedies are on the non-saturating loss. Nothing trains in your browser: pick a run and move "
-        f"the slider over its {settings['n_snapshots']} snapshots.</p>"
+        f"the slider over its {max(len(d['steps']) for d in data)} snapshots.</p>"
         "<p><b>Left</b>: the discriminator's map on a "
         f"{settings['grid_size']}&times;{settings['grid_size']} grid (D(x), a probability, for the minimax, "
         "non-saturating and maximum-likelihood losses; the critic's score, on the colour range of that frame, for "
@@ -428,7 +428,7 @@ def build_explorer(path, runs=None, *, progress=True, **options):
     labels = [d["label"] for d in data]
     first = data[0]
     sources = empty_sources(["heat", "real", "fake", "manifold", "arrows"])
-    plane, mapper = plane_figure(sources, colour_label=first["colour_label"], width=500, height=470)
+    plane, mapper = plane_figure(sources, colour_label=first["colour_label"], width=460, height=450)
     plane.x_range.range_padding = plane.y_range.range_padding = 0
     bar = next(item for item in plane.right if isinstance(item, ColorBar))
     costs = ColumnDataSource({"step": [], "d_cost": [], "g_cost": []})
@@ -448,13 +448,13 @@ def build_explorer(path, runs=None, *, progress=True, **options):
     for fig in (plane, cost_fig, w1_fig, mode_fig):
         fig.toolbar.autohide = True  # the tools show on hover, not over the titles
     for fig in (cost_fig, w1_fig, mode_fig):
-        fig.width, fig.height = 440, 210
+        fig.width, fig.height = 430, 205
         fig.x_range.start = 0
     mode_fig.y_range.start, mode_fig.y_range.end = 0, 1.05
-    select = Select(title="run", value=labels[0], options=labels, width=360)
+    select = Select(title="run", value=labels[0], options=labels, width=340)
     last = len(first["steps"]) - 1
-    slider = Slider(title="snapshot", start=0, end=max(last, 1), value=last, step=1, width=400)
-    status = Div(text="", width=700)
+    slider = Slider(title="snapshot", start=0, end=max(last, 1), value=last, step=1, width=380)
+    status = Div(text="", width=760)
     reals = {d["target"]: [d["real"][0], d["real"][1]] for d in data}
     embedded = [{key: value for key, value in d.items() if key != "settings"} for d in data]
     callback = CustomJS(
@@ -479,7 +479,7 @@ def build_explorer(path, runs=None, *, progress=True, **options):
     slider.js_on_change("value", callback)
     _fill(first, last, sources, reals, mapper, costs, metrics, (cost_marker, w1_marker, mode_marker), plane, status)
     layout = column(
-        Div(text=_caption(data), width=960),
+        Div(text=_caption(data), width=880),
         row(select, slider),
         status,
         row(plane, column(cost_fig, w1_fig, mode_fig)),
