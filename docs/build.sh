@@ -13,8 +13,12 @@
 # which the site shows as they are; a chapter without a fresh copy is executed here (about 20-100 s each on 2 cores,
 # two at a time; cached in docs/_build/.site_cache/ under a hash of the notebook and the library). MathJax 3 is taken
 # from the npm registry once (npm pack mathjax@3.2.2, about 6 MB) into the same cache: the pages load no CDN.
+# The training explorer (docs/explorer.md) embeds _static/explorer.html, which docs/conf.py builds with
+# `python -m gantheory.lab.explorer` (26 runs, two at a time: about 90 s on 2 cores, 9.4 MB), cached in the same place
+# under the library's hash: a build with unchanged sources reuses it.
 # Environment: PYTHON (default .venv/bin/python), GANTHEORY_DOCS_JOBS (kernels at once, default 2), SPHINX_JOBS (sphinx -j,
-# default 1), GANTHEORY_CHROMIUM (the browser for --check), CI (set: install a missing Chromium without asking).
+# default 1), GANTHEORY_CHROMIUM (the browser for --check), CI (set: install a missing Chromium without asking),
+# GANTHEORY_EXPLORER_STEPS (the explorer runs' training steps, default 1000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MPLBACKEND=Agg HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-ci}
