@@ -99,7 +99,11 @@ class Lab:
         s, o = self.session, self.session.options()
         optimizer, lr, d_lr, _, n_critic = s.config.resolved()
         w = pn.widgets
-        self.target = w.Select(label="target", options=[*TARGETS, "drawn"], value=self._target_name())
+        self.target = w.Select(
+            label="target",
+            options=[*TARGETS, "drawn"],
+            value=self.session.target_name if self.session.target_name in TARGETS else "drawn",
+        )
         c = {
             "loss": w.Select(label="loss", options=list(LOSSES), value=o["loss"]),
             "optimizer": w.Select(label="optimizer", options=list(_OPTIMIZERS), value=optimizer),
@@ -152,6 +156,7 @@ class Lab:
         points = self.plane.scatter("x", "y", source=self.drawn, size=9, color="red", marker="x")
         draw = PointDrawTool(renderers=[points], add=True, drag=True)
         self.plane.add_tools(draw)
+        self.plane.css_classes = ["lab-plane"]  # for the page's tests (and user styles)
         self.plane.toolbar.active_tap = draw
         self.line = figures.line_figure(self.sources)
         self.costs = ColumnDataSource({"step": [], "d_cost": [], "g_cost": []})
@@ -177,7 +182,8 @@ class Lab:
         controls = pn.Column(
             pn.pane.Markdown("### gantheory lab"),
             self.target,
-            pn.Row(b["play"], b["step_d"], b["step_g"], b["reset"]),
+            pn.Row(b["play"], b["reset"]),
+            pn.Row(b["step_d"], b["step_g"]),
             pn.Row(b["draw"], b["clear"]),
             *[c[name] for name in ("loss", "optimizer", "lr", "d_lr", "n_critic", "update", "batch_size")],
             pn.pane.Markdown("**players and remedies**"),
@@ -233,6 +239,7 @@ class Lab:
             self._callback.stop()
         if self.buttons["play"].value != self.playing:
             self.buttons["play"].value = self.playing
+        self._count()
 
     def _tick(self):
         if not self.playing:
@@ -291,10 +298,6 @@ class Lab:
         finally:
             self._syncing = False
 
-    def _target_name(self):
-        t = self.session.target
-        return next((name for name, make in TARGETS.items() if repr(make()) == repr(t)), "drawn")
-
     def _retarget(self, name):
         if name == "drawn":
             self.train_on_drawn()
@@ -352,14 +355,19 @@ class Lab:
     def _count(self):
         s = self.session
         now, (then, steps_then) = time.perf_counter(), self._rate
-        rate = (s.steps - steps_then) / (now - then) if now > then else 0.0
-        if now - then > 1.0:
+        rate = max(s.steps - steps_then, 0) / (now - then) if now > then else 0.0
+        if now - then > 1.0 or s.steps < steps_then:
             self._rate = (now, s.steps)
         mode = "replay" if self.replay is not None else ("playing" if self.playing else "paused")
         self.counter.text = (
             f'step <span id="lab-step">{s.steps}</span> · frame <span id="lab-frame">{self.frames}</span> · '
-            f'<span id="lab-mode">{mode}</span> · {rate:.0f} steps/s · loss {s.loss}'
+            f'<span id="lab-mode">{mode}</span> · {rate:.0f} steps/s · loss <span id="lab-loss">{s.loss}</span> · '
+            f'target <span id="lab-target">{self._target_text()}</span>'
         )
+
+    def _target_text(self):
+        t = self.session.target
+        return f"{len(t)} drawn points" if isinstance(t, np.ndarray) else self.session.target_name
 
     def show_spectrum(self):
         """Compute the game Jacobian's eigenvalues now and plot the step map's, 1 + lr·λ, against the unit circle."""
@@ -368,6 +376,10 @@ class Lab:
         mapped = 1.0 + lr * values
         self.eigen.data = {"x": mapped.real, "y": mapped.imag}
         outside = int(np.sum(np.abs(mapped) > 1.0))
+        self.status.object = (
+            f"step {self.session.steps}: {len(values)} eigenvalues of the game Jacobian; {outside} of 1 + {lr:g}·λ "
+            "outside the unit circle"
+        )
         self.eigen_fig.title.text = (
             f"step {self.session.steps}: {len(values)} eigenvalues λ of the game Jacobian, as 1 + {lr:g}·λ; "
             f"{outside} outside the unit circle"
@@ -399,7 +411,11 @@ class Lab:
         self.view_pane.object = self.plane if history.snapshots.shape[2] == 2 else self.line
         for name, columns in view.items():
             self.sources[name].data = dict(columns)
-        self.counter.text = f'replay: step <span id="lab-step">{int(history.snapshot_steps[index])}</span>'
+        self.counter.text = (
+            f'<span id="lab-mode">replay</span> of a saved run: snapshot {index + 1} of {len(history.snapshot_steps)}, '
+            f'step <span id="lab-step">{int(history.snapshot_steps[index])}</span> · loss '
+            f'<span id="lab-loss">{history.config["loss"]}</span>'
+        )
 
     def _live(self):
         """Leave a replay: back to the live run."""

@@ -12,6 +12,7 @@ try:
         Legend,
         LegendItem,
         LinearColorMapper,
+        SaveTool,
         Span,
     )
     from bokeh.plotting import figure
@@ -22,6 +23,13 @@ except ImportError as exc:  # pragma: no cover - the message is the point
 DATA_COLOUR, FAKE_COLOUR, MANIFOLD_COLOUR, D_COLOUR = "#1f77b4", "#ff7f0e", "#2ca02c", "#7f3fbf"
 
 TOOLS = "pan,wheel_zoom,box_zoom,reset,save"
+
+
+def _named_png(fig, filename):
+    """Name the PNG the toolbar's save tool writes (unnamed, Bokeh asks with a prompt first); returns ``fig``."""
+    for tool in fig.select(type=SaveTool):
+        tool.filename = filename
+    return fig
 
 
 def empty_sources(names):
@@ -78,12 +86,13 @@ def plane_figure(sources, *, colour_label, low=0.0, high=1.0, title="", width=52
         ],
         location="top_left",
         click_policy="hide",
+        background_fill_color="#d9d9d9",  # the white arrows' swatch shows
     )
     fig.add_layout(legend, "below")
     legend.orientation = "horizontal"
     bar = ColorBar(color_mapper=mapper, title=colour_label, title_standoff=6)
     fig.add_layout(bar, "right")
-    return fig, mapper
+    return _named_png(fig, "gantheory-lab-view"), mapper
 
 
 def line_figure(sources, *, title="", width=520, height=360, tools=TOOLS):
@@ -116,7 +125,7 @@ def line_figure(sources, *, title="", width=520, height=360, tools=TOOLS):
         click_policy="hide",
     )
     fig.add_layout(legend, "right")
-    return fig
+    return _named_png(fig, "gantheory-lab-view")
 
 
 def curves_figure(source, names, *, title, y_label, step_marker=True, width=420, height=220, tools=TOOLS):
@@ -144,4 +153,4 @@ def curves_figure(source, names, *, title, y_label, step_marker=True, width=420,
     if step_marker:
         marker = Span(location=0, dimension="height", line_color="grey", line_dash="dashed")
         fig.add_layout(marker)
-    return fig, marker
+    return _named_png(fig, "gantheory-lab-curves"), marker

@@ -78,6 +78,8 @@ class LabSession:
 
     Attributes
     ----------
+    target_name : str
+        The target's key of :data:`TARGETS`, ``"drawn"`` for points, or the Distribution's repr.
     game : Game
         The game in play (replaced by a new one, its state carried over, when an option changes).
     changes : list of dict
@@ -106,7 +108,7 @@ class LabSession:
         if isinstance(record_every, bool) or not isinstance(record_every, int | np.integer) or record_every < 1:
             raise ValueError(f"record_every must be an int >= 1 (steps between records), got {record_every!r}")
         self.record_every = int(record_every)
-        self.target = _resolve_target(target)
+        self.target, self.target_name = _resolve_target(target), _target_name(target)
         self.config = TrainConfig.of(None, {**DEFAULTS, **options, "log_every": None, "progress": False})
         self.reset()
 
@@ -114,7 +116,7 @@ class LabSession:
     def reset(self, target=None):
         """Start the run again from step 0 (on ``target`` if given): new players, no records, no changes."""
         if target is not None:
-            self.target = _resolve_target(target)
+            self.target, self.target_name = _resolve_target(target), _target_name(target)
         self.game = Game(self.target, self.config)
         self.changes, self.extra = [], []
         self.seconds = 0.0
@@ -366,6 +368,13 @@ def _eigenvalues(game, batch_size, k, dense):
         operator, k=min(k, flat.size - 2), which="LM", return_eigenvectors=False, tol=1e-8, v0=np.ones(flat.size)
     )
     return np.sort_complex(values)
+
+
+def _target_name(target):
+    """A target's name in the lab: its key of :data:`TARGETS`, "drawn" for points, else its repr."""
+    if isinstance(target, str):
+        return target
+    return repr(target) if isinstance(target, Distribution) else "drawn"
 
 
 def _resolve_target(target):
