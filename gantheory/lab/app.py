@@ -27,7 +27,7 @@ from gantheory.lab.session import TARGETS, LabSession
 FRAME_MS, TRAIN_SHARE = 100, 0.75
 
 #: While playing, the curves are redrawn every this many frames (the browser's work: five figures), the views every frame.
-CURVE_FRAMES = 5
+CURVE_FRAMES = 10
 
 #: At most this many points per curve are sent to the page (evenly thinned, the last one kept).
 CURVE_POINTS = 1500
@@ -89,7 +89,9 @@ class Lab:
         self.playing, self.frames, self.replay = False, 0, None
         self._syncing, self._callback, self._rate = False, None, (time.perf_counter(), 0)
         self.status = pn.pane.Markdown("", sizing_mode="stretch_width")
-        self.counter = Div(text="", width=640)  # a Bokeh model: updated with the figures, in the same message
+        # a Bokeh model, updated with the figures in the same message; of a fixed size, so that a new text does not
+        # lay the page out again
+        self.counter = Div(text="", width=640, height=22, styles={"white-space": "nowrap", "overflow": "hidden"})
         self._build_controls()
         self._build_views()
         self.redraw()
@@ -330,13 +332,15 @@ class Lab:
         s = self.session
         view = s.view()
         for name, columns in view.items():
-            self.sources["curves" if name == "curves" else name].data = dict(columns)
+            if name == "real" and self._same_real(columns):
+                continue  # the data points change with the target only: not sent again each frame
+            self.sources[name].data = dict(columns)
         if s.dim == 2:
             self._frame_ranges(view["heat"])
             image = view["heat"]["image"][0]
             if s.loss in views.PROBABILITY_LOSSES:
                 self.mapper.low, self.mapper.high = 0.0, 1.0
-            elif np.isfinite(image).all():
+            elif np.isfinite(image).all() and self.frames % CURVE_FRAMES == 0:  # the score's range, now and then
                 self.mapper.low, self.mapper.high = float(image.min()), float(image.max()) + 1e-12
         if curves:
             recorded = s.curves()
@@ -344,6 +348,12 @@ class Lab:
             self.metrics.data = _complete(_thin(recorded["metrics"]))
         self.frames += 1
         self._count()
+
+    def _same_real(self, columns):
+        old = self.sources["real"].data
+        return len(old.get("x", ())) == len(columns["x"]) and np.array_equal(old["x"], columns["x"]) and np.array_equal(
+            old["y"], columns["y"]
+        )
 
     def _frame_ranges(self, heat):
         """The plane's axes over the discriminator's grid (fixed while the target is: the view does not jump)."""
