@@ -3,7 +3,8 @@
 :class:`Lab` builds the controls, the figures of :mod:`gantheory.lab.figures` and the callbacks; :meth:`Lab.panel`
 is the layout, served by ``gantheory lab`` (:func:`serve`, Panel's Bokeh server: every script and style comes from
 the app's own host) or shown inline in Jupyter. While it plays, a periodic callback trains for most of each frame
-(:data:`FRAME_MS`, of which :data:`TRAIN_SHARE` trains) and then redraws.
+(:data:`FRAME_MS`): it trains for what the frame leaves after the redraw (measured as it goes, less
+:data:`FRAME_MARGIN_MS`), then redraws.
 """
 
 import io
@@ -14,7 +15,7 @@ import numpy as np
 
 try:
     import panel as pn
-    from bokeh.models import ColumnDataSource, Div, PointDrawTool, Range1d
+    from bokeh.models import ColumnDataSource, PointDrawTool, Range1d
 except ImportError as exc:  # pragma: no cover - the message is the point
     raise ImportError('the lab needs Panel and Bokeh: pip install "gantheory[lab]"') from exc
 
@@ -24,10 +25,16 @@ from gantheory.lab import figures, views
 from gantheory.lab.session import TARGETS, LabSession
 
 #: A frame's length while playing (ms), and the share of it spent training (the rest draws).
-FRAME_MS, TRAIN_SHARE = 100, 0.75
+FRAME_MS = 100
+
+#: Left spare in each frame, for the page's messages (sent between frames).
+FRAME_MARGIN_MS = 8
 
 #: While playing, the curves are redrawn every this many frames (the browser's work: five figures), the views every frame.
 CURVE_FRAMES = 10
+
+#: While playing, the view's title (the step count, the rate) is rewritten every this many frames.
+TITLE_FRAMES = 5
 
 #: At most this many points per curve are sent to the page (evenly thinned, the last one kept).
 CURVE_POINTS = 1500
@@ -88,10 +95,15 @@ class Lab:
         self.session = session if session is not None else LabSession(target, **options)
         self.playing, self.frames, self.replay = False, 0, None
         self._syncing, self._callback, self._rate = False, None, (time.perf_counter(), 0)
+        self._overhead = 0.01  # seconds a redraw takes (measured while playing)
+        self._generation, self._doc, self._next = 0, None, 0.0  # the chain of frames in play (served)
         self.status = pn.pane.Markdown("", sizing_mode="stretch_width")
-        # a Bokeh model, updated with the figures in the same message; of a fixed size, so that a new text does not
-        # lay the page out again
-        self.counter = Div(text="", width=640, height=22, styles={"white-space": "nowrap", "overflow": "hidden"})
+        # The run's state, as the page's scripts and tests read it (Bokeh.documents[0].get_model_by_name("lab-state"));
+        # shown in the view's title: a text in the DOM, changed every frame, would lay the whole page out again (the
+        # browser's costliest work per frame, measured).
+        self.state = ColumnDataSource(
+            {"step": [0], "frame": [0], "mode": ["paused"], "loss": [""], "target": [""]}, name="lab-state"
+        )
         self._build_controls()
         self._build_views()
         self.redraw()
@@ -170,6 +182,9 @@ class Lab:
             y_label="cost",
             step_marker=False,
         )
+        # keeps the state source in the document whichever view is shown; as a tag, not a glyph, so that its change
+        # every frame redraws no figure
+        self.cost_fig.tags = [self.state]
         self.theory_figs = {}
         for key, names, title, label in _THEORY_CURVES:
             fig, _ = figures.curves_figure(self.metrics, names, title=title, y_label=label, step_marker=False)
@@ -201,7 +216,7 @@ class Lab:
             pn.Row(b["spectrum"]),
             pn.pane.Bokeh(self.eigen_fig),
         )
-        return pn.Row(controls, pn.Column(pn.pane.Bokeh(self.counter), self.view_pane, self.status), curves)
+        return pn.Row(controls, pn.Column(self.view_pane, self.status), curves)
 
     # -- stepping ----------------------------------------------------------------------------------
     def step_d(self):
@@ -229,25 +244,59 @@ class Lab:
         self.redraw(curves=self.frames % CURVE_FRAMES == 0)
         return self.session.steps - before
 
+    def frame(self):
+        """One frame of play: train for what :data:`FRAME_MS` leaves after the redraw, then redraw; returns the steps."""
+        budget = FRAME_MS / 1000 - self._overhead - FRAME_MARGIN_MS / 1000
+        before = self.session.steps
+        self.session.step(seconds=max(budget, 0.005))
+        trained = time.perf_counter()
+        self.redraw(curves=self.frames % CURVE_FRAMES == 0)
+        self._overhead = 0.8 * self._overhead + 0.2 * (time.perf_counter() - trained)  # the redraw's, smoothed
+        return self.session.steps - before
+
     def set_playing(self, on):
-        """Play (a periodic callback trains and redraws every :data:`FRAME_MS`) or pause."""
+        """Play (a frame every :data:`FRAME_MS`: train, then redraw) or pause.
+
+        Served, each frame schedules the next at its own start plus :data:`FRAME_MS` (after the page has been sent
+        this frame's changes; a late frame delays the next rather than dropping it); in a notebook, a periodic callback.
+        """
         self.playing = bool(on)
+        self._generation += 1
         if on:
             self._live()
-            if self._callback is None:
-                self._callback = pn.state.add_periodic_callback(self._tick, period=FRAME_MS, start=False)
-            self._callback.start()
+            doc = pn.state.curdoc
+            if doc is not None and getattr(doc, "session_context", None) is not None:
+                self._doc, self._next = doc, time.perf_counter()
+                self._schedule(self._generation)
+            else:
+                if self._callback is None:
+                    self._callback = pn.state.add_periodic_callback(self._tick, period=FRAME_MS, start=False)
+                self._callback.start()
         elif self._callback is not None:
             self._callback.stop()
         if self.buttons["play"].value != self.playing:
             self.buttons["play"].value = self.playing
         self._count()
 
+    def _schedule(self, generation):
+        self._next += FRAME_MS / 1000
+        now = time.perf_counter()
+        if self._next < now:  # behind: start again from now, rather than run frames back to back to catch up
+            self._next = now
+        self._doc.add_timeout_callback(lambda: self._chained(generation), max(1, int((self._next - now) * 1000)))
+
+    def _chained(self, generation):
+        if generation != self._generation or not self.playing:  # paused (or paused and played again) since
+            return
+        self._tick()
+        if self.playing:
+            self._schedule(generation)
+
     def _tick(self):
         if not self.playing:
             return
         try:
-            self.play_for(FRAME_MS / 1000 * TRAIN_SHARE)
+            self.frame()
         except (FloatingPointError, ValueError) as exc:
             self.set_playing(False)
             self.status.object = f"**paused:** {exc} (the step was undone)"
@@ -351,8 +400,10 @@ class Lab:
 
     def _same_real(self, columns):
         old = self.sources["real"].data
-        return len(old.get("x", ())) == len(columns["x"]) and np.array_equal(old["x"], columns["x"]) and np.array_equal(
-            old["y"], columns["y"]
+        return (
+            len(old.get("x", ())) == len(columns["x"])
+            and np.array_equal(old["x"], columns["x"])
+            and np.array_equal(old["y"], columns["y"])
         )
 
     def _frame_ranges(self, heat):
@@ -369,11 +420,19 @@ class Lab:
         if now - then > 1.0 or s.steps < steps_then:
             self._rate = (now, s.steps)
         mode = "replay" if self.replay is not None else ("playing" if self.playing else "paused")
-        self.counter.text = (
-            f'step <span id="lab-step">{s.steps}</span> · frame <span id="lab-frame">{self.frames}</span> · '
-            f'<span id="lab-mode">{mode}</span> · {rate:.0f} steps/s · loss <span id="lab-loss">{s.loss}</span> · '
-            f'target <span id="lab-target">{self._target_text()}</span>'
+        target = self._target_text()
+        self._show_state(
+            s.steps,
+            mode,
+            s.loss,
+            target,
+            f"step {s.steps} · {mode} · {rate:.0f} steps/s",  # short: the toolbar shares its line
         )
+
+    def _show_state(self, step, mode, loss, target, title):
+        self.state.data = {"step": [step], "frame": [self.frames], "mode": [mode], "loss": [loss], "target": [target]}
+        if not self.playing or self.frames % TITLE_FRAMES == 0:  # a new title lays the figure out again: 2 a second
+            self.plane.title.text = self.line.title.text = title
 
     def _target_text(self):
         t = self.session.target
@@ -421,11 +480,9 @@ class Lab:
         self.view_pane.object = self.plane if history.snapshots.shape[2] == 2 else self.line
         for name, columns in view.items():
             self.sources[name].data = dict(columns)
-        self.counter.text = (
-            f'<span id="lab-mode">replay</span> of a saved run: snapshot {index + 1} of {len(history.snapshot_steps)}, '
-            f'step <span id="lab-step">{int(history.snapshot_steps[index])}</span> · loss '
-            f'<span id="lab-loss">{history.config["loss"]}</span>'
-        )
+        step, loss = int(history.snapshot_steps[index]), history.config["loss"]
+        title = f"replay: snapshot {index + 1} of {len(history.snapshot_steps)}, step {step}"
+        self._show_state(step, "replay", loss, "saved run", title)
 
     def _live(self):
         """Leave a replay: back to the live run."""

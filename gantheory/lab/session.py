@@ -120,6 +120,7 @@ class LabSession:
         self.game = Game(self.target, self.config)
         self.changes, self.extra = [], []
         self.seconds = 0.0
+        self._costs = [0.0, 0.0]  # seconds of a step, and of a record beyond it (measured while stepping by time)
         self._last_d = (math.nan, math.nan)
         self._record()
 
@@ -178,13 +179,29 @@ class LabSession:
         Returns the step count. A step that gives a NaN or inf is undone and raises ``FloatingPointError`` (the
         lab pauses on it). BLAS runs on one thread, as in :func:`~gantheory.gan.train`.
         """
+        if seconds is None:
+            with one_blas_thread():
+                for _ in range(n):
+                    self._guarded(self.game.step)
+            return self.steps
         start = time.perf_counter()
         with one_blas_thread():
-            for _ in range(n) if seconds is None else iter(int, 1):
-                self._guarded(self.game.step)
-                if seconds is not None and time.perf_counter() - start >= seconds:
-                    break
+            while True:
+                self._timed_step()
+                due = (self.steps + 1) % self.record_every == 0  # the next step records: it takes longer
+                if time.perf_counter() - start + self._costs[0] + due * self._costs[1] > seconds:
+                    break  # stop before a step that would end after the time given
         return self.steps
+
+    def _timed_step(self):
+        """One step, its time kept (smoothed): that of a plain step, and what a record adds to it."""
+        begin = time.perf_counter()
+        self._guarded(self.game.step)
+        spent = time.perf_counter() - begin
+        if self.steps % self.record_every == 0:
+            self._costs[1] = 0.8 * self._costs[1] + 0.2 * max(spent - self._costs[0], 0.0)
+        else:
+            self._costs[0] = 0.8 * self._costs[0] + 0.2 * spent
 
     def step_discriminator(self):
         """One update of the discriminator alone (``update="alternating"`` only); returns ``(cost, grad norm)``."""

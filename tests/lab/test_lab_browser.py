@@ -68,7 +68,7 @@ def page(lab_url):
         page.on("pageerror", lambda e: page.errors.append(str(e)))
         page.on("request", lambda r: page.hosts.add(_origin(r.url)))
         page.goto(lab_url)
-        page.wait_for_selector("#lab-step", timeout=60_000)
+        page.wait_for_function(f"({STATE})() !== null", timeout=60_000)
         yield page
         browser.close()
 
@@ -81,12 +81,30 @@ def _origin(url):
     return re.match(r"^[a-z]+://[^/]*", url).group(0)
 
 
+# The lab's state as the page holds it: the ColumnDataSource "lab-state" of the Bokeh document (gantheory.lab.app).
+STATE = """() => {
+    for (const doc of (window.Bokeh ? Bokeh.documents : [])) {
+        const model = doc.get_model_by_name("lab-state");
+        if (model) {
+            const data = model.data, column = (k) => (data instanceof Map ? data.get(k) : data[k])[0];
+            return {step: column("step"), frame: column("frame"), mode: column("mode"), loss: column("loss"),
+                    target: column("target")};
+        }
+    }
+    return null;
+}"""
+
+
+def _state(page):
+    return page.evaluate(STATE)
+
+
 def _text(page, element):
-    return page.locator(f"#lab-{element}").inner_text()
+    return str(_state(page)[element])
 
 
 def _step(page):
-    return int(_text(page, "step"))
+    return int(_state(page)["step"])
 
 
 def _wait_for(condition, timeout=20.0, what="a condition"):
