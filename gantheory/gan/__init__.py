@@ -43,6 +43,7 @@ from gantheory.gan.dynamics import (
     GameJacobian,
     GameSpectrum,
     dirac_gan_runs,
+    game_eigenvalues,
     game_jacobian,
     game_spectrum,
     game_vector_field,

@@ -1075,6 +1075,65 @@ def game_jacobian(generator, discriminator, real, z, loss="non_saturating", r1=0
     return GameJacobian(matrix, eigenvalues[order], field(flat), n_generator)
 
 
+def game_eigenvalues(generator, discriminator, real, z, loss="non_saturating", r1=0.0, k=24, dense=None):
+    r"""The game Jacobian's eigenvalues, for players of any size: dense when small, else the ``k`` largest by Arnoldi.
+
+    Parameters
+    ----------
+    generator, discriminator, real, z, loss, r1
+        As in :func:`game_vector_field`.
+    k : int
+        With more than :data:`MAX_GAME_PARAMETERS` parameters, the number of eigenvalues of largest modulus.
+    dense : bool, optional
+        Force the route: True, :func:`game_jacobian`'s dense eigenvalues (which refuses more than
+        :data:`MAX_GAME_PARAMETERS` parameters); False, Arnoldi iteration; None (default), dense up to
+        :data:`MAX_GAME_PARAMETERS` parameters, else Arnoldi.
+
+    Returns
+    -------
+    ndarray of complex
+        Sorted by (real, imaginary) part ascending (Arnoldi), or as :func:`game_jacobian` sorts them (dense: by
+        decreasing real part).
+
+    Notes
+    -----
+    ARPACK's implicitly restarted Arnoldi iteration (:func:`scipy.sparse.linalg.eigs`) on the operator
+    :math:`u \mapsto J^\top u`, each product one backward pass through the recorded gradient field (as a row
+    of :func:`game_jacobian`): :math:`J^\top` and :math:`J` have the same eigenvalues, and nothing of size
+    :math:`n^2` is formed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gantheory.autograd import nn
+    >>> from gantheory.gan.players import AffineGenerator
+    >>> G, D = AffineGenerator(), nn.MLP([1, 4, 1], activation="tanh", rng=0)
+    >>> real, z = np.linspace(-1, 1, 8), np.linspace(-2, 2, 8)
+    >>> top = game_eigenvalues(G, D, real, z, k=4, dense=False)
+    >>> full = game_eigenvalues(G, D, real, z)
+    >>> bool(np.allclose(np.sort(np.abs(top)), np.sort(np.abs(full))[-4:]))
+    True
+    """
+    from scipy.sparse.linalg import LinearOperator, eigs
+
+    from gantheory.autograd.tensor import backprop
+
+    spec, real, z, r1, flat, n_generator = _game_setup(generator, discriminator, real, z, loss, r1)
+    if dense or (dense is None and flat.size <= MAX_GAME_PARAMETERS):
+        return game_jacobian(generator, discriminator, real, z, loss, r1).eigenvalues
+    field = _game_field(generator, discriminator, real, z, spec, r1, n_generator)
+    w = ag.Tensor(flat, requires_grad=True)
+    out = field(w)
+
+    def transposed_product(u):
+        (row,) = backprop(out, np.asarray(u, dtype=float).reshape(out.shape), False, targets=[w])
+        return np.zeros(flat.size) if row is None else np.asarray(row, dtype=float)
+
+    operator = LinearOperator((flat.size, flat.size), matvec=transposed_product, dtype=float)
+    k = min(int(k), flat.size - 2)
+    return np.sort_complex(eigs(operator, k=k, which="LM", return_eigenvectors=False, tol=1e-8, v0=np.ones(flat.size)))
+
+
 @dataclass(frozen=True)
 class GameSpectrum:
     """The game Jacobian's spectrum at a trained point, without and with R1 (see :func:`game_spectrum`).

@@ -480,7 +480,26 @@ def value_estimate(D, P, Q, *, n=20_000, rng=0):
     )
     if real.shape != (n,) or fake.shape != (n,):
         raise ValueError(f"D must return one logit per point, got {real.shape[0]} for {n} points")
-    return mean_and_se(*_value_terms(real, fake))
+    return value_of_logits(real, fake)
+
+
+def value_of_logits(real_logits, fake_logits):
+    r""":math:`\hat V(D, G)` and its standard error from a discriminator's logits on real and on generated points.
+
+    :math:`\frac1n\sum_i \log \sigma(a_i) + \frac1m\sum_j \log(1 - \sigma(b_j))`, by the stable
+    :math:`\log\sigma`, with the standard error :math:`\sqrt{s_P^2/n + s_Q^2/m}` (what
+    :func:`value_estimate` returns, on logits computed elsewhere: the live lab's fixed evaluation samples).
+
+    Examples
+    --------
+    >>> import math
+    >>> import numpy as np
+    >>> value, se = value_of_logits(np.zeros(4), np.zeros(4))     # D = 1/2: V = -log 4 exactly
+    >>> bool(abs(value + math.log(4)) < 1e-15), se
+    (True, 0.0)
+    """
+    real_logits, fake_logits = (np.asarray(a, dtype=np.float64).reshape(-1) for a in (real_logits, fake_logits))
+    return mean_and_se(*_value_terms(real_logits, fake_logits))
 
 
 def _call(D, x):

@@ -26,8 +26,8 @@ import difflib
 import re
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 
@@ -61,7 +61,8 @@ REMEDIES = {
 }
 
 
-class ExplorerRun(NamedTuple):
+@dataclass(frozen=True)
+class ExplorerRun:
     """One run of the explorer: its label, target (a key of :data:`TARGETS`), loss and further training options."""
 
     label: str
@@ -70,7 +71,8 @@ class ExplorerRun(NamedTuple):
     options: dict
 
 
-class ExplorerPage(NamedTuple):
+@dataclass(frozen=True)
+class ExplorerPage:
     """What :func:`build_explorer` wrote: the file, its size in bytes, and each run's training time (label, s)."""
 
     path: Path

@@ -19,8 +19,7 @@ from gantheory.autograd import Tensor, no_grad
 from gantheory.distributions import Distribution, Mixture, Normal, grid_of_gaussians, ring_of_gaussians
 from gantheory.divergences import exact
 from gantheory.gan.config import TrainConfig
-from gantheory.gan.harness import mean_and_se
-from gantheory.gan.optimal import _value_terms
+from gantheory.gan.optimal import value_of_logits
 from gantheory.gan.players import AffineGenerator, evaluation_mode
 from gantheory.gan.training import Game
 from gantheory.lab import views
@@ -267,7 +266,7 @@ class LabSession:
                 fake = game.G(Tensor(game.z_eval[: game.n_eval])).data
                 real_logits = game.D(Tensor(game.reference)).data.reshape(-1)
                 fake_logits = game.D(Tensor(fake)).data.reshape(-1)
-            value, se = mean_and_se(*_value_terms(real_logits.astype(float), fake_logits.astype(float)))
+            value, se = value_of_logits(real_logits.astype(float), fake_logits.astype(float))
             out["value_bound"], out["value_bound_se"] = (value + math.log(4.0)) / 2.0, se / 2.0
         out["exact_kl"] = math.nan
         if isinstance(game.G, AffineGenerator) and game.analytic is not None:
@@ -355,10 +354,7 @@ def game_eigenvalues(game, batch_size=64, k=24, dense=None):
 
 
 def _eigenvalues(game, batch_size, k, dense):
-    from scipy.sparse.linalg import LinearOperator, eigs
-
-    from gantheory.autograd.tensor import backprop
-    from gantheory.gan.dynamics import MAX_GAME_PARAMETERS, _game_field, _game_setup, game_jacobian
+    from gantheory.gan.dynamics import game_eigenvalues as eigenvalues_of
 
     if game.pack != 1 or game.minibatch_std:
         raise ValueError(
@@ -368,23 +364,7 @@ def _eigenvalues(game, batch_size, k, dense):
     rng = np.random.default_rng(0)
     real = game.sample_reference(batch_size, rng).astype(np.float64)
     z = rng.standard_normal((len(real), game.latent_dim))
-    loss, r1 = game.config["loss"], game.r1
-    spec, real, z, r1, flat, n_generator = _game_setup(game.G, game.D, real, z, loss, r1)
-    if dense or (dense is None and flat.size <= MAX_GAME_PARAMETERS):
-        return game_jacobian(game.G, game.D, real, z, loss, r1).eigenvalues
-    field = _game_field(game.G, game.D, real, z, spec, r1, n_generator)
-    w = Tensor(flat, requires_grad=True)
-    out = field(w)
-
-    def transposed_product(u):
-        (row,) = backprop(out, np.asarray(u, dtype=float).reshape(out.shape), False, targets=[w])
-        return np.zeros(flat.size) if row is None else np.asarray(row, dtype=float)
-
-    operator = LinearOperator((flat.size, flat.size), matvec=transposed_product, dtype=float)
-    values = eigs(
-        operator, k=min(k, flat.size - 2), which="LM", return_eigenvectors=False, tol=1e-8, v0=np.ones(flat.size)
-    )
-    return np.sort_complex(values)
+    return eigenvalues_of(game.G, game.D, real, z, game.config["loss"], game.r1, k=k, dense=dense)
 
 
 def _target_name(target):
