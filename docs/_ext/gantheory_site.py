@@ -266,7 +266,9 @@ def execute_notebook(path: str, out: str) -> tuple[str, float, str | None]:
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [root, os.environ.get("JUPYTER_PATH")]))
         os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(root, "hypothesis"))  # nothing written into notebooks/
         os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
-        os.environ["GANTHEORY_STATIC"] = "1"  # chapter 3's live lab is skipped (a page, not a kernel): its figure stands
+        os.environ["GANTHEORY_STATIC"] = (
+            "1"  # chapter 3's live lab is skipped (a page, not a kernel): its figure stands
+        )
         nb = nbformat.read(path, as_version=4)
         km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(root, "kernel")))
         client = NotebookClient(
