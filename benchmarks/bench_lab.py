@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -34,28 +33,10 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # o
 
 import gantheory as gt
 from gantheory.lab.app import FRAME_MS, Lab
+from gantheory.lab.browser import FLAGS, LAB_STATE, find_chromium
 from gantheory.lab.session import DEFAULTS
 
 RECORD_EVERY = 50
-# The lab's step and frame counters as the page holds them (the ColumnDataSource "lab-state" of gantheory.lab.app).
-STATE = """() => {
-    for (const doc of (window.Bokeh ? Bokeh.documents : [])) {
-        const model = doc.get_model_by_name("lab-state");
-        if (model) {
-            const data = model.data, column = (k) => (data instanceof Map ? data.get(k) : data[k])[0];
-            return {step: column("step"), frame: column("frame")};
-        }
-    }
-    return null;
-}"""
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def headless(steps, repeats):
@@ -98,13 +79,13 @@ def in_browser(seconds, chromium, screenshot=None):
     try:
         proc.stdout.readline()
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, headless=True, args=FLAGS)
+            browser = p.chromium.launch(executable_path=chromium, headless=True, args=list(FLAGS))
             page = browser.new_page(viewport={"width": 1500, "height": 1200})
             page.goto(f"http://localhost:{port}")
-            page.wait_for_function(f"({STATE})() !== null", timeout=60_000)
+            page.wait_for_function(f"({LAB_STATE})() !== null", timeout=60_000)
             page.get_by_role("button", name=re.compile("play")).click()
             time.sleep(2.0)  # warm up: the first frames
-            read = lambda: tuple(int(page.evaluate(STATE)[k]) for k in ("step", "frame"))  # noqa: E731
+            read = lambda: tuple(int(page.evaluate(LAB_STATE)[k]) for k in ("step", "frame"))  # noqa: E731
             (s0, f0), t0 = read(), time.perf_counter()
             time.sleep(seconds)
             (s1, f1), t1 = read(), time.perf_counter()
@@ -126,7 +107,7 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3, help="headless runs, best kept (default 3)")
     parser.add_argument("--screenshot", help="save the page as a PNG after the browser window (figures/lab.png)")
     args = parser.parse_args(argv)
-    chromium = os.environ.get("GANTHEORY_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = find_chromium()
     rows = [("headless train", headless(args.steps, args.repeats), None)]
     rows.append(("lab, no page", *in_process(args.seconds)))
     if chromium:

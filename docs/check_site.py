@@ -48,17 +48,11 @@ try:
 except ImportError:  # main() says how to install it
     sync_playwright = None
 
+from gantheory.lab import browser  # noqa: E402
+
 DOCS = Path(__file__).resolve().parent
-# offline: nothing in the background may reach for the network
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# offline: nothing in the background may reach for the network (the flags the lab's checks use too)
+FLAGS = ["--headless", *browser.FLAGS]
 WIDTH, HEIGHT = 1280, 1400
 TIMEOUT_MS = 60_000
 LOCAL_SCHEMES = ("data:", "blob:", "about:")  # URLs that reach no host

@@ -7,9 +7,7 @@ where no Chromium is installed (``GANTHEORY_CHROMIUM`` or ``chromium`` on the PA
 """
 
 import json
-import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,21 +17,14 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("panel")
+from gantheory.lab.browser import FLAGS, LAB_STATE, find_chromium  # noqa: E402
+
 sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = os.environ.get("GANTHEORY_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = find_chromium()
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="no Chromium (install Debian's chromium, or set GANTHEORY_CHROMIUM)"),
     pytest.mark.slow,
-]
-# The flags of docs/check_site.py: this machine's closed network refuses Chromium's own background connections.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
 ]
 
 
@@ -60,7 +51,7 @@ def lab_url():
 @pytest.fixture(scope="module")
 def page(lab_url):
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(FLAGS))
         context = browser.new_context(viewport={"width": 1500, "height": 1200}, accept_downloads=True)
         page = context.new_page()
         page.errors, page.hosts = [], set()
@@ -68,7 +59,7 @@ def page(lab_url):
         page.on("pageerror", lambda e: page.errors.append(str(e)))
         page.on("request", lambda r: page.hosts.add(_origin(r.url)))
         page.goto(lab_url)
-        page.wait_for_function(f"({STATE})() !== null", timeout=60_000)
+        page.wait_for_function(f"({LAB_STATE})() !== null", timeout=60_000)
         yield page
         browser.close()
 
@@ -81,22 +72,8 @@ def _origin(url):
     return re.match(r"^[a-z]+://[^/]*", url).group(0)
 
 
-# The lab's state as the page holds it: the ColumnDataSource "lab-state" of the Bokeh document (gantheory.lab.app).
-STATE = """() => {
-    for (const doc of (window.Bokeh ? Bokeh.documents : [])) {
-        const model = doc.get_model_by_name("lab-state");
-        if (model) {
-            const data = model.data, column = (k) => (data instanceof Map ? data.get(k) : data[k])[0];
-            return {step: column("step"), frame: column("frame"), mode: column("mode"), loss: column("loss"),
-                    target: column("target")};
-        }
-    }
-    return null;
-}"""
-
-
 def _state(page):
-    return page.evaluate(STATE)
+    return page.evaluate(LAB_STATE)
 
 
 def _text(page, element):
