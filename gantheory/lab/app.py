@@ -85,7 +85,7 @@ class Lab:
     >>> lab.step_d(); lab.step_g(); lab.session.steps
     1
     >>> lab.controls["loss"].value = "wgan_gp"        # applies from the next step, recorded
-    >>> lab.play_for(0.2) > 1, lab.session.changes[0]["changes"]["loss"]
+    >>> lab.frame() >= 1, lab.session.changes[0]["changes"]["loss"]
     (True, 'wgan_gp')
     >>> lab.colour_bar_title()
     'critic score f(x)'
@@ -236,13 +236,6 @@ class Lab:
         self._live()
         self.session.reset()
         self.redraw()
-
-    def play_for(self, seconds):
-        """Train for about ``seconds`` (whole steps), then redraw; returns the steps taken (the callback's body)."""
-        before = self.session.steps
-        self.session.step(seconds=seconds)
-        self.redraw(curves=self.frames % CURVE_FRAMES == 0)
-        return self.session.steps - before
 
     def frame(self):
         """One frame of play: train for what :data:`FRAME_MS` leaves after the redraw, then redraw; returns the steps."""

@@ -118,9 +118,7 @@ class LabSession:
             self.target, self.target_name = _resolve_target(target), _target_name(target)
         self.game = Game(self.target, self.config)
         self.changes, self.extra = [], []
-        self.seconds = 0.0
         self._costs = [0.0, 0.0]  # seconds of a step, and of a record beyond it (measured while stepping by time)
-        self._last_d = (math.nan, math.nan)
         self._record()
 
     @property
@@ -206,18 +204,16 @@ class LabSession:
         """One update of the discriminator alone (``update="alternating"`` only); returns ``(cost, grad norm)``."""
         self.game.save()
         try:
-            self._last_d = self.game.discriminator_step()
+            return self.game.discriminator_step()
         except BaseException:
             self.game.restore()
             raise
-        return self._last_d
 
     def step_generator(self):
         """One update of the generator alone: completes a step (recorded as such); returns ``(cost, grad norm)``."""
         return self._guarded(self.game.generator_step)
 
     def _guarded(self, update):
-        start = time.perf_counter()
         self.game.save()
         try:
             with np.errstate(over="ignore", invalid="ignore"):
@@ -227,8 +223,6 @@ class LabSession:
         except BaseException:
             self.game.restore()
             raise
-        finally:
-            self.seconds += time.perf_counter() - start
         return result
 
     def _record(self):
